@@ -1,0 +1,191 @@
+"""Users, roles, installer companies and API tokens."""
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .validators import normalise_identifier, validate_siren, validate_siret
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", "Administrateur"
+    VALIDATOR = "validator", "Validateur"
+    INSTALLER = "installer", "Installateur"
+
+
+class RgeStatus(models.TextChoices):
+    VALID = "valid", "Valide"
+    EXPIRED = "expired", "Expiré"
+    SUSPENDED = "suspended", "Suspendu"
+    UNKNOWN = "unknown", "Inconnu"
+
+
+class Installer(models.Model):
+    """An installer company (the platform's customer)."""
+
+    name = models.CharField("raison sociale", max_length=200)
+    siret = models.CharField("SIRET", max_length=14, unique=True, validators=[validate_siret])
+    siren = models.CharField("SIREN", max_length=9, blank=True, validators=[validate_siren])
+    address = models.CharField("adresse", max_length=255, blank=True)
+    postal_code = models.CharField("code postal", max_length=5, blank=True)
+    city = models.CharField("ville", max_length=120, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    contact_name = models.CharField("contact", max_length=150, blank=True)
+    rge_number = models.CharField("n° RGE", max_length=50, blank=True)
+    rge_valid_from = models.DateField("RGE valide du", null=True, blank=True)
+    rge_valid_until = models.DateField("RGE valide jusqu'au", null=True, blank=True)
+    rge_status = models.CharField("statut RGE", max_length=20, choices=RgeStatus.choices, default=RgeStatus.UNKNOWN)
+    qualifications = models.JSONField(
+        "qualifications RGE", default=list, blank=True,
+        help_text="Domaines couverts, par ex. [\"pompe_a_chaleur\", \"isolation_combles\"].",
+    )
+    contract_reference = models.CharField("référence contrat", max_length=60, blank=True)
+    is_active = models.BooleanField("actif", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "installateur"
+        verbose_name_plural = "installateurs"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(siret__regex=r"^[0-9]{14}$"), name="installer_siret_14_digits"),
+            models.CheckConstraint(
+                condition=Q(rge_valid_until__isnull=True) | Q(rge_valid_from__isnull=True) | Q(rge_valid_until__gte=models.F("rge_valid_from")),
+                name="installer_rge_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.siret})"
+
+    def clean(self):
+        self.siret = normalise_identifier(self.siret)
+        if self.siret and not self.siren:
+            self.siren = self.siret[:9]
+
+    def save(self, *args, **kwargs):
+        self.siret = normalise_identifier(self.siret)
+        if self.siret and not self.siren:
+            self.siren = self.siret[:9]
+        super().save(*args, **kwargs)
+
+    def rge_valid_at(self, day) -> bool:
+        if not self.rge_number or self.rge_status == RgeStatus.SUSPENDED:
+            return False
+        if self.rge_valid_from and day < self.rge_valid_from:
+            return False
+        return not (self.rge_valid_until and day > self.rge_valid_until)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("Une adresse e-mail est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", Role.ADMINISTRATOR)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person: email login, one role, and for installers exactly one company."""
+
+    email = models.EmailField("e-mail", unique=True)
+    first_name = models.CharField("prénom", max_length=150, blank=True)
+    last_name = models.CharField("nom", max_length=150, blank=True)
+    role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.INSTALLER, db_index=True)
+    installer = models.ForeignKey(
+        Installer, verbose_name="installateur", on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    is_staff = models.BooleanField("accès à l'administration", default=False)
+    is_active = models.BooleanField("actif", default=True)
+    date_joined = models.DateTimeField("inscrit le", default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = "utilisateur"
+        verbose_name_plural = "utilisateurs"
+        ordering = ["email"]
+        constraints = [
+            # An installer user belongs to exactly one installer company; staff to none.
+            models.CheckConstraint(
+                condition=(Q(role=Role.INSTALLER) & Q(installer__isnull=False))
+                | (~Q(role=Role.INSTALLER) & Q(installer__isnull=True)),
+                name="user_installer_iff_installer_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        full = self.get_full_name()
+        return f"{full} <{self.email}>" if full else self.email
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMINISTRATOR
+
+    @property
+    def is_validator(self) -> bool:
+        return self.role == Role.VALIDATOR
+
+    @property
+    def is_installer(self) -> bool:
+        return self.role == Role.INSTALLER
+
+
+class ApiToken(models.Model):
+    """An API token. Only a SHA-256 hash of the key is stored; the prefix is shown."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("nom", max_length=100)
+    prefix = models.CharField("préfixe", max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "jeton d'API"
+        verbose_name_plural = "jetons d'API"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

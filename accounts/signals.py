@@ -1,0 +1,22 @@
+"""Keep a user's group and admin access in step with their role."""
+from django.contrib.auth.models import Group
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from .models import Role, User
+from .roles import ROLE_GROUP_NAMES
+
+
+@receiver(post_save, sender=User)
+def put_user_in_role_group(sender, instance: User, raw=False, **kwargs):
+    if raw:
+        return
+    wanted = ROLE_GROUP_NAMES.get(instance.role)
+    role_groups = Group.objects.filter(name__in=ROLE_GROUP_NAMES.values())
+    current = set(instance.groups.filter(pk__in=role_groups).values_list("name", flat=True))
+    if current == {wanted}:
+        return
+    instance.groups.remove(*role_groups)
+    group = Group.objects.filter(name=wanted).first()
+    if group is not None:
+        instance.groups.add(group)

@@ -1,0 +1,16 @@
+"""Top-level URLs: the admin (validators, administrators), the portal, the API."""
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+admin.site.site_header = "CEE Validation — back-office"
+admin.site.site_title = "CEE Validation"
+admin.site.index_title = "Tableau de bord"
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/portail/", permanent=False)),
+    path("admin/", admin.site.urls),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -1,0 +1,252 @@
+"""Field schemas, extracted fields, human feedback, engine settings, metrics, stage runs."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+
+class DataType(models.TextChoices):
+    STRING = "string", "Texte"
+    DATE = "date", "Date"
+    DECIMAL = "decimal", "Décimal"
+    INTEGER = "integer", "Entier"
+    SIRET = "siret", "SIRET"
+    POSTAL_CODE = "postal_code", "Code postal"
+    CEE_CODE = "cee_code", "Code(s) fiche CEE"
+    BOOLEAN = "boolean", "Oui / non"
+
+
+class FieldSchemaManager(models.Manager):
+    def get_by_natural_key(self, document_type_code, name):
+        return self.get(document_type__code=document_type_code, name=name)
+
+
+class FieldSchema(models.Model):
+    """One field to extract from a document type.
+
+    ``extraction_hints`` is data read by the extractor: label variants, regular
+    expressions, whether the value may sit below the label, the table column names.
+    """
+
+    document_type = models.ForeignKey("documents.DocumentType", on_delete=models.CASCADE, related_name="field_schemas")
+    name = models.SlugField("nom", max_length=60)
+    label = models.CharField("libellé", max_length=120)
+    data_type = models.CharField("type", max_length=20, choices=DataType.choices, default=DataType.STRING)
+    required = models.BooleanField("obligatoire", default=False)
+    validation_pattern = models.CharField("motif de validation", max_length=255, blank=True)
+    extraction_hints = models.JSONField(
+        "indices d'extraction", default=dict, blank=True,
+        help_text='{"labels": ["date de facture", "facturé le"], "regex": [], "below": true}',
+    )
+    display_order = models.PositiveSmallIntegerField("ordre", default=0)
+    is_active = models.BooleanField("actif", default=True)
+
+    objects = FieldSchemaManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "champ à extraire"
+        verbose_name_plural = "schémas de champs"
+        ordering = ["document_type", "display_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["document_type", "name"], name="field_schema_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.document_type.code}.{self.name}"
+
+    def natural_key(self):
+        return (self.document_type.code, self.name)
+
+    natural_key.dependencies = ["documents.documenttype"]
+
+
+class FieldStatus(models.TextChoices):
+    UNREVIEWED = "unreviewed", "Non vérifié"
+    CONFIRMED = "confirmed", "Confirmé"
+    CORRECTED = "corrected", "Corrigé"
+    WRONG = "wrong", "Faux"
+
+
+class ExtractionMethod(models.TextChoices):
+    TEXT_LAYER = "text_layer", "Couche texte"
+    OCR = "ocr", "OCR"
+    TEMPLATE = "template", "Modèle"
+    MANUAL = "manual", "Saisie manuelle"
+
+
+class ExtractedField(models.Model):
+    """The value of one schema field read from one document, located and scored."""
+
+    document = models.ForeignKey("documents.Document", on_delete=models.CASCADE, related_name="fields")
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="fields")
+    schema = models.ForeignKey(FieldSchema, on_delete=models.PROTECT, related_name="values")
+    value = models.TextField("valeur normalisée", blank=True)
+    raw_text = models.TextField("texte lu", blank=True)
+    confidence = models.DecimalField("confiance", max_digits=4, decimal_places=3, default=0)
+    status = models.CharField("statut", max_length=20, choices=FieldStatus.choices, default=FieldStatus.UNREVIEWED)
+    original_value = models.TextField("valeur d'origine", blank=True)
+    corrected_value = models.TextField("valeur corrigée", blank=True)
+    page = models.PositiveIntegerField("page", null=True, blank=True)
+    bbox = models.JSONField("zone", null=True, blank=True, help_text="[x0, y0, x1, y1] relatifs à la page (0–1)")
+    method = models.CharField("méthode", max_length=20, choices=ExtractionMethod.choices, default=ExtractionMethod.TEXT_LAYER)
+    engine = models.CharField("moteur", max_length=60, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    corrected_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = "champ extrait"
+        verbose_name_plural = "champs extraits"
+        ordering = ["document", "schema__display_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "schema"], name="extracted_field_unique_per_document"),
+            models.CheckConstraint(condition=Q(confidence__gte=0) & Q(confidence__lte=1), name="extracted_field_confidence_between_0_and_1"),
+            models.CheckConstraint(condition=Q(page__isnull=True) | Q(page__gte=1), name="extracted_field_page_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["dossier", "status"], name="extracted_field_dossier_idx"),
+            models.Index(fields=["schema", "status"], name="extracted_field_schema_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schema} = {self.value!r}"
+
+    @property
+    def effective_value(self) -> str:
+        return self.corrected_value if self.status == FieldStatus.CORRECTED else self.value
+
+
+class HumanFeedback(models.Model):
+    """A validator's verdict on an extracted value: the training signal."""
+
+    class Kind(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmé"
+        CORRECTED = "corrected", "Corrigé"
+        WRONG = "wrong", "Marqué faux"
+
+    extracted_field = models.ForeignKey(ExtractedField, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback")
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="feedback")
+    document = models.ForeignKey("documents.Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    document_type_code = models.CharField("type de document", max_length=40, db_index=True)
+    field_name = models.CharField("champ", max_length=60, db_index=True)
+    kind = models.CharField("verdict", max_length=20, choices=Kind.choices)
+    original_value = models.TextField("valeur extraite", blank=True)
+    corrected_value = models.TextField("correction", blank=True)
+    context = models.JSONField("contexte", default=dict, blank=True, help_text="texte autour, page, zone…")
+    engine_name = models.CharField("moteur", max_length=60, blank=True)
+    engine_version = models.CharField("version du moteur", max_length=60, blank=True)
+    confidence_before = models.DecimalField("confiance avant", max_digits=4, decimal_places=3, null=True, blank=True)
+    used_for_training = models.BooleanField("utilisé pour l'entraînement", default=False)
+    export_batch = models.CharField("lot d'export", max_length=40, blank=True, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "retour humain"
+        verbose_name_plural = "retours humains"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confidence_before__isnull=True) | (Q(confidence_before__gte=0) & Q(confidence_before__lte=1)),
+                name="feedback_confidence_between_0_and_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_type_code}.{self.field_name}: {self.get_kind_display()}"
+
+
+class EngineConfig(models.Model):
+    """Which engine runs a task (OCR, classification, extraction), with its parameters."""
+
+    class Task(models.TextChoices):
+        OCR = "ocr", "OCR"
+        CLASSIFICATION = "classification", "Classification"
+        EXTRACTION = "extraction", "Extraction"
+
+    task = models.CharField("tâche", max_length=30, choices=Task.choices)
+    engine = models.CharField("moteur", max_length=40, help_text="ocr: auto, tesseract, easyocr ; classification: keywords ; extraction: anchors")
+    parameters = models.JSONField("paramètres", default=dict, blank=True)
+    is_active = models.BooleanField("actif", default=True)
+    priority = models.PositiveSmallIntegerField("priorité", default=100, help_text="Le moteur actif de plus petite priorité gagne.")
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "réglage de moteur"
+        verbose_name_plural = "réglages des moteurs"
+        ordering = ["task", "priority"]
+        constraints = [models.UniqueConstraint(fields=["task", "engine"], name="engine_config_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_task_display()} : {self.engine}{'' if self.is_active else ' (inactif)'}"
+
+
+class ModelMetric(models.Model):
+    """A measured quality figure of an engine on a task (and a field)."""
+
+    task = models.CharField("tâche", max_length=30, choices=EngineConfig.Task.choices)
+    field_name = models.CharField("champ", max_length=60, blank=True)
+    document_type_code = models.CharField("type de document", max_length=40, blank=True)
+    engine = models.CharField("moteur", max_length=60)
+    engine_version = models.CharField("version", max_length=60, blank=True)
+    accuracy = models.FloatField(null=True, blank=True)
+    precision = models.FloatField(null=True, blank=True)
+    recall = models.FloatField(null=True, blank=True)
+    f1 = models.FloatField(null=True, blank=True)
+    sample_size = models.PositiveIntegerField("échantillon", default=0)
+    measured_at = models.DateTimeField("mesuré le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "métrique de modèle"
+        verbose_name_plural = "métriques des modèles"
+        ordering = ["-measured_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(accuracy__isnull=True) | (Q(accuracy__gte=0) & Q(accuracy__lte=1)))
+                & (Q(precision__isnull=True) | (Q(precision__gte=0) & Q(precision__lte=1)))
+                & (Q(recall__isnull=True) | (Q(recall__gte=0) & Q(recall__lte=1)))
+                & (Q(f1__isnull=True) | (Q(f1__gte=0) & Q(f1__lte=1))),
+                name="model_metric_scores_between_0_and_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.engine} {self.field_name or ''} F1={self.f1}"
+
+
+class StageRun(models.Model):
+    """One run of one pipeline stage on one document: outcome and duration."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", "En cours"
+        SUCCEEDED = "succeeded", "Réussi"
+        SKIPPED = "skipped", "Sans objet"
+        FAILED = "failed", "Échec"
+        RETRYING = "retrying", "Nouvel essai"
+
+    document = models.ForeignKey("documents.Document", on_delete=models.CASCADE, null=True, blank=True, related_name="stage_runs")
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="stage_runs")
+    stage = models.CharField("étape", max_length=40)
+    outcome = models.CharField("résultat", max_length=20, choices=Outcome.choices, default=Outcome.RUNNING)
+    attempt = models.PositiveSmallIntegerField("essai", default=1)
+    started_at = models.DateTimeField("début")
+    duration_ms = models.PositiveIntegerField("durée (ms)", null=True, blank=True)
+    error = models.TextField("erreur", blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "exécution d'étape"
+        verbose_name_plural = "exécutions d'étapes"
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["dossier", "-started_at"], name="stage_run_dossier_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.stage} {self.get_outcome_display()} ({self.duration_ms} ms)"
