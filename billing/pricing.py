@@ -1,0 +1,73 @@
+"""Which price (€ per MWh cumac) applies to a dossier.
+
+The rule, in one place: among the *active* price lists valid at the engagement date
+(``valid_from <= date <= valid_until``, an empty ``valid_until`` meaning open-ended), the most
+specific one wins:
+
+    operation + installer  >  installer only  >  operation only  >  general
+
+Ties at the same specificity go to the list that started most recently (``valid_from``), then
+to the newest row. The precarity price applies to dossiers whose precarity status is
+``modeste`` or ``tres_modeste``; the classic price to every other dossier.
+"""
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Case, IntegerField, Q, Value, When
+
+from .models import PriceList
+
+PRECARITY_STATUSES = frozenset({"modeste", "tres_modeste"})
+
+
+class PriceNotFound(LookupError):
+    """No active price list covers this operation, installer and date."""
+
+
+def applicable_price_lists(*, operation_code: str = "", installer=None, date: datetime.date):
+    """The active price lists valid at ``date`` that may apply, most specific first."""
+    installer_id = getattr(installer, "pk", installer)
+    operation_q = Q(operation_code="")
+    if operation_code:
+        operation_q |= Q(operation_code=operation_code)
+    installer_q = Q(installer__isnull=True)
+    if installer_id is not None:
+        installer_q |= Q(installer_id=installer_id)
+    return (
+        PriceList.objects.filter(is_active=True, valid_from__lte=date)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=date))
+        .filter(operation_q, installer_q)
+        .annotate(
+            specificity=Case(
+                When(~Q(operation_code="") & Q(installer__isnull=False), then=Value(3)),
+                When(Q(installer__isnull=False), then=Value(2)),
+                When(~Q(operation_code=""), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-specificity", "-valid_from", "-pk")
+    )
+
+
+def price_for(*, operation_code: str, installer, date: datetime.date, precarity_status: str) -> tuple[PriceList, Decimal]:
+    """Return ``(price_list, price)`` for one operation of one installer's dossier.
+
+    Takes the operation code (e.g. ``"BAR-TH-171"``; empty for "any operation"), the installer
+    (instance, pk or None), the engagement date and the dossier's precarity status.
+    Guarantees the price is a ``Decimal`` in € per MWh cumac taken from the most specific
+    active list valid at ``date`` (see the module docstring). Raises ``PriceNotFound`` when
+    no list applies, and ``ValueError`` when ``date`` is missing.
+    """
+    if date is None:
+        raise ValueError("La date d'engagement est nécessaire pour trouver le prix applicable.")
+    price_list = applicable_price_lists(operation_code=operation_code, installer=installer, date=date).first()
+    if price_list is None:
+        raise PriceNotFound(
+            f"Aucune grille de prix active ne couvre la fiche {operation_code or '(toutes)'} "
+            f"au {date:%d/%m/%Y}."
+        )
+    price = price_list.price_precarity if precarity_status in PRECARITY_STATUSES else price_list.price_classic
+    return price_list, Decimal(price)
