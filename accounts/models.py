@@ -189,3 +189,38 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class IdempotencyKey(models.Model):
+    """An ``Idempotency-Key`` sent with an API POST, and the first response it got.
+
+    Keys are scoped per user. ``request_hash`` fingerprints the method, the path and the
+    body (uploaded files by content), so the same key with another request is refused.
+    A row with ``response_status`` null is a request still in progress. Rows older than
+    ``accounts.api.idempotency.KEY_LIFETIME`` are treated as absent and purged.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="idempotency_keys")
+    key = models.CharField("clé", max_length=255)
+    request_hash = models.CharField("empreinte de la requête", max_length=64)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    response_status = models.PositiveSmallIntegerField("statut de la réponse", null=True, blank=True)
+    response_body = models.JSONField("corps de la réponse", null=True, blank=True)
+    response_headers = models.JSONField("en-têtes de la réponse", default=dict, blank=True)
+    created_at = models.DateTimeField("reçue le", auto_now_add=True)
+    completed_at = models.DateTimeField("terminée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "clé d'idempotence"
+        verbose_name_plural = "clés d'idempotence"
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")]
+        indexes = [models.Index(fields=["user", "created_at"], name="idempotency_key_age_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.user_id}, {self.method} {self.path})"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.response_status is not None
