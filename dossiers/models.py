@@ -211,6 +211,24 @@ class Dossier(models.Model):
         return self.works_postal_code or self.beneficiary_postal_code
 
 
+class DossierReferenceSequence(models.Model):
+    """The last dossier number used per year (``CEE-2026-000123``).
+
+    Its row is locked while a dossier is created, so two concurrent creations never
+    draw the same number; gaps (a rolled-back creation) are harmless for dossiers.
+    """
+
+    year = models.PositiveSmallIntegerField("année", primary_key=True)
+    last_number = models.PositiveIntegerField("dernier numéro", default=0)
+
+    class Meta:
+        verbose_name = "séquence des références de dossier"
+        verbose_name_plural = "séquences des références de dossier"
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
 class DossierOperation(models.Model):
     """One operation claimed in a dossier, with its own status, cumac and confidence."""
 
@@ -273,6 +291,11 @@ class Timeline(models.Model):
         return f"Calendrier {self.dossier.reference}"
 
 
+class RejectionReasonManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
 class RejectionReason(models.Model):
     """A configurable reason a validator picks when rejecting a dossier."""
 
@@ -281,6 +304,7 @@ class RejectionReason(models.Model):
     is_active = models.BooleanField("actif", default=True)
     display_order = models.PositiveSmallIntegerField("ordre", default=0)
 
+    objects = RejectionReasonManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -290,6 +314,9 @@ class RejectionReason(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def natural_key(self):
+        return (self.code,)
 
 
 class Activity(models.Model):
