@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -147,6 +148,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         full = self.get_full_name()
         return f"{full} <{self.email}>" if full else self.email
+
+    def clean(self):
+        super().clean()
+        self.email = (self.email or "").strip().lower()
+        # The same rule as the user_installer_iff_installer_role constraint, with a clear message.
+        if self.role == Role.INSTALLER and self.installer_id is None:
+            raise ValidationError(
+                {"installer": "Un utilisateur installateur doit être rattaché à une entreprise d'installation."},
+                code="installer_required",
+            )
+        if self.role != Role.INSTALLER and self.installer_id is not None:
+            raise ValidationError(
+                {"installer": "Un administrateur ou un validateur ne peut pas être rattaché à une entreprise d'installation."},
+                code="installer_forbidden",
+            )
 
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()

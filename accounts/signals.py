@@ -1,10 +1,23 @@
 """Keep a user's group and admin access in step with their role."""
 from django.contrib.auth.models import Group
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from .models import Role, User
 from .roles import ROLE_GROUP_NAMES
+
+
+@receiver(pre_save, sender=User)
+def admin_access_follows_role(sender, instance: User, raw=False, **kwargs):
+    """Administrators and validators work in the admin; installers never do (portal and API only).
+
+    Deactivating a person is done with ``is_active``, not by removing admin access.
+    """
+    if raw:
+        return
+    instance.is_staff = instance.role in (Role.ADMINISTRATOR, Role.VALIDATOR)
+    if instance.role == Role.INSTALLER:
+        instance.is_superuser = False
 
 
 @receiver(post_save, sender=User)
