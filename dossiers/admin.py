@@ -1,2 +1,156 @@
-"""Admin for the dossiers app. The Dossier admin (queue, review) lives in admin_review.py."""
-from . import admin_review  # noqa: F401
+"""Admin of the dossiers app's configuration (operations, rejection reasons) and logs.
+
+The Dossier and DossierOperation admin (queue, review) lives in admin_review.py.
+"""
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .admin_json import PrettyJSONAdminMixin, json_object, pretty_json_html
+from .models import (
+    Activity,
+    DossierReferenceSequence,
+    Operation,
+    OperationDocumentRequirement,
+    RejectionReason,
+    Timeline,
+)
+
+
+class OperationDocumentRequirementInline(admin.TabularInline):
+    model = OperationDocumentRequirement
+    fields = ["document_type", "required", "note"]
+    extra = 0
+    verbose_name = "document exigé"
+    verbose_name_plural = "documents exigés pour cette fiche"
+
+
+class OperationForm(forms.ModelForm):
+    def clean_cumac_parameters(self):
+        return json_object(self.cleaned_data.get("cumac_parameters"), field_label="Les paramètres cumac")
+
+
+@admin.register(Operation)
+class OperationAdmin(PrettyJSONAdminMixin, SimpleHistoryAdmin):
+    """A CEE fiche, one row per version. The version in force at the engagement date applies;
+    an abolished fiche stays (inactive) because old dossiers cite it."""
+
+    form = OperationForm
+    list_display = ["code", "name", "version", "valid_from", "valid_until", "is_active", "coup_de_pouce", "requirement_count"]
+    list_filter = ["sector", "category", "is_active", "coup_de_pouce"]
+    search_fields = ["code", "name", "version", "description"]
+    ordering = ["code", "-valid_from"]
+    inlines = [OperationDocumentRequirementInline]
+    readonly_fields = ["cumac_parameters_display"]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "sector", "category", "version", "description"]}),
+        ("Validité", {"fields": ["valid_from", "valid_until", "is_active", "coup_de_pouce"]}),
+        (
+            "Calcul des kWh cumac",
+            {
+                "fields": ["cumac_parameters"],
+                "description": "Tables de la fiche en JSON : montant de base par zone / type de logement / classe "
+                "(« base »), facteurs multiplicatifs (« multipliers »), grandeur multipliée (« per »), seuils "
+                "techniques (« thresholds ») et bonifications (« bonuses »).",
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("document_requirements")
+
+    @admin.display(description="documents exigés")
+    def requirement_count(self, obj):
+        return len(obj.document_requirements.all())
+
+    @admin.display(description="paramètres cumac")
+    def cumac_parameters_display(self, obj):
+        return pretty_json_html(obj.cumac_parameters)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read-only visitors (validators) get the indented block, not a one-line dump.
+            return [
+                (name, {**options, "fields": ["cumac_parameters_display" if f == "cumac_parameters" else f for f in options["fields"]]})
+                for name, options in fieldsets
+            ]
+        return fieldsets
+
+
+@admin.register(OperationDocumentRequirement)
+class OperationDocumentRequirementAdmin(admin.ModelAdmin):
+    list_display = ["operation", "document_type", "required", "note"]
+    list_filter = ["required", "document_type", "operation__sector"]
+    search_fields = ["operation__code", "document_type__name", "document_type__code", "note"]
+    list_select_related = ["operation", "document_type"]
+    ordering = ["operation__code", "document_type__display_order"]
+
+
+@admin.register(RejectionReason)
+class RejectionReasonAdmin(SimpleHistoryAdmin):
+    list_display = ["label", "code", "display_order", "is_active"]
+    list_editable = ["display_order", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["code", "label"]
+    prepopulated_fields = {"code": ["label"]}
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    """The activity log: read-only, never edited or deleted from the admin."""
+
+    list_display = ["created_at", "actor", "verb", "dossier", "description", "ip_address"]
+    list_filter = ["verb", "created_at"]
+    search_fields = ["description", "verb", "dossier__reference", "actor__email", "object_id"]
+    list_select_related = ["actor", "dossier"]
+    date_hierarchy = "created_at"
+    fields = ["created_at", "actor", "verb", "dossier", "content_type", "object_id", "description", "metadata_display",
+              "ip_address", "user_agent"]
+    readonly_fields = fields
+    show_full_result_count = False
+
+    @admin.display(description="données")
+    def metadata_display(self, obj):
+        return pretty_json_html(obj.metadata)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Timeline)
+class TimelineAdmin(admin.ModelAdmin):
+    list_display = ["dossier", "date_devis", "date_signature", "date_debut_travaux", "date_fin_travaux", "date_facture"]
+    search_fields = ["dossier__reference", "dossier__beneficiary_name"]
+    list_select_related = ["dossier"]
+    date_hierarchy = "date_signature"
+    raw_id_fields = ["dossier"]
+    show_full_result_count = False
+
+
+@admin.register(DossierReferenceSequence)
+class DossierReferenceSequenceAdmin(admin.ModelAdmin):
+    """Shown for information: the numbers are drawn by dossiers.services."""
+
+    list_display = ["year", "last_number"]
+    readonly_fields = ["year", "last_number"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+from . import admin_review  # noqa: E402,F401  (the Dossier admin: F's module)

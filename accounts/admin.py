@@ -1,0 +1,150 @@
+"""Admin of users, installer companies and API tokens."""
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
+
+from dossiers.activity import log_activity
+from dossiers.admin_json import PrettyJSONAdminMixin
+
+from .forms import InstallerForm, UserAddForm, UserEditForm
+from .models import ApiToken, Installer, User
+from .roles import ROLE_GROUP_NAMES
+from .tokens import revoke_token
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Users log in with their e-mail. Their role decides their group and their admin access
+    (administrators and validators); an installer user belongs to one company."""
+
+    form = UserEditForm
+    add_form = UserAddForm
+    list_display = ["email", "full_name", "role", "installer", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "is_superuser", ("installer", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["email", "first_name", "last_name", "installer__name", "installer__siret"]
+    list_select_related = ["installer"]
+    ordering = ["email"]
+    autocomplete_fields = ["installer"]
+    readonly_fields = ["is_staff", "role_group", "last_login", "date_joined"]
+    filter_horizontal = ["user_permissions"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Identité", {"fields": ["first_name", "last_name", "phone"]}),
+        (
+            "Rôle et entreprise",
+            {
+                "fields": ["role", "installer", "is_active", "is_staff", "role_group"],
+                "description": "Un installateur est rattaché à une entreprise ; un administrateur ou un validateur à aucune. "
+                "L'accès à l'administration et le groupe de permissions découlent du rôle.",
+            },
+        ),
+        ("Permissions avancées", {"fields": ["is_superuser", "user_permissions"], "classes": ["collapse"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "first_name", "last_name", "role", "installer", "usable_password", "password1", "password2"],
+                "description": "Choisissez l'entreprise uniquement pour un installateur.",
+            },
+        ),
+    ]
+
+    @admin.display(description="nom")
+    def full_name(self, obj):
+        return obj.get_full_name()
+
+    @admin.display(description="groupe")
+    def role_group(self, obj):
+        return ROLE_GROUP_NAMES.get(obj.role, "—")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        # Only a superuser hands out superuser rights or individual permissions.
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions"]
+        return readonly
+
+
+class InstallerUserInline(admin.TabularInline):
+    """The company's users, for information; they are edited from the users' page."""
+
+    model = User
+    fields = ["email", "first_name", "last_name", "role", "is_active", "last_login"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = "utilisateur de l'entreprise"
+    verbose_name_plural = "utilisateurs de l'entreprise"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Installer)
+class InstallerAdmin(PrettyJSONAdminMixin, SimpleHistoryAdmin):
+    form = InstallerForm
+    list_display = ["name", "siret", "city", "rge_number", "rge_status", "rge_valid_until", "user_count", "is_active"]
+    list_filter = ["rge_status", "is_active"]
+    search_fields = ["name", "siret", "siren", "city", "rge_number", "contract_reference"]
+    inlines = [InstallerUserInline]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "siret", "siren", "is_active"]}),
+        ("Coordonnées", {"fields": ["address", "postal_code", "city", "contact_name", "email", "phone"]}),
+        ("Qualification RGE", {"fields": ["rge_number", "rge_status", "rge_valid_from", "rge_valid_until", "qualifications"]}),
+        ("Contrat", {"fields": ["contract_reference"]}),
+        ("Suivi", {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(user_count=Count("users"))
+
+    @admin.display(description="utilisateurs", ordering="user_count")
+    def user_count(self, obj):
+        return obj.user_count
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued from the portal (the key is shown once); here they are listed and revoked."""
+
+    list_display = ["name", "prefix", "user", "created_at", "last_used_at", "revoked_at", "active"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter), "created_at"]
+    search_fields = ["name", "prefix", "user__email", "user__installer__name"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    fields = readonly_fields
+    actions = ["revoke"]
+
+    @admin.display(description="actif", boolean=True)
+    def active(self, obj):
+        return obj.is_active
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Revoke instead: the token's row stays as the trace of its use.
+        return False
+
+    @admin.action(description="Révoquer les jetons sélectionnés", permissions=["change"])
+    def revoke(self, request, queryset):
+        count = 0
+        for token in queryset.filter(revoked_at__isnull=True).select_related("user"):
+            revoke_token(token)
+            log_activity(
+                "api_token_revoked", actor=request.user, target=token,
+                description=f"Jeton {token.prefix}… de {token.user.email} révoqué", request=request,
+            )
+            count += 1
+        self.message_user(request, f"{count} jeton(s) révoqué(s).", messages.SUCCESS)
