@@ -46,16 +46,29 @@ class DocumentType(models.Model):
         return (self.code,)
 
 
+STORED_SUFFIX_BY_MIME = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/tiff": ".tif",
+    "image/webp": ".webp",
+    "image/heic": ".heic",
+    "image/heif": ".heif",
+    "image/gif": ".gif",
+    "image/bmp": ".bmp",
+}
+
+
 def document_upload_to(instance: "Document", filename: str) -> str:
     # The stored name never reuses the uploaded name (path traversal, control characters).
-    suffix = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png", "image/tiff": ".tif"}.get(
-        instance.mime_type, ""
-    )
+    suffix = STORED_SUFFIX_BY_MIME.get(instance.mime_type, "")
     return f"dossiers/{instance.dossier_id}/{uuid.uuid4().hex}{suffix}"
 
 
 def page_image_upload_to(instance: "Page", filename: str) -> str:
-    return f"pages/{instance.document.dossier_id}/{instance.document_id}/{instance.number:04d}-{uuid.uuid4().hex[:8]}.png"
+    # The pipeline chooses the image format (JPEG by default); only its suffix is kept.
+    suffix = ".jpg" if filename.lower().endswith((".jpg", ".jpeg")) else ".png"
+    return f"pages/{instance.document.dossier_id}/{instance.document_id}/{instance.number:04d}-{uuid.uuid4().hex[:8]}{suffix}"
 
 
 class DocumentStatus(models.TextChoices):
@@ -88,10 +101,17 @@ class Document(models.Model):
     page_start = models.PositiveIntegerField("première page", null=True, blank=True)
     page_end = models.PositiveIntegerField("dernière page", null=True, blank=True)
     error_message = models.TextField("erreur", blank=True)
+    error_code = models.CharField(
+        "code d'erreur", max_length=40, blank=True, help_text="no_text, ocr_failed, stage_failed, interrupted…"
+    )
     flags = models.JSONField("signaux", default=list, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
     processed_at = models.DateTimeField("traité le", null=True, blank=True)
+    # Set when a worker claims the document; a document "processing" for longer than the
+    # task timeout was abandoned by a killed worker (extraction.services.recover_stuck_documents).
+    processing_started_at = models.DateTimeField("traitement commencé le", null=True, blank=True)
+    processing_attempts = models.PositiveSmallIntegerField("essais de traitement", default=0)
 
     class Meta:
         verbose_name = "document"
@@ -140,6 +160,9 @@ class Page(models.Model):
     has_text_layer = models.BooleanField("couche texte", default=False)
     text_source = models.CharField("source du texte", max_length=30, blank=True)
     ocr_confidence = models.FloatField("confiance OCR", null=True, blank=True)
+    rotation = models.PositiveSmallIntegerField(
+        "rotation appliquée", default=0, help_text="Degrés (sens horaire) appliqués pour redresser la page lue."
+    )
     image = models.ImageField("image", upload_to=page_image_upload_to, max_length=255, blank=True)
 
     class Meta:
