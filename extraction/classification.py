@@ -1,0 +1,282 @@
+"""Document type from text, scored with the hints stored on each DocumentType.
+
+Hints format (``DocumentType.classification_hints``; every key optional)::
+
+    {
+      "keywords": {"devis": 4, "bon pour accord": 3},      # anywhere in the text
+      "title_keywords": {"devis": 10},                        # a short line near the top
+      "negative": {"facture n°": 3} | ["facture n°"],          # lowers the score (default 3)
+      "min_score": 3                                          # below this the type is not retained
+    }
+
+Matching is accent- and case-insensitive and tolerates one OCR typo in words of five letters
+or more. A keyword counts fully once, then a quarter for each repeat (at most three). A title
+keyword scores when it opens a short line among the first lines of the page: titles decide
+between documents that quote each other (an invoice cites its quote, an attestation cites
+both). The confidence grows with the margin between the best and the second score:
+``1 - exp(-margin / 5)``; nothing above ``min_score`` gives ``autre``.
+
+``classify_pages`` scores each page and gives the cues a splitter needs (a title at the
+top, ``Page 1/2``); ``segment_pages`` proposes document boundaries from those cues.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from .extractors.text import match_at, similar, token_texts
+from .normalise import fold
+from .types import Classification, PageContent
+
+FALLBACK_CODE = "autre"
+DEFAULT_MIN_SCORE = 3.0
+DEFAULT_NEGATIVE_WEIGHT = 3.0
+TITLE_LINES = 14  # a title is among the first lines of a page
+TITLE_MAX_TOKENS = 9
+CONFIDENCE_SCALE = 5.0
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    tokens: tuple[str, ...]
+    weight: float
+
+
+@dataclass
+class _TypeHints:
+    code: str
+    keywords: list[_Phrase]
+    titles: list[_Phrase]
+    negatives: list[_Phrase]
+    min_score: float
+
+
+def _phrases(data) -> list[_Phrase]:
+    if not data:
+        return []
+    if isinstance(data, dict):
+        items = data.items()
+    else:
+        items = ((phrase, DEFAULT_NEGATIVE_WEIGHT) for phrase in data)
+    phrases = []
+    for phrase, weight in items:
+        toks = tuple(token_texts(str(phrase)))
+        if toks:
+            phrases.append(_Phrase(toks, float(weight)))
+    return phrases
+
+
+def _compile(hints_by_code: dict[str, dict]) -> list[_TypeHints]:
+    compiled = []
+    for code, hints in hints_by_code.items():
+        hints = hints or {}
+        compiled.append(
+            _TypeHints(
+                code=code,
+                keywords=_phrases(hints.get("keywords")),
+                titles=_phrases(hints.get("title_keywords")),
+                negatives=_phrases(hints.get("negative")),
+                min_score=float(hints.get("min_score", DEFAULT_MIN_SCORE)),
+            )
+        )
+    return compiled
+
+
+class _TokenIndex:
+    """Token positions of a text, for fast tolerant phrase counting."""
+
+    def __init__(self, toks: list[str]):
+        self.toks = toks
+        self.positions: dict[str, list[int]] = {}
+        for i, tok in enumerate(toks):
+            self.positions.setdefault(tok, []).append(i)
+
+    def count(self, phrase: tuple[str, ...]) -> int:
+        first = phrase[0]
+        starts: list[int] = []
+        for tok, where in self.positions.items():
+            if similar(tok, first) or (len(phrase) > 1 and similar(tok, first + phrase[1])):
+                starts.extend(where)
+        return sum(1 for i in starts if match_at(self.toks, list(phrase), i) is not None)
+
+
+def _title_lines(lines: list[str]) -> list[list[str]]:
+    """Token lists of the lines that may be a title: short, among the first lines."""
+    titles = []
+    for line in lines[:TITLE_LINES]:
+        toks = token_texts(line)
+        if 0 < len(toks) <= TITLE_MAX_TOKENS:
+            titles.append(toks)
+    return titles
+
+
+def _score(hints: _TypeHints, index: _TokenIndex, titles: list[list[str]]) -> tuple[float, bool]:
+    score = 0.0
+    for phrase in hints.keywords:
+        n = index.count(phrase.tokens)
+        if n:
+            score += phrase.weight * (1 + 0.25 * min(n - 1, 3))
+    has_title = False
+    for phrase in hints.titles:
+        for line in titles:
+            # the title opens the line ("DEVIS N° 2024-12", "Attestation sur l'honneur")
+            if match_at(line, list(phrase.tokens), 0) is not None or (
+                len(line) > 1 and line[0] in {"objet", "document", "titre"} and match_at(line, list(phrase.tokens), 1) is not None
+            ):
+                score += phrase.weight
+                has_title = True
+                break
+    for phrase in hints.negatives:
+        if index.count(phrase.tokens):
+            score -= phrase.weight
+    return score, has_title
+
+
+def _confidence(best: float, second: float) -> float:
+    return round(1 - math.exp(-max(best - max(second, 0.0), 0.0) / CONFIDENCE_SCALE), 4)
+
+
+def _lines_of(text: str) -> list[str]:
+    return [line for line in (text or "").splitlines() if line.strip()]
+
+
+def classify_text(text: str, hints_by_code: dict[str, dict]) -> Classification:
+    """The document type of ``text`` among ``hints_by_code`` ({code: classification_hints}).
+
+    Returns ``autre`` (``FALLBACK_CODE``) when no type reaches its ``min_score``; ``scores``
+    holds every type's raw score. Never raises on odd text (empty, OCR garbage).
+    """
+    result, _ = _classify(_lines_of(text), _compile(hints_by_code))
+    return result
+
+
+def _classify(lines: list[str], compiled: list[_TypeHints]) -> tuple[Classification, str | None]:
+    index = _TokenIndex(token_texts("\n".join(lines)))
+    titles = _title_lines(lines)
+    scores: dict[str, float] = {}
+    title_code = None
+    title_score = 0.0
+    for hints in compiled:
+        score, has_title = _score(hints, index, titles)
+        scores[hints.code] = round(score, 3)
+        if has_title and score > title_score:
+            title_code, title_score = hints.code, score
+    eligible = {h.code: scores[h.code] for h in compiled if scores[h.code] >= h.min_score and h.code != FALLBACK_CODE}
+    ranked = sorted(scores.values(), reverse=True)
+    if not eligible:
+        best = ranked[0] if ranked else 0.0
+        confidence = round(math.exp(-max(best, 0.0) / CONFIDENCE_SCALE) * 0.9, 4)
+        return Classification(FALLBACK_CODE, confidence, scores), title_code
+    code = max(eligible, key=lambda c: eligible[c])
+    others = [s for c, s in scores.items() if c != code]
+    return Classification(code, _confidence(scores[code], max(others, default=0.0)), scores), title_code
+
+
+# ---------------------------------------------------------------------------- pages
+
+_PAGE_OF_RE = re.compile(r"\bpage\s*(\d{1,3})\s*(?:/|sur|of)\s*(\d{1,3})\b")
+_PAGE_OF_BARE_RE = re.compile(r"(?m)^\s*(\d{1,3})\s*/\s*(\d{1,3})\s*$")
+
+
+@dataclass
+class PageClassification:
+    """What one page looks like on its own, and whether it opens a document."""
+
+    number: int
+    classification: Classification
+    title_code: str | None = None  # a type whose title opens a line near the top
+    page_of: tuple[int, int] | None = None  # "Page 1/2" → (1, 2)
+    starts_document: bool = False  # strong cue that this page is a document's first page
+    continues_document: bool = False  # strong cue that it is not ("Page 2/3")
+
+
+@dataclass
+class PageSegment:
+    """A run of pages proposed as one document."""
+
+    code: str
+    pages: list[int]
+    classification: Classification
+    page_results: list[PageClassification] = field(default_factory=list)
+
+
+def page_lines(page: PageContent) -> list[str]:
+    """The page's lines, from its text or, if empty, from its words read top to bottom."""
+    lines = _lines_of(page.text)
+    if lines or not page.words:
+        return lines
+    from .extractors.layout import build_lines
+
+    return [line.text for line in build_lines(page.words)]
+
+
+def _page_of(lines: list[str]) -> tuple[int, int] | None:
+    for line in lines:
+        folded = fold(line)
+        m = _PAGE_OF_RE.search(folded) or _PAGE_OF_BARE_RE.search(folded)
+        if m:
+            current, total = int(m.group(1)), int(m.group(2))
+            if 1 <= current <= total <= 500:
+                return current, total
+    return None
+
+
+def classify_pages(pages: Iterable[PageContent], hints_by_code: dict[str, dict]) -> list[PageClassification]:
+    """Each page classified on its own, with its first-page cues (title at the top, ``Page 1/N``)."""
+    compiled = _compile(hints_by_code)
+    results = []
+    for page in pages:
+        lines = page_lines(page)
+        classification, title_code = _classify(lines, compiled)
+        page_of = _page_of(lines)
+        starts = bool(title_code) or (page_of is not None and page_of[0] == 1)
+        continues = page_of is not None and page_of[0] > 1
+        if continues:
+            starts = False
+        results.append(PageClassification(page.number, classification, title_code, page_of, starts, continues))
+    return results
+
+
+def segment_pages(
+    pages: list[PageContent], hints_by_code: dict[str, dict], page_results: list[PageClassification] | None = None
+) -> list[PageSegment]:
+    """Proposed documents in a multi-page file: consecutive pages grouped, each group classified.
+
+    A new document starts at a page that opens with a title or says ``Page 1/N``, or whose
+    confident type differs from the current document's without saying it continues it.
+    """
+    if page_results is None:
+        page_results = classify_pages(pages, hints_by_code)
+    by_number = {p.number: p for p in pages}
+    groups: list[list[PageClassification]] = []
+    current_code: str | None = None
+    for result in page_results:
+        page_code = result.title_code or result.classification.code
+        new = not groups
+        if not new and not result.continues_document:
+            if result.starts_document and (result.title_code != current_code or (result.page_of and result.page_of[0] == 1)):
+                new = True
+            elif (
+                result.classification.code not in (FALLBACK_CODE, current_code)
+                and result.classification.confidence >= 0.8
+                and not result.title_code == current_code
+            ):
+                new = True
+        if new:
+            groups.append([result])
+            current_code = page_code
+        else:
+            groups[-1].append(result)
+            if current_code == FALLBACK_CODE:
+                current_code = page_code
+    compiled = _compile(hints_by_code)
+    segments = []
+    for group in groups:
+        lines: list[str] = []
+        for result in group:
+            lines.extend(page_lines(by_number[result.number]))
+        classification, _ = _classify(lines, compiled)
+        segments.append(PageSegment(classification.code, [r.number for r in group], classification, group))
+    return segments

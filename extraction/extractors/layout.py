@@ -1,0 +1,199 @@
+"""Words with boxes regrouped into lines and cells, as a reader sees the page.
+
+A scanned page is often rotated by a degree or two: over the width of an A4 page that moves a
+line by more than its own height, so words are first put back on a level baseline (the skew
+is measured from neighbouring words) before being grouped into lines. A line is then cut into
+cells where the horizontal gap between two words is much wider than a space: the columns of
+a table or of a two-column header.
+"""
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass, field
+
+from ..types import BBox, PageContent, Word
+from .text import Token, tokens
+
+A4_RATIO = 297 / 210  # height / width, when the page size is unknown
+
+
+@dataclass
+class LineToken:
+    """A folded token of a line and the index (in ``Line.words``) of the word it came from."""
+
+    text: str
+    word: int
+
+
+@dataclass
+class Line:
+    words: list[Word]
+    index: int = 0  # position on the page, top to bottom
+    page: int = 1
+    cells: list[tuple[int, int]] = field(default_factory=list)  # [start, end) word ranges
+    _tokens: list[LineToken] | None = None
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def bbox(self) -> BBox:
+        return union_box(w.bbox for w in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(w.bbox[1] for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bbox[3] for w in self.words)
+
+    @property
+    def height(self) -> float:
+        return statistics.median(w.bbox[3] - w.bbox[1] for w in self.words)
+
+    @property
+    def tokens(self) -> list[LineToken]:
+        if self._tokens is None:
+            result = []
+            for i, word in enumerate(self.words):
+                for tok in tokens(word.text):
+                    result.append(LineToken(tok.text, i))
+            self._tokens = result
+        return self._tokens
+
+    def cell_of(self, word_index: int) -> tuple[int, int]:
+        for start, end in self.cells:
+            if start <= word_index < end:
+                return start, end
+        return word_index, word_index + 1
+
+    def x_range(self, start: int, end: int) -> tuple[float, float]:
+        return min(w.bbox[0] for w in self.words[start:end]), max(w.bbox[2] for w in self.words[start:end])
+
+
+def union_box(boxes) -> BBox:
+    boxes = list(boxes)
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _aspect(page: PageContent | None) -> float:
+    if page is not None and page.width and page.height:
+        return page.height / page.width
+    return A4_RATIO
+
+
+def estimate_skew(words: list[Word], aspect: float = A4_RATIO) -> float:
+    """The slope (dy/dx, in page-width units) of the text baselines, from neighbouring words."""
+    slopes = []
+    ordered = sorted(words, key=lambda w: (w.bbox[0]))
+    heights = [w.bbox[3] - w.bbox[1] for w in words if w.bbox[3] > w.bbox[1]]
+    if len(heights) < 4:
+        return 0.0
+    h = statistics.median(heights)
+    # bucket words by their vertical centre so each word looks only at nearby ones
+    buckets: dict[int, list[Word]] = {}
+    for w in ordered:
+        buckets.setdefault(int(((w.bbox[1] + w.bbox[3]) / 2) / h), []).append(w)
+    for w in ordered:
+        cy = (w.bbox[1] + w.bbox[3]) / 2
+        wh = w.bbox[3] - w.bbox[1]
+        key = int(cy / h)
+        best = None
+        for other in buckets.get(key, []) + buckets.get(key - 1, []) + buckets.get(key + 1, []):
+            gap = other.bbox[0] - w.bbox[2]
+            if other is w or gap < -0.2 * wh or gap > 3 * wh:
+                continue
+            oh = other.bbox[3] - other.bbox[1]
+            if abs(oh - wh) > 0.3 * wh:
+                continue
+            if best is None or other.bbox[0] < best.bbox[0]:
+                best = other
+        if best is None:
+            continue
+        dx = ((best.bbox[0] + best.bbox[2]) - (w.bbox[0] + w.bbox[2])) / 2
+        dy = ((best.bbox[1] + best.bbox[3]) - (w.bbox[1] + w.bbox[3])) / 2 * aspect
+        if dx > 0.01:
+            slopes.append(dy / dx)
+    if len(slopes) < 5:
+        return 0.0
+    slope = statistics.median(slopes)
+    return slope if abs(slope) < math.tan(math.radians(8)) else 0.0
+
+
+def build_lines(words: list[Word], page: PageContent | None = None, page_number: int = 1) -> list[Line]:
+    """The page's words grouped into lines (top to bottom), each line's words left to right,
+    each line cut into cells at wide gaps."""
+    words = [w for w in words if w.text and w.text.strip()]
+    if not words:
+        return []
+    aspect = _aspect(page)
+    slope = estimate_skew(words, aspect)
+
+    def level_y(w: Word) -> float:
+        cx = (w.bbox[0] + w.bbox[2]) / 2
+        return (w.bbox[1] + w.bbox[3]) / 2 - slope * cx / aspect
+
+    ordered = sorted(words, key=level_y)
+    rows: list[list[Word]] = []
+    row_y: list[float] = []
+    row_h: list[float] = []
+    for w in ordered:
+        y = level_y(w)
+        h = max(w.bbox[3] - w.bbox[1], 1e-4)
+        if rows and abs(y - row_y[-1]) <= 0.45 * min(max(row_h[-1], h), 2 * min(row_h[-1], h)):
+            rows[-1].append(w)
+            n = len(rows[-1])
+            row_y[-1] = row_y[-1] + (y - row_y[-1]) / n
+            row_h[-1] = max(row_h[-1], h) if n < 3 else statistics.median(x.bbox[3] - x.bbox[1] for x in rows[-1])
+        else:
+            rows.append([w])
+            row_y.append(y)
+            row_h.append(h)
+    lines = []
+    for i, row in enumerate(rows):
+        row.sort(key=lambda w: w.bbox[0])
+        line = Line(words=_dedupe(row), index=i, page=page_number)
+        line.cells = _cells(line.words, aspect)
+        lines.append(line)
+    return lines
+
+
+def _dedupe(row: list[Word]) -> list[Word]:
+    """Drop exact duplicate words (some PDFs draw bold text twice)."""
+    out: list[Word] = []
+    for w in row:
+        if out and out[-1].text == w.text and abs(out[-1].bbox[0] - w.bbox[0]) < 1e-3:
+            continue
+        out.append(w)
+    return out
+
+
+def _cells(words: list[Word], aspect: float) -> list[tuple[int, int]]:
+    if not words:
+        return []
+    heights = sorted(w.bbox[3] - w.bbox[1] for w in words)
+    h = heights[len(heights) // 2] * aspect  # in page-width units
+    cells = []
+    start = 0
+    for i in range(1, len(words)):
+        gap = words[i].bbox[0] - words[i - 1].bbox[2]
+        if gap > 1.6 * h:
+            cells.append((start, i))
+            start = i
+    cells.append((start, len(words)))
+    return cells
+
+
+def page_lines(page: PageContent) -> list[Line]:
+    return build_lines(page.words, page, page.number)
+
+
+__all__ = ["Line", "LineToken", "Token", "build_lines", "estimate_skew", "page_lines", "union_box"]

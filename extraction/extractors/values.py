@@ -1,0 +1,107 @@
+"""What a valid value of each data type looks like inside a run of words.
+
+``find_values(data_type, words, ...)`` returns the typed values found in the words, in
+reading order, each with the range of words it covers, so the caller knows the value's box.
+Every value goes through ``normalise`` (the single place that reads French formats).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..normalise import find_dates, format_decimal, normalise, parse_decimal
+from ..operation_codes import find_cee_code_spans
+from ..types import Word
+
+# A number as documents print it: 12 450,00 / 12.450,00 / 12,450.00 / 1 234.5 / 450 / -1 500,00
+_NUMBER_RE = re.compile(
+    r"(?<![\w.,])[-−]?\s?(?:\d{1,3}(?:[ \u00a0\u202f\u2009.,]\d{3})+(?:[.,]\d{1,3})?|\d+(?:[.,]\d{1,3})?)(?![\w]|[.,]\d)"
+)
+_SIRET_RE = re.compile(r"(?<![\d])(\d{3}[ \u00a0.\-]?\d{3}[ \u00a0.\-]?\d{3}[ \u00a0.\-]?\d{5})(?![\d])")
+_POSTAL_RE = re.compile(r"(?<![\d])(\d{2}[ \u00a0]?\d{3})(?![\d]|[,.]\d)")
+_BOOLEAN_RE = re.compile(r"(?i)(?<!\w)(oui|non|x|☒|☑|✓|✔|☐|□|coch[ée]e?|sign[ée]e?)(?!\w)")
+_CURRENCY_AFTER_RE = re.compile(r"^\s?(€|eur\b|euros?\b)", re.IGNORECASE)
+_PERCENT_AFTER_RE = re.compile(r"^\s?%")
+
+
+@dataclass
+class FoundValue:
+    value: str  # normalised
+    raw: str
+    start: int  # word range [start, end) in the words searched
+    end: int
+    currency: bool = False
+    percent: bool = False
+
+
+def join_words(words: list[Word]) -> tuple[str, list[tuple[int, int]]]:
+    """The words joined by single spaces and each word's (start, end) offsets in that text."""
+    parts, spans, pos = [], [], 0
+    for w in words:
+        parts.append(w.text)
+        spans.append((pos, pos + len(w.text)))
+        pos += len(w.text) + 1
+    return " ".join(parts), spans
+
+
+def _word_range(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
+    first = next((i for i, (s, e) in enumerate(spans) if e > start), 0)
+    last = next((i for i in range(len(spans) - 1, -1, -1) if spans[i][0] < end), len(spans) - 1)
+    return first, max(first, last) + 1
+
+
+def find_values(data_type: str, words: list[Word], percent: str = "allow") -> list[FoundValue]:
+    """Typed values inside ``words`` in reading order (``percent``: allow | skip | require)."""
+    if not words:
+        return []
+    text, spans = join_words(words)
+    found: list[FoundValue] = []
+
+    def add(value: str, raw: str, start: int, end: int, **flags):
+        first, last = _word_range(spans, start, end)
+        found.append(FoundValue(value, raw, first, last, **flags))
+
+    if data_type == "date":
+        for date, start, end in find_dates(text):
+            add(date.isoformat(), text[start:end], start, end)
+    elif data_type in ("decimal", "integer"):
+        for m in _NUMBER_RE.finditer(text):
+            raw = m.group(0).strip()
+            after = text[m.end():]
+            is_percent = bool(_PERCENT_AFTER_RE.match(after))
+            if (percent == "skip" and is_percent) or (percent == "require" and not is_percent):
+                continue
+            try:
+                if data_type == "integer":
+                    value = normalise("integer", raw)
+                else:
+                    value = format_decimal(parse_decimal(raw))
+            except ValueError:
+                continue
+            add(value, raw, m.start(), m.end(), currency=bool(_CURRENCY_AFTER_RE.match(after)), percent=is_percent)
+    elif data_type == "siret":
+        for m in _SIRET_RE.finditer(text):
+            add(normalise("siret", m.group(1)), m.group(1), m.start(1), m.end(1))
+    elif data_type == "postal_code":
+        for m in _POSTAL_RE.finditer(text):
+            try:
+                add(normalise("postal_code", m.group(1)), m.group(1), m.start(1), m.end(1))
+            except ValueError:
+                continue
+    elif data_type == "cee_code":
+        for code, start, end in find_cee_code_spans(text):
+            add(f'["{code}"]', text[start:end], start, end)
+    elif data_type == "boolean":
+        for m in _BOOLEAN_RE.finditer(text):
+            try:
+                add(normalise("boolean", m.group(1)), m.group(1), m.start(1), m.end(1))
+            except ValueError:
+                continue
+    elif data_type == "string":
+        stripped = text.strip()
+        if stripped:
+            try:
+                add(normalise("string", stripped), stripped, 0, len(text))
+            except ValueError:
+                pass
+    return found

@@ -1,0 +1,713 @@
+"""Label-anchored field extraction from located words, driven by the field schemas' hints.
+
+``extract_fields(pages, specs)`` reads each page as lines and cells (``extractors.layout``),
+finds the labels each field's hints list, and proposes candidate values where documents put
+them: right of the label on the same line (``Total TTC : 12 450,00 €``), in the next cell of
+a two-column form, on the lines below (``Date de facture`` over ``15/03/2024``), in a table
+column under a header and on the row of a row label (``Total`` × ``Montant TTC``), inside a
+block opened by a label (the client block: name, street, ``69100 VILLEURBANNE``), or through a
+regular expression. The data type decides what a valid value looks like; every candidate is
+scored and the best value wins, its confidence coming from its score, the margin over a
+different value, and the OCR confidence of its words.
+
+Hints (``FieldSchema.extraction_hints``; every key optional)::
+
+    labels          ["date de facture", "facturé le"] or {"date de facture": 1.0, "le": 0.4}
+    negative_labels labels that, where they cover a match, discard it ("date d'échéance")
+    right           value may follow the label on its line (default true)
+    below           value may sit on the lines below the label (default true)
+    max_below       how many lines below to look (default 2)
+    table           the label may be a column header: look down the column (default false)
+    row_labels      rows whose cell under a header label is the value ("total", "total général")
+    regex           patterns searched in each line; group 1 (or the match) is the value
+    value_regex     a string value must match it; group 1, when present, is the value kept
+    percent         numbers followed by % are: "allow" (default), "skip" or "require"
+    currency        prefer numbers followed by € / EUR (true for amounts)
+    absolute        keep the absolute value (a premium printed -1 500,00 €)
+    zone            preferred area: header | footer | top | bottom | left | right
+    context         words that, just above or left of the label, confirm the block ("client")
+    avoid_context   words that, there, mean another party's block ("entreprise", "siret")
+    block           {"line": 0} | {"find": "postal_code"} | {"after": "postal_code"} |
+                    {"line_before": "postal_code"}: the value inside the block under the label
+    scan            collect every value of the type in the document (CEE codes)
+    presence        boolean: true when something (a name, a date, "lu et approuvé") fills the
+                    area right of / below the label; {"max_below": 4, "ignore": ["cachet"]}
+    max_words       longest string value kept (default 12)
+    first_page_only only look at the first page
+
+The extractor never reads anything but the words: no ground truth, no per-layout template.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .extractors.layout import Line, build_lines, union_box
+from .extractors.text import match_at, token_texts
+from .extractors.values import FoundValue, find_values
+from .normalise import format_decimal
+from .types import BBox, FieldSpec, FieldValue, PageContent, Word
+
+__all__ = ["extract_fields", "extract_field", "DocumentLayout"]
+
+# How much each way of finding a value is trusted, before label, zone and context factors.
+POSITION_WEIGHT = {
+    "right": 1.0,
+    "right_cell": 0.95,
+    "row": 0.95,
+    "block": 0.92,
+    "regex": 0.9,
+    "below": 0.85,
+    "scan": 0.85,
+    "column": 0.7,
+    "presence": 0.8,
+}
+STRING_MAX_WORDS = 12
+SEPARATORS = {":", "-", "–", "—", "=", "/", ":-", "...", "…", "|"}
+
+
+@dataclass
+class _Label:
+    tokens: list[str]
+    weight: float
+
+
+@dataclass
+class _Hints:
+    labels: list[_Label]
+    negative_labels: list[list[str]]
+    right: bool
+    below: bool
+    max_below: int
+    table: bool
+    row_labels: list[list[str]]
+    regex: list[re.Pattern]
+    value_regex: re.Pattern | None
+    percent: str
+    currency: bool
+    absolute: bool
+    zone: str | None
+    context: list[list[str]]
+    avoid_context: list[list[str]]
+    block: dict | None
+    block_anchors: list[_Label]
+    scan: bool
+    presence: dict | None
+    max_words: int
+    first_page_only: bool
+
+    @classmethod
+    def from_spec(cls, spec: FieldSpec) -> "_Hints":
+        h = spec.hints or {}
+        raw_labels = h.get("labels") or [spec.label]
+        if isinstance(raw_labels, dict):
+            items = list(raw_labels.items())
+        else:
+            items = [(label, 1.0) for label in raw_labels]
+        labels = [_Label(token_texts(text), float(weight)) for text, weight in items if token_texts(text)]
+        presence = h.get("presence")
+        if presence is True:
+            presence = {}
+        return cls(
+            labels=labels,
+            negative_labels=[token_texts(t) for t in h.get("negative_labels", []) if token_texts(t)],
+            right=h.get("right", True),
+            below=h.get("below", True),
+            max_below=int(h.get("max_below", 2)),
+            table=bool(h.get("table", False)),
+            row_labels=[token_texts(t) for t in h.get("row_labels", []) if token_texts(t)],
+            regex=[re.compile(p, re.IGNORECASE) for p in h.get("regex", [])],
+            value_regex=re.compile(h["value_regex"], re.IGNORECASE) if h.get("value_regex") else None,
+            percent=h.get("percent", "allow"),
+            currency=bool(h.get("currency", False)),
+            absolute=bool(h.get("absolute", False)),
+            zone=h.get("zone"),
+            context=[token_texts(t) for t in h.get("context", []) if token_texts(t)],
+            avoid_context=[token_texts(t) for t in h.get("avoid_context", []) if token_texts(t)],
+            block=h.get("block"),
+            block_anchors=[_Label(token_texts(t), 1.0) for t in (h.get("block") or {}).get("anchors", []) if token_texts(t)],
+            scan=bool(h.get("scan", False)),
+            presence=presence if isinstance(presence, dict) else None,
+            max_words=int(h.get("max_words", STRING_MAX_WORDS)),
+            first_page_only=bool(h.get("first_page_only", False)),
+        )
+
+
+@dataclass
+class _LabelHit:
+    line: Line
+    start_word: int  # first word of the label
+    end_word: int  # word after the label (or the label's last word when the value shares it)
+    remainder: Word | None  # the rest of a word the label ends inside ("N°562044387")
+    weight: float
+    n_tokens: int
+
+
+@dataclass
+class Candidate:
+    value: str
+    raw: str
+    score: float
+    page: int
+    words: list[Word]
+    how: str
+
+    @property
+    def bbox(self) -> BBox:
+        return union_box(w.bbox for w in self.words)
+
+    @property
+    def ocr_confidence(self) -> float:
+        return min(w.conf for w in self.words) * 0.5 + sum(w.conf for w in self.words) / len(self.words) * 0.5
+
+
+@dataclass
+class DocumentLayout:
+    """A document's pages as lines, computed once and shared by every field."""
+
+    pages: list[PageContent]
+    lines: dict[int, list[Line]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, pages: list[PageContent]) -> "DocumentLayout":
+        layout = cls(pages=list(pages))
+        for page in layout.pages:
+            layout.lines[page.number] = build_lines(page.words, page, page.number)
+        return layout
+
+    def all_lines(self):
+        for page in self.pages:
+            yield from self.lines[page.number]
+
+
+# ---------------------------------------------------------------------------- labels
+
+def _original_token_ends(text: str) -> list[int]:
+    return [m.end() for m in re.finditer(r"[^\W_]+", text)]
+
+
+def _find_labels(line: Line, labels: list[_Label], negatives: list[list[str]]) -> list[_LabelHit]:
+    toks = [t.text for t in line.tokens]
+    hits: list[_LabelHit] = []
+    taken: set[int] = set()
+    # longest labels first: "date de fin de validité" before "date"
+    for label in sorted(labels, key=lambda l: -len(l.tokens)):
+        for i in range(len(toks)):
+            if i in taken:
+                continue
+            end = match_at(toks, label.tokens, i)
+            if end is None:
+                continue
+            if any(_covers(toks, neg, i, end) for neg in negatives):
+                continue
+            taken.update(range(i, end))
+            first_word = line.tokens[i].word
+            last_word = line.tokens[end - 1].word
+            # does the label's last word go on with other tokens ("N°562044387", "Date:12/03")?
+            same_word_tokens = [k for k in range(len(line.tokens)) if line.tokens[k].word == last_word]
+            consumed = sum(1 for k in same_word_tokens if k < end)
+            remainder = None
+            if consumed < len(same_word_tokens):
+                remainder = _word_remainder(line.words[last_word], consumed)
+            hits.append(_LabelHit(line, first_word, last_word + 1, remainder, label.weight, len(label.tokens)))
+    return hits
+
+
+def _covers(toks: list[str], negative: list[str], start: int, end: int) -> bool:
+    """Whether a negative label longer than the match overlaps it ("date d'échéance" over "date")."""
+    for j in range(max(0, start - len(negative) + 1), end):
+        neg_end = match_at(toks, negative, j)
+        if neg_end is not None and neg_end > start and neg_end - j > end - start:
+            return True
+    return False
+
+
+def _word_remainder(word: Word, consumed_tokens: int) -> Word | None:
+    ends = _original_token_ends(word.text)
+    if consumed_tokens == 0 or consumed_tokens > len(ends):
+        return None
+    cut = ends[consumed_tokens - 1]
+    rest = word.text[cut:]
+    stripped = rest.lstrip(" :.-–=°")
+    if not stripped:
+        return None
+    offset = len(word.text) - len(stripped)
+    x0, y0, x1, y1 = word.bbox
+    frac = offset / max(len(word.text), 1)
+    return Word(stripped, (x0 + (x1 - x0) * frac, y0, x1, y1), word.conf)
+
+
+# ---------------------------------------------------------------------------- candidates
+
+def _strip_separators(words: list[Word]) -> list[Word]:
+    out = list(words)
+    while out and (out[0].text in SEPARATORS or re.fullmatch(r"[:\-–—=.…|_]+", out[0].text)):
+        out.pop(0)
+    return out
+
+
+def _cut_at_labels(words: list[Word], stop_labels: list[list[str]]) -> list[Word]:
+    """The words before the first other field's label (``Client : Jean Dupont Tél : …``)."""
+    if not words or not stop_labels:
+        return words
+    toks: list[tuple[str, int]] = []
+    for i, w in enumerate(words):
+        for t in token_texts(w.text):
+            toks.append((t, i))
+    texts = [t for t, _ in toks]
+    for k in range(1, len(texts)):
+        for stop in stop_labels:
+            if len(stop) >= 1 and match_at(texts, stop, k) is not None:
+                word_index = toks[k][1]
+                if word_index > 0:
+                    return words[:word_index]
+    return words
+
+
+def _values_in(data_type: str, words: list[Word], hints: _Hints, stop_labels) -> list[tuple[FoundValue, list[Word]]]:
+    """Typed values in a run of words (for strings: the run itself, cut at other labels)."""
+    words = _strip_separators(words)
+    if not words:
+        return []
+    if data_type == "string":
+        words = _cut_at_labels(words, stop_labels)[: hints.max_words]
+        words = _strip_separators(words)
+        # trailing separators ("Dupont Jean -")
+        while words and re.fullmatch(r"[:\-–—=.…|_,;]+", words[-1].text):
+            words.pop()
+        if not words:
+            return []
+    found = find_values(data_type, words, hints.percent)
+    results = []
+    for fv in found:
+        value_words = words[fv.start:fv.end]
+        if data_type == "string" and hints.value_regex is not None:
+            m = hints.value_regex.search(fv.value)
+            if not m:
+                continue
+            kept = (m.group(1) if m.groups() and m.group(1) is not None else m.group(0)).strip()
+            if not kept:
+                continue
+            fv = FoundValue(kept, kept, fv.start, fv.end)
+        results.append((fv, value_words))
+    return results
+
+
+def _typed_factor(fv: FoundValue, data_type: str, hints: _Hints, index: int) -> float:
+    factor = 1.0 if index == 0 else max(0.5, 0.9 - 0.1 * index)
+    if data_type in ("decimal", "integer") and hints.currency:
+        factor *= 1.05 if fv.currency else 0.9
+    return factor
+
+
+def _zone_factor(hints: _Hints, line: Line, page_number: int) -> float:
+    factor = 1.0 if page_number == 1 else 0.97
+    if not hints.zone:
+        return factor
+    x0, y0, x1, y1 = line.bbox
+    zone = hints.zone
+    inside = (
+        (zone == "header" and y0 < 0.35)
+        or (zone == "top" and y0 < 0.5)
+        or (zone == "footer" and y0 > 0.8)
+        or (zone == "bottom" and y0 > 0.5)
+        or (zone == "left" and x0 < 0.5)
+        or (zone == "right" and x0 >= 0.4)
+    )
+    return factor * (1.1 if inside else 0.9)
+
+
+def _context_factor(hints: _Hints, layout: DocumentLayout, hit: _LabelHit) -> float:
+    if not hints.context and not hints.avoid_context:
+        return 1.0
+    lines = layout.lines[hit.line.page]
+    x0, _ = hit.line.x_range(hit.start_word, hit.end_word)
+    near: list[list[str]] = []
+    # the label's own line, left of the label, and the few lines above in the same column
+    near.append([t.text for t in hit.line.tokens if t.word < hit.start_word])
+    near.append([t.text for t in hit.line.tokens if hit.start_word <= t.word < hit.end_word])
+    for line in lines[max(0, hit.line.index - 6): hit.line.index]:
+        toks = [t.text for t in line.tokens if abs(line.words[t.word].bbox[0] - x0) < 0.25 or line.words[t.word].bbox[0] <= x0 <= line.words[t.word].bbox[2]]
+        near.append(toks)
+    factor = 1.0
+    if hints.context and any(_contains(toks, phrase) for toks in near for phrase in hints.context):
+        factor *= 1.15
+    if hints.avoid_context and any(_contains(toks, phrase) for toks in near for phrase in hints.avoid_context):
+        factor *= 0.6
+    return factor
+
+
+def _contains(toks: list[str], phrase: list[str]) -> bool:
+    return any(match_at(toks, phrase, i) is not None for i in range(len(toks)))
+
+
+def _right_runs(hit: _LabelHit) -> list[tuple[list[Word], str]]:
+    """Word runs right of the label: the rest of its cell, then the next cell on the line."""
+    line = hit.line
+    cell_start, cell_end = line.cell_of(hit.start_word)
+    prefix = [hit.remainder] if hit.remainder is not None else []
+    runs = []
+    same_cell = prefix + line.words[hit.end_word:cell_end]
+    if _strip_separators(same_cell):
+        runs.append((same_cell, "right"))
+    next_cells = [c for c in line.cells if c[0] >= cell_end]
+    if next_cells:
+        start, end = next_cells[0]
+        runs.append((line.words[start:end], "right_cell"))
+    return runs
+
+
+def _right_words(hit: _LabelHit) -> tuple[list[Word], bool]:
+    """The first run right of the label (its cell's rest, else the next cell)."""
+    runs = _right_runs(hit)
+    if not runs:
+        return [], False
+    words, how = runs[0]
+    return words, how == "right_cell"
+
+
+def _column_range(hit: _LabelHit) -> tuple[float, float]:
+    """Horizontal span under a label: from its cell's left edge to the next cell on its line."""
+    line = hit.line
+    cell_start, cell_end = line.cell_of(hit.start_word)
+    x0 = line.words[hit.start_word].bbox[0]
+    x1 = max(w.bbox[2] for w in line.words[hit.start_word:hit.end_word])
+    next_cells = [c for c in line.cells if c[0] >= cell_end]
+    right_limit = line.words[next_cells[0][0]].bbox[0] if next_cells else 1.0
+    return x0, max(x1, right_limit - 0.005)
+
+
+def _words_in_range(line: Line, x0: float, x1: float, header_x: tuple[float, float] | None = None) -> list[Word]:
+    """The words of ``line`` in the cells that overlap [x0, x1]."""
+    chosen: list[tuple[int, int]] = []
+    for start, end in line.cells:
+        cx0, cx1 = line.x_range(start, end)
+        if cx1 < x0 - 0.01 or cx0 > x1:
+            continue
+        # a wide cell that starts far left of the label belongs to another column
+        if cx0 < x0 - 0.06 and header_x is not None and cx1 < header_x[0]:
+            continue
+        chosen.append((start, end))
+    words: list[Word] = []
+    for start, end in chosen:
+        words.extend(line.words[start:end])
+    return words
+
+
+def _lines_below(layout: DocumentLayout, hit: _LabelHit, max_below: int) -> list[tuple[int, Line]]:
+    lines = layout.lines[hit.line.page]
+    out = []
+    previous_bottom = hit.line.bottom
+    h = hit.line.height
+    for k, line in enumerate(lines[hit.line.index + 1:], 1):
+        if len(out) >= max_below:
+            break
+        if line.top - previous_bottom > max(3.0 * h, 0.04):
+            break
+        out.append((k, line))
+        previous_bottom = max(previous_bottom, line.bottom)
+    return out
+
+
+def _base_score(hints: _Hints, layout: DocumentLayout, hit: _LabelHit) -> float:
+    base = hit.weight * (1 + 0.05 * (hit.n_tokens - 1)) * _zone_factor(hints, hit.line, hit.line.page)
+    base *= _context_factor(hints, layout, hit)
+    # a label in the middle of a sentence is less sure than one that opens its cell
+    cell_start, _ = hit.line.cell_of(hit.start_word)
+    if hit.start_word > cell_start:
+        base *= 0.85
+    return base
+
+
+def _candidates_for_hit(
+    spec: FieldSpec, hints: _Hints, layout: DocumentLayout, hit: _LabelHit, stop_labels
+) -> list[Candidate]:
+    data_type = spec.data_type
+    base = _base_score(hints, layout, hit)
+    out: list[Candidate] = []
+
+    if hints.presence is not None:
+        return _presence_candidates(hints, layout, hit, base, stop_labels)
+
+    if hints.right:
+        for words, how in _right_runs(hit):
+            found = _values_in(data_type, words, hints, stop_labels)[:3]
+            for i, (fv, value_words) in enumerate(found):
+                out.append(_candidate(fv, value_words, base * POSITION_WEIGHT[how] * _typed_factor(fv, data_type, hints, i), hit.line.page, how))
+            if found:
+                break
+
+    if hints.below or hints.table:
+        x0, x1 = _column_range(hit)
+        limit = max(hints.max_below, 12 if hints.table else 0)
+        for k, line in _lines_below(layout, hit, limit):
+            words = _words_in_range(line, x0, x1, (x0, x1))
+            if not words:
+                continue
+            found = _values_in(data_type, words, hints, stop_labels)
+            if not found:
+                # a typed value below must be alone under its label; text means another row
+                if data_type != "string" and k <= hints.max_below:
+                    continue
+                continue
+            fv, value_words = found[0]
+            if k <= hints.max_below and hints.below:
+                weight = POSITION_WEIGHT["below"] - 0.1 * (k - 1)
+                how = "below"
+            else:
+                weight = POSITION_WEIGHT["column"] - 0.03 * k
+                how = "column"
+            out.append(_candidate(fv, value_words, base * weight * _typed_factor(fv, data_type, hints, 0), hit.line.page, how))
+            if data_type == "string" and how == "below":
+                break
+
+    if hints.row_labels:
+        x0, x1 = _column_range(hit)
+        for line in layout.lines[hit.line.page][hit.line.index + 1:]:
+            toks = [t.text for t in line.tokens]
+            if not any(match_at(toks, row, 0) is not None or (len(toks) > 1 and match_at(toks, row, 1) is not None) for row in hints.row_labels):
+                continue
+            words = [w for w in line.words if w.bbox[2] >= x0 - 0.01 and w.bbox[0] <= x1 + 0.01]
+            for fv, value_words in _values_in(data_type, words, hints, stop_labels)[:1]:
+                out.append(_candidate(fv, value_words, base * POSITION_WEIGHT["row"] * _typed_factor(fv, data_type, hints, 0), hit.line.page, "row"))
+    return out
+
+
+def _candidate(fv: FoundValue, words: list[Word], score: float, page: int, how: str) -> Candidate:
+    return Candidate(fv.value, fv.raw, score, page, words or [], how)
+
+
+def _block_lines(layout: DocumentLayout, hit: _LabelHit, stop_labels, max_lines: int = 6) -> list[list[Word]]:
+    """The lines of the block a label opens: text right of it, then the lines below in its column."""
+    block: list[list[Word]] = []
+    words, _ = _right_words(hit)
+    words = _cut_at_labels(_strip_separators(words), stop_labels)
+    if words:
+        block.append(words)
+    x0, x1 = _column_range(hit)
+    if not words:
+        x1 = max(x1, x0 + 0.3)
+    for _, line in _lines_below(layout, hit, max_lines):
+        row = _words_in_range(line, x0 - 0.01, x1)
+        row = [w for w in row if w.bbox[0] >= x0 - 0.03]
+        if not row:
+            if block:
+                break
+            continue
+        toks = token_texts(" ".join(w.text for w in row))
+        # another labelled field starts: the block ends
+        if block and any(match_at(toks, stop, 0) is not None for stop in stop_labels if len(stop) > 0):
+            break
+        block.append(row)
+        if len(block) >= max_lines:
+            break
+    return block
+
+
+def _block_candidates(spec, hints: _Hints, layout, hit: _LabelHit, base: float, stop_labels) -> list[Candidate]:
+    block = _block_lines(layout, hit, stop_labels)
+    if not block:
+        return []
+    rule = hints.block or {}
+    weight = base * POSITION_WEIGHT["block"]
+    data_type = spec.data_type
+    chosen: list[Word] | None = None
+    if "line" in rule:
+        n = int(rule["line"])
+        if n < len(block):
+            chosen = block[n]
+    elif "find" in rule or "after" in rule or "line_before" in rule:
+        key_type = rule.get("find") or rule.get("after") or rule.get("line_before")
+        for i, row in enumerate(block):
+            found = find_values(key_type, row)
+            if not found:
+                continue
+            fv = found[0]
+            if key_type == "postal_code" and fv.start != 0:
+                continue  # "69100 LYON": a postal code opens its line
+            if "find" in rule:
+                chosen = row[fv.start:fv.end]
+            elif "after" in rule:
+                chosen = row[fv.end:]
+            else:
+                chosen = block[i - 1] if i >= 1 else None
+                if "line" not in rule and i >= 2 and rule.get("join_lines"):
+                    chosen = [w for r in block[1:i] for w in r]
+            break
+    if not chosen:
+        return []
+    results = _values_in(data_type, chosen, hints, [])
+    return [_candidate(fv, words, weight * (1.0 if i == 0 else 0.8), hit.line.page, "block") for i, (fv, words) in enumerate(results[:1])]
+
+
+def _presence_candidates(hints: _Hints, layout, hit: _LabelHit, base: float, stop_labels) -> list[Candidate]:
+    rule = hints.presence or {}
+    ignore = [token_texts(t) for t in rule.get("ignore", [])]
+    max_below = int(rule.get("max_below", 4))
+    content: list[Word] = []
+    words, _ = _right_words(hit)
+    rows = [words] if words else []
+    x0, x1 = _column_range(hit)
+    for _, line in _lines_below(layout, hit, max_below):
+        row = [w for w in _words_in_range(line, x0 - 0.01, x1) if w.bbox[0] >= x0 - 0.03]
+        if not row:
+            continue
+        toks = token_texts(" ".join(w.text for w in row))
+        if any(match_at(toks, stop, 0) is not None for stop in stop_labels) and not any(
+            _contains(toks, ig) for ig in ignore
+        ):
+            break
+        rows.append(row)
+    for row in rows:
+        toks = token_texts(" ".join(w.text for w in row))
+        if any(_contains(toks, ig) for ig in ignore):
+            continue
+        letters = [t for t in toks if len(t) >= 2]
+        if letters:
+            content.extend(row)
+    label_words = hit.line.words[hit.start_word:hit.end_word]
+    if content:
+        return [Candidate("true", " ".join(w.text for w in content), base * POSITION_WEIGHT["presence"], hit.line.page, content, "presence")]
+    return [Candidate("false", "", base * 0.6, hit.line.page, label_words, "presence")]
+
+
+def _regex_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, stop_labels) -> list[Candidate]:
+    out = []
+    for line in layout.all_lines():
+        if hints.first_page_only and line.page != layout.pages[0].number:
+            continue
+        text = line.text
+        offsets = []
+        pos = 0
+        for w in line.words:
+            offsets.append((pos, pos + len(w.text)))
+            pos += len(w.text) + 1
+        for pattern in hints.regex:
+            for m in pattern.finditer(text):
+                g = 1 if m.groups() else 0
+                start, end = m.start(g), m.end(g)
+                words = [w for w, (s, e) in zip(line.words, offsets) if e > start and s < end]
+                if not words:
+                    continue
+                for fv, value_words in _values_in(spec.data_type, words, hints, [])[:1]:
+                    score = POSITION_WEIGHT["regex"] * _zone_factor(hints, line, line.page)
+                    out.append(_candidate(fv, value_words, score, line.page, "regex"))
+    return out
+
+
+def _scan_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout) -> list[Candidate]:
+    """Every value of the type in the document, as one list (``operations``)."""
+    values: list[str] = []
+    first_words: list[Word] = []
+    page = None
+    for line in layout.all_lines():
+        for fv in find_values(spec.data_type, line.words):
+            for code in json.loads(fv.value) if spec.data_type == "cee_code" else [fv.value]:
+                if code not in values:
+                    values.append(code)
+                    if not first_words:
+                        first_words = line.words[fv.start:fv.end]
+                        page = line.page
+    if not values:
+        return []
+    value = json.dumps(values) if spec.data_type == "cee_code" else values[0]
+    return [Candidate(value, value, POSITION_WEIGHT["scan"], page or 1, first_words, "scan")]
+
+
+# ---------------------------------------------------------------------------- choice
+
+def _choose(candidates: list[Candidate], hints: _Hints) -> FieldValue | None:
+    if not candidates:
+        return None
+    if hints.absolute:
+        for c in candidates:
+            if c.value.startswith("-"):
+                c.value = format_decimal(abs(Decimal(c.value)))
+    by_value: dict[str, list[Candidate]] = {}
+    for c in candidates:
+        by_value.setdefault(c.value, []).append(c)
+    ranked = []
+    for value, group in by_value.items():
+        group.sort(key=lambda c: -c.score)
+        support = sum(c.score for c in group[1:4])
+        ranked.append((group[0].score + 0.1 * support, group[0]))
+    ranked.sort(key=lambda item: -item[0])
+    score, best = ranked[0]
+    second = ranked[1][0] if len(ranked) > 1 else 0.0
+    margin = (score - second) / score if score > 0 else 0.0
+    confidence = min(0.99, score) * (0.55 + 0.45 * margin) * best.ocr_confidence
+    return FieldValue(
+        value=best.value,
+        raw=best.raw,
+        confidence=round(max(0.01, min(confidence, 0.99)), 3),
+        page=best.page,
+        bbox=tuple(round(v, 5) for v in best.bbox) if best.words else None,
+    )
+
+
+def _all_stop_labels(specs: list[FieldSpec], extra: list[str] | None = None) -> list[list[str]]:
+    stops: list[list[str]] = []
+    for spec in specs:
+        h = spec.hints or {}
+        labels = h.get("labels") or [spec.label]
+        for text in (labels.keys() if isinstance(labels, dict) else labels):
+            toks = token_texts(text)
+            if toks and (len(toks) > 1 or len(toks[0]) >= 4) and toks not in stops:
+                stops.append(toks)
+        for text in h.get("stop_labels", []):
+            toks = token_texts(text)
+            if toks and toks not in stops:
+                stops.append(toks)
+    for text in extra or []:
+        toks = token_texts(text)
+        if toks and toks not in stops:
+            stops.append(toks)
+    return stops
+
+
+def extract_field(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[list[str]] | None = None) -> FieldValue | None:
+    """One field from a document already laid out; None when nothing valid was found."""
+    hints = _Hints.from_spec(spec)
+    if stop_labels is None:
+        stop_labels = _all_stop_labels([spec])
+    own = [l.tokens for l in hints.labels]
+    others = [s for s in stop_labels if s not in own]
+    if hints.scan:
+        return _choose(_scan_candidates(spec, hints, layout), hints)
+    candidates: list[Candidate] = []
+    pages = layout.pages[:1] if hints.first_page_only else layout.pages
+    for page in pages:
+        for line in layout.lines[page.number]:
+            for hit in _find_labels(line, hints.labels, hints.negative_labels):
+                candidates.extend(_candidates_for_hit(spec, hints, layout, hit, others))
+            if hints.block_anchors:
+                for hit in _find_labels(line, hints.block_anchors, hints.negative_labels):
+                    base = _base_score(hints, layout, hit)
+                    candidates.extend(_block_candidates(spec, hints, layout, hit, base, others))
+    if hints.regex:
+        candidates.extend(_regex_candidates(spec, hints, layout, others))
+    if spec.validation_pattern:
+        pattern = re.compile(spec.validation_pattern)
+        for c in candidates:
+            if not pattern.fullmatch(c.value):
+                c.score *= 0.5
+    return _choose(candidates, hints)
+
+
+def extract_fields(pages: list[PageContent], specs: list[FieldSpec]) -> dict[str, FieldValue]:
+    """The fields of one document: {field name: FieldValue} for the fields found.
+
+    ``pages`` are the document's pages (words with boxes relative to the page); ``specs`` its
+    type's field specs. Fields with no valid candidate are absent from the result. Pure: no
+    database, no storage; never raises on odd input (empty pages, OCR noise).
+    """
+    layout = DocumentLayout.of(pages)
+    stop_labels = _all_stop_labels(specs)
+    results: dict[str, FieldValue] = {}
+    for spec in specs:
+        value = extract_field(spec, layout, stop_labels)
+        if value is not None:
+            results[spec.name] = value
+    return results
