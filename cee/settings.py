@@ -172,6 +172,8 @@ STORAGES = {
 
 # Uploads: reject early and clearly (see documents.ingest).
 CEE_MAX_UPLOAD_BYTES = env.int("CEE_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
+# A whole upload request (several files); refused from its Content-Length before reading.
+CEE_MAX_REQUEST_BYTES = env.int("CEE_MAX_REQUEST_BYTES", default=200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = env.int("CEE_MAX_FILES_PER_REQUEST", default=50)
@@ -224,6 +226,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "accounts.api.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "token": env.str("API_THROTTLE_RATE", default="600/min"),
         "anon": "60/min",
@@ -236,6 +240,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStatusEnum": "dossiers.models.DossierStatus",
+        "PaymentStateEnum": "dossiers.installer_selectors.PAYMENT_STATE_CHOICES",
+    },
 }
 
 # --- Email ------------------------------------------------------------------------

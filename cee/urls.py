@@ -11,6 +11,8 @@ admin.site.index_title = "Tableau de bord"
 urlpatterns = [
     path("", RedirectView.as_view(url="/portail/", permanent=False)),
     path("admin/", admin.site.urls),
+    path("fichiers/", include("documents.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include("cee.api_urls")),
 ]

@@ -1,0 +1,120 @@
+"""One shape for every API error: ``{"error": {"code", "message", "details"}}``.
+
+``api_exception_handler`` is DRF's EXCEPTION_HANDLER. It turns DRF exceptions, Django's
+Http404/PermissionDenied/ValidationError, illegal dossier transitions and ingest errors
+into that body, so an integrator parses one format whatever went wrong.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
+
+
+class ApiError(exceptions.APIException):
+    """An error with an explicit HTTP status, machine code, French message and details."""
+
+    def __init__(self, status_code: int, code: str, message: str, details: Any = None):
+        super().__init__(detail=message, code=code)
+        self.status_code = status_code
+        self.error_code = code
+        self.message = message
+        self.details = details
+
+
+# The messages DRF would give in English or in terse French, restated for installers.
+DEFAULT_MESSAGES = {
+    "not_authenticated": "Authentification requise : envoyez l'en-tête « Authorization: Token <clé> ».",
+    "not_found": "Ressource introuvable.",
+    "permission_denied": "Vous n'avez pas le droit d'utiliser ce point d'accès.",
+    "validation_error": "Données invalides : voir le détail par champ.",
+}
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict:
+    return {"error": {"code": code, "message": message, "details": details if details is not None else {}}}
+
+
+def error_response(status_code: int, code: str, message: str, details: Any = None, headers=None) -> Response:
+    return Response(error_body(code, message, details), status=status_code, headers=headers)
+
+
+def _django_validation_details(exc: DjangoValidationError) -> Any:
+    if hasattr(exc, "error_dict"):
+        return {field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
+    return {"non_field_errors": list(exc.messages)}
+
+
+def _from_known_domain_errors(exc) -> Response | None:
+    # Imported here: these apps import DRF-free code only, and must not import the API.
+    from dossiers.status import DossierTransitionError, ReasonRequired, TransitionNotAllowed
+
+    if isinstance(exc, TransitionNotAllowed):
+        return error_response(status.HTTP_403_FORBIDDEN, "transition_not_allowed", str(exc))
+    if isinstance(exc, ReasonRequired):
+        return error_response(status.HTTP_400_BAD_REQUEST, "reason_required", str(exc))
+    if isinstance(exc, DossierTransitionError):
+        return error_response(status.HTTP_409_CONFLICT, "illegal_transition", str(exc))
+    try:
+        from documents.ingest import IngestError
+    except ImportError:  # pragma: no cover - ingest lands with the pipeline
+        IngestError = None
+    if IngestError is not None and isinstance(exc, IngestError):
+        return error_response(status.HTTP_400_BAD_REQUEST, exc.code, exc.message)
+    if isinstance(exc, DjangoValidationError):
+        return error_response(
+            status.HTTP_400_BAD_REQUEST, "validation_error", DEFAULT_MESSAGES["validation_error"],
+            _django_validation_details(exc),
+        )
+    return None
+
+
+def api_exception_handler(exc, context) -> Response | None:
+    """DRF exception handler giving every error the ``{"error": {...}}`` body."""
+    if isinstance(exc, ApiError):
+        return error_response(exc.status_code, exc.error_code, exc.message, exc.details)
+    domain = _from_known_domain_errors(exc)
+    if domain is not None:
+        return domain
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        # An unexpected failure: log it with its traceback, answer in the same shape.
+        logger.exception("Erreur interne de l'API", exc_info=exc)
+        return error_response(
+            status.HTTP_500_INTERNAL_SERVER_ERROR, "server_error",
+            "Erreur interne du serveur. L'incident a été enregistré ; réessayez plus tard.",
+        )
+
+    if isinstance(exc, exceptions.ValidationError):
+        code, message, details = "validation_error", DEFAULT_MESSAGES["validation_error"], exc.detail
+        if isinstance(details, list):
+            details = {"non_field_errors": details}
+    else:
+        code = getattr(exc, "default_code", "error")
+        codes = exc.get_codes() if hasattr(exc, "get_codes") else None
+        if isinstance(codes, str):
+            code = codes
+        detail = exc.detail if hasattr(exc, "detail") else str(exc)
+        message = str(detail)
+        if code in DEFAULT_MESSAGES and isinstance(exc, (exceptions.NotAuthenticated, exceptions.NotFound)):
+            message = DEFAULT_MESSAGES[code]
+        details = {}
+        if isinstance(exc, exceptions.Throttled):
+            code = "throttled"
+            message = "Trop de requêtes pour ce jeton : réessayez dans %d s." % (exc.wait or 1)
+            details = {"retry_after_seconds": int(exc.wait or 1)}
+    response.data = error_body(code, message, details)
+    return response

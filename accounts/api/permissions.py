@@ -1,0 +1,24 @@
+"""Who may call the installer API."""
+from __future__ import annotations
+
+from rest_framework.permissions import BasePermission
+
+from accounts.models import Role
+
+
+class IsInstaller(BasePermission):
+    """An authenticated, active user of an installer company.
+
+    Anonymous callers get 401 (the authentication classes say how to authenticate);
+    staff (validators, administrators) get 403: these endpoints speak for one company.
+    Which objects the installer reaches is decided by ``dossiers.selectors``.
+    """
+
+    message = "Ce point d'accès est réservé aux comptes installateurs."
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(
+            user and user.is_authenticated and user.is_active
+            and user.role == Role.INSTALLER and user.installer_id and not user.is_superuser
+        )

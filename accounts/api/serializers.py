@@ -1,0 +1,63 @@
+"""The installer's profile: their user and their company."""
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from accounts.models import Installer, User
+from accounts.profile import EDITABLE_FIELDS
+from accounts.validators import normalise_identifier, validate_siret
+
+
+class ProfileUserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["email", "first_name", "last_name"]
+        read_only_fields = fields
+
+
+class CompanySerializer(serializers.ModelSerializer):
+    rge_status_label = serializers.CharField(source="get_rge_status_display", read_only=True)
+    qualifications = serializers.ListField(child=serializers.CharField(max_length=80), required=False, max_length=50)
+    siret = serializers.CharField(max_length=20, help_text="14 chiffres (espaces acceptés), clé de contrôle vérifiée.")
+
+    class Meta:
+        model = Installer
+        fields = [
+            "name", "siret", "siren", "address", "postal_code", "city", "email", "phone", "contact_name",
+            "rge_number", "rge_valid_from", "rge_valid_until", "rge_status", "rge_status_label", "qualifications",
+            "contract_reference",
+        ]
+        read_only_fields = ["siren", "rge_status", "rge_status_label", "contract_reference"]
+        extra_kwargs = {"postal_code": {"help_text": "5 chiffres."}}
+
+    def validate_siret(self, value: str) -> str:
+        try:
+            validate_siret(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages)
+        return normalise_identifier(value)
+
+    def validate_postal_code(self, value: str) -> str:
+        if value and not (len(value) == 5 and value.isdigit()):
+            raise serializers.ValidationError("Le code postal doit comporter 5 chiffres.")
+        return value
+
+    def validate(self, attrs):
+        start = attrs.get("rge_valid_from", getattr(self.instance, "rge_valid_from", None))
+        end = attrs.get("rge_valid_until", getattr(self.instance, "rge_valid_until", None))
+        if start and end and end < start:
+            raise serializers.ValidationError({"rge_valid_until": "La fin de validité RGE précède son début."})
+        return attrs
+
+
+class ProfileSerializer(serializers.Serializer):
+    user = ProfileUserSerializer(read_only=True)
+    company = CompanySerializer()
+
+
+class ProfilePatchSerializer(serializers.Serializer):
+    company = CompanySerializer()
+
+    def validate_company(self, values: dict) -> dict:
+        return {key: value for key, value in values.items() if key in EDITABLE_FIELDS}

@@ -1,0 +1,48 @@
+"""The installer's profile: read it, change the company's details."""
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.profile import update_company_profile
+from dossiers.api.examples import PROFILE, PROFILE_PATCH
+
+from .base import InstallerAPIMixin
+from .schema import error_responses
+from .serializers import ProfilePatchSerializer, ProfileSerializer
+
+
+class ProfileView(InstallerAPIMixin, APIView):
+    def _body(self, request, installer) -> dict:
+        return ProfileSerializer({"user": request.user, "company": installer}).data
+
+    @extend_schema(
+        summary="Lire mon profil",
+        description="Votre compte et la fiche de votre entreprise (SIRET, RGE, coordonnées).",
+        responses={200: ProfileSerializer, **error_responses()},
+        examples=[PROFILE],
+        tags=["Profil"],
+    )
+    def get(self, request):
+        return Response(self._body(request, request.user.installer))
+
+    @extend_schema(
+        summary="Modifier la fiche de mon entreprise",
+        description=(
+            "Seuls les champs envoyés changent. Le SIRET est vérifié (14 chiffres, clé de Luhn, unicité) ; le "
+            "SIREN le suit. Le statut RGE et la référence du contrat sont tenus par le back-office."
+        ),
+        request=ProfilePatchSerializer,
+        responses={200: ProfileSerializer, **error_responses(400)},
+        examples=[PROFILE_PATCH, PROFILE],
+        tags=["Profil"],
+    )
+    def patch(self, request):
+        installer = request.user.installer
+        serializer = ProfilePatchSerializer(data=request.data, partial=True)
+        serializer.fields["company"].instance = installer
+        serializer.is_valid(raise_exception=True)
+        changes = serializer.validated_data.get("company", {})
+        installer = update_company_profile(installer, changes=changes, user=request.user, request=request)
+        return Response(self._body(request, installer))

@@ -1,0 +1,47 @@
+"""The installer's payments (read-only)."""
+from __future__ import annotations
+
+import django_filters
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.filters import OrderingFilter
+
+from accounts.api.base import InstallerAPIMixin
+from accounts.api.schema import error_responses
+from billing.models import Payment
+from dossiers.api.examples import PAYMENT_LIST
+from dossiers.installer_selectors import installer_payments
+
+from .serializers import PaymentSerializer
+
+
+class PaymentFilter(django_filters.FilterSet):
+    date = django_filters.DateFromToRangeFilter(help_text="Payé entre date_after et date_before (AAAA-MM-JJ, inclus).")
+    dossier = django_filters.CharFilter(field_name="invoice__dossier__reference", help_text="Référence du dossier.")
+    invoice = django_filters.CharFilter(field_name="invoice__number", help_text="Numéro de facture.")
+
+    class Meta:
+        model = Payment
+        fields = ["date", "dossier", "invoice", "method"]
+
+
+class PaymentListView(InstallerAPIMixin, generics.ListAPIView):
+    serializer_class = PaymentSerializer
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_class = PaymentFilter
+    ordering_fields = ["date", "amount"]
+    ordering = ["-date", "-id"]
+
+    def get_queryset(self):
+        return installer_payments(self.request.user)
+
+    @extend_schema(
+        summary="Lister mes paiements",
+        description="Paiements reçus sur les factures de votre entreprise, avec la facture et le dossier concernés.",
+        responses={200: PaymentSerializer(many=True), **error_responses(400)},
+        examples=[PAYMENT_LIST],
+        tags=["Paiements"],
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

@@ -1,0 +1,21 @@
+"""The installer REST API, mounted under /api/v1/ (schema and Swagger UI: cee/urls.py)."""
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from accounts.api.views import ProfileView
+from billing.api.views import PaymentListView
+from documents.api.views import DocumentViewSet
+from dossiers.api.views import BulkUploadView, DossierViewSet
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("dossiers", DossierViewSet, basename="dossier")
+router.register("documents", DocumentViewSet, basename="document")
+
+urlpatterns = [
+    path("bulk-uploads/", BulkUploadView.as_view(), name="bulk-upload"),
+    path("payments/", PaymentListView.as_view(), name="payment-list"),
+    path("profile/", ProfileView.as_view(), name="profile"),
+    *router.urls,
+]

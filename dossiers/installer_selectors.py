@@ -1,0 +1,175 @@
+"""Read-side queries for the installer portal and API.
+
+Everything an installer reads goes through ``dossiers_visible_to`` (the one visibility
+check); this module adds what the installer pages need around it: annotations and
+prefetches for the lists (a constant number of queries per page), the status summary,
+the rule failures an installer is meant to see, the payments.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from billing.models import Invoice, Payment
+from documents.models import Document, DocumentType
+from rules.models import Rule, RuleResult
+
+from .models import Activity, Dossier, DossierOperation, DossierStatus
+from .selectors import dossiers_visible_to
+
+
+def installer_rule_failures_query() -> QuerySet[RuleResult]:
+    """Failed blocking rules not waived by a validator: what an installer must fix.
+
+    Warnings, informational rules and overridden failures stay internal.
+    """
+    return RuleResult.objects.filter(
+        status=RuleResult.Status.FAILED, rule__severity=Rule.Severity.ERROR, overridden=False
+    )
+
+
+def _billed_invoices() -> QuerySet[Invoice]:
+    return Invoice.objects.filter(kind=Invoice.Kind.INVOICE).exclude(status=Invoice.Status.CANCELLED).order_by("-issue_date", "-id")
+
+
+def installer_dossiers(user) -> QuerySet[Dossier]:
+    """The user's visible dossiers, ready for a list page: operations and invoices
+    prefetched, the count of installer-visible rule failures annotated."""
+    failures = (
+        installer_rule_failures_query().filter(dossier=OuterRef("pk"))
+        .order_by().values("dossier").annotate(n=Count("pk")).values("n")
+    )
+    return (
+        dossiers_visible_to(user)
+        .annotate(rule_failure_count=Coalesce(Subquery(failures, output_field=IntegerField()), Value(0)))
+        .prefetch_related(
+            Prefetch("operations", queryset=DossierOperation.objects.select_related("operation").order_by("operation__code")),
+            Prefetch("invoices", queryset=_billed_invoices(), to_attr="billed_invoices"),
+        )
+    )
+
+
+def installer_dossier_detail(user) -> QuerySet[Dossier]:
+    """The user's visible dossiers with what a detail page shows."""
+    return installer_dossiers(user).select_related("timeline")
+
+
+def dossier_documents(dossier: Dossier) -> QuerySet[Document]:
+    return dossier.documents.select_related("document_type", "declared_type").order_by("uploaded_at", "page_start", "pk")
+
+
+def rule_failures_for(dossier: Dossier) -> list[RuleResult]:
+    return list(installer_rule_failures_query().filter(dossier=dossier).select_related("rule").order_by("rule__code"))
+
+
+# --- Missing documents -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class MissingDocument:
+    code: str
+    name: str
+    operations: tuple[str, ...] = ()
+
+
+def missing_documents(dossier: Dossier) -> list[MissingDocument]:
+    """``Dossier.missing_documents`` as named entries.
+
+    The completeness stage stores either document type codes or objects with a
+    ``code`` (``document_type``) and optionally the operations that need it; both read the same.
+    """
+    raw = dossier.missing_documents or []
+    entries: list[tuple[str, tuple[str, ...]]] = []
+    for item in raw:
+        if isinstance(item, str):
+            entries.append((item, ()))
+        elif isinstance(item, dict):
+            code = item.get("code") or item.get("document_type") or item.get("type") or ""
+            ops = item.get("operations") or ([item["operation"]] if item.get("operation") else [])
+            if code:
+                entries.append((str(code), tuple(str(o) for o in ops)))
+    names = dict(DocumentType.objects.filter(code__in=[c for c, _ in entries]).values_list("code", "name"))
+    return [MissingDocument(code=c, name=names.get(c, c), operations=ops) for c, ops in entries]
+
+
+# --- Payment state ------------------------------------------------------------------
+
+PAYMENT_STATES = {
+    "not_invoiced": "Non facturé",
+    Invoice.Status.DRAFT: "Facture en préparation",
+    Invoice.Status.ISSUED: "Facturé, en attente de paiement",
+    Invoice.Status.PARTIALLY_PAID: "Partiellement payé",
+    Invoice.Status.PAID: "Payé",
+}
+PAYMENT_STATE_CHOICES = [(str(code), label) for code, label in PAYMENT_STATES.items()]
+
+
+def payment_state(dossier: Dossier) -> tuple[str, str]:
+    """(code, label) of the dossier's billing: from its latest invoice, if any."""
+    invoices = getattr(dossier, "billed_invoices", None)
+    if invoices is None:
+        invoices = list(_billed_invoices().filter(dossier=dossier)[:1])
+    if not invoices:
+        return "not_invoiced", PAYMENT_STATES["not_invoiced"]
+    status = invoices[0].status
+    return status, PAYMENT_STATES.get(status, status)
+
+
+# --- Status, stages, history ----------------------------------------------------------
+
+def status_history(dossier: Dossier) -> QuerySet[Activity]:
+    """The dossier's status changes, oldest first (the portal's timeline)."""
+    return dossier.activities.filter(verb="status_changed").select_related("actor").order_by("created_at", "pk")
+
+
+def stage_summary(dossier: Dossier) -> list[dict[str, Any]]:
+    """Per pipeline stage: how many runs, how many failed, the latest outcome and time.
+
+    Error texts stay internal: a failed document carries its own installer-facing
+    message (``Document.error_message``).
+    """
+    from extraction.models import StageRun
+
+    summary: dict[str, dict[str, Any]] = {}
+    runs = StageRun.objects.filter(dossier=dossier).order_by("started_at", "pk").values(
+        "stage", "outcome", "started_at", "duration_ms"
+    )
+    for run in runs:
+        entry = summary.setdefault(
+            run["stage"], {"stage": run["stage"], "runs": 0, "failed": 0, "last_outcome": "", "last_run_at": None, "total_ms": 0}
+        )
+        entry["runs"] += 1
+        entry["failed"] += run["outcome"] == StageRun.Outcome.FAILED
+        entry["last_outcome"] = run["outcome"]
+        entry["last_run_at"] = run["started_at"]
+        entry["total_ms"] += run["duration_ms"] or 0
+    labels = dict(StageRun.Outcome.choices)
+    for entry in summary.values():
+        entry["last_outcome_label"] = labels.get(entry["last_outcome"], entry["last_outcome"])
+    return list(summary.values())
+
+
+def document_progress(dossier: Dossier) -> dict[str, int]:
+    """Count of the dossier's documents per processing status."""
+    counts = dict(dossier.documents.order_by().values_list("status").annotate(n=Count("pk")))
+    return {status: counts.get(status, 0) for status, _ in Document._meta.get_field("status").choices}
+
+
+IN_PROGRESS_STATUSES = frozenset({DossierStatus.SUBMITTED, DossierStatus.PROCESSING})
+
+
+# --- Payments -------------------------------------------------------------------------
+
+def installer_payments(user) -> QuerySet[Payment]:
+    """Payments on invoices of the user's company (nothing for staff or anonymous)."""
+    if user is None or not user.is_authenticated or not getattr(user, "installer_id", None) or user.role != "installer":
+        return Payment.objects.none()
+    return Payment.objects.filter(invoice__installer_id=user.installer_id).select_related("invoice", "invoice__dossier")
+
+
+def installer_invoices(user) -> QuerySet[Invoice]:
+    if user is None or not user.is_authenticated or not getattr(user, "installer_id", None) or user.role != "installer":
+        return Invoice.objects.none()
+    return Invoice.objects.filter(installer_id=user.installer_id).select_related("dossier").order_by("-issue_date", "-id")

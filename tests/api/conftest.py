@@ -1,0 +1,55 @@
+"""Fixtures of the API tests: token-authenticated clients of each role, dossiers of two companies."""
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from accounts.tokens import issue_token
+from tests.factories import DossierFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters():
+    # Throttle counters live in the cache; each test starts with a full budget.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def token_client(user) -> APIClient:
+    _token, key = issue_token(user, "tests")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+@pytest.fixture
+def api(installer_user) -> APIClient:
+    """The installer's integration: a client sending its token."""
+    return token_client(installer_user)
+
+
+@pytest.fixture
+def other_api(other_installer_user) -> APIClient:
+    return token_client(other_installer_user)
+
+
+@pytest.fixture
+def validator_api(validator) -> APIClient:
+    return token_client(validator)
+
+
+@pytest.fixture
+def anonymous() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def my_dossier(installer_user):
+    return DossierFactory(installer=installer_user.installer, created_by=installer_user)
+
+
+@pytest.fixture
+def their_dossier(other_installer_user):
+    return DossierFactory(installer=other_installer_user.installer, created_by=other_installer_user)
