@@ -117,11 +117,49 @@ class Invoice(models.Model):
             ),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="invoice_unit_price_not_negative"),
             models.CheckConstraint(condition=Q(due_date__gte=F("issue_date")), name="invoice_due_after_issue"),
+            # A dossier is billed once: a new invoice only after the previous one was cancelled.
+            models.UniqueConstraint(
+                fields=["dossier"], condition=Q(kind="invoice") & ~Q(status="cancelled"),
+                name="invoice_one_open_invoice_per_dossier",
+            ),
         ]
         indexes = [models.Index(fields=["installer", "status"], name="invoice_installer_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
+
+
+class InvoiceLine(models.Model):
+    """One billed operation of the dossier: its weighted cumac, the price applied, the amount.
+
+    ``kwh_cumac`` is the operation's kWh cumac times its bonus coefficient, rounded half-up
+    to the hundredth; ``amount_eur`` is ``kwh_cumac / 1000 × unit_price`` rounded half-up to
+    the cent (see billing.services). Credit-note lines carry the negated figures.
+    """
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField("ligne", default=1)
+    dossier_operation = models.ForeignKey(
+        "dossiers.DossierOperation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    operation_code = models.CharField("fiche", max_length=20)
+    label = models.CharField("désignation", max_length=255)
+    base_kwh_cumac = models.DecimalField("kWh cumac de la fiche", max_digits=14, decimal_places=2)
+    coefficient = models.DecimalField("coefficient", max_digits=6, decimal_places=3)
+    kwh_cumac = models.DecimalField("kWh cumac bonifiés", max_digits=14, decimal_places=2)
+    price_list = models.ForeignKey(PriceList, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    unit_price = models.DecimalField("prix (€/MWhc)", max_digits=8, decimal_places=3)
+    share_on_validation_percent = models.DecimalField("part à la validation (%)", max_digits=5, decimal_places=2)
+    amount_eur = models.DecimalField("montant (€)", max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = "ligne de facture"
+        verbose_name_plural = "lignes de facture"
+        ordering = ["invoice", "position"]
+        constraints = [models.UniqueConstraint(fields=["invoice", "position"], name="invoice_line_position_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.invoice.number} · {self.operation_code}"
 
 
 class Payment(models.Model):

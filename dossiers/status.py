@@ -52,6 +52,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(S.IN_REVIEW, S.REJECTED, "reject", VALIDATOR, requires_reason=True),
     _t(S.APPROVED, S.INVOICED, "invoice", SYSTEM),
     _t(S.INVOICED, S.PAID, "mark_paid", SYSTEM),
+    # The invoice was cancelled by a credit note: the dossier can be invoiced again.
+    _t(S.INVOICED, S.APPROVED, "cancel_invoice", SYSTEM, requires_reason=True),
     _t(S.REJECTED, S.DRAFT, "reopen", requires_reason=True),
 )
 
@@ -131,7 +133,8 @@ def transition(dossier: Dossier, target: str, *, actor=None, reason: str = "", m
     if target == S.SUBMITTED:
         locked.submitted_at, locked.submitted_by = now, actor
         update_fields += ["submitted_at", "submitted_by"]
-    elif target in (S.APPROVED, S.REJECTED):
+    elif target in (S.APPROVED, S.REJECTED) and source == S.IN_REVIEW:
+        # Only the review decision records who decided (not a cancelled invoice's return).
         locked.validated_at, locked.validated_by = now, actor
         locked.decision_reason = reason
         update_fields += ["validated_at", "validated_by", "decision_reason"]
