@@ -112,26 +112,27 @@ def _title_lines(lines: list[str]) -> list[list[str]]:
     return titles
 
 
-def _score(hints: _TypeHints, index: _TokenIndex, titles: list[list[str]]) -> tuple[float, bool]:
+def _score(hints: _TypeHints, index: _TokenIndex, titles: list[list[str]]) -> tuple[float, float, int | None]:
+    """(keyword score, title weight, index of the first title line) for one type."""
     score = 0.0
     for phrase in hints.keywords:
         n = index.count(phrase.tokens)
         if n:
             score += phrase.weight * (1 + 0.25 * min(n - 1, 3))
-    has_title = False
+    title_weight, title_line = 0.0, None
     for phrase in hints.titles:
-        for line in titles:
+        for i, line in enumerate(titles):
             # the title opens the line ("DEVIS N° 2024-12", "Attestation sur l'honneur")
             if match_at(line, list(phrase.tokens), 0) is not None or (
                 len(line) > 1 and line[0] in {"objet", "document", "titre"} and match_at(line, list(phrase.tokens), 1) is not None
             ):
-                score += phrase.weight
-                has_title = True
+                if title_line is None or i < title_line or (i == title_line and phrase.weight > title_weight):
+                    title_weight, title_line = phrase.weight, i
                 break
     for phrase in hints.negatives:
         if index.count(phrase.tokens):
             score -= phrase.weight
-    return score, has_title
+    return score, title_weight, title_line
 
 
 def _confidence(best: float, second: float) -> float:
@@ -156,13 +157,19 @@ def _classify(lines: list[str], compiled: list[_TypeHints]) -> tuple[Classificat
     index = _TokenIndex(token_texts("\n".join(lines)))
     titles = _title_lines(lines)
     scores: dict[str, float] = {}
-    title_code = None
-    title_score = 0.0
+    partial = {}
     for hints in compiled:
-        score, has_title = _score(hints, index, titles)
+        partial[hints.code] = _score(hints, index, titles)
+    # a document quotes others ("Devis n° 12" on an invoice): the first title is the real one
+    first_line = min((t for _, _, t in partial.values() if t is not None), default=None)
+    title_code = None
+    for hints in compiled:
+        score, title_weight, title_line = partial[hints.code]
+        if title_line is not None:
+            score += title_weight if title_line == first_line else title_weight * 0.4
+            if title_line == first_line and (title_code is None or title_weight > partial[title_code][1]):
+                title_code = hints.code
         scores[hints.code] = round(score, 3)
-        if has_title and score > title_score:
-            title_code, title_score = hints.code, score
     eligible = {h.code: scores[h.code] for h in compiled if scores[h.code] >= h.min_score and h.code != FALLBACK_CODE}
     ranked = sorted(scores.values(), reverse=True)
     if not eligible:

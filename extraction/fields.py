@@ -47,7 +47,7 @@ from decimal import Decimal
 from .extractors.layout import Line, build_lines, union_box
 from .extractors.text import match_at, token_texts
 from .extractors.values import FoundValue, find_values
-from .normalise import format_decimal
+from .normalise import fold, format_decimal
 from .types import BBox, FieldSpec, FieldValue, PageContent, Word
 
 __all__ = ["extract_fields", "extract_field", "DocumentLayout"]
@@ -88,6 +88,8 @@ class _Hints:
     percent: str
     currency: bool
     absolute: bool
+    units: list[str]
+    skip_units: list[str]
     zone: str | None
     context: list[list[str]]
     avoid_context: list[list[str]]
@@ -123,6 +125,8 @@ class _Hints:
             percent=h.get("percent", "allow"),
             currency=bool(h.get("currency", False)),
             absolute=bool(h.get("absolute", False)),
+            units=[_fold_unit(u) for u in h.get("units", [])],
+            skip_units=[_fold_unit(u) for u in h.get("skip_units", [])],
             zone=h.get("zone"),
             context=[token_texts(t) for t in h.get("context", []) if token_texts(t)],
             avoid_context=[token_texts(t) for t in h.get("avoid_context", []) if token_texts(t)],
@@ -280,6 +284,8 @@ def _values_in(data_type: str, words: list[Word], hints: _Hints, stop_labels) ->
         if not words:
             return []
     found = find_values(data_type, words, hints.percent)
+    if hints.skip_units:
+        found = [fv for fv in found if not any(_unit_after(fv).startswith(u) for u in hints.skip_units)]
     results = []
     for fv in found:
         value_words = words[fv.start:fv.end]
@@ -295,10 +301,21 @@ def _values_in(data_type: str, words: list[Word], hints: _Hints, stop_labels) ->
     return results
 
 
+def _fold_unit(text: str) -> str:
+    return re.sub(r"[\s.]", "", fold(text)).replace("²", "2")
+
+
+def _unit_after(fv: FoundValue) -> str:
+    return _fold_unit(fv.after)
+
+
 def _typed_factor(fv: FoundValue, data_type: str, hints: _Hints, index: int) -> float:
     factor = 1.0 if index == 0 else max(0.5, 0.9 - 0.1 * index)
-    if data_type in ("decimal", "integer") and hints.currency:
-        factor *= 1.05 if fv.currency else 0.9
+    if data_type in ("decimal", "integer"):
+        if hints.currency:
+            factor *= 1.05 if fv.currency else 0.9
+        if hints.units:
+            factor *= 1.1 if any(_unit_after(fv).startswith(u) for u in hints.units) else 0.8
     return factor
 
 

@@ -32,6 +32,7 @@ class FoundValue:
     end: int
     currency: bool = False
     percent: bool = False
+    after: str = ""  # a few characters following the value (its unit)
 
 
 def join_words(words: list[Word]) -> tuple[str, list[tuple[int, int]]]:
@@ -78,7 +79,8 @@ def find_values(data_type: str, words: list[Word], percent: str = "allow") -> li
                     value = format_decimal(parse_decimal(raw))
             except ValueError:
                 continue
-            add(value, raw, m.start(), m.end(), currency=bool(_CURRENCY_AFTER_RE.match(after)), percent=is_percent)
+            add(value, raw, m.start(), m.end(), currency=bool(_CURRENCY_AFTER_RE.match(after)), percent=is_percent,
+                after=after[:12])
     elif data_type == "siret":
         for m in _SIRET_RE.finditer(text):
             add(normalise("siret", m.group(1)), m.group(1), m.start(1), m.end(1))

@@ -1,0 +1,146 @@
+"""Tesseract, the CPU engine: the Debian ``tesseract-ocr`` binary (+ ``tesseract-ocr-fra``),
+called through ``subprocess`` with TSV output (per-word boxes and confidences).
+
+The image goes in on stdin as an uncompressed PGM (no encoding cost, no temporary file).
+Parameters (``EngineConfig.parameters``): ``lang`` (settings.CEE_TESSERACT_LANG, "fra"),
+``psm`` (3: automatic layout), ``oem`` (1: LSTM), ``threads`` (OMP_THREAD_LIMIT, 1: a
+worker per core scales better than threads on a busy host), ``timeout`` (seconds, 120).
+"""
+from __future__ import annotations
+
+import functools
+import io
+import os
+import re
+import shutil
+import subprocess
+
+from django.conf import settings
+from PIL import Image
+
+from extraction.types import Word
+
+from .base import OcrEngine, OcrEngineError, OcrEngineUnavailable, OcrResult, clamp_bbox
+
+OSD_MIN_CONFIDENCE = 1.5
+OSD_MAX_SIDE = 1700  # OSD needs no detail: a half-resolution page is read in a third of the time
+
+
+def tesseract_command() -> str:
+    command = settings.CEE_TESSERACT_CMD
+    found = shutil.which(command)
+    if not found:
+        raise OcrEngineUnavailable(
+            f"Tesseract introuvable ({command}). Installez les paquets Debian tesseract-ocr et tesseract-ocr-fra."
+        )
+    return found
+
+
+@functools.lru_cache(maxsize=4)
+def _version(command: str) -> str:
+    output = subprocess.run([command, "--version"], capture_output=True, text=True, timeout=30)
+    match = re.search(r"tesseract\s+v?([\d.]+)", output.stdout + output.stderr)
+    return match.group(1) if match else "inconnue"
+
+
+def _pgm_bytes(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.convert("L").save(buffer, format="PPM")
+    return buffer.getvalue()
+
+
+def _run(arguments: list[str], image: Image.Image, *, threads: int, timeout: float) -> str:
+    environment = {**os.environ, "OMP_THREAD_LIMIT": str(threads)}
+    try:
+        completed = subprocess.run(
+            [tesseract_command(), "stdin", "stdout", *arguments],
+            input=_pgm_bytes(image),
+            capture_output=True,
+            timeout=timeout,
+            env=environment,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise OcrEngineError(f"Tesseract n'a pas répondu en {timeout:.0f} s.") from exc
+    if completed.returncode != 0:
+        message = completed.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise OcrEngineError(f"Tesseract a échoué : {message[-1] if message else completed.returncode}")
+    return completed.stdout.decode("utf-8", "replace")
+
+
+class TesseractEngine(OcrEngine):
+    name = "tesseract"
+
+    def version(self) -> str:
+        return _version(tesseract_command())
+
+    def _options(self):
+        lang = self.parameters.get("lang") or settings.CEE_TESSERACT_LANG
+        return (
+            str(lang),
+            int(self.parameters.get("psm", 3)),
+            int(self.parameters.get("oem", 1)),
+            int(self.parameters.get("threads", 1)),
+            float(self.parameters.get("timeout", 120)),
+        )
+
+    def recognise(self, image: Image.Image, *, dpi: int | None = None) -> OcrResult:
+        lang, psm, oem, threads, timeout = self._options()
+        arguments = ["-l", lang, "--psm", str(psm), "--oem", str(oem)]
+        if dpi:
+            arguments += ["--dpi", str(dpi)]
+        tsv = _run([*arguments, "tsv"], image, threads=threads, timeout=timeout)
+        words, text = parse_tsv(tsv, image.width, image.height)
+        return OcrResult(words=words, text=text, engine=self.label)
+
+    def detect_rotation(self, image: Image.Image) -> int:
+        return osd_rotation(image, threads=self._options()[3])
+
+
+def parse_tsv(tsv: str, width: int, height: int) -> tuple[list[Word], str]:
+    """Words (relative boxes, confidence 0–1) and the text, lines as Tesseract found them."""
+    words: list[Word] = []
+    lines: list[str] = []
+    current_key = None
+    current: list[str] = []
+    for row in tsv.splitlines()[1:]:
+        cells = row.split("\t")
+        if len(cells) < 12 or cells[0] != "5":
+            continue
+        text = cells[11].strip()
+        confidence = float(cells[10])
+        if not text or confidence < 0:
+            continue
+        left, top, box_width, box_height = (int(v) for v in cells[6:10])
+        words.append(
+            Word(
+                text=text,
+                bbox=clamp_bbox(left / width, top / height, (left + box_width) / width, (top + box_height) / height),
+                conf=confidence / 100.0,
+            )
+        )
+        key = (cells[1], cells[2], cells[3], cells[4])
+        if key != current_key and current:
+            lines.append(" ".join(current))
+            current = []
+        current_key = key
+        current.append(text)
+    if current:
+        lines.append(" ".join(current))
+    return words, "\n".join(lines)
+
+
+def osd_rotation(image: Image.Image, *, threads: int = 1) -> int:
+    """Tesseract's orientation detection: clockwise degrees that make the text upright (0 if unsure)."""
+    scale = min(1.0, OSD_MAX_SIDE / max(image.size))
+    small = image if scale >= 1.0 else image.resize(
+        (max(int(image.width * scale), 1), max(int(image.height * scale), 1)), Image.BILINEAR
+    )
+    try:
+        output = _run(["--psm", "0", "-l", "osd"], small, threads=threads, timeout=60)
+    except OcrEngineError:  # "Too few characters": nothing to orient
+        return 0
+    rotate = re.search(r"Rotate:\s*(\d+)", output)
+    confidence = re.search(r"Orientation confidence:\s*([\d.]+)", output)
+    if not rotate or not confidence or float(confidence.group(1)) < OSD_MIN_CONFIDENCE:
+        return 0
+    return int(rotate.group(1)) % 360

@@ -1,0 +1,213 @@
+"""Text-layer readers: the words a born-digital PDF page already holds, with their boxes.
+
+Two readers share one output (``TextLayerPage``): ``pdfium`` (pypdfium2, the PDF engine
+pdfplumber renders with; the default, ~10 ms for a dense page) and ``pdfplumber``
+(pdfminer.six; same words, but 10–20× slower on dense pages because it parses every
+character in Python). Choose with ``settings.CEE_TEXT_LAYER_ENGINE``. Boxes are relative to
+the page as displayed (``/Rotate`` applied), origin top-left.
+"""
+from __future__ import annotations
+
+import io
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from extraction.types import Word
+
+from .base import clamp_bbox, text_from_words
+
+DEFAULT_TEXT_LAYER_ENGINE = "pdfium"
+DEFAULT_MIN_TEXT_CHARS = 10
+# Pages whose images cover more than this share of the page are OCR'd too: a text layer
+# can sit beside a scanned block (a typed header over a scanned form).
+DEFAULT_IMAGE_COVERAGE_FOR_OCR = 0.3
+DEFAULT_MIN_OCR_IMAGE_AREA = 0.01
+
+
+@dataclass
+class TextLayerPage:
+    number: int  # 1-based
+    width: float  # points, as displayed
+    height: float
+    rotation: int  # the page's /Rotate
+    words: list[Word] = field(default_factory=list)
+    text: str = ""
+    image_coverage: float = 0.0  # share of the page area covered by images
+    image_regions: list[tuple[float, float, float, float]] = field(default_factory=list)  # relative boxes
+
+    def usable(self) -> bool:
+        """Enough real characters to trust the layer (not a scan with a stray header)."""
+        minimum = int(getattr(settings, "CEE_MIN_TEXT_LAYER_CHARS", DEFAULT_MIN_TEXT_CHARS))
+        characters = "".join(w.text for w in self.words)
+        good = sum(1 for ch in characters if ch.isalnum())
+        broken = characters.count("\ufffd") + characters.count("(cid:") * 6 + sum(
+            1 for ch in characters if unicodedata.category(ch) in ("Co", "Cn")
+        )
+        return good >= minimum and broken <= 0.2 * max(len(characters), 1)
+
+    def ocr_regions(self) -> list[tuple[float, float, float, float]]:
+        """Image blocks of a text page worth reading (text may exist only inside them).
+
+        The whole page when images cover most of it; otherwise each image of at least
+        ``CEE_MIN_OCR_IMAGE_AREA`` of the page (1 %: stamps, pasted scans — not bullets).
+        """
+        threshold = float(getattr(settings, "CEE_IMAGE_COVERAGE_FOR_OCR", DEFAULT_IMAGE_COVERAGE_FOR_OCR))
+        if self.image_coverage > threshold:
+            return [(0.0, 0.0, 1.0, 1.0)]
+        minimum = float(getattr(settings, "CEE_MIN_OCR_IMAGE_AREA", DEFAULT_MIN_OCR_IMAGE_AREA))
+        return [r for r in self.image_regions if (r[2] - r[0]) * (r[3] - r[1]) >= minimum]
+
+
+def text_layer_engine_name() -> str:
+    return str(getattr(settings, "CEE_TEXT_LAYER_ENGINE", DEFAULT_TEXT_LAYER_ENGINE))
+
+
+def text_layer_engine_label(name: str | None = None) -> str:
+    name = name or text_layer_engine_name()
+    if name == "pdfplumber":
+        import pdfplumber
+
+        return f"pdfplumber {pdfplumber.__version__}"
+    import pypdfium2
+
+    return f"pdfium {pypdfium2.version.PYPDFIUM_INFO}"
+
+
+def read_text_layer(data: bytes, *, pdfium_document=None, engine: str | None = None) -> list[TextLayerPage]:
+    """Every page of the PDF ``data`` with its text-layer words (possibly none)."""
+    engine = engine or text_layer_engine_name()
+    if engine == "pdfplumber":
+        return _read_with_pdfplumber(data)
+    if engine != "pdfium":
+        raise ValueError(f"Unknown text-layer engine {engine!r} (pdfium, pdfplumber)")
+    import pypdfium2
+
+    document = pdfium_document or pypdfium2.PdfDocument(data)
+    try:
+        return [_pdfium_page(document, index) for index in range(len(document))]
+    finally:
+        if pdfium_document is None:
+            document.close()
+
+
+def _display_mapper(left, bottom, right, top, rotation):
+    """Maps a point in PDF user space to (u, v) relative to the displayed page, origin top-left."""
+    width, height = (right - left) or 1.0, (top - bottom) or 1.0
+    if rotation == 90:
+        return lambda x, y: ((y - bottom) / height, (x - left) / width)
+    if rotation == 180:
+        return lambda x, y: ((right - x) / width, (y - bottom) / height)
+    if rotation == 270:
+        return lambda x, y: ((top - y) / height, (right - x) / width)
+    return lambda x, y: ((x - left) / width, (top - y) / height)
+
+
+def _pdfium_page(document, index: int) -> TextLayerPage:
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    page = document[index]
+    try:
+        rotation = page.get_rotation() % 360
+        left, bottom, right, top = page.get_cropbox()
+        width, height = right - left, top - bottom
+        shown_width, shown_height = (height, width) if rotation in (90, 270) else (width, height)
+        to_display = _display_mapper(left, bottom, right, top, rotation)
+        result = TextLayerPage(number=index + 1, width=shown_width, height=shown_height, rotation=rotation)
+
+        covered = 0.0
+        for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+            o_left, o_bottom, o_right, o_top = obj.get_bounds()
+            w = max(0.0, min(o_right, right) - max(o_left, left))
+            h = max(0.0, min(o_top, top) - max(o_bottom, bottom))
+            if w * h > 0:
+                covered += w * h
+                u0, v0 = to_display(max(o_left, left), min(o_top, top))
+                u1, v1 = to_display(min(o_right, right), max(o_bottom, bottom))
+                result.image_regions.append(clamp_bbox(u0, v0, u1, v1))
+        result.image_coverage = min(covered / max(width * height, 1.0), 1.0)
+
+        textpage = page.get_textpage()
+        try:
+            count = textpage.count_chars()
+            if count <= 0:
+                return result
+            text = textpage.get_text_range(0, count)
+            if len(text) != count:  # surrogate pairs or odd fonts: fall back to one call per char
+                text = "".join(textpage.get_text_range(i, 1) or " " for i in range(count))
+            result.words = _words_from_chars(text, textpage, to_display)
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+    result.text = text_from_words(result.words)
+    return result
+
+
+def _words_from_chars(text: str, textpage, to_display) -> list[Word]:
+    words: list[Word] = []
+    chars: list[str] = []
+    box = None  # (x0, y0, x1, y1) in PDF space
+    for index, char in enumerate(text):
+        if char.isspace() or char in "\x02\x00":
+            if chars:
+                words.append(_word(chars, box, to_display))
+                chars, box = [], None
+            continue
+        c_left, c_bottom, c_right, c_top = textpage.get_charbox(index, loose=True)
+        if chars and box is not None:
+            line_height = max(box[3] - box[1], c_top - c_bottom, 1.0)
+            overlap = min(box[3], c_top) - max(box[1], c_bottom)
+            same_line = overlap > 0.3 * min(box[3] - box[1], c_top - c_bottom)
+            gap = c_left - box[2]
+            # pdfium inserts spaces for gaps; this catches words placed side by side without one.
+            if not same_line or gap > 0.6 * line_height or gap < -2 * line_height:
+                words.append(_word(chars, box, to_display))
+                chars, box = [], None
+        chars.append(char)
+        box = (c_left, c_bottom, c_right, c_top) if box is None else (
+            min(box[0], c_left), min(box[1], c_bottom), max(box[2], c_right), max(box[3], c_top)
+        )
+    if chars:
+        words.append(_word(chars, box, to_display))
+    return words
+
+
+def _word(chars: list[str], box, to_display) -> Word:
+    u0, v0 = to_display(box[0], box[3])
+    u1, v1 = to_display(box[2], box[1])
+    return Word(text=unicodedata.normalize("NFC", "".join(chars)), bbox=clamp_bbox(u0, v0, u1, v1), conf=1.0)
+
+
+def _read_with_pdfplumber(data: bytes) -> list[TextLayerPage]:
+    import pdfplumber
+
+    pages = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            width, height = float(page.width), float(page.height)
+            result = TextLayerPage(number=page.page_number, width=width, height=height,
+                                   rotation=int(page.rotation or 0) % 360)
+            area = max(width * height, 1.0)
+            covered = 0.0
+            for image in page.images:
+                x0, x1 = max(float(image["x0"]), 0.0), min(float(image["x1"]), width)
+                y0, y1 = max(float(image["top"]), 0.0), min(float(image["bottom"]), height)
+                if x1 > x0 and y1 > y0:
+                    covered += (x1 - x0) * (y1 - y0)
+                    result.image_regions.append(clamp_bbox(x0 / width, y0 / height, x1 / width, y1 / height))
+            result.image_coverage = min(covered / area, 1.0)
+            result.words = [
+                Word(
+                    text=unicodedata.normalize("NFC", w["text"]),
+                    bbox=clamp_bbox(w["x0"] / width, w["top"] / height, w["x1"] / width, w["bottom"] / height),
+                    conf=1.0,
+                )
+                for w in page.extract_words(keep_blank_chars=False)
+            ]
+            result.text = text_from_words(result.words)
+            pages.append(result)
+            page.close()
+    return pages
