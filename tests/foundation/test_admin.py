@@ -1,0 +1,93 @@
+"""The admin is the configuration studio: every page of every registered model renders for an
+administrator, and validators cannot change configuration."""
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.test import RequestFactory
+from django.urls import reverse
+
+from .objects import any_object
+
+REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
+MODEL_IDS = [model._meta.label for model, _ in REGISTERED]
+
+PROJECT_APPS = ["accounts", "dossiers", "documents", "extraction", "rules", "billing"]
+
+# Configuration that only administrators change (SPEC §1, issue #2).
+CONFIGURATION_MODELS = [
+    "dossiers.Operation", "dossiers.OperationDocumentRequirement", "dossiers.RejectionReason",
+    "documents.DocumentType", "extraction.FieldSchema", "extraction.EngineConfig",
+    "rules.Rule", "rules.ClimateZone", "rules.PrecarityCeiling", "billing.PriceList",
+    "accounts.Installer", "accounts.User",
+]
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def as_request(user):
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return request
+
+
+def test_every_project_model_has_an_admin():
+    missing = [
+        model._meta.label
+        for app_label in PROJECT_APPS
+        for model in apps.get_app_config(app_label).get_models()
+        if not model.__name__.startswith("Historical") and model not in admin.site._registry
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=MODEL_IDS)
+def test_administrator_sees_changelist_add_change_and_history_pages(client, administrator, model, model_admin):
+    client.force_login(administrator)
+    obj = any_object(model)
+
+    assert client.get(admin_url(model, "changelist")).status_code == 200
+    # A search exercises search_fields (a wrong lookup there is a 500).
+    assert client.get(admin_url(model, "changelist"), {"q": "x"}).status_code == 200
+
+    add_expected = 200 if model_admin.has_add_permission(as_request(administrator)) else 403
+    assert client.get(admin_url(model, "add")).status_code == add_expected
+
+    assert client.get(admin_url(model, "change", obj.pk)).status_code == 200
+    assert client.get(admin_url(model, "history", obj.pk)).status_code == 200
+
+
+@pytest.mark.parametrize("label", CONFIGURATION_MODELS)
+def test_validator_cannot_add_or_change_configuration(client, validator, label):
+    model = apps.get_model(label)
+    assert model in admin.site._registry, f"{label} has no admin"
+    obj = any_object(model)
+    before = model._default_manager.count()
+    client.force_login(validator)
+
+    assert client.get(admin_url(model, "add")).status_code == 403
+    assert client.post(admin_url(model, "add"), {}).status_code == 403
+    assert client.post(admin_url(model, "change", obj.pk), {}).status_code == 403
+    assert client.post(admin_url(model, "delete", obj.pk), {"post": "yes"}).status_code == 403
+    assert model._default_manager.count() == before
+
+
+@pytest.mark.parametrize("label", ["dossiers.Operation", "documents.DocumentType", "rules.Rule", "accounts.Installer"])
+def test_validator_may_read_reference_configuration(client, validator, label):
+    model = apps.get_model(label)
+    obj = any_object(model)
+    client.force_login(validator)
+    assert client.get(admin_url(model, "changelist")).status_code == 200
+    page = client.get(admin_url(model, "change", obj.pk))
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content
+
+
+def test_installer_users_cannot_enter_the_admin(client, installer_user):
+    client.force_login(installer_user)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
