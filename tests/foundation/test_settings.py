@@ -1,0 +1,60 @@
+"""Settings by environment: embedded defaults with nothing set; production mode passes
+``check --deploy`` without a warning."""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+BASE_DIR = Path(settings.BASE_DIR)
+PRODUCTION_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def run_manage(env, *args, tmp_path):
+    clean_env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "CEE_VAR_DIR": str(tmp_path / "var"), **env}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=clean_env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
+    database_url = os.environ.get("DATABASE_URL", "")
+    env = {
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "cee.example.fr",
+        "DATABASE_URL": database_url if database_url.startswith("postgres") else PRODUCTION_DATABASE_URL,
+    }
+    result = run_manage(env, "check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_mode_without_a_secret_key_refuses_to_start(tmp_path):
+    result = run_manage({"DJANGO_DEBUG": "false", "ALLOWED_HOSTS": "cee.example.fr"}, "check", tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_with_nothing_set_the_project_runs_on_embedded_defaults(tmp_path):
+    probe = (
+        "from django.conf import settings as s; import json; print(json.dumps({"
+        "'engine': s.DATABASES['default']['ENGINE'], 'debug': s.DEBUG, "
+        "'storage': s.STORAGES['default']['BACKEND'], 'orm_broker': s.Q_CLUSTER.get('orm'), "
+        "'secret_set': bool(s.SECRET_KEY)}))"
+    )
+    result = run_manage({}, "shell", "-c", probe, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values == {
+        "engine": "django.db.backends.sqlite3",
+        "debug": True,
+        "storage": "django.core.files.storage.FileSystemStorage",
+        "orm_broker": "default",
+        "secret_set": True,
+    }
