@@ -6,7 +6,6 @@ result says per file whether it was accepted and, if not, why.
 """
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -14,33 +13,24 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from .activity import log_activity
-from .models import Dossier, DossierStatus
+from .models import Dossier
 from .selectors import can_view_dossier
 from .services import create_dossier, submit_dossier
-from .status import transition
-
-logger = logging.getLogger(__name__)
 
 # Shown until the pipeline has read the beneficiary from the documents.
 PLACEHOLDER_BENEFICIARY = "À compléter (dépôt groupé)"
-
-# An installer may add files before submission and while the pipeline still reads them;
-# once a validator has the dossier, a new file goes through the validator.
-UPLOAD_STATUSES = frozenset(
-    {DossierStatus.DRAFT, DossierStatus.SUBMITTED, DossierStatus.PROCESSING, DossierStatus.AWAITING_DOCUMENTS}
-)
 
 
 class UploadNotAllowed(Exception):
     """The dossier's status does not accept new files."""
 
-    code = "dossier_locked"
+    code = "dossier_closed"
 
     def __init__(self, dossier: Dossier):
         self.dossier = dossier
         super().__init__(
-            f"Le dossier {dossier.reference} est « {dossier.get_status_display()} » : on ne peut plus y ajouter "
-            "de fichiers. Contactez votre validateur si un document doit être remplacé."
+            f"Le dossier {dossier.reference} est « {dossier.get_status_display()} » : il n'accepte plus de "
+            "nouveaux documents. Contactez votre validateur si un document doit être remplacé."
         )
 
     @property
@@ -72,7 +62,7 @@ class BulkUpload:
         return [o for o in self.outcomes if o.accepted]
 
 
-def _ingest_each(dossier: Dossier, files: Iterable, *, user, declared_type_code: str | None) -> list[FileOutcome]:
+def _ingest_each(dossier: Dossier, files: Iterable, *, user, declared_type_code: str | None, request=None) -> list[FileOutcome]:
     from documents.ingest import IngestError, ingest_file
 
     outcomes = []
@@ -80,19 +70,14 @@ def _ingest_each(dossier: Dossier, files: Iterable, *, user, declared_type_code:
         name = getattr(upload, "name", "") or "fichier"
         try:
             document = ingest_file(
-                dossier=dossier, fileobj_or_bytes=upload, filename=name, user=user, declared_type_code=declared_type_code
+                dossier=dossier, fileobj_or_bytes=upload, filename=name, user=user,
+                declared_type_code=declared_type_code, request=request,
             )
         except IngestError as error:
             outcomes.append(FileOutcome(filename=name, code=error.code, message=error.message))
         else:
             outcomes.append(FileOutcome(filename=name, document=document))
     return outcomes
-
-
-def _enqueue_processing(dossier_id: int) -> None:
-    from extraction.tasks import enqueue_dossier_processing
-
-    enqueue_dossier_processing(dossier_id)
 
 
 def add_files_to_dossier(
@@ -107,42 +92,21 @@ def add_files_to_dossier(
     """Ingest ``files`` (uploaded file objects) into ``dossier``, each independently.
 
     ``refused`` are files already turned away on arrival (too large) to report with the
-    others. When at least one file is accepted: a ``documents_uploaded`` activity, and the
-    pipeline resumes — a dossier awaiting documents goes back to processing, a submitted
-    or processing one reads the new files; a draft waits for its submission.
+    others. Each accepted file is logged and resumes the pipeline as ``ingest_file``
+    does: a dossier awaiting documents goes back to processing, a submitted or processing
+    one reads the new file; a draft waits for its submission.
     Returns one FileOutcome per file, in order, refused ones last.
     Raises PermissionDenied when ``user`` may not see the dossier, UploadNotAllowed when
-    its status takes no new files.
+    the dossier is closed (decided, invoiced, paid).
     """
+    from documents.ingest import CLOSED_STATUSES
+
     if not can_view_dossier(user, dossier):
         raise PermissionDenied(f"Vous n'avez pas accès au dossier {dossier.reference}.")
     dossier.refresh_from_db(fields=["status"])
-    if dossier.status not in UPLOAD_STATUSES:
+    if dossier.status in CLOSED_STATUSES:
         raise UploadNotAllowed(dossier)
-    outcomes = _ingest_each(dossier, files, user=user, declared_type_code=declared_type_code) + list(refused)
-    accepted = [o for o in outcomes if o.accepted]
-    if accepted:
-        with transaction.atomic():
-            log_activity(
-                "documents_uploaded", actor=user, target=dossier,
-                description=f"{len(accepted)} fichier(s) ajouté(s), {len(outcomes) - len(accepted)} refusé(s)",
-                metadata={
-                    "accepted": [o.document.pk for o in accepted],
-                    "refused": [{"filename": o.filename, "code": o.code} for o in outcomes if not o.accepted],
-                },
-                request=request,
-            )
-            _continue_processing(dossier, user=user, request=request)
-    return outcomes
-
-
-def _continue_processing(dossier: Dossier, *, user, request=None) -> None:
-    dossier.refresh_from_db(fields=["status"])
-    if dossier.status == DossierStatus.AWAITING_DOCUMENTS:
-        transition(dossier, DossierStatus.PROCESSING, actor=user, reason="", request=request,
-                   metadata={"cause": "documents_added"})
-    if dossier.status in (DossierStatus.SUBMITTED, DossierStatus.PROCESSING):
-        transaction.on_commit(lambda: _enqueue_processing(dossier.pk))
+    return _ingest_each(dossier, files, user=user, declared_type_code=declared_type_code, request=request) + list(refused)
 
 
 def create_dossier_from_files(*, user, files: Sequence, refused: Sequence[FileOutcome] = (), request=None) -> BulkUpload:
@@ -162,7 +126,7 @@ def create_dossier_from_files(*, user, files: Sequence, refused: Sequence[FileOu
     # Short transactions on purpose: holding one across the ingest of many files would
     # block every other dossier creation on the reference sequence.
     dossier = create_dossier(installer=installer, created_by=user, beneficiary_name=PLACEHOLDER_BENEFICIARY, request=request)
-    outcomes = _ingest_each(dossier, files, user=user, declared_type_code=None) + list(refused)
+    outcomes = _ingest_each(dossier, files, user=user, declared_type_code=None, request=request) + list(refused)
     accepted = [o for o in outcomes if o.accepted]
     if not accepted:
         dossier.delete()

@@ -1,7 +1,7 @@
 """One document of the installer: its details and its file."""
 from __future__ import annotations
 
-from django.http import FileResponse
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, renderers, viewsets
@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from accounts.api.base import InstallerAPIMixin
 from accounts.api.schema import error_responses
 from documents.models import Document
+from documents.storage import serve_stored_file
 from dossiers.api.examples import DOCUMENT
 from dossiers.selectors import dossiers_visible_to
 
@@ -34,12 +35,6 @@ def documents_visible_to(user):
     return Document.objects.filter(dossier__in=dossiers_visible_to(user))
 
 
-def open_document_file(document: Document):
-    """The stored file holding ``document``'s pages (a split part reads its parent's file)."""
-    source = document.source
-    return source.file.open("rb")
-
-
 class DocumentViewSet(InstallerAPIMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = DocumentSerializer
 
@@ -60,19 +55,21 @@ class DocumentViewSet(InstallerAPIMixin, mixins.RetrieveModelMixin, viewsets.Gen
         summary="Télécharger un document",
         description=(
             "Le fichier tel que déposé (pour un document issu d'un découpage, le fichier d'origine ; ses pages sont "
-            "`page_start` à `page_end`). Le type de contenu est celui du fichier."
+            "`page_start` à `page_end`). Le type de contenu est celui du fichier. Avec un stockage objet (S3), "
+            "la réponse est une redirection 302 vers une URL signée de courte durée."
         ),
         responses={
             **{(200, media): OpenApiResponse(OpenApiTypes.BINARY, description="Le fichier.") for media in FILE_TYPES},
+            302: OpenApiResponse(description="Redirection vers une URL signée (stockage S3)."),
             **error_responses(404),
         },
         tags=["Documents"],
     )
     @action(detail=True, methods=["get"], renderer_classes=[renderers.JSONRenderer, AnyMediaRenderer])
     def download(self, request, pk=None):
-        document = self.get_object()
-        source = document.source
-        return FileResponse(
-            open_document_file(document), as_attachment=True, filename=source.original_filename,
-            content_type=source.mime_type or "application/octet-stream",
+        source = self.get_object().source  # a split part is delivered as its original file
+        if not source.file:
+            raise Http404
+        return serve_stored_file(
+            source.file, content_type=source.mime_type or "application/octet-stream", filename=source.original_filename
         )

@@ -53,3 +53,19 @@ def my_dossier(installer_user):
 @pytest.fixture
 def their_dossier(other_installer_user):
     return DossierFactory(installer=other_installer_user.installer, created_by=other_installer_user)
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files go to a fresh folder; returns a function listing the stored files."""
+    folder = tmp_path / "media"
+    folder.mkdir()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(folder)}},
+    }
+
+    def stored_files() -> list:
+        return sorted(p for p in folder.rglob("*") if p.is_file())
+
+    return stored_files
