@@ -1,0 +1,37 @@
+"""Upload limits, each read from Django settings at call time (so tests can override them).
+
+    CEE_MAX_UPLOAD_BYTES   largest accepted file (cee/settings.py: 25 MB)
+    CEE_MAX_PAGES          most pages (PDF pages or TIFF frames) in one file (200); more is
+                           refused with ``too_many_pages`` rather than queued for minutes of work
+    CEE_MAX_IMAGE_PIXELS   largest image or rendered page, in pixels (60 MP: an A4 page at
+                           600 dpi is 35 MP); larger images are refused as decompression bombs
+    CEE_MIN_IMAGE_SIDE     smallest accepted image side in pixels (100): icons and thumbnails
+                           hold no readable document
+"""
+from __future__ import annotations
+
+from django.conf import settings
+
+DEFAULT_MAX_IMAGE_PIXELS = 60_000_000
+DEFAULT_MIN_IMAGE_SIDE = 100
+DEFAULT_MAX_PAGES = 200
+
+
+def max_upload_bytes() -> int:
+    return int(settings.CEE_MAX_UPLOAD_BYTES)
+
+
+def max_pages() -> int:
+    return int(getattr(settings, "CEE_MAX_PAGES", DEFAULT_MAX_PAGES))
+
+
+def max_image_pixels() -> int:
+    return int(getattr(settings, "CEE_MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS))
+
+
+def min_image_side() -> int:
+    return int(getattr(settings, "CEE_MIN_IMAGE_SIDE", DEFAULT_MIN_IMAGE_SIDE))
+
+
+def megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} Mo" if size >= 1024 * 1024 else f"{max(size // 1024, 1)} Ko"

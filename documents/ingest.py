@@ -1,0 +1,458 @@
+"""The one ingest service: every upload (portal, API, admin, CLI) goes through ``ingest_file``.
+
+It decides from the bytes what a file really is, refuses what the pipeline cannot read
+with a message an installer understands, stores what it accepts and creates the
+``Document`` row — both or neither: the file is written inside the database transaction
+and deleted again if that transaction fails, so a refused or failed upload leaves no row
+and no stored file.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import unicodedata
+import warnings
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from PIL import Image, UnidentifiedImageError
+
+from dossiers.activity import log_activity
+from dossiers.models import Dossier, DossierStatus
+from dossiers.status import can_transition, transition
+
+from . import conf
+from .models import Document, DocumentStatus, DocumentType
+from .sniffing import sniff
+
+logger = logging.getLogger(__name__)
+
+try:  # HEIC/HEIF photos from phones: Pillow reads them once pillow-heif registers its opener.
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+except ImportError:  # pragma: no cover - pillow-heif is a declared dependency
+    pillow_heif = None
+
+# Pillow refuses to decode larger images (DecompressionBombError) instead of allocating
+# gigabytes; we set the limit from our own setting rather than rely on Pillow's default.
+Image.MAX_IMAGE_PIXELS = conf.max_image_pixels()
+
+# Image formats Pillow identifies that we accept (as Pillow names them).
+ACCEPTED_IMAGE_FORMATS = {"JPEG", "MPO", "PNG", "TIFF", "WEBP", "HEIF", "GIF", "BMP"}
+# Formats whose frames are pages; for the others (animated GIF/WebP, HEIC bursts) the first
+# image is the document.
+MULTI_PAGE_IMAGE_FORMATS = {"TIFF"}
+
+# Dossiers past review take no new documents.
+CLOSED_STATUSES = {DossierStatus.APPROVED, DossierStatus.REJECTED, DossierStatus.INVOICED, DossierStatus.PAID}
+# Dossiers whose pipeline must pick up a new document.
+RUNNING_STATUSES = {DossierStatus.SUBMITTED, DossierStatus.PROCESSING}
+RESUMED_STATUSES = {DossierStatus.AWAITING_DOCUMENTS, DossierStatus.READY_FOR_REVIEW, DossierStatus.IN_REVIEW}
+
+FRAUD_DUPLICATE_OTHER_INSTALLER = "duplicate_file_other_installer"
+DUPLICATE_SAME_INSTALLER = "duplicate_file_same_installer"
+
+
+class IngestError(Exception):
+    """An upload refused. ``code`` is stable (API, tests); ``message`` is French, for the installer."""
+
+    def __init__(self, code: str, message: str, *, filename: str = ""):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.filename = filename
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+@dataclass
+class InspectedFile:
+    """What the bytes are, and the bytes to store (a repaired PDF differs from the upload)."""
+
+    mime: str
+    kind: str  # pdf | image
+    page_count: int
+    stored_bytes: bytes
+    flags: list[dict] = field(default_factory=list)
+
+
+def safe_display_name(filename: str | None) -> str:
+    """The uploaded name made safe to display: no directory part, no control characters.
+
+    Only for display and downloads; the stored name is always generated (see
+    ``documents.models.document_upload_to``).
+    """
+    name = unicodedata.normalize("NFC", str(filename or ""))
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    # Cc (controls, NUL, newlines), Cf (bidi overrides that disguise extensions), Cs, Co, Cn.
+    name = "".join(ch for ch in name if not unicodedata.category(ch).startswith("C"))
+    name = " ".join(name.split()).strip(" .")
+    if not name:
+        name = "document"
+    if len(name) > 200:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 190] + dot + ext[:9]) if dot and len(ext) <= 9 else name[:200]
+    return name
+
+
+def ingest_file(
+    *,
+    dossier: Dossier,
+    fileobj_or_bytes: bytes | BinaryIO,
+    filename: str,
+    user=None,
+    declared_type_code: str | None = None,
+    schedule_processing: bool = True,
+    request=None,
+) -> Document:
+    """Check, store and register one uploaded file in ``dossier``; return the new Document.
+
+    Takes the file as bytes or a file object (an ``UploadedFile`` works), the name the
+    user gave it (kept only for display, sanitised), the uploading user, and optionally
+    the document type the user declared (a ``DocumentType.code``).
+
+    Guarantees: the row and the stored file exist together or not at all; the same file
+    (SHA-256) twice in a dossier is refused; the same file in another installer's dossier
+    is accepted and flagged as a fraud signal on both dossiers and both documents. A
+    dossier awaiting documents (or already reviewed) goes back to processing, and — with
+    ``schedule_processing`` — the pipeline is enqueued once the transaction commits for
+    dossiers already submitted. If the caller's own enclosing transaction rolls back after
+    this returns, the stored file is left behind: ``purge_orphan_files`` removes those.
+
+    Raises IngestError with code ``empty_file``, ``too_large``, ``unsupported_type``,
+    ``encrypted_pdf``, ``corrupt_pdf``, ``corrupt_image``, ``image_too_small``,
+    ``image_too_large``, ``too_many_pages``, ``duplicate_in_dossier``,
+    ``unknown_document_type`` or ``dossier_closed``.
+    """
+    display_name = safe_display_name(filename)
+    try:
+        data = _read_limited(fileobj_or_bytes)
+        inspected = inspect_bytes(data)
+        declared_type = _declared_type(declared_type_code)
+        if dossier.status in CLOSED_STATUSES:
+            raise IngestError(
+                "dossier_closed",
+                f"Le dossier {dossier.reference} est {DossierStatus(dossier.status).label.lower()} : "
+                "il n'accepte plus de nouveaux documents.",
+            )
+    except IngestError as error:
+        error.filename = display_name
+        raise
+    sha256 = hashlib.sha256(data).hexdigest()
+
+    storage = Document._meta.get_field("file").storage
+    stored_name = ""
+    try:
+        with transaction.atomic():
+            locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+            if Document.objects.filter(dossier=locked, sha256=sha256, parent__isnull=True).exists():
+                raise _duplicate_error(display_name)
+            document = Document(
+                dossier=locked,
+                declared_type=declared_type,
+                original_filename=display_name,
+                mime_type=inspected.mime,
+                size=len(inspected.stored_bytes),
+                sha256=sha256,
+                page_count=inspected.page_count,
+                status=DocumentStatus.PENDING,
+                flags=list(inspected.flags),
+                uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+            )
+            document.file.save("upload", ContentFile(inspected.stored_bytes), save=False)
+            stored_name = document.file.name
+            try:
+                with transaction.atomic():
+                    document.save()
+            except IntegrityError as exc:  # a concurrent upload of the same file won the race
+                raise _duplicate_error(display_name) from exc
+            _flag_same_file_elsewhere(document, locked)
+            log_activity(
+                "document_uploaded",
+                actor=user,
+                target=document,
+                dossier=locked,
+                description=f"Fichier « {display_name} » déposé ({inspected.page_count} page(s)).",
+                metadata={"document_id": document.pk, "sha256": sha256, "mime_type": inspected.mime},
+                request=request,
+            )
+            _resume_dossier(locked, user=user, schedule_processing=schedule_processing, request=request)
+    except BaseException:
+        if stored_name:
+            _delete_quietly(storage, stored_name)
+        raise
+    dossier.status = locked.status
+    return document
+
+
+def _delete_quietly(storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except Exception:  # the original error matters more; the orphan sweep catches leftovers
+        logger.exception("Could not delete %s after a failed upload", name)
+
+
+def _duplicate_error(display_name: str) -> IngestError:
+    return IngestError(
+        "duplicate_in_dossier",
+        f"Le fichier « {display_name} » a déjà été déposé dans ce dossier.",
+        filename=display_name,
+    )
+
+
+def _read_limited(fileobj_or_bytes) -> bytes:
+    limit = conf.max_upload_bytes()
+    too_large = IngestError(
+        "too_large",
+        f"Le fichier dépasse la taille maximale autorisée ({conf.megabytes(limit)}). "
+        "Réduisez la résolution du scan ou découpez le document.",
+    )
+    if isinstance(fileobj_or_bytes, (bytes, bytearray, memoryview)):
+        data = bytes(fileobj_or_bytes)
+    else:
+        size = getattr(fileobj_or_bytes, "size", None)
+        if isinstance(size, int) and size > limit:
+            raise too_large
+        if hasattr(fileobj_or_bytes, "seek"):
+            try:
+                fileobj_or_bytes.seek(0)
+            except (OSError, ValueError):
+                pass
+        data = fileobj_or_bytes.read(limit + 1)
+    if not data:
+        raise IngestError("empty_file", "Le fichier est vide (0 octet) : déposez-le à nouveau.")
+    if len(data) > limit:
+        raise too_large
+    return data
+
+
+def _declared_type(code: str | None) -> DocumentType | None:
+    if not code:
+        return None
+    found = DocumentType.objects.filter(code=code, is_active=True).first()
+    if found is None:
+        raise IngestError("unknown_document_type", f"Type de document inconnu : « {code} ».")
+    return found
+
+
+def inspect_bytes(data: bytes) -> InspectedFile:
+    """Identify and open ``data`` with the real parser; raise IngestError when it is unusable."""
+    sniffed = sniff(data)
+    if sniffed is None:
+        raise IngestError(
+            "unsupported_type",
+            "Format de fichier non pris en charge. Déposez un PDF ou une image (JPEG, PNG, TIFF, HEIC, WebP) ; "
+            "les documents Word, archives ZIP, e-mails, pages web et fichiers texte ne sont pas acceptés.",
+        )
+    if sniffed.kind == "pdf":
+        return _inspect_pdf(data)
+    return _inspect_image(data, sniffed.mime)
+
+
+def _too_many_pages(count: int) -> IngestError:
+    return IngestError(
+        "too_many_pages",
+        f"Le fichier compte {count} pages ; un dépôt est limité à {conf.max_pages()} pages. "
+        "Déposez les documents séparément.",
+    )
+
+
+def _inspect_pdf(data: bytes) -> InspectedFile:
+    import pikepdf
+
+    corrupt = IngestError(
+        "corrupt_pdf",
+        "Le PDF est endommagé ou incomplet et n'a pas pu être réparé. "
+        "Enregistrez-le à nouveau depuis le logiciel d'origine ou rescannez le document.",
+    )
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PasswordError:
+        raise IngestError(
+            "encrypted_pdf",
+            "Le PDF est protégé par un mot de passe. Déposez une version sans mot de passe "
+            "(par exemple « Imprimer » vers un nouveau PDF).",
+        ) from None
+    except Exception:
+        raise corrupt from None
+    flags: list[dict] = []
+    with pdf:
+        try:
+            page_count = len(pdf.pages)
+        except Exception:
+            raise corrupt from None
+        if page_count == 0:
+            raise IngestError("corrupt_pdf", "Le PDF ne contient aucune page.")
+        if page_count > conf.max_pages():
+            raise _too_many_pages(page_count)
+        stored = data
+        # A readable file is stored untouched: rewriting would break a digital signature.
+        if pdf.get_warnings() or not _readable_pdf(data):
+            buffer = io.BytesIO()
+            try:
+                pdf.save(buffer)
+            except Exception:
+                raise corrupt from None
+            stored = buffer.getvalue()
+            if not _readable_pdf(stored):
+                raise corrupt
+            flags.append({"code": "pdf_repaired", "message": "PDF endommagé, réparé automatiquement au dépôt."})
+    return InspectedFile("application/pdf", "pdf", page_count, stored, flags)
+
+
+def _readable_pdf(data: bytes) -> bool:
+    """Both text-layer readers (pdfium and pdfminer) can open the file and list its pages."""
+    import pdfplumber
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(data)
+        try:
+            if len(document) == 0:
+                return False
+        finally:
+            document.close()
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return len(pdf.pages) > 0
+    except Exception:
+        return False
+
+
+def _inspect_image(data: bytes, mime: str) -> InspectedFile:
+    max_pixels = conf.max_image_pixels()
+    min_side = conf.min_image_side()
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    too_large = IngestError(
+        "image_too_large",
+        f"L'image est trop grande (plus de {max_pixels // 1_000_000} mégapixels). "
+        "Réduisez sa résolution (300 dpi suffisent pour un document).",
+    )
+    corrupt = IngestError("corrupt_image", "L'image est endommagée ou incomplète : déposez-la à nouveau.")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data))
+        except Image.DecompressionBombError:
+            raise too_large from None
+        except Image.DecompressionBombWarning:
+            raise too_large from None
+        except UnidentifiedImageError:
+            raise corrupt from None
+        except Exception:
+            raise corrupt from None
+        with image:
+            if image.format not in ACCEPTED_IMAGE_FORMATS:
+                raise IngestError("unsupported_type", f"Format d'image non pris en charge ({image.format}).")
+            frames = getattr(image, "n_frames", 1) if image.format in MULTI_PAGE_IMAGE_FORMATS else 1
+            if frames > conf.max_pages():
+                raise _too_many_pages(frames)
+            for index in range(frames):
+                try:
+                    image.seek(index)
+                    width, height = image.size
+                    if width * height > max_pixels:
+                        raise too_large
+                    if min(width, height) < min_side:
+                        raise IngestError(
+                            "image_too_small",
+                            f"L'image est trop petite ({width}×{height} pixels) pour être lue. "
+                            "Déposez une photo ou un scan du document entier.",
+                        )
+                    image.load()  # decode now: a truncated image fails here, not in the pipeline
+                except IngestError:
+                    raise
+                except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+                    raise too_large from None
+                except Exception:
+                    raise corrupt from None
+    return InspectedFile(mime, "image", frames, data)
+
+
+def _flag_same_file_elsewhere(document: Document, dossier: Dossier) -> None:
+    """Flag identical files already in other dossiers: a fraud signal across installers."""
+    others = list(
+        Document.objects.filter(sha256=document.sha256, parent__isnull=True)
+        .exclude(dossier=dossier)
+        .select_related("dossier")
+        .order_by("pk")[:20]
+    )
+    if not others:
+        return
+    now = timezone.now().isoformat()
+    other_installers = [d for d in others if d.dossier.installer_id != dossier.installer_id]
+    same_installer = [d for d in others if d.dossier.installer_id == dossier.installer_id]
+    if same_installer:
+        document.flags.append(
+            {
+                "code": DUPLICATE_SAME_INSTALLER,
+                "message": "Fichier identique déjà déposé dans un autre dossier du même installateur.",
+                "other_documents": [d.pk for d in same_installer],
+                "other_dossiers": sorted({d.dossier.reference for d in same_installer}),
+            }
+        )
+    if other_installers:
+        document.flags.append(
+            {
+                "code": FRAUD_DUPLICATE_OTHER_INSTALLER,
+                "message": "Fichier identique déjà déposé par un autre installateur.",
+                "other_documents": [d.pk for d in other_installers],
+                "other_dossiers": sorted({d.dossier.reference for d in other_installers}),
+            }
+        )
+        _add_fraud_signal(dossier, document, other_installers, now)
+        for other_dossier_id in sorted({d.dossier_id for d in other_installers}):
+            other_dossier = Dossier.objects.select_for_update().get(pk=other_dossier_id)
+            mine = [d for d in other_installers if d.dossier_id == other_dossier_id]
+            _add_fraud_signal(other_dossier, mine[0], [document], now)
+            for other_document in mine:
+                other_document.flags = [*other_document.flags, {
+                    "code": FRAUD_DUPLICATE_OTHER_INSTALLER,
+                    "message": "Fichier identique déposé ensuite par un autre installateur.",
+                    "other_documents": [document.pk],
+                    "other_dossiers": [dossier.reference],
+                }]
+                other_document.save(update_fields=["flags"])
+    document.save(update_fields=["flags"])
+
+
+def _add_fraud_signal(dossier: Dossier, document: Document, others: list[Document], detected_at: str) -> None:
+    dossier.fraud_signals = [*dossier.fraud_signals, {
+        "code": FRAUD_DUPLICATE_OTHER_INSTALLER,
+        "message": f"Le fichier « {document.original_filename} » est identique à un fichier "
+                   "déposé par un autre installateur.",
+        "sha256": document.sha256,
+        "document_id": document.pk,
+        "other_document_ids": [o.pk for o in others],
+        "other_dossiers": sorted({o.dossier.reference for o in others}),
+        "detected_at": detected_at,
+    }]
+    dossier.has_fraud_signal = True
+    dossier.save(update_fields=["fraud_signals", "has_fraud_signal", "updated_at"])
+    log_activity(
+        "fraud_signal",
+        target=dossier,
+        description="Signal de fraude : fichier identique déposé par un autre installateur.",
+        metadata={"code": FRAUD_DUPLICATE_OTHER_INSTALLER, "sha256": document.sha256,
+                  "other_dossiers": sorted({o.dossier.reference for o in others})},
+    )
+
+
+def _resume_dossier(dossier: Dossier, *, user, schedule_processing: bool, request) -> None:
+    """A new document restarts the pipeline of a dossier that was already past it."""
+    if dossier.status in RESUMED_STATUSES:
+        actor = user if user is not None and can_transition(dossier, DossierStatus.PROCESSING, user) else None
+        transition(
+            dossier, DossierStatus.PROCESSING, actor=actor, request=request,
+            reason="Nouveau document déposé.", metadata={"cause": "document_uploaded"},
+        )
+    if schedule_processing and dossier.status in RUNNING_STATUSES:
+        from extraction.tasks import enqueue_dossier_processing
+
+        dossier_id = dossier.pk
+        transaction.on_commit(lambda: enqueue_dossier_processing(dossier_id))

@@ -1,0 +1,110 @@
+"""The one storage API for documents and page images: Django's default storage (local files by
+default, S3 through django-storages when ``S3_BUCKET`` is set), never public.
+
+Files are served by ``documents.views`` after the permission check: streamed from a local
+storage, or through a short-lived presigned URL from S3.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from urllib.parse import quote
+
+from django.conf import settings
+from django.http import FileResponse, HttpResponseRedirect
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+STORED_PREFIXES = ("dossiers", "pages")
+
+
+def document_storage():
+    from .models import Document
+
+    return Document._meta.get_field("file").storage
+
+
+def is_object_storage(storage) -> bool:
+    """True for S3-like storages, which serve files through presigned URLs."""
+    return hasattr(storage, "bucket_name") and hasattr(storage, "connection")
+
+
+def presigned_url_seconds() -> int:
+    return int(getattr(settings, "CEE_FILE_URL_EXPIRE_SECONDS", 60))
+
+
+def _content_disposition(filename: str) -> str:
+    ascii_name = filename.encode("ascii", "replace").decode().replace('"', "'").replace("?", "_")
+    return f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def serve_stored_file(field_file, *, content_type: str, filename: str):
+    """A response delivering ``field_file``: a stream, or a redirect to a presigned S3 URL."""
+    storage = field_file.storage
+    name = field_file.name
+    if is_object_storage(storage):
+        url = storage.url(
+            name,
+            parameters={
+                "ResponseContentType": content_type,
+                "ResponseContentDisposition": _content_disposition(filename),
+                "ResponseCacheControl": "private, no-store",
+            },
+            expire=presigned_url_seconds(),
+        )
+        response = HttpResponseRedirect(url)
+    else:
+        response = FileResponse(storage.open(name, "rb"), content_type=content_type)
+        response["Content-Disposition"] = _content_disposition(filename)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _walk(storage, folder: str):
+    try:
+        directories, files = storage.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for name in files:
+        yield f"{folder}/{name}"
+    for directory in directories:
+        yield from _walk(storage, f"{folder}/{directory}")
+
+
+def stored_file_names(storage=None) -> list[str]:
+    """Every name under the document and page-image folders of the storage."""
+    storage = storage or document_storage()
+    return [name for prefix in STORED_PREFIXES for name in _walk(storage, prefix)]
+
+
+def purge_orphan_files(*, older_than: dt.timedelta = dt.timedelta(hours=1), dry_run: bool = False) -> list[str]:
+    """Delete stored files no Document or Page refers to, if older than ``older_than``.
+
+    Files are written before the database transaction commits (see ``ingest_file`` and the
+    pipeline's page images); the age margin spares those of transactions still running.
+    Returns the names deleted (or that would be, with ``dry_run``).
+    """
+    from .models import Document, Page
+
+    storage = document_storage()
+    referenced = set(Document.objects.exclude(file="").values_list("file", flat=True))
+    referenced |= set(Page.objects.exclude(image="").values_list("image", flat=True))
+    cutoff = timezone.now() - older_than
+    removed = []
+    for name in stored_file_names(storage):
+        if name in referenced:
+            continue
+        try:
+            modified = storage.get_modified_time(name)
+        except (NotImplementedError, OSError):
+            modified = None
+        if modified is not None and timezone.is_naive(modified):
+            modified = timezone.make_aware(modified)
+        if modified is not None and modified > cutoff:
+            continue
+        removed.append(name)
+        if not dry_run:
+            storage.delete(name)
+    return removed

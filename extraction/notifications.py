@@ -1,0 +1,63 @@
+"""E-mails the pipeline sends: the installer is told which documents a dossier still needs."""
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from accounts.models import Role, User
+from dossiers.activity import log_activity
+
+logger = logging.getLogger(__name__)
+
+
+def portal_dossier_url(dossier) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}/portail/dossiers/{dossier.pk}/"
+
+
+def installer_recipients(dossier) -> list[str]:
+    """The active users of the dossier's installer company (and its contact address)."""
+    emails = list(
+        User.objects.filter(installer_id=dossier.installer_id, role=Role.INSTALLER, is_active=True)
+        .order_by("email").values_list("email", flat=True)
+    )
+    company = dossier.installer.email
+    if company and company not in emails:
+        emails.append(company)
+    return emails
+
+
+def send_missing_documents_email(dossier, missing: list[dict], failed: list[dict]) -> int:
+    """E-mail the installer the list of missing (and unreadable) documents with the portal link.
+
+    Returns the number of messages sent (0 when the installer has no address). A mail
+    server error is logged on the dossier, never raised: the dossier's status is right
+    whether or not the message left.
+    """
+    recipients = installer_recipients(dossier)
+    if not recipients:
+        return 0
+    context = {"dossier": dossier, "missing": missing, "failed": failed, "url": portal_dossier_url(dossier)}
+    subject = " ".join(render_to_string("emails/missing_documents_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("emails/missing_documents.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=recipients,
+    )
+    message.attach_alternative(render_to_string("emails/missing_documents.html", context), "text/html")
+    try:
+        sent = message.send()
+    except Exception as exc:
+        logger.exception("Missing-documents e-mail for %s failed", dossier.reference)
+        log_activity("email_failed", target=dossier, description=f"Envoi de l'e-mail « documents manquants » impossible : {exc}")
+        return 0
+    log_activity(
+        "missing_documents_notified",
+        target=dossier,
+        description=f"E-mail « documents manquants » envoyé à {', '.join(recipients)}.",
+        metadata={"recipients": recipients, "missing": [m["document_type"] for m in missing]},
+    )
+    return sent

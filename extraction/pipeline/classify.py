@@ -1,0 +1,84 @@
+"""Stage ``classify``: the document's type and a confidence, from the types' hints (data)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+
+from documents.models import DocumentType
+
+from .base import Stage, StageError
+from .hints import FALLBACK_TYPE_CODE, hints_by_code
+from .registry import register
+
+DEFAULT_REVIEW_THRESHOLD = 0.6
+MISMATCH_FLAG = "declared_type_mismatch"
+LOW_CONFIDENCE_FLAG = "low_classification_confidence"
+
+
+def review_threshold() -> float:
+    """Below this confidence a validator checks the type: the active classification
+    EngineConfig's ``review_threshold``, else ``CEE_CLASSIFICATION_REVIEW_THRESHOLD`` (0.6)."""
+    from extraction.models import EngineConfig
+
+    parameters = (
+        EngineConfig.objects.filter(task=EngineConfig.Task.CLASSIFICATION, is_active=True)
+        .order_by("priority", "pk").values_list("parameters", flat=True).first()
+    ) or {}
+    try:
+        return float(parameters["review_threshold"])
+    except (KeyError, TypeError, ValueError):
+        return float(getattr(settings, "CEE_CLASSIFICATION_REVIEW_THRESHOLD", DEFAULT_REVIEW_THRESHOLD))
+
+
+def as_confidence(value: float) -> Decimal:
+    return Decimal(str(round(min(max(float(value), 0.0), 1.0), 3)))
+
+
+@register
+class ClassifyStage(Stage):
+    """Sets ``document_type``, ``classification_confidence``, ``needs_review`` and ``text``.
+
+    Takes a document with its pages read. The classifier's answer wins; a type the
+    installer declared is kept only when the classifier is not confident (and the document
+    is flagged for review either way when they disagree). Below
+    ``CEE_CLASSIFICATION_REVIEW_THRESHOLD`` (0.6) the document needs a validator's look.
+    """
+
+    name = "classify"
+    label = "classification"
+    order = 40
+
+    def run(self, ctx):
+        from extraction.classification import classify_text
+
+        document = ctx.document
+        pages = ctx.pages()
+        text = "\n\n".join(p.text for p in pages if p.text)
+        result = classify_text(text, hints_by_code())
+        code, confidence = result.code, float(result.confidence)
+        threshold = review_threshold()
+        declared = document.declared_type
+        flags = [f for f in document.flags if f.get("code") not in (MISMATCH_FLAG, LOW_CONFIDENCE_FLAG)]
+        if declared is not None and declared.code != code:
+            if confidence < threshold:
+                code = declared.code
+            flags.append({
+                "code": MISMATCH_FLAG,
+                "message": f"Déclaré « {declared.name} », reconnu « {result.code} » (confiance {confidence:.2f}).",
+            })
+        if confidence < threshold:
+            flags.append({"code": LOW_CONFIDENCE_FLAG, "message": f"Type incertain (confiance {confidence:.2f})."})
+        document_type = DocumentType.objects.filter(code=code).first() or DocumentType.objects.filter(
+            code=FALLBACK_TYPE_CODE
+        ).first()
+        if document_type is None:
+            raise StageError(f"type de document « {code} » introuvable dans la configuration.", code="unknown_type")
+        document.document_type = document_type
+        document.classification_confidence = as_confidence(confidence)
+        document.needs_review = confidence < threshold or any(f["code"] == MISMATCH_FLAG for f in flags)
+        document.text = text
+        document.flags = flags
+        document.save(update_fields=["document_type", "classification_confidence", "needs_review", "text", "flags"])
+        top = sorted(result.scores.items(), key=lambda item: -item[1])[:4]
+        return {"type": document_type.code, "confidence": round(confidence, 3), "scores": dict(top)}

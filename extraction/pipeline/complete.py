@@ -1,0 +1,93 @@
+"""Stage ``complete``: are all the documents the dossier's operations require there?"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+
+from documents.models import Document, DocumentStatus, DocumentType
+from dossiers.models import DossierOperation, DossierStatus, OperationDocumentRequirement
+from dossiers.status import transition
+
+from .base import DOSSIER, Stage, StopPipeline
+from .registry import register
+
+# Without any operation (none declared, none detected) a CEE dossier still needs these.
+DEFAULT_REQUIRED_TYPES = ("devis", "facture", "attestation_honneur")
+
+
+def required_document_types(dossier) -> dict[str, list[str]]:
+    """Required document type code → operation codes requiring it."""
+    operations = list(
+        DossierOperation.objects.filter(dossier=dossier).exclude(status=DossierOperation.Status.INVALID)
+        .values_list("operation_id", "operation__code")
+    )
+    required: dict[str, list[str]] = {}
+    if not operations:
+        for code in getattr(settings, "CEE_DEFAULT_REQUIRED_DOCUMENT_TYPES", DEFAULT_REQUIRED_TYPES):
+            required[code] = []
+        return required
+    requirements = OperationDocumentRequirement.objects.filter(
+        operation_id__in=[op_id for op_id, _ in operations], required=True
+    ).values_list("document_type__code", "operation__code")
+    for type_code, operation_code in requirements:
+        codes = required.setdefault(type_code, [])
+        if operation_code not in codes:
+            codes.append(operation_code)
+    return required
+
+
+def missing_documents(dossier) -> tuple[list[dict], list[dict]]:
+    """(missing document types, unreadable files) of ``dossier``.
+
+    A missing entry is ``{"document_type": code, "label": name, "operations": [codes]}``;
+    an unreadable one ``{"document_id", "filename", "error"}``.
+    """
+    required = required_document_types(dossier)
+    present = set(
+        Document.objects.filter(dossier=dossier, status=DocumentStatus.PROCESSED, document_type__isnull=False)
+        .values_list("document_type__code", flat=True)
+    )
+    names = dict(DocumentType.objects.filter(code__in=required).values_list("code", "name"))
+    missing = [
+        {"document_type": code, "label": names.get(code, code), "operations": sorted(operations)}
+        for code, operations in required.items()
+        if code not in present
+    ]
+    failed = [
+        {"document_id": pk, "filename": name, "error": error}
+        for pk, name, error in Document.objects.filter(dossier=dossier, status=DocumentStatus.FAILED)
+        .order_by("pk").values_list("pk", "original_filename", "error_message")
+    ]
+    return missing, failed
+
+
+@register
+class CompletenessStage(Stage):
+    """Records the missing documents and, if any, asks the installer for them.
+
+    Takes a dossier in processing whose operations are detected. Guarantees
+    ``Dossier.missing_documents`` lists what is missing (empty when complete); when
+    something is missing the dossier moves to ``awaiting_documents``, the installer's
+    users get the e-mail (once the transaction commits) and the chain stops before the
+    rules. Nothing missing: the chain goes on.
+    """
+
+    name = "complete"
+    label = "contrôle de complétude"
+    scope = DOSSIER
+    order = 120
+
+    def run(self, ctx):
+        from extraction.notifications import send_missing_documents_email
+
+        dossier = ctx.dossier
+        missing, failed = missing_documents(dossier)
+        dossier.missing_documents = missing
+        dossier.save(update_fields=["missing_documents", "updated_at"])
+        details = {"missing": [m["document_type"] for m in missing], "failed_documents": [f["document_id"] for f in failed]}
+        if missing and dossier.status == DossierStatus.PROCESSING:
+            transition(dossier, DossierStatus.AWAITING_DOCUMENTS, reason="Documents manquants : "
+                       + ", ".join(m["label"] for m in missing), metadata={"missing": details["missing"]})
+            transaction.on_commit(lambda: send_missing_documents_email(dossier, missing, failed))
+            raise StopPipeline("documents manquants", details=details)
+        return details
