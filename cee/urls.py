@@ -12,6 +12,7 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/portail/", permanent=False)),
     path("admin/", admin.site.urls),
     path("fichiers/", include("documents.urls")),
+    path("facturation/", include("billing.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("cee.api_urls")),
