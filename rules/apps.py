@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class RulesConfig(AppConfig):
     name = "rules"
     verbose_name = "Règles et calcul cumac"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from . import selectors, zones
+        from .models import ClimateZone, Rule
+
+        post_save.connect(zones.clear_cache, sender=ClimateZone, dispatch_uid="rules.zones.clear_cache.save")
+        post_delete.connect(zones.clear_cache, sender=ClimateZone, dispatch_uid="rules.zones.clear_cache.delete")
+        post_save.connect(selectors.forget_rules, sender=Rule, dispatch_uid="rules.selectors.forget_rules.save")
+        post_delete.connect(selectors.forget_rules, sender=Rule, dispatch_uid="rules.selectors.forget_rules.delete")

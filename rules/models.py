@@ -126,8 +126,18 @@ class ClimateZone(models.Model):
         return f"{self.departement} → {self.zone}"
 
 
+class PrecarityCeilingManager(models.Manager):
+    def get_by_natural_key(self, year, region, category, persons):
+        return self.get(year=year, region=region, category=category, persons=persons)
+
+
 class PrecarityCeiling(models.Model):
-    """Yearly income ceilings (revenu fiscal de référence) for the precarity categories."""
+    """Yearly income ceilings (revenu fiscal de référence) for the precarity categories.
+
+    One row per year, region, category and household size (1 to 5 persons); beyond 5, the
+    ceiling of 5 plus ``extra_per_person_eur`` per extra person. A year whose figures are not
+    published is left out (or ``confirmed=False``): see rules.precarity.
+    """
 
     class Region(models.TextChoices):
         ILE_DE_FRANCE = "idf", "Île-de-France"
@@ -145,6 +155,7 @@ class PrecarityCeiling(models.Model):
     extra_per_person_eur = models.PositiveIntegerField("par personne supplémentaire (€)", default=0)
     confirmed = models.BooleanField("confirmé", default=True)
 
+    objects = PrecarityCeilingManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -158,3 +169,6 @@ class PrecarityCeiling(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_region_display()} {self.get_category_display()} {self.persons} pers. : {self.ceiling_eur} €"
+
+    def natural_key(self):
+        return (self.year, self.region, self.category, self.persons)

@@ -1,0 +1,163 @@
+"""Read-side queries of the rules app: what the context builder, the runner and the rule
+studio read. Each function says which rows it touches; none writes."""
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from documents.models import Document, DocumentStatus
+from dossiers.models import Dossier, DossierOperation, DossierStatus, Timeline
+from extraction.models import ExtractedField, FieldStatus
+
+from .models import Rule, RuleResult
+from .text import normalised_address
+
+TIMELINE_DATES = ("date_devis", "date_signature", "date_debut_travaux", "date_fin_travaux", "date_facture")
+
+# Dossiers that do not count as an earlier claim when looking for duplicates.
+NOT_FILED = (DossierStatus.DRAFT, DossierStatus.REJECTED)
+
+# "Processed" for the impact preview: the pipeline has been through them.
+PROCESSED_STATUSES = (
+    DossierStatus.AWAITING_DOCUMENTS, DossierStatus.READY_FOR_REVIEW, DossierStatus.IN_REVIEW,
+    DossierStatus.APPROVED, DossierStatus.REJECTED, DossierStatus.INVOICED, DossierStatus.PAID,
+)
+
+
+def dossier_for_rules(dossier_id: int) -> Dossier:
+    return Dossier.objects.select_related("installer").get(pk=dossier_id)
+
+
+def dossier_operations(dossier: Dossier) -> list[DossierOperation]:
+    return list(
+        DossierOperation.objects.filter(dossier=dossier).select_related("operation").order_by("operation__code", "pk")
+    )
+
+
+def documents_for_context(dossier: Dossier) -> list[tuple]:
+    """``(id, type code, original filename, classification confidence)`` of the dossier's
+    classified documents, split parents left out (their children count), most confident
+    first within a type (then the most recent)."""
+    return list(
+        Document.objects.filter(dossier=dossier, document_type__isnull=False)
+        .exclude(status=DocumentStatus.SPLIT)
+        .order_by("document_type__code", "-classification_confidence", "-pk")
+        .values_list("pk", "document_type__code", "original_filename", "classification_confidence")
+    )
+
+
+def timeline_dates(dossier: Dossier) -> dict:
+    return Timeline.objects.filter(dossier=dossier).values(*TIMELINE_DATES).first() or {}
+
+
+def fields_of_documents(document_ids: list[int]) -> list[tuple]:
+    """``(document_id, value, corrected_value, status, confidence, field name, data type)``
+    for the extracted fields of these documents, except those a validator marked wrong."""
+    return list(
+        ExtractedField.objects.filter(document_id__in=document_ids)
+        .exclude(status=FieldStatus.WRONG)
+        .values_list("document_id", "value", "corrected_value", "status", "confidence", "schema__name",
+                     "schema__data_type")
+    )
+
+
+_rules_cache: dict = {"stamp": None, "rules": []}
+
+
+def active_rules() -> list[Rule]:
+    """The active rules, ordered by code. Kept in memory between runs and reloaded when a
+    rule changes: a one-row aggregate (count, last update, sum of versions and of ids) is
+    checked at each call, so an edit saved by another process is seen at its next run."""
+    table = connection.ops.quote_name(Rule._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), MAX(updated_at), SUM(version), SUM(id), SUM(document_type_id) FROM {table} "
+            "WHERE is_active = %s",
+            [True],
+        )
+        stamp = tuple(cursor.fetchone())
+    if stamp != _rules_cache["stamp"]:
+        _rules_cache["rules"] = list(Rule.objects.filter(is_active=True).select_related("document_type").order_by("code"))
+        _rules_cache["stamp"] = stamp
+    return _rules_cache["rules"]
+
+
+def forget_rules(**_kwargs) -> None:
+    """Drop the in-memory rules (connected to Rule's save and delete signals)."""
+    _rules_cache["stamp"] = None
+
+
+def results_of(dossier: Dossier, rule_ids=None) -> QuerySet[RuleResult]:
+    results = RuleResult.objects.filter(dossier=dossier)
+    if rule_ids is not None:
+        results = results.filter(rule_id__in=rule_ids)
+    return results
+
+
+def duplicate_invoice_dossiers(dossier: Dossier, numero_facture: str) -> list[str]:
+    """References of the installer's other (filed) dossiers whose facture carries the same
+    invoice number (effective value: the correction when corrected)."""
+    if not numero_facture:
+        return []
+    same_value = (Q(status=FieldStatus.CORRECTED) & Q(corrected_value=numero_facture)) | (
+        ~Q(status=FieldStatus.CORRECTED) & Q(value=numero_facture)
+    )
+    return sorted(set(
+        ExtractedField.objects.filter(
+            same_value, schema__document_type__code="facture", schema__name="numero_facture",
+            dossier__installer_id=dossier.installer_id,
+        )
+        .exclude(status=FieldStatus.WRONG)
+        .exclude(dossier_id=dossier.pk)
+        .exclude(dossier__status__in=NOT_FILED)
+        .values_list("dossier__reference", flat=True)
+    ))
+
+
+def duplicate_file_dossiers(dossier: Dossier) -> list[str]:
+    """References of other (filed) dossiers holding a file with the same SHA-256."""
+    hashes = Document.objects.filter(dossier=dossier).exclude(sha256="").values("sha256")
+    return sorted(set(
+        Document.objects.filter(sha256__in=hashes)
+        .exclude(dossier_id=dossier.pk)
+        .exclude(dossier__status__in=NOT_FILED)
+        .values_list("dossier__reference", flat=True)
+    ))
+
+
+def same_dwelling_operations(dossier: Dossier) -> list[list[str]]:
+    """``[reference, operation code, beneficiary name]`` for every operation of the other
+    (filed) dossiers at the same works address: same postal code and the same address once
+    normalised (accents, case, abbreviations, word order)."""
+    postal_code = dossier.works_postal_code or dossier.beneficiary_postal_code
+    address = normalised_address(dossier.works_address or dossier.beneficiary_address)
+    if not postal_code or not address:
+        return []
+    rows = (
+        DossierOperation.objects.filter(
+            Q(dossier__works_postal_code=postal_code)
+            | (Q(dossier__works_postal_code="") & Q(dossier__beneficiary_postal_code=postal_code))
+        )
+        .exclude(dossier_id=dossier.pk)
+        .exclude(dossier__status__in=NOT_FILED)
+        .values_list("dossier__reference", "operation__code", "dossier__beneficiary_name",
+                     "dossier__works_address", "dossier__beneficiary_address")
+    )
+    return sorted(
+        [reference, code, name]
+        for reference, code, name, works_address, beneficiary_address in rows
+        if normalised_address(works_address or beneficiary_address) == address
+    )
+
+
+def recent_processed_dossiers(limit: int = 200) -> list[Dossier]:
+    """The last ``limit`` dossiers the pipeline has processed, most recent first."""
+    return list(
+        Dossier.objects.filter(status__in=PROCESSED_STATUSES)
+        .select_related("installer")
+        .order_by("-submitted_at", "-created_at", "-pk")[:limit]
+    )
+
+
+def overrides() -> QuerySet[RuleResult]:
+    return RuleResult.objects.filter(overridden=True).select_related("rule", "dossier", "override_by")

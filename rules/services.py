@@ -1,0 +1,274 @@
+"""Writes of the rules app: running the rules of a dossier, overriding a result, saving a
+rule as a new version. Each function is one transaction."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from dossiers.activity import log_activity
+from dossiers.models import Dossier, DossierOperation
+
+from . import engine, scoring, selectors
+from .context import FIELD_CONFIDENCES, OPERATIONS, build_dossier_context
+from .dsl import check_syntax
+from .models import Rule, RuleResult
+
+OVERRIDABLE_STATUSES = (RuleResult.Status.FAILED, RuleResult.Status.WARNING)
+_RESULT_FIELDS = [
+    "rule_version", "status", "message", "fields_involved", "values", "evaluated_at", "overridden", "override_by",
+    "override_at", "override_reason", "override_values",
+]
+# Changing one of these makes a new version of a rule.
+VERSIONED_FIELDS = ("expression", "scope", "operation_codes", "document_type_id", "severity", "error_message",
+                    "overridable")
+
+
+def _comparable(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in (values or {}).items() if not key.startswith("_")}
+
+
+def _clear_override(result: RuleResult) -> None:
+    result.overridden = False
+    result.override_by = None
+    result.override_at = None
+    result.override_reason = ""
+    result.override_values = {}
+
+
+def run_rules_for_dossier(dossier: Dossier, *, changed_fields: set[str] | None = None, actor=None) -> list[RuleResult]:
+    """Run the dossier's applicable active rules and store their results.
+
+    Takes the dossier and, after a correction, the context keys that changed (e.g.
+    ``{"facture.date_facture"}``, or ``{"facture.*"}`` for a whole document): then only the
+    rules reading one of them run (derived keys such as ``dossier.date_engagement`` and the
+    cumac count as changed when their sources do). ``actor`` is who triggered the run
+    (None: the pipeline).
+
+    Guarantees, in one transaction with the dossier row locked:
+    * one result per (rule, dossier operation) run, replacing that rule's previous results
+      (rows are updated in place, so ids stay stable); on a full run, results of rules that
+      no longer apply are deleted;
+    * an override survives while the rule still fails and reads exactly the values it was
+      given on; otherwise it is dropped and the drop is logged;
+    * each DossierOperation's kwh_cumac / coefficient / premium_eur and the Dossier's totals,
+      ``failed_rule_count`` (failed and not overridden), ``confidence_score`` and
+      ``priority`` are recomputed (rules.scoring).
+
+    Returns the results of the rules that ran. Raises ``Dossier.DoesNotExist`` if the
+    dossier was deleted.
+    """
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update(of=("self",)).select_related("installer").get(pk=dossier.pk)
+        context = build_dossier_context(locked)
+        today = timezone.localdate()
+
+        for entry in context[OPERATIONS]:
+            engine.cumac_for_operation(locked, entry, context)
+
+        planned = [engine.plan(rule) for rule in selectors.active_rules()]
+        if changed_fields is not None:
+            changed = engine.expand_changed_fields(set(changed_fields))
+            planned = [item for item in planned if engine.reads_any(item, changed)]
+        evaluations = engine.evaluate_rules(planned, context, today=today)
+        results = _store_results(locked, planned, evaluations, full_run=changed_fields is None, actor=actor)
+        _store_totals(locked, context)
+    dossier.__dict__.update({name: getattr(locked, name) for name in (
+        "total_kwh_cumac", "premium_eur", "failed_rule_count", "confidence_score", "priority")})
+    return results
+
+
+def _store_results(dossier: Dossier, planned, evaluations, *, full_run: bool, actor) -> list[RuleResult]:
+    rule_ids = [item.rule.pk for item in planned]
+    previous: dict[tuple[int, int | None], RuleResult] = {}
+    stale: list[int] = []
+    for result in selectors.results_of(dossier, None if full_run else rule_ids):
+        key = (result.rule_id, result.dossier_operation_id)
+        if key in previous:
+            stale.append(result.pk)  # a duplicate left by an interrupted run
+        else:
+            previous[key] = result
+    now = timezone.now()
+    to_create, changed, unchanged, dropped = [], [], [], []
+    for evaluation in evaluations:
+        result = previous.pop(evaluation.key, None)
+        if result is None:
+            result = RuleResult(dossier=dossier, rule=evaluation.rule, dossier_operation=evaluation.dossier_operation)
+            to_create.append(result)
+        keep = (
+            result.overridden and evaluation.status in OVERRIDABLE_STATUSES
+            and _comparable(evaluation.values) == _comparable(result.override_values)
+        )
+        if result.overridden and not keep:
+            dropped.append((result, dict(result.override_values), result.override_reason))
+            _clear_override(result)
+        elif result.pk is not None and (
+            result.rule_version, result.status, result.message, result.fields_involved, result.values
+        ) == (evaluation.rule.version, evaluation.status, evaluation.message, evaluation.fields, evaluation.values):
+            unchanged.append(result)
+            result.evaluated_at = now
+            continue
+        result.rule = evaluation.rule
+        result.rule_version = evaluation.rule.version
+        result.status = evaluation.status
+        result.message = evaluation.message
+        result.fields_involved = evaluation.fields
+        result.values = evaluation.values
+        result.evaluated_at = now
+        if result.pk is not None:
+            changed.append(result)
+    # What is left in ``previous`` did not run: on a full run the rule no longer applies;
+    # on a partial run, only the rows of rules that ran but no longer match an operation.
+    stale.extend(result.pk for key, result in previous.items() if full_run or key[0] in rule_ids)
+    if stale:
+        RuleResult.objects.filter(pk__in=stale).delete()
+    # Most results of a re-run are identical: one UPDATE stamps them, only the others are rewritten.
+    if unchanged:
+        RuleResult.objects.filter(pk__in=[result.pk for result in unchanged]).update(evaluated_at=now)
+    if changed:
+        RuleResult.objects.bulk_update(changed, _RESULT_FIELDS)
+    if to_create:
+        RuleResult.objects.bulk_create(to_create)
+    for result, values, reason in dropped:
+        log_activity(
+            "rule.override_dropped", actor=actor, target=result, dossier=dossier,
+            description=f"Dérogation levée sur {result.rule.code} : les valeurs lues ont changé.",
+            metadata={"rule": result.rule.code, "previous_values": values, "values": result.values,
+                      "reason": reason, "status": result.status},
+        )
+    return unchanged + changed + to_create
+
+
+def _store_totals(dossier: Dossier, context: dict[str, Any]) -> None:
+    changed_operations = []
+    total_kwh = Decimal("0")
+    total_premium = Decimal("0")
+    for entry in context[OPERATIONS]:
+        item: DossierOperation = entry["dossier_operation"]
+        values = entry["values"]
+        kwh = values.get("operation.kwh_cumac") or Decimal("0")
+        coefficient = values.get("operation.coefficient") or Decimal("1")
+        premium = values.get("operation.premium_eur") or Decimal("0")
+        total_kwh += kwh * coefficient
+        total_premium += premium
+        if (item.kwh_cumac, item.coefficient, item.premium_eur) != (kwh, coefficient, premium):
+            item.kwh_cumac, item.coefficient, item.premium_eur = kwh, coefficient, premium
+            changed_operations.append(item)
+    if changed_operations:
+        DossierOperation.objects.bulk_update(changed_operations, ["kwh_cumac", "coefficient", "premium_eur"])
+
+    statuses = list(selectors.results_of(dossier).values_list("status", "overridden"))
+    failed = sum(1 for status, overridden in statuses if status == RuleResult.Status.FAILED and not overridden)
+    confidence = scoring.confidence_score(context.get(FIELD_CONFIDENCES) or [], statuses)
+    totals = {
+        "total_kwh_cumac": total_kwh.quantize(Decimal("0.01")),
+        "premium_eur": total_premium.quantize(Decimal("0.01")),
+        "failed_rule_count": failed,
+        "confidence_score": confidence,
+        "priority": scoring.priority(premium_eur=total_premium, precarity_status=dossier.precarity_status,
+                                     confidence=confidence, has_fraud_signal=dossier.has_fraud_signal),
+    }
+    if any(getattr(dossier, name) != value for name, value in totals.items()):
+        # A queryset update: these are computed figures, not an edit to keep in the history.
+        Dossier.objects.filter(pk=dossier.pk).update(updated_at=timezone.now(), **totals)
+        for name, value in totals.items():
+            setattr(dossier, name, value)
+
+
+def override_rule_result(result: RuleResult, *, user, reason: str, request=None) -> RuleResult:
+    """Mark a failed or warning result as overridden by ``user`` for ``reason``.
+
+    Guarantees the override records who, when, why and the values the rule read (it
+    survives re-runs while those values stay the same), updates the dossier's
+    ``failed_rule_count`` and logs ``rule.overridden`` in the activity log.
+    Raises ``ValidationError`` when the reason is blank, the rule is not overridable or the
+    result is neither failed nor a warning; ``PermissionDenied`` when ``user`` may not
+    change rule results.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Le motif de la dérogation est obligatoire."})
+    if not getattr(user, "is_authenticated", False) or not user.has_perm("rules.change_ruleresult"):
+        raise PermissionDenied("Vous n'avez pas le droit de déroger à une règle.")
+    with transaction.atomic():
+        result = RuleResult.objects.select_for_update().select_related("rule", "dossier").get(pk=result.pk)
+        if not result.rule.overridable:
+            raise ValidationError(f"La règle {result.rule.code} n'admet pas de dérogation.")
+        if result.status not in OVERRIDABLE_STATUSES:
+            raise ValidationError(
+                f"Seul un résultat non conforme ou en avertissement peut faire l'objet d'une dérogation "
+                f"(résultat : {result.get_status_display()})."
+            )
+        result.overridden = True
+        result.override_by = user
+        result.override_at = timezone.now()
+        result.override_reason = reason
+        result.override_values = dict(result.values)
+        result.full_clean(exclude=["dossier", "rule", "dossier_operation", "override_by"])
+        result.save(update_fields=["overridden", "override_by", "override_at", "override_reason", "override_values"])
+        _refresh_failed_count(result.dossier)
+        log_activity(
+            "rule.overridden", actor=user, target=result, dossier=result.dossier, request=request,
+            description=f"Dérogation sur {result.rule.code} : {reason}",
+            metadata={"rule": result.rule.code, "rule_version": result.rule_version, "status": result.status,
+                      "reason": reason, "values": result.values, "message": result.message},
+        )
+    return result
+
+
+def cancel_override(result: RuleResult, *, user, request=None) -> RuleResult:
+    """Withdraw an override. Logs ``rule.override_cancelled``; raises ``ValidationError``
+    when the result is not overridden, ``PermissionDenied`` as ``override_rule_result``."""
+    if not getattr(user, "is_authenticated", False) or not user.has_perm("rules.change_ruleresult"):
+        raise PermissionDenied("Vous n'avez pas le droit de modifier une dérogation.")
+    with transaction.atomic():
+        result = RuleResult.objects.select_for_update().select_related("rule", "dossier").get(pk=result.pk)
+        if not result.overridden:
+            raise ValidationError("Ce résultat ne fait l'objet d'aucune dérogation.")
+        previous = {"reason": result.override_reason, "by": result.override_by_id,
+                    "at": result.override_at.isoformat() if result.override_at else None}
+        _clear_override(result)
+        result.save(update_fields=["overridden", "override_by", "override_at", "override_reason", "override_values"])
+        _refresh_failed_count(result.dossier)
+        log_activity(
+            "rule.override_cancelled", actor=user, target=result, dossier=result.dossier, request=request,
+            description=f"Dérogation retirée sur {result.rule.code}",
+            metadata={"rule": result.rule.code, "previous_override": previous, "values": result.values},
+        )
+    return result
+
+
+def _refresh_failed_count(dossier: Dossier) -> None:
+    failed = selectors.results_of(dossier).filter(status=RuleResult.Status.FAILED, overridden=False).count()
+    if failed != dossier.failed_rule_count:
+        Dossier.objects.filter(pk=dossier.pk).update(failed_rule_count=failed)
+        dossier.failed_rule_count = failed
+
+
+def save_rule(rule: Rule, *, user=None) -> Rule:
+    """Validate and save ``rule``; a change to what it checks makes a new version.
+
+    Guarantees the expression parses (else ``ValidationError`` on ``expression`` with the
+    position and a caret), ``version`` is incremented when one of ``VERSIONED_FIELDS``
+    changed, and the history row records ``user``.
+    """
+    error = check_syntax(rule.expression)
+    if error is not None:
+        raise ValidationError({"expression": syntax_error_message(error)})
+    if rule.pk:
+        current = Rule.objects.filter(pk=rule.pk).values(*VERSIONED_FIELDS, "version").first()
+        if current and any(current[name] != getattr(rule, name) for name in VERSIONED_FIELDS):
+            rule.version = current["version"] + 1
+    rule.full_clean()
+    if user is not None:
+        rule._history_user = user
+    rule.save()
+    return rule
+
+
+def syntax_error_message(error) -> str:
+    """A plain-text message for a ``RuleSyntaxError``: where, what, and the caret."""
+    return f"Erreur de syntaxe ligne {error.line}, colonne {error.column} : {error.message}\n{error.caret()}"

@@ -1,0 +1,77 @@
+"""Normalisation and fuzzy comparison of names and addresses (accents, case, word order)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+MAX_FUZZY_LENGTH = 300
+
+# Words that carry no identity: civilities, joining words, common abbreviations expanded.
+_STOP_WORDS = frozenset({
+    "m", "mr", "mme", "mlle", "monsieur", "madame", "mademoiselle", "messieurs", "mesdames",
+    "et", "ou", "de", "du", "des", "la", "le", "les", "l", "d", "epoux", "epouse", "ep", "ne", "nee",
+})
+_ABBREVIATIONS = {
+    "av": "avenue", "ave": "avenue", "bd": "boulevard", "bld": "boulevard", "boul": "boulevard",
+    "r": "rue", "ch": "chemin", "chem": "chemin", "pl": "place", "imp": "impasse", "all": "allee",
+    "rte": "route", "st": "saint", "ste": "sainte", "fg": "faubourg", "sq": "square",
+    "lot": "lotissement", "res": "residence", "hab": "habitation", "qu": "quai",
+}
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=8192)
+def fold(text: str) -> str:
+    """Lower case, accents removed, punctuation turned into single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NON_ALNUM.sub(" ", stripped.lower().replace("œ", "oe").replace("æ", "ae")).strip()
+
+
+@lru_cache(maxsize=8192)
+def tokens(text: str) -> tuple[str, ...]:
+    """The meaningful words of a name or an address, abbreviations expanded, sorted."""
+    words = (_ABBREVIATIONS.get(word, word) for word in fold(text[:MAX_FUZZY_LENGTH]).split())
+    return tuple(sorted(word for word in words if word not in _STOP_WORDS))
+
+
+def normalised_address(text: str) -> str:
+    return " ".join(tokens(text))
+
+
+def _ratio(a: str, b: str) -> float:
+    if not a and not b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def fuzzy_ratio(a: str, b: str) -> float:
+    """Similarity of two names or addresses between 0 and 1, insensitive to accents, case,
+    punctuation, civilities and word order.
+
+    The score is the best of the plain ratio of the sorted words and a "token set" ratio
+    (common words first, then what each side has in addition), so that
+    "M. et Mme DUPONT Jean" and "Jean Dupont" score 1.0 while "Dupont" and "Durand" do not.
+    """
+    ta, tb = tokens(a), tokens(b)
+    if not ta and not tb:
+        return 1.0 if fold(a) == fold(b) else 0.0
+    if not ta or not tb:
+        return 0.0
+    sorted_a, sorted_b = " ".join(ta), " ".join(tb)
+    if sorted_a == sorted_b:
+        return 1.0
+    best = _ratio(sorted_a, sorted_b)
+    set_a, set_b = set(ta), set(tb)
+    common = " ".join(sorted(set_a & set_b))
+    if common:
+        rest_a = " ".join(sorted(set_a - set_b))
+        rest_b = " ".join(sorted(set_b - set_a))
+        with_a = f"{common} {rest_a}".strip()
+        with_b = f"{common} {rest_b}".strip()
+        best = max(best, _ratio(common, with_a), _ratio(common, with_b), _ratio(with_a, with_b))
+    return best
