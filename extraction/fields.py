@@ -147,6 +147,7 @@ class _LabelHit:
     remainder: Word | None  # the rest of a word the label ends inside ("N°562044387")
     weight: float
     n_tokens: int
+    label: tuple[str, ...] = ()
 
 
 @dataclass
@@ -215,7 +216,7 @@ def _find_labels(line: Line, labels: list[_Label], negatives: list[list[str]]) -
             remainder = None
             if consumed < len(same_word_tokens):
                 remainder = _word_remainder(line.words[last_word], consumed)
-            hits.append(_LabelHit(line, first_word, last_word + 1, remainder, label.weight, len(label.tokens)))
+            hits.append(_LabelHit(line, first_word, last_word + 1, remainder, label.weight, len(label.tokens), tuple(label.tokens)))
     return hits
 
 
@@ -343,7 +344,8 @@ def _context_factor(hints: _Hints, layout: DocumentLayout, hit: _LabelHit) -> fl
     x0, _ = hit.line.x_range(hit.start_word, hit.end_word)
     near: list[list[str]] = []
     # the label's own line, left of the label, and the few lines above in the same column
-    near.append([t.text for t in hit.line.tokens if t.word < hit.start_word])
+    cell_start, _ = hit.line.cell_of(hit.start_word)
+    near.append([t.text for t in hit.line.tokens if cell_start <= t.word < hit.start_word])
     near.append([t.text for t in hit.line.tokens if hit.start_word <= t.word < hit.end_word])
     for line in lines[max(0, hit.line.index - 6): hit.line.index]:
         toks = [t.text for t in line.tokens if abs(line.words[t.word].bbox[0] - x0) < 0.25 or line.words[t.word].bbox[0] <= x0 <= line.words[t.word].bbox[2]]
@@ -360,8 +362,12 @@ def _contains(toks: list[str], phrase: list[str]) -> bool:
     return any(match_at(toks, phrase, i) is not None for i in range(len(toks)))
 
 
-def _right_runs(hit: _LabelHit) -> list[tuple[list[Word], str]]:
-    """Word runs right of the label: the rest of its cell, then the next cell on the line."""
+MAX_TEXT_GAP = 0.3  # beyond this (page widths), text in a cell to the right is another column
+
+
+def _right_runs(hit: _LabelHit, data_type: str = "") -> list[tuple[list[Word], str]]:
+    """Word runs right of the label: the rest of its cell, then the next cell on the line
+    (for text, only when it is near or the label ends with a colon)."""
     line = hit.line
     cell_start, cell_end = line.cell_of(hit.start_word)
     prefix = [hit.remainder] if hit.remainder is not None else []
@@ -372,13 +378,16 @@ def _right_runs(hit: _LabelHit) -> list[tuple[list[Word], str]]:
     next_cells = [c for c in line.cells if c[0] >= cell_end]
     if next_cells:
         start, end = next_cells[0]
-        runs.append((line.words[start:end], "right_cell"))
+        gap = line.words[start].bbox[0] - line.words[cell_end - 1].bbox[2]
+        colon = line.words[cell_end - 1].text.endswith(":")
+        if data_type != "string" or gap < MAX_TEXT_GAP or colon:
+            runs.append((line.words[start:end], "right_cell"))
     return runs
 
 
 def _right_words(hit: _LabelHit) -> tuple[list[Word], bool]:
     """The first run right of the label (its cell's rest, else the next cell)."""
-    runs = _right_runs(hit)
+    runs = _right_runs(hit, "string")
     if not runs:
         return [], False
     words, how = runs[0]
@@ -438,8 +447,30 @@ def _base_score(hints: _Hints, layout: DocumentLayout, hit: _LabelHit) -> float:
     return base
 
 
+def _heads_cell(hit: _LabelHit) -> bool:
+    """The label opens its cell, or a colon follows it (``… Client : M. Dupont``)."""
+    cell_start, _ = hit.line.cell_of(hit.start_word)
+    if hit.start_word == cell_start:
+        return True
+    last = hit.line.words[hit.end_word - 1].text
+    following = hit.line.words[hit.end_word].text if hit.end_word < len(hit.line.words) else ""
+    return last.endswith(":") or following.startswith(":")
+
+
+def _starts_with_label(words: list[Word], labels: list[list[str]]) -> bool:
+    toks = token_texts(" ".join(w.text for w in _strip_separators(words)[:6]))
+    return any(match_at(toks, label, 0) is not None for label in labels)
+
+
+def _row_label_matches(line: Line, row_labels: list[list[str]]) -> bool:
+    """The line's first cell is exactly a row label ("Total", "Total facture")."""
+    start, end = line.cells[0] if line.cells else (0, len(line.words))
+    toks = token_texts(" ".join(w.text for w in line.words[start:end]))
+    return any(toks == row for row in row_labels)
+
+
 def _candidates_for_hit(
-    spec: FieldSpec, hints: _Hints, layout: DocumentLayout, hit: _LabelHit, stop_labels
+    spec: FieldSpec, hints: _Hints, layout: DocumentLayout, hit: _LabelHit, stop_labels, all_labels=None
 ) -> list[Candidate]:
     data_type = spec.data_type
     base = _base_score(hints, layout, hit)
@@ -448,13 +479,21 @@ def _candidates_for_hit(
     if hints.presence is not None:
         return _presence_candidates(hints, layout, hit, base, stop_labels)
 
+    if data_type == "string" and hints.max_words > 1 and not _heads_cell(hit):
+        return out  # "…, bénéficiaire de l'opération d'économies…": a word in a sentence, not a label
+
     if hints.right:
-        for words, how in _right_runs(hit):
+        for words, how in _right_runs(hit, data_type):
+            # the next cell holds another field's label: this label heads a column or a block
+            if _starts_with_label(words, stop_labels):
+                break
             found = _values_in(data_type, words, hints, stop_labels)[:3]
             for i, (fv, value_words) in enumerate(found):
                 out.append(_candidate(fv, value_words, base * POSITION_WEIGHT[how] * _typed_factor(fv, data_type, hints, i), hit.line.page, how))
             if found:
                 break
+    if out:
+        return out  # a label with its value beside it is not a column header
 
     if hints.below or hints.table:
         x0, x1 = _column_range(hit)
@@ -463,11 +502,10 @@ def _candidates_for_hit(
             words = _words_in_range(line, x0, x1, (x0, x1))
             if not words:
                 continue
+            if _starts_with_label(words, all_labels or stop_labels):
+                break
             found = _values_in(data_type, words, hints, stop_labels)
             if not found:
-                # a typed value below must be alone under its label; text means another row
-                if data_type != "string" and k <= hints.max_below:
-                    continue
                 continue
             fv, value_words = found[0]
             if k <= hints.max_below and hints.below:
@@ -483,8 +521,7 @@ def _candidates_for_hit(
     if hints.row_labels:
         x0, x1 = _column_range(hit)
         for line in layout.lines[hit.line.page][hit.line.index + 1:]:
-            toks = [t.text for t in line.tokens]
-            if not any(match_at(toks, row, 0) is not None or (len(toks) > 1 and match_at(toks, row, 1) is not None) for row in hints.row_labels):
+            if not _row_label_matches(line, hints.row_labels):
                 continue
             words = [w for w in line.words if w.bbox[2] >= x0 - 0.01 and w.bbox[0] <= x1 + 0.01]
             for fv, value_words in _values_in(data_type, words, hints, stop_labels)[:1]:
@@ -499,8 +536,8 @@ def _candidate(fv: FoundValue, words: list[Word], score: float, page: int, how: 
 def _block_lines(layout: DocumentLayout, hit: _LabelHit, stop_labels, max_lines: int = 6) -> list[list[Word]]:
     """The lines of the block a label opens: text right of it, then the lines below in its column."""
     block: list[list[Word]] = []
-    words, _ = _right_words(hit)
-    words = _cut_at_labels(_strip_separators(words), stop_labels)
+    words, next_cell = _right_words(hit)
+    words = [] if next_cell else _cut_at_labels(_strip_separators(words), stop_labels)
     if words:
         block.append(words)
     x0, x1 = _column_range(hit)
@@ -513,9 +550,8 @@ def _block_lines(layout: DocumentLayout, hit: _LabelHit, stop_labels, max_lines:
             if block:
                 break
             continue
-        toks = token_texts(" ".join(w.text for w in row))
-        # another labelled field starts: the block ends
-        if block and any(match_at(toks, stop, 0) is not None for stop in stop_labels if len(stop) > 0):
+        # a labelled line ("Nom : …", "Adresse : …") is not part of an unlabelled block
+        if _starts_with_label(row, stop_labels):
             break
         block.append(row)
         if len(block) >= max_lines:
@@ -673,7 +709,7 @@ def _all_stop_labels(specs: list[FieldSpec], extra: list[str] | None = None) -> 
             toks = token_texts(text)
             if toks and (len(toks) > 1 or len(toks[0]) >= 4) and toks not in stops:
                 stops.append(toks)
-        for text in h.get("stop_labels", []):
+        for text in list((h.get("block") or {}).get("anchors", [])) + list(h.get("stop_labels", [])):
             toks = token_texts(text)
             if toks and toks not in stops:
                 stops.append(toks)
@@ -687,22 +723,33 @@ def _all_stop_labels(specs: list[FieldSpec], extra: list[str] | None = None) -> 
 def extract_field(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[list[str]] | None = None) -> FieldValue | None:
     """One field from a document already laid out; None when nothing valid was found."""
     hints = _Hints.from_spec(spec)
+    return _choose(field_candidates(spec, layout, stop_labels), hints)
+
+
+def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[list[str]] | None = None) -> list[Candidate]:
+    """Every scored candidate for one field (what ``extract_field`` chooses from; for debugging)."""
+    hints = _Hints.from_spec(spec)
     if stop_labels is None:
         stop_labels = _all_stop_labels([spec])
     own = [l.tokens for l in hints.labels]
     others = [s for s in stop_labels if s not in own]
     if hints.scan:
-        return _choose(_scan_candidates(spec, hints, layout), hints)
+        return _scan_candidates(spec, hints, layout)
     candidates: list[Candidate] = []
     pages = layout.pages[:1] if hints.first_page_only else layout.pages
+    anchors = {tuple(a.tokens) for a in hints.block_anchors}
+    label_keys = {tuple(l.tokens) for l in hints.labels}
+    every = hints.labels + [a for a in hints.block_anchors if tuple(a.tokens) not in label_keys]
+    every_tokens = [l.tokens for l in every]
+    block_stops = others + [t for t in every_tokens if t not in others]
     for page in pages:
         for line in layout.lines[page.number]:
-            for hit in _find_labels(line, hints.labels, hints.negative_labels):
-                candidates.extend(_candidates_for_hit(spec, hints, layout, hit, others))
-            if hints.block_anchors:
-                for hit in _find_labels(line, hints.block_anchors, hints.negative_labels):
+            for hit in _find_labels(line, every, hints.negative_labels):
+                if hit.label in label_keys:
+                    candidates.extend(_candidates_for_hit(spec, hints, layout, hit, others, block_stops))
+                if hit.label in anchors and _heads_cell(hit):
                     base = _base_score(hints, layout, hit)
-                    candidates.extend(_block_candidates(spec, hints, layout, hit, base, others))
+                    candidates.extend(_block_candidates(spec, hints, layout, hit, base, block_stops))
     if hints.regex:
         candidates.extend(_regex_candidates(spec, hints, layout, others))
     if spec.validation_pattern:
@@ -710,7 +757,7 @@ def extract_field(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[lis
         for c in candidates:
             if not pattern.fullmatch(c.value):
                 c.score *= 0.5
-    return _choose(candidates, hints)
+    return candidates
 
 
 def extract_fields(pages: list[PageContent], specs: list[FieldSpec]) -> dict[str, FieldValue]:

@@ -25,9 +25,14 @@ class Token:
     end: int
 
 
+_ABBREVIATION_RE = re.compile(r"\b(?:[a-z]\.){1,3}[a-z]\b\.?")
+
+
 def fold_for_match(text: str) -> str:
     folded = fold(text)
     folded = folded.replace("n°", "no ").replace("nº", "no ").replace("n °", "no ")
+    # "T.T.C." / "H.T." / "T.V.A." are the words ttc / ht / tva
+    folded = _ABBREVIATION_RE.sub(lambda m: m.group(0).replace(".", ""), folded)
     return folded
 
 

@@ -17,7 +17,8 @@ from ..types import Word
 _NUMBER_RE = re.compile(
     r"(?<![\w.,])[-−]?\s?(?:\d{1,3}(?:[ \u00a0\u202f\u2009.,]\d{3})+(?:[.,]\d{1,3})?|\d+(?:[.,]\d{1,3})?)(?![\w]|[.,]\d)"
 )
-_SIRET_RE = re.compile(r"(?<![\d])(\d{3}[ \u00a0.\-]?\d{3}[ \u00a0.\-]?\d{3}[ \u00a0.\-]?\d{5})(?![\d])")
+# 14 digits, in groups of any size separated by one space, dot or dash ("123 456 789 000 12")
+_SIRET_RE = re.compile(r"(?<![\d])(\d(?:[ \u00a0.\-]?\d){13})(?![\d])")
 _POSTAL_RE = re.compile(r"(?<![\d])(\d{2}[ \u00a0]?\d{3})(?![\d]|[,.]\d)")
 _BOOLEAN_RE = re.compile(r"(?i)(?<!\w)(oui|non|x|☒|☑|✓|✔|☐|□|coch[ée]e?|sign[ée]e?)(?!\w)")
 _CURRENCY_AFTER_RE = re.compile(r"^\s?(€|eur\b|euros?\b)", re.IGNORECASE)

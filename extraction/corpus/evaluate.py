@@ -1,0 +1,205 @@
+"""Measure classification and extraction against a generated corpus's ground truth.
+
+The extractor and the classifier only ever see the words of the pages; the truth is read
+here, after they have answered, to score them. Scores:
+
+- classification accuracy per document (the pages of each true document classified together),
+  and how often ``segment_pages`` finds the true document boundaries of a multi-document file;
+- per field true/false positives and false negatives, micro-averaged into precision, recall
+  and F1. A wrong value counts once as a false positive and once as a false negative; a value
+  for a field the document does not print is a false positive; fields marked ambiguous in the
+  truth (two products give two different values) are not scored.
+
+Values are compared in canonical form; strings compare folded (case, accents, spaces and
+punctuation ignored), and person names ignore civility and word order (``M. DUPONT Jean`` is
+``Jean Dupont``).
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Callable
+
+from ..classification import classify_text, segment_pages
+from ..fields import extract_fields
+from ..normalise import fold
+from ..types import FieldSpec, PageContent
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+NAME_FIELDS = {"beneficiaire_nom", "declarant_nom"}
+CIVILITIES = {"m", "mme", "mlle", "monsieur", "madame", "mr", "mrs", "et"}
+
+
+def load_specs(path: Path | None = None) -> dict[str, list[FieldSpec]]:
+    """Field specs per document type, read from the field-schema fixture."""
+    data = json.loads((path or FIXTURES / "field_schemas.json").read_text(encoding="utf-8"))
+    specs: dict[str, list[FieldSpec]] = defaultdict(list)
+    for row in sorted(data, key=lambda r: r["fields"]["display_order"]):
+        f = row["fields"]
+        if not f.get("is_active", True):
+            continue
+        specs[f["document_type"][0]].append(
+            FieldSpec(f["name"], f["label"], f["data_type"], f.get("extraction_hints") or {}, f.get("validation_pattern", ""),
+                      f.get("required", False))
+        )
+    return dict(specs)
+
+
+def load_hints(path: Path | None = None) -> dict[str, dict]:
+    """Classification hints per document type code, read from the document-type fixture."""
+    data = json.loads((path or FIXTURES / "document_types.json").read_text(encoding="utf-8"))
+    return {row["fields"]["code"]: row["fields"].get("classification_hints") or {} for row in data
+            if row["fields"].get("is_active", True)}
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", fold(text))
+
+
+def same_value(name: str, data_type: str, predicted: str, expected: str) -> bool:
+    if data_type == "decimal" or data_type == "integer":
+        try:
+            return Decimal(predicted) == Decimal(expected)
+        except (InvalidOperation, TypeError):
+            return False
+    if data_type == "string":
+        if name in NAME_FIELDS:
+            return sorted(t for t in _tokens(predicted) if t not in CIVILITIES) == sorted(
+                t for t in _tokens(expected) if t not in CIVILITIES
+            )
+        return _tokens(predicted) == _tokens(expected)
+    return predicted == expected
+
+
+@dataclass
+class FieldCounts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Report:
+    documents: int = 0
+    correct_type: int = 0
+    multi_files: int = 0
+    correct_segmentation: int = 0
+    fields: dict[str, FieldCounts] = field(default_factory=lambda: defaultdict(FieldCounts))
+    errors: list[dict] = field(default_factory=list)
+    confusions: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def classification_accuracy(self) -> float:
+        return self.correct_type / self.documents if self.documents else 1.0
+
+    @property
+    def micro(self) -> FieldCounts:
+        total = FieldCounts()
+        for counts in self.fields.values():
+            total.tp += counts.tp
+            total.fp += counts.fp
+            total.fn += counts.fn
+        return total
+
+    def merge(self, other: "Report") -> None:
+        self.documents += other.documents
+        self.correct_type += other.correct_type
+        self.multi_files += other.multi_files
+        self.correct_segmentation += other.correct_segmentation
+        for key, counts in other.fields.items():
+            mine = self.fields[key]
+            mine.tp += counts.tp
+            mine.fp += counts.fp
+            mine.fn += counts.fn
+        self.errors.extend(other.errors)
+        self.confusions.extend(other.confusions)
+
+    def weakest(self, n: int = 8) -> list[tuple[str, FieldCounts]]:
+        return sorted(self.fields.items(), key=lambda item: (item[1].f1, -(item[1].tp + item[1].fn)))[:n]
+
+
+def evaluate_file(pages: list[PageContent], truth: dict, specs: dict[str, list[FieldSpec]], hints: dict[str, dict]) -> Report:
+    """Score one file: each true document classified and extracted from its own pages."""
+    report = Report()
+    by_number = {p.number: p for p in pages}
+    if len(truth["documents"]) > 1:
+        report.multi_files += 1
+        segments = segment_pages(pages, hints)
+        predicted = [(s.code, s.pages) for s in segments]
+        expected = [(d["type"], d["pages"]) for d in truth["documents"]]
+        if predicted == expected:
+            report.correct_segmentation += 1
+        else:
+            report.errors.append({"file": truth["file"], "segmentation": predicted, "expected": expected})
+    for doc in truth["documents"]:
+        doc_pages = [by_number[n] for n in doc["pages"] if n in by_number]
+        text = "\n".join(p.text for p in doc_pages)
+        classification = classify_text(text, hints)
+        report.documents += 1
+        if classification.code == doc["type"]:
+            report.correct_type += 1
+        else:
+            report.confusions.append((truth["file"], doc["type"], classification.code))
+        doc_specs = specs.get(classification.code, [])
+        extracted = extract_fields(doc_pages, doc_specs) if doc_specs else {}
+        expected_specs = {s.name: s for s in specs.get(doc["type"], [])}
+        ambiguous = set(doc.get("ambiguous", []))
+        for name, expected in doc["fields"].items():
+            key = f"{doc['type']}.{name}"
+            spec = expected_specs.get(name)
+            if name in ambiguous or spec is None:
+                continue
+            got = extracted.get(name) if classification.code == doc["type"] else None
+            if got is None:
+                report.fields[key].fn += 1
+                report.errors.append({"file": truth["file"], "field": key, "expected": expected, "got": None})
+            elif same_value(name, spec.data_type, got.value, expected):
+                report.fields[key].tp += 1
+            else:
+                report.fields[key].fp += 1
+                report.fields[key].fn += 1
+                report.errors.append({"file": truth["file"], "field": key, "expected": expected, "got": got.value,
+                                      "raw": got.raw, "confidence": got.confidence})
+        for name, got in extracted.items():
+            if name in doc["fields"] or name in ambiguous or classification.code != doc["type"]:
+                continue
+            key = f"{doc['type']}.{name}"
+            report.fields[key].fp += 1
+            report.errors.append({"file": truth["file"], "field": key, "expected": None, "got": got.value, "raw": got.raw})
+    return report
+
+
+def evaluate_corpus(root: Path, reader: Callable[[Path], list[PageContent]], *, scanned: bool | None = None,
+                    specs=None, hints=None, limit: int | None = None) -> Report:
+    """Score every file of a generated corpus (only scans or only born-digital when ``scanned`` is set)."""
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    specs = specs or load_specs()
+    hints = hints or load_hints()
+    report = Report()
+    done = 0
+    for truth in manifest["files"]:
+        if scanned is not None and truth["scanned"] != scanned:
+            continue
+        if limit is not None and done >= limit:
+            break
+        pages = reader(root / truth["file"])
+        report.merge(evaluate_file(pages, truth, specs, hints))
+        done += 1
+    return report

@@ -1,0 +1,122 @@
+"""Write a corpus of generated CEE dossiers with their ground truth.
+
+Layout of the output folder::
+
+    manifest.json                  seed, options, every file with its truth
+    dossier_0001/devis.pdf         one file per document…
+    dossier_0001/devis.json        …and its truth: {"file", "scanned", "format", "documents": [
+                                     {"type", "pages", "template", "fields": {name: canonical value},
+                                      "ambiguous": [fields two products give differently]}]}
+    dossier_0003/dossier.pdf       a multi-document file (devis + facture + attestation)
+
+Deterministic: the same seed and options give byte-identical files.
+"""
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from random import Random
+
+from faker import Faker
+
+from .documents import TEMPLATES, Drawn
+from .facts import DossierFacts, make_dossier
+from .scan import scanned_file
+
+
+@dataclass
+class CorpusOptions:
+    dossiers: int = 10
+    seed: int = 0
+    scanned_ratio: float = 0.3
+    multi_doc_ratio: float = 0.2
+
+
+def _documents_for(facts: DossierFacts, rng: Random) -> list[str]:
+    types = ["cadre_contribution", "devis", "facture", "attestation_honneur"]
+    if rng.random() < 0.7:
+        types.append("certificat_rge")
+    if rng.random() < 0.4:
+        types.append("avis_imposition")
+    if any(op in ("BAR-TH-171", "BAR-TH-172") for op in facts.operations) and rng.random() < 0.8:
+        types.append("note_dimensionnement")
+    return types
+
+
+def _draw(doc_type: str, facts: DossierFacts, rng: Random) -> tuple[Drawn, str]:
+    template = rng.choice(TEMPLATES[doc_type])
+    return template(facts, rng), template.__name__
+
+
+def _merge(pdfs: list[bytes]) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for data in pdfs:
+        for page in PdfReader(io.BytesIO(data)).pages:
+            writer.add_page(page)
+    writer.add_metadata({"/Producer": "cee corpus"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _truth_document(doc_type: str, drawn: Drawn, template: str, first_page: int) -> dict:
+    return {
+        "type": doc_type,
+        "pages": list(range(first_page, first_page + drawn.pages)),
+        "template": template,
+        "fields": drawn.fields,
+        "ambiguous": drawn.ambiguous,
+    }
+
+
+def generate_corpus(out_dir: str | Path, options: CorpusOptions) -> dict:
+    """Generate ``options.dossiers`` dossiers under ``out_dir``; returns the manifest."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    rng = Random(options.seed)
+    fake = Faker("fr_FR")
+    fake.seed_instance(options.seed)
+    files = []
+    for index in range(1, options.dossiers + 1):
+        facts = make_dossier(rng, fake, index)
+        folder = out / f"dossier_{index:04d}"
+        folder.mkdir(exist_ok=True)
+        drawn = [(t, *_draw(t, facts, rng)) for t in _documents_for(facts, rng)]
+        groups: list[list[tuple[str, Drawn, str]]] = []
+        if rng.random() < options.multi_doc_ratio:
+            merged = [d for d in drawn if d[0] in ("devis", "facture", "attestation_honneur")]
+            groups.append(merged)
+            groups.extend([d] for d in drawn if d not in merged)
+        else:
+            groups = [[d] for d in drawn]
+        for group in groups:
+            name = "dossier" if len(group) > 1 else group[0][0]
+            documents, page = [], 1
+            for doc_type, d, template in group:
+                documents.append(_truth_document(doc_type, d, template, page))
+                page += d.pages
+            pdf = group[0][1].pdf if len(group) == 1 else _merge([d.pdf for _, d, _ in group])
+            scanned = rng.random() < options.scanned_ratio
+            if scanned:
+                data, ext, dpi = scanned_file(pdf, rng)
+            else:
+                data, ext, dpi = pdf, "pdf", None
+            path = folder / f"{name}.{ext}"
+            path.write_bytes(data)
+            truth = {
+                "file": str(path.relative_to(out)),
+                "dossier": facts.reference,
+                "scanned": scanned,
+                "format": ext,
+                "dpi": dpi,
+                "documents": documents,
+            }
+            (folder / f"{name}.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+            files.append(truth)
+    manifest = {"seed": options.seed, "options": options.__dict__, "files": files}
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    return manifest
