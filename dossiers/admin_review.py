@@ -18,7 +18,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, Case, Q, Value, When
-from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -26,6 +26,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 
 from . import review
 from .models import Dossier, DossierOperation, DossierStatus, Operation
@@ -507,7 +508,7 @@ class DossierAdmin(admin.ModelAdmin):
     @admin.display(description="Confiance", ordering="confidence_score")
     def confidence_pill(self, obj):
         if obj.confidence_score is None:
-            return format_html('<span class="q-conf q-conf-none">—</span>')
+            return mark_safe('<span class="q-conf q-conf-none">—</span>')
         value = float(obj.confidence_score)
         level = "low" if value < 0.6 else "mid" if value < 0.8 else "good"
         return format_html(
@@ -518,7 +519,7 @@ class DossierAdmin(admin.ModelAdmin):
     @admin.display(description="Règles KO", ordering="failed_rule_count")
     def failed_rules(self, obj):
         if not obj.failed_rule_count:
-            return format_html('<span class="q-rules q-rules-ok">0</span>')
+            return mark_safe('<span class="q-rules q-rules-ok">0</span>')
         return format_html('<span class="q-rules q-rules-ko">{}</span>', obj.failed_rule_count)
 
     @admin.display(description="Fraude")
@@ -571,8 +572,6 @@ class DossierAdmin(admin.ModelAdmin):
             path("<int:pk>/review/release/", wrap(self.release_view), name="dossiers_dossier_review_release"),
             path("<int:pk>/review/take-over/", wrap(self.take_over_view), name="dossiers_dossier_review_take_over"),
             path("<int:pk>/review/next/", wrap(self.save_and_next_view), name="dossiers_dossier_review_next"),
-            path("<int:pk>/review/page/<int:page_pk>/", wrap(self.page_image_view),
-                 name="dossiers_dossier_review_page"),
         ]
         return review_urls + super().get_urls()
 
@@ -618,7 +617,6 @@ class DossierAdmin(admin.ModelAdmin):
             "access": access,
             "can_edit": access.can_edit,
             "can_take_over": _is_administrator(request) and not access.can_edit and data.dossier.status in QUEUE_STATUSES,
-            "page_url_template": reverse("admin:dossiers_dossier_review_page", args=[data.dossier.pk, 0]),
         }
 
     def _panels(self, request, pk, access=None) -> dict:
@@ -803,22 +801,6 @@ class DossierAdmin(admin.ModelAdmin):
             messages.info(request, "Aucun dossier à prendre : la file est vide.")
             return HttpResponseRedirect(reverse("admin:dossiers_dossier_changelist"))
         return HttpResponseRedirect(self._review_url(following.pk))
-
-    def page_image_view(self, request, pk, page_pk):
-        """A page image of a dossier, to those who may see the dossier (never a public URL)."""
-        from documents.models import Page
-
-        from .selectors import can_view_dossier
-
-        dossier = self._dossier_or_404(request, pk)
-        if not can_view_dossier(request.user, dossier):
-            raise PermissionDenied
-        page = get_object_or_404(Page.objects.select_related("document"), pk=page_pk, document__dossier=dossier)
-        if not page.image:
-            raise Http404("Cette page n'a pas d'image.")
-        response = FileResponse(page.image.open("rb"), content_type="image/png" if page.image.name.endswith(".png") else "image/jpeg")
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
 
 
 @admin.register(DossierOperation)

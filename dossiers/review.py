@@ -119,7 +119,7 @@ def open_for_review(dossier: Dossier, user, *, request=None) -> ReviewAccess:
         raise PermissionDenied("Seuls les validateurs et les administrateurs ouvrent un dossier en revue.")
     claimed = False
     with transaction.atomic():
-        locked = Dossier.objects.select_for_update().select_related("assigned_to").get(pk=dossier.pk)
+        locked = Dossier.objects.select_for_update(of=("self",)).select_related("assigned_to").get(pk=dossier.pk)
         if locked.status == DossierStatus.READY_FOR_REVIEW and locked.assigned_to_id in (None, user.pk):
             # The state machine assigns the dossier to the actor when nobody holds it.
             transition(locked, DossierStatus.IN_REVIEW, actor=user, request=request)
@@ -152,7 +152,7 @@ def release(dossier: Dossier, user, *, request=None) -> Dossier:
     the dossier is not in review.
     """
     with transaction.atomic():
-        locked = Dossier.objects.select_for_update().select_related("assigned_to").get(pk=dossier.pk)
+        locked = Dossier.objects.select_for_update(of=("self",)).select_related("assigned_to").get(pk=dossier.pk)
         if not is_administrator(user) and not review_access(locked, user).can_edit:
             raise NotHolder(review_access(locked, user).notice or "Vous ne tenez pas ce dossier en revue.")
         previous = locked.assigned_to
@@ -230,7 +230,7 @@ def approve_dossier(dossier: Dossier, user, *, comment: str = "", request=None) 
     not hold it.
     """
     with transaction.atomic():
-        locked = Dossier.objects.select_for_update().select_related("assigned_to").get(pk=dossier.pk)
+        locked = Dossier.objects.select_for_update(of=("self",)).select_related("assigned_to").get(pk=dossier.pk)
         access = review_access(locked, user)
         if not access.can_edit:
             raise NotHolder(access.notice)
@@ -261,7 +261,7 @@ def reject_dossier(dossier: Dossier, user, *, reason: RejectionReason | str, com
     comment = comment.strip()
     text = reason.label + (f" — {comment}" if comment else "")
     with transaction.atomic():
-        locked = Dossier.objects.select_for_update().select_related("assigned_to").get(pk=dossier.pk)
+        locked = Dossier.objects.select_for_update(of=("self",)).select_related("assigned_to").get(pk=dossier.pk)
         access = review_access(locked, user)
         if not access.can_edit:
             raise NotHolder(access.notice)

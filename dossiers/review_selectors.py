@@ -34,8 +34,14 @@ QUEUE_ORDERING = ("-priority", "submitted_at", "pk")
 # A field read with less confidence than this is shown first and flagged "à vérifier".
 LOW_CONFIDENCE = Decimal("0.80")
 
-# Rule statuses that mean "this check did not pass"; with severity error they block approval.
+# Rule statuses that mean "this check did not pass" (listed first on the screen). Only a
+# failure of a blocking rule (severity error; the engine stores it as "failed") blocks
+# approval until it is overridden; a rule that could not run (a field absent, an error in
+# the rule) is shown as unverified — the validator decides, an administrator fixes the rule.
 FAILING_RULE_STATUSES = ("failed", "error", "not_evaluable")
+BLOCKING_RULE_STATUS = "failed"
+UNVERIFIED_RULE_STATUSES = ("error", "not_evaluable")
+OVERRIDABLE_STATUSES = ("failed", "warning")
 _RULE_STATUS_ORDER = {"failed": 0, "error": 1, "not_evaluable": 2, "warning": 3, "passed": 4}
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -277,12 +283,12 @@ def missing_required_documents(dossier: Dossier) -> list[str]:
 
 
 def blocking_rule_results(dossier: Dossier):
-    """Failed blocking results (severity error, not passed, not overridden) of ``dossier``."""
+    """Failed results of blocking rules (severity error), not overridden, of ``dossier``."""
     from rules.models import Rule, RuleResult
 
     return list(
         RuleResult.objects.filter(
-            dossier=dossier, status__in=FAILING_RULE_STATUSES, overridden=False, rule__severity=Rule.Severity.ERROR
+            dossier=dossier, status=BLOCKING_RULE_STATUS, overridden=False, rule__severity=Rule.Severity.ERROR
         ).select_related("rule")
     )
 
@@ -317,7 +323,13 @@ class FieldRow:
 
     @property
     def needs_attention(self) -> bool:
-        return self.field.status == "unreviewed" and (self.low_confidence or bool(self.rule_codes))
+        """Unreviewed and either read by a failing rule, or doubtful: read with low confidence,
+        or required and not found. An optional field the document does not carry is not a doubt."""
+        if self.field.status != "unreviewed":
+            return False
+        if self.rule_codes:
+            return True
+        return self.low_confidence and (bool(self.value) or self.field.schema.required)
 
     @property
     def status(self) -> str:
@@ -402,14 +414,21 @@ class RuleRow:
     @property
     def is_blocking(self) -> bool:
         return (
-            self.result.status in FAILING_RULE_STATUSES
+            self.result.status == BLOCKING_RULE_STATUS
             and not self.result.overridden
             and self.result.rule.severity == "error"
         )
 
     @property
+    def is_unverified(self) -> bool:
+        """A blocking rule that could not run: the validator must check it by hand."""
+        return self.result.status in UNVERIFIED_RULE_STATUSES and self.result.rule.severity == "error"
+
+    @property
     def can_override(self) -> bool:
-        return self.rule.overridable and not self.result.overridden and self.result.status != "passed"
+        # As rules.services.override_rule_result allows: a failure or a warning, never a rule
+        # that could not run (correct the field it lacks instead).
+        return self.rule.overridable and not self.result.overridden and self.result.status in OVERRIDABLE_STATUSES
 
     @property
     def values(self) -> list[tuple[str, str]]:
@@ -454,6 +473,10 @@ class ReviewData:
     @property
     def blocking_rules(self) -> list[RuleRow]:
         return [row for row in self.rules if row.is_blocking]
+
+    @property
+    def unverified_rules(self) -> list[RuleRow]:
+        return [row for row in self.rules if row.is_unverified]
 
     @property
     def fields_to_check(self) -> int:
