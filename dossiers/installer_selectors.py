@@ -74,11 +74,17 @@ class MissingDocument:
     operations: tuple[str, ...] = ()
 
 
-def missing_documents(dossier: Dossier) -> list[MissingDocument]:
+def document_type_names() -> dict[str, str]:
+    """code → name of every document type (a handful of rows: one query per page)."""
+    return dict(DocumentType.objects.values_list("code", "name"))
+
+
+def missing_documents(dossier: Dossier, names: dict[str, str] | None = None) -> list[MissingDocument]:
     """``Dossier.missing_documents`` as named entries.
 
     The completeness stage stores either document type codes or objects with a
     ``code`` (``document_type``) and optionally the operations that need it; both read the same.
+    Pass ``names`` (``document_type_names()``) when listing many dossiers.
     """
     raw = dossier.missing_documents or []
     entries: list[tuple[str, tuple[str, ...]]] = []
@@ -90,7 +96,10 @@ def missing_documents(dossier: Dossier) -> list[MissingDocument]:
             ops = item.get("operations") or ([item["operation"]] if item.get("operation") else [])
             if code:
                 entries.append((str(code), tuple(str(o) for o in ops)))
-    names = dict(DocumentType.objects.filter(code__in=[c for c, _ in entries]).values_list("code", "name"))
+    if not entries:
+        return []
+    if names is None:
+        names = dict(DocumentType.objects.filter(code__in=[c for c, _ in entries]).values_list("code", "name"))
     return [MissingDocument(code=c, name=names.get(c, c), operations=ops) for c, ops in entries]
 
 

@@ -1,7 +1,9 @@
 """The installer's profile: read it, change the company's details."""
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -44,5 +46,9 @@ class ProfileView(InstallerAPIMixin, APIView):
         serializer.fields["company"].instance = installer
         serializer.is_valid(raise_exception=True)
         changes = serializer.validated_data.get("company", {})
-        installer = update_company_profile(installer, changes=changes, user=request.user, request=request)
+        try:
+            installer = update_company_profile(installer, changes=changes, user=request.user, request=request)
+        except DjangoValidationError as error:
+            # Same shape as the serializer's errors: under "company".
+            raise serializers.ValidationError({"company": error.message_dict if hasattr(error, "error_dict") else error.messages})
         return Response(self._body(request, installer))

@@ -72,7 +72,11 @@ class DossierListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(MissingDocumentSerializer(many=True))
     def get_missing_documents(self, dossier: Dossier):
-        return MissingDocumentSerializer(sel.missing_documents(dossier), many=True).data
+        if not dossier.missing_documents:
+            return []
+        if "document_type_names" not in self.context:
+            self.context["document_type_names"] = sel.document_type_names()
+        return MissingDocumentSerializer(sel.missing_documents(dossier, self.context["document_type_names"]), many=True).data
 
     @extend_schema_field(PaymentStateSerializer)
     def get_payment(self, dossier: Dossier):

@@ -10,6 +10,12 @@ from tests.factories import DossierFactory
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Users are created in nearly every test: the production hasher would dominate the run.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_throttle_counters():
     # Throttle counters live in the cache; each test starts with a full budget.
     cache.clear()
