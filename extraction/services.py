@@ -209,10 +209,8 @@ def recover_stuck_documents(*, now: dt.datetime | None = None, enqueue: bool = T
         stuck = Document.objects.select_for_update().filter(status=DocumentStatus.PROCESSING).filter(
             Q(processing_started_at__lt=cutoff) | Q(processing_started_at__isnull=True, uploaded_at__lt=cutoff)
         )
-        roots: dict[int, Document] = {}
-        for document in stuck.select_related("parent"):
-            root = document.parent or document
-            roots[root.pk] = root
+        root_ids = {parent_id or pk for pk, parent_id in stuck.values_list("pk", "parent_id")}
+        roots = {root.pk: root for root in Document.objects.select_for_update().filter(pk__in=root_ids)}
         for root in roots.values():
             dossiers.add(root.dossier_id)
             if root.processing_attempts >= max_processing_attempts():

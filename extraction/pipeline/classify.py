@@ -14,6 +14,8 @@ from .registry import register
 DEFAULT_REVIEW_THRESHOLD = 0.6
 MISMATCH_FLAG = "declared_type_mismatch"
 LOW_CONFIDENCE_FLAG = "low_classification_confidence"
+UNRECOGNISED_FLAG = "unrecognised_type"
+OWN_FLAGS = (MISMATCH_FLAG, LOW_CONFIDENCE_FLAG, UNRECOGNISED_FLAG)
 
 
 def review_threshold() -> float:
@@ -41,8 +43,9 @@ class ClassifyStage(Stage):
 
     Takes a document with its pages read. The classifier's answer wins; a type the
     installer declared is kept only when the classifier is not confident (and the document
-    is flagged for review either way when they disagree). Below
-    ``CEE_CLASSIFICATION_REVIEW_THRESHOLD`` (0.6) the document needs a validator's look.
+    is flagged for review either way when they disagree). Below the review threshold
+    (see ``review_threshold``), or when no CEE type is recognised (``autre``), the
+    document needs a validator's look.
     """
 
     name = "classify"
@@ -59,7 +62,7 @@ class ClassifyStage(Stage):
         code, confidence = result.code, float(result.confidence)
         threshold = review_threshold()
         declared = document.declared_type
-        flags = [f for f in document.flags if f.get("code") not in (MISMATCH_FLAG, LOW_CONFIDENCE_FLAG)]
+        flags = [f for f in document.flags if f.get("code") not in OWN_FLAGS]
         if declared is not None and declared.code != code:
             if confidence < threshold:
                 code = declared.code
@@ -69,6 +72,8 @@ class ClassifyStage(Stage):
             })
         if confidence < threshold:
             flags.append({"code": LOW_CONFIDENCE_FLAG, "message": f"Type incertain (confiance {confidence:.2f})."})
+        if code == FALLBACK_TYPE_CODE and (declared is None or declared.code != FALLBACK_TYPE_CODE):
+            flags.append({"code": UNRECOGNISED_FLAG, "message": "Aucun type de document CEE reconnu."})
         document_type = DocumentType.objects.filter(code=code).first() or DocumentType.objects.filter(
             code=FALLBACK_TYPE_CODE
         ).first()
@@ -76,7 +81,7 @@ class ClassifyStage(Stage):
             raise StageError(f"type de document « {code} » introuvable dans la configuration.", code="unknown_type")
         document.document_type = document_type
         document.classification_confidence = as_confidence(confidence)
-        document.needs_review = confidence < threshold or any(f["code"] == MISMATCH_FLAG for f in flags)
+        document.needs_review = confidence < threshold or any(f["code"] in (MISMATCH_FLAG, UNRECOGNISED_FLAG) for f in flags)
         document.text = text
         document.flags = flags
         document.save(update_fields=["document_type", "classification_confidence", "needs_review", "text", "flags"])

@@ -121,6 +121,10 @@ def _set_status(document: Document, status: str, *, error_code: str = "", error_
     document.status, document.error_code, document.error_message, document.processed_at = status, error_code, error_message, now
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def fail_document(document: Document, *, code: str, message: str) -> None:
     """Leave ``document`` failed with a readable error, and say so on its dossier's log."""
     _set_status(document, DocumentStatus.FAILED, error_code=code, error_message=message)
@@ -157,8 +161,7 @@ def run_document_stages(document: Document, *, stages: list[Stage] | None = None
                     finished += run_document_stages(part, stages=rest)
                 return finished
             except StageError as error:
-                message = error.message[:1].upper() + error.message[1:]
-                fail_document(document, code=error.code, message=f"{stage.label.capitalize()} : {message}")
+                fail_document(document, code=error.code, message=f"{_sentence(stage.label)} : {_sentence(error.message)}")
                 return finished
         _set_status(document, DocumentStatus.PROCESSED)
         return finished

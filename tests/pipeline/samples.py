@@ -130,3 +130,26 @@ ATTESTATION_LINES = [
     "Date d'achèvement de l'opération : 10/05/2024",
     "Je soussigné atteste sur l'honneur l'exactitude des informations ci-dessus.",
 ]
+
+CADRE_LINES = [
+    "CADRE DE CONTRIBUTION",
+    "Dispositif des certificats d'économies d'énergie",
+    "L'obligé Énergie Plus SA atteste de son rôle actif et incitatif.",
+    "Bénéficiaire : Madame Jeanne Dupont",
+    "Date : 01/03/2024   Montant de la prime : 4 000,00 €",
+]
+
+RGE_LINES = [
+    "CERTIFICAT DE QUALIFICATION",
+    "Qualification RGE - Reconnu Garant de l'Environnement - QualiPAC",
+    "Entreprise Isolation Confort SARL - SIRET 732 829 320 00074",
+    "Organisme de qualification : Qualit'EnR",
+    "Valable du 01/01/2023 au 31/12/2025",
+]
+
+NOTE_LINES = [
+    "NOTE DE DIMENSIONNEMENT",
+    "Pompe à chaleur air/eau - déperditions du logement : 8,5 kW",
+    "Température de base : -7 °C ; puissance de la pompe à chaleur : 9 kW",
+    "Taux de couverture des besoins de chauffage : 100 %",
+]
