@@ -8,8 +8,9 @@ Money is ``Decimal`` end to end, never float. How an invoice is computed, exactl
 3. Line price = ``billing.pricing.price_for(...)`` for the line's fiche, the dossier's installer,
    the engagement date (``Timeline.date_signature``) and the dossier's precarity status.
 4. Line amount = ``line kWh / 1000 × price``, rounded half-up to the cent.
-5. Invoice kWh cumac = sum of the line kWh (this must equal ``Dossier.total_kwh_cumac``, the
-   coefficient-weighted total the rules computed; a mismatch refuses to bill);
+5. Invoice kWh cumac = sum of the line kWh. It must agree, within 0.01 kWh (rounding), with
+   ``Dossier.total_kwh_cumac``, the coefficient-weighted total the rules computed; otherwise
+   the dossier is not billed (its figures changed since the rules ran: run them again);
    invoice total = sum of the line amounts (already in cents, so no further rounding).
 6. Amount due on validation = sum over lines of ``line amount × share / 100`` rounded half-up
    to the cent (``share`` = the line's price list ``share_on_validation_percent``); amount due
@@ -45,6 +46,7 @@ CENT = Decimal("0.01")
 MILLI = Decimal("0.001")
 THOUSAND = Decimal("1000")
 HUNDRED = Decimal("100")
+KWH_TOLERANCE = Decimal("0.01")
 
 
 class BillingError(Exception):
@@ -163,7 +165,9 @@ def compute_invoice(dossier: Dossier) -> InvoiceDraft:
             )
         )
     kwh = sum((line.kwh_cumac for line in lines), Decimal("0"))
-    if kwh != dossier.total_kwh_cumac:
+    # The rules engine rounds the dossier total once (sum, then 0.01); the lines are rounded
+    # one by one: with fractional coefficients the two may differ by a hundredth of a kWh.
+    if abs(kwh - dossier.total_kwh_cumac) > KWH_TOLERANCE:
         raise InvoiceError(
             f"Dossier {dossier.reference} : le total kWh cumac du dossier ({dossier.total_kwh_cumac}) ne "
             f"correspond pas à la somme pondérée de ses opérations ({kwh}). Relancez le calcul cumac."

@@ -39,7 +39,7 @@ class PaymentListView(InstallerAPIMixin, generics.ListAPIView):
     @extend_schema(
         summary="Lister mes paiements",
         description="Paiements reçus sur les factures de votre entreprise, avec la facture et le dossier concernés.",
-        responses={200: PaymentSerializer(many=True), **error_responses(400)},
+        responses={200: PaymentSerializer(many=True), **error_responses(400, 404)},
         examples=[PAYMENT_LIST],
         tags=["Paiements"],
     )

@@ -10,12 +10,12 @@ The column sets are documented in ``definitions.py``; how each type is written i
 from __future__ import annotations
 
 from django.db import models
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from .columns import Column, Export
 from .definitions import EXPORTS
-from .writers import CSV_STYLES, csv_chunks, write_csv, write_xlsx, xlsx_temporary_file
+from .writers import CSV_STYLES, csv_chunks, write_csv, write_xlsx, xlsx_chunks
 
 FORMATS = ("csv", "xlsx")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -80,9 +80,8 @@ def export_filename(export: Export, fmt: str) -> str:
 def export_response(export: Export, queryset, fmt: str, *, csv_style: str = "excel-fr"):
     """An HTTP response carrying the export of ``queryset``.
 
-    CSV is streamed as rows come from the database (the download starts at once);
-    XLSX is written to a temporary file first (a zip cannot be streamed before it is
-    complete), then streamed from it.
+    Both are streamed as rows come from the database, so the download starts at once and
+    memory stays flat: CSV chunk by chunk, XLSX as a zip written with data descriptors.
     """
     filename = export_filename(export, fmt)
     if fmt == "csv":
@@ -92,8 +91,8 @@ def export_response(export: Export, queryset, fmt: str, *, csv_style: str = "exc
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     elif fmt == "xlsx":
-        handle, _ = xlsx_temporary_file(export, export.rows(queryset))
-        response = FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+        response = StreamingHttpResponse(xlsx_chunks(export, export.rows(queryset)), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
     else:
         raise ValueError(f"Format inconnu : {fmt!r} (attendu : csv ou xlsx).")
     response["Cache-Control"] = "private, no-store"

@@ -3,31 +3,23 @@
 CSV, style ``excel-fr`` (default, what French Excel opens with a double click): UTF-8 with a
 BOM, ``;`` as delimiter (the comma is the French decimal separator), decimal comma, dates
 ``DD/MM/YYYY``. Style ``iso`` (machine consumers): UTF-8 without BOM, ``,``, decimal point,
-ISO 8601 dates. XLSX: numbers and dates are real cells with French-friendly number formats.
+ISO 8601 dates. XLSX (xlsx.py): numbers and dates are real cells with number formats
+``#,##0.00`` (shown ``4 254,12`` by a French Excel), ``DD/MM/YYYY``, ``DD/MM/YYYY HH:MM``.
 """
 from __future__ import annotations
 
 import csv
-import tempfile
 from collections.abc import Iterable, Iterator
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
 from .columns import Column, Export, json_text
+from .xlsx import xlsx_stream
 
 CSV_STYLES = ("excel-fr", "iso")
 BOM = "\ufeff"
 ROWS_PER_CHUNK = 500
-
-XLSX_NUMBER_FORMATS = {
-    "int": "0",
-    "decimal": "#,##0.00",
-    "money": "#,##0.00",
-    "ratio": "0.000",
-    "date": "DD/MM/YYYY",
-    "datetime": "DD/MM/YYYY HH:MM",
-}
 
 
 def _local_zone() -> ZoneInfo:
@@ -139,104 +131,37 @@ def write_csv(export: Export, rows: Iterable[tuple], handle, *, style: str = "ex
 
 # --- XLSX --------------------------------------------------------------------------------
 
+def xlsx_chunks(export: Export, rows: Iterable[tuple]) -> Iterator[bytes]:
+    """The .xlsx bytes, produced as rows come (see xlsx.py for why not openpyxl)."""
+    return xlsx_stream(
+        title=export.title,
+        headers=export.headers,
+        column_types=[column.type for column in export.columns],
+        column_labels=[
+            {key: str(label) for key, label in column.choices.items()} if column.type == "choice" and column.choices else None
+            for column in export.columns
+        ],
+        widths=[column.width or _default_width(column) for column in export.columns],
+        rows=rows,
+        zone=_local_zone(),
+    )
+
+
 def write_xlsx(export: Export, rows: Iterable[tuple], target) -> int:
-    """Write an .xlsx workbook (one sheet) to ``target`` (a path or a binary file object).
-
-    The workbook is write-only: rows go to disk as they come, so memory stays flat.
-    Returns the number of data rows written.
-    """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=export.title[:31])
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(export.columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width or _default_width(column)
-
-    header_font = Font(bold=True, color="FFFFFF")
-    header_fill = PatternFill("solid", fgColor="0F4C81")
-    header = []
-    for title in export.headers:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font, cell.fill = header_font, header_fill
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        header.append(cell)
-    sheet.append(header)
-
-    zone = _local_zone()
-    plan = []
-    for column in export.columns:
-        number_format = XLSX_NUMBER_FORMATS.get(column.type)
-        if column.type == "choice" and column.choices:
-            labels = {key: str(label) for key, label in column.choices.items()}
-            plan.append(("map", labels, None))
-        elif column.type == "json":
-            plan.append(("json", None, None))
-        elif column.type == "datetime":
-            plan.append(("datetime", None, number_format))
-        elif number_format:
-            plan.append(("styled", None, number_format))
-        else:
-            plan.append(("raw", None, None))
-
-    # One styled cell per column, reused row after row: the write-only sheet serialises each
-    # appended row at once, so only the value changes (building a styled cell per value
-    # would triple the time of a large export).
-    cells = []
-    for how, _, number_format in plan:
-        cell = None
-        if number_format:
-            cell = WriteOnlyCell(sheet)
-            cell.number_format = number_format
-        cells.append(cell)
-    plan = [(how, labels, cell) for (how, labels, _), cell in zip(plan, cells)]
-
-    count = 0
-    for row in rows:
-        out = []
-        for value, (how, labels, cell) in zip(row, plan):
-            if value is None:
-                out.append(None)
-            elif how == "raw":
-                if value.__class__ is str and value.startswith("="):
-                    # Text, never a formula (openpyxl would write "=…" as one).
-                    text_cell = WriteOnlyCell(sheet, value=value)
-                    text_cell.data_type = "s"
-                    out.append(text_cell)
-                else:
-                    out.append(value)
-            elif how == "map":
-                out.append(labels.get(value, value))
-            elif how == "json":
-                out.append(json_text(value))
-            else:
-                if how == "datetime" and value.tzinfo is not None:
-                    value = value.astimezone(zone).replace(tzinfo=None)
-                cell.value = value
-                out.append(cell)
-        sheet.append(out)
-        count += 1
-    if count:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(export.columns))}{count + 1}"
-    workbook.save(target)
-    return count
+    """Write the .xlsx workbook to ``target`` (a path or a binary file object); returns the
+    number of data rows. Memory stays flat whatever the number of rows."""
+    counted = RowCounter(rows)
+    if hasattr(target, "write"):
+        for chunk in xlsx_chunks(export, counted):
+            target.write(chunk)
+    else:
+        with open(target, "wb") as handle:
+            for chunk in xlsx_chunks(export, counted):
+                handle.write(chunk)
+    return counted.count
 
 
 def _default_width(column: Column) -> int:
     return {"date": 12, "datetime": 17, "bool": 8, "int": 10, "money": 14, "decimal": 14, "ratio": 10}.get(
         column.type, max(12, min(40, len(column.header) + 4))
     )
-
-
-def xlsx_temporary_file(export: Export, rows: Iterable[tuple]):
-    """Write the workbook to an anonymous temporary file; returns ``(file, row_count)``,
-    the file rewound and deleted by the system once closed."""
-    handle = tempfile.TemporaryFile(suffix=".xlsx")
-    count = write_xlsx(export, rows, handle)
-    handle.seek(0)
-    return handle, count
-
-

@@ -76,3 +76,20 @@ def test_admin_batch_action_creates_invoices_for_approved_dossiers(client, admin
         dossier.refresh_from_db()
         assert dossier.status == "invoiced"
         assert dossier.invoices.count() == 1
+
+
+def test_back_office_lists_open_with_their_filters(client, administrator, invoice):
+    from billing.services import record_payment
+
+    record_payment(invoice, amount="100.00", date=invoice.issue_date, method="transfer", user=administrator)
+    client.force_login(administrator)
+    for name, query in [
+        ("admin:billing_invoice_changelist", f"?year={invoice.year}&installer__id__exact={invoice.installer_id}"),
+        ("admin:billing_payment_changelist", f"?invoice__installer__id__exact={invoice.installer_id}"),
+        ("admin:billing_pricelist_changelist", "?is_active__exact=1"),
+    ]:
+        response = client.get(reverse(name) + query)
+        assert response.status_code == 200, name
+    response = client.get(reverse("admin:billing_payment_changelist") + f"?q={invoice.number}")
+    assert invoice.number.encode() in response.content
+    assert client.get(reverse("admin:billing_pricelist_history", args=[1])).status_code == 200

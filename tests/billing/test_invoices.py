@@ -210,3 +210,14 @@ def test_invoice_pdf_is_a_real_pdf_stored_once(administrator, approved_dossier, 
     assert store_invoice_pdf(stored).pdf.name == first_name
     with stored.pdf.open("rb") as handle:
         assert handle.read(5) == b"%PDF-"
+
+
+def test_a_fractional_coefficient_rounding_difference_of_a_hundredth_is_tolerated(administrator):
+    # 333.33 × 1.5 = 499.995: the rules round the total half-even (499.99 ... 500.00), the
+    # line is rounded half-up (500.00): both figures are within 0.01 kWh.
+    dossier = make_approved_dossier(operations=(("BAR-TH-171", "333.33", "1.5"),))
+    dossier.total_kwh_cumac = Decimal("499.99")
+    dossier.save(update_fields=["total_kwh_cumac"])
+    invoice = create_invoice_for_dossier(dossier, user=administrator)
+    assert invoice.kwh_cumac == Decimal("500.00")
+    assert invoice.total_eur == Decimal("3.90")  # 0.5 MWhc × 7.8
