@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from .extractors.text import match_at, similar, token_texts
+from .extractors.text import Vocabulary, match_at, token_texts
 from .normalise import fold
 from .types import Classification, PageContent
 
@@ -92,13 +92,12 @@ class _TokenIndex:
         self.positions: dict[str, list[int]] = {}
         for i, tok in enumerate(toks):
             self.positions.setdefault(tok, []).append(i)
+        self.vocabulary = Vocabulary(self.positions)
 
     def count(self, phrase: tuple[str, ...]) -> int:
-        first = phrase[0]
         starts: list[int] = []
-        for tok, where in self.positions.items():
-            if similar(tok, first) or (len(phrase) > 1 and similar(tok, first + phrase[1])):
-                starts.extend(where)
+        for tok in self.vocabulary.starts(phrase):
+            starts.extend(self.positions[tok])
         return sum(1 for i in starts if match_at(self.toks, list(phrase), i) is not None)
 
 

@@ -42,10 +42,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 
 from .extractors.layout import Line, build_lines, union_box
-from .extractors.text import match_at, token_texts
+from .extractors.text import PhraseSet, Vocabulary, match_at, match_at_flex, phrase_set, token_texts
 from .extractors.values import FoundValue, find_values
 from .normalise import fold, format_decimal
 from .types import BBox, FieldSpec, FieldValue, PageContent, Word
@@ -65,6 +66,7 @@ POSITION_WEIGHT = {
     "presence": 0.8,
 }
 STRING_MAX_WORDS = 12
+INSERTED_WORD_FACTOR = 0.85  # a label read with one extra word inside ("montant global TTC")
 SEPARATORS = {":", "-", "–", "—", "=", "/", ":-", "...", "…", "|"}
 
 
@@ -91,8 +93,8 @@ class _Hints:
     units: list[str]
     skip_units: list[str]
     zone: str | None
-    context: list[list[str]]
-    avoid_context: list[list[str]]
+    context: tuple[tuple[str, ...], ...]
+    avoid_context: tuple[tuple[str, ...], ...]
     block: dict | None
     block_anchors: list[_Label]
     scan: bool
@@ -102,6 +104,20 @@ class _Hints:
 
     @classmethod
     def from_spec(cls, spec: FieldSpec) -> "_Hints":
+        seen = _HINTS_BY_ID.get(id(spec))
+        if seen is not None and seen[0] is spec:
+            return seen[1]
+        key = (spec.name, spec.label, spec.data_type, json.dumps(spec.hints or {}, sort_keys=True, ensure_ascii=False))
+        compiled = _HINTS_CACHE.get(key)
+        if compiled is None:
+            compiled = _HINTS_CACHE[key] = cls._compile(spec)
+        if len(_HINTS_BY_ID) > 4096:
+            _HINTS_BY_ID.clear()
+        _HINTS_BY_ID[id(spec)] = (spec, compiled)
+        return compiled
+
+    @classmethod
+    def _compile(cls, spec: FieldSpec) -> "_Hints":
         h = spec.hints or {}
         raw_labels = h.get("labels") or [spec.label]
         if isinstance(raw_labels, dict):
@@ -128,8 +144,8 @@ class _Hints:
             units=[_fold_unit(u) for u in h.get("units", [])],
             skip_units=[_fold_unit(u) for u in h.get("skip_units", [])],
             zone=h.get("zone"),
-            context=[token_texts(t) for t in h.get("context", []) if token_texts(t)],
-            avoid_context=[token_texts(t) for t in h.get("avoid_context", []) if token_texts(t)],
+            context=tuple(tuple(token_texts(t)) for t in h.get("context", []) if token_texts(t)),
+            avoid_context=tuple(tuple(token_texts(t)) for t in h.get("avoid_context", []) if token_texts(t)),
             block=h.get("block"),
             block_anchors=[_Label(token_texts(t), 1.0) for t in (h.get("block") or {}).get("anchors", []) if token_texts(t)],
             scan=bool(h.get("scan", False)),
@@ -137,6 +153,10 @@ class _Hints:
             max_words=int(h.get("max_words", STRING_MAX_WORDS)),
             first_page_only=bool(h.get("first_page_only", False)),
         )
+
+
+_HINTS_CACHE: dict[tuple, "_Hints"] = {}
+_HINTS_BY_ID: dict[int, tuple[FieldSpec, "_Hints"]] = {}
 
 
 @dataclass
@@ -148,6 +168,7 @@ class _LabelHit:
     weight: float
     n_tokens: int
     label: tuple[str, ...] = ()
+    column: tuple[float, float] | None = None  # set for a header written over two lines
 
 
 @dataclass
@@ -174,12 +195,15 @@ class DocumentLayout:
 
     pages: list[PageContent]
     lines: dict[int, list[Line]] = field(default_factory=dict)
+    vocabulary: Vocabulary | None = None
+    two_line_cells: dict = field(default_factory=dict)
 
     @classmethod
     def of(cls, pages: list[PageContent]) -> "DocumentLayout":
         layout = cls(pages=list(pages))
         for page in layout.pages:
             layout.lines[page.number] = build_lines(page.words, page, page.number)
+        layout.vocabulary = Vocabulary(t.text for line in layout.all_lines() for t in line.tokens)
         return layout
 
     def all_lines(self):
@@ -193,18 +217,32 @@ def _original_token_ends(text: str) -> list[int]:
     return [m.end() for m in re.finditer(r"[^\W_]+", text)]
 
 
-def _find_labels(line: Line, labels: list[_Label], negatives: list[list[str]]) -> list[_LabelHit]:
+def _find_labels(line: Line, labels: list[_Label], negatives: list[list[str]], vocabulary: Vocabulary | None = None,
+                 starts_of: list[frozenset[str]] | None = None) -> list[_LabelHit]:
+    """The labels found on a line, longest first ("date de fin de validité" before "date");
+    ``labels`` sorted longest first when ``starts_of`` (their possible first tokens) is given."""
     toks = [t.text for t in line.tokens]
+    if starts_of is None:
+        vocabulary = vocabulary or Vocabulary(toks)
+        labels = sorted(labels, key=lambda l: -len(l.tokens))
+        starts_of = [vocabulary.starts(tuple(l.tokens)) for l in labels]
     hits: list[_LabelHit] = []
     taken: set[int] = set()
-    # longest labels first: "date de fin de validité" before "date"
-    for label in sorted(labels, key=lambda l: -len(l.tokens)):
+    present = set(toks)
+    for label, starts in zip(labels, starts_of):
+        if present.isdisjoint(starts):
+            continue
         for i in range(len(toks)):
-            if i in taken:
+            if i in taken or toks[i] not in starts:
                 continue
-            end = match_at(toks, label.tokens, i)
-            if end is None:
+            found = match_at_flex(toks, label.tokens, i)
+            if found is None:
                 continue
+            end, inserted = found
+            if line.cell_of(line.tokens[i].word) != line.cell_of(line.tokens[end - 1].word):
+                continue  # a label never spans two cells ("Total H.T. | TVA")
+            if inserted and any(":" in w.text for w in line.words[line.tokens[i].word:line.tokens[end - 1].word]):
+                continue  # "Marque : Godin – Modèle" is two labels, not "marque / modèle"
             if any(_covers(toks, neg, i, end) for neg in negatives):
                 continue
             taken.update(range(i, end))
@@ -216,7 +254,50 @@ def _find_labels(line: Line, labels: list[_Label], negatives: list[list[str]]) -
             remainder = None
             if consumed < len(same_word_tokens):
                 remainder = _word_remainder(line.words[last_word], consumed)
-            hits.append(_LabelHit(line, first_word, last_word + 1, remainder, label.weight, len(label.tokens), tuple(label.tokens)))
+            weight = label.weight * (INSERTED_WORD_FACTOR if inserted else 1.0)
+            hits.append(_LabelHit(line, first_word, last_word + 1, remainder, weight, len(label.tokens), tuple(label.tokens)))
+    return hits
+
+
+def _two_line_cells(lines: list[Line]) -> list[tuple[Line, int, int, list[str], list[str], tuple[float, float]]]:
+    """Cells continued by one cell just below them, without digits: possible two-line headers.
+    Each as (second line, its cell start, end, first tokens, all tokens, column span)."""
+    pairs = []
+    for line, following in zip(lines, lines[1:]):
+        if following.top - line.bottom > 0.8 * line.height:
+            continue
+        for start, end in line.cells:
+            x0, x1 = line.x_range(start, end)
+            below = [(s, e) for s, e in following.cells
+                     if following.x_range(s, e)[0] < x1 and following.x_range(s, e)[1] > x0]
+            if len(below) != 1:
+                continue
+            s, e = below[0]
+            continuation = following.words[s:e]
+            if any(ch.isdigit() for w in continuation for ch in w.text):
+                continue
+            first = token_texts(" ".join(w.text for w in line.words[start:end]))
+            if not first or len(first) > 6:
+                continue
+            combined = first + token_texts(" ".join(w.text for w in continuation))
+            later = [c for c in line.cells if c[0] >= end]
+            right = line.words[later[0][0]].bbox[0] - 0.005 if later else 1.0
+            pairs.append((following, s, e, first, combined, (min(x0, following.x_range(s, e)[0]), max(x1, right))))
+    return pairs
+
+
+def _wrapped_label_hits(layout: "DocumentLayout", page: int, labels: list[_Label]) -> list[_LabelHit]:
+    """Table headers written over two lines ("Total toutes taxes" / "comprises"): the hit is
+    placed on the second line, so the values are looked for below it."""
+    pairs = layout.two_line_cells.get(page)
+    if pairs is None:
+        pairs = layout.two_line_cells[page] = _two_line_cells(layout.lines[page])
+    hits = []
+    for following, s, e, first, combined, column in pairs:
+        for label in labels:
+            if len(label.tokens) > len(first) and combined[0] in layout.vocabulary.starts(tuple(label.tokens)) \
+                    and match_at(combined, label.tokens, 0) == len(combined):
+                hits.append(_LabelHit(following, s, e, None, label.weight, len(label.tokens), tuple(label.tokens), column))
     return hits
 
 
@@ -253,7 +334,7 @@ def _strip_separators(words: list[Word]) -> list[Word]:
     return out
 
 
-def _cut_at_labels(words: list[Word], stop_labels: list[list[str]]) -> list[Word]:
+def _cut_at_labels(words: list[Word], stop_labels: PhraseSet) -> list[Word]:
     """The words before the first other field's label (``Client : Jean Dupont Tél : …``)."""
     if not words or not stop_labels:
         return words
@@ -263,11 +344,10 @@ def _cut_at_labels(words: list[Word], stop_labels: list[list[str]]) -> list[Word
             toks.append((t, i))
     texts = [t for t, _ in toks]
     for k in range(1, len(texts)):
-        for stop in stop_labels:
-            if len(stop) >= 1 and match_at(texts, stop, k) is not None:
-                word_index = toks[k][1]
-                if word_index > 0:
-                    return words[:word_index]
+        if stop_labels.match(texts, k) is not None:
+            word_index = toks[k][1]
+            if word_index > 0:
+                return words[:word_index]
     return words
 
 
@@ -351,15 +431,18 @@ def _context_factor(hints: _Hints, layout: DocumentLayout, hit: _LabelHit) -> fl
         toks = [t.text for t in line.tokens if abs(line.words[t.word].bbox[0] - x0) < 0.25 or line.words[t.word].bbox[0] <= x0 <= line.words[t.word].bbox[2]]
         near.append(toks)
     factor = 1.0
-    if hints.context and any(_contains(toks, phrase) for toks in near for phrase in hints.context):
+    if hints.context and any(_contains(toks, phrase_set(hints.context)) for toks in near):
         factor *= 1.15
-    if hints.avoid_context and any(_contains(toks, phrase) for toks in near for phrase in hints.avoid_context):
+    if hints.avoid_context and any(_contains(toks, phrase_set(hints.avoid_context)) for toks in near):
         factor *= 0.6
     return factor
 
 
-def _contains(toks: list[str], phrase: list[str]) -> bool:
-    return any(match_at(toks, phrase, i) is not None for i in range(len(toks)))
+def _contains(toks: list[str], phrases) -> bool:
+    """Whether one of ``phrases`` (a PhraseSet, or one phrase) occurs in ``toks``."""
+    if not isinstance(phrases, PhraseSet):
+        return any(match_at(toks, phrases, i) is not None for i in range(len(toks)))
+    return any(phrases.match(toks, i) is not None for i in range(len(toks)))
 
 
 MAX_TEXT_GAP = 0.3  # beyond this (page widths), text in a cell to the right is another column
@@ -396,6 +479,8 @@ def _right_words(hit: _LabelHit) -> tuple[list[Word], bool]:
 
 def _column_range(hit: _LabelHit) -> tuple[float, float]:
     """Horizontal span under a label: from its cell's left edge to the next cell on its line."""
+    if hit.column is not None:
+        return hit.column
     line = hit.line
     cell_start, cell_end = line.cell_of(hit.start_word)
     x0 = line.words[hit.start_word].bbox[0]
@@ -457,9 +542,9 @@ def _heads_cell(hit: _LabelHit) -> bool:
     return last.endswith(":") or following.startswith(":")
 
 
-def _starts_with_label(words: list[Word], labels: list[list[str]]) -> bool:
+def _starts_with_label(words: list[Word], labels: PhraseSet) -> bool:
     toks = token_texts(" ".join(w.text for w in _strip_separators(words)[:6]))
-    return any(match_at(toks, label, 0) is not None for label in labels)
+    return bool(toks) and labels.match(toks, 0) is not None
 
 
 def _row_label_matches(line: Line, row_labels: list[list[str]]) -> bool:
@@ -543,17 +628,20 @@ def _block_lines(layout: DocumentLayout, hit: _LabelHit, stop_labels, max_lines:
     x0, x1 = _column_range(hit)
     if not words:
         x1 = max(x1, x0 + 0.3)
-    for _, line in _lines_below(layout, hit, max_lines):
+    last_bottom = hit.line.bottom
+    h = hit.line.height
+    for _, line in _lines_below(layout, hit, max_lines + 4):
         row = _words_in_range(line, x0 - 0.01, x1)
         row = [w for w in row if w.bbox[0] >= x0 - 0.03]
         if not row:
-            if block:
-                break
-            continue
+            continue  # a line of the neighbouring column, between two of ours
+        if min(w.bbox[1] for w in row) - last_bottom > 2.2 * h:
+            break
         # a labelled line ("Nom : …", "Adresse : …") is not part of an unlabelled block
         if _starts_with_label(row, stop_labels):
             break
         block.append(row)
+        last_bottom = max(w.bbox[3] for w in row)
         if len(block) >= max_lines:
             break
     return block
@@ -608,7 +696,7 @@ def _presence_candidates(hints: _Hints, layout, hit: _LabelHit, base: float, sto
         if not row:
             continue
         toks = token_texts(" ".join(w.text for w in row))
-        if any(match_at(toks, stop, 0) is not None for stop in stop_labels) and not any(
+        if toks and stop_labels.match(toks, 0) is not None and not any(
             _contains(toks, ig) for ig in ignore
         ):
             break
@@ -700,14 +788,25 @@ def _choose(candidates: list[Candidate], hints: _Hints) -> FieldValue | None:
     )
 
 
-def _all_stop_labels(specs: list[FieldSpec], extra: list[str] | None = None) -> list[list[str]]:
+def _all_stop_labels(specs: list[FieldSpec], extra: list[str] | None = None) -> tuple[tuple[str, ...], ...]:
+    key = tuple(json.dumps([s.name, s.label, s.hints], sort_keys=True, ensure_ascii=False) for s in specs) + tuple(extra or ())
+    found = _STOPS_CACHE.get(key)
+    if found is None:
+        found = _STOPS_CACHE[key] = tuple(map(tuple, _compute_stop_labels(specs, extra)))
+    return found
+
+
+_STOPS_CACHE: dict[tuple, tuple] = {}
+
+
+def _compute_stop_labels(specs: list[FieldSpec], extra: list[str] | None = None) -> list[list[str]]:
     stops: list[list[str]] = []
     for spec in specs:
         h = spec.hints or {}
         labels = h.get("labels") or [spec.label]
         for text in (labels.keys() if isinstance(labels, dict) else labels):
             toks = token_texts(text)
-            if toks and (len(toks) > 1 or len(toks[0]) >= 4) and toks not in stops:
+            if toks and (len(toks) > 1 or len(toks[0]) >= 3) and toks not in stops:
                 stops.append(toks)
         for text in list((h.get("block") or {}).get("anchors", [])) + list(h.get("stop_labels", [])):
             toks = token_texts(text)
@@ -718,6 +817,12 @@ def _all_stop_labels(specs: list[FieldSpec], extra: list[str] | None = None) -> 
         if toks and toks not in stops:
             stops.append(toks)
     return stops
+
+
+@lru_cache(maxsize=1024)
+def _other_labels(stop_labels: tuple, own: tuple) -> PhraseSet:
+    mine = set(own)
+    return phrase_set(tuple(s for s in stop_labels if s not in mine))
 
 
 def extract_field(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[list[str]] | None = None) -> FieldValue | None:
@@ -731,8 +836,7 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
     hints = _Hints.from_spec(spec)
     if stop_labels is None:
         stop_labels = _all_stop_labels([spec])
-    own = [l.tokens for l in hints.labels]
-    others = [s for s in stop_labels if s not in own]
+    others = _other_labels(tuple(map(tuple, stop_labels)), tuple(tuple(l.tokens) for l in hints.labels))
     if hints.scan:
         return _scan_candidates(spec, hints, layout)
     candidates: list[Candidate] = []
@@ -741,10 +845,18 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
     label_keys = {tuple(l.tokens) for l in hints.labels}
     every = hints.labels + [a for a in hints.block_anchors if tuple(a.tokens) not in label_keys]
     every_tokens = [l.tokens for l in every]
-    block_stops = others + [t for t in every_tokens if t not in others]
+    block_stops = phrase_set(tuple(others.phrases) + tuple(tuple(t) for t in every_tokens))
+    vocabulary = layout.vocabulary
+    every = sorted(every, key=lambda l: -len(l.tokens))
+    starts_of = [vocabulary.starts(tuple(l.tokens)) for l in every]
+    possible_starts = frozenset().union(*starts_of) if every else frozenset()
     for page in pages:
+        for hit in _wrapped_label_hits(layout, page.number, hints.labels):
+            candidates.extend(_candidates_for_hit(spec, hints, layout, hit, others, block_stops))
         for line in layout.lines[page.number]:
-            for hit in _find_labels(line, every, hints.negative_labels):
+            if possible_starts.isdisjoint(t.text for t in line.tokens):
+                continue
+            for hit in _find_labels(line, every, hints.negative_labels, vocabulary, starts_of):
                 if hit.label in label_keys:
                     candidates.extend(_candidates_for_hit(spec, hints, layout, hit, others, block_stops))
                 if hit.label in anchors and _heads_cell(hit):

@@ -55,6 +55,7 @@ def fold(text: str) -> str:
     text = text.replace("’", "'").replace("‘", "'").replace("`", "'").replace("´", "'")
     text = re.sub("[\u2010-\u2015\u2212]", "-", text)
     text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae")
+    text = text.replace("η", "eta").replace("Η", "eta")  # ηs is how fiches write ETAS
     return _SPACE_RE.sub(" ", text).strip().lower()
 
 

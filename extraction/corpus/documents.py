@@ -93,8 +93,10 @@ def letterhead(sh: Sheet, f: DossierFacts, st: Style, y: float, *, siret: bool, 
     lines = [c.street, f"{c.postal_code} {c.city}", f"Tél : {c.phone}" if sh.rng.random() < 0.7 else f"Tél. {c.phone}", c.email]
     if siret:
         lines.append(f"{label(sh.rng, 'siret')} : {fmt_siret(c.siret, st.siret)}".replace(": :", ":"))
+    sh.extra_truth = {}
     if sh.rng.random() < 0.5:
         lines.append(f"RGE {c.rge_body} n° {c.rge_numero}")
+        sh.extra_truth["rge_numero"] = c.rge_numero
     for line in lines:
         sh.text(x, y, line, sh.base_size - 0.5, align=align)
         y += sh.base_size + 3
@@ -174,8 +176,9 @@ def product_lines(sh: Sheet, p: Product, st: Style, with_code: bool = True) -> t
                                  f"({p.operation})"]))
     truth = {"marque": p.brand, "reference_produit": p.reference}
     marque, ref = label(rng, "marque"), label(rng, "reference")
-    if rng.random() < 0.5:
-        lines.append(f"{marque} : {p.brand} – {ref} : {p.reference}")
+    combined = f"{marque} : {p.brand} – {ref} : {p.reference}"
+    if rng.random() < 0.5 and len(combined) <= 46:
+        lines.append(combined)
     else:
         lines.append(f"{marque} : {p.brand}")
         lines.append(f"{ref} : {p.reference}")
@@ -398,6 +401,8 @@ def devis_classic(f: DossierFacts, rng: Random, *, facture: bool = False) -> Dra
     truth.update(_company_truth(f))
     truth.update(_beneficiary_truth(f))
     truth.update(_ops_truth(f))
+    if facture:
+        truth.update(sh.extra_truth)
     legal_footer(sh, f, st, page_of=page_of)
     if two_pages:
         _conditions_page(sh, f, st, "facture" if facture else "devis", (2, 2))
@@ -544,6 +549,8 @@ def devis_letter(f: DossierFacts, rng: Random, *, facture: bool = False) -> Draw
     truth.update(_company_truth(f))
     truth.update(_beneficiary_truth(f))
     truth.update(_ops_truth(f))
+    if facture:
+        truth.update(sh.extra_truth)
     legal_footer(sh, f, st)
     return Drawn(sh.finish(), 1, truth, ambiguous)
 

@@ -72,6 +72,7 @@ class Sheet:
         self.left = rng.choice([40, 45, 50, 55])
         self.right = PAGE_W - rng.choice([40, 45, 50])
         self.base_size = rng.choice([9, 9.5, 10, 10.5])
+        self.extra_truth: dict[str, str] = {}  # values a shared block printed (letterhead RGE number)
 
     # -- text
     def font(self, style: str) -> str:

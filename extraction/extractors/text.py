@@ -2,7 +2,7 @@
 
 Text is compared in a folded form (lower case, no accents, ``n°`` read as ``no``) token by
 token, and a token of five letters or more may differ by one edit from the expected word
-(two edits from nine letters): OCR engines drop accents, merge or mistype letters, and
+(two edits from twelve letters): OCR engines drop accents, merge or mistype letters, and
 documents write the same label in capitals, with or without accents.
 """
 from __future__ import annotations
@@ -43,7 +43,12 @@ def tokens(text: str) -> list[Token]:
 
 
 def token_texts(text: str) -> list[str]:
-    return [t.text for t in tokens(text)]
+    return list(_token_texts(text))
+
+
+@lru_cache(maxsize=100_000)
+def _token_texts(text: str) -> tuple[str, ...]:
+    return tuple(t.text for t in tokens(text))
 
 
 @lru_cache(maxsize=200_000)
@@ -56,7 +61,7 @@ def similar(word: str, expected: str) -> bool:
     n = len(expected)
     if n < 5:
         return False
-    allowed = 2 if n >= 9 else 1
+    allowed = 2 if n >= 12 else 1
     if abs(len(word) - n) > allowed:
         return False
     return _bounded_edit_distance(word, expected, allowed) <= allowed
@@ -74,6 +79,15 @@ def _bounded_edit_distance(a: str, b: str, bound: int) -> int:
             return bound + 1
         previous = current
     return previous[-1]
+
+
+def _glued(word: str, first: str, second: str) -> bool:
+    joined = first + second
+    if word == joined:
+        return True
+    # one OCR typo in a glued pair, only when both words are real words (not "d" + "isolant")
+    return (min(len(first), len(second)) >= 3 and abs(len(word) - len(joined)) <= 1
+            and _bounded_edit_distance(word, joined, 1) <= 1)
 
 
 def find_phrase(haystack: list[str], phrase: list[str], start: int = 0) -> list[int]:
@@ -99,9 +113,182 @@ def match_at(haystack: list[str], phrase: list[str], i: int) -> int | None:
             k += 1
             continue
         # two phrase words glued into one token by OCR or by the PDF ("datede", "n°facture")
-        if j + 1 < len(phrase) and similar(word, phrase[j] + phrase[j + 1]):
+        if j + 1 < len(phrase) and _glued(word, phrase[j], phrase[j + 1]):
             j += 2
             k += 1
             continue
         return None
     return k
+
+
+def match_at_flex(haystack: list[str], phrase: list[str], i: int) -> tuple[int, bool] | None:
+    """Like ``match_at``, also allowing one extra word inside the phrase ("Montant global TTC"
+    for "montant TTC", "Date de la facture" for "date de facture"). Returns (end, inserted)."""
+    end = match_at(haystack, phrase, i)
+    if end is not None:
+        return end, False
+    if len(phrase) < 2:
+        return None
+    for k in range(1, len(phrase)):
+        head_end = match_at(haystack, phrase[:k], i)
+        if head_end is None or head_end >= len(haystack):
+            continue
+        extra = haystack[head_end]
+        if extra.isdigit() or similar(extra, phrase[k]):
+            continue
+        tail_end = match_at(haystack, phrase[k:], head_end + 1)
+        if tail_end is not None:
+            return tail_end, True
+    return None
+
+
+def _allowed(word: str) -> int:
+    if len(word) < 5 or word.isdigit():
+        return 0
+    return 2 if len(word) >= 12 else 1
+
+
+def _deletes(word: str, depth: int) -> set[str]:
+    out = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+class FuzzyIndex:
+    """Words indexed by their deletion variants (the SymSpell trick): finding the words within
+    one or two edits of a query costs a few dictionary look-ups instead of a scan."""
+
+    def __init__(self, words=(), depth: int | None = None):
+        self.words: set[str] = set()
+        self.index: dict[str, set[str]] = {}
+        self.depth = depth
+        for word in words:
+            self.add(word)
+
+    def add(self, word: str) -> None:
+        if word in self.words:
+            return
+        self.words.add(word)
+        depth = self.depth if self.depth is not None else _allowed(word)
+        for variant in _deletes(word, depth):
+            self.index.setdefault(variant, set()).add(word)
+
+    def near(self, query: str, depth: int | None = None) -> set[str]:
+        """Indexed words that ``similar`` (or one edit, with ``depth=1``) accepts for ``query``."""
+        if depth is None:
+            depth = max(_allowed(query), 1 if len(query) >= 4 else 0)
+        found: set[str] = set()
+        for variant in _deletes(query, depth):
+            words = self.index.get(variant)
+            if words:
+                found |= words
+        return found
+
+
+# Label words are few and shared by every document: one index for all of them.
+_LABEL_FIRSTS = FuzzyIndex()
+_LABEL_GLUED = FuzzyIndex(depth=1)
+
+
+class Vocabulary:
+    """The distinct tokens of a text, to find quickly which of them may stand for a word."""
+
+    def __init__(self, words):
+        self.words = set(words)
+        self._fuzzy: FuzzyIndex | None = None
+        self._cache: dict[str, object] = {}
+        self._starts: dict[tuple, frozenset[str]] = {}
+
+    @property
+    def fuzzy(self) -> FuzzyIndex:
+        if self._fuzzy is None:
+            self._fuzzy = FuzzyIndex(w for w in self.words if len(w) >= 3 and not w.isdigit())
+        return self._fuzzy
+
+    def matches(self, expected: str) -> tuple[str, ...]:
+        """Tokens of the text that ``similar`` accepts for ``expected``."""
+        found = self._cache.get(expected)
+        if found is None:
+            result = {expected} if expected in self.words else set()
+            if _allowed(expected):
+                result |= {w for w in self.fuzzy.near(expected) if similar(w, expected)}
+            found = self._cache[expected] = tuple(result)
+        return found
+
+    def glued(self, first: str, second: str) -> tuple[str, ...]:
+        """Tokens that are ``first`` and ``second`` written without a space."""
+        key = first + "\x00" + second
+        found = self._cache.get(key)
+        if found is None:
+            joined = first + second
+            result = {joined} if joined in self.words else set()
+            if min(len(first), len(second)) >= 3:
+                result |= {w for w in self.fuzzy.near(joined, 1) if _glued(w, first, second)}
+            found = self._cache[key] = tuple(result)
+        return found
+
+    def starts(self, phrase) -> frozenset[str]:
+        """Tokens at which ``phrase`` may begin."""
+        key = tuple(phrase[:2])
+        found = self._starts.get(key)
+        if found is None:
+            result = set(self.matches(phrase[0]))
+            if len(phrase) > 1:
+                result.update(self.glued(phrase[0], phrase[1]))
+            found = self._starts[key] = frozenset(result)
+        return found
+
+
+class PhraseSet:
+    """Phrases (token lists) indexed by their first word, to test quickly which begin at a position."""
+
+    def __init__(self, phrases):
+        self.phrases = list(dict.fromkeys(tuple(p) for p in phrases if p))
+        self.by_first: dict[str, list[tuple[str, ...]]] = {}
+        self.by_glued: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in self.phrases:
+            self.by_first.setdefault(phrase[0], []).append(phrase)
+            if _allowed(phrase[0]):
+                _LABEL_FIRSTS.add(phrase[0])
+            if len(phrase) > 1 and min(len(phrase[0]), len(phrase[1])) >= 3:
+                self.by_glued.setdefault(phrase[0] + phrase[1], []).append(phrase)
+                _LABEL_GLUED.add(phrase[0] + phrase[1])
+        self._cache: dict[str, list[tuple[str, ...]]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.phrases)
+
+    def candidates(self, token: str) -> list[tuple[str, ...]]:
+        found = self._cache.get(token)
+        if found is None:
+            found = list(self.by_first.get(token, ()))
+            if len(token) >= 4:
+                for first in _LABEL_FIRSTS.near(token):
+                    if first != token and first in self.by_first and similar(token, first):
+                        found.extend(self.by_first[first])
+            for phrase in self.phrases:
+                if len(phrase) > 1 and token == phrase[0] + phrase[1] and phrase not in found:
+                    found.append(phrase)
+            for joined in _LABEL_GLUED.near(token, 1) if len(token) >= 6 else ():
+                for phrase in self.by_glued.get(joined, ()):
+                    if _glued(token, phrase[0], phrase[1]):
+                        found.append(phrase)
+            self._cache[token] = found
+        return found
+
+    def match(self, toks: list[str], i: int) -> tuple[str, ...] | None:
+        """The longest phrase that matches ``toks`` at ``i``."""
+        best = None
+        for phrase in self.candidates(toks[i]) if i < len(toks) else ():
+            if (best is None or len(phrase) > len(best)) and match_at(toks, list(phrase), i) is not None:
+                best = phrase
+        return best
+
+
+@lru_cache(maxsize=512)
+def phrase_set(phrases: tuple[tuple[str, ...], ...]) -> PhraseSet:
+    """A shared ``PhraseSet`` (building the fuzzy indexes once per set of labels)."""
+    return PhraseSet(phrases)

@@ -19,7 +19,7 @@ _NUMBER_RE = re.compile(
 )
 # 14 digits, in groups of any size separated by one space, dot or dash ("123 456 789 000 12")
 _SIRET_RE = re.compile(r"(?<![\d])(\d(?:[ \u00a0.\-]?\d){13})(?![\d])")
-_POSTAL_RE = re.compile(r"(?<![\d])(\d{2}[ \u00a0]?\d{3})(?![\d]|[,.]\d)")
+_POSTAL_RE = re.compile(r"(?<![\w])(\d{2}[ \u00a0]?\d{3})(?![\w]|[,.]\d)")
 _BOOLEAN_RE = re.compile(r"(?i)(?<!\w)(oui|non|x|☒|☑|✓|✔|☐|□|coch[ée]e?|sign[ée]e?)(?!\w)")
 _CURRENCY_AFTER_RE = re.compile(r"^\s?(€|eur\b|euros?\b)", re.IGNORECASE)
 _PERCENT_AFTER_RE = re.compile(r"^\s?%")
