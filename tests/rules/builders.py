@@ -99,9 +99,18 @@ def installer(**overrides):
     return InstallerFactory(**defaults)
 
 
+DEFAULT_TIMELINE = {
+    "date_devis": datetime.date(2025, 10, 20), "date_signature": datetime.date(2025, 10, 25),
+    "date_debut_travaux": datetime.date(2025, 11, 10), "date_fin_travaux": datetime.date(2025, 11, 18),
+    "date_facture": datetime.date(2025, 11, 20),
+}
+
+
 def dossier_with_documents(*, fields: dict | None = None, operations=("BAR-TH-171",), installer_obj=None,
-                           operation_parameters: dict | None = None, **dossier_fields) -> Dossier:
-    """A submitted dossier with every document of a BAR-TH-171 file (see module docstring)."""
+                           operation_parameters: dict | None = None, timeline: dict | None = None,
+                           **dossier_fields) -> Dossier:
+    """A dossier ready for review with every document of a BAR-TH-171 file (see module
+    docstring). ``timeline`` overrides dates of the Timeline (None removes one)."""
     number = next(_counter)
     values = dict(
         reference=f"CEE-R-{number:06d}-{timezone.now():%H%M%S%f}", beneficiary_name="Jean Dupont",
@@ -113,11 +122,7 @@ def dossier_with_documents(*, fields: dict | None = None, operations=("BAR-TH-17
     )
     values.update(dossier_fields)
     dossier = Dossier.objects.create(installer=installer_obj or installer(), **values)
-    Timeline.objects.create(
-        dossier=dossier, date_devis=datetime.date(2025, 10, 20), date_signature=datetime.date(2025, 10, 25),
-        date_debut_travaux=datetime.date(2025, 11, 10), date_fin_travaux=datetime.date(2025, 11, 18),
-        date_facture=datetime.date(2025, 11, 20),
-    )
+    Timeline.objects.create(dossier=dossier, **{**DEFAULT_TIMELINE, **(timeline or {})})
     for code in operations:
         DossierOperation.objects.create(
             dossier=dossier, operation=Operation.objects.filter(code=code).order_by("-valid_from").first(),
