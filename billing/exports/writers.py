@@ -92,12 +92,11 @@ def csv_chunks(export: Export, rows: Iterable[tuple], *, style: str = "excel-fr"
         raise ValueError(f"Style CSV inconnu : {style!r} (attendu : {', '.join(CSV_STYLES)}).")
     writer = csv.writer(_Echo(), delimiter=";" if style == "excel-fr" else ",", lineterminator="\r\n")
     converters = [_csv_converter(column, style) for column in export.columns]
-    pairs = list(enumerate(converters))
     head = writer.writerow(export.headers)
     yield (BOM + head) if style == "excel-fr" else head
     buffer: list[str] = []
     for row in rows:
-        buffer.append(writer.writerow([convert(row[i]) for i, convert in pairs]))
+        buffer.append(writer.writerow([convert(value) for convert, value in zip(converters, row)]))
         if len(buffer) >= ROWS_PER_CHUNK:
             yield "".join(buffer)
             buffer.clear()
