@@ -297,3 +297,26 @@ def test_training_export_writes_jsonl_filtered_and_marks_the_batch(dossiers, tmp
     again = tmp_path / "again.jsonl"
     call_command("export_training_data", "--field", "date_facture", "--out", str(again), stdout=io.StringIO())
     assert [json.loads(line)["id"] for line in again.read_text().splitlines()] == [old.pk, other_type.pk]  # the rest went in the first batch
+
+
+def test_training_export_from_the_feedback_admin_list_follows_its_filters(client, administrator, dossiers):
+    wanted = make_feedback(dossiers[0], document_type_code="facture")
+    other = make_feedback(dossiers[0], document_type_code="devis")
+    client.force_login(administrator)
+    listing = client.get(reverse("admin:extraction_humanfeedback_changelist") + "?document_type_code__exact=facture")
+    button = reverse("billing:export-training") + "?document_type_code__exact=facture"
+    assert button.encode() in listing.content
+    response = client.post(button)
+    assert response.status_code == 200
+    records = [json.loads(line) for line in response.content.decode().splitlines()]
+    assert [r["id"] for r in records] == [wanted.pk]
+    wanted.refresh_from_db(), other.refresh_from_db()
+    assert wanted.used_for_training and wanted.export_batch == records[0]["batch"]
+    assert not other.used_for_training
+
+
+def test_validators_cannot_mark_feedback_for_training(client, validator, dossiers):
+    make_feedback(dossiers[0])
+    client.force_login(validator)
+    assert client.post(reverse("billing:export-training")).status_code == 404
+    assert not HumanFeedback.objects.filter(used_for_training=True).exists()
