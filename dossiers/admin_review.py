@@ -525,7 +525,7 @@ class DossierAdmin(admin.ModelAdmin):
     @admin.display(description="Fraude")
     def fraud_flag(self, obj):
         if not obj.has_fraud_signal:
-            return ""
+            return mark_safe('<span class="q-none"></span>')
         return format_html('<span class="q-fraud" title="{}">⚑</span>',
                            f"{len(obj.fraud_signals or [])} signal(aux) de fraude")
 

@@ -24,6 +24,7 @@ CACHE_SECONDS = 60
 DECIDED_STATUSES = (DossierStatus.APPROVED, DossierStatus.REJECTED, DossierStatus.INVOICED, DossierStatus.PAID)
 APPROVED_STATUSES = (DossierStatus.APPROVED, DossierStatus.INVOICED, DossierStatus.PAID)
 SERIES_DAYS = 14
+CHART_WIDTH, CHART_HEIGHT = 560.0, 140.0
 MEDIAN_WINDOW_DAYS = 30
 TOP = 8
 
@@ -39,7 +40,7 @@ class Bar:
 
 @dataclass
 class DaySeries:
-    """Two series per day (submitted, decided) drawn as grouped bars in a 280×90 SVG."""
+    """Two series per day (submitted, decided) drawn as grouped bars in an SVG."""
 
     days: list
     submitted: list[int]
@@ -114,12 +115,13 @@ def _series(today) -> DaySeries:
     sub = [submitted.get(day, 0) for day in days]
     dec = [decided.get(day, 0) for day in days]
     top = max(sub + dec + [1])
-    # Geometry of a 280×90 chart: each day a slot of 20 px holding two 7 px bars.
-    height, slot = 80.0, 280.0 / SERIES_DAYS
+    # Geometry of a 560×160 chart (drawn about 1:1, so its text stays small): each day a
+    # slot of 40 px holding two 14 px bars.
+    height, slot = CHART_HEIGHT, CHART_WIDTH / SERIES_DAYS
     bars, ticks = [], []
     for i, day in enumerate(days):
         x = i * slot
-        for offset, value, kind in ((2, sub[i], "sub"), (10, dec[i], "dec")):
+        for offset, value, kind in ((5, sub[i], "sub"), (20, dec[i], "dec")):
             h = round(height * value / top, 1)
             bars.append({"x": round(x + offset, 1), "y": round(height - h, 1), "h": h, "kind": kind,
                          "title": f"{day:%d/%m} : {value} {'soumis' if kind == 'sub' else 'décidés'}"})

@@ -316,6 +316,17 @@ class FieldRow:
     rule_codes: list[str]
     page_id: int | None
     bbox: list[float] | None
+    blocking: bool = False  # read by a blocking rule that fails
+
+    @property
+    def urgency(self) -> int:
+        """Which doubtful field to look at first: 3 a blocking rule reads it, 2 it was read
+        with low confidence, 1 a warning reads it, 0 nothing to check."""
+        if not self.needs_attention:
+            return 0
+        if self.blocking:
+            return 3
+        return 2 if self.low_confidence else 1
 
     @property
     def low_confidence(self) -> bool:
@@ -401,7 +412,12 @@ class ViewerPage:
 @dataclass
 class RuleRow:
     result: object  # rules.models.RuleResult
-    field_ids: list[int]
+    fields: list[tuple[int, str]]  # (field id, "Document : label") of the fields it read
+    value_types: dict[str, str] = field(default_factory=dict)  # key -> data type, for display
+
+    @property
+    def field_ids(self) -> list[int]:
+        return [pk for pk, _ in self.fields]
 
     @property
     def rule(self):
@@ -432,7 +448,17 @@ class RuleRow:
 
     @property
     def values(self) -> list[tuple[str, str]]:
-        return [(key, _short(value)) for key, value in sorted((self.result.values or {}).items())]
+        """What the rule read, as a French reader writes it (private keys left out)."""
+        shown = []
+        for key, value in sorted((self.result.values or {}).items()):
+            if key.startswith("_"):
+                continue
+            data_type = self.value_types.get(key)
+            if data_type and isinstance(value, (str, int, float)) and value != "":
+                shown.append((key, display_value(data_type, str(value))))
+            else:
+                shown.append((key, _short(value) if value not in (None, "") else ""))
+        return shown
 
 
 @dataclass
@@ -535,10 +561,13 @@ def dossier_for_review(pk: int) -> ReviewData:
     viewer_pages, page_lookup, pages_of = _viewer_pages(reviewable, documents, pages)
 
     failing_keys: dict[str, list[str]] = defaultdict(list)
+    blocking_keys: set[str] = set()
     for result in results:
         if result.status != "passed" and not result.overridden:
             for key in result.fields_involved or []:
                 failing_keys[str(key)].append(result.rule.code)
+                if result.status == BLOCKING_RULE_STATUS and result.rule.severity == "error":
+                    blocking_keys.add(str(key))
 
     type_code = {doc.pk: (doc.document_type.code if doc.document_type_id else "autre") for doc in documents}
     rows_by_doc: dict[int, list[FieldRow]] = defaultdict(list)
@@ -556,22 +585,30 @@ def dossier_for_review(pk: int) -> ReviewData:
                 rule_codes=sorted(set(failing_keys.get(key, []))),
                 page_id=page.pk if page else None,
                 bbox=item.bbox if page and _valid_bbox(item.bbox) else None,
+                blocking=key in blocking_keys,
             )
         )
     groups = []
     for doc in reviewable:
         rows = rows_by_doc.get(doc.pk, [])
-        # Attention first (rule-involved, then least confident), then the schema's order.
-        rows.sort(key=lambda r: (not r.needs_attention, not r.rule_codes, r.confidence if r.needs_attention else 0))
+        # Most urgent first (blocking rule, low confidence, warning; least confident first),
+        # then the schema's order (the sort is stable).
+        rows.sort(key=lambda r: (-r.urgency, r.confidence if r.urgency else 0))
         label = doc.document_type.name if doc.document_type_id else "Document non classé"
         groups.append(DocumentGroup(document=doc, label=label, rows=rows, page_ids=pages_of.get(doc.pk, [])))
 
-    key_to_ids: dict[str, list[int]] = defaultdict(list)
+    key_to_rows: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    value_types: dict[str, str] = {}
     for group in groups:
         for row in group.rows:
-            key_to_ids[row.key].append(row.field.pk)
+            key_to_rows[row.key].append((row.field.pk, f"{group.label} : {row.label}"))
+            value_types[row.key] = row.data_type
     rule_rows = [
-        RuleRow(result=result, field_ids=[fid for key in result.fields_involved or [] for fid in key_to_ids.get(str(key), [])])
+        RuleRow(
+            result=result,
+            fields=[item for key in result.fields_involved or [] for item in key_to_rows.get(str(key), [])],
+            value_types=value_types,
+        )
         for result in results
     ]
     rule_rows.sort(
@@ -774,7 +811,14 @@ MATRIX_COLUMNS = ["devis", "facture", "attestation_honneur", "cadre_contribution
 _COLUMN_LABELS = {
     "devis": "Devis",
     "facture": "Facture",
-    "attestation_honneur": "Attestation (AH)",
+    "attestation_honneur": "AH",
+    "cadre_contribution": "Cadre",
+    "avis_imposition": "Avis d'impôt",
+}
+_COLUMN_TITLES = {
+    "devis": "Devis",
+    "facture": "Facture",
+    "attestation_honneur": "Attestation sur l'honneur",
     "cadre_contribution": "Cadre de contribution",
     "avis_imposition": "Avis d'imposition",
 }
@@ -783,7 +827,7 @@ _COLUMN_LABELS = {
 @dataclass(frozen=True)
 class MatrixRowSpec:
     label: str
-    kind: str  # name | address | exact | amount | date | codes | digits
+    kind: str  # name | address | exact | amount | date | codes | digits | info (shown, never compared)
     fields: dict[str, str]  # document type -> field name
     declared: str = ""  # attribute of the dossier (or a callable name) shown in the "Déclaré" column
 
@@ -837,7 +881,7 @@ MATRIX_ROWS: list[MatrixRowSpec] = [
         {"facture": "date_fin_travaux", "attestation_honneur": "date_achevement"},
         "timeline.date_fin_travaux",
     ),
-    MatrixRowSpec("Date du document", "date", {
+    MatrixRowSpec("Date du document (chronologie)", "info", {
         "devis": "date_devis", "facture": "date_facture", "cadre_contribution": "date_cadre",
     }),
     MatrixRowSpec(
@@ -861,7 +905,7 @@ class MatrixCell:
     value: str = ""
     display: str = ""
     field_id: int | None = None
-    state: str = "empty"  # empty | match | fuzzy | mismatch | single
+    state: str = "empty"  # empty | na (not on this document) | match | fuzzy | mismatch | single | info
 
 
 @dataclass
@@ -869,7 +913,13 @@ class MatrixRow:
     label: str
     declared: MatrixCell
     cells: list[MatrixCell]
-    state: str  # ok | fuzzy | mismatch | partial | empty
+    state: str  # ok | fuzzy | mismatch | partial | empty | info
+    kind: str = ""
+
+    @property
+    def is_text(self) -> bool:
+        """Names and addresses wrap; numbers, dates and codes stay on one line."""
+        return self.kind in ("name", "address")
 
 
 @dataclass
@@ -877,6 +927,7 @@ class MatrixColumn:
     code: str
     label: str
     document_id: int | None
+    title: str = ""
 
 
 @dataclass
@@ -983,7 +1034,7 @@ def _declared_value(dossier: Dossier, operations, path: str) -> tuple[str, str]:
     return str(target), "string"
 
 
-_KIND_DATA_TYPE = {"amount": "decimal", "date": "date", "digits": "siret", "codes": "cee_code"}
+_KIND_DATA_TYPE = {"amount": "decimal", "date": "date", "digits": "siret", "codes": "cee_code", "info": "date"}
 
 
 def consistency_matrix(dossier: Dossier, groups: list[DocumentGroup], operations) -> ConsistencyMatrix:
@@ -1007,7 +1058,8 @@ def consistency_matrix(dossier: Dossier, groups: list[DocumentGroup], operations
         matching = [g for g in groups if g.document.document_type_id and g.document.document_type.code == code]
         for index, group in enumerate(matching, start=1):
             label = _COLUMN_LABELS[code] + (f" ({index})" if len(matching) > 1 else "")
-            columns.append(MatrixColumn(code=code, label=label, document_id=group.document.pk))
+            columns.append(MatrixColumn(code=code, label=label, document_id=group.document.pk,
+                                        title=f"{_COLUMN_TITLES[code]} — {group.document.original_filename}"))
             column_rows.append({row.field.schema.name: row for row in group.rows})
 
     rows: list[MatrixRow] = []
@@ -1035,7 +1087,12 @@ def consistency_matrix(dossier: Dossier, groups: list[DocumentGroup], operations
 def _judge_row(spec: MatrixRowSpec, declared: MatrixCell, cells: list[MatrixCell]) -> MatrixRow:
     present = [cell for cell in cells if cell.value]
     if not present:
-        return MatrixRow(spec.label, declared, cells, "empty")
+        return MatrixRow(spec.label, declared, cells, "empty", spec.kind)
+    if spec.kind == "info":
+        # Different facts side by side (each document's own date): read, not compared.
+        for cell in present:
+            cell.state = "info"
+        return MatrixRow(spec.label, declared, cells, "info", spec.kind)
     canon = [_canonical(spec.kind, cell.value) for cell in present]
     if len(present) == 1:
         present[0].state = "single"
@@ -1062,7 +1119,7 @@ def _judge_row(spec: MatrixRowSpec, declared: MatrixCell, cells: list[MatrixCell
             reference = None
     if declared.value and reference is not None:
         declared.state = _same(spec.kind, _canonical(spec.kind, declared.value), reference)
-    return MatrixRow(spec.label, declared, cells, state)
+    return MatrixRow(spec.label, declared, cells, state, spec.kind)
 
 
 class _DeclaredView:

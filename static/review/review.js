@@ -13,6 +13,8 @@
   const stage = $("#v-stage");
   const pagesBox = $("#v-pages");
   const storageKey = "review-tab";
+  // What a person types in (the CSRF token is an input too, a hidden one).
+  const FIELDS = "input:not([type=hidden]), select, textarea";
 
   /* ---------------------------------------------------------------- toast */
   const toast = $("#studio-toast");
@@ -25,9 +27,13 @@
     clearTimeout(toastTimer);
     toastTimer = setTimeout(() => toast.classList.remove("studio-toast-on"), isError ? 6000 : 2600);
   }
-  // The admin's messages (after a plain post) fade out: the toast takes over.
+  // The admin's messages (after a plain post or a redirect) become a toast: no line lost.
   const messageList = $(".messagelist");
-  if (messageList) setTimeout(() => { messageList.style.display = "none"; }, 7000);
+  if (messageList) {
+    const items = $$("li", messageList);
+    say(items.map((li) => li.textContent.trim()).join(" — "), items.some((li) => li.classList.contains("error")));
+    messageList.remove();
+  }
 
   /* ----------------------------------------------------------------- tabs */
   const tabs = $$(".tab[data-tab]");
@@ -36,6 +42,7 @@
     if (!panel) return;
     $$(".panel").forEach((p) => p.classList.toggle("panel-active", p === panel));
     tabs.forEach((t) => t.classList.toggle("tab-active", t.dataset.tab === name));
+    $(".studio-main").classList.toggle("studio-main-wide", name === "matrix");
     if (remember !== false) sessionStorage.setItem(storageKey, name);
   }
   function currentTab() {
@@ -157,7 +164,19 @@
 
   /* --------------------------------------------------------------- fields */
   let selectedId = null;
-  const rows = () => $$(".f-row").filter((row) => !row.closest(".f-collapsed"));
+  const fieldsPanel = $("#panel-fields");
+  const rows = () => $$(".f-row").filter((row) => !row.closest(".f-collapsed") && row.offsetParent !== null
+    || (row.classList.contains("f-selected") && !row.closest(".f-collapsed")));
+
+  // "Only the fields to check": the others are hidden (f toggles it; remembered).
+  const onlyBox = $("#only-attention");
+  function setOnlyAttention(on) {
+    fieldsPanel.classList.toggle("only-attn", on);
+    if (onlyBox) onlyBox.checked = on;
+    sessionStorage.setItem("review-only-attention", on ? "1" : "");
+  }
+  if (onlyBox) onlyBox.addEventListener("change", () => setOnlyAttention(onlyBox.checked));
+  setOnlyAttention(sessionStorage.getItem("review-only-attention") === "1");
   const selectedRow = () => (selectedId ? $(`#field-${selectedId}`) : null);
 
   function select(row, options) {
@@ -167,7 +186,7 @@
     if (!row) { selectedId = null; showBox(null); return; }
     selectedId = row.dataset.field;
     row.classList.add("f-selected");
-    if (options.scroll !== false) row.scrollIntoView({ block: "nearest" });
+    if (options.scroll !== false) row.scrollIntoView({ block: options.block || "nearest" });
     showBox(row);
     $$(".r-card").forEach((card) => {
       if ((card.dataset.fields || "").split(",").includes(selectedId)) card.classList.add("r-related");
@@ -294,7 +313,7 @@
     if (answer.redirect) { window.location.assign(answer.redirect); return; }
     if (!answer.ok) {
       const hint = $(".f-hint", form);
-      if (hint && action === "correct") { hint.textContent = answer.message; $("input, select", form).focus(); }
+      if (hint && action === "correct") { hint.textContent = answer.message; $(FIELDS, form).focus(); }
       say(answer.message, true);
       if (answer.blockers) showTab("rules");
       return;
@@ -315,14 +334,14 @@
     if (!details) return false;
     $$("details[open]").forEach((d) => { if (d !== details && !d.contains(details)) d.open = false; });
     details.open = true;
-    const target = $(focusSelector || "input, select, textarea, button[type=submit]", details);
+    const target = $(focusSelector || `${FIELDS}, button[type=submit]`, details);
     if (target) { target.focus(); if (target.select && target.type !== "date") target.select(); }
     return true;
   }
   function editSelected() {
     const row = selectedRow();
     if (!row) { move(1); return; }
-    openDetails($(".f-edit", row), "input, select");
+    openDetails($(".f-edit", row), FIELDS);
   }
   function clickIn(row, selector) {
     const button = row && $(selector, row);
@@ -383,6 +402,7 @@
       "+": () => applyZoom(zoom * 1.2, keepBoxInView), "=": () => applyZoom(zoom * 1.2, keepBoxInView),
       "-": () => applyZoom(zoom / 1.2, keepBoxInView), 0: () => applyZoom(1, keepBoxInView),
       "?": () => $("#studio-help").showModal(),
+      f: () => { showTab("fields"); setOnlyAttention(!fieldsPanel.classList.contains("only-attn")); },
     };
     const handler = handlers[event.key];
     if (handler) { event.preventDefault(); handler(); }
@@ -393,7 +413,10 @@
   const fromHash = (location.hash.match(/^#field-(\d+)/) || [])[1];
   if (fromHash) selectById(fromHash, true);
   else {
-    const first = rows().find((r) => r.classList.contains("f-attn")) || rows()[0];
-    if (first) select(first, { scroll: false });
+    // The field to look at first: one a failing blocking rule reads, else the least sure.
+    const byUrgency = rows().filter((r) => Number(r.dataset.urgency) > 0)
+      .sort((a, b) => Number(b.dataset.urgency) - Number(a.dataset.urgency));
+    const first = byUrgency[0] || rows()[0];
+    if (first) select(first, { scroll: byUrgency.length > 0, block: "center" });
   }
 })();

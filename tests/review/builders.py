@@ -209,18 +209,19 @@ def build_review_dossier(
     facts_changes: dict[str, str] | None = None,
     images: bool = True,
     run_rules: bool = True,
-    priority: int = 50,
+    priority: int | None = None,
     **dossier_fields,
 ):
     """A BAR-TH-171 dossier ready for review, with its documents, pages, fields and rule results.
 
-    ``misread`` and ``facts_changes`` use "<document type>.<field>" keys: the first makes the
+    ``priority`` replaces the one the rules compute. ``misread`` and ``facts_changes`` use
+    "<document type>.<field>" keys: the first makes the
     extraction read a wrong value, the second changes what the document really says.
     """
     installer = installer or InstallerFactory(qualifications=["pompe_a_chaleur"])
     submitted_days_ago = dossier_fields.pop("submitted_days_ago", 3)
     dossier = DossierFactory(
-        installer=installer, status=status, priority=priority, housing_type="maison", living_area_m2=Decimal("110"),
+        installer=installer, status=status, priority=priority if priority is not None else 50, housing_type="maison", living_area_m2=Decimal("110"),
         submitted_at=timezone.now() - timedelta(days=submitted_days_ago), **dossier_fields,
     )
     facts = coherent_facts(installer, dossier)
@@ -246,6 +247,8 @@ def build_review_dossier(
         from rules.services import run_rules_for_dossier
 
         run_rules_for_dossier(dossier)
+        if priority is not None:  # the rules compute a priority; a test that sets one keeps it
+            type(dossier).objects.filter(pk=dossier.pk).update(priority=priority)
         dossier.refresh_from_db()
     return dossier
 
