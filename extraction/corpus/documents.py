@@ -835,7 +835,7 @@ def avis_dgfip(f: DossierFacts, rng: Random) -> Drawn:
     y += 26
     x = PAGE_W * 0.55
     sh.text(x, 95, label(rng, "declarant"), style="bold")
-    sh.text(x, 95 + sh.base_size + 5, f"{p.last_name.upper()} {p.first_name}" + (f" et {f.declarant2}" if f.declarant2 and rng.random() < 0.3 else ""))
+    sh.text(x, 95 + sh.base_size + 5, f"{p.last_name.upper()} {p.first_name}")
     sh.text(x, 95 + 2 * (sh.base_size + 5), p.street.upper())
     sh.text(x, 95 + 3 * (sh.base_size + 5), f"{p.postal_code} {p.city.upper()}")
     y = max(y, 170)

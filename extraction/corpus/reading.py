@@ -1,69 +1,44 @@
-"""Read generated files back as ``PageContent`` for evaluation: pdfplumber words for
-born-digital PDFs, Tesseract TSV for scans.
+"""Read generated files back as ``PageContent`` for evaluation, through the pipeline's own
+engines: the text-layer reader for born-digital PDFs (pdfplumber or pdfium words) and the
+Tesseract engine for scans (images, image-only PDFs).
 
-These are the evaluation harness's readers (tests and ``bench/accuracy.py``); the pipeline
-itself reads files through its own text and OCR stages.
+These are the evaluation harness's readers (tests and ``bench/accuracy.py``); they need
+Django settings (the engines read theirs), not the database.
 """
 from __future__ import annotations
 
-import csv
-import io
-import shutil
-import subprocess
 from pathlib import Path
 
-from ..types import PageContent, Word
+from ..types import PageContent
+
+SCAN_DPI = 200
 
 
-def pdf_pages(path: str | Path) -> list[PageContent]:
-    """Every page of a PDF with a text layer, as words with relative boxes."""
-    import pdfplumber
+def pdf_pages(path: str | Path, engine: str = "pdfplumber") -> list[PageContent]:
+    """Every page of a PDF through its text layer (``engine``: pdfplumber or pdfium)."""
+    from ..engines.text_layer import read_text_layer
 
-    pages = []
-    with pdfplumber.open(str(path)) as pdf:
-        for page in pdf.pages:
-            width, height = float(page.width), float(page.height)
-            words = [
-                Word(w["text"], (w["x0"] / width, w["top"] / height, w["x1"] / width, w["bottom"] / height))
-                for w in page.extract_words(keep_blank_chars=False, use_text_flow=False)
-            ]
-            text = page.extract_text() or ""
-            pages.append(PageContent(page.page_number, text, words, width, height, "text_layer"))
-    return pages
+    pages = read_text_layer(Path(path).read_bytes(), engine=engine)
+    return [PageContent(p.number, p.text, p.words, p.width, p.height, "text_layer") for p in pages]
 
 
 def tesseract_available() -> bool:
-    return shutil.which("tesseract") is not None
+    from ..engines.tesseract import tesseract_command
+
+    try:
+        tesseract_command()
+    except Exception:
+        return False
+    return True
 
 
-def ocr_image(image, number: int = 1, lang: str = "fra") -> PageContent:
+def ocr_image(image, number: int = 1, lang: str = "fra", dpi: int | None = None) -> PageContent:
     """Tesseract on a PIL image: words with confidences and relative boxes."""
+    from ..engines.tesseract import TesseractEngine
+
+    result = TesseractEngine(lang=lang).recognise(image.convert("L"), dpi=dpi)
     width, height = image.size
-    buffer = io.BytesIO()
-    image.convert("L").save(buffer, format="PNG", dpi=image.info.get("dpi", (200, 200)))
-    proc = subprocess.run(
-        ["tesseract", "stdin", "stdout", "-l", lang, "--psm", "3", "tsv"],
-        input=buffer.getvalue(), capture_output=True, check=True, timeout=120,
-    )
-    reader = csv.DictReader(io.StringIO(proc.stdout.decode("utf-8", "replace")), delimiter="\t", quoting=csv.QUOTE_NONE)
-    words, lines, current, last_key = [], [], [], None
-    for row in reader:
-        text = (row.get("text") or "").strip()
-        if row.get("level") != "5" or not text:
-            continue
-        left, top, w, h = (int(row[k]) for k in ("left", "top", "width", "height"))
-        conf = max(0.0, min(float(row.get("conf") or 0) / 100, 1.0))
-        word = Word(text, (left / width, top / height, (left + w) / width, (top + h) / height), conf)
-        words.append(word)
-        key = (row["block_num"], row["par_num"], row["line_num"])
-        if key != last_key and current:
-            lines.append(" ".join(current))
-            current = []
-        current.append(text)
-        last_key = key
-    if current:
-        lines.append(" ".join(current))
-    return PageContent(number, "\n".join(lines), words, float(width), float(height), "ocr:tesseract")
+    return PageContent(number, result.text, result.words, float(width), float(height), "ocr:tesseract")
 
 
 def image_pages(path: str | Path, lang: str = "fra") -> list[PageContent]:
@@ -72,28 +47,24 @@ def image_pages(path: str | Path, lang: str = "fra") -> list[PageContent]:
 
     pages = []
     with Image.open(str(path)) as image:
+        dpi = image.info.get("dpi", (None,))[0]
         for i, frame in enumerate(ImageSequence.Iterator(image), 1):
-            pages.append(ocr_image(frame.copy(), i, lang))
+            pages.append(ocr_image(frame.copy(), i, lang, int(dpi) if dpi else None))
     return pages
 
 
-def scanned_pdf_pages(path: str | Path, dpi: int = 200, lang: str = "fra") -> list[PageContent]:
+def scanned_pdf_pages(path: str | Path, dpi: int = SCAN_DPI, lang: str = "fra") -> list[PageContent]:
     """An image-only PDF rendered page by page and read by Tesseract."""
-    import pdfplumber
+    from ..corpus.scan import render_pages
 
-    pages = []
-    with pdfplumber.open(str(path)) as pdf:
-        for page in pdf.pages:
-            image = page.to_image(resolution=dpi).original
-            pages.append(ocr_image(image, page.page_number, lang))
-    return pages
+    return [ocr_image(image, i, lang, dpi) for i, image in enumerate(render_pages(Path(path).read_bytes(), dpi), 1)]
 
 
-def read_pages(path: str | Path, lang: str = "fra") -> list[PageContent]:
+def read_pages(path: str | Path, lang: str = "fra", engine: str = "pdfplumber") -> list[PageContent]:
     """Born-digital PDFs through their text layer; image PDFs and images through Tesseract."""
     path = Path(path)
     if path.suffix.lower() == ".pdf":
-        pages = pdf_pages(path)
+        pages = pdf_pages(path, engine)
         if sum(len(p.words) for p in pages) >= 5 * len(pages):
             return pages
         return scanned_pdf_pages(path, lang=lang)
