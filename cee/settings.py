@@ -243,6 +243,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "dossiers.api.schema_hooks.add_reference_enums",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "DossierStatusEnum": "dossiers.models.DossierStatus",
         "PaymentStateEnum": "dossiers.installer_selectors.PAYMENT_STATE_CHOICES",

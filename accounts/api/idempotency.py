@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -26,6 +27,8 @@ from .exceptions import ApiError
 HEADER = "Idempotency-Key"
 KEY_LIFETIME = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
+# Visible ASCII, no spaces: a UUID, a hash, "chantier-42:essai-1"…
+KEY_PATTERN = r"^[\x21-\x7E]{1,255}$"
 REPLAYED_HEADER = "Idempotent-Replayed"
 # Response headers worth replaying (the body says the rest).
 KEPT_HEADERS = ("Location",)
@@ -104,10 +107,11 @@ class IdempotentPostMixin:
         key = request.headers.get(HEADER, "").strip()
         if not key:
             return
-        if len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        if not re.fullmatch(KEY_PATTERN, key):
             raise ApiError(
                 status.HTTP_400_BAD_REQUEST, "invalid_idempotency_key",
-                f"L'en-tête {HEADER} doit être une chaîne imprimable de 1 à {MAX_KEY_LENGTH} caractères.",
+                f"L'en-tête {HEADER} doit compter de 1 à {MAX_KEY_LENGTH} caractères ASCII visibles, sans espace "
+                "(un UUID par exemple).",
             )
         self._idempotency_row = _claim(request.user, key, request_fingerprint(request), request)
 

@@ -3,9 +3,10 @@ responses with examples, the Idempotency-Key header."""
 from __future__ import annotations
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
+
+from .idempotency import KEY_PATTERN
 
 ErrorSerializer = inline_serializer(
     name="Error",
@@ -60,7 +61,7 @@ DESCRIPTIONS = {
     400: "Requête invalide.",
     401: "Jeton absent, invalide ou révoqué.",
     403: "Compte non installateur (validateur, administrateur).",
-    404: "Objet inexistant ou appartenant à une autre entreprise.",
+    404: "Objet inexistant ou appartenant à une autre entreprise (ou numéro de page hors limites).",
     409: "Conflit : transition de statut impossible, ou requête de même clé d'idempotence en cours.",
     413: "Corps de requête trop volumineux (refusé d'après Content-Length).",
     422: "Clé d'idempotence déjà utilisée pour une requête différente.",
@@ -81,13 +82,13 @@ POST_ERRORS = (400, 409, 413, 422)
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     name="Idempotency-Key",
-    type=OpenApiTypes.STR,
+    type={"type": "string", "minLength": 1, "maxLength": 255, "pattern": KEY_PATTERN},
     location=OpenApiParameter.HEADER,
     required=False,
     description=(
         "Clé unique par requête (ex. un UUID), conservée 24 h. Renvoyer la même requête avec la même clé "
         "renvoie la première réponse (même statut, en-tête `Idempotent-Replayed: true`) sans refaire "
-        "l'opération ; la même clé avec un autre contenu est refusée (422)."
+        "l'opération ; la même clé avec un autre contenu est refusée (422). Caractères ASCII visibles, sans espace."
     ),
 )
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import EmailValidator
 from rest_framework import serializers
 
 from accounts.models import Installer, User
@@ -18,8 +19,14 @@ class ProfileUserSerializer(serializers.ModelSerializer):
 
 class CompanySerializer(serializers.ModelSerializer):
     rge_status_label = serializers.CharField(source="get_rge_status_display", read_only=True)
+    # A CharField: the stored value may be blank, which an OpenAPI "email" format forbids.
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True, validators=[EmailValidator(message="Saisissez une adresse e-mail valide.")])
     qualifications = serializers.ListField(child=serializers.CharField(max_length=80), required=False, max_length=50)
     siret = serializers.CharField(max_length=20, help_text="14 chiffres (espaces acceptés), clé de contrôle vérifiée.")
+    postal_code = serializers.RegexField(
+        r"^(\d{5})?$", required=False, allow_blank=True, help_text="5 chiffres.",
+        error_messages={"invalid": "Le code postal doit comporter 5 chiffres."},
+    )
 
     class Meta:
         model = Installer
@@ -29,7 +36,6 @@ class CompanySerializer(serializers.ModelSerializer):
             "contract_reference",
         ]
         read_only_fields = ["siren", "rge_status", "rge_status_label", "contract_reference"]
-        extra_kwargs = {"postal_code": {"help_text": "5 chiffres."}}
 
     def validate_siret(self, value: str) -> str:
         try:
@@ -37,11 +43,6 @@ class CompanySerializer(serializers.ModelSerializer):
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.messages)
         return normalise_identifier(value)
-
-    def validate_postal_code(self, value: str) -> str:
-        if value and not (len(value) == 5 and value.isdigit()):
-            raise serializers.ValidationError("Le code postal doit comporter 5 chiffres.")
-        return value
 
     def validate(self, attrs):
         start = attrs.get("rge_valid_from", getattr(self.instance, "rge_valid_from", None))
@@ -56,8 +57,17 @@ class ProfileSerializer(serializers.Serializer):
     company = CompanySerializer()
 
 
+class CompanyPatchSerializer(CompanySerializer):
+    """Every field optional: only what is sent changes."""
+
+    siret = serializers.CharField(max_length=20, required=False, help_text="14 chiffres (espaces acceptés), clé de contrôle vérifiée.")
+
+    class Meta(CompanySerializer.Meta):
+        extra_kwargs = {name: {"required": False} for name in CompanySerializer.Meta.fields}
+
+
 class ProfilePatchSerializer(serializers.Serializer):
-    company = CompanySerializer()
+    company = CompanyPatchSerializer()
 
     def validate_company(self, values: dict) -> dict:
         return {key: value for key, value in values.items() if key in EDITABLE_FIELDS}

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,6 +17,7 @@ from .serializers import ProfilePatchSerializer, ProfileSerializer
 
 
 class ProfileView(InstallerAPIMixin, APIView):
+    parser_classes = [JSONParser]
     def _body(self, request, installer) -> dict:
         return ProfileSerializer({"user": request.user, "company": installer}).data
 

@@ -60,7 +60,7 @@ class UploadRequestSerializer(serializers.Serializer):
     """Multipart form: one or more ``files`` parts; optionally the type they all are."""
 
     files = serializers.ListField(
-        child=serializers.FileField(), allow_empty=False,
+        child=serializers.FileField(), allow_empty=False, min_length=1,
         help_text="Un ou plusieurs fichiers (PDF, JPEG, PNG, TIFF, HEIC), répétez la partie « files ».",
     )
     document_type = serializers.SlugRelatedField(

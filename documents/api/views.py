@@ -16,7 +16,9 @@ from dossiers.selectors import dossiers_visible_to
 
 from .serializers import DocumentSerializer
 
-FILE_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/tiff", "image/heic")
+FILE_TYPES = (
+    "application/pdf", "image/jpeg", "image/png", "image/tiff", "image/webp", "image/heic", "image/heif", "image/gif", "image/bmp",
+)
 
 
 class AnyMediaRenderer(renderers.BaseRenderer):

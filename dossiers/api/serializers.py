@@ -91,6 +91,8 @@ class TimelineSerializer(serializers.ModelSerializer):
 
 
 class DossierDetailSerializer(DossierListSerializer):
+    # A CharField: a blank e-mail is allowed, which an OpenAPI "email" format forbids.
+    beneficiary_email = serializers.CharField(read_only=True)
     housing_type_label = serializers.CharField(source="get_housing_type_display", read_only=True)
     precarity_status_label = serializers.CharField(source="get_precarity_status_display", read_only=True)
     operations = DossierOperationSerializer(many=True, read_only=True)
@@ -173,12 +175,12 @@ class DossierWriteSerializer(serializers.Serializer):
 
     beneficiary_name = serializers.CharField(max_length=200, help_text="Nom du bénéficiaire des travaux.")
     beneficiary_address = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    beneficiary_postal_code = serializers.RegexField(r"^\d{5}$", required=False, allow_blank=True, error_messages={"invalid": "Le code postal doit comporter 5 chiffres."})
+    beneficiary_postal_code = serializers.RegexField(r"^(\d{5})?$", required=False, allow_blank=True, error_messages={"invalid": "Le code postal doit comporter 5 chiffres."})
     beneficiary_city = serializers.CharField(max_length=120, required=False, allow_blank=True)
     beneficiary_email = serializers.EmailField(required=False, allow_blank=True)
     beneficiary_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
     works_address = serializers.CharField(max_length=255, required=False, allow_blank=True, help_text="Adresse des travaux (si différente).")
-    works_postal_code = serializers.RegexField(r"^\d{5}$", required=False, allow_blank=True, error_messages={"invalid": "Le code postal doit comporter 5 chiffres."})
+    works_postal_code = serializers.RegexField(r"^(\d{5})?$", required=False, allow_blank=True, error_messages={"invalid": "Le code postal doit comporter 5 chiffres."})
     works_city = serializers.CharField(max_length=120, required=False, allow_blank=True)
     housing_type = serializers.ChoiceField(choices=HousingType.choices, required=False)
     living_area_m2 = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=0, required=False, allow_null=True)

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view, inline_seri
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -93,7 +93,7 @@ def all_refused_response(outcomes: list[FileOutcome], context) -> Response:
     list=extend_schema(
         summary="Lister mes dossiers",
         description="Dossiers de votre entreprise, paginés (25 par page, `page_size` jusqu'à 100), filtrables et triables.",
-        responses={200: DossierListSerializer(many=True), **error_responses(400)},
+        responses={200: DossierListSerializer(many=True), **error_responses(400, 404)},
         examples=[examples.DOSSIER_LIST],
         tags=["Dossiers"],
     ),
@@ -139,7 +139,7 @@ class DossierViewSet(
     filterset_class = DossierFilter
     ordering_fields = ["created_at", "submitted_at", "updated_at", "reference", "status", "premium_eur"]
     ordering = ["-created_at", "-id"]
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [JSONParser]
 
     def _is_upload(self, request, **kwargs) -> bool:
         return request.path.rstrip("/").endswith("/documents")
@@ -204,7 +204,7 @@ class DossierViewSet(
         examples=[examples.DOSSIER_DETAIL],
         tags=["Dossiers"],
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], filter_backends=[])
     def submit(self, request, pk=None):
         dossier = self.get_object()
         submit_dossier(dossier, user=request.user, request=request)
@@ -234,7 +234,7 @@ class DossierViewSet(
         examples=[examples.UPLOAD_RESULT, examples.ALL_FILES_REFUSED],
         tags=["Documents"],
     )
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser], pagination_class=None)
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser], pagination_class=None, filter_backends=[])
     def documents(self, request, pk=None):
         dossier = self.get_object()
         if request.method == "GET":
@@ -262,7 +262,7 @@ class DossierViewSet(
         examples=[examples.DOSSIER_STATUS],
         tags=["Dossiers"],
     )
-    @action(detail=True, methods=["get"], url_path="status")
+    @action(detail=True, methods=["get"], url_path="status", filter_backends=[])
     def status_report(self, request, pk=None):
         dossier = self.get_object()
         return Response(status_report(dossier))
@@ -294,7 +294,7 @@ def status_report(dossier: Dossier) -> dict:
 
 
 class BulkUploadView(UploadEndpointMixin, InstallerAPIMixin, APIView):
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]
 
     @extend_schema(
         summary="Dépôt groupé : un dossier à partir de tous les fichiers d'un chantier",
