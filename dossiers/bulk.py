@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from extraction.pipeline.base import DOSSIER, Stage
+from extraction.pipeline.registry import register
+
 from .activity import log_activity
 from .models import Dossier
 from .selectors import can_view_dossier
@@ -144,3 +147,101 @@ def create_dossier_from_files(*, user, files: Sequence, refused: Sequence[FileOu
         submit_dossier(dossier, user=user, request=request)
     dossier.refresh_from_db()
     return BulkUpload(dossier=dossier, outcomes=outcomes)
+
+
+# --- The placeholder beneficiary, replaced once the documents are read ----------------------
+
+# (document type, field) sources in order of trust: the attestation is signed by the
+# beneficiary; the facture and devis name them; the tax notice names the household.
+BENEFICIARY_SOURCES = {
+    "beneficiary_name": [
+        ("attestation_honneur", "beneficiaire_nom"), ("facture", "beneficiaire_nom"),
+        ("devis", "beneficiaire_nom"), ("avis_imposition", "declarant_nom"),
+    ],
+    "beneficiary_address": [
+        ("attestation_honneur", "beneficiaire_adresse"), ("facture", "beneficiaire_adresse"),
+        ("devis", "beneficiaire_adresse"), ("avis_imposition", "adresse"),
+    ],
+    "beneficiary_postal_code": [
+        ("attestation_honneur", "beneficiaire_code_postal"), ("facture", "beneficiaire_code_postal"),
+        ("devis", "beneficiaire_code_postal"),
+    ],
+    "beneficiary_city": [
+        ("attestation_honneur", "beneficiaire_ville"), ("facture", "beneficiaire_ville"), ("devis", "beneficiaire_ville"),
+    ],
+}
+# The works site of a bulk-uploaded job is the beneficiary's address unless told otherwise.
+WORKS_FROM_BENEFICIARY = {
+    "works_address": "beneficiary_address",
+    "works_postal_code": "beneficiary_postal_code",
+    "works_city": "beneficiary_city",
+}
+
+
+def fill_beneficiary_from_documents(dossier: Dossier) -> dict[str, str]:
+    """Replace a bulk upload's placeholder beneficiary with what the documents say.
+
+    Takes a dossier whose documents have been read (extracted fields exist). Only a
+    dossier still named ``PLACEHOLDER_BENEFICIARY`` is touched, and only its empty
+    fields are filled (the works address from the beneficiary's when empty), so a value
+    the installer typed always wins. Guarantees a ``beneficiary_filled`` activity listing
+    the values taken. Returns {field: value} of what changed (empty: nothing to do).
+    """
+    from extraction.pipeline.detect import extracted_values
+
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        if locked.beneficiary_name != PLACEHOLDER_BENEFICIARY:
+            return {}
+        found = extracted_values(locked)
+        changes: dict[str, str] = {}
+        for field, sources in BENEFICIARY_SOURCES.items():
+            current = "" if field == "beneficiary_name" else getattr(locked, field)
+            if current:
+                continue
+            for source in sources:
+                rows = found.get(source)
+                value = (rows[0].effective_value if rows else "").strip()
+                if value:
+                    changes[field] = value[: Dossier._meta.get_field(field).max_length]
+                    break
+        if field_value := changes.get("beneficiary_postal_code"):
+            if not (len(field_value) == 5 and field_value.isdigit()):
+                del changes["beneficiary_postal_code"]
+        if "beneficiary_name" not in changes:
+            return {}
+        for works_field, beneficiary_field in WORKS_FROM_BENEFICIARY.items():
+            if not getattr(locked, works_field) and changes.get(beneficiary_field):
+                changes[works_field] = changes[beneficiary_field]
+        for field, value in changes.items():
+            setattr(locked, field, value)
+        locked.save(update_fields=[*changes, "updated_at"])
+        log_activity(
+            "beneficiary_filled", target=locked,
+            description=f"Bénéficiaire lu dans les documents : {changes['beneficiary_name']}",
+            metadata={"changes": changes},
+        )
+    for field, value in changes.items():
+        setattr(dossier, field, value)
+    return changes
+
+
+@register
+class BulkBeneficiaryStage(Stage):
+    """Pipeline stage (listed in extraction.pipeline.registry): names the beneficiary of a
+    bulk-uploaded dossier from its documents.
+
+    Runs after the operations are detected (the documents are read) and before the
+    completeness check. Only dossiers still holding the placeholder are touched.
+    """
+
+    name = "beneficiary"
+    label = "bénéficiaire du dépôt groupé"
+    scope = DOSSIER
+    order = 115
+
+    def able_to_run(self, ctx) -> bool:
+        return ctx.dossier.beneficiary_name == PLACEHOLDER_BENEFICIARY
+
+    def run(self, ctx):
+        return {"filled": sorted(fill_beneficiary_from_documents(ctx.dossier))}

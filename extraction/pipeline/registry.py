@@ -16,6 +16,7 @@ STAGE_MODULES = (
     "extraction.pipeline.classify",
     "extraction.pipeline.extract",
     "extraction.pipeline.detect",
+    "dossiers.bulk",  # names a bulk upload's beneficiary from its documents
     "extraction.pipeline.complete",
     "extraction.pipeline.rules",
 )

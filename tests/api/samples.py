@@ -74,3 +74,32 @@ def facture_pdf(reference: str = "F-2026-014") -> bytes:
             "Date de facture : 06/02/2026 — Prime CEE déduite : 1 200,00 €",
         ],
     )
+
+
+# --- A whole job, drawn by the pipeline's corpus generator -----------------------------
+
+JOB_TYPES = ("devis", "facture", "attestation_honneur", "cadre_contribution", "certificat_rge")
+
+
+def job_documents(operations: tuple[str, ...] = ("BAR-EN-101",), seed: int = 0):
+    """(facts, {document type: PDF bytes}) of one coherent generated job whose operations are
+    ``operations``: born-digital devis, facture, attestation, cadre de contribution and RGE
+    certificate, drawn with the first layout of each type (deterministic)."""
+    from random import Random
+
+    from faker import Faker
+
+    from extraction.corpus.documents import TEMPLATES
+    from extraction.corpus.facts import make_dossier
+
+    rng = Random(seed)
+    fake = Faker("fr_FR")
+    fake.seed_instance(seed)
+    for index in range(1, 500):
+        facts = make_dossier(rng, fake, index)
+        if tuple(facts.operations) == tuple(operations):
+            break
+    else:  # pragma: no cover - the generator's operation sets include every single fiche used here
+        raise AssertionError(f"no generated job with operations {operations}")
+    facts.devis_signed = facts.ah_signed_beneficiary = facts.ah_signed_installer = True
+    return facts, {doc_type: TEMPLATES[doc_type][0](facts, Random(seed)).pdf for doc_type in JOB_TYPES}

@@ -30,7 +30,7 @@ def upload(dossier, lines_per_page, name="document.pdf", **options):
 
 def test_every_stage_follows_one_contract_in_chain_order():
     assert [s.name for s in document_stages()] == ["text", "ocr", "split", "classify", "extract"]
-    assert [s.name for s in dossier_stages()] == ["detect", "complete", "rules"]
+    assert [s.name for s in dossier_stages()] == ["detect", "beneficiary", "complete", "rules"]
     for stage in document_stages() + dossier_stages():
         assert isinstance(stage, Stage)
         assert stage.label and stage.__doc__
