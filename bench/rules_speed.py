@@ -71,24 +71,29 @@ def main(seconds: float = 3.0, corrections: int = 60) -> None:
 
         # 2. re-run after a correction -----------------------------------------------------------
         target = field(dossier, "facture.date_facture")
-        partial, full = [], []
+        partial, full, partial_cpu, full_cpu = [], [], [], []
         for index in range(corrections):
             target.status = "corrected"
             target.corrected_value = "2025-10-01" if index % 2 else "2025-11-21"
             target.save(update_fields=["status", "corrected_value"])
-            begin = time.perf_counter()
+            begin, cpu = time.perf_counter(), time.process_time()
             run_rules_for_dossier(dossier, changed_fields={"facture.date_facture"})
             partial.append((time.perf_counter() - begin) * 1000)
-            begin = time.perf_counter()
+            partial_cpu.append((time.process_time() - cpu) * 1000)
+            begin, cpu = time.perf_counter(), time.process_time()
             run_rules_for_dossier(dossier)
             full.append((time.perf_counter() - begin) * 1000)
+            full_cpu.append((time.process_time() - cpu) * 1000)
 
         def summary(samples):
             ordered = sorted(samples)
             return f"médiane {statistics.median(ordered):.1f} ms, p90 {ordered[int(len(ordered) * 0.9) - 1]:.1f} ms"
 
-        print(f"Relance après correction (règles lisant facture.date_facture, écritures comprises) : {summary(partial)}")
-        print(f"Relance complète de toutes les règles du dossier (écritures comprises) : {summary(full)}")
+        print(f"Relance après correction (règles lisant facture.date_facture, écritures comprises) : {summary(partial)}"
+              f" ; temps CPU de ce processus {summary(partial_cpu)}")
+        print(f"Relance complète de toutes les règles du dossier (écritures comprises) : {summary(full)}"
+              f" ; temps CPU de ce processus {summary(full_cpu)}")
+        print(f"Charge de la machine (load average 1 min) : {os.getloadavg()[0]:.2f} pour {os.cpu_count()} cœurs")
         transaction.set_rollback(True)
 
 

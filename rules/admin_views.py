@@ -21,7 +21,10 @@ def _dossier_url(dossier_id):
 
 
 def _page(model_admin, request, rule, title, template, context):
+    from .dsl.functions import FUNCTIONS
+
     return TemplateResponse(request, template, {
+        "functions": [(f.name, f.min_args, f.max_args, f.doc) for f in FUNCTIONS.values()],
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
         "original": rule,

@@ -33,6 +33,8 @@ import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from dossiers.models import Dossier, DossierOperation
 from extraction.models import FieldStatus
 
@@ -104,15 +106,28 @@ def operation_values(dossier_operation: DossierOperation) -> dict[str, Any]:
     return values
 
 
+def _has_timeline(dossier: Dossier) -> bool:
+    try:
+        dossier.timeline
+    except ObjectDoesNotExist:
+        return False
+    return True
+
+
 def build_dossier_context(dossier: Dossier) -> dict[str, Any]:
     """Everything the rules of ``dossier`` may read (see the module docstring).
 
-    Runs five small queries (operations, timeline, documents, fields, plus the dossier's
-    installer when not loaded) and defers the duplicate lookups until a rule reads them.
+    Runs three small queries (operations, documents, fields), plus one for the timeline and
+    one for the installer unless loaded with ``select_related("installer", "timeline")``,
+    and defers the duplicate lookups until a rule reads them.
     """
     values: dict[str, Any] = {}
     installer = dossier.installer
-    timeline = selectors.timeline_dates(dossier)
+    if Dossier.timeline.is_cached(dossier):  # loaded with select_related("timeline"): no query
+        loaded = getattr(dossier, "timeline", None) if _has_timeline(dossier) else None
+        timeline = {name: getattr(loaded, name) for name in selectors.TIMELINE_DATES} if loaded else {}
+    else:
+        timeline = selectors.timeline_dates(dossier)
     operations = selectors.dossier_operations(dossier)
 
     # Extracted fields: one document per type, the most confident (the selector's order).

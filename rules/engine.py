@@ -50,13 +50,19 @@ def plan(rule: Rule, expression: str | None = None) -> PlannedRule:
     return PlannedRule(rule, compiled, None, per_operation, compiled.reads)
 
 
+def _touches(changed: set[str], names) -> bool:
+    """Does ``changed`` name one of ``names`` (``facture.*`` names every facture field)?"""
+    prefixes = tuple(name[:-1] for name in changed if name.endswith(".*"))
+    return any(name in changed or (prefixes and name.startswith(prefixes)) for name in names)
+
+
 def expand_changed_fields(changed: set[str]) -> set[str]:
     """``changed`` plus the context keys computed from them (dates, lookups, cumac)."""
     expanded = set(changed)
     for derived, sources in DERIVED_FIELDS.items():
-        if expanded & set(sources):
+        if _touches(expanded, sources):
             expanded.add(derived)
-    if expanded & CUMAC_DEPENDENCIES or any(name.startswith("operation.") for name in expanded):
+    if _touches(expanded, CUMAC_DEPENDENCIES) or any(name.startswith("operation.") for name in expanded):
         expanded |= CUMAC_OUTPUTS
     return expanded
 
@@ -65,10 +71,7 @@ def reads_any(planned: PlannedRule, changed: set[str]) -> bool:
     """Does the rule read one of ``changed``? ("facture.*" stands for any facture field.)"""
     if planned.compiled is None:
         return True
-    if planned.reads & changed:
-        return True
-    prefixes = tuple(name[:-1] for name in changed if name.endswith(".*"))
-    return bool(prefixes) and any(name.startswith(prefixes) for name in planned.reads)
+    return _touches(changed, planned.reads)
 
 
 def runs_for(planned: PlannedRule, context: dict[str, Any]) -> list[dict[str, Any] | None]:

@@ -94,6 +94,14 @@ def results_of(dossier: Dossier, rule_ids=None) -> QuerySet[RuleResult]:
     return results
 
 
+def result_rows(dossier: Dossier) -> list[dict]:
+    """The dossier's rule results as plain rows (what the runner compares and rewrites)."""
+    return list(RuleResult.objects.filter(dossier=dossier).values(
+        "id", "rule_id", "dossier_operation_id", "rule_version", "status", "message", "fields_involved", "values",
+        "evaluated_at", "overridden", "override_by_id", "override_at", "override_reason", "override_values",
+    ))
+
+
 def duplicate_invoice_dossiers(dossier: Dossier, numero_facture: str) -> list[str]:
     """References of the installer's other (filed) dossiers whose facture carries the same
     invoice number (effective value: the correction when corrected)."""

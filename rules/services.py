@@ -22,6 +22,8 @@ _RESULT_FIELDS = [
     "rule_version", "status", "message", "fields_involved", "values", "evaluated_at", "overridden", "override_by",
     "override_at", "override_reason", "override_values",
 ]
+_ROW_FIELDS = ["id", "rule_version", "status", "message", "fields_involved", "values", "evaluated_at", "overridden",
+               "override_by_id", "override_at", "override_reason", "override_values"]
 # Changing one of these makes a new version of a rule.
 VERSIONED_FIELDS = ("expression", "scope", "operation_codes", "document_type_id", "severity", "error_message",
                     "overridable")
@@ -54,49 +56,63 @@ def run_rules_for_dossier(dossier: Dossier, *, changed_fields: set[str] | None =
       no longer apply are deleted;
     * an override survives while the rule still fails and reads exactly the values it was
       given on; otherwise it is dropped and the drop is logged;
-    * each DossierOperation's kwh_cumac / coefficient / premium_eur and the Dossier's totals,
-      ``failed_rule_count`` (failed and not overridden), ``confidence_score`` and
-      ``priority`` are recomputed (rules.scoring).
+    * each DossierOperation's kwh_cumac / coefficient / premium_eur (on a full run, or when a
+      changed key is a cumac input) and the Dossier's totals, ``failed_rule_count`` (failed
+      and not overridden), ``confidence_score`` and ``priority`` are recomputed (rules.scoring).
 
     Returns the results of the rules that ran. Raises ``Dossier.DoesNotExist`` if the
     dossier was deleted.
     """
     with transaction.atomic():
-        locked = Dossier.objects.select_for_update(of=("self",)).select_related("installer").get(pk=dossier.pk)
+        locked = (
+            Dossier.objects.select_for_update(of=("self",)).select_related("installer", "timeline").get(pk=dossier.pk)
+        )
         context = build_dossier_context(locked)
         today = timezone.localdate()
+        changed = engine.expand_changed_fields(set(changed_fields)) if changed_fields is not None else None
 
-        for entry in context[OPERATIONS]:
-            engine.cumac_for_operation(locked, entry, context)
+        # A correction that touches no cumac input keeps the stored cumac (already in the context).
+        if changed is None or changed & engine.CUMAC_OUTPUTS:
+            for entry in context[OPERATIONS]:
+                engine.cumac_for_operation(locked, entry, context)
 
         planned = [engine.plan(rule) for rule in selectors.active_rules()]
-        if changed_fields is not None:
-            changed = engine.expand_changed_fields(set(changed_fields))
+        if changed is not None:
             planned = [item for item in planned if engine.reads_any(item, changed)]
         evaluations = engine.evaluate_rules(planned, context, today=today)
-        results = _store_results(locked, planned, evaluations, full_run=changed_fields is None, actor=actor)
-        _store_totals(locked, context)
+        results, statuses = _store_results(locked, planned, evaluations, full_run=changed_fields is None, actor=actor)
+        _store_totals(locked, context, statuses)
     dossier.__dict__.update({name: getattr(locked, name) for name in (
         "total_kwh_cumac", "premium_eur", "failed_rule_count", "confidence_score", "priority")})
     return results
 
 
-def _store_results(dossier: Dossier, planned, evaluations, *, full_run: bool, actor) -> list[RuleResult]:
-    rule_ids = [item.rule.pk for item in planned]
-    previous: dict[tuple[int, int | None], RuleResult] = {}
+def _store_results(dossier: Dossier, planned, evaluations, *, full_run: bool, actor):
+    """Upsert the results; returns the results that ran and ``(status, overridden)`` of every
+    result the dossier has after the run.
+
+    The previous results are read as plain rows (cheaper than model instances) and most of a
+    re-run is identical: one UPDATE stamps the unchanged rows, only the others are rewritten.
+    """
+    rule_ids = {item.rule.pk for item in planned}
+    previous: dict[tuple[int, int | None], dict] = {}
+    untouched: list[tuple[str, bool]] = []  # results of rules that did not run (partial run)
     stale: list[int] = []
-    for result in selectors.results_of(dossier, None if full_run else rule_ids):
-        key = (result.rule_id, result.dossier_operation_id)
-        if key in previous:
-            stale.append(result.pk)  # a duplicate left by an interrupted run
+    for row in selectors.result_rows(dossier):
+        key = (row["rule_id"], row["dossier_operation_id"])
+        if not full_run and row["rule_id"] not in rule_ids:
+            untouched.append((row["status"], row["overridden"]))
+        elif key in previous:
+            stale.append(row["id"])  # a duplicate left by an interrupted run
         else:
-            previous[key] = result
+            previous[key] = row
     now = timezone.now()
     to_create, changed, unchanged, dropped = [], [], [], []
     for evaluation in evaluations:
-        result = previous.pop(evaluation.key, None)
-        if result is None:
-            result = RuleResult(dossier=dossier, rule=evaluation.rule, dossier_operation=evaluation.dossier_operation)
+        row = previous.pop(evaluation.key, None)
+        stored = {name: row[name] for name in _ROW_FIELDS} if row else {}
+        result = RuleResult(dossier=dossier, rule=evaluation.rule, dossier_operation=evaluation.dossier_operation, **stored)
+        if row is None:
             to_create.append(result)
         keep = (
             result.overridden and evaluation.status in OVERRIDABLE_STATUSES
@@ -105,31 +121,35 @@ def _store_results(dossier: Dossier, planned, evaluations, *, full_run: bool, ac
         if result.overridden and not keep:
             dropped.append((result, dict(result.override_values), result.override_reason))
             _clear_override(result)
-        elif result.pk is not None and (
+        elif row is not None and (
             result.rule_version, result.status, result.message, result.fields_involved, result.values
         ) == (evaluation.rule.version, evaluation.status, evaluation.message, evaluation.fields, evaluation.values):
-            unchanged.append(result)
             result.evaluated_at = now
+            unchanged.append(result)
             continue
-        result.rule = evaluation.rule
         result.rule_version = evaluation.rule.version
         result.status = evaluation.status
         result.message = evaluation.message
         result.fields_involved = evaluation.fields
         result.values = evaluation.values
         result.evaluated_at = now
-        if result.pk is not None:
+        if row is not None:
             changed.append(result)
     # What is left in ``previous`` did not run: on a full run the rule no longer applies;
-    # on a partial run, only the rows of rules that ran but no longer match an operation.
-    stale.extend(result.pk for key, result in previous.items() if full_run or key[0] in rule_ids)
+    # on a partial run, the rule ran but no longer matches that operation.
+    stale.extend(row["id"] for row in previous.values())
     if stale:
         RuleResult.objects.filter(pk__in=stale).delete()
-    # Most results of a re-run are identical: one UPDATE stamps them, only the others are rewritten.
     if unchanged:
         RuleResult.objects.filter(pk__in=[result.pk for result in unchanged]).update(evaluated_at=now)
-    if changed:
+    if len(changed) > 5:
         RuleResult.objects.bulk_update(changed, _RESULT_FIELDS)
+    else:  # a few rows: plain UPDATEs are much cheaper than bulk_update's CASE expressions
+        for result in changed:
+            RuleResult.objects.filter(pk=result.pk).update(
+                **{name: getattr(result, name) for name in _RESULT_FIELDS if name != "override_by"},
+                override_by_id=result.override_by_id,
+            )
     if to_create:
         RuleResult.objects.bulk_create(to_create)
     for result, values, reason in dropped:
@@ -139,10 +159,11 @@ def _store_results(dossier: Dossier, planned, evaluations, *, full_run: bool, ac
             metadata={"rule": result.rule.code, "previous_values": values, "values": result.values,
                       "reason": reason, "status": result.status},
         )
-    return unchanged + changed + to_create
+    ran = unchanged + changed + to_create
+    return ran, untouched + [(result.status, result.overridden) for result in ran]
 
 
-def _store_totals(dossier: Dossier, context: dict[str, Any]) -> None:
+def _store_totals(dossier: Dossier, context: dict[str, Any], statuses: list[tuple[str, bool]]) -> None:
     changed_operations = []
     total_kwh = Decimal("0")
     total_premium = Decimal("0")
@@ -160,7 +181,6 @@ def _store_totals(dossier: Dossier, context: dict[str, Any]) -> None:
     if changed_operations:
         DossierOperation.objects.bulk_update(changed_operations, ["kwh_cumac", "coefficient", "premium_eur"])
 
-    statuses = list(selectors.results_of(dossier).values_list("status", "overridden"))
     failed = sum(1 for status, overridden in statuses if status == RuleResult.Status.FAILED and not overridden)
     confidence = scoring.confidence_score(context.get(FIELD_CONFIDENCES) or [], statuses)
     totals = {

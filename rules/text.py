@@ -22,12 +22,19 @@ _ABBREVIATIONS = {
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
-@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lower case, accents removed, punctuation turned into single spaces."""
+    # Names and addresses repeat across rules: cache the short ones only (bounded memory).
+    return _fold_cached(text) if len(text) <= 500 else _fold(text)
+
+
+def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NON_ALNUM.sub(" ", stripped.lower().replace("œ", "oe").replace("æ", "ae")).strip()
+
+
+_fold_cached = lru_cache(maxsize=8192)(_fold)
 
 
 @lru_cache(maxsize=8192)

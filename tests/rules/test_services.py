@@ -259,3 +259,22 @@ def test_results_keep_the_rule_version_they_ran(dossier):
     assert rule.version == 2
     run_rules_for_dossier(dossier)
     assert RuleResult.objects.filter(rule=rule).aggregate(Max("rule_version"))["rule_version__max"] == 2
+
+
+def test_correcting_a_cumac_input_recomputes_the_cumac(dossier):
+    run_rules_for_dossier(dossier)
+    correct(dossier, "facture.etas", "145")
+    returned = run_rules_for_dossier(dossier, changed_fields={"facture.etas"})
+    assert {"r11-etas-pac", "r11-cumac-calcule"} <= {r.rule.code for r in returned}
+    operation = dossier.operations.get()
+    assert operation.kwh_cumac == Decimal("131040.00")  # 109 200 (Etas ≥ 140) × 1 × 1.2
+    assert dossier.premium_eur == Decimal("5110.56")  # 131.04 × 5 × 7.8
+
+
+def test_a_correction_of_another_field_keeps_the_stored_cumac(dossier):
+    run_rules_for_dossier(dossier)
+    correct(dossier, "facture.beneficiaire_nom", "Jean Dupond")
+    returned = run_rules_for_dossier(dossier, changed_fields={"facture.beneficiaire_nom"})
+    assert {r.rule.code for r in returned} == {"r09-nom-devis-facture"}
+    assert dossier.operations.get().kwh_cumac == Decimal("109080.00")
+    assert dossier.premium_eur == Decimal("4254.12")
