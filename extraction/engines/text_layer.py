@@ -8,6 +8,7 @@ the page as displayed (``/Rotate`` applied), origin top-left.
 """
 from __future__ import annotations
 
+import functools
 import io
 import unicodedata
 from dataclasses import dataclass, field
@@ -65,7 +66,11 @@ def text_layer_engine_name() -> str:
 
 
 def text_layer_engine_label(name: str | None = None) -> str:
-    name = name or text_layer_engine_name()
+    return _engine_label(name or text_layer_engine_name())
+
+
+@functools.lru_cache(maxsize=4)
+def _engine_label(name: str) -> str:
     if name == "pdfplumber":
         import pdfplumber
 

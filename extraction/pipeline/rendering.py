@@ -42,8 +42,12 @@ def render_pdf_page(pdf, index: int, dpi: int) -> tuple[Image.Image, int]:
         limit = documents_conf.max_image_pixels()
         if pixels > limit:
             scale *= (limit / pixels) ** 0.5
-        bitmap = page.render(scale=scale, may_draw_forms=True)
-        image = bitmap.to_pil().convert("RGB")
+        bitmap = page.render(scale=scale, may_draw_forms=True, rev_byteorder=True)
+        image = bitmap.to_pil()  # an RGB copy of pdfium's buffer (PIL copies for this format)
+        if image.mode != "RGB":
+            image = image.convert("RGB")
+        else:
+            image = image.copy() if image.readonly else image
         bitmap.close()
     finally:
         page.close()

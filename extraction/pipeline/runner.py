@@ -44,29 +44,27 @@ def retry_delay(attempt: int) -> float:
     return float(getattr(settings, "CEE_STAGE_RETRY_DELAY_SECONDS", DEFAULT_RETRY_DELAY_SECONDS)) * attempt
 
 
-def _finish(run: StageRun, started: float, outcome: str, *, error: str = "", details: dict | None = None) -> None:
-    run.outcome = outcome
-    run.duration_ms = int((time.perf_counter() - started) * 1000)
-    run.error = error[:4000]
-    run.details = details or {}
-    run.save(update_fields=["outcome", "duration_ms", "error", "details"])
+def _record(ctx, stage: Stage, *, attempt: int, started_at, started: float, outcome: str,
+            error: str = "", details: dict | None = None) -> StageRun:
+    return StageRun.objects.create(
+        document=ctx.document, dossier=ctx.dossier, stage=stage.name, attempt=attempt, started_at=started_at,
+        outcome=outcome, duration_ms=int((time.perf_counter() - started) * 1000), error=error[:4000],
+        details=details or {},
+    )
 
 
 def run_stage(stage: Stage, ctx: DocumentContext | DossierContext) -> dict[str, Any]:
     """Run one stage in its own transaction, recording a StageRun per attempt.
 
-    Retries transient errors (``TRANSIENT_ERRORS``) up to ``CEE_STAGE_MAX_ATTEMPTS``.
-    Returns the stage's details; re-raises StopPipeline; raises StageError (with a French
-    message) for any permanent failure, including unexpected exceptions.
+    A successful run's StageRun is written in the stage's own transaction (one commit per
+    stage); a failed or retried attempt's after its rollback. Retries transient errors
+    (``TRANSIENT_ERRORS``) up to ``CEE_STAGE_MAX_ATTEMPTS``. Returns the stage's details;
+    re-raises StopPipeline; raises StageError (with a French message) for any permanent
+    failure, including unexpected exceptions.
     """
-    document = ctx.document
     attempts = max_attempts()
     for attempt in range(1, attempts + 1):
-        started = time.perf_counter()
-        run = StageRun.objects.create(
-            document=document, dossier=ctx.dossier, stage=stage.name, attempt=attempt,
-            started_at=timezone.now(), outcome=StageRun.Outcome.RUNNING,
-        )
+        started, started_at = time.perf_counter(), timezone.now()
         stopped: StopPipeline | None = None
         try:
             with transaction.atomic():
@@ -74,17 +72,22 @@ def run_stage(stage: Stage, ctx: DocumentContext | DossierContext) -> dict[str, 
                     details = stage.run(ctx) or {}
                 except StopPipeline as stop:  # a normal end: the stage's work commits
                     stopped, details = stop, {**stop.details, "stopped": stop.reason}
+                _record(ctx, stage, attempt=attempt, started_at=started_at, started=started,
+                        outcome=StageRun.Outcome.SUCCEEDED, details=details)
         except StageError as error:
             ctx.discard_written_files()
-            _finish(run, started, StageRun.Outcome.FAILED, error=error.message, details={**error.details, "code": error.code})
+            _record(ctx, stage, attempt=attempt, started_at=started_at, started=started, outcome=StageRun.Outcome.FAILED,
+                    error=error.message, details={**error.details, "code": error.code})
             raise
         except TRANSIENT_ERRORS as exc:
             ctx.discard_written_files()
             if attempt < attempts:
-                _finish(run, started, StageRun.Outcome.RETRYING, error=f"{type(exc).__name__}: {exc}")
+                _record(ctx, stage, attempt=attempt, started_at=started_at, started=started,
+                        outcome=StageRun.Outcome.RETRYING, error=f"{type(exc).__name__}: {exc}")
                 time.sleep(retry_delay(attempt))
                 continue
-            _finish(run, started, StageRun.Outcome.FAILED, error=f"{type(exc).__name__}: {exc}")
+            _record(ctx, stage, attempt=attempt, started_at=started_at, started=started,
+                    outcome=StageRun.Outcome.FAILED, error=f"{type(exc).__name__}: {exc}")
             raise StageError(
                 f"l'étape « {stage.label} » a échoué {attempts} fois de suite ({type(exc).__name__}). "
                 "Relancez le traitement plus tard.",
@@ -92,32 +95,38 @@ def run_stage(stage: Stage, ctx: DocumentContext | DossierContext) -> dict[str, 
             ) from exc
         except Exception as exc:
             ctx.discard_written_files()
-            logger.exception("Stage %s failed on %s", stage.name, document or ctx.dossier)
-            _finish(run, started, StageRun.Outcome.FAILED, error=f"{type(exc).__name__}: {exc}")
+            logger.exception("Stage %s failed on %s", stage.name, ctx.document or ctx.dossier)
+            _record(ctx, stage, attempt=attempt, started_at=started_at, started=started,
+                    outcome=StageRun.Outcome.FAILED, error=f"{type(exc).__name__}: {exc}")
             raise StageError(
                 f"erreur inattendue à l'étape « {stage.label} » ({type(exc).__name__} : {exc}).",
                 code="stage_failed",
             ) from exc
         ctx.written_files.clear()
-        _finish(run, started, StageRun.Outcome.SUCCEEDED, details=details)
         if stopped is not None:
             raise stopped
         return details
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _record_skipped(stage: Stage, ctx) -> None:
-    StageRun.objects.create(
+def _skipped(stage: Stage, ctx) -> StageRun:
+    """A skipped stage's row, written later with the document's final status (one commit)."""
+    return StageRun(
         document=ctx.document, dossier=ctx.dossier, stage=stage.name, started_at=timezone.now(),
         outcome=StageRun.Outcome.SKIPPED, duration_ms=0,
     )
 
 
-def _set_status(document: Document, status: str, *, error_code: str = "", error_message: str = "") -> None:
+def _set_status(document: Document, status: str, *, error_code: str = "", error_message: str = "",
+                skipped: list[StageRun] | None = None) -> None:
     now = timezone.now()
-    Document.objects.filter(pk=document.pk).update(
-        status=status, error_code=error_code, error_message=error_message, processed_at=now,
-    )
+    with transaction.atomic():
+        Document.objects.filter(pk=document.pk).update(
+            status=status, error_code=error_code, error_message=error_message, processed_at=now,
+        )
+        if skipped:
+            StageRun.objects.bulk_create(skipped)
+            skipped.clear()
     document.status, document.error_code, document.error_message, document.processed_at = status, error_code, error_message, now
 
 
@@ -125,9 +134,9 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def fail_document(document: Document, *, code: str, message: str) -> None:
+def fail_document(document: Document, *, code: str, message: str, skipped: list[StageRun] | None = None) -> None:
     """Leave ``document`` failed with a readable error, and say so on its dossier's log."""
-    _set_status(document, DocumentStatus.FAILED, error_code=code, error_message=message)
+    _set_status(document, DocumentStatus.FAILED, error_code=code, error_message=message, skipped=skipped)
     log_activity(
         "document_failed",
         target=document,
@@ -146,24 +155,26 @@ def run_document_stages(document: Document, *, stages: list[Stage] | None = None
     chain = stages if stages is not None else document_stages()
     ctx = DocumentContext(document)
     finished = [document]
+    skipped: list[StageRun] = []
     try:
         for index, stage in enumerate(chain):
             if not stage.able_to_run(ctx):
-                _record_skipped(stage, ctx)
+                skipped.append(_skipped(stage, ctx))
                 continue
             try:
                 run_stage(stage, ctx)
             except StopPipeline as stop:
-                _set_status(document, stop.status or DocumentStatus.PROCESSED)
+                _set_status(document, stop.status or DocumentStatus.PROCESSED, skipped=skipped)
                 rest = chain[index + 1:]
                 ctx.close()
                 for part in stop.continue_with:
                     finished += run_document_stages(part, stages=rest)
                 return finished
             except StageError as error:
-                fail_document(document, code=error.code, message=f"{_sentence(stage.label)} : {_sentence(error.message)}")
+                fail_document(document, code=error.code, message=f"{_sentence(stage.label)} : {_sentence(error.message)}",
+                              skipped=skipped)
                 return finished
-        _set_status(document, DocumentStatus.PROCESSED)
+        _set_status(document, DocumentStatus.PROCESSED, skipped=skipped)
         return finished
     finally:
         ctx.close()
@@ -175,7 +186,7 @@ def run_dossier_stages(dossier, *, stages: list[Stage] | None = None) -> dict[st
     results: dict[str, dict] = {}
     for stage in stages if stages is not None else dossier_stages():
         if not stage.able_to_run(ctx):
-            _record_skipped(stage, ctx)
+            _skipped(stage, ctx).save()
             continue
         try:
             results[stage.name] = run_stage(stage, ctx)
