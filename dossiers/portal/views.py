@@ -163,10 +163,9 @@ def dossier_edit(request, pk: int):
     initial["date_signature"] = timeline.date_signature if timeline else None
     form = DossierForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        arguments = form.service_arguments()
-        changes = {**arguments, **arguments.pop("timeline")}
-        if "date_signature" not in changes:
-            changes["date_signature"] = None
+        changes = form.service_arguments()
+        changes.update(changes.pop("timeline"))
+        changes.setdefault("date_signature", None)  # an emptied date is cleared
         try:
             update_dossier(dossier, by=request.user, request=request, **changes)
         except ValidationError as error:
