@@ -192,14 +192,14 @@ def _require_billing_permission(user, codename: str) -> None:
 
 
 def _render_pdf_after_commit(invoice_pk: int) -> None:
-    """Render and store the PDF once the invoice is committed (failures are logged; the
-    download view renders a missing PDF on demand)."""
-    def render():
-        from .documents import store_invoice_pdf
+    """Queue the PDF once the invoice is committed (a failure is logged, never undoes the
+    invoice: the download view renders a missing PDF on demand)."""
+    def enqueue():
+        from .tasks import enqueue_invoice_pdf
 
-        store_invoice_pdf(Invoice.objects.get(pk=invoice_pk))
+        enqueue_invoice_pdf(invoice_pk)
 
-    transaction.on_commit(render, robust=True)
+    transaction.on_commit(enqueue, robust=True)
 
 
 def create_invoice_for_dossier(
@@ -211,7 +211,7 @@ def create_invoice_for_dossier(
     (default: today). In one transaction: locks the dossier, computes the lines
     (``compute_invoice``), takes the next gap-free number of the issue year, inserts the
     invoice and its lines, moves the dossier ``approved → invoiced`` and logs it. The PDF is
-    rendered after commit. Raises ``InvoiceError`` (not approved, nothing to bill, no price),
+    queued for rendering after commit. Raises ``InvoiceError`` (not approved, nothing to bill, no price),
     ``PermissionDenied`` when ``user`` may not add invoices.
     """
     if check_permission:

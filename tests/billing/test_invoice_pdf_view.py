@@ -93,3 +93,14 @@ def test_back_office_lists_open_with_their_filters(client, administrator, invoic
     response = client.get(reverse("admin:billing_payment_changelist") + f"?q={invoice.number}")
     assert invoice.number.encode() in response.content
     assert client.get(reverse("admin:billing_pricelist_history", args=[1])).status_code == 200
+
+
+def test_the_pdf_is_rendered_after_commit_through_the_task_queue(settings, administrator, private_storage,
+                                                                   django_capture_on_commit_callbacks):
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice = create_invoice_for_dossier(make_approved_dossier(), user=administrator)
+    invoice.refresh_from_db()
+    assert invoice.pdf.name.endswith(f"{invoice.number}.pdf")
+    with invoice.pdf.open("rb") as handle:
+        assert handle.read(5) == b"%PDF-"
