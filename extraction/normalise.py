@@ -122,7 +122,7 @@ def find_dates(text: str) -> list[tuple[dt.date, int, int]]:
 
     Impossible dates (31/02) are skipped. Offsets refer to ``text`` itself.
     """
-    folded = _fold_keep_length(text)
+    folded = _fold_keep_length(_fix_digit_tokens(text))  # look-alike letters fixed one for one
     found: list[tuple[dt.date, int, int]] = []
     for regex, order in ((_ISO_DATE_RE, "ymd"), (_NUMERIC_DATE_RE, "dmy"), (_WORD_DATE_RE, "dMy")):
         for m in regex.finditer(folded):

@@ -3,6 +3,7 @@ noisy, a little uneven in contrast, saved as PNG, JPEG, TIFF or an image-only PD
 from __future__ import annotations
 
 import io
+import time
 from random import Random
 
 import numpy as np
@@ -43,7 +44,8 @@ def scanned_file(pdf: bytes, rng: Random) -> tuple[bytes, str, int]:
         kind = rng.choice(["png", "jpg", "jpg", "tiff", "pdf"])
     buffer = io.BytesIO()
     if kind == "pdf":
-        pages[0].save(buffer, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
+        fixed = time.gmtime(1704067200)  # 2024-01-01: byte-identical files for a seed
+        pages[0].save(buffer, "PDF", resolution=dpi, save_all=True, append_images=pages[1:], creationDate=fixed, modDate=fixed)
     elif kind == "tiff":
         pages[0].save(buffer, "TIFF", dpi=(dpi, dpi), compression="tiff_deflate", save_all=True, append_images=pages[1:])
     elif kind == "jpg":

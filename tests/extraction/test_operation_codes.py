@@ -1,0 +1,24 @@
+"""find_cee_codes(): operation codes as printed or as OCR reads them, without inventing any."""
+from extraction.operation_codes import find_cee_codes
+
+
+def test_codes_in_every_spelling_are_canonical_unique_and_ordered():
+    text = "Fiche BAR TH 171 ; bar-th-172 ; BAR-TH171 (rappel : BAR-TH-171) ; BAT-EQ-127 ; IND-UT-116 ; AGRI-TH-104"
+    assert find_cee_codes(text) == ["BAR-TH-171", "BAR-TH-172", "BAT-EQ-127", "IND-UT-116", "AGRI-TH-104"]
+
+
+def test_ocr_look_alikes_in_the_number_are_read_as_digits():
+    assert find_cee_codes("BAR-TH-l71 BAR-EN-1O1 8AR-TH-148") == ["BAR-TH-171", "BAR-EN-101", "BAR-TH-148"]
+
+
+def test_unknown_sectors_families_and_mostly_letter_numbers_are_not_codes():
+    text = "CABAR-TH-171 BAR-XX-171 FOO-TH-171 BAR-TH-lol BAR-TH-1714 REF-EN-101 TVA-FR-123"
+    assert find_cee_codes(text) == []
+
+
+def test_dashes_of_every_kind_and_no_separator():
+    assert find_cee_codes("RES–CH–105 TRA-SE-101 BARTH113") == ["RES-CH-105", "TRA-SE-101", "BAR-TH-113"]
+
+
+def test_empty_text():
+    assert find_cee_codes("") == []
