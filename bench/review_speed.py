@@ -1,0 +1,152 @@
+"""Server time of the validators' screens on a large database: the queue and the review screen.
+
+Usage (on a database seeded with ``manage.py seed_demo --dossiers 100000``)::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cee_f CEE_VAR_DIR=/tmp/cee_f \\
+        .venv/bin/python bench/review_speed.py [--requests 50]
+
+Each page is requested in-process with Django's test Client (middleware, view, queries,
+template rendering; no network, no static files), logged in as a validator, with DEBUG off.
+Three warm-up requests, then ``--requests`` timed ones; prints median and p95 in
+milliseconds and the number of SQL queries of one request. Targets: queue p95 ≤ 150 ms,
+review screen p95 ≤ 250 ms.
+
+The review screen is measured on a dossier of the queue with 5 documents and about 60
+extracted fields (the first one found; one is built when the data has none). Opening it
+claims it for the bench validator; it is released at the end.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cee.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count, OuterRef, Subquery  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from accounts.models import Role, User  # noqa: E402
+from documents.models import Document  # noqa: E402
+from dossiers import review  # noqa: E402
+from dossiers.models import Dossier, DossierStatus  # noqa: E402
+from dossiers.review_selectors import QUEUE_STATUSES  # noqa: E402
+from extraction.models import ExtractedField  # noqa: E402
+
+BENCH_VALIDATOR = "bench-validateur@cee.local"
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def measure(client: Client, url: str, data: dict | None, requests: int) -> tuple[float, float, int, int]:
+    """(median ms, p95 ms, queries of one request, response size in bytes)."""
+    for _ in range(3):
+        response = client.get(url, data or {})
+        assert response.status_code == 200, (url, response.status_code)
+    timings = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(url, data or {})
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, data or {})
+    return statistics.median(timings), percentile(timings, 0.95), len(captured), len(response.content)
+
+
+def review_candidate() -> Dossier | None:
+    """A dossier of the queue with 5 documents and 55 to 70 extracted fields."""
+    documents = (
+        Document.objects.filter(dossier=OuterRef("pk")).values("dossier").annotate(n=Count("pk")).values("n")
+    )
+    fields = (
+        ExtractedField.objects.filter(dossier=OuterRef("pk")).values("dossier").annotate(n=Count("pk")).values("n")
+    )
+    candidates = (
+        Dossier.objects.filter(status=DossierStatus.READY_FOR_REVIEW, assigned_to__isnull=True)
+        .order_by("-priority", "submitted_at")[:400]
+        .annotate(documents_count=Subquery(documents), fields_count=Subquery(fields))
+    )
+    for dossier in candidates:
+        if dossier.documents_count == 5 and 55 <= (dossier.fields_count or 0) <= 70:
+            return dossier
+    return None
+
+
+def build_candidate() -> Dossier:
+    from tests.review.builders import build_review_dossier
+
+    print("  (aucun dossier de 5 documents / ~60 champs dans la file : un dossier est construit)")
+    return build_review_dossier(images=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=50)
+    args = parser.parse_args()
+    settings.DEBUG = False
+
+    validator, created = User.objects.get_or_create(
+        email=BENCH_VALIDATOR, defaults={"role": Role.VALIDATOR, "first_name": "Banc", "last_name": "Mesure"}
+    )
+    if created:
+        validator.set_unusable_password()
+        validator.save()
+    client = Client()
+    client.force_login(validator)
+
+    print(f"Base : {connection.vendor} « {connection.settings_dict['NAME']} »")
+    print(
+        f"Volumes : {Dossier.objects.count():,} dossiers ({Dossier.objects.filter(status__in=QUEUE_STATUSES).count():,} "
+        f"dans la file), {Document.objects.count():,} documents, {ExtractedField.objects.count():,} champs extraits"
+        .replace(",", " ")
+    )
+    print(f"Mesure : {args.requests} requêtes par page, Client Django en processus (temps serveur, sans réseau), DEBUG off\n")
+
+    queue = reverse("admin:dossiers_dossier_changelist")
+    pages = [
+        ("File : première page", queue, None, 150),
+        ("File : filtrée (fiche + confiance + règles KO)", queue,
+         {"fiche": "BAR-TH-171", "confiance": "high", "regles": "0"}, 150),
+        ("File : filtrée (validateur non assigné, soumis 30 j)", queue,
+         {"validateur": "aucun", "soumis_du": "2000-01-01"}, 150),
+        ("File : recherche bénéficiaire", queue, {"q": "martin"}, 150),
+        ("File : page 20", queue, {"p": "20"}, 150),
+    ]
+    dossier = review_candidate() or build_candidate()
+    documents = dossier.documents.count()
+    fields = dossier.fields.count()
+    review_url = reverse("admin:dossiers_dossier_review", args=[dossier.pk])
+    pages.append((f"Revue {dossier.reference} ({documents} documents, {fields} champs)", review_url, None, 250))
+
+    print(f"{'page':<62} {'médiane':>9} {'p95':>9} {'cible':>7} {'requêtes':>9} {'taille':>8}")
+    try:
+        for label, url, data, target in pages:
+            median, p95, queries, size = measure(client, url, data, args.requests)
+            verdict = "ok" if p95 <= target else "LENT"
+            print(f"{label:<62} {median:>7.1f}ms {p95:>7.1f}ms {target:>5}ms {queries:>9} {size / 1024:>6.0f}Ko  {verdict}")
+    finally:
+        dossier.refresh_from_db()
+        if dossier.status == DossierStatus.IN_REVIEW and dossier.assigned_to_id == validator.pk:
+            review.release(dossier, validator)
+
+
+if __name__ == "__main__":
+    main()
