@@ -241,6 +241,10 @@ def approve_dossier(dossier: Dossier, user, *, comment: str = "", request=None) 
         locked.operations.filter(
             status__in=[DossierOperation.Status.DECLARED, DossierOperation.Status.DETECTED]
         ).update(status=DossierOperation.Status.VALID)
+    # Billing's hook: invoices at once when CEE_AUTO_INVOICE_ON_APPROVAL is set (a refusal is logged).
+    from billing.services import on_dossier_approved
+
+    on_dossier_approved(locked, user, request=request)
     _copy_state(locked, dossier)
     return locked
 
