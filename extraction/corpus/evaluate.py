@@ -106,6 +106,8 @@ class Report:
     fields: dict[str, FieldCounts] = field(default_factory=lambda: defaultdict(FieldCounts))
     errors: list[dict] = field(default_factory=list)
     confusions: list[tuple[str, str, str]] = field(default_factory=list)
+    confidences_right: list[float] = field(default_factory=list)
+    confidences_wrong: list[float] = field(default_factory=list)
 
     @property
     def classification_accuracy(self) -> float:
@@ -132,6 +134,8 @@ class Report:
             mine.fn += counts.fn
         self.errors.extend(other.errors)
         self.confusions.extend(other.confusions)
+        self.confidences_right.extend(other.confidences_right)
+        self.confidences_wrong.extend(other.confidences_wrong)
 
     def weakest(self, n: int = 8) -> list[tuple[str, FieldCounts]]:
         return sorted(self.fields.items(), key=lambda item: (item[1].f1, -(item[1].tp + item[1].fn)))[:n]
@@ -154,37 +158,79 @@ def evaluate_file(pages: list[PageContent], truth: dict, specs: dict[str, list[F
         doc_pages = [by_number[n] for n in doc["pages"] if n in by_number]
         text = "\n".join(p.text for p in doc_pages)
         classification = classify_text(text, hints)
-        report.documents += 1
-        if classification.code == doc["type"]:
-            report.correct_type += 1
-        else:
-            report.confusions.append((truth["file"], doc["type"], classification.code))
         doc_specs = specs.get(classification.code, [])
         extracted = extract_fields(doc_pages, doc_specs) if doc_specs else {}
-        expected_specs = {s.name: s for s in specs.get(doc["type"], [])}
-        ambiguous = set(doc.get("ambiguous", []))
-        for name, expected in doc["fields"].items():
-            key = f"{doc['type']}.{name}"
-            spec = expected_specs.get(name)
-            if name in ambiguous or spec is None:
-                continue
-            got = extracted.get(name) if classification.code == doc["type"] else None
-            if got is None:
-                report.fields[key].fn += 1
-                report.errors.append({"file": truth["file"], "field": key, "expected": expected, "got": None})
-            elif same_value(name, spec.data_type, got.value, expected):
-                report.fields[key].tp += 1
-            else:
-                report.fields[key].fp += 1
-                report.fields[key].fn += 1
-                report.errors.append({"file": truth["file"], "field": key, "expected": expected, "got": got.value,
-                                      "raw": got.raw, "confidence": got.confidence})
-        for name, got in extracted.items():
-            if name in doc["fields"] or name in ambiguous or classification.code != doc["type"]:
-                continue
-            key = f"{doc['type']}.{name}"
+        predicted = {name: (v.value, v.confidence, v.raw) for name, v in extracted.items()}
+        report.merge(score_document(truth["file"], doc, classification.code, predicted, specs))
+    return report
+
+
+def score_document(file: str, doc: dict, predicted_type: str, predicted: dict[str, tuple[str, float, str]],
+                   specs: dict[str, list[FieldSpec]]) -> Report:
+    """Score one true document against a predicted type and fields {name: (value, confidence, raw)}."""
+    report = Report()
+    report.documents = 1
+    if predicted_type == doc["type"]:
+        report.correct_type = 1
+    else:
+        report.confusions.append((file, doc["type"], predicted_type))
+        predicted = {}
+    expected_specs = {s.name: s for s in specs.get(doc["type"], [])}
+    ambiguous = set(doc.get("ambiguous", []))
+    for name, expected in doc["fields"].items():
+        key = f"{doc['type']}.{name}"
+        spec = expected_specs.get(name)
+        if name in ambiguous or spec is None:
+            continue
+        got = predicted.get(name)
+        if got is None:
+            report.fields[key].fn += 1
+            report.errors.append({"file": file, "field": key, "expected": expected, "got": None})
+        elif same_value(name, spec.data_type, got[0], expected):
+            report.fields[key].tp += 1
+            report.confidences_right.append(got[1])
+        else:
             report.fields[key].fp += 1
-            report.errors.append({"file": truth["file"], "field": key, "expected": None, "got": got.value, "raw": got.raw})
+            report.fields[key].fn += 1
+            report.confidences_wrong.append(got[1])
+            report.errors.append({"file": file, "field": key, "expected": expected, "got": got[0], "raw": got[2],
+                                  "confidence": got[1]})
+    for name, got in predicted.items():
+        if name in doc["fields"] or name in ambiguous or name not in expected_specs:
+            continue
+        key = f"{doc['type']}.{name}"
+        report.fields[key].fp += 1
+        report.confidences_wrong.append(got[1])
+        report.errors.append({"file": file, "field": key, "expected": None, "got": got[0], "raw": got[2]})
+    return report
+
+
+def evaluate_ingest_output(root: Path, files: list[dict], run_ingest: Callable[[list[Path]], dict[str, list[dict]]],
+                           specs=None) -> Report:
+    """Score the JSON of ``manage.py ingest --json``: ``run_ingest(paths)`` returns, per path, the
+    documents the pipeline found ({"type", "confidence", "pages", "fields": {name: {"value", "confidence"}}})."""
+    specs = specs or load_specs()
+    outputs = run_ingest([root / f["file"] for f in files])
+    report = Report()
+    for truth in files:
+        documents = outputs.get(str(root / truth["file"]), [])
+        if len(truth["documents"]) > 1:
+            report.multi_files += 1
+            predicted = [(d.get("type"), list(d.get("pages") or [])) for d in documents]
+            expected = [(d["type"], d["pages"]) for d in truth["documents"]]
+            if predicted == expected:
+                report.correct_segmentation += 1
+            else:
+                report.errors.append({"file": truth["file"], "segmentation": predicted, "expected": expected})
+        for doc in truth["documents"]:
+            best = max(documents, key=lambda d: len(set(d.get("pages") or []) & set(doc["pages"])), default=None)
+            if best is None or set(best.get("pages") or []) != set(doc["pages"]):
+                predicted_type, predicted = (best or {}).get("type", "—") + " (other pages)", {}
+            else:
+                predicted_type = best.get("type")
+                predicted = {name: (str(v.get("value")), float(v.get("confidence") or 0), str(v.get("value")))
+                             for name, v in (best.get("fields") or {}).items() if v and v.get("value") not in (None, "")}
+            report.merge(score_document(truth["file"], doc, predicted_type, predicted, specs))
     return report
 
 
