@@ -318,18 +318,25 @@ def release_selected(modeladmin, request, queryset):
     _report(modeladmin, request, [None] * done, refused, "remis dans la file")
 
 
-def _external_actions() -> list:
-    """Actions other apps offer on dossiers (reprocess, invoice), when those apps provide them."""
+# Actions other apps offer on dossiers, and whether validators may use them (the state
+# machine lets validators send a dossier back to processing; invoicing is the back office's).
+EXTERNAL_ACTIONS = (
+    ("extraction.admin_actions", "reprocess_dossiers_action", True),
+    ("billing.admin_actions", "create_invoices_action", False),
+)
+
+
+def _external_actions() -> list[tuple]:
+    """(action, validators allowed) for each external action whose app provides it."""
     found = []
-    for module, name in (("extraction.admin_actions", "reprocess_dossiers_action"),
-                         ("billing.admin_actions", "create_invoices_action")):
+    for module, name, for_validators in EXTERNAL_ACTIONS:
         try:
             imported = __import__(module, fromlist=[name])
         except ImportError:
             continue
         action = getattr(imported, name, None)
         if action is not None:
-            found.append(action)
+            found.append((action, for_validators))
     return found
 
 
@@ -444,8 +451,8 @@ class DossierAdmin(admin.ModelAdmin):
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        for action in _external_actions():
-            if _is_administrator(request) or getattr(action, "allowed_for_validators", False):
+        for action, for_validators in _external_actions():
+            if _is_administrator(request) or for_validators:
                 name = action.__name__
                 actions[name] = (action, name, getattr(action, "short_description", name))
         return actions

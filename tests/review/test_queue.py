@@ -166,3 +166,15 @@ def test_the_next_button_opens_the_most_urgent_free_dossier(client, validator):
     response = client.get(reverse("admin:dossiers_dossier_next"))
 
     assert response["Location"] == reverse("admin:dossiers_dossier_review", args=[urgent.pk])
+
+
+def test_reprocessing_is_offered_to_validators_and_invoicing_to_administrators_only(client, validator):
+    ready()
+    client.force_login(validator)
+    html = client.get(QUEUE_URL).content.decode()
+    assert 'value="reprocess_dossiers_action"' in html
+    assert 'value="create_invoices_action"' not in html and 'value="assign_to_chosen_validator"' not in html
+
+    client.force_login(AdministratorFactory())
+    html = client.get(QUEUE_URL).content.decode()
+    assert 'value="create_invoices_action"' in html and 'value="assign_to_chosen_validator"' in html
