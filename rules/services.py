@@ -2,7 +2,7 @@
 rule as a new version. Each function is one transaction."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -164,6 +164,10 @@ def _store_results(dossier: Dossier, planned, evaluations, *, full_run: bool, ac
 
 
 def _store_totals(dossier: Dossier, context: dict[str, Any], statuses: list[tuple[str, bool]]) -> None:
+    """Write each operation's cumac and the dossier's figures. ``DossierOperation.kwh_cumac`` is
+    the fiche's volume before bonus; ``Dossier.total_kwh_cumac`` the bonified volume
+    (Σ kWh cumac × coefficient, each rounded half up to the hundredth, as billing's invoice
+    lines); ``Dossier.premium_eur`` the sum of the operations' premiums."""
     changed_operations = []
     total_kwh = Decimal("0")
     total_premium = Decimal("0")
@@ -173,7 +177,8 @@ def _store_totals(dossier: Dossier, context: dict[str, Any], statuses: list[tupl
         kwh = values.get("operation.kwh_cumac") or Decimal("0")
         coefficient = values.get("operation.coefficient") or Decimal("1")
         premium = values.get("operation.premium_eur") or Decimal("0")
-        total_kwh += kwh * coefficient
+        # The bonified volume, rounded per operation as billing rounds its invoice lines.
+        total_kwh += (kwh * coefficient).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         total_premium += premium
         if (item.kwh_cumac, item.coefficient, item.premium_eur) != (kwh, coefficient, premium):
             item.kwh_cumac, item.coefficient, item.premium_eur = kwh, coefficient, premium
@@ -184,8 +189,8 @@ def _store_totals(dossier: Dossier, context: dict[str, Any], statuses: list[tupl
     failed = sum(1 for status, overridden in statuses if status == RuleResult.Status.FAILED and not overridden)
     confidence = scoring.confidence_score(context.get(FIELD_CONFIDENCES) or [], statuses)
     totals = {
-        "total_kwh_cumac": total_kwh.quantize(Decimal("0.01")),
-        "premium_eur": total_premium.quantize(Decimal("0.01")),
+        "total_kwh_cumac": total_kwh,
+        "premium_eur": total_premium,
         "failed_rule_count": failed,
         "confidence_score": confidence,
         "priority": scoring.priority(premium_eur=total_premium, precarity_status=dossier.precarity_status,
