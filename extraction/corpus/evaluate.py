@@ -205,6 +205,11 @@ def score_document(file: str, doc: dict, predicted_type: str, predicted: dict[st
     return report
 
 
+def _canonical(value) -> str:
+    """A value from JSON output as the canonical string (a list of codes as its JSON text)."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
 def evaluate_ingest_output(root: Path, files: list[dict], run_ingest: Callable[[list[Path]], dict[str, list[dict]]],
                            specs=None) -> Report:
     """Score the JSON of ``manage.py ingest --json``: ``run_ingest(paths)`` returns, per path, the
@@ -228,7 +233,7 @@ def evaluate_ingest_output(root: Path, files: list[dict], run_ingest: Callable[[
                 predicted_type, predicted = (best or {}).get("type", "—") + " (other pages)", {}
             else:
                 predicted_type = best.get("type")
-                predicted = {name: (str(v.get("value")), float(v.get("confidence") or 0), str(v.get("value")))
+                predicted = {name: (_canonical(v.get("value")), float(v.get("confidence") or 0), _canonical(v.get("value")))
                              for name, v in (best.get("fields") or {}).items() if v and v.get("value") not in (None, "")}
             report.merge(score_document(truth["file"], doc, predicted_type, predicted, specs))
     return report
