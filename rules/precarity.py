@@ -22,6 +22,7 @@ pass ``persons`` directly.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
@@ -55,19 +56,37 @@ def region_of(postal_code_or_departement: str) -> str:
     return "idf" if departement in ILE_DE_FRANCE else "other"
 
 
+CACHE_SECONDS = 300
+_cache: dict = {"rows": None, "loaded_at": 0.0}
+
+
+def _ceilings() -> dict[tuple[int, str, str, int], tuple[int, int]]:
+    """Confirmed ceilings by (year, region, category, persons), kept in memory; dropped when
+    a row changes (signals in rules.apps) and after ``CACHE_SECONDS`` for other processes."""
+    if _cache["rows"] is None or time.monotonic() - _cache["loaded_at"] > CACHE_SECONDS:
+        from .models import PrecarityCeiling
+
+        _cache["rows"] = {
+            (year, region, category, persons): (amount, extra)
+            for year, region, category, persons, amount, extra in PrecarityCeiling.objects.filter(confirmed=True)
+            .values_list("year", "region", "category", "persons", "ceiling_eur", "extra_per_person_eur")
+        }
+        _cache["loaded_at"] = time.monotonic()
+    return _cache["rows"]
+
+
+def clear_cache(**_kwargs) -> None:
+    _cache["rows"] = None
+
+
 def ceiling(year: int, region: str, category: str, persons: int) -> int | None:
     """The income ceiling in € for that household, or None when the table has no confirmed
     figures for it. Beyond 5 persons: the 5-person ceiling plus the per-person increment."""
-    from .models import PrecarityCeiling
-
-    row = (
-        PrecarityCeiling.objects.filter(year=year, region=region, category=category, persons=min(persons, 5), confirmed=True)
-        .only("ceiling_eur", "extra_per_person_eur")
-        .first()
-    )
+    row = _ceilings().get((year, region, category, min(persons, 5)))
     if row is None:
         return None
-    return row.ceiling_eur + max(0, persons - 5) * row.extra_per_person_eur
+    amount, extra = row
+    return amount + max(0, persons - 5) * extra
 
 
 @dataclass

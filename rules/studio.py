@@ -49,12 +49,18 @@ def _from_json(value: Any) -> Any:
     return to_value(value, parse_strings=True)
 
 
-def dossier_context(dossier: Dossier) -> dict[str, Any]:
-    """The context the runner would build, with each operation's cumac computed."""
+def dossier_context(dossier: Dossier, *, with_cumac: bool = True) -> dict[str, Any]:
+    """The context the runner would build, with each operation's cumac computed (else the
+    stored one, when the rule at hand does not read it)."""
     context = build_dossier_context(dossier)
-    for entry in context[OPERATIONS]:
-        engine.cumac_for_operation(dossier, entry, context)
+    if with_cumac:
+        for entry in context[OPERATIONS]:
+            engine.cumac_for_operation(dossier, entry, context)
     return context
+
+
+def _reads_cumac(planned: engine.PlannedRule) -> bool:
+    return bool(planned.reads & engine.CUMAC_OUTPUTS)
 
 
 def try_on_dossier(rule: Rule, dossier: Dossier, *, expression: str | None = None) -> Trial:
@@ -110,7 +116,7 @@ def impact_preview(rule: Rule, *, limit: int = 200, expression: str | None = Non
     impact.dossiers = {status: [] for status in RuleResult.Status.values}
     for dossier in selectors.recent_processed_dossiers(limit):
         impact.examined += 1
-        context = dossier_context(dossier)
+        context = dossier_context(dossier, with_cumac=_reads_cumac(planned))
         entries = engine.runs_for(planned, context)
         if not entries:
             impact.not_applicable += 1
