@@ -251,7 +251,7 @@ def inspect_bytes(data: bytes) -> InspectedFile:
             "les documents Word, archives ZIP, e-mails, pages web et fichiers texte ne sont pas acceptés.",
         )
     if sniffed.kind == "pdf":
-        return _inspect_pdf(data)
+        return _inspect_pdf(data, header_offset=sniffed.pdf_header_offset)
     return _inspect_image(data, sniffed.mime)
 
 
@@ -263,7 +263,7 @@ def _too_many_pages(count: int) -> IngestError:
     )
 
 
-def _inspect_pdf(data: bytes) -> InspectedFile:
+def _inspect_pdf(data: bytes, *, header_offset: int = 0) -> InspectedFile:
     import pikepdf
 
     corrupt = IngestError(
@@ -292,8 +292,9 @@ def _inspect_pdf(data: bytes) -> InspectedFile:
         if page_count > conf.max_pages():
             raise _too_many_pages(page_count)
         stored = data
-        # A readable file is stored untouched: rewriting would break a digital signature.
-        if pdf.get_warnings() or not _readable_pdf(data):
+        # A well-formed file is stored untouched: rewriting would break a digital signature.
+        # Bytes before the header (a BOM, a mail gateway's junk) trip some readers: rewrite.
+        if header_offset or pdf.get_warnings() or not _readable_pdf(data):
             buffer = io.BytesIO()
             try:
                 pdf.save(buffer)
@@ -307,9 +308,10 @@ def _inspect_pdf(data: bytes) -> InspectedFile:
 
 
 def _readable_pdf(data: bytes) -> bool:
-    """Both text-layer readers (pdfium and pdfminer) can open the file and list its pages."""
-    import pdfplumber
+    """pdfium (which renders every page) and the configured text-layer reader can open it."""
     import pypdfium2
+
+    from extraction.engines.text_layer import text_layer_engine_name
 
     try:
         document = pypdfium2.PdfDocument(data)
@@ -318,8 +320,12 @@ def _readable_pdf(data: bytes) -> bool:
                 return False
         finally:
             document.close()
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            return len(pdf.pages) > 0
+        if text_layer_engine_name() == "pdfplumber":
+            import pdfplumber
+
+            with pdfplumber.open(io.BytesIO(data)) as pdf:
+                return len(pdf.pages) > 0
+        return True
     except Exception:
         return False
 

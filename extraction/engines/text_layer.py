@@ -152,31 +152,47 @@ def _pdfium_page(document, index: int) -> TextLayerPage:
 
 
 def _words_from_chars(text: str, textpage, to_display) -> list[Word]:
+    """Words from pdfium's characters: split at whitespace, line changes and wide gaps.
+
+    Calls pdfium's loose-box function directly with one reused rectangle: this loop runs
+    once per character and dominates the text stage.
+    """
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    rect = pdfium_c.FS_RECTF()
+    rect_ref = ctypes.byref(rect)
+    raw = textpage.raw
+    loose_box = pdfium_c.FPDFText_GetLooseCharBox
     words: list[Word] = []
     chars: list[str] = []
-    box = None  # (x0, y0, x1, y1) in PDF space
+    x0 = y0 = x1 = y1 = 0.0
     for index, char in enumerate(text):
         if char.isspace() or char in "\x02\x00":
             if chars:
-                words.append(_word(chars, box, to_display))
-                chars, box = [], None
+                words.append(_word(chars, (x0, y0, x1, y1), to_display))
+                chars = []
             continue
-        c_left, c_bottom, c_right, c_top = textpage.get_charbox(index, loose=True)
-        if chars and box is not None:
-            line_height = max(box[3] - box[1], c_top - c_bottom, 1.0)
-            overlap = min(box[3], c_top) - max(box[1], c_bottom)
-            same_line = overlap > 0.3 * min(box[3] - box[1], c_top - c_bottom)
-            gap = c_left - box[2]
+        loose_box(raw, index, rect_ref)
+        c_left, c_bottom, c_right, c_top = rect.left, rect.bottom, rect.right, rect.top
+        if chars:
+            height, c_height = y1 - y0, c_top - c_bottom
+            line_height = max(height, c_height, 1.0)
+            overlap = min(y1, c_top) - max(y0, c_bottom)
+            gap = c_left - x1
             # pdfium inserts spaces for gaps; this catches words placed side by side without one.
-            if not same_line or gap > 0.6 * line_height or gap < -2 * line_height:
-                words.append(_word(chars, box, to_display))
-                chars, box = [], None
+            if overlap <= 0.3 * min(height, c_height) or gap > 0.6 * line_height or gap < -2 * line_height:
+                words.append(_word(chars, (x0, y0, x1, y1), to_display))
+                chars = []
+        if chars:
+            x0, y0 = min(x0, c_left), min(y0, c_bottom)
+            x1, y1 = max(x1, c_right), max(y1, c_top)
+        else:
+            x0, y0, x1, y1 = c_left, c_bottom, c_right, c_top
         chars.append(char)
-        box = (c_left, c_bottom, c_right, c_top) if box is None else (
-            min(box[0], c_left), min(box[1], c_bottom), max(box[2], c_right), max(box[3], c_top)
-        )
     if chars:
-        words.append(_word(chars, box, to_display))
+        words.append(_word(chars, (x0, y0, x1, y1), to_display))
     return words
 
 

@@ -89,6 +89,8 @@ class DocumentContext:
     written_files: list[tuple[Any, str]] = field(default_factory=list)
     _source_bytes: bytes | None = None
     _pdfium: Any = None
+    _pages: list[Page] | None = None
+    _contents: list[PageContent] | None = None
 
     @property
     def dossier(self) -> Dossier:
@@ -121,17 +123,29 @@ class DocumentContext:
         return Image.open(io.BytesIO(self.source_bytes()))
 
     def pages(self) -> list[Page]:
-        return list(Page.objects.filter(document=self.document).order_by("number"))
+        """The document's Page rows, loaded once per chain (stages that replace rows call
+        ``forget_pages``; the runner forgets them after any failed attempt)."""
+        if self._pages is None:
+            self._pages = list(Page.objects.filter(document=self.document).order_by("number"))
+        return self._pages
 
     def page_contents(self) -> list[PageContent]:
         """The document's pages as the classification/extraction functions take them."""
-        return [page_content(page) for page in self.pages()]
+        if self._contents is None:
+            self._contents = [page_content(page) for page in self.pages()]
+        return self._contents
+
+    def forget_pages(self) -> None:
+        self._pages = None
+        self._contents = None
 
     def remember_file(self, storage, name: str) -> None:
         self.written_files.append((storage, name))
 
     def discard_written_files(self) -> None:
-        """Delete the files written by a stage whose transaction rolled back."""
+        """Delete the files written by a stage whose transaction rolled back (and forget
+        the rows it may have changed in memory)."""
+        self.forget_pages()
         for storage, name in self.written_files:
             try:
                 storage.delete(name)
@@ -144,6 +158,7 @@ class DocumentContext:
             self._pdfium.close()
             self._pdfium = None
         self._source_bytes = None
+        self.forget_pages()
 
 
 def page_content(page: Page) -> PageContent:

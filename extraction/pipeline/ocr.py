@@ -97,6 +97,7 @@ class OcrStage(Stage):
         except OcrEngineError as exc:
             raise TransientStageError(str(exc)) from exc
         ctx.ocr_regions.clear()
+        ctx._contents = None  # the pages' words changed
         declared_photo = ctx.document.declared_type_id and ctx.document.declared_type.code == "photo"
         if not any(p.words for p in pages.values()) and not declared_photo:
             raise StageError(NO_TEXT_MESSAGE, code="no_text", details=details)

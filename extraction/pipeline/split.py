@@ -41,8 +41,9 @@ class SplitStage(Stage):
         # An earlier split: give the pages back to the original before deciding again.
         Page.objects.filter(document__parent=document).update(document=document)
         document.children.all().delete()
+        ctx.forget_pages()
 
-        pages = [page_content(p) for p in ctx.pages()]
+        pages = ctx.page_contents()
         segments = segment_pages(pages, hints_by_code())
         summary = [
             {"type": s.code, "pages": [s.pages[0], s.pages[-1]], "confidence": round(s.classification.confidence, 3)}

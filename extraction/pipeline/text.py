@@ -38,12 +38,14 @@ class TextStage(Stage):
 
     def run(self, ctx):
         document = ctx.document
+        ctx.forget_pages()
         delete_previous_output(document)
         if ctx.is_pdf:
             pages, details = self._pdf_pages(ctx)
         else:
             pages, details = self._image_pages(ctx)
         Page.objects.bulk_create(pages)
+        ctx.forget_pages()
         if document.page_count != len(pages):
             document.page_count = len(pages)
             document.save(update_fields=["page_count"])
