@@ -44,6 +44,10 @@ class RuleAdmin(SimpleHistoryAdmin):
     def operations(self, obj):
         return ", ".join(obj.operation_codes or []) or "toutes"
 
+    def get_changeform_initial_data(self, request):
+        # A new rule starts inactive: test it, preview its impact, then activate it.
+        return {"is_active": False, **super().get_changeform_initial_data(request)}
+
     def save_model(self, request, obj, form, change):
         services.save_rule(obj, user=request.user)
 

@@ -164,3 +164,8 @@ def test_reference_tables_have_their_admin(admin_client):
 
 def test_context_json_helper_is_valid_json():
     assert json.loads(context_json())["facture.date_facture"] == "2025-11-20"
+
+
+def test_the_add_form_starts_a_rule_inactive(admin_client):
+    html = admin_client.get(reverse("admin:rules_rule_add")).content.decode()
+    assert 'name="is_active" id="id_is_active"' in html and 'name="is_active" id="id_is_active" checked' not in html
