@@ -7,10 +7,10 @@ from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
 from dossiers.activity import log_activity
-from dossiers.admin_json import PrettyJSONAdminMixin
+from dossiers.admin_json import PrettyJSONAdminMixin, pretty_json_html
 
 from .forms import InstallerForm, UserAddForm, UserEditForm
-from .models import ApiToken, Installer, User
+from .models import ApiToken, IdempotencyKey, Installer, User
 from .roles import ROLE_GROUP_NAMES
 from .tokens import revoke_token
 
@@ -148,3 +148,27 @@ class ApiTokenAdmin(admin.ModelAdmin):
             )
             count += 1
         self.message_user(request, f"{count} jeton(s) révoqué(s).", messages.SUCCESS)
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(admin.ModelAdmin):
+    """The API's remembered first responses (Idempotency-Key), for support: read-only."""
+
+    list_display = ["created_at", "user", "method", "path", "key", "response_status", "completed_at"]
+    list_filter = ["method", "response_status", "created_at"]
+    search_fields = ["key", "path", "user__email"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+    fields = ["user", "key", "method", "path", "request_hash", "response_status", "response_body_display",
+              "created_at", "completed_at"]
+    readonly_fields = fields
+
+    @admin.display(description="corps de la réponse")
+    def response_body_display(self, obj):
+        return pretty_json_html(obj.response_body)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
