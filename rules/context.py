@@ -106,12 +106,15 @@ def operation_values(dossier_operation: DossierOperation) -> dict[str, Any]:
     return values
 
 
-def _has_timeline(dossier: Dossier) -> bool:
+def _timeline_dates(dossier: Dossier) -> dict[str, Any]:
+    """The timeline's dates, without a query when loaded with ``select_related("timeline")``."""
+    if not Dossier.timeline.is_cached(dossier):
+        return selectors.timeline_dates(dossier)
     try:
-        dossier.timeline
+        loaded = dossier.timeline
     except ObjectDoesNotExist:
-        return False
-    return True
+        return {}
+    return {name: getattr(loaded, name) for name in selectors.TIMELINE_DATES}
 
 
 def build_dossier_context(dossier: Dossier) -> dict[str, Any]:
@@ -123,11 +126,7 @@ def build_dossier_context(dossier: Dossier) -> dict[str, Any]:
     """
     values: dict[str, Any] = {}
     installer = dossier.installer
-    if Dossier.timeline.is_cached(dossier):  # loaded with select_related("timeline"): no query
-        loaded = getattr(dossier, "timeline", None) if _has_timeline(dossier) else None
-        timeline = {name: getattr(loaded, name) for name in selectors.TIMELINE_DATES} if loaded else {}
-    else:
-        timeline = selectors.timeline_dates(dossier)
+    timeline = _timeline_dates(dossier)
     operations = selectors.dossier_operations(dossier)
 
     # Extracted fields: one document per type, the most confident (the selector's order).
