@@ -47,7 +47,7 @@ def json_object(value, *, field_label: str = "Ce champ"):
     if value in (None, ""):
         return {}
     if not isinstance(value, dict):
-        raise forms.ValidationError(f"{field_label} doit être un objet JSON ({{…}}), pas une liste ou une valeur seule.")
+        raise forms.ValidationError(f"{field_label} : un objet JSON ({{…}}) est attendu, pas une liste ni une valeur seule.")
     return value
 
 

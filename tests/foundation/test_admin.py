@@ -92,3 +92,51 @@ def test_installer_users_cannot_enter_the_admin(client, installer_user):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def test_administrator_creates_an_installer_user_with_a_password_in_the_admin(client, administrator, installer_company):
+    from accounts.models import User
+
+    client.force_login(administrator)
+    response = client.post(
+        admin_url(User, "add"),
+        {"email": "Nouveau.Poseur@Exemple.fr", "first_name": "Paul", "last_name": "Girard", "role": "installer",
+         "installer": installer_company.pk, "usable_password": "true", "password1": "Gentiane-2026!",
+         "password2": "Gentiane-2026!"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user = User.objects.get(email="nouveau.poseur@exemple.fr")
+    assert user.installer == installer_company and not user.is_staff
+    assert user.check_password("Gentiane-2026!")
+
+
+def test_admin_user_form_explains_the_role_and_company_rule(client, administrator, installer_company):
+    from accounts.models import User
+
+    client.force_login(administrator)
+    response = client.post(
+        admin_url(User, "add"),
+        {"email": "val@exemple.fr", "role": "validator", "installer": installer_company.pk,
+         "usable_password": "false"},
+    )
+    assert response.status_code == 200
+    assert "ne peut pas être rattaché à une entreprise" in response.content.decode()
+    assert not User.objects.filter(email="val@exemple.fr").exists()
+
+
+def test_operation_cumac_parameters_must_be_a_json_object(client, administrator):
+    from dossiers.models import Operation
+
+    operation = Operation.objects.get(code="BAR-EN-101")
+    client.force_login(administrator)
+    data = {
+        "code": operation.code, "name": operation.name, "sector": operation.sector, "category": operation.category,
+        "version": operation.version, "valid_from": operation.valid_from.isoformat(), "is_active": "on",
+        "document_requirements-TOTAL_FORMS": "0", "document_requirements-INITIAL_FORMS": "0",
+    }
+    for bad, message in [("[1, 2]", "un objet JSON"), ('{"base": ', "JSON invalide")]:
+        response = client.post(admin_url(Operation, "change", operation.pk), {**data, "cumac_parameters": bad})
+        assert response.status_code == 200
+        assert message in response.content.decode()
+    operation.refresh_from_db()
+    assert operation.cumac_parameters["base"]["table"]["H1"] == 1700
