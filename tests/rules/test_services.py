@@ -278,3 +278,16 @@ def test_a_correction_of_another_field_keeps_the_stored_cumac(dossier):
     assert {r.rule.code for r in returned} == {"r09-nom-devis-facture"}
     assert dossier.operations.get().kwh_cumac == Decimal("109080.00")
     assert dossier.premium_eur == Decimal("4254.12")
+
+
+def test_a_bare_dossier_without_timeline_or_documents_runs_without_crashing():
+    from tests.factories import DossierFactory, DossierOperationFactory
+
+    bare = DossierFactory(works_postal_code="", beneficiary_postal_code="")
+    DossierOperationFactory(dossier=bare)
+    returned = run_rules_for_dossier(bare)
+    statuses = {r.rule.code: r.status for r in returned}
+    assert statuses["r04-depot-12-mois"] == "not_evaluable"
+    assert statuses["r11-cumac-calcule"] == "warning"  # no postal code: no zone, no cumac
+    assert "r01-cadre-avant-engagement" not in statuses  # needs a cadre de contribution
+    assert bare.operations.get().kwh_cumac == 0
