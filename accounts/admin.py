@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from dossiers.activity import log_activity
 from dossiers.admin_json import PrettyJSONAdminMixin, pretty_json_html
+from dossiers.admin_readonly import ReadOnlyAdminMixin
 
 from .forms import InstallerForm, UserAddForm, UserEditForm
 from .models import ApiToken, IdempotencyKey, Installer, User
@@ -151,7 +152,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(IdempotencyKey)
-class IdempotencyKeyAdmin(admin.ModelAdmin):
+class IdempotencyKeyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The API's remembered first responses (Idempotency-Key), for support: read-only."""
 
     list_display = ["created_at", "user", "method", "path", "key", "response_status", "completed_at"]
@@ -167,8 +168,3 @@ class IdempotencyKeyAdmin(admin.ModelAdmin):
     def response_body_display(self, obj):
         return pretty_json_html(obj.response_body)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -9,6 +9,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_json import PrettyJSONAdminMixin, json_object, pretty_json_html
+from .admin_readonly import ReadOnlyAdminMixin
 from .models import (
     Activity,
     DossierReferenceSequence,
@@ -99,7 +100,7 @@ class RejectionReasonAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The activity log: read-only, never edited or deleted from the admin."""
 
     list_display = ["created_at", "actor", "verb", "dossier", "description", "ip_address"]
@@ -116,15 +117,6 @@ class ActivityAdmin(admin.ModelAdmin):
     def metadata_display(self, obj):
         return pretty_json_html(obj.metadata)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Timeline)
 class TimelineAdmin(admin.ModelAdmin):
@@ -137,20 +129,11 @@ class TimelineAdmin(admin.ModelAdmin):
 
 
 @admin.register(DossierReferenceSequence)
-class DossierReferenceSequenceAdmin(admin.ModelAdmin):
+class DossierReferenceSequenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Shown for information: the numbers are drawn by dossiers.services."""
 
     list_display = ["year", "last_number"]
     readonly_fields = ["year", "last_number"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 from . import admin_review  # noqa: E402,F401  (the Dossier admin: F's module)
