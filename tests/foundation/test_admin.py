@@ -140,3 +140,18 @@ def test_operation_cumac_parameters_must_be_a_json_object(client, administrator)
         assert message in response.content.decode()
     operation.refresh_from_db()
     assert operation.cumac_parameters["base"]["table"]["H1"] == 1700
+
+
+def test_administrator_revokes_api_tokens_from_the_list(client, administrator, installer_user):
+    from accounts.models import ApiToken
+    from accounts.tokens import find_active_token, issue_token
+    from dossiers.models import Activity
+
+    token, key = issue_token(installer_user, "ERP")
+    client.force_login(administrator)
+    response = client.post(admin_url(ApiToken, "changelist"), {"action": "revoke", "_selected_action": [token.pk]})
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert find_active_token(key) is None
+    assert Activity.objects.filter(verb="api_token_revoked", actor=administrator).exists()
