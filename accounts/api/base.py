@@ -1,21 +1,15 @@
 """What every installer API view shares: permission, throttle, body size limit, idempotency."""
 from __future__ import annotations
 
-from django.conf import settings
 from rest_framework import status
 from rest_framework.pagination import PageNumberPagination
+
+from documents.api.uploads import max_file_bytes, max_request_bytes, megabytes
 
 from .exceptions import ApiError
 from .idempotency import IdempotentPostMixin
 from .permissions import IsInstaller
 from .throttling import TokenRateThrottle
-
-DEFAULT_MAX_REQUEST_BYTES = 200 * 1024 * 1024
-
-
-def max_request_bytes() -> int:
-    return getattr(settings, "CEE_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES)
-
 
 def check_declared_length(request) -> None:
     """Refuse a body announced as too large before a byte of it is read (413)."""
@@ -27,10 +21,9 @@ def check_declared_length(request) -> None:
     if length > limit:
         raise ApiError(
             status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, "request_too_large",
-            f"Requête trop volumineuse ({length // (1024 * 1024)} Mo) : au plus {limit // (1024 * 1024)} Mo par "
-            f"requête et {settings.CEE_MAX_UPLOAD_BYTES // (1024 * 1024)} Mo par fichier. Envoyez les fichiers en "
-            "plusieurs fois.",
-            {"content_length": length, "max_request_bytes": limit, "max_file_bytes": settings.CEE_MAX_UPLOAD_BYTES},
+            f"Requête trop volumineuse ({megabytes(length)}) : au plus {megabytes(limit)} par requête et "
+            f"{megabytes(max_file_bytes())} par fichier. Envoyez les fichiers en plusieurs fois.",
+            {"content_length": length, "max_request_bytes": limit, "max_file_bytes": max_file_bytes()},
         )
 
 

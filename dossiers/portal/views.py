@@ -113,8 +113,9 @@ def dashboard(request):
     filters = DossierFilter(request.GET or None, queryset=sel.installer_dossiers(request.user).order_by("-created_at", "-id"))
     queryset = filters.qs if filters.is_bound and filters.is_valid() else filters.queryset
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    type_names = sel.document_type_names()
     rows = [
-        {"dossier": dossier, "missing": sel.missing_documents(dossier), "payment": sel.payment_state(dossier)[1]}
+        {"dossier": dossier, "missing": sel.missing_documents(dossier, type_names), "payment": sel.payment_state(dossier)[1]}
         for dossier in page.object_list
     ]
     query = request.GET.copy()

@@ -75,3 +75,9 @@ def media_root(settings, tmp_path):
         return sorted(p for p in folder.rglob("*") if p.is_file())
 
     return stored_files
+
+
+@pytest.fixture
+def synchronous_pipeline(settings):
+    """django-q2 runs tasks at once, in the calling thread (with on_commit callbacks run)."""
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}

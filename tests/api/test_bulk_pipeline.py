@@ -12,11 +12,6 @@ from .samples import job_documents, upload
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def synchronous_pipeline(settings):
-    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
-
-
 def test_a_bulk_upload_is_read_named_and_completed_by_adding_the_missing_file(
     api, media_root, synchronous_pipeline, django_capture_on_commit_callbacks
 ):

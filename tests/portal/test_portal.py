@@ -340,3 +340,17 @@ def test_the_payments_page_lists_my_invoices_and_payments(portal, installer_user
 
     assert mine.number in page and theirs.number not in page
     assert "CHQ-77" in page and "Chèque" in page and "500,00" in page
+
+
+def test_the_dashboard_runs_the_same_few_queries_whatever_the_number_of_rows(portal, installer_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(count: int) -> int:
+        for _ in range(count):
+            DossierFactory(installer=installer_user.installer, missing_documents=[{"document_type": "facture"}])
+        with CaptureQueriesContext(connection) as captured:
+            assert portal.get("/portail/").status_code == 200
+        return len(captured)
+
+    assert queries_for(2) == queries_for(18)
