@@ -238,7 +238,22 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CEE dossier validation API",
-    "DESCRIPTION": "Installer API: dossiers, documents, status, payments, profile.",
+    "DESCRIPTION": (
+        "API des installateurs : créer des dossiers CEE, envoyer leurs documents, suivre leur traitement, "
+        "consulter paiements et profil.\n\n"
+        "**Authentification** : `Authorization: Token <clé>` ; les jetons se créent et se révoquent dans le portail "
+        "(menu « API »). Chaque jeton ne voit que les dossiers de son entreprise : un objet d'une autre entreprise "
+        "répond 404.\n\n"
+        "**Parcours type** : `POST /api/v1/dossiers/` → `POST /api/v1/dossiers/{id}/documents/` (multipart, plusieurs "
+        "parties `files`) → `POST /api/v1/dossiers/{id}/submit/` → `GET /api/v1/dossiers/{id}/status/` jusqu'à "
+        "« Prêt pour revue » ; si des documents manquent, les ajouter et le traitement reprend. Ou, en un appel, "
+        "`POST /api/v1/bulk-uploads/` avec tous les fichiers d'un chantier.\n\n"
+        "**Erreurs** : toujours `{\"error\": {\"code\", \"message\", \"details\"}}` ; `code` est stable, "
+        "`message` est en français.\n\n"
+        "**Idempotence** : envoyez `Idempotency-Key` sur chaque POST ; une nouvelle tentative avec la même clé et le "
+        "même contenu renvoie la première réponse (24 h).\n\n"
+        "**Limites** : requêtes par jeton (429 avec `Retry-After`), taille par fichier et par requête (413)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
