@@ -627,7 +627,9 @@ def dossier_for_review(pk: int) -> ReviewData:
         rules=rule_rows,
         checklists=checklists,
         matrix=consistency_matrix(dossier, groups, operations),
-        history=_history(activities, field_history),
+        history=_history(activities, field_history, {
+            row.field.pk: f"{group.label} : {row.label}" for group in groups for row in group.rows
+        }),
         rejection_reasons=reasons,
         fraud_signals=_fraud_signals(dossier, reviewable),
     )
@@ -728,26 +730,42 @@ def _describe_signal(signal) -> dict:
     return {"code": str(signal), "label": _SIGNAL_LABELS.get(str(signal), str(signal)), "detail": ""}
 
 
-def _history(activities, field_history) -> list[HistoryEntry]:
+# The activity log's verbs, as the history tab names them (unknown verbs are shown as they are).
+VERB_LABELS = {
+    "status_changed": "Statut", "assigned": "Assignation", "review_released": "Revue libérée",
+    "rejection_notified": "E-mail de refus", "email_failed": "E-mail en échec", "rule.overridden": "Dérogation",
+    "rule.override_dropped": "Dérogation levée", "rule.override_cancelled": "Dérogation annulée",
+    "dossier_created": "Création", "dossier_updated": "Modification", "priority_changed": "Priorité",
+    "document_uploaded": "Document déposé", "document_failed": "Document en échec",
+    "document_reprocessed": "Document retraité", "dossier_reprocessed": "Dossier retraité",
+    "pipeline_failed": "Traitement en échec", "fraud_signal": "Signal de fraude",
+    "missing_documents_notified": "Documents réclamés", "beneficiary_filled": "Bénéficiaire complété",
+    "operations_unmatched": "Fiche non reconnue", "invoice_created": "Facture", "invoice_cancelled": "Facture annulée",
+    "payment_recorded": "Paiement", "bulk_upload": "Dépôt groupé", "export": "Export",
+}
+_FIELD_CHANGES = {"+": "Champ créé", "~": "Champ", "-": "Champ supprimé"}
+
+
+def _history(activities, field_history, field_labels: dict[int, str]) -> list[HistoryEntry]:
     entries = [
         HistoryEntry(
             at=item.created_at,
             who=_who(item.actor),
-            what=item.verb.replace("_", " "),
+            what=VERB_LABELS.get(item.verb, item.verb.replace("_", " ")),
             detail=item.description,
             kind="activity",
         )
         for item in activities
     ]
-    change_label = {"+": "champ créé", "~": "champ modifié", "-": "champ supprimé"}
     for record in field_history:
         value = record.corrected_value if record.status == "corrected" else record.value
+        label = field_labels.get(record.id, f"champ n° {record.id}")
         entries.append(
             HistoryEntry(
                 at=record.history_date,
                 who=_who(record.history_user) if record.history_user_id else "pipeline",
-                what=change_label.get(record.history_type, "champ"),
-                detail=f"#{record.id} · {record.get_status_display()} · {_short(value)}",
+                what=_FIELD_CHANGES.get(record.history_type, "Champ"),
+                detail=f"{label} — {record.get_status_display().lower()} : {_short(value) or '(vide)'}",
                 kind="field",
             )
         )

@@ -104,6 +104,8 @@ def test_correcting_a_field_answers_json_with_the_re_rendered_screen(client, val
     assert "12\u202f450,00" in body["rows"][str(ttc.pk)] and "f-corrected" in body["rows"][str(ttc.pk)]
     assert "r10-facture-ht-tva-ttc" not in body["panels"]["rules"].split("r-passed")[0]
     assert set(body["panels"]) == {"rules", "matrix", "dossier", "history"}
+    history = body["panels"]["history"]
+    assert "Facture : Montant TTC — corrigé : 12450.00" in history and validator.get_full_name() in history
     assert HumanFeedback.objects.get(extracted_field=ttc).kind == "corrected"
 
 
