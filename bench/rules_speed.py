@@ -30,6 +30,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from rules import engine, selectors  # noqa: E402
 from rules.context import OPERATIONS, build_dossier_context, for_operation, public_values  # noqa: E402
@@ -53,16 +54,17 @@ def main(seconds: float = 3.0, corrections: int = 60) -> None:
         context.update(public_values(context, resolve=True))  # lookups computed once, as in a run
         planned = [engine.plan(rule) for rule in selectors.active_rules()]
         runs = [(item, entry, for_operation(context, entry)) for item in planned for entry in engine.runs_for(item, context)]
+        today = timezone.localdate()  # as run_rules_for_dossier: one "today" per run
         statuses: dict[str, int] = {}
         for item, entry, values in runs:
-            status = engine.evaluate_planned(item, values, operation_entry=entry).status
+            status = engine.evaluate_planned(item, values, operation_entry=entry, today=today).status
             statuses[status] = statuses.get(status, 0) + 1
         evaluations = 0
         start = time.perf_counter()
         deadline = start + seconds
         while time.perf_counter() < deadline:
             for item, entry, values in runs:
-                engine.evaluate_planned(item, values, operation_entry=entry)
+                engine.evaluate_planned(item, values, operation_entry=entry, today=today)
             evaluations += len(runs)
         elapsed = time.perf_counter() - start
         print(f"Règles actives : {len(planned)} ; évaluations par passage sur ce dossier : {len(runs)} {statuses}")

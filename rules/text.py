@@ -48,12 +48,17 @@ def normalised_address(text: str) -> str:
     return " ".join(tokens(text))
 
 
-def _ratio(a: str, b: str) -> float:
+def _ratio(a: str, b: str, at_least: float = 0.0) -> float:
+    """difflib's ratio, skipped (returning ``at_least``) when its cheap upper bounds show it
+    cannot beat ``at_least``."""
     if not a and not b:
         return 1.0
     if not a or not b:
         return 0.0
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() <= at_least or matcher.quick_ratio() <= at_least:
+        return at_least
+    return max(at_least, matcher.ratio())
 
 
 def fuzzy_ratio(a: str, b: str) -> float:
@@ -62,23 +67,23 @@ def fuzzy_ratio(a: str, b: str) -> float:
 
     The score is the best of the plain ratio of the sorted words and a "token set" ratio
     (common words first, then what each side has in addition), so that
-    "M. et Mme DUPONT Jean" and "Jean Dupont" score 1.0 while "Dupont" and "Durand" do not.
+    "M. et Mme DUPONT Jean" and "Jean Dupont" score 1.0 — as does a name or an address
+    whose words are all contained in the other ("3 allée des Tilleuls" in "3 allée des
+    Tilleuls 69003 Lyon") — while "Dupont" and "Durand" do not.
     """
     ta, tb = tokens(a), tokens(b)
     if not ta and not tb:
         return 1.0 if fold(a) == fold(b) else 0.0
     if not ta or not tb:
         return 0.0
-    sorted_a, sorted_b = " ".join(ta), " ".join(tb)
-    if sorted_a == sorted_b:
-        return 1.0
-    best = _ratio(sorted_a, sorted_b)
     set_a, set_b = set(ta), set(tb)
+    if set_a <= set_b or set_b <= set_a:
+        return 1.0
+    best = _ratio(" ".join(ta), " ".join(tb))
     common = " ".join(sorted(set_a & set_b))
     if common:
-        rest_a = " ".join(sorted(set_a - set_b))
-        rest_b = " ".join(sorted(set_b - set_a))
-        with_a = f"{common} {rest_a}".strip()
-        with_b = f"{common} {rest_b}".strip()
-        best = max(best, _ratio(common, with_a), _ratio(common, with_b), _ratio(with_a, with_b))
+        with_a = f"{common} {' '.join(sorted(set_a - set_b))}"
+        with_b = f"{common} {' '.join(sorted(set_b - set_a))}"
+        for x, y in ((common, with_a), (common, with_b), (with_a, with_b)):
+            best = _ratio(x, y, best)
     return best
