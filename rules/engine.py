@@ -121,9 +121,13 @@ class Evaluation:
         return (self.rule.pk, getattr(self.dossier_operation, "pk", None))
 
 
+# Plain strings (the values of RuleResult.Status): this is the hot path of every run.
+PASSED, FAILED, WARNING, NOT_EVALUABLE, ERROR = "passed", "failed", "warning", "not_evaluable", "error"
+
+
 def status_for(outcome_status: str, severity: str) -> str:
-    if outcome_status == "failed":
-        return RuleResult.Status.FAILED if severity == Rule.Severity.ERROR else RuleResult.Status.WARNING
+    if outcome_status == FAILED:
+        return FAILED if severity == "error" else WARNING
     return outcome_status
 
 
@@ -132,26 +136,26 @@ def evaluate_planned(planned: PlannedRule, values: dict[str, Any], *, operation_
     rule = planned.rule
     dossier_operation = operation_entry["dossier_operation"] if operation_entry else None
     if planned.compiled is None:
-        error = planned.syntax_error
-        return Evaluation(rule, dossier_operation, RuleResult.Status.ERROR,
-                          f"Erreur de syntaxe dans la règle : {error}")
+        return Evaluation(rule, dossier_operation, ERROR, f"Erreur de syntaxe dans la règle : {planned.syntax_error}")
     outcome = evaluate(planned.compiled, values, today=today)
     status = status_for(outcome.status, rule.severity)
-    if status in (RuleResult.Status.FAILED, RuleResult.Status.WARNING):
-        message = render_message(rule.error_message, outcome.reads, values)
-    elif status == RuleResult.Status.PASSED:
+    reads = outcome.reads
+    if status == PASSED:
         message = ""
-    elif status == RuleResult.Status.NOT_EVALUABLE:
+    elif status == FAILED or status == WARNING:
+        message = render_message(rule.error_message, reads, values)
+    elif status == NOT_EVALUABLE:
         message = outcome.error[:1].upper() + outcome.error[1:]
     else:
         message = f"Erreur à l'évaluation : {outcome.error}"
-    stored = {name: to_json(value) for name, value in outcome.reads.items()}
-    sources = values.get(SOURCES) or {}
-    notes = {code: sources[code]["note"] for code in {name.split(".", 1)[0] for name in outcome.reads}
-             if code in sources and "note" in sources[code]}
-    if notes:
-        stored["_sources"] = notes
-    return Evaluation(rule, dossier_operation, status, message, stored, sorted(outcome.reads))
+    stored = {name: to_json(value) for name, value in reads.items()}
+    sources = values.get(SOURCES)
+    if sources:
+        notes = {code: sources[code]["note"] for code in {name.partition(".")[0] for name in reads}
+                 if "note" in sources.get(code, ())}
+        if notes:
+            stored["_sources"] = notes
+    return Evaluation(rule, dossier_operation, status, message, stored, sorted(reads))
 
 
 def evaluate_rules(planned_rules: list[PlannedRule], context: dict[str, Any], *, today=None) -> list[Evaluation]:
