@@ -174,6 +174,64 @@ def _price_from_lists(*, operation_code, installer, day, precarity):  # pragma: 
     return chosen, Decimal(price)
 
 
+def check_parameters(params: dict) -> list[str]:
+    """What is wrong with a fiche's ``cumac_parameters`` (empty list: usable). For the
+    Operation admin: a new ministerial order is a data change, this checks the data's shape."""
+    problems: list[str] = []
+    if not isinstance(params, dict):
+        return ["les paramètres doivent être un objet JSON"]
+    if not params.get("base"):
+        return []  # no table yet (abolished fiche, amounts to be entered): compute() says so
+    classes = params.get("classes") or {}
+    inputs = set(params.get("inputs") or []) | {"zone", "housing_type"}
+
+    def number(value, where):
+        try:
+            Decimal(str(value))
+        except Exception:  # noqa: BLE001 - anything that is not a number
+            problems.append(f"{where} : nombre attendu, trouvé {value!r}")
+
+    for name, spec in classes.items():
+        if not isinstance(spec, dict) or "input" not in spec or "brackets" not in spec:
+            problems.append(f"classe « {name} » : « input » et « brackets » sont requis")
+            continue
+        groups = spec["brackets"].values() if spec.get("by") and isinstance(spec["brackets"], dict) else [spec["brackets"]]
+        for brackets in groups:
+            for bracket in brackets if isinstance(brackets, list) else []:
+                for bound in ("min", "max", "value"):
+                    if bound in bracket:
+                        number(bracket[bound], f"classe « {name} », {bound}")
+    base = params["base"]
+    if not isinstance(base, dict) or not isinstance(base.get("key"), list) or not isinstance(base.get("table"), dict):
+        problems.append("base : {\"key\": [...], \"table\": {...}} attendu")
+    else:
+        for key in base["key"]:
+            if key not in classes and key not in inputs:
+                problems.append(f"base : clé « {key} » ni entrée ni classe")
+        for key, value in base["table"].items():
+            if len(key.split("|")) != len(base["key"]):
+                problems.append(f"base : « {key} » n'a pas {len(base['key'])} partie(s)")
+            number(value, f"base « {key} »")
+    for index, multiplier in enumerate(params.get("multipliers") or [], start=1):
+        if "class" in multiplier:
+            if multiplier["class"] not in classes:
+                problems.append(f"facteur {index} : classe « {multiplier['class']} » inconnue")
+        elif not isinstance(multiplier.get("table"), dict):
+            problems.append(f"facteur {index} : « class » ou « key » + « table » attendu")
+        else:
+            for key, value in multiplier["table"].items():
+                number(value, f"facteur {index} « {key} »")
+    for index, bonus in enumerate(params.get("bonuses") or [], start=1):
+        number(bonus.get("coefficient", 1), f"bonification {index}, coefficient")
+        for bound in ("valid_from", "valid_until"):
+            if bonus.get(bound):
+                try:
+                    datetime.date.fromisoformat(bonus[bound])
+                except (TypeError, ValueError):
+                    problems.append(f"bonification {index} : {bound} n'est pas une date AAAA-MM-JJ")
+    return problems
+
+
 def compute(operation, *, postal_code: str, housing_type: str, surface=None, etas=None, resistance=None,
             class_jumps=None, precarity: str = "none", date: datetime.date | None = None, installer=None,
             conditions: dict[str, Any] | None = None) -> CumacResult:

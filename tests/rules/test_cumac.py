@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from billing.models import PriceList
 from dossiers.models import Operation
-from rules.cumac import CumacError, compute, operation_in_force
+from rules.cumac import CumacError, check_parameters, compute, operation_in_force
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -182,3 +182,24 @@ def test_cumac_command_readable_output_and_errors(price_list):
         run_command("--operation", "BAR-TH-159", "--postal-code", "69003", "--surface", "100", "--etas", "130")
     with pytest.raises(CommandError, match="--date"):
         run_command("--operation", "BAR-TH-171", "--postal-code", "69003", "--date", "01/03/2026")
+
+
+def test_every_fiche_of_the_fixture_has_well_formed_parameters():
+    for operation in Operation.objects.all():
+        assert check_parameters(operation.cumac_parameters) == [], operation.code
+
+
+def test_malformed_parameters_are_explained():
+    params = {
+        "inputs": ["zone"], "classes": {"c": {"input": "etas", "brackets": [{"min": "abc"}]}},
+        "base": {"key": ["zone", "inconnue"], "table": {"H1": "x"}},
+        "multipliers": [{"class": "absente"}, {"name": "z"}],
+        "bonuses": [{"coefficient": 5, "valid_from": "01/10/2025"}],
+    }
+    problems = check_parameters(params)
+    assert "classe « c », min : nombre attendu, trouvé 'abc'" in problems
+    assert "base : clé « inconnue » ni entrée ni classe" in problems
+    assert "base : « H1 » n'a pas 2 partie(s)" in problems
+    assert "facteur 1 : classe « absente » inconnue" in problems
+    assert "bonification 1 : valid_from n'est pas une date AAAA-MM-JJ" in problems
+    assert check_parameters([]) == ["les paramètres doivent être un objet JSON"]
