@@ -279,10 +279,10 @@ def explain_list_query(company) -> None:
     from django.db import connection
 
     from accounts.models import Role
-    from dossiers.installer_selectors import installer_dossiers
+    from dossiers.installer_selectors import installer_dossier_list
 
     user = company.users.filter(role=Role.INSTALLER).first()
-    queryset = installer_dossiers(user).order_by("-created_at", "-id")[:25]
+    queryset = installer_dossier_list(user).order_by("-created_at", "-id")[:25]
     if connection.vendor == "postgresql":
         plan = queryset.explain(analyze=True)
         print("Plan de la requête de liste (première page) :")

@@ -35,26 +35,46 @@ def _billed_invoices() -> QuerySet[Invoice]:
     return Invoice.objects.filter(kind=Invoice.Kind.INVOICE).exclude(status=Invoice.Status.CANCELLED).order_by("-issue_date", "-id")
 
 
-def installer_dossiers(user) -> QuerySet[Dossier]:
-    """The user's visible dossiers, ready for a list page: operations and invoices
-    prefetched, the count of installer-visible rule failures annotated."""
+def _with_rule_failure_count(queryset: QuerySet[Dossier]) -> QuerySet[Dossier]:
     failures = (
         installer_rule_failures_query().filter(dossier=OuterRef("pk"))
         .order_by().values("dossier").annotate(n=Count("pk")).values("n")
     )
-    return (
-        dossiers_visible_to(user)
-        .annotate(rule_failure_count=Coalesce(Subquery(failures, output_field=IntegerField()), Value(0)))
-        .prefetch_related(
-            Prefetch("operations", queryset=DossierOperation.objects.select_related("operation").order_by("operation__code")),
-            Prefetch("invoices", queryset=_billed_invoices(), to_attr="billed_invoices"),
-        )
+    return queryset.annotate(rule_failure_count=Coalesce(Subquery(failures, output_field=IntegerField()), Value(0)))
+
+
+# What a list row shows (API list, portal dashboard): the wide JSON columns stay in the table.
+LIST_FIELDS = (
+    "id", "reference", "installer_id", "status", "beneficiary_name", "works_postal_code", "works_city",
+    "total_kwh_cumac", "premium_eur", "missing_documents", "created_at", "submitted_at", "updated_at",
+)
+
+
+def installer_dossier_list(user) -> QuerySet[Dossier]:
+    """The user's visible dossiers for a list page, in a constant number of queries: only the
+    columns a row shows, the count of installer-visible rule failures annotated, the fiche
+    codes and the latest invoice's state prefetched."""
+    operations = (
+        DossierOperation.objects.select_related("operation")
+        .only("id", "dossier_id", "operation_id", "operation__code").order_by("operation__code")
+    )
+    invoices = _billed_invoices().only("id", "dossier_id", "status", "issue_date")
+    return _with_rule_failure_count(dossiers_visible_to(user).only(*LIST_FIELDS)).prefetch_related(
+        Prefetch("operations", queryset=operations),
+        Prefetch("invoices", queryset=invoices, to_attr="billed_invoices"),
     )
 
 
 def installer_dossier_detail(user) -> QuerySet[Dossier]:
     """The user's visible dossiers with what a detail page shows."""
-    return installer_dossiers(user).select_related("timeline")
+    return (
+        _with_rule_failure_count(dossiers_visible_to(user))
+        .select_related("timeline")
+        .prefetch_related(
+            Prefetch("operations", queryset=DossierOperation.objects.select_related("operation").order_by("operation__code")),
+            Prefetch("invoices", queryset=_billed_invoices(), to_attr="billed_invoices"),
+        )
+    )
 
 
 def dossier_documents(dossier: Dossier) -> QuerySet[Document]:

@@ -146,7 +146,7 @@ class DossierViewSet(
 
     def get_queryset(self):
         if self.action == "list":
-            return sel.installer_dossiers(self.request.user)
+            return sel.installer_dossier_list(self.request.user)
         if self.action in ("retrieve", "create", "partial_update", "submit"):
             return sel.installer_dossier_detail(self.request.user)
         return dossiers_visible_to(self.request.user)

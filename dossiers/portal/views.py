@@ -110,7 +110,7 @@ class PortalPasswordChangeView(auth_views.PasswordChangeView):
 @installer_required
 def dashboard(request):
     """My dossiers: filters, pagination, what is missing or failing, premium and payment."""
-    filters = DossierFilter(request.GET or None, queryset=sel.installer_dossiers(request.user).order_by("-created_at", "-id"))
+    filters = DossierFilter(request.GET or None, queryset=sel.installer_dossier_list(request.user).order_by("-created_at", "-id"))
     queryset = filters.qs if filters.is_bound and filters.is_valid() else filters.queryset
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     type_names = sel.document_type_names()

@@ -339,6 +339,7 @@ def test_the_payments_page_lists_my_invoices_and_payments(portal, installer_user
     page = portal.get("/portail/paiements/").content.decode()
 
     assert mine.number in page and theirs.number not in page
+    assert f'href="/facturation/factures/{mine.pk}/pdf/"' in page
     assert "CHQ-77" in page and "Chèque" in page and "500,00" in page
 
 
