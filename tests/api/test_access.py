@@ -157,3 +157,18 @@ def test_file_urls_serve_my_own_document(client, installer_user, my_document):
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_invoice_pdf_urls_answer_404_for_another_installers_invoice(client, installer_user, other_installer_user, administrator):
+    from billing.services import create_invoice_for_dossier
+    from tests.billing.conftest import make_approved_dossier
+
+    theirs = create_invoice_for_dossier(make_approved_dossier(installer=other_installer_user.installer), user=administrator)
+    url = f"/facturation/factures/{theirs.pk}/pdf/"
+
+    anonymous = client.get(url)
+    client.force_login(installer_user)
+    other = client.get(url)
+
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/portail/connexion/")
+    assert other.status_code == 404

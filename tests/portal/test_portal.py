@@ -355,3 +355,14 @@ def test_the_dashboard_runs_the_same_few_queries_whatever_the_number_of_rows(por
         return len(captured)
 
     assert queries_for(2) == queries_for(18)
+
+
+def test_an_upload_announced_too_large_is_refused_before_reading_it(portal, my_dossier, settings, media_root):
+    settings.CEE_MAX_REQUEST_BYTES = 1000
+
+    response = portal.post(f"/portail/dossiers/{my_dossier.pk}/documents/", {"files": [upload("devis.pdf", devis_pdf())]},
+                           HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 413
+    assert "trop volumineux" in response.json()["error"]
+    assert my_dossier.documents.count() == 0
