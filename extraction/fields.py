@@ -101,6 +101,8 @@ class _Hints:
     presence: dict | None
     max_words: int
     first_page_only: bool
+    top_line: float
+    top_line_exclude: tuple[tuple[str, ...], ...]
 
     @classmethod
     def from_spec(cls, spec: FieldSpec) -> "_Hints":
@@ -152,6 +154,8 @@ class _Hints:
             presence=presence if isinstance(presence, dict) else None,
             max_words=int(h.get("max_words", STRING_MAX_WORDS)),
             first_page_only=bool(h.get("first_page_only", False)),
+            top_line=float(h.get("top_line", 0) or 0),
+            top_line_exclude=tuple(tuple(token_texts(t)) for t in h.get("top_line_exclude", []) if token_texts(t)),
         )
 
 
@@ -396,7 +400,13 @@ def _typed_factor(fv: FoundValue, data_type: str, hints: _Hints, index: int) -> 
         if hints.currency:
             factor *= 1.05 if fv.currency else 0.9
         if hints.units:
-            factor *= 1.1 if any(_unit_after(fv).startswith(u) for u in hints.units) else 0.8
+            after = _unit_after(fv)
+            if any(after.startswith(u) for u in hints.units):
+                factor *= 1.1
+            elif after[:1].isalpha() or after[:1] in "%€°":
+                factor *= 0.4  # another unit: "190 m²" is not a resistance in m².K/W
+            else:
+                factor *= 0.8
     return factor
 
 
@@ -463,7 +473,7 @@ def _right_runs(hit: _LabelHit, data_type: str = "") -> list[tuple[list[Word], s
         start, end = next_cells[0]
         gap = line.words[start].bbox[0] - line.words[cell_end - 1].bbox[2]
         colon = line.words[cell_end - 1].text.endswith(":")
-        if data_type != "string" or gap < MAX_TEXT_GAP or colon:
+        if data_type != "string" or gap < MAX_TEXT_GAP or colon or len(line.cells) == 2:
             runs.append((line.words[start:end], "right_cell"))
     return runs
 
@@ -503,7 +513,11 @@ def _words_in_range(line: Line, x0: float, x1: float, header_x: tuple[float, flo
         chosen.append((start, end))
     words: list[Word] = []
     for start, end in chosen:
-        words.extend(line.words[start:end])
+        cell = line.words[start:end]
+        if line.words[start].bbox[0] < x0 - 0.03:
+            # a cell running in from the left holds the previous column's value too
+            cell = [w for w in cell if w.bbox[2] > x0 - 0.005]
+        words.extend(cell)
     return words
 
 
@@ -530,6 +544,30 @@ def _base_score(hints: _Hints, layout: DocumentLayout, hit: _LabelHit) -> float:
     if hit.start_word > cell_start:
         base *= 0.85
     return base
+
+
+def _fills_cell(hit: _LabelHit) -> bool:
+    return hit.line.cell_of(hit.start_word) == (hit.start_word, hit.end_word)
+
+
+def _separator_follows(hit: _LabelHit) -> bool:
+    """``=`` or ``:`` right after the label (in its last word or as the next word)."""
+    if hit.remainder is not None:
+        return True
+    last = hit.line.words[hit.end_word - 1].text
+    following = hit.line.words[hit.end_word].text if hit.end_word < len(hit.line.words) else ""
+    return last.endswith((":", "=")) or following.startswith((":", "="))
+
+
+def _is_header_row(line: Line) -> bool:
+    """A table's header: three cells or more, short, without a digit ("Réf. | Désignation | Qté")."""
+    if len(line.cells) < 3:
+        return False
+    for start, end in line.cells:
+        words = line.words[start:end]
+        if len(words) > 5 or any(ch.isdigit() for w in words for ch in w.text):
+            return False
+    return True
 
 
 def _heads_cell(hit: _LabelHit) -> bool:
@@ -564,10 +602,13 @@ def _candidates_for_hit(
     if hints.presence is not None:
         return _presence_candidates(hints, layout, hit, base, stop_labels)
 
+    if len(hit.label) == 1 and len(hit.label[0]) <= 2 and not (_separator_follows(hit) or _fills_cell(hit)):
+        return out  # "R" inside a product name is a letter; "R = 7,00", "CP : …", a "CP" cell are labels
+
     if data_type == "string" and hints.max_words > 1 and not _heads_cell(hit):
         return out  # "…, bénéficiaire de l'opération d'économies…": a word in a sentence, not a label
 
-    if hints.right:
+    if hints.right and not _is_header_row(hit.line):
         for words, how in _right_runs(hit, data_type):
             # the next cell holds another field's label: this label heads a column or a block
             if _starts_with_label(words, stop_labels):
@@ -583,10 +624,14 @@ def _candidates_for_hit(
     if hints.below or hints.table:
         x0, x1 = _column_range(hit)
         limit = max(hints.max_below, 12 if hints.table else 0)
-        for k, line in _lines_below(layout, hit, limit):
+        k = 0
+        for _, line in _lines_below(layout, hit, limit + 3):
             words = _words_in_range(line, x0, x1, (x0, x1))
             if not words:
-                continue
+                continue  # a line of another column (a header wrapped on two lines)
+            k += 1
+            if k > limit:
+                break
             if _starts_with_label(words, all_labels or stop_labels):
                 break
             found = _values_in(data_type, words, hints, stop_labels)
@@ -738,6 +783,25 @@ def _regex_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, st
     return out
 
 
+def _top_line_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, stops: PhraseSet) -> list[Candidate]:
+    """The first line of the first page, when it is short text (a letterhead's company name);
+    weighted by ``top_line`` (low: any labelled value beats it)."""
+    if not layout.pages:
+        return []
+    lines = layout.lines[layout.pages[0].number]
+    if not lines or lines[0].top > 0.15:
+        return []
+    line = lines[0]
+    start, end = line.cells[0]
+    words = line.words[start:end]
+    if len(words) > 5 or _starts_with_label(words, stops):
+        return []
+    if hints.top_line_exclude and _starts_with_label(words, phrase_set(hints.top_line_exclude)):
+        return []  # a document title ("ATTESTATION SUR L'HONNEUR"), not a letterhead
+    return [_candidate(fv, value_words, hints.top_line, line.page, "top_line")
+            for fv, value_words in _values_in(spec.data_type, words, hints, stops)[:1]]
+
+
 def _scan_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout) -> list[Candidate]:
     """Every value of the type in the document, as one list (``operations``)."""
     values: list[str] = []
@@ -864,6 +928,8 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
                     candidates.extend(_block_candidates(spec, hints, layout, hit, base, block_stops))
     if hints.regex:
         candidates.extend(_regex_candidates(spec, hints, layout, others))
+    if hints.top_line:
+        candidates.extend(_top_line_candidates(spec, hints, layout, block_stops))
     if spec.validation_pattern:
         pattern = re.compile(spec.validation_pattern)
         for c in candidates:

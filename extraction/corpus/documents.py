@@ -233,7 +233,8 @@ def items_rows(sh: Sheet, f: DossierFacts, st: Style, *, unit_column: bool) -> t
     return rows, merged, ambiguous
 
 
-def totals_box(sh: Sheet, f: DossierFacts, st: Style, y: float, *, prime: bool, net: bool, x_label: float | None = None) -> tuple[float, dict[str, str]]:
+def _totals_rows(sh: Sheet, f: DossierFacts, *, prime: bool, net: bool) -> tuple[list[tuple[str, Decimal]], dict[str, str]]:
+    """The totals a devis or facture prints (label wording drawn per document), and their truth."""
     rng = sh.rng
     rate = fmt_number(f.tva_rate, 1 if f.tva_rate % 1 else 0)
     rows = [(label(rng, "total_ht"), f.total_ht), (label(rng, "tva", rate=rate), f.total_tva), (label(rng, "total_ttc"), f.total_ttc)]
@@ -243,6 +244,12 @@ def totals_box(sh: Sheet, f: DossierFacts, st: Style, y: float, *, prime: bool, 
         truth["prime_cee"] = _dec(f.prime)
         if net:
             rows.append((label(rng, "net"), f.net_a_payer))
+    return rows, truth
+
+
+def totals_box(sh: Sheet, f: DossierFacts, st: Style, y: float, *, prime: bool, net: bool, x_label: float | None = None) -> tuple[float, dict[str, str]]:
+    """Totals right-aligned in a box: label on the left, amount at the right margin."""
+    rows, truth = _totals_rows(sh, f, prime=prime, net=net)
     x_label = x_label or sh.right - 230
     for name, value in rows:
         style = "bold" if "TTC" in name.upper() or name.startswith(("Net", "Reste")) else "regular"
@@ -253,15 +260,8 @@ def totals_box(sh: Sheet, f: DossierFacts, st: Style, y: float, *, prime: bool, 
 
 
 def totals_lines(sh: Sheet, f: DossierFacts, st: Style, x: float, y: float, *, prime: bool, net: bool) -> tuple[float, dict[str, str]]:
-    rng = sh.rng
-    rate = fmt_number(f.tva_rate, 1 if f.tva_rate % 1 else 0)
-    rows = [(label(rng, "total_ht"), f.total_ht), (label(rng, "tva", rate=rate), f.total_tva), (label(rng, "total_ttc"), f.total_ttc)]
-    truth = {"montant_ht": _dec(f.total_ht), "montant_tva": _dec(f.total_tva), "montant_ttc": _dec(f.total_ttc)}
-    if prime:
-        rows.append((label(rng, "prime", oblige=f.oblige), -f.prime))
-        truth["prime_cee"] = _dec(f.prime)
-        if net:
-            rows.append((label(rng, "net"), f.net_a_payer))
+    """Totals as ``label : amount`` lines."""
+    rows, truth = _totals_rows(sh, f, prime=prime, net=net)
     for name, value in rows:
         end = sh.text(x, y, f"{name} : ")
         sh.text(end + 3, y, fmt_amount(value, st.amount))
@@ -553,6 +553,116 @@ def devis_letter(f: DossierFacts, rng: Random, *, facture: bool = False) -> Draw
         truth.update(sh.extra_truth)
     legal_footer(sh, f, st)
     return Drawn(sh.finish(), 1, truth, ambiguous)
+
+
+def devis_grid(f: DossierFacts, rng: Random, *, facture: bool = False) -> Drawn:
+    """A spreadsheet-like layout: framed sender/recipient cells, a reference row as a table,
+    a technical table (characteristic | value) and a totals grid with a payment line."""
+    sh, st = Sheet(rng), Style.pick(rng)
+    c, p = f.installer, f.beneficiary
+    truth: dict[str, str] = {}
+    word = "FACTURE" if facture else rng.choice(["DEVIS", "DEVIS DE TRAVAUX", "OFFRE DE PRIX"])
+    sh.rect(sh.right - 170, 38, 170, 30, fill_gray=0.15)
+    sh.text(sh.right - 85, 58, word, 15, "bold", align="center", color=(1, 1, 1))
+    sh.text(sh.left, 50, c.name, 14, "bold")
+    sh.text(sh.left, 64, rng.choice(["Rénovation énergétique", "Chauffage – Isolation – Énergies renouvelables",
+                                      "Artisan RGE"]), sh.base_size - 1, "italic")
+    mid = (sh.left + sh.right) / 2
+    top = 100
+    sender = [rng.choice(["Émetteur", "De :", "Expéditeur"]), f"{c.street}", f"{c.postal_code} {c.city}",
+              f"{label(rng, 'siret').rstrip(' :')} : {fmt_siret(c.siret, st.siret)}", f"N° TVA : {c.tva}"]
+    recipient = [rng.choice(["Destinataire", "Adressé à", "Facturé à" if facture else "Client"]), _upper_name(f, rng),
+                 p.street, _city_line(f, rng)]
+    height = (max(len(sender), len(recipient)) + 1) * (sh.base_size + 4)
+    sh.rect(sh.left, top - 12, mid - sh.left - 8, height)
+    sh.rect(mid + 8, top - 12, sh.right - mid - 8, height)
+    for i, line in enumerate(sender):
+        sh.text(sh.left + 6, top + i * (sh.base_size + 4), line, style="bold" if i == 0 else "regular")
+    for i, line in enumerate(recipient):
+        sh.text(mid + 14, top + i * (sh.base_size + 4), line, style="bold" if i == 0 else "regular")
+    y = top + height + 10
+    number = f.facture_number if facture else f.devis_number
+    doc_date = f.date_facture if facture else f.date_devis
+    columns = [(rng.choice(["Numéro", "N° de pièce", "Référence"]), 2, "left"),
+               (rng.choice(["Date", "Date d'édition", "Émis le"]) if not facture else rng.choice(["Date", "Date de facture", "Facturé le"]), 2, "left"),
+               ("Client n°", 1.5, "left")]
+    values = [number, fmt_date(doc_date, st.date), f"C{rng.randint(1000, 99999)}"]
+    if facture:
+        columns.insert(2, (label(rng, "date_fin_travaux"), 2.5, "left"))
+        values.insert(2, fmt_date(f.date_fin_travaux, st.date))
+        truth["date_fin_travaux"] = _iso(f.date_fin_travaux)
+    else:
+        columns.insert(2, ("Validité", 1.5, "left"))
+        values.insert(2, rng.choice(["1 mois", "3 mois", "90 jours"]))
+    y = table(sh, y, columns, [values], header_fill=0.85)
+    truth["numero_facture" if facture else "numero_devis"] = number
+    truth["date_facture" if facture else "date_devis"] = _iso(doc_date)
+    y += 8
+    rate = fmt_number(f.tva_rate, 1 if f.tva_rate % 1 else 0)
+    rows = []
+    for n, prod in enumerate(f.products, 1):
+        rows.append([f"L{n}", [prod.title, f"Fiche {prod.operation}"], fmt_number(prod.quantity, 2 if prod.unit == "m²" else 0),
+                     fmt_amount(prod.unit_price, st.amount, currency=False), f"{rate} %", fmt_amount(prod.total_ht, st.amount, currency=False)])
+    if f.extra.get("labour_ht"):
+        labour = f.extra["labour_ht"]
+        rows.append([f"L{len(rows) + 1}", "Pose et mise en service", "1", fmt_amount(labour, st.amount, currency=False),
+                     f"{rate} %", fmt_amount(labour, st.amount, currency=False)])
+    y = table(sh, y, [("Réf.", 0.8, "left"), ("Désignation", 5, "left"), ("Qté", 1, "right"), ("PU HT", 1.6, "right"),
+                      ("TVA", 1, "right"), ("Montant HT", 1.8, "right")], rows, header_fill=0.85)
+    y += 8
+    tech_rows, truths = [], []
+    for prod in f.products:
+        desc, tech = product_lines(sh, prod, st, with_code=False)
+        truths.append(tech)
+        for line in desc[1:]:
+            if " : " in line and " – " not in line:
+                name, value = line.split(" : ", 1)
+                tech_rows.append([name, value])
+            elif " – " in line:
+                for part in line.split(" – "):
+                    name, _, value = part.partition(" : ")
+                    tech_rows.append([name, value])
+            else:
+                tech_rows.append([line, ""])
+    tech, ambiguous = _merge_product_truth(truths)
+    truth.update(tech)
+    y = table(sh, y, [(rng.choice(["Caractéristique", "Critère technique", "Performance"]), 3, "left"), ("Valeur", 3, "left")],
+              tech_rows, header_fill=0.93)
+    y += 8
+    totals, totals_truth = _totals_rows(sh, f, prime=facture, net=facture)
+    truth.update(totals_truth)
+    x0 = sh.right - 250
+    for name, value in totals:
+        sh.rect(x0, y - sh.base_size - 2, 150, sh.base_size + 7)
+        sh.rect(x0 + 150, y - sh.base_size - 2, 100, sh.base_size + 7)
+        sh.text(x0 + 4, y, name)
+        sh.text(sh.right - 4, y, fmt_amount(value, st.amount), align="right")
+        y += sh.base_size + 7
+    y += 16
+    if facture:
+        sh.text(sh.left, y, rng.choice(["Total à régler à réception de facture.", "Règlement par virement sous 30 jours."]))
+        y += sh.base_size + 6
+        if rng.random() < 0.6:
+            sh.text(sh.left, y, f"Qualification RGE {c.rge_body} n° {c.rge_numero}")
+            truth["rge_numero"] = c.rge_numero
+    else:
+        sh.text(sh.left, y, rng.choice(["Date et signature du client, précédées de « Bon pour accord »",
+                                        "Bon pour accord (date et signature)"]), style="bold")
+        y += sh.base_size + 8
+        if f.devis_signed:
+            sh.text(sh.left + 4, y, f"Le {fmt_date(f.date_signature, st.date)}, bon pour accord", style="italic",
+                    color=(0.05, 0.1, 0.45))
+            truth["date_signature"] = _iso(f.date_signature)
+            sh.scribble(sh.left + 220, y - 12)
+    truth.update(_company_truth(f))
+    truth.update(_beneficiary_truth(f))
+    truth.update(_ops_truth(f))
+    legal_footer(sh, f, st, siret=False)
+    return Drawn(sh.finish(), 1, truth, ambiguous)
+
+
+def facture_grid(f, rng):
+    return devis_grid(f, rng, facture=True)
 
 
 def facture_classic(f, rng):
@@ -890,8 +1000,8 @@ def note_dimensionnement(f: DossierFacts, rng: Random) -> Drawn:
 
 
 TEMPLATES = {
-    "devis": [devis_classic, devis_form, devis_letter],
-    "facture": [facture_classic, facture_form, facture_letter],
+    "devis": [devis_classic, devis_form, devis_letter, devis_grid],
+    "facture": [facture_classic, facture_form, facture_letter, facture_grid],
     "attestation_honneur": [ah_lines, ah_table, ah_below],
     "cadre_contribution": [cadre_letter, cadre_form, cadre_two_columns],
     "certificat_rge": [rge_certificate, rge_table],

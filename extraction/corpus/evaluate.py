@@ -146,14 +146,7 @@ def evaluate_file(pages: list[PageContent], truth: dict, specs: dict[str, list[F
     report = Report()
     by_number = {p.number: p for p in pages}
     if len(truth["documents"]) > 1:
-        report.multi_files += 1
-        segments = segment_pages(pages, hints)
-        predicted = [(s.code, s.pages) for s in segments]
-        expected = [(d["type"], d["pages"]) for d in truth["documents"]]
-        if predicted == expected:
-            report.correct_segmentation += 1
-        else:
-            report.errors.append({"file": truth["file"], "segmentation": predicted, "expected": expected})
+        report.merge(score_segmentation(truth, [(s.code, s.pages) for s in segment_pages(pages, hints)]))
     for doc in truth["documents"]:
         doc_pages = [by_number[n] for n in doc["pages"] if n in by_number]
         text = "\n".join(p.text for p in doc_pages)
@@ -162,6 +155,17 @@ def evaluate_file(pages: list[PageContent], truth: dict, specs: dict[str, list[F
         extracted = extract_fields(doc_pages, doc_specs) if doc_specs else {}
         predicted = {name: (v.value, v.confidence, v.raw) for name, v in extracted.items()}
         report.merge(score_document(truth["file"], doc, classification.code, predicted, specs))
+    return report
+
+
+def score_segmentation(truth: dict, predicted: list[tuple[str, list[int]]]) -> Report:
+    """Whether a multi-document file was cut into the true documents, with the true types."""
+    report = Report(multi_files=1)
+    expected = [(d["type"], d["pages"]) for d in truth["documents"]]
+    if predicted == expected:
+        report.correct_segmentation = 1
+    else:
+        report.errors.append({"file": truth["file"], "segmentation": predicted, "expected": expected})
     return report
 
 
@@ -220,13 +224,7 @@ def evaluate_ingest_output(root: Path, files: list[dict], run_ingest: Callable[[
     for truth in files:
         documents = outputs.get(str(root / truth["file"]), [])
         if len(truth["documents"]) > 1:
-            report.multi_files += 1
-            predicted = [(d.get("type"), list(d.get("pages") or [])) for d in documents]
-            expected = [(d["type"], d["pages"]) for d in truth["documents"]]
-            if predicted == expected:
-                report.correct_segmentation += 1
-            else:
-                report.errors.append({"file": truth["file"], "segmentation": predicted, "expected": expected})
+            report.merge(score_segmentation(truth, [(d.get("type"), list(d.get("pages") or [])) for d in documents]))
         for doc in truth["documents"]:
             best = max(documents, key=lambda d: len(set(d.get("pages") or []) & set(doc["pages"])), default=None)
             if best is None or set(best.get("pages") or []) != set(doc["pages"]):

@@ -104,11 +104,13 @@ def match_at(haystack: list[str], phrase: list[str], i: int) -> int | None:
     """The index just after ``phrase`` if it matches ``haystack`` at ``i``, else None."""
     j = 0
     k = i
+    # a one-word label must be spelt right unless it is long: "Denis" is not "devis"
+    strict = len(phrase) == 1 and len(phrase[0]) < 7
     while j < len(phrase):
         if k >= len(haystack):
             return None
         word = haystack[k]
-        if similar(word, phrase[j]):
+        if word == phrase[j] or (not strict and similar(word, phrase[j])):
             j += 1
             k += 1
             continue

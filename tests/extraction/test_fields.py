@@ -150,3 +150,25 @@ def test_real_french_invoices(specs, name):
     result = extract_fields(pdf_pages(REAL_INVOICES / name), specs["facture"])
     for field in ("numero_facture", "date_facture", "montant_ttc", "montant_ht"):
         assert result[field].value == expected[field], field
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from extraction.types import Word  # noqa: E402
+
+_word = st.builds(
+    lambda text, x, y, w, h, conf: Word(text, (x, y, min(1.0, x + w), min(1.0, y + h)), conf),
+    st.text(alphabet=st.sampled_from(list("0123456789 ,.:/-€%°²abcdeéèfghilmnorstuvxzACDEFHNRSTUVÉ'()")), min_size=1, max_size=12),
+    st.floats(0, 0.95), st.floats(0, 0.97), st.floats(0.001, 0.2), st.floats(0.001, 0.03), st.floats(0, 1),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_word, max_size=60))
+def test_odd_pages_never_raise(words):
+    specs = load_specs()
+    p = PageContent(1, "", words)
+    for doc_type in ("devis", "facture", "attestation_honneur", "avis_imposition"):
+        for name, value in extract_fields([p], specs[doc_type]).items():
+            assert 0 <= value.confidence <= 1
+            assert value.bbox is None or all(0 <= v <= 1 for v in value.bbox)
