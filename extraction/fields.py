@@ -34,6 +34,18 @@ Hints (``FieldSchema.extraction_hints``; every key optional)::
                     area right of / below the label; {"max_below": 4, "ignore": ["cachet"]}
     max_words       longest string value kept (default 12)
     first_page_only only look at the first page
+    units           numbers followed by one of these units are preferred ("m2.k/w", "%")
+    skip_units      numbers followed by one of these are not values ("°", "m2.k" for a surface)
+    top_line        weight of a fallback candidate: the first line of page 1 (a letterhead)
+    top_line_exclude  words that make that first line a title, not a name ("attestation")
+    stop_labels     extra words that end a text value
+
+Layout rules, the same for every field: a label is matched accent- and case-insensitively,
+with one OCR typo in words of five letters or more (seven for a one-word label), or with one
+extra word inside ("Montant global TTC"); it never spans two cells; a one- or two-letter label
+("R", "CP") needs a separator or a cell of its own; a header written over two lines is read
+as one label; a label with its value beside it is not a column header; a row of short
+digit-free cells is a table header (values are below, not beside).
 
 The extractor never reads anything but the words: no ground truth, no per-layout template.
 """
