@@ -120,7 +120,7 @@ def _timeline_dates(dossier: Dossier) -> dict[str, Any]:
 def build_dossier_context(dossier: Dossier) -> dict[str, Any]:
     """Everything the rules of ``dossier`` may read (see the module docstring).
 
-    Runs three small queries (operations, documents, fields), plus one for the timeline and
+    Runs two small queries (operations; documents with their fields), plus one for the timeline and
     one for the installer unless loaded with ``select_related("installer", "timeline")``,
     and defers the duplicate lookups until a rule reads them.
     """
@@ -131,20 +131,21 @@ def build_dossier_context(dossier: Dossier) -> dict[str, Any]:
 
     # Extracted fields: one document per type, the most confident (the selector's order).
     chosen: dict[str, tuple] = {}
-    counts: dict[str, int] = {}
-    for document in selectors.documents_for_context(dossier):
-        code = document[1]
-        counts[code] = counts.get(code, 0) + 1
-        chosen.setdefault(code, document)
-    code_of = {document[0]: code for code, document in chosen.items()}
+    documents_by_type: dict[str, set[int]] = {}
     confidences: list[float] = []
-    for document_id, value, corrected, status, confidence, name, data_type in selectors.fields_of_documents(list(code_of)):
-        raw = corrected if status == FieldStatus.CORRECTED else value
-        values[f"{code_of[document_id]}.{name}"] = typed_value(raw, data_type)
+    for row in selectors.documents_with_fields(dossier):
+        document_id, code, filename, document_confidence, name, data_type, value, corrected, status, confidence = row
+        documents_by_type.setdefault(code, set()).add(document_id)
+        if chosen.setdefault(code, (document_id, filename, document_confidence))[0] != document_id:
+            continue
+        if name is None or status == FieldStatus.WRONG:
+            continue
+        values[f"{code}.{name}"] = typed_value(corrected if status == FieldStatus.CORRECTED else value, data_type)
         reviewed = status in (FieldStatus.CONFIRMED, FieldStatus.CORRECTED)
         confidences.append(1.0 if reviewed else float(confidence))
+    counts = {code: len(ids) for code, ids in documents_by_type.items()}
     sources = {}
-    for code, (document_id, _code, filename, confidence) in chosen.items():
+    for code, (document_id, filename, confidence) in chosen.items():
         sources[code] = {
             "document_id": document_id,
             "filename": filename,

@@ -3,7 +3,7 @@ studio read. Each function says which rows it touches; none writes."""
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from documents.models import Document, DocumentStatus
 from dossiers.models import Dossier, DossierOperation, DossierStatus, Timeline
@@ -34,31 +34,24 @@ def dossier_operations(dossier: Dossier) -> list[DossierOperation]:
     )
 
 
-def documents_for_context(dossier: Dossier) -> list[tuple]:
-    """``(id, type code, original filename, classification confidence)`` of the dossier's
-    classified documents, split parents left out (their children count), most confident
-    first within a type (then the most recent)."""
+def documents_with_fields(dossier: Dossier) -> list[tuple]:
+    """One query for the dossier's classified documents and their extracted fields:
+    ``(document id, type code, original filename, classification confidence, field name,
+    data type, value, corrected value, field status, field confidence)``, the field columns
+    None for a document without fields. Split parents are left out (their children count);
+    documents come most confident first within a type (then the most recent)."""
     return list(
         Document.objects.filter(dossier=dossier, document_type__isnull=False)
         .exclude(status=DocumentStatus.SPLIT)
-        .order_by("document_type__code", "-classification_confidence", "-pk")
-        .values_list("pk", "document_type__code", "original_filename", "classification_confidence")
+        .order_by("document_type__code", F("classification_confidence").desc(nulls_last=True), "-pk")
+        .values_list("pk", "document_type__code", "original_filename", "classification_confidence",
+                     "fields__schema__name", "fields__schema__data_type", "fields__value", "fields__corrected_value",
+                     "fields__status", "fields__confidence")
     )
 
 
 def timeline_dates(dossier: Dossier) -> dict:
     return Timeline.objects.filter(dossier=dossier).values(*TIMELINE_DATES).first() or {}
-
-
-def fields_of_documents(document_ids: list[int]) -> list[tuple]:
-    """``(document_id, value, corrected_value, status, confidence, field name, data type)``
-    for the extracted fields of these documents, except those a validator marked wrong."""
-    return list(
-        ExtractedField.objects.filter(document_id__in=document_ids)
-        .exclude(status=FieldStatus.WRONG)
-        .values_list("document_id", "value", "corrected_value", "status", "confidence", "schema__name",
-                     "schema__data_type")
-    )
 
 
 _rules_cache: dict = {"stamp": None, "rules": []}

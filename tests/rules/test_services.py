@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 
+from documents.models import Document
 from dossiers.models import Activity, Dossier
 from extraction.models import FieldStatus
 from rules.context import build_dossier_context
@@ -291,3 +292,10 @@ def test_a_bare_dossier_without_timeline_or_documents_runs_without_crashing():
     assert statuses["r11-cumac-calcule"] == "warning"  # no postal code: no zone, no cumac
     assert "r01-cadre-avant-engagement" not in statuses  # needs a cadre de contribution
     assert bare.operations.get().kwh_cumac == 0
+
+
+def test_a_document_of_unknown_confidence_is_not_preferred(dossier):
+    # PostgreSQL sorts NULL first in descending order: the choice must not depend on the database.
+    (unknown,) = add_documents(dossier, {"facture": {"date_facture": "2025-10-01"}})
+    Document.objects.filter(pk=unknown.pk).update(classification_confidence=None)
+    assert build_dossier_context(dossier)["facture.date_facture"] == datetime.date(2025, 11, 20)
