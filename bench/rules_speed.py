@@ -32,6 +32,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from dossiers.models import Dossier  # noqa: E402
 from rules import engine, selectors  # noqa: E402
 from rules.context import OPERATIONS, build_dossier_context, for_operation, public_values  # noqa: E402
 from rules.services import run_rules_for_dossier  # noqa: E402
@@ -95,6 +96,11 @@ def main(seconds: float = 3.0, corrections: int = 60) -> None:
               f" ; temps CPU de ce processus {summary(partial_cpu)}")
         print(f"Relance complète de toutes les règles du dossier (écritures comprises) : {summary(full)}"
               f" ; temps CPU de ce processus {summary(full_cpu)}")
+        begin, cpu = time.perf_counter(), time.process_time()
+        for _ in range(corrections):
+            Dossier.objects.get(pk=dossier.pk)
+        print(f"Étalon : une lecture Dossier.objects.get() = {(time.perf_counter() - begin) * 1000 / corrections:.2f} ms"
+              f" (CPU {(time.process_time() - cpu) * 1000 / corrections:.2f} ms)")
         print(f"Charge de la machine (load average 1 min) : {os.getloadavg()[0]:.2f} pour {os.cpu_count()} cœurs")
         transaction.set_rollback(True)
 
