@@ -8,6 +8,8 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from rules.cumac import check_parameters
+
 from .admin_json import PrettyJSONAdminMixin, json_object, pretty_json_html
 from .admin_readonly import ReadOnlyAdminMixin
 from .models import (
@@ -30,7 +32,12 @@ class OperationDocumentRequirementInline(admin.TabularInline):
 
 class OperationForm(forms.ModelForm):
     def clean_cumac_parameters(self):
-        return json_object(self.cleaned_data.get("cumac_parameters"), field_label="Les paramètres cumac")
+        params = json_object(self.cleaned_data.get("cumac_parameters"), field_label="Les paramètres cumac")
+        # The calculator knows the shape it reads: a table it cannot use is refused here, not at run time.
+        problems = check_parameters(params)
+        if problems:
+            raise forms.ValidationError(problems)
+        return params
 
 
 @admin.register(Operation)

@@ -134,7 +134,11 @@ def test_operation_cumac_parameters_must_be_a_json_object(client, administrator)
         "version": operation.version, "valid_from": operation.valid_from.isoformat(), "is_active": "on",
         "document_requirements-TOTAL_FORMS": "0", "document_requirements-INITIAL_FORMS": "0",
     }
-    for bad, message in [("[1, 2]", "un objet JSON"), ('{"base": ', "JSON invalide")]:
+    for bad, message in [
+        ("[1, 2]", "un objet JSON"),
+        ('{"base": ', "JSON invalide"),
+        ('{"base": {"key": ["zone"], "table": "H1=1700"}}', "base"),
+    ]:
         response = client.post(admin_url(Operation, "change", operation.pk), {**data, "cumac_parameters": bad})
         assert response.status_code == 200
         assert message in response.content.decode()
