@@ -31,8 +31,22 @@ NO_TEXT_MESSAGE = (
 )
 
 
+def looks_blank(image: Image.Image) -> bool:
+    """No ink at all (a blank back of a double-sided scan, a separator sheet): nothing to read."""
+    small = image.convert("L")
+    small.thumbnail((600, 600))
+    # One short line of small print on an A4 page is about 0.0006 of the pixels; a blank
+    # page 0 (a speckled one more, and is read: better slow than missing a word).
+    dark = sum(small.histogram()[:180])
+    return dark <= 0.0001 * small.width * small.height
+
+
 def read_upright(engine: OcrEngine, image: Image.Image, dpi: int | None) -> tuple[OcrResult, Image.Image]:
-    """Read ``image``; when the reading is poor or the text runs sideways, try it turned upright."""
+    """Read ``image``; when the reading is poor or the text runs sideways, try it turned upright.
+
+    A blank page is not sent to the engine at all."""
+    if looks_blank(image):
+        return OcrResult(words=[], text="", engine=engine.label, details={"blank": True}), image
     result = engine.recognise(image, dpi=dpi)
     sideways = result.looks_sideways(image.width, image.height)
     if len(result.words) >= 3 and (sideways or result.mean_confidence < ORIENTATION_CHECK_CONFIDENCE):

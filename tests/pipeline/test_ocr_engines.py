@@ -121,3 +121,16 @@ def test_easyocr_reads_a_small_crop_with_the_offline_english_weights(settings, t
     assert result.words and all(0 <= v <= 1 for w in result.words for v in w.bbox)
     assert result.engine.startswith("easyocr ")
     assert not (tmp_path / ".EasyOCR").exists()
+
+
+def test_blank_pages_are_not_sent_to_the_engine_and_sparse_ones_are(tesseract, dossier):
+    from extraction.pipeline.ocr import looks_blank
+
+    assert looks_blank(Image.new("RGB", (1240, 1754), "white"))
+    assert not looks_blank(Image.open(io.BytesIO(samples.text_image(["Page 2"], font_size=24))))
+    data = samples.REAL / "badinput" / "split-by-asn-1.pdf"  # blank pages 2, 5, 6, 8, 10
+    document = ingest_file(dossier=dossier, fileobj_or_bytes=data.read_bytes(), filename="asn.pdf")
+    process_document(document)
+    pages = Page.objects.filter(document__in=[document, *document.children.all()]).order_by("number")
+    blank = [p.number for p in pages if p.text_source.startswith("ocr") and not p.words]
+    assert blank == [2, 5, 6, 8, 10]
