@@ -12,8 +12,11 @@ works without JavaScript. Views stay thin: reads in ``review_selectors``, writes
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
+import jinja2
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,11 +25,12 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import get_script_prefix, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.middleware.csrf import get_token
 
 from . import review
 from .models import Dossier, DossierOperation, DossierStatus, Operation
@@ -355,6 +359,47 @@ class DossierOperationInline(admin.TabularInline):
         return False
 
 
+def review_url(pk: int) -> str:
+    """The review screen's address of dossier ``pk`` (reversed once per URL prefix, not per row)."""
+    return _review_url_pattern(get_script_prefix()).replace("/0/", f"/{pk}/", 1)
+
+
+@lru_cache(maxsize=8)
+def _review_url_pattern(script_prefix: str) -> str:
+    return reverse("admin:dossiers_dossier_review", args=[0])
+
+
+@lru_cache(maxsize=1)
+def _field_row_template():
+    """The field row's Jinja2 template.
+
+    The review screen shows sixty fields or more, each with three small forms; written in
+    the Django template language that single partial took most of the page's server time,
+    Jinja2 (a declared dependency, compiled to Python) renders it about ten times faster.
+    Everything else on the screen stays in Django templates.
+    """
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(settings.BASE_DIR / "templates")),
+        autoescape=True,
+        auto_reload=settings.DEBUG,
+        undefined=jinja2.StrictUndefined,
+    )
+    return environment.get_template("admin/dossiers/dossier/review/_field_row.jinja")
+
+
+def render_field_rows(request, data, *, can_edit: bool) -> None:
+    """Render every field row of ``data`` into its ``html`` (marked safe: autoescaped by Jinja2)."""
+    template = _field_row_template()
+    shared = {
+        "can_edit": can_edit,
+        "field_url": review_url(data.dossier.pk) + "field/",
+        "csrf_input": format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)),
+    }
+    for group in data.groups:
+        for row in group.rows:
+            row.html = mark_safe(template.render(row=row, **shared))
+
+
 def _is_administrator(request) -> bool:
     return review.is_administrator(request.user)
 
@@ -484,6 +529,15 @@ class DossierAdmin(admin.ModelAdmin):
         }
         return super().changelist_view(request, {**extra, **(extra_context or {})})
 
+    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle" aria-label="Tout sélectionner">'))
+    def action_checkbox(self, obj):
+        # The admin renders this box through a form widget and its template, 50 times a page:
+        # a third of the queue's time. The same markup, written directly.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="Sélectionner {}">',
+            helpers.ACTION_CHECKBOX_NAME, obj.pk, obj.reference,
+        )
+
     @admin.display(description="Prio.", ordering="priority")
     def priority_badge(self, obj):
         level = "high" if obj.priority >= 75 else "mid" if obj.priority >= 50 else "low"
@@ -491,8 +545,7 @@ class DossierAdmin(admin.ModelAdmin):
 
     @admin.display(description="Référence", ordering="reference")
     def reference_link(self, obj):
-        url = reverse("admin:dossiers_dossier_review", args=[obj.pk])
-        return format_html('<a class="q-ref" href="{}">{}</a>', url, obj.reference)
+        return format_html('<a class="q-ref" href="{}">{}</a>', review_url(obj.pk), obj.reference)
 
     @admin.display(description="Bénéficiaire")
     def beneficiary(self, obj):
@@ -600,6 +653,7 @@ class DossierAdmin(admin.ModelAdmin):
         if access.claimed:
             messages.info(request, f"Dossier {dossier.reference} ouvert : il vous est assigné.")
         data = dossier_for_review(pk)
+        render_field_rows(request, data, can_edit=access.can_edit)
         context = {
             **self.admin_site.each_context(request),
             **self._screen_context(request, data, access),
@@ -618,12 +672,15 @@ class DossierAdmin(admin.ModelAdmin):
         return queue
 
     def _screen_context(self, request, data, access) -> dict:
+        base = review_url(data.dossier.pk)
         return {
             "data": data,
             "dossier": data.dossier,
             "access": access,
             "can_edit": access.can_edit,
             "can_take_over": _is_administrator(request) and not access.can_edit and data.dossier.status in QUEUE_STATUSES,
+            # Action addresses are written as prefix + id: reversing a URL per rule costs more than its card.
+            "rule_url": base + "rule/",
         }
 
     def _panels(self, request, pk, access=None) -> dict:
@@ -634,12 +691,8 @@ class DossierAdmin(admin.ModelAdmin):
         context = self._screen_context(request, data, access)
         context["request"] = request
         render = lambda name: render_to_string(f"admin/dossiers/dossier/review/{name}.html", context, request=request)  # noqa: E731
-        rows = {}
-        for group in data.groups:
-            for row in group.rows:
-                rows[str(row.field.pk)] = render_to_string(
-                    "admin/dossiers/dossier/review/_field_row.html", {**context, "row": row}, request=request
-                )
+        render_field_rows(request, data, can_edit=access.can_edit)
+        rows = {str(row.field.pk): row.html for group in data.groups for row in group.rows}
         return {
             "rows": rows,
             "groups": {

@@ -196,6 +196,12 @@ class Dossier(models.Model):
         indexes = [
             # The review queue: status filter, ordered by priority then age.
             models.Index(fields=["status", "-priority", "submitted_at"], name="dossier_queue_idx"),
+            # The review queue's default view (ready for review + in review) read in its order,
+            # so its first page is an index walk, not a sort of every queued dossier.
+            models.Index(
+                fields=["-priority", "submitted_at", "id"], name="dossier_review_queue_idx",
+                condition=Q(status__in=["ready_for_review", "in_review"]),
+            ),
             models.Index(fields=["installer", "status", "-created_at"], name="dossier_installer_idx"),
             models.Index(fields=["assigned_to", "status"], name="dossier_assigned_idx"),
             models.Index(fields=["confidence_score"], name="dossier_confidence_idx"),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
+from functools import cached_property
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -92,8 +93,17 @@ def queue_rows() -> QuerySet[Dossier]:
 
 
 def filter_by_operation(queryset: QuerySet[Dossier], code: str) -> QuerySet[Dossier]:
-    # A subquery, not a join: a dossier with two operations must not appear twice.
-    ids = DossierOperation.objects.filter(operation__code=code).values("dossier_id")
+    """Dossiers claiming fiche ``code`` (any version).
+
+    A subquery, not a join (a dossier with two operations must not appear twice), on the
+    operations' ids read first: with the ids as constants PostgreSQL knows how common the
+    fiche is and starts from the dossiers (ten times faster on 100,000 dossiers than letting
+    it guess through a join on the code).
+    """
+    from .models import Operation
+
+    operation_ids = list(Operation.objects.filter(code=code).values_list("pk", flat=True))
+    ids = DossierOperation.objects.filter(operation_id__in=operation_ids).values("dossier_id")
     return queryset.filter(pk__in=ids)
 
 
@@ -307,6 +317,8 @@ def approval_blockers(dossier: Dossier) -> list[str]:
 
 @dataclass
 class FieldRow:
+    """One extracted field as the review screen shows it (derived values computed once)."""
+
     field: object  # extraction.models.ExtractedField
     key: str  # "devis.date_devis", the name rules use
     label: str
@@ -317,8 +329,9 @@ class FieldRow:
     page_id: int | None
     bbox: list[float] | None
     blocking: bool = False  # read by a blocking rule that fails
+    html: str = ""  # the row's markup, rendered by the admin view (dossiers.admin_review.render_field_rows)
 
-    @property
+    @cached_property
     def urgency(self) -> int:
         """Which doubtful field to look at first: 3 a blocking rule reads it, 2 it was read
         with low confidence, 1 a warning reads it, 0 nothing to check."""
@@ -328,11 +341,11 @@ class FieldRow:
             return 3
         return 2 if self.low_confidence else 1
 
-    @property
+    @cached_property
     def low_confidence(self) -> bool:
         return self.confidence < float(LOW_CONFIDENCE)
 
-    @property
+    @cached_property
     def needs_attention(self) -> bool:
         """Unreviewed and either read by a failing rule, or doubtful: read with low confidence,
         or required and not found. An optional field the document does not carry is not a doubt."""
@@ -346,30 +359,30 @@ class FieldRow:
     def status(self) -> str:
         return self.field.status
 
-    @property
+    @cached_property
     def display_value(self) -> str:
         return display_value(self.data_type, self.value)
 
-    @property
+    @cached_property
     def confidence_pct(self) -> int:
         return round(self.confidence * 100)
 
-    @property
+    @cached_property
     def confidence_level(self) -> str:
         return "low" if self.confidence < 0.6 else "mid" if self.low_confidence else "good"
 
-    @property
+    @cached_property
     def bbox_attr(self) -> str:
         return ",".join(f"{float(v):.4f}" for v in self.bbox) if self.bbox else ""
 
-    @property
+    @cached_property
     def original_display(self) -> str:
         """The engine's value, shown struck through beside a correction."""
         if self.status == "corrected" and self.field.value != self.value:
             return display_value(self.data_type, self.field.value)
         return ""
 
-    @property
+    @cached_property
     def input_value(self) -> str:
         """The value as the typed input wants it (ISO date, dot decimal, list as codes)."""
         if self.data_type == "cee_code":
