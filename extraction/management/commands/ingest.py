@@ -7,6 +7,7 @@ input file on stdout; a progress bar goes to stderr when it is a terminal.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import sys
@@ -84,17 +85,20 @@ class Command(BaseCommand):
         as_json = options["json"]
         progress = Progress(len(options["files"]), stream=self.stderr._out)
         errors = 0
-        for path in options["files"]:
-            progress.show(Path(path).name)
-            summary = self._ingest_one(dossier, path)
-            errors += "error" in summary
-            progress.advance(Path(path).name)
-            if as_json:
-                self.stdout.write(json.dumps(summary, ensure_ascii=False))
-            else:
-                self._print_human(summary)
-        progress.close()
-        dossier = self._finish(dossier)
+        # Anything else printing to stdout meanwhile (the console e-mail backend, a library)
+        # goes to stderr: stdout carries only this command's output, one JSON object a line.
+        with contextlib.redirect_stdout(sys.stderr):
+            for path in options["files"]:
+                progress.show(Path(path).name)
+                summary = self._ingest_one(dossier, path)
+                errors += "error" in summary
+                progress.advance(Path(path).name)
+                if as_json:
+                    self.stdout.write(json.dumps(summary, ensure_ascii=False))
+                else:
+                    self._print_human(summary)
+            progress.close()
+            dossier = self._finish(dossier)
         missing = ", ".join(m["label"] for m in dossier.missing_documents) or "aucun"
         self.stderr.write(f"Dossier {dossier.reference} : {dossier.get_status_display()} — documents manquants : {missing}")
         if errors:
