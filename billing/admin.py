@@ -15,7 +15,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .admin_actions import export_csv_action, export_xlsx_action
-from .models import Invoice, InvoiceLine, Payment, PriceList
+from dossiers.admin_readonly import ReadOnlyAdminMixin
+
+from .models import Invoice, InvoiceLine, InvoiceSequence, Payment, PriceList
 
 admin.site.add_action(export_csv_action, "export_csv")
 admin.site.add_action(export_xlsx_action, "export_xlsx")
@@ -214,3 +216,11 @@ class PaymentAdmin(SimpleHistoryAdmin):
             return response
         response.context_data["total_amount"] = queryset.aggregate(total=Sum("amount"))["total"]
         return response
+
+
+@admin.register(InvoiceSequence)
+class InvoiceSequenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The last invoice number used per year: shown, never edited (numbering stays gap-free)."""
+
+    list_display = ["year", "last_number"]
+    ordering = ["-year"]
