@@ -227,3 +227,29 @@ def test_the_matrix_flags_the_odd_value_out_and_accepts_a_differently_written_na
     assert rows["Bénéficiaire"].state == "fuzzy"
     assert rows["SIRET installateur"].state == "ok"
     assert rows["Opérations"].state == "ok"
+
+
+def test_values_read_from_documents_are_escaped(client, validator):
+    dossier = build_review_dossier(images=False, run_rules=False)
+    field = field_of(dossier, "devis.raison_sociale_installateur")
+    ExtractedField.objects.filter(pk=field.pk).update(value='<img src=x onerror="alert(1)">', raw_text="<b>lu</b>")
+    client.force_login(validator)
+
+    html = client.get(review_url(dossier)).content.decode()
+
+    assert '<img src=x onerror="alert(1)">' not in html and "<b>lu</b>" not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+
+
+def test_validators_review_and_only_administrators_edit_the_dossier_form(client, validator):
+    dossier = build_review_dossier(images=False, run_rules=False)
+    change_url = reverse("admin:dossiers_dossier_change", args=[dossier.pk])
+    client.force_login(validator)
+    assert client.get(change_url)["Location"] == review_url(dossier)
+    assert client.post(reverse("admin:dossiers_dossier_delete", args=[dossier.pk]), {"post": "yes"}).status_code == 403
+
+    client.force_login(AdministratorFactory())
+    response = client.get(change_url)
+    assert response.status_code == 200
+    # The workflow is never edited by hand, even by an administrator.
+    assert 'name="status"' not in response.content.decode()
