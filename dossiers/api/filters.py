@@ -4,6 +4,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 
+from dossiers.installer_selectors import operation_ids
 from dossiers.models import Dossier, DossierOperation, DossierStatus
 
 
@@ -25,9 +26,10 @@ class DossierFilter(django_filters.FilterSet):
         fields = ["status", "created", "submitted", "operation", "search"]
 
     def filter_operation(self, queryset, name, value):
-        # EXISTS rather than a join: one row per dossier, no DISTINCT over the page.
+        # EXISTS rather than a join: one row per dossier, no DISTINCT over the page; on fiche
+        # ids, so each of the company's dossiers is probed (see installer_selectors.operation_ids).
         return queryset.filter(
-            Exists(DossierOperation.objects.filter(dossier=OuterRef("pk"), operation__code=value.strip().upper()))
+            Exists(DossierOperation.objects.filter(dossier=OuterRef("pk"), operation_id__in=operation_ids(value)))
         )
 
     def filter_search(self, queryset, name, value):

@@ -84,6 +84,57 @@ class DossierListSerializer(serializers.ModelSerializer):
         return {"code": code, "label": label}
 
 
+_MONEY = serializers.DecimalField(max_digits=14, decimal_places=2)
+_STATUS_LABELS = dict(DossierStatus.choices)
+
+
+def _moment(value) -> str | None:
+    """A datetime as DRF's DateTimeField writes it (current time zone, ISO 8601, Z for UTC)."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def dossier_list_rows(values: list[dict]) -> list[dict]:
+    """The rows of the dossier list, shaped as DossierListSerializer documents them, from
+    ``installer_dossier_rows(...).values(*LIST_VALUES)`` and one query for the fiche codes.
+
+    A list page is the API's busiest answer: building it from plain values avoids a model
+    instance and a serializer field call per cell (about three times faster than the
+    serializer on 25 rows). ``test_dossiers.py`` checks both give the same output.
+    """
+    if not values:
+        return []
+    codes = sel.operation_codes_of([row["id"] for row in values])
+    names = sel.document_type_names() if any(row["missing_documents"] for row in values) else {}
+    rows = []
+    for row in values:
+        code, label = sel.payment_state_of(row["invoice_status"])
+        rows.append({
+            "id": row["id"],
+            "reference": row["reference"],
+            "status": row["status"],
+            "status_label": _STATUS_LABELS.get(row["status"], row["status"]),
+            "beneficiary_name": row["beneficiary_name"],
+            "works_postal_code": row["works_postal_code"],
+            "works_city": row["works_city"],
+            "operations": codes.get(row["id"], []),
+            "total_kwh_cumac": _MONEY.to_representation(row["total_kwh_cumac"]),
+            "premium_eur": _MONEY.to_representation(row["premium_eur"]),
+            "missing_documents": [
+                {"code": m.code, "name": m.name, "operations": list(m.operations)}
+                for m in sel.missing_documents_from(row["missing_documents"], names)
+            ],
+            "rule_failure_count": row["rule_failure_count"],
+            "payment": {"code": code, "label": label},
+            "created_at": _moment(row["created_at"]),
+            "submitted_at": _moment(row["submitted_at"]),
+            "updated_at": _moment(row["updated_at"]),
+        })
+    return rows
+
+
 class TimelineSerializer(serializers.ModelSerializer):
     class Meta:
         model = Timeline

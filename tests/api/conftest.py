@@ -16,8 +16,8 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle_counters():
-    # Throttle counters live in the cache; each test starts with a full budget.
+def _fresh_cache():
+    # Throttle counters and cached reference data live in the cache: each test starts afresh.
     cache.clear()
     yield
     cache.clear()

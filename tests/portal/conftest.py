@@ -6,6 +6,7 @@ import pytest
 
 from tests.api.conftest import (  # noqa: F401  (fixtures re-exported for this folder)
     _fast_password_hashing,
+    _fresh_cache,
     media_root,
     my_dossier,
     synchronous_pipeline,
