@@ -10,14 +10,17 @@ DEBUG off, persistent connections), gives each simulated client the token of its
 installer company (the busiest companies of the seed), then measures:
 
 1. ``GET /api/v1/dossiers/`` (first page, 25 rows with operations, missing documents,
-   rule failures and payment state) under ``--clients`` concurrent clients;
+   rule failures and payment state) for one client alone, then under ``--clients``
+   concurrent clients;
 2. the same list filtered (status, fiche, search, creation dates, ordering, page 3);
 3. ``--upload-clients`` concurrent clients uploading ``--files`` distinct PDFs in total
    (one file per request, each with its Idempotency-Key) into draft dossiers made for the
    run; then counts the Document rows and the stored files: none may be lost or doubled.
 
-Prints p50 / p95 / p99 / max latency (ms) and requests per second per scenario, and the
-query plan of the list's main query. Target: list p95 ≤ 100 ms. The run's dossiers, files and
+Prints p50 / p95 / p99 / max latency (ms) and requests per second per scenario, the server's
+CPU time per request (independent of what else runs on the machine, unlike latencies; with
+N concurrent clients and W workers a request waits about N / W times its service time), the
+machine's load, and the query plan of the list's main query. Target: list p95 ≤ 100 ms. The run's dossiers, files and
 tokens are removed at the end; the seed stays.
 """
 from __future__ import annotations
@@ -366,6 +369,8 @@ def main() -> int:
     ok = True
     try:
         wait_until_up(base)
+        alone = run_clients(base, tokens[:1], lambda i: ["/api/v1/dossiers/"], args.requests)
+        report("GET /dossiers/ 1re page (1 client seul)", *alone)
         with ServerCpu(server.pid) as cpu:
             first = run_clients(base, tokens[: args.clients], lambda i: ["/api/v1/dossiers/"], args.requests)
         stats_first = report(f"GET /dossiers/ 1re page ({args.clients} clients)", *first)
