@@ -14,6 +14,8 @@ from random import Random
 
 from faker import Faker
 
+from accounts.validators import luhn_valid
+
 # Real communes with their postal codes, spread over the three climate zones (and Corsica).
 CITIES = [
     ("69100", "Villeurbanne"), ("69003", "Lyon"), ("38000", "Grenoble"), ("42000", "Saint-Étienne"),
@@ -216,30 +218,18 @@ class DossierFacts:
         return self.total_ttc - self.prime
 
 
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
-
-
 def make_siret(rng: Random) -> str:
     """A random SIRET whose SIREN and SIRET both pass the Luhn check."""
     while True:
         siren = str(rng.randint(300, 999)) + "".join(str(rng.randint(0, 9)) for _ in range(5))
         for last in range(10):
-            if luhn_ok(siren + str(last)):
+            if luhn_valid(siren + str(last)):
                 siren_full = siren + str(last)
                 break
         nic = f"{rng.choice([0, 0, 0, 1])}00{rng.randint(1, 9)}"  # 4 digits of the establishment
         for last in range(10):
             siret = siren_full + nic + str(last)
-            if luhn_ok(siret):
+            if luhn_valid(siret):
                 return siret
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from extraction.corpus import CorpusOptions, generate_corpus
 from extraction.corpus.evaluate import SEEN_SEEDS, evaluate_corpus, same_value
-from extraction.corpus.facts import luhn_ok
+from accounts.validators import luhn_valid as luhn_ok
 from extraction.corpus.reading import read_pages, tesseract_available
 
 BORN_DIGITAL_SEED = 2024
