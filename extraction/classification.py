@@ -120,10 +120,12 @@ def _score(hints: _TypeHints, index: _TokenIndex, titles: list[list[str]]) -> tu
             score += phrase.weight * (1 + 0.25 * min(n - 1, 3))
     title_weight, title_line = 0.0, None
     for phrase in hints.titles:
+        starts = index.vocabulary.starts(phrase.tokens)
         for i, line in enumerate(titles):
             # the title opens the line ("DEVIS N° 2024-12", "Attestation sur l'honneur")
-            if match_at(line, list(phrase.tokens), 0) is not None or (
-                len(line) > 1 and line[0] in {"objet", "document", "titre"} and match_at(line, list(phrase.tokens), 1) is not None
+            if (line[0] in starts and match_at(line, list(phrase.tokens), 0) is not None) or (
+                len(line) > 1 and line[0] in {"objet", "document", "titre"} and line[1] in starts
+                and match_at(line, list(phrase.tokens), 1) is not None
             ):
                 if title_line is None or i < title_line or (i == title_line and phrase.weight > title_weight):
                     title_weight, title_line = phrase.weight, i

@@ -234,17 +234,22 @@ def _original_token_ends(text: str) -> list[int]:
 
 
 def _find_labels(line: Line, labels: list[_Label], negatives: list[list[str]], vocabulary: Vocabulary | None = None,
-                 starts_of: list[frozenset[str]] | None = None) -> list[_LabelHit]:
+                 starts_of: list[frozenset[str]] | None = None,
+                 negative_starts: list[frozenset[str]] | None = None) -> list[_LabelHit]:
     """The labels found on a line, longest first ("date de fin de validité" before "date");
-    ``labels`` sorted longest first when ``starts_of`` (their possible first tokens) is given."""
-    toks = [t.text for t in line.tokens]
+    ``labels`` sorted longest first when ``starts_of`` (their possible first tokens) is given,
+    ``negative_starts`` the possible first tokens of ``negatives``."""
+    toks = line.token_texts
+    vocabulary = vocabulary or Vocabulary(toks)
     if starts_of is None:
-        vocabulary = vocabulary or Vocabulary(toks)
         labels = sorted(labels, key=lambda l: -len(l.tokens))
         starts_of = [vocabulary.starts(tuple(l.tokens)) for l in labels]
+    if negative_starts is None:
+        negative_starts = [vocabulary.starts(tuple(neg)) for neg in negatives]
+    negatives = list(zip(negatives, negative_starts))
     hits: list[_LabelHit] = []
     taken: set[int] = set()
-    present = set(toks)
+    present = line.token_set
     for label, starts in zip(labels, starts_of):
         if present.isdisjoint(starts):
             continue
@@ -259,7 +264,7 @@ def _find_labels(line: Line, labels: list[_Label], negatives: list[list[str]], v
                 continue  # a label never spans two cells ("Total H.T. | TVA")
             if inserted and any(":" in w.text for w in line.words[line.tokens[i].word:line.tokens[end - 1].word]):
                 continue  # "Marque : Godin – Modèle" is two labels, not "marque / modèle"
-            if any(_covers(toks, neg, i, end) for neg in negatives):
+            if any(_covers(toks, neg, i, end, neg_starts) for neg, neg_starts in negatives):
                 continue
             taken.update(range(i, end))
             first_word = line.tokens[i].word
@@ -317,9 +322,12 @@ def _wrapped_label_hits(layout: "DocumentLayout", page: int, labels: list[_Label
     return hits
 
 
-def _covers(toks: list[str], negative: list[str], start: int, end: int) -> bool:
-    """Whether a negative label longer than the match overlaps it ("date d'échéance" over "date")."""
+def _covers(toks: list[str], negative: list[str], start: int, end: int, starts: frozenset[str] | None = None) -> bool:
+    """Whether a negative label longer than the match overlaps it ("date d'échéance" over "date").
+    ``starts``: the tokens the negative may begin at (``Vocabulary.starts``), when known."""
     for j in range(max(0, start - len(negative) + 1), end):
+        if starts is not None and toks[j] not in starts:
+            continue
         neg_end = match_at(toks, negative, j)
         if neg_end is not None and neg_end > start and neg_end - j > end - start:
             return True
@@ -926,13 +934,14 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
     every = sorted(every, key=lambda l: -len(l.tokens))
     starts_of = [vocabulary.starts(tuple(l.tokens)) for l in every]
     possible_starts = frozenset().union(*starts_of) if every else frozenset()
+    negative_starts = [vocabulary.starts(tuple(neg)) for neg in hints.negative_labels]
     for page in pages:
         for hit in _wrapped_label_hits(layout, page.number, hints.labels):
             candidates.extend(_candidates_for_hit(spec, hints, layout, hit, others, block_stops))
         for line in layout.lines[page.number]:
-            if possible_starts.isdisjoint(t.text for t in line.tokens):
+            if possible_starts.isdisjoint(line.token_set):
                 continue
-            for hit in _find_labels(line, every, hints.negative_labels, vocabulary, starts_of):
+            for hit in _find_labels(line, every, hints.negative_labels, vocabulary, starts_of, negative_starts):
                 if hit.label in label_keys:
                     candidates.extend(_candidates_for_hit(spec, hints, layout, hit, others, block_stops))
                 if hit.label in anchors and _heads_cell(hit):

@@ -13,7 +13,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from ..types import BBox, PageContent, Word
-from .text import Token, tokens
+from .text import Token, token_texts
 
 A4_RATIO = 297 / 210  # height / width, when the page size is unknown
 
@@ -33,6 +33,8 @@ class Line:
     page: int = 1
     cells: list[tuple[int, int]] = field(default_factory=list)  # [start, end) word ranges
     _tokens: list[LineToken] | None = None
+    _token_texts: list[str] | None = None
+    _token_set: frozenset[str] | None = None
 
     @property
     def text(self) -> str:
@@ -59,10 +61,23 @@ class Line:
         if self._tokens is None:
             result = []
             for i, word in enumerate(self.words):
-                for tok in tokens(word.text):
-                    result.append(LineToken(tok.text, i))
+                for text in token_texts(word.text):
+                    result.append(LineToken(text, i))
             self._tokens = result
         return self._tokens
+
+    @property
+    def token_texts(self) -> list[str]:
+        """The folded texts of ``tokens``, in order."""
+        if self._token_texts is None:
+            self._token_texts = [t.text for t in self.tokens]
+        return self._token_texts
+
+    @property
+    def token_set(self) -> frozenset[str]:
+        if self._token_set is None:
+            self._token_set = frozenset(self.token_texts)
+        return self._token_set
 
     def cell_of(self, word_index: int) -> tuple[int, int]:
         for start, end in self.cells:

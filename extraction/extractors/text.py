@@ -195,20 +195,92 @@ _LABEL_FIRSTS = FuzzyIndex()
 _LABEL_GLUED = FuzzyIndex(depth=1)
 
 
+def _glued_to(word: str, joined: str) -> bool:
+    """``_glued`` for a pair whose two words have three letters or more, given joined."""
+    return word == joined or (abs(len(word) - len(joined)) <= 1 and _bounded_edit_distance(word, joined, 1) <= 1)
+
+
+class _AskedWords:
+    """Every word phrases have looked for (labels, keywords), and for any token the asked
+    words it may stand for.
+
+    Documents repeat the same tokens (their labels, titles, units), and the labels are few:
+    the answer for a token is computed once (deletion variants looked up in an index of the
+    asked words, then checked with ``accepts``) and kept for every later text. Words asked
+    for later are checked against the tokens met before one by one, so the answer stays
+    exact while the set grows.
+    """
+
+    CACHE_LIMIT = 200_000
+
+    def __init__(self, accepts, index_depth: int | None, query_depth, takes):
+        self.accepts = accepts
+        self.query_depth = query_depth
+        self.takes = takes  # whether a token may stand for any asked word at all
+        self.index = FuzzyIndex(depth=index_depth)
+        self.added: list[str] = []  # in the order they were asked for
+        self.position: dict[str, int] = {}
+        self._near: dict[str, tuple[int, tuple[str, ...]]] = {}
+
+    def register(self, expected: str) -> None:
+        if expected not in self.position:
+            self.position[expected] = len(self.added)
+            self.index.add(expected)
+            self.added.append(expected)
+
+    def near(self, token: str) -> tuple[str, ...]:
+        """The asked words ``accepts`` takes ``token`` for (not the token itself)."""
+        cached = self._near.get(token)
+        if cached is not None and cached[0] == len(self.added):
+            return cached[1]
+        if cached is not None and len(self.added) - cached[0] <= 64:
+            found = cached[1] + tuple(e for e in self.added[cached[0]:] if e != token and self.accepts(token, e))
+        else:
+            found = tuple(e for e in self.index.near(token, self.query_depth(token)) if e != token and self.accepts(token, e))
+        if len(self._near) >= self.CACHE_LIMIT:
+            self._near.clear()
+        self._near[token] = (len(self.added), found)
+        return found
+
+
+def _similar_query_depth(token: str) -> int:
+    # A token within two edits of an asked word is ten letters or more (two edits are
+    # allowed from twelve letters, and the lengths differ by two at most).
+    return 2 if len(token) >= 10 else 1
+
+
+# Asked words that ``similar`` may match (five letters or more: a token of four letters or
+# more, not a number, may stand for one), and joined pairs that a glued token may be
+# (``_glued``: both words of three letters or more, so the token has five or more).
+_ASKED_SIMILAR = _AskedWords(lambda token, expected: similar(token, expected), None, _similar_query_depth,
+                             lambda token: len(token) >= 4 and not token.isdigit())
+_ASKED_GLUED = _AskedWords(_glued_to, 1, lambda token: 1, lambda token: len(token) >= 5)
+
+
 class Vocabulary:
     """The distinct tokens of a text, to find quickly which of them may stand for a word."""
 
     def __init__(self, words):
         self.words = set(words)
-        self._fuzzy: FuzzyIndex | None = None
-        self._cache: dict[str, object] = {}
+        self._cache: dict[str, tuple[str, ...]] = {}
         self._starts: dict[tuple, frozenset[str]] = {}
+        self._inverse: dict[int, tuple[int, dict[str, list[str]], list[str]]] = {}
 
-    @property
-    def fuzzy(self) -> FuzzyIndex:
-        if self._fuzzy is None:
-            self._fuzzy = FuzzyIndex(w for w in self.words if len(w) >= 3 and not w.isdigit())
-        return self._fuzzy
+    def _near(self, asked: _AskedWords, expected: str) -> list[str]:
+        """This text's tokens (other than ``expected``) that ``asked.accepts`` for ``expected``."""
+        asked.register(expected)
+        built = self._inverse.get(id(asked))
+        if built is None:
+            candidates = [w for w in self.words if asked.takes(w)]
+            inverse: dict[str, list[str]] = {}
+            for word in candidates:
+                for other in asked.near(word):
+                    inverse.setdefault(other, []).append(word)
+            built = self._inverse[id(asked)] = (len(asked.added), inverse, candidates)
+        if asked.position[expected] < built[0]:
+            return built[1].get(expected, [])
+        # asked for the first time after this text was indexed: check its tokens directly
+        return [w for w in built[2] if w != expected and asked.accepts(w, expected)]
 
     def matches(self, expected: str) -> tuple[str, ...]:
         """Tokens of the text that ``similar`` accepts for ``expected``."""
@@ -216,7 +288,7 @@ class Vocabulary:
         if found is None:
             result = {expected} if expected in self.words else set()
             if _allowed(expected):
-                result |= {w for w in self.fuzzy.near(expected) if similar(w, expected)}
+                result.update(self._near(_ASKED_SIMILAR, expected))
             found = self._cache[expected] = tuple(result)
         return found
 
@@ -228,12 +300,13 @@ class Vocabulary:
             joined = first + second
             result = {joined} if joined in self.words else set()
             if min(len(first), len(second)) >= 3:
-                result |= {w for w in self.fuzzy.near(joined, 1) if _glued(w, first, second)}
+                result.update(self._near(_ASKED_GLUED, joined))
             found = self._cache[key] = tuple(result)
         return found
 
     def starts(self, phrase) -> frozenset[str]:
-        """Tokens at which ``phrase`` may begin."""
+        """Tokens at which ``phrase`` may begin: every token of the text at which ``match_at``
+        can match it is in this set (a quick test before calling it)."""
         key = tuple(phrase[:2])
         found = self._starts.get(key)
         if found is None:
