@@ -15,6 +15,8 @@ Everything is reproducible: the random generator is seeded (``--seed``).
 """
 from __future__ import annotations
 
+import bisect
+import contextlib
 import datetime
 import functools
 import hashlib
@@ -26,14 +28,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import Installer, RgeStatus, Role, User
 from accounts.roles import ROLE_GROUP_NAMES
 from accounts.services import create_installer, create_user
 from accounts.validators import luhn_valid
-from billing.models import Invoice, InvoiceLine, InvoiceSequence, Payment
+from billing.models import Invoice, InvoiceLine, InvoiceSequence, Payment, PriceList
 from documents.models import Document, DocumentStatus, DocumentType
 from extraction.models import ExtractedField, ExtractionMethod, FieldSchema, FieldStatus
 
@@ -52,6 +54,7 @@ from .services import format_reference, reserve_reference_numbers
 DEMO_DOCUMENT_FLAG = "demo_sans_fichier"
 DEMO_CONTRACT_PREFIX = "DEMO-"
 BATCH_DOSSIERS = 1000
+BULK_LOAD_THRESHOLD = 5000  # dossiers from which PostgreSQL loads with indexes set aside
 
 # --- Accounts -----------------------------------------------------------------------------
 
@@ -421,6 +424,10 @@ class DossierSeeder:
         self._kwh_cache: dict = {}
         self._coefficient_cache: dict = {}
         self._price_cache: dict = {}
+        self._price_bounds = sorted(
+            {d for start, end in PriceList.objects.values_list("valid_from", "valid_until")
+             for d in (start, end + datetime.timedelta(days=1) if end else None) if d}
+        )
         self._compute, self._coefficient, self._price_for, self._climate_zone = _cumac_functions()
 
     def _operations(self) -> dict[str, Operation]:
@@ -438,12 +445,25 @@ class DossierSeeder:
         started = time.monotonic()
         statuses = self._statuses(count)
         installers = self.accounts.installers
-        for start in range(0, count, BATCH_DOSSIERS):
-            batch = statuses[start:start + BATCH_DOSSIERS]
-            with transaction.atomic():
-                self._seed_batch(batch, installers, start, report)
-            if count > BATCH_DOSSIERS:
-                self.log(f"  {start + len(batch)} / {count} dossiers ({time.monotonic() - started:.0f} s)")
+
+        def batches():
+            for start in range(0, count, BATCH_DOSSIERS):
+                batch = statuses[start:start + BATCH_DOSSIERS]
+                yield start, batch
+                if count > BATCH_DOSSIERS:
+                    self.log(f"  {start + len(batch)} / {count} dossiers ({time.monotonic() - started:.0f} s)")
+
+        if connection.vendor == "postgresql" and count >= BULK_LOAD_THRESHOLD:
+            # A large seed is one transaction that loads the tables with their foreign keys and
+            # plain indexes set aside, then builds them again (checking every key): several times
+            # faster than maintaining them row by row. The tables stay locked meanwhile.
+            with transaction.atomic(), indexes_set_aside(BULK_MODELS, log=self.log):
+                for start, batch in batches():
+                    self._seed_batch(batch, installers, start, report)
+        else:
+            for start, batch in batches():
+                with transaction.atomic():
+                    self._seed_batch(batch, installers, start, report)
         report.seconds = time.monotonic() - started
         return report
 
@@ -485,7 +505,7 @@ class DossierSeeder:
         documents = [row for p in plans for row in p.documents()]
         insert_rows(Document, DOCUMENT_COLUMNS, documents)
         fields = [_field_row(plan, spec) for plan, spec in field_specs]
-        insert_rows(ExtractedField, FIELD_COLUMNS, fields)
+        insert_rows(ExtractedField, FIELD_COLUMNS, fields, line=_field_copy_line)
         activities = [row for p in plans for row in self._activity_rows(p)]
         invoice_count, payment_count, invoice_activities = self._invoices([p for p in plans if p.status in (S.INVOICED, S.PAID)])
         activities += invoice_activities
@@ -517,7 +537,7 @@ class DossierSeeder:
                 result = self._compute(
                     operation, postal_code=postal_code, housing_type=housing, surface=inputs.get("surface_m2"),
                     etas=inputs.get("etas"), resistance=inputs.get("resistance_thermique"),
-                    class_jumps=inputs.get("class_jumps"), date=day,
+                    class_jumps=inputs.get("class_jumps"), date=day, with_price=False,
                 )
                 self._kwh_cache[kwh_key] = result.kwh_cumac
             except ValueError:
@@ -529,7 +549,8 @@ class DossierSeeder:
                 operation.cumac_parameters, day=day, precarity=precarity
             )[0]
         coefficient = self._coefficient_cache[coefficient_key]
-        price_key = (operation.code, precarity != "none", day.year, day.month)
+        # The list that applies changes only where a list starts or ends: one lookup per stretch.
+        price_key = (operation.code, precarity in ("modeste", "tres_modeste"), bisect.bisect_right(self._price_bounds, day))
         if price_key not in self._price_cache:
             self._price_cache[price_key] = self._price_for(
                 operation_code=operation.code, installer=None, day=day, precarity=precarity
@@ -931,16 +952,71 @@ def _field_row(plan: DossierPlan, spec: tuple) -> tuple:
     document_id, schema, value, confidence, status, confirmed_by, confirmed_at = spec
     created = plan.processed_at
     return (
-        document_id, plan.dossier.pk, schema.pk, value, _raw_text(schema.data_type, value), confidence, status,
-        value if status != FieldStatus.UNREVIEWED else "", "", 1, _BBOXES[schema.display_order % 20][document_id % 4],
-        ExtractionMethod.TEXT_LAYER.value, "demo", confirmed_by.pk if confirmed_by else None, confirmed_at, None, None,
+        document_id, plan.dossier.id, schema.id, value, _raw_text(schema.data_type, value), confidence, status,
+        value if status != _UNREVIEWED else "", "", 1, _BBOXES[schema.display_order % 20][document_id % 4],
+        _TEXT_LAYER, "demo", confirmed_by.id if confirmed_by else None, confirmed_at, None, None,
         created, confirmed_at or created,
     )
+
+
+_UNREVIEWED = FieldStatus.UNREVIEWED.value
+_TEXT_LAYER = ExtractionMethod.TEXT_LAYER.value
 
 
 def _activity_row(actor, verb, dossier, content_type, object_id, description, metadata, at) -> tuple:
     return (actor.pk if actor else None, verb, dossier.pk, content_type.pk, str(object_id), description, metadata,
             None, "", at)
+
+
+BULK_MODELS = (Dossier, DossierOperation, Timeline, Document, ExtractedField, Activity, Invoice, InvoiceLine, Payment)
+
+
+@contextlib.contextmanager
+def indexes_set_aside(model_list, *, log=print):
+    """PostgreSQL, inside the caller's transaction: drop the foreign keys and the plain
+    (non-unique) indexes of ``model_list``'s tables, let the caller load rows, then create
+    them again as they were (re-adding a foreign key checks every row at once) and refresh
+    the planner's statistics. Primary keys and unique constraints stay in place throughout.
+    An error rolls the whole transaction back, the dropped definitions with it."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    tables = [model._meta.db_table for model in model_list]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY conrelid, conname",
+            [tables],
+        )
+        foreign_keys = cursor.fetchall()
+        cursor.execute(
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+            "WHERE indrelid = ANY(%s::regclass[]) AND NOT indisunique AND NOT indisprimary "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conindid = indexrelid) ORDER BY indexrelid",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        # Earlier writes of this transaction may have foreign-key checks pending (Django's keys
+        # are deferred): run them now, or PostgreSQL refuses to alter the tables.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for table, name, _definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
+        for table in tables:
+            cursor.execute(f"ANALYZE {quote(table)}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's keys are deferrable, initially deferred
+    log(f"  {len(indexes)} index et {len(foreign_keys)} clés étrangères reconstruits et vérifiés "
+        f"en {time.monotonic() - started:.0f} s")
 
 
 def allocate_ids(model, count: int) -> list[int]:
@@ -963,13 +1039,15 @@ def allocate_ids(model, count: int) -> list[int]:
         return list(range(start, start + count))
 
 
-def insert_rows(model, names: list[str], rows: list[tuple], *, chunk: int = 5000) -> None:
+def insert_rows(model, names: list[str], rows: list[tuple], *, chunk: int = 5000, line=None) -> None:
     """Insert plain rows into ``model``'s table, without model instances or signals.
 
     ``names`` are field names, in the order of each row's values. Fields not named get their
     default (their model default, "" for text, NULL where allowed), so a column another app
     adds later does not break the seed. JSON fields take Python objects or an already
-    serialised string. PostgreSQL gets a COPY; other databases an executemany.
+    serialised string. PostgreSQL gets a COPY; other databases an executemany. ``line``, for
+    PostgreSQL, formats one row as a COPY text line (the named columns only), several times
+    faster than psycopg's generic per-value row writer on millions of rows.
     """
     from django.db import connection
 
@@ -994,11 +1072,17 @@ def insert_rows(model, names: list[str], rows: list[tuple], *, chunk: int = 5000
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    row = [*row, *defaults]
-                    for i in json_positions:
-                        row[i] = as_json(row[i])
-                    copy.write_row(row)
+                if line is None:
+                    for row in rows:
+                        row = [*row, *defaults]
+                        for i in json_positions:
+                            row[i] = as_json(row[i])
+                        copy.write_row(row)
+                else:  # a table-specific formatter for the big tables: one f-string a row
+                    tail = "".join("\t" + _copy_text(as_json(value) if isinstance(f, models.JSONField) else value)
+                                   for f, value in zip(fields[len(names):], defaults))
+                    for start in range(0, len(rows), chunk):
+                        copy.write("".join([line(row) + tail + "\n" for row in rows[start:start + chunk]]))
             return
         datetime_positions = [i for i, f in enumerate(fields) if isinstance(f, models.DateTimeField)]
         adapted: dict = {}  # many rows share a timestamp: convert each one once
@@ -1019,6 +1103,49 @@ def insert_rows(model, names: list[str], rows: list[tuple], *, chunk: int = 5000
                     row[i] = as_datetime(row[i])
                 prepared.append(row)
             cursor.executemany(sql, prepared)
+
+
+def _field_copy_line(row: tuple) -> str:
+    """A row of FIELD_COLUMNS as a COPY text line."""
+    (document, dossier, schema, value, raw_text, confidence, status, original, corrected, page, bbox, method, engine,
+     confirmed_by, confirmed_at, corrected_by, corrected_at, created_at, updated_at) = row
+    texts = f"{value}{raw_text}{original}{corrected}{bbox}{engine}"
+    if value is None or raw_text is None or "\\" in texts or "\t" in texts or "\n" in texts or "\r" in texts:  # rare: escape them
+        value, raw_text, original, corrected, bbox, engine = map(_copy_text, (value, raw_text, original, corrected, bbox, engine))
+    return (
+        f"{document}\t{dossier}\t{schema}\t{value}\t{raw_text}\t{confidence}\t{status!s}\t{original}\t{corrected}\t"
+        f"{_NULL if page is None else page}\t{bbox}\t{method!s}\t{engine}\t{_NULL if confirmed_by is None else confirmed_by}\t"
+        f"{_copy_time(confirmed_at)}\t{_NULL if corrected_by is None else corrected_by}\t{_copy_time(corrected_at)}\t"
+        f"{_copy_time(created_at)}\t{_copy_time(updated_at)}"
+    )
+
+
+_NULL = "\\N"
+
+
+@functools.lru_cache(maxsize=100_000)
+def _copy_time(value) -> str:
+    """A timestamp in COPY text format; many rows share one, so each is converted once."""
+    return "\\N" if value is None else value.isoformat()
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value) -> str:
+    """One value in PostgreSQL's COPY text format (NULL as \\N, backslash escapes)."""
+    kind = type(value)
+    if kind is str or isinstance(value, str):
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return value.translate(_COPY_ESCAPES)
+        return str(value)
+    if value is None:
+        return "\\N"
+    if kind is bool:
+        return "t" if value else "f"
+    if kind is datetime.datetime or kind is datetime.date:
+        return value.isoformat()
+    return str(value)  # int, Decimal
 
 
 def _cumac_functions():

@@ -234,7 +234,7 @@ def check_parameters(params: dict) -> list[str]:
 
 def compute(operation, *, postal_code: str, housing_type: str, surface=None, etas=None, resistance=None,
             class_jumps=None, precarity: str = "none", date: datetime.date | None = None, installer=None,
-            conditions: dict[str, Any] | None = None) -> CumacResult:
+            conditions: dict[str, Any] | None = None, with_price: bool = True) -> CumacResult:
     """kWh cumac, bonus coefficient, price and premium of one operation.
 
     Takes an ``Operation`` (the fiche version), the works postal code, the housing type
@@ -243,7 +243,9 @@ def compute(operation, *, postal_code: str, housing_type: str, surface=None, eta
     a contract price; ``conditions`` declares bonus conditions (e.g. remplacement_charbon).
     Guarantees exact decimal arithmetic and the rounding stated in the module docstring;
     an input below a fiche threshold gives an ineligible result with 0 kWh cumac and the
-    reason in ``details``. Raises ``CumacError`` when the amount cannot be computed.
+    reason in ``details``. ``with_price=False`` skips the price-list lookup (price and premium
+    None), for callers that price many operations from a list they already hold.
+    Raises ``CumacError`` when the amount cannot be computed.
     """
     params = operation.cumac_parameters or {}
     day = date or timezone.localdate()
@@ -347,6 +349,8 @@ def compute(operation, *, postal_code: str, housing_type: str, surface=None, eta
         details["per"] = {"input": params["per"], "value": format(quantity, "f")}
 
     kwh = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    if not with_price:
+        return CumacResult(operation.code, operation.version, zone, kwh, coefficient, None, None, details=details)
     price_list, price = price_for(operation_code=operation.code, installer=installer, day=day, precarity=precarity)
     premium = None
     if price is not None:

@@ -100,3 +100,67 @@ def test_demo_addresses_cover_the_three_climate_zones_and_corsica():
     departements = {departement_of(postal_code) for postal_code, _city in CITIES}
     assert zones == {"H1", "H2", "H3"}
     assert {"2A", "2B"} <= departements
+
+
+def _constraints_and_indexes(tables):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = ANY(%s::regclass[]) "
+            "UNION ALL SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = ANY(%s::regclass[])",
+            [tables, tables],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def test_a_large_seed_on_postgresql_sets_indexes_aside_and_puts_every_one_back(monkeypatch, db):
+    from django.db import connection
+
+    from dossiers import demo
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the bulk-load path is PostgreSQL's")
+    tables = [model._meta.db_table for model in demo.BULK_MODELS]
+    before = _constraints_and_indexes(tables)
+    monkeypatch.setattr(demo, "BULK_LOAD_THRESHOLD", 10)
+
+    output = seed("--dossiers", "30")
+
+    assert "clés étrangères reconstruits et vérifiés" in output
+    assert _constraints_and_indexes(tables) == before
+    assert demo_dossiers().count() == 30
+    field = ExtractedField.objects.filter(dossier__in=demo_dossiers(), status="confirmed").select_related("document").first()
+    assert field.document.dossier_id == field.dossier_id and field.bbox and field.created_at and field.confirmed_at
+
+
+def test_rows_that_break_a_foreign_key_while_indexes_are_aside_roll_everything_back(db):
+    from django.db import IntegrityError, connection, transaction
+
+    from dossiers import demo
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the bulk-load path is PostgreSQL's")
+    tables = [model._meta.db_table for model in demo.BULK_MODELS]
+    before = _constraints_and_indexes(tables)
+    with pytest.raises(IntegrityError):
+        with transaction.atomic(), demo.indexes_set_aside(demo.BULK_MODELS, log=lambda *_: None):
+            demo.insert_rows(Timeline, demo.TIMELINE_COLUMNS, [(987654321, None, None, None, None, None)])
+    assert _constraints_and_indexes(tables) == before
+    assert not Timeline.objects.filter(dossier_id=987654321).exists()
+
+
+def test_copy_lines_escape_what_postgresql_would_misread():
+    import datetime
+
+    from django.utils import timezone
+
+    from dossiers.demo import FIELD_COLUMNS, _field_copy_line
+
+    at = timezone.make_aware(datetime.datetime(2026, 3, 4, 10, 30))
+    row = (1, 2, 3, "a\tb\\c", "raw\nline", "0.950", "confirmed", "", "", 1, "[0.1, 0.2]", "text_layer", "demo",
+           None, None, None, None, at, at)
+    assert len(row) == len(FIELD_COLUMNS)
+    line = _field_copy_line(row)
+    assert line.split("\t") == ["1", "2", "3", "a\\tb\\\\c", "raw\\nline", "0.950", "confirmed", "", "", "1",
+                                "[0.1, 0.2]", "text_layer", "demo", "\\N", "\\N", "\\N", "\\N", at.isoformat(), at.isoformat()]
