@@ -82,7 +82,8 @@ class DocumentStatus(models.TextChoices):
 class Document(models.Model):
     """An uploaded file, or a part of one split at a document boundary (``parent``)."""
 
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="documents")
+    # Indexed by document_dossier_status_idx (leading column).
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="documents", db_index=False)
     document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, null=True, blank=True, related_name="documents", verbose_name="type")
     declared_type = models.ForeignKey(
         DocumentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="type déclaré"
@@ -91,7 +92,7 @@ class Document(models.Model):
     original_filename = models.CharField("nom d'origine", max_length=255)
     mime_type = models.CharField("type MIME", max_length=100)
     size = models.PositiveBigIntegerField("taille (octets)", default=0)
-    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    sha256 = models.CharField("SHA-256", max_length=64)  # indexed in Meta (equality only, no LIKE index)
     page_count = models.PositiveIntegerField("pages", default=0)
     status = models.CharField("statut", max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.PENDING)
     classification_confidence = models.DecimalField("confiance du type", max_digits=4, decimal_places=3, null=True, blank=True)
@@ -135,6 +136,7 @@ class Document(models.Model):
         indexes = [
             models.Index(fields=["dossier", "status"], name="document_dossier_status_idx"),
             models.Index(fields=["status", "uploaded_at"], name="document_status_idx"),
+            models.Index(fields=["sha256"], name="document_sha256_idx"),  # duplicate-file and fraud checks
         ]
 
     def __str__(self) -> str:

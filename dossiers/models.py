@@ -133,7 +133,9 @@ class Dossier(models.Model):
     """One beneficiary, one works site, one or more operations, and their documents."""
 
     reference = models.CharField("référence", max_length=30, unique=True)
-    installer = models.ForeignKey("accounts.Installer", verbose_name="installateur", on_delete=models.PROTECT, related_name="dossiers")
+    installer = models.ForeignKey(  # indexed by dossier_installer_*_idx (leading column)
+        "accounts.Installer", verbose_name="installateur", on_delete=models.PROTECT, related_name="dossiers", db_index=False
+    )
     beneficiary_name = models.CharField("bénéficiaire", max_length=200)
     beneficiary_address = models.CharField("adresse", max_length=255, blank=True)
     beneficiary_postal_code = models.CharField("code postal", max_length=5, blank=True)
@@ -148,9 +150,9 @@ class Dossier(models.Model):
     precarity_status = models.CharField("précarité", max_length=20, choices=PrecarityStatus.choices, default=PrecarityStatus.NONE)
     status = models.CharField("statut", max_length=30, choices=DossierStatus.choices, default=DossierStatus.DRAFT)
     priority = models.PositiveSmallIntegerField("priorité", default=50, help_text="0 à 100, plus haut = plus urgent.")
-    assigned_to = models.ForeignKey(
+    assigned_to = models.ForeignKey(  # indexed by dossier_assigned_idx (leading column)
         settings.AUTH_USER_MODEL, verbose_name="validateur assigné", on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="assigned_dossiers",
+        null=True, blank=True, related_name="assigned_dossiers", db_index=False,
     )
     confidence_score = models.DecimalField("confiance", max_digits=4, decimal_places=3, null=True, blank=True)
     total_kwh_cumac = models.DecimalField("total kWh cumac", max_digits=14, decimal_places=2, default=Decimal("0"))
@@ -203,6 +205,8 @@ class Dossier(models.Model):
                 condition=Q(status__in=["ready_for_review", "in_review"]),
             ),
             models.Index(fields=["installer", "status", "-created_at"], name="dossier_installer_idx"),
+            # An installer's dossiers newest first (portal and API lists without a status filter).
+            models.Index(fields=["installer", "-created_at"], name="dossier_installer_recent_idx"),
             models.Index(fields=["assigned_to", "status"], name="dossier_assigned_idx"),
             models.Index(fields=["confidence_score"], name="dossier_confidence_idx"),
             models.Index(fields=["beneficiary_name"], name="dossier_beneficiary_idx"),
@@ -244,7 +248,8 @@ class DossierOperation(models.Model):
         VALID = "valid", "Conforme"
         INVALID = "invalid", "Non conforme"
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="operations")
+    # Indexed by the (dossier, operation) unique constraint.
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="operations", db_index=False)
     operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="dossier_operations")
     status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.DECLARED)
     parameters = models.JSONField("paramètres techniques", default=dict, blank=True, help_text="surface, etas, résistance…")
@@ -328,10 +333,12 @@ class RejectionReason(models.Model):
 class Activity(models.Model):
     """Who did what to which object, when, and from where."""
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="activities")
+    # actor, dossier and content_type are indexed by the composite indexes of Meta (leading columns).
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="activities",
+                              db_index=False)
     verb = models.CharField("action", max_length=60, db_index=True)
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, null=True, blank=True, related_name="activities")
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, null=True, blank=True, related_name="activities", db_index=False)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True, db_index=False)
     object_id = models.CharField(max_length=64, blank=True)
     target = GenericForeignKey("content_type", "object_id")
     description = models.TextField(blank=True)

@@ -78,9 +78,11 @@ class ExtractionMethod(models.TextChoices):
 class ExtractedField(models.Model):
     """The value of one schema field read from one document, located and scored."""
 
-    document = models.ForeignKey("documents.Document", on_delete=models.CASCADE, related_name="fields")
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="fields")
-    schema = models.ForeignKey(FieldSchema, on_delete=models.PROTECT, related_name="values")
+    # document, dossier and schema are the leading columns of the unique constraint and the
+    # indexes of Meta: no single-column index of their own (millions of rows to maintain).
+    document = models.ForeignKey("documents.Document", on_delete=models.CASCADE, related_name="fields", db_index=False)
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="fields", db_index=False)
+    schema = models.ForeignKey(FieldSchema, on_delete=models.PROTECT, related_name="values", db_index=False)
     value = models.TextField("valeur normalisée", blank=True)
     raw_text = models.TextField("texte lu", blank=True)
     confidence = models.DecimalField("confiance", max_digits=4, decimal_places=3, default=0)
@@ -91,9 +93,11 @@ class ExtractedField(models.Model):
     bbox = models.JSONField("zone", null=True, blank=True, help_text="[x0, y0, x1, y1] relatifs à la page (0–1)")
     method = models.CharField("méthode", max_length=20, choices=ExtractionMethod.choices, default=ExtractionMethod.TEXT_LAYER)
     engine = models.CharField("moteur", max_length=60, blank=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                     db_index=False)  # partial index in Meta
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                     db_index=False)  # partial index in Meta
     corrected_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -112,6 +116,9 @@ class ExtractedField(models.Model):
         indexes = [
             models.Index(fields=["dossier", "status"], name="extracted_field_dossier_idx"),
             models.Index(fields=["schema", "status"], name="extracted_field_schema_idx"),
+            # Who confirmed or corrected: most fields have nobody yet, index only those that do.
+            models.Index(fields=["confirmed_by"], name="extracted_field_confirmer_idx", condition=Q(confirmed_by__isnull=False)),
+            models.Index(fields=["corrected_by"], name="extracted_field_corrector_idx", condition=Q(corrected_by__isnull=False)),
         ]
 
     def __str__(self) -> str:
