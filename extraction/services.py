@@ -22,7 +22,7 @@ from dossiers.status import can_transition, transition
 
 from .pipeline.base import StageError
 from .pipeline.registry import stage_class
-from .pipeline.runner import fail_document, run_document_stages, run_dossier_stages
+from .pipeline.runner import fail_document, run_document_stages, run_dossier_stages, unflushed_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -52,12 +52,13 @@ def _move(dossier: Dossier, target: str, *, actor=None, reason: str = "") -> Non
 def claim_document(document: Document) -> bool:
     """Mark a pending document as being processed by this worker; False if someone else has it."""
     now = timezone.now()
-    claimed = Document.objects.filter(pk=document.pk, status=DocumentStatus.PENDING).update(
-        status=DocumentStatus.PROCESSING, processing_started_at=now,
-        processing_attempts=F("processing_attempts") + 1, error_code="", error_message="",
-    )
-    if claimed:
-        document.refresh_from_db()
+    with unflushed_transaction():  # the chain's final status commit flushes it
+        claimed = Document.objects.filter(pk=document.pk, status=DocumentStatus.PENDING).update(
+            status=DocumentStatus.PROCESSING, processing_started_at=now,
+            processing_attempts=F("processing_attempts") + 1, error_code="", error_message="",
+        )
+        if claimed:
+            document.refresh_from_db()
     return bool(claimed)
 
 

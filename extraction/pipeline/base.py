@@ -97,6 +97,10 @@ class DocumentContext:
         return self.document.dossier
 
     @property
+    def dossier_id(self) -> int:
+        return self.document.dossier_id
+
+    @property
     def is_pdf(self) -> bool:
         return self.document.mime_type == "application/pdf"
 
@@ -134,6 +138,11 @@ class DocumentContext:
         if self._contents is None:
             self._contents = [page_content(page) for page in self.pages()]
         return self._contents
+
+    def keep_pages(self, pages: list[Page]) -> None:
+        """The document's Page rows, just written by a stage (saved, with their ids)."""
+        self._pages = sorted(pages, key=lambda page: page.number)
+        self._contents = None
 
     def forget_pages(self) -> None:
         self._pages = None
@@ -177,6 +186,10 @@ class DossierContext:
     dossier: Dossier
     written_files: list[tuple[Any, str]] = field(default_factory=list)
     document: Document | None = None  # dossier stages record StageRuns without a document
+
+    @property
+    def dossier_id(self) -> int:
+        return self.dossier.pk
 
     def discard_written_files(self) -> None:
         self.written_files.clear()

@@ -63,11 +63,11 @@ class ExtractStage(Stage):
 
         document = ctx.document
         specs = field_specs(document.document_type)
-        reviewed = set(
-            ExtractedField.objects.filter(document=document).exclude(status=FieldStatus.UNREVIEWED)
-            .values_list("schema_id", flat=True)
-        )
-        ExtractedField.objects.filter(document=document, status=FieldStatus.UNREVIEWED).delete()
+        previous = list(ExtractedField.objects.filter(document=document).values_list("pk", "status", "schema_id"))
+        reviewed = {schema_id for _, status, schema_id in previous if status != FieldStatus.UNREVIEWED}
+        replaced = [pk for pk, status, _ in previous if status == FieldStatus.UNREVIEWED]
+        if replaced:
+            ExtractedField.objects.filter(pk__in=replaced).delete()
         if not specs:
             return {"fields": 0}
         pages = ctx.page_contents()

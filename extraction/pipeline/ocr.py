@@ -106,7 +106,7 @@ class OcrStage(Stage):
     def able_to_run(self, ctx) -> bool:
         if ctx.document.parent_id is not None:
             return False
-        return bool(ctx.ocr_regions) or Page.objects.filter(document=ctx.document, text_source="").exists()
+        return bool(ctx.ocr_regions) or any(not page.text_source for page in ctx.pages())
 
     def run(self, ctx):
         try:

@@ -1,12 +1,13 @@
 """Runs stages: one StageRun per stage and document, retries, failures turned into readable errors."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from typing import Any
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from documents.models import Document, DocumentStatus
@@ -44,10 +45,30 @@ def retry_delay(attempt: int) -> float:
     return float(getattr(settings, "CEE_STAGE_RETRY_DELAY_SECONDS", DEFAULT_RETRY_DELAY_SECONDS)) * attempt
 
 
+@contextlib.contextmanager
+def unflushed_transaction():
+    """``transaction.atomic()`` whose commit does not wait for the disk, when it is the
+    outermost block (PostgreSQL's ``synchronous_commit`` off, for this transaction only).
+
+    For the intermediate writes of a document's chain (its claim, each stage). The chain's
+    last write, the document's final status (``_set_status``), commits normally, and the
+    write-ahead log is flushed in order: once a document is processed, split or failed,
+    everything its stages wrote is on disk too. A database crash before that loses at most
+    work of a document still in ``processing``, which ``recover_stuck_documents`` requeues.
+    Other sessions see the commit at once, as always. Saves a disk flush (a few ms) per stage.
+    """
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
+
+
 def _record(ctx, stage: Stage, *, attempt: int, started_at, started: float, outcome: str,
             error: str = "", details: dict | None = None) -> StageRun:
     return StageRun.objects.create(
-        document=ctx.document, dossier=ctx.dossier, stage=stage.name, attempt=attempt, started_at=started_at,
+        document=ctx.document, dossier_id=ctx.dossier_id, stage=stage.name, attempt=attempt, started_at=started_at,
         outcome=outcome, duration_ms=int((time.perf_counter() - started) * 1000), error=error[:4000],
         details=details or {},
     )
@@ -57,7 +78,8 @@ def run_stage(stage: Stage, ctx: DocumentContext | DossierContext) -> dict[str, 
     """Run one stage in its own transaction, recording a StageRun per attempt.
 
     A successful run's StageRun is written in the stage's own transaction (one commit per
-    stage); a failed or retried attempt's after its rollback. Retries transient errors
+    stage, not waited for on disk: see ``unflushed_transaction``); a failed or retried
+    attempt's after its rollback. Retries transient errors
     (``TRANSIENT_ERRORS``) up to ``CEE_STAGE_MAX_ATTEMPTS``. Returns the stage's details;
     re-raises StopPipeline; raises StageError (with a French message) for any permanent
     failure, including unexpected exceptions.
@@ -67,7 +89,7 @@ def run_stage(stage: Stage, ctx: DocumentContext | DossierContext) -> dict[str, 
         started, started_at = time.perf_counter(), timezone.now()
         stopped: StopPipeline | None = None
         try:
-            with transaction.atomic():
+            with unflushed_transaction():
                 try:
                     details = stage.run(ctx) or {}
                 except StopPipeline as stop:  # a normal end: the stage's work commits
@@ -112,7 +134,7 @@ def run_stage(stage: Stage, ctx: DocumentContext | DossierContext) -> dict[str, 
 def _skipped(stage: Stage, ctx) -> StageRun:
     """A skipped stage's row, written later with the document's final status (one commit)."""
     return StageRun(
-        document=ctx.document, dossier=ctx.dossier, stage=stage.name, started_at=timezone.now(),
+        document=ctx.document, dossier_id=ctx.dossier_id, stage=stage.name, started_at=timezone.now(),
         outcome=StageRun.Outcome.SKIPPED, duration_ms=0,
     )
 

@@ -32,7 +32,7 @@ class SplitStage(Stage):
         if not getattr(settings, "CEE_SPLIT_DOCUMENTS", True):
             return False
         document = ctx.document
-        return document.parent_id is None and Page.objects.filter(document=document).count() >= 2
+        return document.parent_id is None and len(ctx.pages()) >= 2
 
     def run(self, ctx):
         from extraction.classification import segment_pages

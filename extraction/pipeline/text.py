@@ -2,7 +2,10 @@
 words (with boxes) and their viewer image now, the others are left for the OCR stage."""
 from __future__ import annotations
 
-from documents.models import Page
+from django.db import connection
+from django.db.models import Exists
+
+from documents.models import Document, Page
 
 from extraction.engines.text_layer import read_text_layer, text_layer_engine_label, text_layer_engine_name
 
@@ -13,6 +16,9 @@ from .rendering import render_pdf_page, store_page_image, viewer_dpi
 
 def delete_previous_output(document) -> None:
     """An earlier run's pages and split parts (their stored images go with them)."""
+    earlier = Exists(Page.objects.filter(document=document)) | Exists(Document.objects.filter(parent=document))
+    if not Document.objects.filter(earlier, pk=document.pk).exists():
+        return  # a first run: one look instead of two deletions that find nothing
     document.children.all().delete()
     Page.objects.filter(document=document).delete()
 
@@ -45,7 +51,10 @@ class TextStage(Stage):
         else:
             pages, details = self._image_pages(ctx)
         Page.objects.bulk_create(pages)
-        ctx.forget_pages()
+        if connection.features.can_return_rows_from_bulk_insert:
+            ctx.keep_pages(pages)  # saved with their ids: the next stages need not read them back
+        else:
+            ctx.forget_pages()
         if document.page_count != len(pages):
             document.page_count = len(pages)
             document.save(update_fields=["page_count"])
