@@ -21,6 +21,7 @@ from dossiers.models import Dossier, DossierStatus
 from dossiers.status import can_transition, transition
 
 from .pipeline.base import StageError
+from .pipeline.hints import configuration_read_once
 from .pipeline.registry import stage_class
 from .pipeline.runner import fail_document, run_document_stages, run_dossier_stages, unflushed_transaction
 
@@ -71,7 +72,8 @@ def process_document(document: Document) -> list[Document]:
     """
     if not claim_document(document):
         return []
-    return run_document_stages(document)
+    with configuration_read_once():
+        return run_document_stages(document)
 
 
 def process_dossier(dossier: Dossier) -> Dossier:
@@ -89,8 +91,9 @@ def process_dossier(dossier: Dossier) -> Dossier:
     if dossier.status != DossierStatus.PROCESSING:
         logger.info("Dossier %s is %s: nothing to process", dossier.reference, dossier.status)
         return dossier
-    for document in Document.objects.filter(dossier=dossier, parent__isnull=True, status=DocumentStatus.PENDING).order_by("pk"):
-        process_document(document)
+    with configuration_read_once():
+        for document in Document.objects.filter(dossier=dossier, parent__isnull=True, status=DocumentStatus.PENDING).order_by("pk"):
+            process_document(document)
     if Document.objects.filter(dossier=dossier, status__in=[DocumentStatus.PENDING, DocumentStatus.PROCESSING]).exists():
         return dossier  # a document uploaded meanwhile, or held by another worker, who will finish
     return finish_dossier(dossier)

@@ -8,7 +8,7 @@ from django.conf import settings
 from documents.models import DocumentType
 
 from .base import Stage, StageError
-from .hints import FALLBACK_TYPE_CODE, hints_by_code
+from .hints import FALLBACK_TYPE_CODE, hints_by_code, read_once
 from .registry import register
 
 DEFAULT_REVIEW_THRESHOLD = 0.6
@@ -20,7 +20,12 @@ OWN_FLAGS = (MISMATCH_FLAG, LOW_CONFIDENCE_FLAG, UNRECOGNISED_FLAG)
 
 def review_threshold() -> float:
     """Below this confidence a validator checks the type: the active classification
-    EngineConfig's ``review_threshold``, else ``CEE_CLASSIFICATION_REVIEW_THRESHOLD`` (0.6)."""
+    EngineConfig's ``review_threshold``, else ``CEE_CLASSIFICATION_REVIEW_THRESHOLD`` (0.6).
+    Read once per run (``hints.configuration_read_once``)."""
+    return read_once(("review_threshold",), _read_review_threshold)
+
+
+def _read_review_threshold() -> float:
     from extraction.models import EngineConfig
 
     parameters = (
@@ -31,6 +36,10 @@ def review_threshold() -> float:
         return float(parameters["review_threshold"])
     except (KeyError, TypeError, ValueError):
         return float(getattr(settings, "CEE_CLASSIFICATION_REVIEW_THRESHOLD", DEFAULT_REVIEW_THRESHOLD))
+
+
+def _document_type(code: str) -> DocumentType | None:
+    return read_once(("document_type", code), lambda: DocumentType.objects.filter(code=code).first())
 
 
 def as_confidence(value: float) -> Decimal:
@@ -74,9 +83,7 @@ class ClassifyStage(Stage):
             flags.append({"code": LOW_CONFIDENCE_FLAG, "message": f"Type incertain (confiance {confidence:.2f})."})
         if code == FALLBACK_TYPE_CODE and (declared is None or declared.code != FALLBACK_TYPE_CODE):
             flags.append({"code": UNRECOGNISED_FLAG, "message": "Aucun type de document CEE reconnu."})
-        document_type = DocumentType.objects.filter(code=code).first() or DocumentType.objects.filter(
-            code=FALLBACK_TYPE_CODE
-        ).first()
+        document_type = _document_type(code) or _document_type(FALLBACK_TYPE_CODE)
         if document_type is None:
             raise StageError(f"type de document « {code} » introuvable dans la configuration.", code="unknown_type")
         document.document_type = document_type

@@ -22,6 +22,7 @@ from dossiers.models import Dossier, DossierStatus
 from dossiers.status import transition
 from extraction import services
 from extraction.cli import file_summary
+from extraction.pipeline.hints import configuration_read_once
 
 CLI_INSTALLER_SIRET = "99999999800019"  # Luhn-valid, outside the real SIRENE range in use
 
@@ -87,7 +88,7 @@ class Command(BaseCommand):
         errors = 0
         # Anything else printing to stdout meanwhile (the console e-mail backend, a library)
         # goes to stderr: stdout carries only this command's output, one JSON object a line.
-        with contextlib.redirect_stdout(sys.stderr):
+        with contextlib.redirect_stdout(sys.stderr), configuration_read_once():
             for path in options["files"]:
                 progress.show(Path(path).name)
                 summary = self._ingest_one(dossier, path)
