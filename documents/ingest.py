@@ -386,6 +386,7 @@ def _flag_same_file_elsewhere(document: Document, dossier: Dossier) -> None:
         Document.objects.filter(sha256=document.sha256, parent__isnull=True)
         .exclude(dossier=dossier)
         .select_related("dossier")
+        .only("flags", "original_filename", "sha256", "dossier__installer_id", "dossier__reference")  # not their text
         .order_by("pk")[:20]
     )
     if not others:
