@@ -19,6 +19,8 @@ from functools import cached_property
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import Installer
+
 from .models import (
     Activity,
     Dossier,
@@ -28,6 +30,7 @@ from .models import (
     PrecarityStatus,
     RejectionReason,
 )
+from .search import Unaccent, strip_accents
 
 QUEUE_STATUSES = (DossierStatus.READY_FOR_REVIEW, DossierStatus.IN_REVIEW)
 QUEUE_ORDERING = ("-priority", "submitted_at", "pk")
@@ -133,7 +136,7 @@ def search_dossiers(queryset: QuerySet[Dossier], term: str) -> QuerySet[Dossier]
 
     A term shaped like a reference (``CEE-2026-0001``) matches references by prefix, 9 or 14
     digits match the installer's SIREN/SIRET exactly: both use an index. Anything else is a
-    case-insensitive substring of the beneficiary or the installer's name.
+    case- and accent-insensitive substring of the beneficiary or the installer's name.
     """
     term = term.strip()
     if not term:
@@ -145,9 +148,14 @@ def search_dossiers(queryset: QuerySet[Dossier], term: str) -> QuerySet[Dossier]
         return queryset.filter(installer__siren=digits)
     if _REFERENCE_RE.match(term):
         return queryset.filter(reference__istartswith=term)
-    return queryset.filter(
-        Q(beneficiary_name__icontains=term) | Q(installer__name__icontains=term) | Q(reference__icontains=term)
-    )
+    plain = strip_accents(term)
+    # Installers are few: find the matching ones apart, so the dossier side is an index
+    # lookup (trigram index on the folded beneficiary name, PostgreSQL) OR an installer list.
+    installers = list(Installer.objects.alias(plain=Unaccent("name")).filter(plain__icontains=plain).values_list("pk", flat=True))
+    matches = Q(beneficiary_plain__icontains=plain) | Q(reference__icontains=term)
+    if installers:
+        matches |= Q(installer__in=installers)
+    return queryset.alias(beneficiary_plain=Unaccent("beneficiary_name")).filter(matches)
 
 
 def review_queue(filters: QueueFilters | None = None) -> QuerySet[Dossier]:

@@ -68,6 +68,16 @@ def test_search_by_reference_beneficiary_installer_or_siret(term):
     assert found in results
 
 
+@pytest.mark.parametrize("term", ["helene lefevre", "HÉLÈNE", "lefèvre", "energie renov", "Cœur"])
+def test_search_ignores_accents_and_case_on_both_sides(term):
+    found = ready(installer=InstallerFactory(name="Énergie Rénov Cœur de France"), beneficiary_name="Mme Hélène Lefèvre")
+    other = ready(installer=InstallerFactory(name="Thermi Sud"), beneficiary_name="M. Jean Martin")
+
+    results = list(review_queue(QueueFilters(search=term)))
+
+    assert found in results and other not in results
+
+
 def test_the_queue_page_shows_counts_per_status_and_links_to_the_review_screen(client, validator):
     first = ready(priority=90)
     ready(status=DossierStatus.IN_REVIEW, assigned_to=validator)
