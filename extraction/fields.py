@@ -32,6 +32,9 @@ Hints (``FieldSchema.extraction_hints``; every key optional)::
     scan            collect every value of the type in the document (CEE codes)
     presence        boolean: true when something (a name, a date, "lu et approuvé") fills the
                     area right of / below the label; {"max_below": 4, "ignore": ["cachet"]}
+    statement       boolean: the labels are phrases of a statement ("depuis plus de 2 ans") read
+                    with its box or Oui/Non answer (``extractors.statements``);
+                    {"subject": ["bâtiment", "logement"], "negations": ["pas"]}
     max_words       longest string value kept (default 12)
     first_page_only only look at the first page
     units           numbers followed by one of these units are preferred ("m2.k/w", "%")
@@ -58,6 +61,7 @@ from functools import lru_cache
 from decimal import Decimal
 
 from .extractors.layout import Line, build_lines, union_box
+from .extractors.statements import read_statements
 from .extractors.text import PhraseSet, Vocabulary, match_at, match_at_flex, phrase_set, token_texts
 from .extractors.values import FoundValue, find_values
 from .normalise import fold, format_decimal
@@ -115,6 +119,7 @@ class _Hints:
     first_page_only: bool
     top_line: float
     top_line_exclude: tuple[tuple[str, ...], ...]
+    statement: dict | None
 
     @classmethod
     def from_spec(cls, spec: FieldSpec) -> "_Hints":
@@ -142,6 +147,9 @@ class _Hints:
         presence = h.get("presence")
         if presence is True:
             presence = {}
+        statement = h.get("statement")
+        if statement is True:
+            statement = {}
         return cls(
             labels=labels,
             negative_labels=[token_texts(t) for t in h.get("negative_labels", []) if token_texts(t)],
@@ -168,6 +176,7 @@ class _Hints:
             first_page_only=bool(h.get("first_page_only", False)),
             top_line=float(h.get("top_line", 0) or 0),
             top_line_exclude=tuple(tuple(token_texts(t)) for t in h.get("top_line_exclude", []) if token_texts(t)),
+            statement=statement if isinstance(statement, dict) else None,
         )
 
 
@@ -803,6 +812,14 @@ def _regex_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, st
     return out
 
 
+def _statement_candidates(hints: _Hints, layout: DocumentLayout) -> list[Candidate]:
+    """A yes/no statement found by its phrases (the labels), with its box or Oui/Non answer."""
+    pages = layout.pages[:1] if hints.first_page_only else layout.pages
+    phrases = [(label.tokens, label.weight) for label in hints.labels]
+    return [Candidate("true" if hit.value else "false", hit.raw, hit.score, hit.page, hit.words, "statement")
+            for page in pages for hit in read_statements(layout.lines[page.number], phrases, hints.statement)]
+
+
 def _top_line_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, stops: PhraseSet) -> list[Candidate]:
     """The first line of the first page, when it is short text (a letterhead's company name);
     weighted by ``top_line`` (low: any labelled value beats it)."""
@@ -923,6 +940,8 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
     others = _other_labels(tuple(map(tuple, stop_labels)), tuple(tuple(l.tokens) for l in hints.labels))
     if hints.scan:
         return _scan_candidates(spec, hints, layout)
+    if hints.statement is not None:
+        return _statement_candidates(hints, layout)
     candidates: list[Candidate] = []
     pages = layout.pages[:1] if hints.first_page_only else layout.pages
     anchors = {tuple(a.tokens) for a in hints.block_anchors}

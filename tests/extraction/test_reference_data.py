@@ -19,13 +19,15 @@ SPEC_4B = {
     "certificat_rge": "rge_numero siret raison_sociale date_debut_validite date_fin_validite domaines",
     "avis_imposition": "declarant_nom annee_revenus revenu_fiscal_reference nombre_parts adresse",
 }
+# Optional fields beyond SPEC 4b that rules read (CEE-DOMAIN controls 3 and 6).
+RULE_FIELDS = {"devis": "date_visite_technique", "attestation_honneur": "batiment_plus_de_2_ans"}
 
 
 @pytest.mark.django_db
 def test_every_spec_field_has_a_schema_with_label_variants():
     for code, names in SPEC_4B.items():
         schemas = {s.name: s for s in FieldSchema.objects.filter(document_type__code=code)}
-        assert set(names.split()) == set(schemas), code
+        assert set(names.split()) | set(RULE_FIELDS.get(code, "").split()) == set(schemas), code
         for schema in schemas.values():
             hints = schema.extraction_hints
             assert schema.label and (hints.get("labels") or hints.get("scan")), schema
@@ -37,6 +39,7 @@ def test_canonical_data_types():
     assert types["date_facture"] == "date" and types["montant_ttc"] == "decimal" and types["siret_installateur"] == "siret"
     assert types["beneficiaire_code_postal"] == "postal_code" and types["operations"] == "cee_code"
     assert types["signature_beneficiaire"] == "boolean" and types["annee_revenus"] == "integer"
+    assert types["date_visite_technique"] == "date" and types["batiment_plus_de_2_ans"] == "boolean"
 
 
 @pytest.mark.django_db

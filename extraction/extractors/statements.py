@@ -1,0 +1,254 @@
+"""Yes/no statements a document prints as a sentence, a box before it or a Oui/Non answer.
+
+An attestation writes « ☒ Le bâtiment est achevé depuis plus de 2 ans », « Bâtiment existant
+depuis plus de deux ans à la date d'engagement : ☐ Oui ☒ Non », or only prints the sentence.
+``read_statements`` finds the statement by its phrases (the field's labels) anywhere in a
+sentence, which may wrap onto the next line, and reads its answer, in this order:
+
+1. a ticked « Oui » or « Non » box in the rest of the sentence, or a bare « Oui » / « Non »
+   answering it (« … : Oui »); boxes left empty on both answers mean no answer at all;
+2. else the box opening the sentence: ticked (☒ ☑ ✓ ✔ [X] (x) or a lone X) is true, empty
+   (☐ □ [ ] ( )) is false;
+3. else the printed sentence itself is true.
+
+A negation just before the phrase (« n'est pas achevé depuis… ») turns the statement around.
+A sentence naming none of the rule's subject words (« bâtiment », « logement », « achevé »…)
+is about something else (a guarantee « de plus de 2 ans ») and is skipped. Numbers written in
+words compare equal to digits (« deux ans » is « 2 ans »), and phrase words tolerate the same
+OCR typos and dropped accents as every label.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..normalise import fold
+from ..types import Word
+from .layout import Line
+from .text import match_at_flex, similar, token_texts
+from .values import join_words
+
+NUMBER_WORDS = {"un": "1", "une": "1", "deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "six": "6",
+                "sept": "7", "huit": "8", "neuf": "9", "dix": "10", "douze": "12", "quinze": "15", "vingt": "20"}
+DEFAULT_NEGATIONS = ("pas", "jamais")
+NEGATION_WINDOW = 4  # tokens before the phrase where a negation applies to it
+# How much each way of answering is trusted (before the phrase's own weight).
+ANSWER_WEIGHT = {"answer": 0.95, "box": 0.9, "sentence": 0.8}
+
+# Marks as a text layer or an OCR engine writes them; a lone X is handled with the words.
+_ITEM_RE = re.compile(
+    r"(?P<on>\[\s*[xX✓✔✗✘]\s*\]|\(\s*[xX]\s*\)|[☒☑✓✔✗✘■⊠])"
+    r"|(?P<off>\[\s*_?\s*\]|\(\s*\)|[☐□❏❑◻○])"
+    r"|(?P<word>[^\W_]+(?:['’][^\W_]+)*)"
+    r"|(?P<end>[.;:!?])"
+)
+_ANSWERS = {"oui": True, "non": False}
+
+
+@dataclass
+class _Item:
+    kind: str  # on | off | word | end
+    text: str  # folded for words
+    line: int  # index of the line on the page
+    word: int  # index of its (first) word in the line
+    last_word: int  # index of its last word (a box read as "[", "X", "]")
+
+
+@dataclass
+class StatementHit:
+    value: bool
+    how: str  # answer | box | sentence
+    score: float
+    page: int
+    words: list[Word]
+    raw: str
+
+
+def _canonical(token: str) -> str:
+    return NUMBER_WORDS.get(token, token)
+
+
+def _items(line: Line, line_index: int) -> list[_Item]:
+    text, spans = join_words(line.words)
+    items = []
+    for m in _ITEM_RE.finditer(text):
+        first = next((i for i, (s, e) in enumerate(spans) if e > m.start()), len(spans) - 1)
+        last = next((i for i in range(len(spans) - 1, -1, -1) if spans[i][0] < m.end()), first)
+        kind = m.lastgroup
+        items.append(_Item(kind, fold(m.group(0)) if kind == "word" else m.group(0), line_index, first, max(first, last)))
+    return items
+
+
+def _is_mark(items: list[_Item], k: int) -> bool | None:
+    """Whether ``items[k]`` is a ticked (True) or empty (False) box; None for anything else.
+    A lone « x » word counts as ticked."""
+    if k < 0 or k >= len(items):
+        return None
+    item = items[k]
+    if item.kind == "on" or (item.kind == "word" and item.text == "x"):
+        return True
+    if item.kind == "off":
+        return False
+    return None
+
+
+def _continues(upper: Line, lower: Line) -> bool:
+    """Whether ``lower`` carries on ``upper``'s sentence (the next line of a wrapped paragraph)."""
+    h = max(upper.height, lower.height)
+    gap = lower.top - upper.bottom
+    if gap > 0.9 * h or gap < -0.3 * h:
+        return False
+    if upper.words[-1].text.endswith((".", ":", ";", "!", "?")):
+        return False
+    ux0, _, ux1, _ = upper.bbox
+    lx0, _, lx1, _ = lower.bbox
+    # the same left edge, or a hanging indent after a box; the upper line was full when it wrapped
+    return -0.01 <= lx0 - ux0 <= 0.08 and ux1 >= lx1 - 0.12
+
+
+def _phrase_ends(tokens: list[str], phrases: list[tuple[list[str], float]], limit: int) -> list[tuple[int, int, float]]:
+    """(start, end, weight) of the phrases found in ``tokens`` starting before ``limit``, longest first, no overlap."""
+    found = []
+    taken: set[int] = set()
+    for phrase, weight in phrases:
+        for i in range(min(limit, len(tokens))):
+            if i in taken:
+                continue
+            match = match_at_flex(tokens, phrase, i)
+            if match is None:
+                continue
+            end, inserted = match
+            found.append((i, end, weight * (0.85 if inserted else 1.0)))
+            taken.update(range(i, end))
+    return found
+
+
+def read_statements(lines: list[Line], phrases: list[tuple[list[str], float]], rule: dict) -> list[StatementHit]:
+    """The statements of one page's ``lines`` (see the module docstring).
+
+    ``phrases`` are the field's labels as folded tokens with their weights; ``rule`` the
+    ``statement`` hint: ``subject`` (words one of which the sentence must hold; none: any
+    sentence) and ``negations`` (default « pas », « jamais »).
+    """
+    if not lines or not phrases:
+        return []
+    phrases = sorted((([_canonical(t) for t in tokens], weight) for tokens, weight in phrases), key=lambda p: -len(p[0]))
+    lasts = {p[-1] for p, _ in phrases}
+    subject = [_canonical(t) for word in rule.get("subject", []) for t in token_texts(word)]
+    negations = {t for word in rule.get("negations", DEFAULT_NEGATIONS) for t in token_texts(word)}
+    page = _Page(lines)
+    hits: list[StatementHit] = []
+    read: set[int] = set()  # words of phrases already read (a wrapped phrase is seen from two lines)
+    for n, line in enumerate(lines):
+        window = [line]
+        if n + 1 < len(lines) and _continues(line, lines[n + 1]):
+            window.append(lines[n + 1])
+        tokens = [(_canonical(t.text), w, t.word) for w, l in enumerate(window) for t in l.tokens]
+        texts = [t for t, _, _ in tokens]
+        if not any(t in lasts or any(similar(t, last) for last in lasts) for t in set(texts)):
+            continue
+        own = len(line.tokens)
+        for start, end, weight in _phrase_ends(texts, phrases, own):
+            spots = [(n + w, word) for _, w, word in tokens[start:end]]
+            keys = {id(lines[k].words[word]) for k, word in spots}
+            if keys & read:
+                continue
+            read |= keys
+            hit = page.read(n, spots, weight, subject, negations)
+            if hit is not None:
+                hits.append(hit)
+    return hits
+
+
+class _Page:
+    """One page's lines and their marks and words (items), read once."""
+
+    def __init__(self, lines: list[Line]):
+        self.lines = lines
+        self._items: dict[int, list[_Item]] = {}
+
+    def items(self, n: int) -> list[_Item]:
+        found = self._items.get(n)
+        if found is None:
+            found = self._items[n] = _items(self.lines[n], n)
+        return found
+
+    def words(self, item: _Item) -> list[Word]:
+        return self.lines[item.line].words[item.word:item.last_word + 1]
+
+    def read(self, n: int, spots: list[tuple[int, int]], weight: float, subject, negations) -> StatementHit | None:
+        """The answer to the phrase at ``spots`` ((line, word) of each of its tokens; it starts on line ``n``)."""
+        lines = self.lines
+        (first_line, first_word), (last_line, last_word) = spots[0], spots[-1]
+        phrase_words = list(dict.fromkeys(lines[k].words[w] for k, w in spots))
+
+        # the sentence before the phrase: back to a sentence end, across the wrapped lines above
+        before = [i for i in self.items(first_line) if i.word < first_word]
+        cut = max((k for k, i in enumerate(before) if i.kind == "end"), default=-1)
+        before = before[cut + 1:]
+        back = first_line
+        while cut < 0 and back > max(0, first_line - 2) and _is_mark(before, 0) is None \
+                and _continues(lines[back - 1], lines[back]):
+            back -= 1
+            above = self.items(back)
+            cut = max((k for k, i in enumerate(above) if i.kind == "end"), default=-1)
+            before = above[cut + 1:] + before
+
+        # the rest of the sentence after the phrase, on its wrapped lines or on a line below a colon
+        after = [i for i in self.items(last_line) if i.word > last_word]
+        k = last_line
+        while k + 1 < len(lines) and k < last_line + 2:
+            upper, lower = lines[k], lines[k + 1]
+            colon = upper.words[-1].text.endswith(":") and lower.top - upper.bottom <= 1.2 * max(upper.height, lower.height)
+            if not (_continues(upper, lower) or colon):
+                break
+            after += self.items(k + 1)
+            k += 1
+            if colon:
+                break
+        for k, item in enumerate(after):
+            if item.kind == "end" and item.text != ":":
+                after = after[:k]
+                break
+
+        phrase_tokens = [_canonical(t) for w in phrase_words for t in token_texts(w.text)]
+        sentence = [_canonical(i.text) for i in before + after if i.kind == "word"] + phrase_tokens
+        if subject and not any(w == s or similar(w, s) for w in sentence for s in subject):
+            return None  # a sentence about something else
+        words_before = [i for i in before if i.kind == "word"]
+        negated = any(i.text in negations for i in words_before[-NEGATION_WINDOW:])
+        page = lines[first_line].page
+        raw_phrase = " ".join(w.text for w in phrase_words)
+
+        # 1. a Oui/Non answer
+        answers = [k for k, i in enumerate(after) if i.kind == "word" and i.text in _ANSWERS]
+        if answers:
+            marks_before = _is_mark(after, answers[0] - 1) is not None
+            pairs = [(k, _is_mark(after, k - 1) if marks_before else _is_mark(after, k + 1)) for k in answers]
+            if any(mark is not None for _, mark in pairs):
+                ticked = {_ANSWERS[after[k].text] for k, mark in pairs if mark}
+                if len(ticked) != 1:
+                    return None  # both boxes ticked, or neither: the form does not answer
+                value = ticked.pop()
+                k = next(k for k, mark in pairs if mark and _ANSWERS[after[k].text] == value)
+                mark_item = after[k - 1 if marks_before else k + 1]
+                pair = [mark_item, after[k]] if marks_before else [after[k], mark_item]
+                words = list(dict.fromkeys(w for item in pair for w in self.words(item)))
+            else:
+                k = answers[0]
+                value = _ANSWERS[after[k].text]
+                words = self.words(after[k])
+            return StatementHit(value != negated, "answer", weight * ANSWER_WEIGHT["answer"], page, words,
+                                " ".join(w.text for w in words))
+
+        # 2. the box opening the sentence (a lone X only when words follow it)
+        mark = _is_mark(before, 0)
+        if mark is not None and not (before[0].kind == "word" and len(words_before) < 2):
+            if negated and not mark:
+                return None  # an empty box before a denial says nothing
+            words = self.words(before[0])
+            return StatementHit(mark != negated, "box", weight * ANSWER_WEIGHT["box"], page, words,
+                                " ".join(w.text for w in words) + f" {raw_phrase}")
+
+        # 3. the sentence itself
+        return StatementHit(not negated, "sentence", weight * ANSWER_WEIGHT["sentence"], page, phrase_words, raw_phrase)
