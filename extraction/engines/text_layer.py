@@ -12,6 +12,7 @@ import functools
 import io
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any, Iterator
 
 from django.conf import settings
 
@@ -91,10 +92,22 @@ def read_text_layer(data: bytes, *, pdfium_document=None, engine: str | None = N
 
     document = pdfium_document or pypdfium2.PdfDocument(data)
     try:
-        return [_pdfium_page(document, index) for index in range(len(document))]
+        return [layer for layer, _ in pdfium_pages(document)]
     finally:
         if pdfium_document is None:
             document.close()
+
+
+def pdfium_pages(document) -> Iterator[tuple[TextLayerPage, Any]]:
+    """Each page of a pypdfium2 document: its text layer and the loaded pdfium page, which
+    stays open until the next one is asked for (a caller renders it without loading and
+    parsing it a second time)."""
+    for index in range(len(document)):
+        page = document[index]
+        try:
+            yield _pdfium_page(page, index), page
+        finally:
+            page.close()
 
 
 def _display_mapper(left, bottom, right, top, rotation):
@@ -109,44 +122,40 @@ def _display_mapper(left, bottom, right, top, rotation):
     return lambda x, y: ((x - left) / width, (top - y) / height)
 
 
-def _pdfium_page(document, index: int) -> TextLayerPage:
-    import pypdfium2
+def _pdfium_page(page, index: int) -> TextLayerPage:
+    """The text layer of a loaded pdfium page (``index``: its position, from 0)."""
     import pypdfium2.raw as pdfium_c
 
-    page = document[index]
+    rotation = page.get_rotation() % 360
+    left, bottom, right, top = page.get_cropbox()
+    width, height = right - left, top - bottom
+    shown_width, shown_height = (height, width) if rotation in (90, 270) else (width, height)
+    to_display = _display_mapper(left, bottom, right, top, rotation)
+    result = TextLayerPage(number=index + 1, width=shown_width, height=shown_height, rotation=rotation)
+
+    covered = 0.0
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        o_left, o_bottom, o_right, o_top = obj.get_bounds()
+        w = max(0.0, min(o_right, right) - max(o_left, left))
+        h = max(0.0, min(o_top, top) - max(o_bottom, bottom))
+        if w * h > 0:
+            covered += w * h
+            u0, v0 = to_display(max(o_left, left), min(o_top, top))
+            u1, v1 = to_display(min(o_right, right), max(o_bottom, bottom))
+            result.image_regions.append(clamp_bbox(u0, v0, u1, v1))
+    result.image_coverage = min(covered / max(width * height, 1.0), 1.0)
+
+    textpage = page.get_textpage()
     try:
-        rotation = page.get_rotation() % 360
-        left, bottom, right, top = page.get_cropbox()
-        width, height = right - left, top - bottom
-        shown_width, shown_height = (height, width) if rotation in (90, 270) else (width, height)
-        to_display = _display_mapper(left, bottom, right, top, rotation)
-        result = TextLayerPage(number=index + 1, width=shown_width, height=shown_height, rotation=rotation)
-
-        covered = 0.0
-        for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
-            o_left, o_bottom, o_right, o_top = obj.get_bounds()
-            w = max(0.0, min(o_right, right) - max(o_left, left))
-            h = max(0.0, min(o_top, top) - max(o_bottom, bottom))
-            if w * h > 0:
-                covered += w * h
-                u0, v0 = to_display(max(o_left, left), min(o_top, top))
-                u1, v1 = to_display(min(o_right, right), max(o_bottom, bottom))
-                result.image_regions.append(clamp_bbox(u0, v0, u1, v1))
-        result.image_coverage = min(covered / max(width * height, 1.0), 1.0)
-
-        textpage = page.get_textpage()
-        try:
-            count = textpage.count_chars()
-            if count <= 0:
-                return result
-            text = textpage.get_text_range(0, count)
-            if len(text) != count:  # surrogate pairs or odd fonts: fall back to one call per char
-                text = "".join(textpage.get_text_range(i, 1) or " " for i in range(count))
-            result.words = _words_from_chars(text, textpage, to_display)
-        finally:
-            textpage.close()
+        count = textpage.count_chars()
+        if count <= 0:
+            return result
+        text = textpage.get_text_range(0, count)
+        if len(text) != count:  # surrogate pairs or odd fonts: fall back to one call per char
+            text = "".join(textpage.get_text_range(i, 1) or " " for i in range(count))
+        result.words = _words_from_chars(text, textpage, to_display)
     finally:
-        page.close()
+        textpage.close()
     result.text = text_from_words(result.words)
     return result
 

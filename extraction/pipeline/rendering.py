@@ -7,8 +7,10 @@ size (a 5-metre poster) cannot exhaust memory.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 
+import pypdfium2.raw as pdfium_c
 from django.conf import settings
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps
@@ -28,30 +30,42 @@ def ocr_dpi() -> int:
     return int(settings.CEE_OCR_DPI)
 
 
-def render_pdf_page(pdf, index: int, dpi: int) -> tuple[Image.Image, int]:
-    """Page ``index`` of a pypdfium2 document as an RGB image (``/Rotate`` applied).
+def render_pdf_page(pdf, index: int, dpi: int, *, page=None) -> tuple[Image.Image, int]:
+    """Page ``index`` of a pypdfium2 document as an RGB image of its own (``/Rotate`` applied).
 
     Returns the image and the dpi it was really rendered at (lower when the page is so large
-    that ``dpi`` would exceed ``CEE_MAX_IMAGE_PIXELS``).
+    that ``dpi`` would exceed ``CEE_MAX_IMAGE_PIXELS``). ``page``: the page already loaded.
     """
-    page = pdf[index]
+    with rendered_pdf_page(pdf, index, dpi, page=page) as (image, real_dpi):
+        return image.convert("RGB"), real_dpi
+
+
+@contextlib.contextmanager
+def rendered_pdf_page(pdf, index: int, dpi: int, *, page=None):
+    """Page ``index`` rendered, as ``render_pdf_page``, but as an RGBX image that shares
+    pdfium's buffer (no copy): valid inside the block only. Yields (image, real dpi).
+
+    ``page``: the page already loaded (a caller reading its text layer first); else it is
+    loaded here and closed after.
+    """
+    loaded = page if page is not None else pdf[index]
+    bitmap = None
     try:
-        width_pt, height_pt = page.get_size()
+        width_pt, height_pt = loaded.get_size()
         scale = dpi / 72.0
         pixels = (width_pt * scale) * (height_pt * scale)
         limit = documents_conf.max_image_pixels()
         if pixels > limit:
             scale *= (limit / pixels) ** 0.5
-        bitmap = page.render(scale=scale, may_draw_forms=True, rev_byteorder=True)
-        image = bitmap.to_pil()  # an RGB copy of pdfium's buffer (PIL copies for this format)
-        if image.mode != "RGB":
-            image = image.convert("RGB")
-        else:
-            image = image.copy() if image.readonly else image
-        bitmap.close()
+        # BGRx with the bytes reversed is RGBX, which PIL maps without copying (it copies RGB).
+        bitmap = loaded.render(scale=scale, may_draw_forms=True, rev_byteorder=True,
+                               force_bitmap_format=pdfium_c.FPDFBitmap_BGRx)
+        yield bitmap.to_pil(), max(int(round(scale * 72)), 1)
     finally:
-        page.close()
-    return image, max(int(round(scale * 72)), 1)
+        if bitmap is not None:
+            bitmap.close()
+        if page is None:
+            loaded.close()
 
 
 def image_frames(image: Image.Image):

@@ -2,16 +2,20 @@
 words (with boxes) and their viewer image now, the others are left for the OCR stage."""
 from __future__ import annotations
 
+import contextlib
+
 from django.db import connection
 from django.db.models import Exists
 
 from documents.models import Document, Page
 
-from extraction.engines.text_layer import read_text_layer, text_layer_engine_label, text_layer_engine_name
+from extraction.engines.text_layer import (
+    pdfium_pages, read_text_layer, text_layer_engine_label, text_layer_engine_name,
+)
 
 from .base import Stage, StageError
 from .registry import register
-from .rendering import render_pdf_page, store_page_image, viewer_dpi
+from .rendering import rendered_pdf_page, store_page_image, viewer_dpi
 
 
 def delete_previous_output(document) -> None:
@@ -61,31 +65,20 @@ class TextStage(Stage):
         return details
 
     def _pdf_pages(self, ctx):
-        try:
-            pdf = ctx.pdfium_document()
-            engine = text_layer_engine_name()
-            layer = read_text_layer(ctx.source_bytes(), pdfium_document=pdf if engine == "pdfium" else None, engine=engine)
-        except StageError:
-            raise
-        except Exception as exc:
-            raise StageError(f"le PDF n'a pas pu être lu ({type(exc).__name__}).", code="unreadable_file") from exc
         pages, with_layer, to_ocr = [], [], []
-        for source in layer:
-            page = Page(document=ctx.document, number=source.number, width=source.width, height=source.height)
-            if source.usable():
-                page.words = [w.as_json() for w in source.words]
-                page.text = source.text
-                page.has_text_layer = True
-                page.text_source = "text_layer"
-                image, dpi = render_pdf_page(pdf, source.number - 1, viewer_dpi())
-                store_page_image(ctx, page, image, dpi)
-                regions = source.ocr_regions()
-                if regions:
-                    ctx.ocr_regions[source.number] = regions
-                with_layer.append(source.number)
-            else:
-                to_ocr.append(source.number)
-            pages.append(page)
+        with contextlib.closing(self._text_layer(ctx)) as layer:
+            while True:
+                try:
+                    source, loaded = next(layer)
+                except StopIteration:
+                    break
+                except StageError:
+                    raise
+                except Exception as exc:  # reading the file; storing its images may fail otherwise
+                    raise StageError(f"le PDF n'a pas pu être lu ({type(exc).__name__}).", code="unreadable_file") from exc
+                page = self._page(ctx, ctx.pdfium_document(), source, loaded)
+                (with_layer if page.has_text_layer else to_ocr).append(source.number)
+                pages.append(page)
         return pages, {
             "pages": len(pages),
             "text_layer_pages": with_layer,
@@ -93,6 +86,31 @@ class TextStage(Stage):
             "image_regions_to_ocr": {str(k): len(v) for k, v in ctx.ocr_regions.items()},
             "engine": text_layer_engine_label(),
         }
+
+    def _text_layer(self, ctx):
+        """(text layer, loaded pdfium page or None) of each page, in order."""
+        pdf = ctx.pdfium_document()
+        engine = text_layer_engine_name()
+        if engine == "pdfium":  # each page loaded once, for its text and its image
+            yield from pdfium_pages(pdf)
+        else:
+            for source in read_text_layer(ctx.source_bytes(), engine=engine):
+                yield source, None
+
+    def _page(self, ctx, pdf, source, loaded) -> Page:
+        """The Page row of one text-layer page (``loaded``: the pdfium page, when open)."""
+        page = Page(document=ctx.document, number=source.number, width=source.width, height=source.height)
+        if source.usable():
+            page.words = [w.as_json() for w in source.words]
+            page.text = source.text
+            page.has_text_layer = True
+            page.text_source = "text_layer"
+            with rendered_pdf_page(pdf, source.number - 1, viewer_dpi(), page=loaded) as (image, dpi):
+                store_page_image(ctx, page, image, dpi)
+            regions = source.ocr_regions()
+            if regions:
+                ctx.ocr_regions[source.number] = regions
+        return page
 
     def _image_pages(self, ctx):
         try:
