@@ -87,6 +87,7 @@ class DocumentContext:
     document: Document
     ocr_regions: dict[int, list[tuple[float, float, float, float]]] = field(default_factory=dict)
     written_files: list[tuple[Any, str]] = field(default_factory=list)
+    runs: list = field(default_factory=list)  # StageRuns not yet written (see runner.run_stage)
     _source_bytes: bytes | None = None
     _pdfium: Any = None
     _pages: list[Page] | None = None
@@ -186,6 +187,7 @@ class DossierContext:
     dossier: Dossier
     written_files: list[tuple[Any, str]] = field(default_factory=list)
     document: Document | None = None  # dossier stages record StageRuns without a document
+    runs: list = field(default_factory=list)  # StageRuns not yet written (see runner.run_stage)
 
     @property
     def dossier_id(self) -> int:

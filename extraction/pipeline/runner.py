@@ -67,22 +67,32 @@ def unflushed_transaction():
 
 def _record(ctx, stage: Stage, *, attempt: int, started_at, started: float, outcome: str,
             error: str = "", details: dict | None = None) -> StageRun:
-    return StageRun.objects.create(
+    """A StageRun for this attempt, kept on the context until the chain writes them all."""
+    run = StageRun(
         document=ctx.document, dossier_id=ctx.dossier_id, stage=stage.name, attempt=attempt, started_at=started_at,
         outcome=outcome, duration_ms=int((time.perf_counter() - started) * 1000), error=error[:4000],
         details=details or {},
     )
+    ctx.runs.append(run)
+    return run
+
+
+def _write_runs(ctx) -> None:
+    if ctx.runs:
+        StageRun.objects.bulk_create(ctx.runs)
+        ctx.runs.clear()
 
 
 def run_stage(stage: Stage, ctx: DocumentContext | DossierContext) -> dict[str, Any]:
     """Run one stage in its own transaction, recording a StageRun per attempt.
 
-    A successful run's StageRun is written in the stage's own transaction (one commit per
-    stage, not waited for on disk: see ``unflushed_transaction``); a failed or retried
-    attempt's after its rollback. Retries transient errors
-    (``TRANSIENT_ERRORS``) up to ``CEE_STAGE_MAX_ATTEMPTS``. Returns the stage's details;
-    re-raises StopPipeline; raises StageError (with a French message) for any permanent
-    failure, including unexpected exceptions.
+    The stage's work commits with its transaction (not waited for on disk: see
+    ``unflushed_transaction``). Each attempt's StageRun (succeeded, retrying, failed) is
+    kept on the context and written with the rest of the chain's: by the document's final
+    status (``_set_status``) or at the end of the dossier chain, one INSERT for them all.
+    Retries transient errors (``TRANSIENT_ERRORS``) up to ``CEE_STAGE_MAX_ATTEMPTS``.
+    Returns the stage's details; re-raises StopPipeline; raises StageError (with a French
+    message) for any permanent failure, including unexpected exceptions.
     """
     attempts = max_attempts()
     for attempt in range(1, attempts + 1):
@@ -94,8 +104,6 @@ def run_stage(stage: Stage, ctx: DocumentContext | DossierContext) -> dict[str, 
                     details = stage.run(ctx) or {}
                 except StopPipeline as stop:  # a normal end: the stage's work commits
                     stopped, details = stop, {**stop.details, "stopped": stop.reason}
-                _record(ctx, stage, attempt=attempt, started_at=started_at, started=started,
-                        outcome=StageRun.Outcome.SUCCEEDED, details=details)
         except StageError as error:
             ctx.discard_written_files()
             _record(ctx, stage, attempt=attempt, started_at=started_at, started=started, outcome=StageRun.Outcome.FAILED,
@@ -124,6 +132,8 @@ def run_stage(stage: Stage, ctx: DocumentContext | DossierContext) -> dict[str, 
                 f"erreur inattendue à l'étape « {stage.label} » ({type(exc).__name__} : {exc}).",
                 code="stage_failed",
             ) from exc
+        _record(ctx, stage, attempt=attempt, started_at=started_at, started=started,
+                outcome=StageRun.Outcome.SUCCEEDED, details=details)
         ctx.written_files.clear()
         if stopped is not None:
             raise stopped
@@ -131,24 +141,25 @@ def run_stage(stage: Stage, ctx: DocumentContext | DossierContext) -> dict[str, 
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _skipped(stage: Stage, ctx) -> StageRun:
-    """A skipped stage's row, written later with the document's final status (one commit)."""
-    return StageRun(
+def _skipped(stage: Stage, ctx) -> None:
+    """A skipped stage's row, written later with the chain's other StageRuns."""
+    ctx.runs.append(StageRun(
         document=ctx.document, dossier_id=ctx.dossier_id, stage=stage.name, started_at=timezone.now(),
         outcome=StageRun.Outcome.SKIPPED, duration_ms=0,
-    )
+    ))
 
 
 def _set_status(document: Document, status: str, *, error_code: str = "", error_message: str = "",
-                skipped: list[StageRun] | None = None) -> None:
+                ctx: DocumentContext | None = None) -> None:
+    """The document's final status, with the StageRuns of its chain (``ctx``), in one
+    transaction whose commit is waited for on disk."""
     now = timezone.now()
     with transaction.atomic():
         Document.objects.filter(pk=document.pk).update(
             status=status, error_code=error_code, error_message=error_message, processed_at=now,
         )
-        if skipped:
-            StageRun.objects.bulk_create(skipped)
-            skipped.clear()
+        if ctx is not None:
+            _write_runs(ctx)
     document.status, document.error_code, document.error_message, document.processed_at = status, error_code, error_message, now
 
 
@@ -156,9 +167,9 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def fail_document(document: Document, *, code: str, message: str, skipped: list[StageRun] | None = None) -> None:
+def fail_document(document: Document, *, code: str, message: str, ctx: DocumentContext | None = None) -> None:
     """Leave ``document`` failed with a readable error, and say so on its dossier's log."""
-    _set_status(document, DocumentStatus.FAILED, error_code=code, error_message=message, skipped=skipped)
+    _set_status(document, DocumentStatus.FAILED, error_code=code, error_message=message, ctx=ctx)
     log_activity(
         "document_failed",
         target=document,
@@ -177,16 +188,15 @@ def run_document_stages(document: Document, *, stages: list[Stage] | None = None
     chain = stages if stages is not None else document_stages()
     ctx = DocumentContext(document)
     finished = [document]
-    skipped: list[StageRun] = []
     try:
         for index, stage in enumerate(chain):
             if not stage.able_to_run(ctx):
-                skipped.append(_skipped(stage, ctx))
+                _skipped(stage, ctx)
                 continue
             try:
                 run_stage(stage, ctx)
             except StopPipeline as stop:
-                _set_status(document, stop.status or DocumentStatus.PROCESSED, skipped=skipped)
+                _set_status(document, stop.status or DocumentStatus.PROCESSED, ctx=ctx)
                 rest = chain[index + 1:]
                 ctx.close()
                 for part in stop.continue_with:
@@ -194,9 +204,9 @@ def run_document_stages(document: Document, *, stages: list[Stage] | None = None
                 return finished
             except StageError as error:
                 fail_document(document, code=error.code, message=f"{_sentence(stage.label)} : {_sentence(error.message)}",
-                              skipped=skipped)
+                              ctx=ctx)
                 return finished
-        _set_status(document, DocumentStatus.PROCESSED, skipped=skipped)
+        _set_status(document, DocumentStatus.PROCESSED, ctx=ctx)
         return finished
     finally:
         ctx.close()
@@ -206,13 +216,16 @@ def run_dossier_stages(dossier, *, stages: list[Stage] | None = None) -> dict[st
     """Run the dossier chain. Returns details per stage; raises StageError on a failure."""
     ctx = DossierContext(dossier)
     results: dict[str, dict] = {}
-    for stage in stages if stages is not None else dossier_stages():
-        if not stage.able_to_run(ctx):
-            _skipped(stage, ctx).save()
-            continue
-        try:
-            results[stage.name] = run_stage(stage, ctx)
-        except StopPipeline as stop:
-            results[stage.name] = {"stopped": stop.reason}
-            break
+    try:
+        for stage in stages if stages is not None else dossier_stages():
+            if not stage.able_to_run(ctx):
+                _skipped(stage, ctx)
+                continue
+            try:
+                results[stage.name] = run_stage(stage, ctx)
+            except StopPipeline as stop:
+                results[stage.name] = {"stopped": stop.reason}
+                break
+    finally:
+        _write_runs(ctx)
     return results
