@@ -4,6 +4,10 @@ Each file goes through the one ingest service, then the document stages; once ev
 is in, the dossier stages run (operations, completeness, rules). Without ``--dossier`` a
 scratch dossier is created for a CLI installer. ``--json`` prints one JSON object per
 input file on stdout; a progress bar goes to stderr when it is a terminal.
+
+The writes that lead up to a file's result (the scratch dossier, the upload, the
+submission) commit without waiting for the disk (``unflushed_transaction``): the document's
+final status commit, which does wait, makes them durable before its line is printed.
 """
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ from dossiers.status import transition
 from extraction import services
 from extraction.cli import file_summary
 from extraction.pipeline.hints import configuration_read_once
+from extraction.pipeline.runner import unflushed_transaction
 
 CLI_INSTALLER_SIRET = "99999999800019"  # Luhn-valid, outside the real SIRENE range in use
 
@@ -37,7 +42,9 @@ def cli_installer() -> Installer:
 
 def scratch_dossier() -> Dossier:
     reference = f"CLI-{timezone.localtime():%Y%m%d-%H%M%S}-{secrets.token_hex(2).upper()}"
-    return Dossier.objects.create(reference=reference, installer=cli_installer(), beneficiary_name="Dossier de test (ingest)")
+    with unflushed_transaction():
+        return Dossier.objects.create(reference=reference, installer=cli_installer(),
+                                      beneficiary_name="Dossier de test (ingest)")
 
 
 class Progress:
@@ -108,7 +115,7 @@ class Command(BaseCommand):
     def _ingest_one(self, dossier: Dossier, path: str) -> dict:
         file_path = Path(path)
         try:
-            with file_path.open("rb") as handle:
+            with file_path.open("rb") as handle, unflushed_transaction():
                 document = ingest_file(dossier=dossier, fileobj_or_bytes=handle, filename=file_path.name,
                                        schedule_processing=False)
         except IngestError as error:
@@ -121,7 +128,8 @@ class Command(BaseCommand):
     def _finish(self, dossier: Dossier) -> Dossier:
         dossier.refresh_from_db()
         if dossier.status == DossierStatus.DRAFT:
-            transition(dossier, DossierStatus.SUBMITTED, reason="Dépôt en ligne de commande.")
+            with unflushed_transaction():  # process_dossier's next commit waits for the disk
+                transition(dossier, DossierStatus.SUBMITTED, reason="Dépôt en ligne de commande.")
         return services.process_dossier(dossier)
 
     def _print_human(self, summary: dict) -> None:
