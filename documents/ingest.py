@@ -151,7 +151,8 @@ def ingest_file(
     try:
         with transaction.atomic():
             locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-            if Document.objects.filter(dossier=locked, sha256=sha256, parent__isnull=True).exists():
+            same_file = _same_file(sha256)
+            if any(other.dossier_id == locked.pk for other in same_file):
                 raise _duplicate_error(display_name)
             document = Document(
                 dossier=locked,
@@ -172,7 +173,7 @@ def ingest_file(
                     document.save()
             except IntegrityError as exc:  # a concurrent upload of the same file won the race
                 raise _duplicate_error(display_name) from exc
-            _flag_same_file_elsewhere(document, locked)
+            _flag_same_file_elsewhere(document, locked, [other for other in same_file if other.dossier_id != locked.pk])
             log_activity(
                 "document_uploaded",
                 actor=user,
@@ -380,15 +381,23 @@ def _inspect_image(data: bytes, mime: str) -> InspectedFile:
     return InspectedFile(mime, "image", frames, data)
 
 
-def _flag_same_file_elsewhere(document: Document, dossier: Dossier) -> None:
-    """Flag identical files already in other dossiers: a fraud signal across installers."""
-    others = list(
-        Document.objects.filter(sha256=document.sha256, parent__isnull=True)
-        .exclude(dossier=dossier)
+SAME_FILE_LIMIT = 20  # other dossiers' copies of a file looked at
+
+
+def _same_file(sha256: str) -> list[Document]:
+    """The uploaded files with this hash: at most one in any dossier (a constraint), and the
+    first ``SAME_FILE_LIMIT`` others, with the columns the checks read (not their text)."""
+    return list(
+        Document.objects.filter(sha256=sha256, parent__isnull=True)
         .select_related("dossier")
-        .only("flags", "original_filename", "sha256", "dossier__installer_id", "dossier__reference")  # not their text
-        .order_by("pk")[:20]
+        .only("flags", "original_filename", "sha256", "dossier__installer_id", "dossier__reference")
+        .order_by("pk")[:SAME_FILE_LIMIT + 1]
     )
+
+
+def _flag_same_file_elsewhere(document: Document, dossier: Dossier, others: list[Document]) -> None:
+    """Flag identical files already in other dossiers (``others``): a fraud signal across installers."""
+    others = others[:SAME_FILE_LIMIT]
     if not others:
         return
     now = timezone.now().isoformat()
