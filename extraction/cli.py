@@ -46,10 +46,14 @@ def file_summary(path: str, document: Document | None, *, error: dict | None = N
     """The output object of one input file: its documents (the parts when it was split)."""
     result: dict = {"file": path, "documents": []}
     if document is not None:
-        fields = Prefetch("fields", queryset=ExtractedField.objects.select_related("schema").order_by("schema__display_order", "schema__name"))
+        fields = Prefetch("fields", queryset=ExtractedField.objects.select_related("schema").only(
+            "document_id", "value", "confidence", "page", "bbox", "schema__name", "schema__data_type",
+        ).order_by("schema__display_order", "schema__name"))
         family = (
             Document.objects.filter(pk=document.pk) | Document.objects.filter(parent_id=document.pk)
-        ).select_related("document_type").prefetch_related(fields).order_by("page_start", "pk")
+        ).select_related("document_type").defer(
+            "text", "flags", "document_type__classification_hints", "document_type__description",
+        ).prefetch_related(fields).order_by("page_start", "pk")
         failures = []
         for member in family:
             if member.status == DocumentStatus.SPLIT:

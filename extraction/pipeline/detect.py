@@ -53,6 +53,9 @@ def extracted_values(dossier) -> dict[tuple[str, str], list[ExtractedField]]:
         ExtractedField.objects.filter(dossier=dossier, document__status=DocumentStatus.PROCESSED)
         .exclude(status=FieldStatus.WRONG)
         .select_related("schema", "document__document_type")
+        # the values and where they come from, not the documents' text nor the hints
+        .only("value", "corrected_value", "status", "confidence", "document_id", "schema__name",
+              "document__document_type__code")
         .order_by("-confidence", "document_id")
     )
     found: dict[tuple[str, str], list[ExtractedField]] = {}
@@ -103,7 +106,7 @@ class DetectOperationsStage(Stage):
 
         fallback_documents = Document.objects.filter(
             dossier=dossier, status=DocumentStatus.PROCESSED, document_type__code__in=SOURCE_TYPES
-        ).exclude(pk__in=documents_with_field).select_related("document_type")
+        ).exclude(pk__in=documents_with_field).select_related("document_type").only("text", "document_type__code")
         for document in fallback_documents:
             for code in find_cee_codes(document.text):
                 sources.setdefault(code, []).append({"document_id": document.pk, "type": document.document_type.code, "field": "texte"})

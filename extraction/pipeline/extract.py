@@ -24,7 +24,9 @@ def _ocr_engine_label(name: str) -> str:
 
 
 def method_and_engine(page_source: str, conf_in_box: float | None) -> tuple[str, str]:
-    """How a value was read: from the text layer or by OCR (and which engine, with version)."""
+    """How a value was read: from the text layer or by OCR (and which engine, with version).
+    ``conf_in_box`` (the lowest word confidence in the value's box) matters only on a text
+    page whose images were OCR'd (``text_layer+ocr:``)."""
     if page_source.startswith("ocr:") or (page_source.startswith("text_layer+ocr:") and conf_in_box is not None and conf_in_box < 1.0):
         return ExtractionMethod.OCR, _ocr_engine_label(page_source.rsplit(":", 1)[1])[:60]
     return ExtractionMethod.TEXT_LAYER, text_layer_engine_label()[:60]
@@ -83,7 +85,9 @@ class ExtractStage(Stage):
                                            confidence=Decimal("0")))
                 continue
             page = by_number.get(value.page)
-            method, engine = method_and_engine(page.source if page else "text_layer", _min_conf_in_box(page, value.bbox))
+            source = page.source if page else "text_layer"
+            conf_in_box = _min_conf_in_box(page, value.bbox) if source.startswith("text_layer+ocr:") else None
+            method, engine = method_and_engine(source, conf_in_box)
             rows.append(
                 ExtractedField(
                     document=document,
