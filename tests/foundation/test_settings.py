@@ -58,3 +58,24 @@ def test_with_nothing_set_the_project_runs_on_embedded_defaults(tmp_path):
         "orm_broker": "default",
         "secret_set": True,
     }
+
+
+def test_with_redis_the_broker_and_the_cache_are_shared_by_every_process(tmp_path):
+    import socket
+
+    import pytest
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("no Redis on 127.0.0.1:6379 (.ci/run starts one)")
+    probe = (
+        "from django.conf import settings as s; from django.core.cache import cache; import json; "
+        "cache.set('probe', 41); cache.incr('probe'); print(json.dumps({"
+        "'cache': s.CACHES['default']['BACKEND'], 'redis_broker': s.Q_CLUSTER.get('redis'), 'value': cache.get('probe')}))"
+    )
+    result = run_manage({"REDIS_URL": "redis://127.0.0.1:6379/15"}, "shell", "-c", probe, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values == {"cache": "django.core.cache.backends.redis.RedisCache", "redis_broker": "redis://127.0.0.1:6379/15",
+                      "value": 42}
