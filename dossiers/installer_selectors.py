@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from billing.models import Invoice, Payment
@@ -89,12 +91,53 @@ LIST_VALUES = (
 )
 
 
+@functools.cache
+def _operation_codes() -> Subquery:
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    return ArraySubquery(
+        DossierOperation.objects.filter(dossier=OuterRef("pk")).order_by("operation__code").values("operation__code")
+    )
+
+
+def codes_in_list_rows() -> bool:
+    """Whether ``installer_dossier_rows`` carries each dossier's fiche codes (an array column,
+    PostgreSQL); elsewhere ``operation_codes_of`` reads them for the page in a second query."""
+    return connection.vendor == "postgresql"
+
+
 def installer_dossier_rows(user) -> QuerySet[Dossier]:
-    """The user's visible dossiers with their installer-visible rule failures counted and
-    their latest invoice's status (null: not invoiced) — correlated subqueries, evaluated for
-    the rows of the page only; filter and order it, then read ``.values(*LIST_VALUES)`` and
-    ``operation_codes_of``."""
-    return _with_rule_failure_count(dossiers_visible_to(user)).annotate(invoice_status=_latest_invoice_status())
+    """The user's visible dossiers with their installer-visible rule failures counted, their
+    latest invoice's status (null: not invoiced) and, on PostgreSQL, their fiche codes
+    (``operation_codes``, see ``codes_in_list_rows``) — correlated subqueries, evaluated for
+    the rows of the page only; filter and order it, then read ``.values(*list_values())``.
+
+    For the list's own query only (not as a subquery of another): the subqueries are
+    compiled once and refer to the top-level ``dossiers_dossier`` table.
+    """
+    return dossiers_visible_to(user).annotate(**_list_row_subqueries(connection.alias, connection.vendor))
+
+
+@functools.cache
+def _list_row_subqueries(alias: str, vendor: str) -> dict[str, RawSQL]:
+    # Resolving and compiling these subqueries on every request cost more CPU than the rest
+    # of the page query; their SQL never changes, so the ORM compiles them once per database.
+    expressions = {"rule_failure_count": _rule_failure_count(), "invoice_status": _latest_invoice_status()}
+    if vendor == "postgresql":
+        expressions["operation_codes"] = _operation_codes()
+    query = Dossier.objects.annotate(**expressions).query
+    compiler = query.get_compiler(using=alias)
+    compiled = {}
+    for name in expressions:
+        resolved = query.annotations[name]
+        sql, params = compiler.compile(resolved)
+        compiled[name] = RawSQL(sql, tuple(params), output_field=resolved.output_field)
+    return compiled
+
+
+def list_values() -> tuple[str, ...]:
+    """The columns to read from ``installer_dossier_rows`` for ``dossier_list_rows``."""
+    return LIST_VALUES + ("operation_codes",) if codes_in_list_rows() else LIST_VALUES
 
 
 def operation_ids(code: str) -> list[int]:

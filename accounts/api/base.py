@@ -1,6 +1,10 @@
 """What every installer API view shares: permission, throttle, body size limit, idempotency."""
 from __future__ import annotations
 
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import connections
+from django.db.models import Count, QuerySet, Window
+from django.db.models.query import ValuesIterable
 from rest_framework import status
 from rest_framework.pagination import PageNumberPagination
 
@@ -31,6 +35,62 @@ class InstallerPagination(PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+class CountWithPagePaginator(Paginator):
+    """A paginator that reads the total with the page's rows: the page query carries
+    ``COUNT(*) OVER ()`` (counted before LIMIT), so a page costs one query instead of a COUNT
+    and then the page. The rows must be dicts (a ``values()`` queryset); the count column is
+    taken out of them. Querysets whose rows are not the counted rows (DISTINCT, GROUP BY,
+    UNION…) and databases without window functions are paginated the usual way.
+
+    Same pages, counts and errors as Django's paginator: an empty page past the first one is
+    past the end (``EmptyPage``), since any page up to the last holds rows.
+    """
+
+    count_column = "_page_total"
+
+    def page(self, number):
+        if "count" in self.__dict__ or not self._counted_with_rows():
+            return super().page(number)
+        number = self._validate_without_count(number)
+        bottom = (number - 1) * self.per_page
+        counted = self.object_list.annotate(**{self.count_column: Window(Count("*"))})
+        rows = list(counted[bottom:bottom + self.per_page])
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        self.count = rows[0][self.count_column] if rows else 0
+        for row in rows:
+            del row[self.count_column]
+        return self._get_page(rows, number, self)
+
+    def _counted_with_rows(self) -> bool:
+        queryset = self.object_list
+        if not isinstance(queryset, QuerySet) or queryset._iterable_class is not ValuesIterable:
+            return False
+        query = queryset.query
+        return (
+            connections[queryset.db].features.supports_over_clause
+            and not (query.distinct or query.combinator or query.group_by or query.is_sliced)
+        )
+
+    def _validate_without_count(self, number) -> int:
+        # Django's checks, in Django's order, up to the one that needs the count.
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"])
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+
+class CountWithPagePagination(InstallerPagination):
+    """``InstallerPagination`` reading the count with the page (see ``CountWithPagePaginator``)."""
+
+    django_paginator_class = CountWithPagePaginator
 
 
 class InstallerAPIMixin(IdempotentPostMixin):

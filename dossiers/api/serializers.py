@@ -88,17 +88,27 @@ _MONEY = serializers.DecimalField(max_digits=14, decimal_places=2)
 _STATUS_LABELS = dict(DossierStatus.choices)
 
 
-def _moment(value) -> str | None:
-    """A datetime as DRF's DateTimeField writes it (current time zone, ISO 8601, Z for UTC)."""
+def _moment(value, zone) -> str | None:
+    """An aware datetime as DRF's DateTimeField writes it: in ``zone`` (the current time zone),
+    ISO 8601, Z for UTC."""
     if value is None:
         return None
-    text = timezone.localtime(value).isoformat()
+    text = value.astimezone(zone).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _money(value) -> str:
+    """A DecimalField(max_digits=14, decimal_places=2) as DRF writes it. The database's value
+    has its two decimals already (the common case: no quantizing needed)."""
+    if value.as_tuple().exponent == -2:
+        return format(value, "f")
+    return _MONEY.to_representation(value)
 
 
 def dossier_list_rows(values: list[dict]) -> list[dict]:
     """The rows of the dossier list, shaped as DossierListSerializer documents them, from
-    ``installer_dossier_rows(...).values(*LIST_VALUES)`` and one query for the fiche codes.
+    ``installer_dossier_rows(...).values(*list_values())`` (and, where the rows do not carry
+    the fiche codes, one query for them).
 
     A list page is the API's busiest answer: building it from plain values avoids a model
     instance and a serializer field call per cell (about three times faster than the
@@ -106,8 +116,9 @@ def dossier_list_rows(values: list[dict]) -> list[dict]:
     """
     if not values:
         return []
-    codes = sel.operation_codes_of([row["id"] for row in values])
+    codes = None if "operation_codes" in values[0] else sel.operation_codes_of([row["id"] for row in values])
     names = sel.document_type_names() if any(row["missing_documents"] for row in values) else {}
+    zone = timezone.get_current_timezone()
     rows = []
     for row in values:
         code, label = sel.payment_state_of(row["invoice_status"])
@@ -119,18 +130,18 @@ def dossier_list_rows(values: list[dict]) -> list[dict]:
             "beneficiary_name": row["beneficiary_name"],
             "works_postal_code": row["works_postal_code"],
             "works_city": row["works_city"],
-            "operations": codes.get(row["id"], []),
-            "total_kwh_cumac": _MONEY.to_representation(row["total_kwh_cumac"]),
-            "premium_eur": _MONEY.to_representation(row["premium_eur"]),
+            "operations": row["operation_codes"] if codes is None else codes.get(row["id"], []),
+            "total_kwh_cumac": _money(row["total_kwh_cumac"]),
+            "premium_eur": _money(row["premium_eur"]),
             "missing_documents": [
                 {"code": m.code, "name": m.name, "operations": list(m.operations)}
                 for m in sel.missing_documents_from(row["missing_documents"], names)
             ],
             "rule_failure_count": row["rule_failure_count"],
             "payment": {"code": code, "label": label},
-            "created_at": _moment(row["created_at"]),
-            "submitted_at": _moment(row["submitted_at"]),
-            "updated_at": _moment(row["updated_at"]),
+            "created_at": _moment(row["created_at"], zone),
+            "submitted_at": _moment(row["submitted_at"], zone),
+            "updated_at": _moment(row["updated_at"], zone),
         })
     return rows
 

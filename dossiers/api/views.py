@@ -11,7 +11,7 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.base import InstallerAPIMixin
+from accounts.api.base import CountWithPagePagination, InstallerAPIMixin
 from accounts.api.exceptions import ApiError, error_body
 from accounts.api.schema import IDEMPOTENCY_PARAMETER, POST_ERRORS, error_responses
 from documents.api.serializers import DocumentSerializer, UploadRequestSerializer, UploadResultSerializer
@@ -141,6 +141,7 @@ class DossierViewSet(
     ordering_fields = ["created_at", "submitted_at", "updated_at", "reference", "status", "premium_eur"]
     ordering = ["-created_at", "-id"]
     parser_classes = [JSONParser]
+    pagination_class = CountWithPagePagination
 
     def _is_upload(self, request, **kwargs) -> bool:
         return request.path.rstrip("/").endswith("/documents")
@@ -167,7 +168,7 @@ class DossierViewSet(
         queryset = self.get_queryset()
         # Without parameters the default order is all there is to apply (the busiest call).
         queryset = self.filter_queryset(queryset) if request.query_params else queryset.order_by(*self.ordering)
-        page = self.paginate_queryset(queryset.values(*sel.LIST_VALUES))
+        page = self.paginate_queryset(queryset.values(*sel.list_values()))
         return self.get_paginated_response(dossier_list_rows(page))
 
     def create(self, request, *args, **kwargs):
