@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from random import Random
 
-from .facts import OPERATION_TITLES, DossierFacts, Product
+from .facts import OPERATION_TITLES, DossierFacts, Product, side_random
 from .sheet import PAGE_H, PAGE_W, Sheet, table
-from .wording import AMOUNT_STYLES, DATE_STYLES, SIRET_STYLES, fmt_amount, fmt_date, fmt_number, fmt_siret, label
+from .wording import AMOUNT_STYLES, DATE_STYLES, LABELS, SIRET_STYLES, fmt_amount, fmt_date, fmt_number, fmt_siret, label
 
 
 @dataclass
@@ -79,6 +79,60 @@ def _company_truth(f: DossierFacts, prefix: str = "_installateur") -> dict[str, 
 
 def _ops_truth(f: DossierFacts) -> dict[str, str]:
     return {"operations": json.dumps(f.operations)}
+
+
+def _visit_printed(f: DossierFacts, side: Random) -> bool:
+    """Whether a devis mentions the prior site visit: most insulation devis (a condition of the
+    fiche), a few others."""
+    insulation = any(op.startswith("BAR-EN") for op in f.operations)
+    return f.date_visite_technique is not None and side.random() < (0.85 if insulation else 0.3)
+
+
+def visit_line(sh: Sheet, f: DossierFacts, st: Style, x: float, y: float, truth: dict, template: str) -> float:
+    """``Visite préalable du 04/03/2025`` / ``Date de la visite technique : …`` on its own line, or nothing."""
+    side = side_random(f, template)
+    if not _visit_printed(f, side):
+        return y
+    wording = side.choice(LABELS["date_visite"])
+    date = fmt_date(f.date_visite_technique, st.date)
+    sh.text(x, y, f"{wording} {date}" if wording.endswith((" le", " du")) else f"{wording} : {date}")
+    truth["date_visite_technique"] = _iso(f.date_visite_technique)
+    return y + sh.base_size + 5
+
+
+def visit_heading(f: DossierFacts, st: Style, truth: dict, template: str) -> tuple[str, str] | None:
+    """A (short header, date) pair for a row of labels with their values below, or None."""
+    side = side_random(f, template)
+    if not _visit_printed(f, side):
+        return None
+    truth["date_visite_technique"] = _iso(f.date_visite_technique)
+    return side.choice(LABELS["date_visite_header"]), fmt_date(f.date_visite_technique, st.date)
+
+
+def building_age_statement(sh: Sheet, f: DossierFacts, y: float, truth: dict, template: str) -> float:
+    """The attestation's « bâtiment existant depuis plus de 2 ans » (most of them print it): a
+    question answered Oui/Non, a statement with its box, or the bare statement (only when true),
+    across the page width. Box glyphs (☒ ☐) need a font that has them; else [X] / [ ]."""
+    side = side_random(f, template + "-age")
+    if side.random() >= 0.75:
+        return y
+    value = f.batiment_plus_de_2_ans
+    glyphs = sh.fonts.regular.startswith("DejaVu") and side.random() < 0.6
+    on, off = ("☒", "☐") if glyphs else ("[X]", "[ ]")
+    style = side.choice(["question", "question", "box", "box", "sentence"])
+    if style == "sentence" and not value:
+        style = "box"
+    if style == "question":
+        yes, no = (on, off) if value else (off, on)
+        answer = side.choice([f"{yes} Oui {no} Non", f"{yes} OUI {no} NON", f"Oui {yes} Non {no}",
+                              "Oui" if value else "Non"])
+        text = f"{side.choice(LABELS['age_question'])} : {answer}"
+    elif style == "box":
+        text = f"{on if value else off} {side.choice(LABELS['age_statement'])}"
+    else:
+        text = side.choice(LABELS["age_statement"]) + "."
+    truth["batiment_plus_de_2_ans"] = "true" if value else "false"
+    return sh.paragraph(sh.left, y, text, sh.right - sh.left) + 6
 
 
 # ---------------------------------------------------------------------------- shared blocks
@@ -356,6 +410,8 @@ def devis_classic(f: DossierFacts, rng: Random, *, facture: bool = False) -> Dra
     y += sh.base_size + 5
     truth["numero_facture" if facture else "numero_devis"] = number
     truth["date_facture" if facture else "date_devis"] = _iso(doc_date)
+    if not facture:
+        y = visit_line(sh, f, st, sh.left, y, truth, "devis_classic")
     if facture:
         if rng.random() < 0.85:
             sh.text(sh.left, y, f"{label(rng, 'date_fin_travaux')} : {fmt_date(f.date_fin_travaux, st.date)}")
@@ -440,7 +496,8 @@ def devis_form(f: DossierFacts, rng: Random, *, facture: bool = False) -> Drawn:
         heads.append((label(rng, "date_fin_travaux"), fmt_date(f.date_fin_travaux, st.date)))
         truth["date_fin_travaux"] = _iso(f.date_fin_travaux)
     else:
-        heads.append(("Validité", "3 mois"))
+        # three columns at most: a long label would run into its neighbour
+        heads.append(visit_heading(f, st, truth, "devis_form") or ("Validité", "3 mois"))
     col_w = (sh.right - sh.left) / len(heads)
     for i, (name, value) in enumerate(heads):
         sh.text(sh.left + i * col_w, y, name, style="bold")
@@ -522,8 +579,10 @@ def devis_letter(f: DossierFacts, rng: Random, *, facture: bool = False) -> Draw
         intro = (f"{'Madame' if f.beneficiary.civility == 'Mme' else 'Monsieur'}, veuillez trouver ci-dessous la facture des "
                  f"travaux réalisés à votre domicile conformément au devis n° {f.devis_number}.")
     else:
-        intro = (f"{'Madame' if f.beneficiary.civility == 'Mme' else 'Monsieur'}, suite à notre visite technique, nous avons le "
-                 "plaisir de vous adresser notre proposition pour les travaux suivants.")
+        visit = visit_heading(f, long_date, truth, "devis_letter")
+        visited = f" du {visit[1]}" if visit else ""
+        intro = (f"{'Madame' if f.beneficiary.civility == 'Mme' else 'Monsieur'}, suite à notre visite technique{visited}, "
+                 "nous avons le plaisir de vous adresser notre proposition pour les travaux suivants.")
     y = sh.paragraph(sh.left, y, intro, sh.right - sh.left) + 8
     rows, tech, ambiguous = items_rows(sh, f, st, unit_column=False)
     truth.update(tech)
@@ -594,6 +653,10 @@ def devis_grid(f: DossierFacts, rng: Random, *, facture: bool = False) -> Drawn:
     else:
         columns.insert(2, ("Validité", 1.5, "left"))
         values.insert(2, rng.choice(["1 mois", "3 mois", "90 jours"]))
+        visit = visit_heading(f, st, truth, "devis_grid")
+        if visit:
+            columns.insert(2, (visit[0], 2, "left"))
+            values.insert(2, visit[1])
     y = table(sh, y, columns, [values], header_fill=0.85)
     truth["numero_facture" if facture else "numero_devis"] = number
     truth["date_facture" if facture else "date_devis"] = _iso(doc_date)
@@ -738,6 +801,7 @@ def ah_lines(f: DossierFacts, rng: Random) -> Drawn:
             sh.text(end + 2, y, value)
             y += sh.base_size + 5
         y += 8
+    y = building_age_statement(sh, f, y, truth, "ah_lines")
     _ah_signatures(sh, f, st, y + 6, truth)
     return Drawn(sh.finish(), 1, truth)
 
@@ -758,6 +822,7 @@ def ah_table(f: DossierFacts, rng: Random) -> Drawn:
             sh.hline(y + 5, gray=0.75, width=0.3)
             y += sh.base_size + 9
         y += 6
+    y = building_age_statement(sh, f, y + 4, truth, "ah_table")
     _ah_signatures(sh, f, st, y + 8, truth)
     return Drawn(sh.finish(), 1, truth)
 
@@ -784,6 +849,7 @@ def ah_below(f: DossierFacts, rng: Random) -> Drawn:
             y += (height + 1) * (sh.base_size + 3) + 8
         y += 4
     y = sh.paragraph(sh.left, y, _AH_INTRO, sh.right - sh.left, sh.base_size - 1.5) + 12
+    y = building_age_statement(sh, f, y, truth, "ah_below")
     _ah_signatures(sh, f, st, y, truth)
     return Drawn(sh.finish(), 1, truth)
 

@@ -200,6 +200,8 @@ class DossierFacts:
     nombre_parts: Decimal
     declarant2: str | None
     extra: dict = field(default_factory=dict)
+    date_visite_technique: dt.date | None = None  # the prior site visit, on or before the devis
+    batiment_plus_de_2_ans: bool = True  # what the attestation says of the building's age
 
     @property
     def total_ht(self) -> Decimal:
@@ -376,4 +378,13 @@ def make_dossier(rng: Random, fake: Faker, index: int) -> DossierFacts:
     )
     if rng.random() < 0.5:
         facts.extra["labour_ht"] = _money(rng.uniform(150, 1200))
+    side = side_random(facts, "facts")
+    facts.date_visite_technique = date_devis - dt.timedelta(days=side.randint(0, 25))
+    facts.batiment_plus_de_2_ans = side.random() < 0.88
     return facts
+
+
+def side_random(facts: DossierFacts, what: str) -> Random:
+    """A generator of its own for facts and marks added after the first layouts (the prior
+    visit, the building's age), so that they leave every earlier draw of a seed as it was."""
+    return Random(f"{facts.reference}|{facts.devis_number}|{facts.beneficiary.email}|{what}")

@@ -63,6 +63,13 @@ def test_truth_is_consistent_inside_and_across_documents(born_digital_corpus):
         assert devis["date_devis"] <= ah["date_engagement"] <= ah["date_achevement"] <= facture["date_facture"]
         assert ah["reference_facture"] == facture["numero_facture"]
         assert docs["cadre_contribution"]["date_cadre"] <= ah["date_engagement"]
+        assert devis.get("date_visite_technique", devis["date_devis"]) <= devis["date_devis"]
+        assert ah.get("batiment_plus_de_2_ans", "true") in ("true", "false")
+
+
+def test_some_devis_print_the_prior_visit_and_some_attestations_the_building_age(born_digital_corpus):
+    printed = {(d["type"], name) for f in _files(born_digital_corpus) for d in f["documents"] for name in d["fields"]}
+    assert {("devis", "date_visite_technique"), ("attestation_honneur", "batiment_plus_de_2_ans")} <= printed
 
 
 def test_multi_document_files_have_page_ranges(born_digital_corpus):
