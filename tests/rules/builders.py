@@ -49,7 +49,7 @@ DEFAULT_FIELDS = {
         "beneficiaire_code_postal": "69003", "beneficiaire_ville": "Lyon", "date_engagement": "2025-10-25",
         "date_achevement": "2025-11-18", "siret_installateur": INSTALLER_SIRET,
         "raison_sociale_installateur": "Énergie Rénov Lyon SARL", "reference_facture": "F-2025-0042",
-        "signature_beneficiaire": "true", "signature_installateur": "true",
+        "signature_beneficiaire": "true", "signature_installateur": "true", "batiment_plus_de_2_ans": "true",
     },
     "cadre_contribution": {
         "date_cadre": "2025-10-01", "nom_oblige": "Obligé Énergie SA", "beneficiaire_nom": "Jean Dupont",

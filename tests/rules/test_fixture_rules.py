@@ -14,9 +14,11 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from documents.models import Document
+from documents.models import Document, DocumentType
+from extraction.models import FieldSchema
 from rules import engine
 from rules.context import OPERATIONS, for_operation
+from rules.dsl import compile_expression
 from rules.models import Rule
 from rules.studio import dossier_context
 from tests.factories import make_siret
@@ -74,15 +76,13 @@ CASES: dict[str, tuple[Setup, Setup, str]] = {
         S(**INSULATION, timeline={"date_debut_travaux": datetime.date(2025, 11, 2)}),
         S(**INSULATION, timeline={"date_debut_travaux": datetime.date(2025, 11, 1)}), "failed"),
     "r03-visite-prealable-isolation": (
-        S(**INSULATION, extra={"devis.date_visite_technique": datetime.date(2025, 10, 15)}),
-        S(**INSULATION, extra={"devis.date_visite_technique": datetime.date(2025, 10, 22)}), "failed"),
+        S(operations=("BAR-EN-101",), **F(devis={"date_visite_technique": "2025-10-15"})),
+        S(operations=("BAR-EN-101",), **F(devis={"date_visite_technique": "2025-10-22"})), "failed"),
     "r04-depot-12-mois": (
         S(submitted_at=timezone.make_aware(datetime.datetime(2026, 11, 18, 12))),
         S(submitted_at=timezone.make_aware(datetime.datetime(2026, 11, 19, 12))), "failed"),
     "r05-fiche-en-vigueur": (S(), S(timeline={"date_signature": datetime.date(2023, 12, 31)}), "failed"),
-    "r06-batiment-plus-de-2-ans": (
-        S(extra={"attestation_honneur.batiment_plus_de_2_ans": True}),
-        S(extra={"attestation_honneur.batiment_plus_de_2_ans": False}), "failed"),
+    "r06-batiment-plus-de-2-ans": (S(), S(**F(attestation_honneur={"batiment_plus_de_2_ans": "false"})), "failed"),
     "r07-rge-valide-engagement": (S(), S(installer={"rge_valid_until": datetime.date(2025, 10, 24)}), "failed"),
     "r07-rge-domaine-isolation": (S(**INSULATION), S(**INSULATION, installer={"qualifications": ["pompe_a_chaleur"]}),
                                   "warning"),
@@ -172,6 +172,17 @@ def test_every_fixture_rule_has_a_case():
     assert sorted(CASES) == sorted(FIXTURE_CODES)
 
 
+def test_every_active_rule_parses_and_reads_only_fields_the_schemas_extract():
+    document_types = set(DocumentType.objects.values_list("code", flat=True))
+    extracted = {f"{code}.{name}" for code, name in
+                 FieldSchema.objects.filter(is_active=True).values_list("document_type__code", "name")}
+    active = Rule.objects.filter(is_active=True)
+    assert {"r03-visite-prealable-isolation", "r06-batiment-plus-de-2-ans"} <= {rule.code for rule in active}
+    for rule in active:
+        reads = compile_expression(rule.expression).reads
+        assert {name for name in reads if name.partition(".")[0] in document_types} <= extracted, rule.code
+
+
 @pytest.mark.parametrize("code", sorted(CASES))
 def test_fixture_rule_passes_on_a_compliant_dossier(code):
     evaluations = evaluate_case(code, CASES[code][0])
@@ -195,6 +206,46 @@ def test_a_precarity_claim_without_a_tax_notice_cannot_be_evaluated_and_says_why
     evaluation = engine.evaluate_planned(engine.plan(Rule.objects.get(code="rp-precarite-justifiee")), context)
     assert evaluation.status == "not_evaluable"
     assert "`avis_imposition.revenu_fiscal_reference`" in evaluation.message
+
+
+def evaluations_of(code: str, **kwargs):
+    installer()
+    context = dossier_context(dossier_with_documents(**kwargs))
+    planned = engine.plan(Rule.objects.get(code=code))
+    return [engine.evaluate_planned(planned, for_operation(context, entry), operation_entry=entry)
+            for entry in engine.runs_for(planned, context)]
+
+
+def test_the_prior_visit_may_be_on_the_day_of_the_devis():
+    (evaluation,) = evaluations_of("r03-visite-prealable-isolation", operations=("BAR-EN-102",),
+                                   fields={"devis": {"date_visite_technique": "2025-10-20", "date_devis": "2025-10-20"}})
+    assert evaluation.status == "passed"
+
+
+def test_a_devis_without_a_visit_date_cannot_be_checked_for_the_visit():
+    (evaluation,) = evaluations_of("r03-visite-prealable-isolation", operations=("BAR-EN-103",))
+    assert evaluation.status == "not_evaluable"
+    assert "`devis.date_visite_technique`" in evaluation.message
+
+
+def test_the_prior_visit_is_only_checked_for_insulation():
+    assert evaluations_of("r03-visite-prealable-isolation", fields={"devis": {"date_visite_technique": "2025-11-01"}}) == []
+
+
+def test_an_attestation_silent_on_the_building_age_cannot_be_evaluated():
+    (evaluation,) = evaluations_of("r06-batiment-plus-de-2-ans",
+                                   fields={"attestation_honneur": {"batiment_plus_de_2_ans": None}})
+    assert evaluation.status == "not_evaluable"
+    assert "`attestation_honneur.batiment_plus_de_2_ans`" in evaluation.message
+
+
+def test_the_building_age_rule_runs_for_each_listed_operation_only():
+    both = evaluations_of("r06-batiment-plus-de-2-ans", operations=("BAR-EN-101", "BAR-TH-148"),
+                          fields={"attestation_honneur": {"batiment_plus_de_2_ans": "false"}})
+    assert [(e.dossier_operation.operation.code, e.status) for e in both] == [("BAR-EN-101", "failed"),
+                                                                             ("BAR-TH-148", "failed")]
+    assert "BAR-EN-101" in both[0].message and "25/10/2025" in both[0].message
+    assert evaluations_of("r06-batiment-plus-de-2-ans", operations=("BAR-TH-174",)) == []
 
 
 def test_the_compliant_dossier_passes_every_active_rule_that_applies():

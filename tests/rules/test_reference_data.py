@@ -95,6 +95,18 @@ def test_region_of():
     assert region_of("75011") == "idf" and region_of("95") == "idf" and region_of("69003") == "other"
 
 
+def test_reloading_the_reference_data_updates_the_fixture_rows():
+    from extraction.models import FieldSchema
+
+    Rule.objects.filter(code="r06-batiment-plus-de-2-ans").update(is_active=False, operation_codes=[], version=1)
+    FieldSchema.objects.filter(name="batiment_plus_de_2_ans").update(extraction_hints={}, is_active=False)
+    call_command("load_reference_data", verbosity=0)
+    rule = Rule.objects.get(code="r06-batiment-plus-de-2-ans")
+    assert rule.is_active and rule.version == 2 and "BAR-TH-171" in rule.operation_codes
+    schema = FieldSchema.objects.get(document_type__code="attestation_honneur", name="batiment_plus_de_2_ans")
+    assert schema.is_active and schema.extraction_hints["statement"]["subject"]
+
+
 def test_reference_fixtures_load_twice_without_duplicates():
     before = (Rule.objects.count(), ClimateZone.objects.count(), PrecarityCeiling.objects.count())
     call_command("load_reference_data", verbosity=0)
