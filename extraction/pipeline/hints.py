@@ -1,10 +1,14 @@
-"""Reads of the configuration the stages need (document types' hints, field schemas), made
-once per pipeline run.
+"""Reads of the configuration the stages need (document types' hints, field schemas, the
+classification threshold), made once per pipeline run, and kept between runs while that
+configuration does not change.
 
 ``configuration_read_once()`` opens a run (the ingest command, the processing of a dossier
 or of a document): inside it each read made through ``read_once`` hits the database the
-first time only, so the documents of one dossier share one copy; outside it every call
-reads afresh. An edit saved in the admin meanwhile is seen by the next run.
+first time only; outside it every call reads afresh. On PostgreSQL a run starts with one
+query, a hash of the content of the tables these reads come from (document types, field
+schemas, engine settings): while it is unchanged the reads of the previous run are used
+again, so an edit saved anywhere (admin, another process, a rolled-back test) is seen by
+the next run. Elsewhere each run reads afresh.
 """
 from __future__ import annotations
 
@@ -12,27 +16,45 @@ import contextlib
 from contextvars import ContextVar
 from typing import Any, Callable
 
+from django.db import connection
+
 from documents.models import DocumentType
-from extraction.models import FieldSchema
+from extraction.models import EngineConfig, FieldSchema
 from extraction.types import FieldSpec
 
 FALLBACK_TYPE_CODE = "autre"
+CONFIGURATION_MODELS = (DocumentType, FieldSchema, EngineConfig)
 
 _run_reads: ContextVar[dict | None] = ContextVar("pipeline_configuration_reads", default=None)
+_kept: dict[str, Any] = {"fingerprint": None, "reads": {}}
 
 
 @contextlib.contextmanager
 def configuration_read_once():
     """Within this block, each read made through ``read_once`` happens once (nested blocks
-    share the outermost one's)."""
+    share the outermost one's), or not at all when the configuration is as the last run saw it."""
     if _run_reads.get() is not None:
         yield
         return
-    token = _run_reads.set({})
+    fingerprint = configuration_fingerprint()
+    if fingerprint is None or fingerprint != _kept["fingerprint"]:
+        _kept["fingerprint"], _kept["reads"] = fingerprint, {}
+    token = _run_reads.set(_kept["reads"])
     try:
         yield
     finally:
         _run_reads.reset(token)
+
+
+def configuration_fingerprint() -> str | None:
+    """A hash of every row of the configuration tables (PostgreSQL), else None."""
+    if connection.vendor != "postgresql":
+        return None
+    tables = [connection.ops.quote_name(model._meta.db_table) for model in CONFIGURATION_MODELS]
+    parts = ", ".join(f"(SELECT string_agg(t::text, ',' ORDER BY t.id) FROM {table} t)" for table in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT md5(concat_ws('|', {parts}))")
+        return cursor.fetchone()[0]
 
 
 def read_once(key: tuple, load: Callable[[], Any]) -> Any:

@@ -13,7 +13,7 @@ from documents.ingest import ingest_file
 from documents.models import Document, DocumentStatus, Page
 from dossiers.models import Activity, DossierOperation, DossierStatus, Timeline
 from extraction import services
-from extraction.models import ExtractedField, FieldSchema, FieldStatus, StageRun
+from extraction.models import EngineConfig, ExtractedField, FieldSchema, FieldStatus, StageRun
 from extraction.pipeline import Stage, document_stages, dossier_stages
 from extraction.pipeline.base import StageError, StopPipeline
 from tests.factories import DossierFactory, UserFactory
@@ -89,6 +89,24 @@ def test_reprocessing_replaces_the_outputs_and_keeps_reviewed_values(
     kept = ExtractedField.objects.get(document=document, schema__name="numero_facture")
     assert kept.pk == numero.pk and kept.effective_value == "F-2024-0107-B"
     assert len(stored_files()) == len(first_files)  # the old page image was replaced, not kept
+
+
+def test_a_configuration_edit_is_seen_by_the_next_run_even_without_save(dossier):
+    first = upload(dossier, [samples.DEVIS_LINES], "devis.pdf")
+    services.process_document(first)
+    assert ExtractedField.objects.filter(document=first, schema__name="siret_installateur").exists()
+
+    # a queryset update sends no signal and writes no history: the next run still sees it
+    FieldSchema.objects.filter(document_type__code="devis", name="siret_installateur").update(is_active=False)
+    EngineConfig.objects.update_or_create(task="classification", engine="keywords",
+                                          defaults={"is_active": True, "priority": 0, "parameters": {"review_threshold": 1.0}})
+    second = upload(dossier, [samples.DEVIS_LINES + ["Référence interne 2"]], "devis-2.pdf")
+    services.process_document(second)
+    second.refresh_from_db()
+
+    assert not ExtractedField.objects.filter(document=second, schema__name="siret_installateur").exists()
+    assert ExtractedField.objects.filter(document=second, schema__name="date_devis").exists()
+    assert second.needs_review  # below the new threshold
 
 
 def test_file_holding_devis_facture_and_attestation_is_split_into_three_documents(dossier):
