@@ -134,19 +134,30 @@ def read_statements(lines: list[Line], phrases: list[tuple[list[str], float]], r
         return []
     phrases = sorted((([_canonical(t) for t in tokens], weight) for tokens, weight in phrases), key=lambda p: -len(p[0]))
     lasts = {p[-1] for p, _ in phrases}
+    # a phrase ends on one of these tokens; short ones (« ans ») only match exactly
+    fuzzy_lasts = [last for last in lasts if len(last) >= 5 and not last.isdigit()]
+    last_spellings = lasts | {word for word, digits in NUMBER_WORDS.items() if digits in lasts}
     subject = [_canonical(t) for word in rule.get("subject", []) for t in token_texts(word)]
     negations = {t for word in rule.get("negations", DEFAULT_NEGATIONS) for t in token_texts(word)}
     page = _Page(lines)
     hits: list[StatementHit] = []
     read: set[int] = set()  # words of phrases already read (a wrapped phrase is seen from two lines)
+
+    def may_end_a_phrase(line: Line) -> bool:
+        return not last_spellings.isdisjoint(line.token_set) or any(
+            similar(t, last) for t in line.token_set for last in fuzzy_lasts)
+
+    ends = [may_end_a_phrase(line) for line in lines]
     for n, line in enumerate(lines):
+        if not (ends[n] or (n + 1 < len(lines) and ends[n + 1])):
+            continue
         window = [line]
         if n + 1 < len(lines) and _continues(line, lines[n + 1]):
             window.append(lines[n + 1])
+        if not ends[n] and len(window) == 1:
+            continue
         tokens = [(_canonical(t.text), w, t.word) for w, l in enumerate(window) for t in l.tokens]
         texts = [t for t, _, _ in tokens]
-        if not any(t in lasts or any(similar(t, last) for last in lasts) for t in set(texts)):
-            continue
         own = len(line.tokens)
         for start, end, weight in _phrase_ends(texts, phrases, own):
             spots = [(n + w, word) for _, w, word in tokens[start:end]]
