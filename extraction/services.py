@@ -94,9 +94,9 @@ def process_dossier(dossier: Dossier) -> Dossier:
     with configuration_read_once():
         for document in Document.objects.filter(dossier=dossier, parent__isnull=True, status=DocumentStatus.PENDING).order_by("pk"):
             process_document(document)
-    if Document.objects.filter(dossier=dossier, status__in=[DocumentStatus.PENDING, DocumentStatus.PROCESSING]).exists():
-        return dossier  # a document uploaded meanwhile, or held by another worker, who will finish
-    return finish_dossier(dossier)
+        if Document.objects.filter(dossier=dossier, status__in=[DocumentStatus.PENDING, DocumentStatus.PROCESSING]).exists():
+            return dossier  # a document uploaded meanwhile, or held by another worker, who will finish
+        return finish_dossier(dossier)
 
 
 def finish_dossier(dossier: Dossier) -> Dossier:

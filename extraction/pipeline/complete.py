@@ -4,11 +4,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 
-from documents.models import Document, DocumentStatus, DocumentType
+from documents.models import Document, DocumentStatus
 from dossiers.models import DossierOperation, DossierStatus, OperationDocumentRequirement
 from dossiers.status import transition
 
 from .base import DOSSIER, Stage, StopPipeline
+from .hints import document_type_names
 from .registry import register
 
 # Without any operation (none declared, none detected) a CEE dossier still needs these.
@@ -43,11 +44,12 @@ def missing_documents(dossier) -> tuple[list[dict], list[dict]]:
     an unreadable one ``{"document_id", "filename", "error"}``.
     """
     required = required_document_types(dossier)
-    present = set(
-        Document.objects.filter(dossier=dossier, status=DocumentStatus.PROCESSED, document_type__isnull=False)
-        .values_list("document_type__code", flat=True)
+    documents = list(
+        Document.objects.filter(dossier=dossier, status__in=[DocumentStatus.PROCESSED, DocumentStatus.FAILED])
+        .order_by("pk").values_list("pk", "status", "document_type__code", "original_filename", "error_message")
     )
-    names = dict(DocumentType.objects.filter(code__in=required).values_list("code", "name"))
+    present = {code for _, status, code, _, _ in documents if status == DocumentStatus.PROCESSED and code is not None}
+    names = document_type_names()
     missing = [
         {"document_type": code, "label": names.get(code, code), "operations": sorted(operations)}
         for code, operations in required.items()
@@ -55,8 +57,7 @@ def missing_documents(dossier) -> tuple[list[dict], list[dict]]:
     ]
     failed = [
         {"document_id": pk, "filename": name, "error": error}
-        for pk, name, error in Document.objects.filter(dossier=dossier, status=DocumentStatus.FAILED)
-        .order_by("pk").values_list("pk", "original_filename", "error_message")
+        for pk, status, _, name, error in documents if status == DocumentStatus.FAILED
     ]
     return missing, failed
 

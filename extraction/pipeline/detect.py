@@ -86,9 +86,8 @@ class DetectOperationsStage(Stage):
     def run(self, ctx):
         dossier = ctx.dossier
         values = extracted_values(dossier)
-        timeline_set = self._fill_timeline(dossier, values)
-        timeline = Timeline.objects.filter(dossier=dossier).first()
-        engagement = (timeline.date_signature if timeline else None) or timezone.localdate()
+        timeline, timeline_set = self._fill_timeline(dossier, values)
+        engagement = timeline.date_signature or timezone.localdate()
 
         sources: dict[str, list[dict]] = {}
         confidence: dict[str, Decimal] = {}
@@ -113,8 +112,11 @@ class DetectOperationsStage(Stage):
                 confidence.setdefault(code, Decimal("0.5"))
 
         matched, unknown, not_in_force = {}, [], []
+        versions_of: dict[str, list[Operation]] = {}
+        for operation in Operation.objects.filter(code__in=list(sources)).order_by("-valid_from"):
+            versions_of.setdefault(operation.code, []).append(operation)
         for code in sources:
-            versions = list(Operation.objects.filter(code=code).order_by("-valid_from"))
+            versions = versions_of.get(code, [])
             if not versions:
                 unknown.append(code)
                 continue
@@ -125,19 +127,20 @@ class DetectOperationsStage(Stage):
             matched[code] = in_force[0]
 
         existing = {row.operation_id: row for row in DossierOperation.objects.filter(dossier=dossier)}
-        kept = set()
+        kept, new_rows = set(), []
         for code, operation in matched.items():
             row = existing.get(operation.pk)
             kept.add(operation.pk)
             if row is None:
-                DossierOperation.objects.create(
+                new_rows.append(DossierOperation(
                     dossier=dossier, operation=operation, status=DossierOperation.Status.DETECTED,
                     confidence=confidence.get(code), detected_from=sources[code],
-                )
+                ))
             else:
                 row.detected_from = sources[code]
                 row.confidence = confidence.get(code)
                 row.save(update_fields=["detected_from", "confidence"])
+        DossierOperation.objects.bulk_create(new_rows)
         stale = [row.pk for op_id, row in existing.items()
                  if op_id not in kept and row.status == DossierOperation.Status.DETECTED]
         DossierOperation.objects.filter(pk__in=stale).delete()
@@ -156,7 +159,7 @@ class DetectOperationsStage(Stage):
             )
         return {
             "engagement_date": engagement.isoformat(),
-            "engagement_date_known": bool(timeline and timeline.date_signature),
+            "engagement_date_known": bool(timeline.date_signature),
             "detected": sorted(matched),
             "unknown_codes": unknown,
             "not_in_force": not_in_force,
@@ -164,8 +167,9 @@ class DetectOperationsStage(Stage):
             "timeline_set": timeline_set,
         }
 
-    def _fill_timeline(self, dossier, values) -> dict[str, str]:
-        """Set Timeline dates from the documents; never overwrite a date someone else entered."""
+    def _fill_timeline(self, dossier, values) -> tuple[Timeline, dict[str, str]]:
+        """Set Timeline dates from the documents; never overwrite a date someone else entered.
+        Returns the timeline and the dates this stage wrote."""
         previous = (
             StageRun.objects.filter(dossier=dossier, stage=self.name, outcome=StageRun.Outcome.SUCCEEDED)
             .order_by("-started_at").values_list("details", flat=True).first()
@@ -199,4 +203,4 @@ class DetectOperationsStage(Stage):
             written.pop("date_fin_travaux", None)
         if changed:
             timeline.save()
-        return written
+        return timeline, written

@@ -75,6 +75,11 @@ def hints_by_code() -> dict[str, dict]:
     })
 
 
+def document_type_names() -> dict[str, str]:
+    """The name of every document type, by code."""
+    return read_once(("document_type_names",), lambda: dict(DocumentType.objects.values_list("code", "name")))
+
+
 def field_specs(document_type) -> list[tuple[FieldSchema, FieldSpec]]:
     """The active field schemas of a document type with the FieldSpec each becomes."""
     return read_once(("field_specs", document_type.pk), lambda: _load_field_specs(document_type))
