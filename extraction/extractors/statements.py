@@ -39,7 +39,7 @@ ANSWER_WEIGHT = {"answer": 0.95, "box": 0.9, "sentence": 0.8}
 _ITEM_RE = re.compile(
     r"(?P<on>\[\s*[xX✓✔✗✘]\s*\]|\(\s*[xX]\s*\)|[☒☑✓✔✗✘■⊠])"
     r"|(?P<off>\[\s*_?\s*\]|\(\s*\)|[☐□❏❑◻○])"
-    r"|(?P<word>[^\W_]+(?:['’][^\W_]+)*)"
+    r"|(?P<word>[^\W_]+)"
     r"|(?P<end>[.;:!?])"
 )
 _ANSWERS = {"oui": True, "non": False}

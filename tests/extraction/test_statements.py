@@ -26,6 +26,7 @@ def building_age(specs, *rows):
     ("☑ Le logement est achevé depuis plus de deux ans à la date d'engagement", "true"),
     ("[X] Logement achevé depuis plus de deux ans", "true"),
     ("X construit depuis plus de 2 ans à la date d'engagement des travaux", "true"),
+    ("☒ L'habitation est achevee depuis plus de 2 ans", "true"),
     ("☐ Le bâtiment est existant depuis plus de 2 ans", "false"),
     ("□ Maison achevée depuis plus de deux ans", "false"),
     ("[ ] Le bâtiment est construit depuis plus de 2 ans à la date d'engagement des travaux", "false"),
