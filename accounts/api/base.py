@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db import connections
-from django.db.models import Count, QuerySet, Window
+from django.db.models import IntegerField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.query import ValuesIterable
 from rest_framework import status
 from rest_framework.pagination import PageNumberPagination
@@ -38,11 +38,13 @@ class InstallerPagination(PageNumberPagination):
 
 
 class CountWithPagePaginator(Paginator):
-    """A paginator that reads the total with the page's rows: the page query carries
-    ``COUNT(*) OVER ()`` (counted before LIMIT), so a page costs one query instead of a COUNT
-    and then the page. The rows must be dicts (a ``values()`` queryset); the count column is
-    taken out of them. Querysets whose rows are not the counted rows (DISTINCT, GROUP BY,
-    UNION…) and databases without window functions are paginated the usual way.
+    """A paginator that reads the total with the page's rows: the page query carries the
+    count of the same rows as a scalar subquery (``(SELECT COUNT(*) FROM (<the filtered
+    rows>))``, evaluated once), so a page costs one query instead of a COUNT then the page.
+    (A window ``COUNT(*) OVER ()`` would read every matching row in full instead of the page's
+    rows from the index.) The rows must be dicts (a ``values()`` queryset); the count column
+    is taken out of them. Other querysets, and those whose rows are not plain rows (DISTINCT,
+    GROUP BY, UNION…), are paginated the usual way.
 
     Same pages, counts and errors as Django's paginator: an empty page past the first one is
     past the end (``EmptyPage``), since any page up to the last holds rows.
@@ -51,11 +53,11 @@ class CountWithPagePaginator(Paginator):
     count_column = "_page_total"
 
     def page(self, number):
-        if "count" in self.__dict__ or not self._counted_with_rows():
+        if "count" in self.__dict__ or not self._plain_rows():
             return super().page(number)
         number = self._validate_without_count(number)
         bottom = (number - 1) * self.per_page
-        counted = self.object_list.annotate(**{self.count_column: Window(Count("*"))})
+        counted = self.object_list.annotate(**{self.count_column: self._count_of(self.object_list)})
         rows = list(counted[bottom:bottom + self.per_page])
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
@@ -64,15 +66,18 @@ class CountWithPagePaginator(Paginator):
             del row[self.count_column]
         return self._get_page(rows, number, self)
 
-    def _counted_with_rows(self) -> bool:
+    @staticmethod
+    def _count_of(queryset: QuerySet) -> RawSQL:
+        keys = queryset.order_by().values("pk").query
+        sql, params = keys.get_compiler(using=queryset.db).as_sql()
+        return RawSQL(f"SELECT COUNT(*) FROM ({sql}) counted_rows", params, output_field=IntegerField())
+
+    def _plain_rows(self) -> bool:
         queryset = self.object_list
         if not isinstance(queryset, QuerySet) or queryset._iterable_class is not ValuesIterable:
             return False
         query = queryset.query
-        return (
-            connections[queryset.db].features.supports_over_clause
-            and not (query.distinct or query.combinator or query.group_by or query.is_sliced)
-        )
+        return not (query.distinct or query.combinator or query.group_by or query.is_sliced)
 
     def _validate_without_count(self, number) -> int:
         # Django's checks, in Django's order, up to the one that needs the count.
