@@ -9,8 +9,11 @@ from dossiers.models import Dossier, DossierOperation, DossierStatus
 
 
 class DossierFilter(django_filters.FilterSet):
+    # distinct=False: a filter on the dossier's own column cannot repeat a row, and DISTINCT
+    # would make PostgreSQL read and sort every matching dossier instead of the page's.
     status = django_filters.MultipleChoiceFilter(
-        choices=DossierStatus.choices, help_text="Statut(s) ; répétez le paramètre pour en combiner plusieurs."
+        choices=DossierStatus.choices, distinct=False,
+        help_text="Statut(s) ; répétez le paramètre pour en combiner plusieurs.",
     )
     created = django_filters.DateFromToRangeFilter(
         field_name="created_at", help_text="Créé entre created_after et created_before (AAAA-MM-JJ, inclus)."
@@ -24,6 +27,14 @@ class DossierFilter(django_filters.FilterSet):
     class Meta:
         model = Dossier
         fields = ["status", "created", "submitted", "operation", "search"]
+
+    def get_form_class(self):
+        # django-filter builds a form class, and each filter's form field, on every request;
+        # these fields depend on nothing but the declarations above: built once.
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
 
     def filter_operation(self, queryset, name, value):
         # EXISTS rather than a join: one row per dossier, no DISTINCT over the page; on fiche
