@@ -145,11 +145,17 @@ def operation_ids(code: str) -> list[int]:
     dossiers on ids rather than on a join to the fiches lets PostgreSQL probe each of the
     company's dossiers instead of hashing every dossier of that fiche (75 ms → 4 ms on 100k)."""
     code = code.strip().upper()
-    return cache.get_or_set(
-        f"installer_selectors:operation_ids:{code}",
-        lambda: list(Operation.objects.filter(code=code).values_list("pk", flat=True)),
-        REFERENCE_CACHE_SECONDS,
-    )
+
+    def ids() -> list[int]:
+        return list(Operation.objects.filter(code=code).values_list("pk", flat=True))
+
+    if len(code) > Operation._meta.get_field("code").max_length:
+        return []  # no fiche has such a code
+    if not (code.isascii() and code.isprintable() and " " not in code):
+        # Not a key every cache backend accepts (memcached), and surely no fiche's code: asked
+        # of the database without filling the cache.
+        return ids()
+    return cache.get_or_set(f"installer_selectors:operation_ids:{code}", ids, REFERENCE_CACHE_SECONDS)
 
 
 def operation_codes_of(dossier_ids: list[int]) -> dict[int, list[str]]:
