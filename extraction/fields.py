@@ -58,6 +58,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 from decimal import Decimal
 
 from .extractors.layout import Line, build_lines, union_box
@@ -222,6 +223,7 @@ class DocumentLayout:
     lines: dict[int, list[Line]] = field(default_factory=dict)
     vocabulary: Vocabulary | None = None
     two_line_cells: dict = field(default_factory=dict)
+    _token_lines: dict[int, dict[str, list[int]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, pages: list[PageContent]) -> "DocumentLayout":
@@ -234,6 +236,20 @@ class DocumentLayout:
     def all_lines(self):
         for page in self.pages:
             yield from self.lines[page.number]
+
+    def lines_with(self, page: int, tokens: frozenset[str]) -> list[Line]:
+        """The lines of ``page`` holding one of ``tokens``, top to bottom."""
+        index = self._token_lines.get(page)
+        if index is None:
+            index = self._token_lines[page] = {}
+            for position, line in enumerate(self.lines[page]):
+                for token in line.token_set:
+                    index.setdefault(token, []).append(position)
+        positions: set[int] = set()
+        for token in tokens:
+            positions.update(index.get(token, ()))
+        lines = self.lines[page]
+        return [lines[position] for position in sorted(positions)]
 
 
 # ---------------------------------------------------------------------------- labels
@@ -316,16 +332,20 @@ def _two_line_cells(lines: list[Line]) -> list[tuple[Line, int, int, list[str], 
     return pairs
 
 
-def _wrapped_label_hits(layout: "DocumentLayout", page: int, labels: list[_Label]) -> list[_LabelHit]:
+def _wrapped_label_hits(layout: "DocumentLayout", page: int, labels: list[_Label],
+                        starts_of: dict[tuple[str, ...], frozenset[str]] | None = None) -> list[_LabelHit]:
     """Table headers written over two lines ("Total toutes taxes" / "comprises"): the hit is
-    placed on the second line, so the values are looked for below it."""
+    placed on the second line, so the values are looked for below it. ``starts_of``: the
+    labels' possible first tokens, when known."""
     pairs = layout.two_line_cells.get(page)
     if pairs is None:
         pairs = layout.two_line_cells[page] = _two_line_cells(layout.lines[page])
     hits = []
     for following, s, e, first, combined, column in pairs:
         for label in labels:
-            if len(label.tokens) > len(first) and combined[0] in layout.vocabulary.starts(tuple(label.tokens)) \
+            key = tuple(label.tokens)
+            starts = starts_of[key] if starts_of is not None else layout.vocabulary.starts(key)
+            if len(label.tokens) > len(first) and combined[0] in starts \
                     and match_at(combined, label.tokens, 0) == len(combined):
                 hits.append(_LabelHit(following, s, e, None, label.weight, len(label.tokens), tuple(label.tokens), column))
     return hits
@@ -890,14 +910,22 @@ def _choose(candidates: list[Candidate], hints: _Hints) -> FieldValue | None:
 
 
 def _all_stop_labels(specs: list[FieldSpec], extra: list[str] | None = None) -> tuple[tuple[str, ...], ...]:
+    ids = (tuple(map(id, specs)), tuple(extra or ()))
+    seen = _STOPS_BY_ID.get(ids)
+    if seen is not None and all(a is b for a, b in zip(seen[0], specs)):
+        return seen[1]  # the same spec objects as last time (their content is not changed in place)
     key = tuple(json.dumps([s.name, s.label, s.hints], sort_keys=True, ensure_ascii=False) for s in specs) + tuple(extra or ())
     found = _STOPS_CACHE.get(key)
     if found is None:
         found = _STOPS_CACHE[key] = tuple(map(tuple, _compute_stop_labels(specs, extra)))
+    if len(_STOPS_BY_ID) > 1024:
+        _STOPS_BY_ID.clear()
+    _STOPS_BY_ID[ids] = (list(specs), found)
     return found
 
 
 _STOPS_CACHE: dict[tuple, tuple] = {}
+_STOPS_BY_ID: dict[tuple, tuple[list[FieldSpec], tuple]] = {}
 
 
 def _compute_stop_labels(specs: list[FieldSpec], extra: list[str] | None = None) -> list[list[str]]:
@@ -932,34 +960,61 @@ def extract_field(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[lis
     return _choose(field_candidates(spec, layout, stop_labels), hints)
 
 
+@dataclass
+class _FieldPlan:
+    """What finding one field needs that does not depend on the document."""
+
+    hints: _Hints
+    others: PhraseSet  # the other fields' labels
+    block_stops: PhraseSet  # those and this field's labels and anchors
+    every: list[_Label]  # labels and block anchors, longest first
+    label_keys: set[tuple[str, ...]]
+    anchors: set[tuple[str, ...]]
+
+    @classmethod
+    def of(cls, spec: FieldSpec, stop_labels) -> "_FieldPlan":
+        """Kept per (spec, stop labels) objects: the pipeline reuses them from one document to the next."""
+        seen = _PLANS_BY_ID.get((id(spec), id(stop_labels)))
+        if seen is not None and seen[0] is spec and seen[1] is stop_labels:
+            return seen[2]
+        hints = _Hints.from_spec(spec)
+        others = _other_labels(tuple(map(tuple, stop_labels)), tuple(tuple(l.tokens) for l in hints.labels))
+        label_keys = {tuple(l.tokens) for l in hints.labels}
+        every = hints.labels + [a for a in hints.block_anchors if tuple(a.tokens) not in label_keys]
+        block_stops = phrase_set(tuple(others.phrases) + tuple(tuple(l.tokens) for l in every))
+        plan = cls(hints, others, block_stops, sorted(every, key=lambda l: -len(l.tokens)), label_keys,
+                   {tuple(a.tokens) for a in hints.block_anchors})
+        if len(_PLANS_BY_ID) > 4096:
+            _PLANS_BY_ID.clear()
+        _PLANS_BY_ID[(id(spec), id(stop_labels))] = (spec, stop_labels, plan)
+        return plan
+
+
+_PLANS_BY_ID: dict[tuple[int, int], tuple[FieldSpec, Any, _FieldPlan]] = {}
+
+
 def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[list[str]] | None = None) -> list[Candidate]:
     """Every scored candidate for one field (what ``extract_field`` chooses from; for debugging)."""
-    hints = _Hints.from_spec(spec)
     if stop_labels is None:
         stop_labels = _all_stop_labels([spec])
-    others = _other_labels(tuple(map(tuple, stop_labels)), tuple(tuple(l.tokens) for l in hints.labels))
+    plan = _FieldPlan.of(spec, stop_labels)
+    hints, others, block_stops, every = plan.hints, plan.others, plan.block_stops, plan.every
+    label_keys, anchors = plan.label_keys, plan.anchors
     if hints.scan:
         return _scan_candidates(spec, hints, layout)
     if hints.statement is not None:
         return _statement_candidates(hints, layout)
     candidates: list[Candidate] = []
     pages = layout.pages[:1] if hints.first_page_only else layout.pages
-    anchors = {tuple(a.tokens) for a in hints.block_anchors}
-    label_keys = {tuple(l.tokens) for l in hints.labels}
-    every = hints.labels + [a for a in hints.block_anchors if tuple(a.tokens) not in label_keys]
-    every_tokens = [l.tokens for l in every]
-    block_stops = phrase_set(tuple(others.phrases) + tuple(tuple(t) for t in every_tokens))
     vocabulary = layout.vocabulary
-    every = sorted(every, key=lambda l: -len(l.tokens))
     starts_of = [vocabulary.starts(tuple(l.tokens)) for l in every]
     possible_starts = frozenset().union(*starts_of) if every else frozenset()
     negative_starts = [vocabulary.starts(tuple(neg)) for neg in hints.negative_labels]
+    label_starts = {tuple(l.tokens): starts for l, starts in zip(every, starts_of)}
     for page in pages:
-        for hit in _wrapped_label_hits(layout, page.number, hints.labels):
+        for hit in _wrapped_label_hits(layout, page.number, hints.labels, label_starts):
             candidates.extend(_candidates_for_hit(spec, hints, layout, hit, others, block_stops))
-        for line in layout.lines[page.number]:
-            if possible_starts.isdisjoint(line.token_set):
-                continue
+        for line in layout.lines_with(page.number, possible_starts):
             for hit in _find_labels(line, every, hints.negative_labels, vocabulary, starts_of, negative_starts):
                 if hit.label in label_keys:
                     candidates.extend(_candidates_for_hit(spec, hints, layout, hit, others, block_stops))
