@@ -3,10 +3,13 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cee_d CEE_VAR_DIR=/tmp/cee_d \
         .venv/bin/python manage.py seed_demo --dossiers 100000 --installers 200     # once, a few minutes
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cee_d CEE_VAR_DIR=/tmp/cee_d \
-        .venv/bin/python bench/api_load.py [--clients 16] [--requests 60] [--upload-clients 20] [--files 200]
+        .venv/bin/python bench/api_load.py [--clients 16] [--requests 60] [--workers 4] \
+        [--upload-clients 20] [--files 200] [--plans]
 
-Starts ``gunicorn cee.wsgi -w 2`` on loopback against ``DATABASE_URL`` (production settings:
-DEBUG off, persistent connections), gives each simulated client the token of its own
+Starts ``gunicorn cee.wsgi -w 4`` (sync workers, as the README's deployment section
+recommends for a 2-core machine: while one worker waits on PostgreSQL another uses the core)
+on loopback against ``DATABASE_URL`` (production settings: DEBUG off, persistent
+connections), warms every worker up, gives each simulated client the token of its own
 installer company (the busiest companies of the seed), then measures:
 
 1. ``GET /api/v1/dossiers/`` (first page, 25 rows with operations, missing documents,
@@ -15,13 +18,24 @@ installer company (the busiest companies of the seed), then measures:
 2. the same list filtered (status, fiche, search, creation dates, ordering, page 3);
 3. ``--upload-clients`` concurrent clients uploading ``--files`` distinct PDFs in total
    (one file per request, each with its Idempotency-Key) into draft dossiers made for the
-   run; then counts the Document rows and the stored files: none may be lost or doubled.
+   run; then counts the Document rows and the stored files: none may be lost or doubled
+   (``--files 0`` skips it).
 
-Prints p50 / p95 / p99 / max latency (ms) and requests per second per scenario, the server's
-CPU time per request (independent of what else runs on the machine, unlike latencies; with
-N concurrent clients and W workers a request waits about N / W times its service time), the
-machine's load, and the query plan of the list's main query. Target: list p95 ≤ 100 ms. The run's dossiers, files and
-tokens are removed at the end; the seed stays.
+Each list client is a process of its own (no GIL shared between clients, so the client side
+does not inflate the server's latencies) sending its requests back to back over
+``http.client``; a latency is the full HTTP round trip on loopback seen by the client, from
+sending the request to reading the last byte of the answer (connection included: gunicorn's
+sync workers close it after each answer, as behind a proxy that does not keep upstream
+connections alive).
+
+Prints p50 / p95 / p99 / max latency (ms) and requests per second per scenario, and the CPU
+time per request of the server (gunicorn), of PostgreSQL (the server's connections) and of
+the clients: figures that do not depend on what else runs on the machine, unlike latencies.
+With N closed-loop clients on C cores a request waits about N × (their sum) / C, so the
+latencies are only comparable on a quiet machine (the load is printed with each figure).
+Also prints the plan and time PostgreSQL takes for each list request of the scenarios
+(EXPLAIN ANALYZE; ``--plans`` for the whole plans). Target: list p95 ≤ 100 ms. The run's
+dossiers, files and tokens are removed at the end; the seed stays.
 """
 from __future__ import annotations
 
@@ -53,6 +67,7 @@ FILTERED_QUERIES = [
     "?status=paid&ordering=premium_eur",
 ]
 TARGET_P95_MS = 100.0
+DEFAULT_WORKERS = 4  # gunicorn sync workers for this 2-core machine (see the README, Deploying)
 
 
 def setup_django():
@@ -85,13 +100,14 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
 
 
-def wait_until_up(base: str, timeout: float = 60) -> None:
+def wait_until_up(base: str, token: str, timeout: float = 60) -> None:
     import requests
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if requests.get(base + "/api/v1/dossiers/", timeout=2).status_code in (401, 403):
+            response = requests.get(base + "/api/v1/dossiers/", headers={"Authorization": f"Token {token}"}, timeout=5)
+            if response.status_code == 200:
                 return
         except requests.RequestException:
             pass
@@ -99,40 +115,61 @@ def wait_until_up(base: str, timeout: float = 60) -> None:
     raise SystemExit("le serveur n'a pas démarré")
 
 
+def process_cpu_seconds(pid: int) -> tuple[int, float] | None:
+    """(parent pid, user + system CPU seconds) of a process (Linux /proc), None if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def server_cpu_seconds(master_pid: int) -> float:
-    """User + system CPU time of the gunicorn master and its workers (Linux /proc)."""
-    ticks = os.sysconf("SC_CLK_TCK")
+    """CPU time of the gunicorn master and its workers."""
     total = 0.0
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ppid = int(fields[1])
-        if int(entry) == master_pid or ppid == master_pid:
-            total += (int(fields[11]) + int(fields[12])) / ticks
+        if entry.isdigit():
+            found = process_cpu_seconds(int(entry))
+            if found and (int(entry) == master_pid or found[0] == master_pid):
+                total += found[1]
     return total
 
 
-class ServerCpu:
-    """Counts the server's CPU time spent during a scenario, per request: a figure that does
-    not depend on what else the machine is running, unlike the latencies."""
+def database_backend_cpu() -> dict[int, float]:
+    """CPU time of each PostgreSQL backend serving this database, but this process's own: the
+    server's workers' persistent connections (PostgreSQL on this machine; empty otherwise)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND backend_type = 'client backend'"
+        )
+        pids = [pid for (pid,) in cursor.fetchall()]
+    return {pid: found[1] for pid in pids if (found := process_cpu_seconds(pid))}
+
+
+class CpuMeter:
+    """The CPU time spent during a scenario's measured requests by the server (gunicorn) and by
+    PostgreSQL for it: figures that do not depend on what else the machine runs, unlike the
+    latencies. (A backend that closes during the scenario is missed: the server keeps its
+    connections DB_CONN_MAX_AGE seconds.)"""
 
     def __init__(self, master_pid: int):
         self.master_pid = master_pid
 
-    def __enter__(self):
-        self.started = server_cpu_seconds(self.master_pid)
-        return self
+    def start(self) -> None:
+        self.server_started = server_cpu_seconds(self.master_pid)
+        self.database_started = database_backend_cpu()
 
-    def __exit__(self, *exc):
-        self.seconds = server_cpu_seconds(self.master_pid) - self.started
-
-    def per_request_ms(self, requests_done: int) -> float:
-        return self.seconds * 1000 / max(requests_done, 1)
+    def stop(self) -> None:
+        self.server = server_cpu_seconds(self.master_pid) - self.server_started
+        self.database = sum(
+            seconds - self.database_started.get(pid, 0.0) for pid, seconds in database_backend_cpu().items()
+        )
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:
@@ -154,39 +191,90 @@ def report(name: str, latencies: list[float], seconds: float, errors: int) -> di
     return stats
 
 
-def run_clients(base: str, tokens: list[str], paths_for_client, requests_per_client: int) -> tuple[list[float], float, int]:
-    """Each client (thread) has its own keep-alive session and token and sends its requests
-    back to back; returns the latencies (ms), the wall time and the error count."""
-    import requests
+def report_scenario(name: str, result, meter: CpuMeter) -> dict:
+    stats = report(name, result.latencies, result.seconds, result.errors)
+    done = max(len(result.latencies), 1)
+    server, database, clients = (seconds * 1000 / done for seconds in (meter.server, meter.database, result.client_cpu))
+    print(
+        f"  → CPU par requête : serveur (gunicorn) {server:.1f} ms, PostgreSQL {database:.1f} ms, clients {clients:.1f} ms "
+        f"(total {server + database + clients:.1f} ms : au plus {1000 * os.cpu_count() / (server + database + clients):.0f} req/s "
+        f"sur {os.cpu_count()} cœurs) ; charge de la machine {os.getloadavg()[0]:.2f}"
+    )
+    stats["server_cpu_ms"] = server
+    return stats
 
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    barrier = threading.Barrier(len(tokens))
 
-    def client(index: int):
-        nonlocal errors
-        session = requests.Session()
-        session.headers["Authorization"] = f"Token {tokens[index]}"
-        paths = paths_for_client(index)
-        for warm in range(3):
-            session.get(base + paths[warm % len(paths)])
-        barrier.wait()
-        mine, failed = [], 0
-        for n in range(requests_per_client):
-            started = time.perf_counter()
-            response = session.get(base + paths[n % len(paths)])
-            mine.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200 or "results" not in response.json():
-                failed += 1
-        with lock:
-            latencies.extend(mine)
-            errors += failed
+class ScenarioResult:
+    """Latencies (ms) of a scenario's measured requests, its wall time, its errors and the CPU
+    time the clients themselves spent (s)."""
 
+    def __init__(self, latencies: list[float], seconds: float, errors: int, client_cpu: float):
+        self.latencies, self.seconds, self.errors, self.client_cpu = latencies, seconds, errors, client_cpu
+
+
+def _list_client(port: int, token: str, paths: list[str], count: int, barrier, results) -> None:
+    """One simulated integration, in a process of its own (no GIL shared with the other
+    clients): one HTTP/1.1 connection (reopened when the server closes it, as gunicorn's sync
+    workers do after each response), its requests back to back, each timed from sending it to
+    its last byte read."""
+    import http.client
+    import json
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
+
+    def get(path: str) -> tuple[int, bytes]:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+
+    for warm in range(3):
+        get(paths[warm % len(paths)])
+    barrier.wait()
+    cpu = time.process_time()
+    latencies, errors = [], 0
+    for n in range(count):
+        started = time.perf_counter()
+        status, body = get(paths[n % len(paths)])
+        latencies.append((time.perf_counter() - started) * 1000)
+        if status != 200 or "results" not in json.loads(body):
+            errors += 1
+    results.put((latencies, errors, time.process_time() - cpu))
+
+
+def run_clients(
+    port: int, tokens: list[str], paths_for_client, requests_per_client: int, meter: CpuMeter | None = None,
+) -> ScenarioResult:
+    """Each client (a process) has its own connection and token and sends its requests back to
+    back; they start together, after three requests each to warm up (not measured)."""
+    import multiprocessing
+
+    from django.db import connection
+
+    connection.close()  # the clients are forked from this process: they must not share its connection
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(len(tokens) + 1)
+    results = context.Queue()
+    clients = [
+        context.Process(target=_list_client, args=(port, token, paths_for_client(index), requests_per_client, barrier, results))
+        for index, token in enumerate(tokens)
+    ]
+    for client in clients:
+        client.start()
+    barrier.wait()
+    if meter:
+        meter.start()
     started = time.perf_counter()
-    with ThreadPoolExecutor(len(tokens)) as pool:
-        list(pool.map(client, range(len(tokens))))
-    return latencies, time.perf_counter() - started, errors
+    collected = [results.get() for _ in clients]
+    seconds = time.perf_counter() - started
+    if meter:
+        meter.stop()
+    for client in clients:
+        client.join()
+    return ScenarioResult(
+        [latency for latencies, _, _ in collected for latency in latencies], seconds,
+        sum(errors for _, errors, _ in collected), sum(cpu for _, _, cpu in collected),
+    )
 
 
 def prepare_tokens(count: int):
@@ -314,19 +402,39 @@ def cleanup(dossier_ids: list[int], token_rows) -> None:
         token.delete()
 
 
-def explain_list_query(company) -> None:
+def explain_list_queries(token: str, paths: list[str], full: bool) -> None:
+    """The plan PostgreSQL runs (EXPLAIN ANALYZE) for each list request of the scenarios: the
+    page query is captured from the request itself, served in this process."""
     from django.db import connection
+    from django.test import Client
 
-    from accounts.models import Role
-    from dossiers.installer_selectors import installer_dossier_list
+    if connection.vendor != "postgresql":
+        return
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    print("Plans de la requête de liste (EXPLAIN ANALYZE ; --plans pour les plans complets) :")
+    for path in paths:
+        captured = []
 
-    user = company.users.filter(role=Role.INSTALLER).first()
-    queryset = installer_dossier_list(user).order_by("-created_at", "-id")[:25]
-    if connection.vendor == "postgresql":
-        plan = queryset.explain(analyze=True)
-        print("Plan de la requête de liste (première page) :")
-        for line in plan.splitlines():
-            print("    " + line)
+        def capture(execute, sql, params, many, context):
+            if 'FROM "dossiers_dossier"' in sql:
+                captured.append((sql, params))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(capture):
+            response = client.get(path)
+        if response.status_code != 200 or not captured:
+            print(f"    {path} : statut {response.status_code}, pas de requête de liste")
+            continue
+        sql, params = captured[-1]
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN ANALYZE " + sql, params)
+            plan = [line for (line,) in cursor.fetchall()]
+        scans = sorted({line.split("  (")[0].strip().removeprefix("->  ") for line in plan if " on dossiers_dossier" in line})
+        timing = next(line for line in plan if line.startswith("Execution Time"))
+        print(f"    {path:<58} {timing.split(': ')[1]:>10}  {' ; '.join(scans)}")
+        if full:
+            for line in plan:
+                print("        " + line)
 
 
 def main() -> int:
@@ -334,8 +442,9 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=60, help="requêtes mesurées par client et par scénario")
     parser.add_argument("--upload-clients", type=int, default=20)
-    parser.add_argument("--files", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=2, help="processus gunicorn")
+    parser.add_argument("--files", type=int, default=200, help="0 : pas de scénario d'envoi")
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="processus gunicorn")
+    parser.add_argument("--plans", action="store_true", help="plans complets des requêtes de liste")
     args = parser.parse_args()
 
     setup_django()
@@ -357,40 +466,42 @@ def main() -> int:
                 "rules_ruleresult, billing_invoice, accounts_apitoken, documents_document"
             )
 
-    companies, tokens, token_rows = prepare_tokens(max(args.clients, args.upload_clients))
+    companies, tokens, token_rows = prepare_tokens(max(args.clients, args.upload_clients if args.files else 0, 2 * args.workers))
     sizes = [company.n for company in companies[: args.clients]]
-    print(f"{args.clients} clients, un installateur chacun ({min(sizes)}–{max(sizes)} dossiers par installateur)")
-    explain_list_query(companies[0])
+    print(f"{args.clients} clients, un installateur chacun ({min(sizes)}–{max(sizes)} dossiers par installateur), "
+          f"gunicorn -w {args.workers}")
+    explain_list_queries(tokens[0], ["/api/v1/dossiers/"] + ["/api/v1/dossiers/" + q for q in FILTERED_QUERIES], args.plans)
 
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
     server = start_server(port, args.workers)
+    meter = CpuMeter(server.pid)
     dossier_ids: list[int] = []
     ok = True
     try:
-        wait_until_up(base)
-        alone = run_clients(base, tokens[:1], lambda i: ["/api/v1/dossiers/"], args.requests)
-        report("GET /dossiers/ 1re page (1 client seul)", *alone)
-        with ServerCpu(server.pid) as cpu:
-            first = run_clients(base, tokens[: args.clients], lambda i: ["/api/v1/dossiers/"], args.requests)
-        stats_first = report(f"GET /dossiers/ 1re page ({args.clients} clients)", *first)
-        print(f"  → CPU du serveur (gunicorn) : {cpu.per_request_ms(len(first[0]) + 3 * args.clients):.1f} ms par requête")
-        with ServerCpu(server.pid) as cpu:
-            filtered = run_clients(
-                base, tokens[: args.clients],
-                lambda i: ["/api/v1/dossiers/" + q for q in FILTERED_QUERIES[i % len(FILTERED_QUERIES):] + FILTERED_QUERIES],
-                args.requests,
-            )
-        stats_filtered = report(f"GET /dossiers/ filtrée ({args.clients} clients)", *filtered)
-        print(f"  → CPU du serveur (gunicorn) : {cpu.per_request_ms(len(filtered[0]) + 3 * args.clients):.1f} ms par requête")
-        print(f"Charge de la machine pendant le test : {os.getloadavg()[0]:.2f} (pour {os.cpu_count()} cœurs)")
+        wait_until_up(f"http://127.0.0.1:{port}", tokens[0])
+        # Every worker warm (its first requests load the URLs, open its connection…) before
+        # anything is measured: twice as many clients as workers, a few requests each.
+        run_clients(port, tokens[: 2 * args.workers], lambda i: ["/api/v1/dossiers/"], 3)
+        alone = run_clients(port, tokens[:1], lambda i: ["/api/v1/dossiers/"], args.requests, meter)
+        report_scenario("GET /dossiers/ 1re page (1 client seul)", alone, meter)
+        first = run_clients(port, tokens[: args.clients], lambda i: ["/api/v1/dossiers/"], args.requests, meter)
+        stats_first = report_scenario(f"GET /dossiers/ 1re page ({args.clients} clients)", first, meter)
+        filtered = run_clients(
+            port, tokens[: args.clients],
+            lambda i: ["/api/v1/dossiers/" + q for q in FILTERED_QUERIES[i % len(FILTERED_QUERIES):] + FILTERED_QUERIES],
+            args.requests, meter,
+        )
+        stats_filtered = report_scenario(f"GET /dossiers/ filtrée ({args.clients} clients)", filtered, meter)
         for name, stats in (("1re page", stats_first), ("filtrée", stats_filtered)):
             verdict = "atteint" if stats["p95"] <= TARGET_P95_MS else "MANQUÉ"
             print(f"Objectif p95 ≤ {TARGET_P95_MS:.0f} ms ({name}) : {verdict}")
-        with ServerCpu(server.pid) as cpu:
-            _stats, dossier_ids = upload_scenario(base, tokens[: args.upload_clients], args.files)
-        print(f"  → CPU du serveur (gunicorn) : {cpu.per_request_ms(args.files + args.upload_clients):.1f} ms par requête")
-        ok = check_uploads(dossier_ids, args.files) and first[2] == 0 and filtered[2] == 0
+        ok = first.errors == 0 and filtered.errors == 0
+        if args.files:
+            meter.start()
+            _stats, dossier_ids = upload_scenario(f"http://127.0.0.1:{port}", tokens[: args.upload_clients], args.files)
+            meter.stop()
+            print(f"  → CPU du serveur (gunicorn) : {meter.server * 1000 / (args.files + args.upload_clients):.1f} ms par requête")
+            ok = check_uploads(dossier_ids, args.files) and ok
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
