@@ -7,12 +7,14 @@ from django.db.models.expressions import RawSQL
 from django.db.models.query import ValuesIterable
 from rest_framework import status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import BrowsableAPIRenderer
 
 from documents.api.uploads import max_file_bytes, max_request_bytes, megabytes
 
 from .exceptions import ApiError
 from .idempotency import IdempotentPostMixin
 from .permissions import IsInstaller
+from .renderers import FastJSONRenderer
 from .throttling import TokenRateThrottle
 
 def check_declared_length(request) -> None:
@@ -105,6 +107,7 @@ class InstallerAPIMixin(IdempotentPostMixin):
     permission_classes = [IsInstaller]
     throttle_classes = [TokenRateThrottle]
     pagination_class = InstallerPagination
+    renderer_classes = [FastJSONRenderer, BrowsableAPIRenderer]
 
     def initial(self, request, *args, **kwargs):
         if request.method in ("POST", "PUT", "PATCH"):

@@ -336,3 +336,17 @@ def test_list_rows_are_exactly_what_the_documented_serializer_gives(api, install
 
     assert listed == [dict(row) for row in documented]
     assert {row["payment"]["code"] for row in listed} == {"not_invoiced", "issued"}
+
+
+def test_answers_are_written_byte_for_byte_as_drf_would(api, installer_user, my_dossiers):
+    from rest_framework.renderers import JSONRenderer
+
+    my_dossiers["draft"].beneficiary_name = "Zoé L\u2028Hôte « 42 »"
+    my_dossiers["draft"].save(update_fields=["beneficiary_name"])
+    for path in ("/api/v1/dossiers/", f"/api/v1/dossiers/{my_dossiers['waiting'].pk}/", "/api/v1/profile/"):
+        response = api.get(path)
+        assert response.status_code == 200
+        assert response.content == JSONRenderer().render(response.data), path
+    assert b"L\\u2028H" in api.get("/api/v1/dossiers/").content
+    browsable = api.get("/api/v1/dossiers/", HTTP_ACCEPT="application/json; indent=2")
+    assert browsable.content.startswith(b'{\n  "count"')
