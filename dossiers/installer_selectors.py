@@ -115,13 +115,14 @@ def installer_dossier_rows(user) -> QuerySet[Dossier]:
     For the list's own query only (not as a subquery of another): the subqueries are
     compiled once and refer to the top-level ``dossiers_dossier`` table.
     """
-    return dossiers_visible_to(user).annotate(**_list_row_subqueries(connection.alias, connection.vendor))
+    return dossiers_visible_to(user, _list_rows(connection.alias, connection.vendor))
 
 
 @functools.cache
-def _list_row_subqueries(alias: str, vendor: str) -> dict[str, RawSQL]:
+def _list_rows(alias: str, vendor: str) -> QuerySet[Dossier]:
     # Resolving and compiling these subqueries on every request cost more CPU than the rest
-    # of the page query; their SQL never changes, so the ORM compiles them once per database.
+    # of the page query; their SQL never changes, so the ORM compiles them once per database
+    # and the annotated queryset is kept (querysets are copied, never changed, when narrowed).
     expressions = {"rule_failure_count": _rule_failure_count(), "invoice_status": _latest_invoice_status()}
     if vendor == "postgresql":
         expressions["operation_codes"] = _operation_codes()
@@ -132,7 +133,7 @@ def _list_row_subqueries(alias: str, vendor: str) -> dict[str, RawSQL]:
         resolved = query.annotations[name]
         sql, params = compiler.compile(resolved)
         compiled[name] = RawSQL(sql, tuple(params), output_field=resolved.output_field)
-    return compiled
+    return Dossier.objects.using(alias).annotate(**compiled)
 
 
 def list_values() -> tuple[str, ...]:
