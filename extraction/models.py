@@ -68,6 +68,11 @@ class FieldStatus(models.TextChoices):
     WRONG = "wrong", "Faux"
 
 
+def effective_value(status: str, value: str, corrected_value: str) -> str:
+    """The value that counts: the validator's correction when there is one."""
+    return corrected_value if status == FieldStatus.CORRECTED else value
+
+
 class ExtractionMethod(models.TextChoices):
     TEXT_LAYER = "text_layer", "Couche texte"
     OCR = "ocr", "OCR"
@@ -126,7 +131,7 @@ class ExtractedField(models.Model):
 
     @property
     def effective_value(self) -> str:
-        return self.corrected_value if self.status == FieldStatus.CORRECTED else self.value
+        return effective_value(self.status, self.value, self.corrected_value)
 
 
 class HumanFeedback(models.Model):

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils import timezone
 
 from documents.models import Document, DocumentStatus
 from dossiers.activity import log_activity
 from dossiers.models import DossierOperation, Operation, Timeline
-from extraction.models import ExtractedField, FieldStatus, StageRun
+from extraction.models import ExtractedField, FieldStatus, StageRun, effective_value
 
 from .base import DOSSIER, Stage
 from .registry import register
@@ -47,21 +48,29 @@ def _parse_date(value: str) -> dt.date | None:
         return None
 
 
-def extracted_values(dossier) -> dict[tuple[str, str], list[ExtractedField]]:
-    """Usable extracted fields of the dossier's processed documents, by (type, field), best first."""
+class ExtractedValue(NamedTuple):
+    """A usable extracted value of a dossier: the one that counts, its document and confidence."""
+
+    document_id: int
+    confidence: Decimal
+    effective_value: str
+
+
+def extracted_values(dossier) -> dict[tuple[str, str], list[ExtractedValue]]:
+    """Usable extracted values of the dossier's processed documents, by (type, field), best
+    first (read as plain rows: a dossier holds dozens of fields)."""
     rows = (
         ExtractedField.objects.filter(dossier=dossier, document__status=DocumentStatus.PROCESSED)
         .exclude(status=FieldStatus.WRONG)
-        .select_related("schema", "document__document_type")
-        # the values and where they come from, not the documents' text nor the hints
-        .only("value", "corrected_value", "status", "confidence", "document_id", "schema__name",
-              "document__document_type__code")
         .order_by("-confidence", "document_id")
+        .values_list("document__document_type__code", "schema__name", "document_id", "confidence",
+                     "status", "value", "corrected_value")
     )
-    found: dict[tuple[str, str], list[ExtractedField]] = {}
-    for row in rows:
-        if row.effective_value and row.document.document_type_id:
-            found.setdefault((row.document.document_type.code, row.schema.name), []).append(row)
+    found: dict[tuple[str, str], list[ExtractedValue]] = {}
+    for type_code, name, document_id, confidence, status, value, corrected_value in rows:
+        value = effective_value(status, value, corrected_value)
+        if value and type_code is not None:
+            found.setdefault((type_code, name), []).append(ExtractedValue(document_id, confidence, value))
     return found
 
 
