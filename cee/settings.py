@@ -189,7 +189,7 @@ CEE_EASYOCR_MODEL_DIR = env.str("CEE_EASYOCR_MODEL_DIR", default="")  # empty: e
 CEE_EASYOCR_LANGS = env.list("CEE_EASYOCR_LANGS", default=["en"])
 CEE_EASYOCR_WORK_DIR = env.str("CEE_EASYOCR_WORK_DIR", default=str(VAR_DIR / "easyocr"))
 CEE_PAGE_IMAGE_DPI = env.int("CEE_PAGE_IMAGE_DPI", default=110)
-CEE_OCR_DPI = env.int("CEE_OCR_DPI", default=300)
+CEE_OCR_DPI = env.int("CEE_OCR_DPI", default=250)  # see extraction.engines.tesseract (max_dpi)
 CEE_MAX_PAGES = env.int("CEE_MAX_PAGES", default=200)
 
 # --- Task queue (django-q2) -------------------------------------------------------
