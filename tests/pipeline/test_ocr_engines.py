@@ -73,6 +73,22 @@ def test_ocr_words_carry_confidences_and_relative_boxes(tesseract, dossier):
     assert page.image.name.endswith(".jpg")
 
 
+def test_a_scan_denser_than_the_ocr_resolution_is_read_scaled_down_with_boxes_on_the_original(settings):
+    settings.CEE_OCR_DPI = 250
+    engine = get_ocr_engine("tesseract", {})
+    # A4 at 300 dpi, 150-dpi text drawn twice as large: the same page scanned at 300 dpi
+    page = Image.open(io.BytesIO(samples.text_image(samples.FACTURE_LINES, size=(2480, 3508), font_size=68)))
+    scaled, dpi = engine.reading_resolution(page, 300)
+    assert dpi == 250 and scaled.size == (2067, 2923)
+    assert engine.reading_resolution(page, 200) == (page, 200)  # never scaled up
+
+    read = engine.recognise(page, dpi=300)
+    assert best_match("Date de facture : 12/05/2024", read.text)[0] >= SIMILARITY
+    at_full_size = engine.recognise(page, dpi=None)  # unknown resolution: read as it is
+    date, same_date = (next(w for w in result.words if w.text == "Date") for result in (read, at_full_size))
+    assert all(abs(a - b) < 0.01 for a, b in zip(date.bbox, same_date.bbox))  # boxes relative to the page
+
+
 def test_upside_down_scan_is_turned_upright_before_reading(tesseract, dossier):
     data = samples.text_image(samples.FACTURE_LINES, angle=180)
     document = ingest_file(dossier=dossier, fileobj_or_bytes=data, filename="facture.png")
