@@ -163,10 +163,13 @@ class FuzzyIndex:
     """Words indexed by their deletion variants (the SymSpell trick): finding the words within
     one or two edits of a query costs a few dictionary look-ups instead of a scan."""
 
+    NEAR_CACHE_LIMIT = 200_000
+
     def __init__(self, words=(), depth: int | None = None):
         self.words: set[str] = set()
         self.index: dict[str, set[str]] = {}
         self.depth = depth
+        self._near: dict[tuple[str, int | None], tuple[int, set[str]]] = {}  # answers while no word is added
         for word in words:
             self.add(word)
 
@@ -179,7 +182,11 @@ class FuzzyIndex:
             self.index.setdefault(variant, set()).add(word)
 
     def near(self, query: str, depth: int | None = None) -> set[str]:
-        """Indexed words that ``similar`` (or one edit, with ``depth=1``) accepts for ``query``."""
+        """Indexed words that ``similar`` (or one edit, with ``depth=1``) accepts for ``query``
+        (a set the caller must not change)."""
+        cached = self._near.get((query, depth))
+        if cached is not None and cached[0] == len(self.words):
+            return cached[1]
         if depth is None:
             depth = max(_allowed(query), 1 if len(query) >= 4 else 0)
         found: set[str] = set()
@@ -187,6 +194,9 @@ class FuzzyIndex:
             words = self.index.get(variant)
             if words:
                 found |= words
+        if len(self._near) >= self.NEAR_CACHE_LIMIT:
+            self._near.clear()
+        self._near[(query, depth)] = (len(self.words), found)
         return found
 
 
@@ -323,11 +333,14 @@ class PhraseSet:
     def __init__(self, phrases):
         self.phrases = list(dict.fromkeys(tuple(p) for p in phrases if p))
         self.by_first: dict[str, list[tuple[str, ...]]] = {}
+        self.by_joined: dict[str, list[tuple[str, ...]]] = {}  # the first two words written as one
         self.by_glued: dict[str, list[tuple[str, ...]]] = {}
         for phrase in self.phrases:
             self.by_first.setdefault(phrase[0], []).append(phrase)
             if _allowed(phrase[0]):
                 _LABEL_FIRSTS.add(phrase[0])
+            if len(phrase) > 1:
+                self.by_joined.setdefault(phrase[0] + phrase[1], []).append(phrase)
             if len(phrase) > 1 and min(len(phrase[0]), len(phrase[1])) >= 3:
                 self.by_glued.setdefault(phrase[0] + phrase[1], []).append(phrase)
                 _LABEL_GLUED.add(phrase[0] + phrase[1])
@@ -344,8 +357,8 @@ class PhraseSet:
                 for first in _LABEL_FIRSTS.near(token):
                     if first != token and first in self.by_first and similar(token, first):
                         found.extend(self.by_first[first])
-            for phrase in self.phrases:
-                if len(phrase) > 1 and token == phrase[0] + phrase[1] and phrase not in found:
+            for phrase in self.by_joined.get(token, ()):
+                if phrase not in found:
                     found.append(phrase)
             for joined in _LABEL_GLUED.near(token, 1) if len(token) >= 6 else ():
                 for phrase in self.by_glued.get(joined, ()):
