@@ -163,15 +163,18 @@ def _pdfium_page(page, index: int) -> TextLayerPage:
 def _words_from_chars(text: str, textpage, to_display) -> list[Word]:
     """Words from pdfium's characters: split at whitespace, line changes and wide gaps.
 
-    Calls pdfium's loose-box function directly with one reused rectangle: this loop runs
-    once per character and dominates the text stage.
+    Calls pdfium's loose-box function directly with one reused rectangle, read in one
+    unpacking, and compares with conditional expressions rather than min()/max() calls:
+    this loop runs once per character and dominates the text stage.
     """
     import ctypes
+    import struct
 
     import pypdfium2.raw as pdfium_c
 
     rect = pdfium_c.FS_RECTF()
     rect_ref = ctypes.byref(rect)
+    read_rect = functools.partial(struct.Struct("ffff").unpack_from, memoryview(rect).cast("B"))  # left, top, right, bottom
     raw = textpage.raw
     loose_box = pdfium_c.FPDFText_GetLooseCharBox
     words: list[Word] = []
@@ -184,19 +187,28 @@ def _words_from_chars(text: str, textpage, to_display) -> list[Word]:
                 chars = []
             continue
         loose_box(raw, index, rect_ref)
-        c_left, c_bottom, c_right, c_top = rect.left, rect.bottom, rect.right, rect.top
+        c_left, c_top, c_right, c_bottom = read_rect()
         if chars:
             height, c_height = y1 - y0, c_top - c_bottom
-            line_height = max(height, c_height, 1.0)
-            overlap = min(y1, c_top) - max(y0, c_bottom)
+            line_height = c_height if c_height > height else height
+            if 1.0 > line_height:
+                line_height = 1.0
+            overlap = (c_top if c_top < y1 else y1) - (c_bottom if c_bottom > y0 else y0)
             gap = c_left - x1
             # pdfium inserts spaces for gaps; this catches words placed side by side without one.
-            if overlap <= 0.3 * min(height, c_height) or gap > 0.6 * line_height or gap < -2 * line_height:
+            if overlap <= 0.3 * (c_height if c_height < height else height) or gap > 0.6 * line_height \
+                    or gap < -2 * line_height:
                 words.append(_word(chars, (x0, y0, x1, y1), to_display))
                 chars = []
         if chars:
-            x0, y0 = min(x0, c_left), min(y0, c_bottom)
-            x1, y1 = max(x1, c_right), max(y1, c_top)
+            if c_left < x0:
+                x0 = c_left
+            if c_bottom < y0:
+                y0 = c_bottom
+            if c_right > x1:
+                x1 = c_right
+            if c_top > y1:
+                y1 = c_top
         else:
             x0, y0, x1, y1 = c_left, c_bottom, c_right, c_top
         chars.append(char)
