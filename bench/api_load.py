@@ -200,7 +200,6 @@ def report_scenario(name: str, result, meter: CpuMeter) -> dict:
         f"(total {server + database + clients:.1f} ms : au plus {1000 * os.cpu_count() / (server + database + clients):.0f} req/s "
         f"sur {os.cpu_count()} cœurs) ; charge de la machine {os.getloadavg()[0]:.2f}"
     )
-    stats["server_cpu_ms"] = server
     return stats
 
 
