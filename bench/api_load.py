@@ -173,7 +173,7 @@ class CpuMeter:
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
+    ordered = sorted(samples) or [float("nan")]  # no answer at all: the errors say why
 
     def pick(q: float) -> float:
         return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -227,17 +227,23 @@ def _list_client(port: int, token: str, paths: list[str], count: int, barrier, r
         response = connection.getresponse()
         return response.status, response.read()
 
-    for warm in range(3):
-        get(paths[warm % len(paths)])
-    barrier.wait()
+    try:
+        for warm in range(3):
+            get(paths[warm % len(paths)])
+    finally:
+        barrier.wait()  # the others start even if this client cannot
     cpu = time.process_time()
     latencies, errors = [], 0
-    for n in range(count):
-        started = time.perf_counter()
-        status, body = get(paths[n % len(paths)])
-        latencies.append((time.perf_counter() - started) * 1000)
-        if status != 200 or "results" not in json.loads(body):
-            errors += 1
+    try:
+        for n in range(count):
+            started = time.perf_counter()
+            status, body = get(paths[n % len(paths)])
+            latencies.append((time.perf_counter() - started) * 1000)
+            if status != 200 or "results" not in json.loads(body):
+                errors += 1
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        print(f"client : {error!r}", file=sys.stderr)
+        errors += count - len(latencies)
     results.put((latencies, errors, time.process_time() - cpu))
 
 
