@@ -7,7 +7,9 @@ Generates a born-digital corpus (``extraction.corpus.generate_corpus``, no scans
 timed), then runs ``manage.py ingest FILES --json`` once per dossier, in this one process,
 exactly as a user would: ingest checks, storage, text layer, page images, split,
 classification, extraction, operations, completeness and rules, with every database
-write. Prints pages/s, documents/s and the time per stage (from the StageRun rows).
+write. Prints pages/s, documents/s, the process's CPU per page and, with a local
+PostgreSQL, its backend's CPU per page, the machine's load, and the time per stage (from
+the StageRun rows; stage durations include waiting for the CPU on a busy machine).
 
 Without DATABASE_URL it uses a fresh SQLite database and media folder in a temporary
 CEE_VAR_DIR; with it, the database is migrated and reference data loaded (use a scratch one).
@@ -39,6 +41,21 @@ def setup_django(work: Path) -> None:
     import django
 
     django.setup()
+
+
+def database_server_cpu(connection) -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL backend, when the server runs
+    on this machine (read from /proc); None otherwise."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -76,6 +93,8 @@ def main() -> None:
     first_run = StageRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     profiler = cProfile.Profile() if args.profile else None
     errors = 0
+    load_before = os.getloadavg()[0]
+    server_before = database_server_cpu(connection)
     cpu_before = time.process_time()
     started = time.perf_counter()
     if profiler:
@@ -93,9 +112,14 @@ def main() -> None:
         profiler.disable()
     elapsed = time.perf_counter() - started
     cpu = time.process_time() - cpu_before
+    server_after = database_server_cpu(connection)
 
     print(f"ingested: {len(by_dossier)} dossiers, {documents} documents, {pages} pages, {errors} file error(s)")
-    print(f"wall time: {elapsed:.1f} s  (process CPU {cpu:.1f} s)")
+    print(f"wall time: {elapsed:.1f} s  (process CPU {cpu:.1f} s = {1000 * cpu / pages:.1f} ms/page)")
+    if server_before is not None and server_after is not None:
+        print(f"database server CPU (this session's backend): {1000 * (server_after - server_before) / pages:.1f} ms/page")
+    print(f"load average: {load_before:.2f} before, {os.getloadavg()[0]:.2f} after, on {os.cpu_count()} CPUs "
+          "(wall and CPU times stretch with it)")
     print(f"THROUGHPUT: {pages / elapsed:.1f} pages/s, {documents / elapsed:.1f} documents/s (target ≥ 15 pages/s)")
     print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
