@@ -360,3 +360,26 @@ class Activity(models.Model):
     def __str__(self) -> str:
         who = self.actor.email if self.actor_id else "système"
         return f"{self.created_at:%d/%m/%Y %H:%M} {who} {self.verb}"
+
+
+class ReferenceDataRow(models.Model):
+    """What ``load_reference_data`` last wrote for one row of a reference fixture.
+
+    ``digest`` is the SHA-256 of the row's fixture fields as read back from the database
+    right after loading. When the row still reads the same at the next load, nobody edited
+    it since and a newer fixture version may replace it; when it differs, an administrator
+    changed it in the admin and the load keeps their version (unless ``--force``).
+    """
+
+    model_label = models.CharField("modèle", max_length=100)
+    key = models.CharField("clé", max_length=300, help_text="Clé naturelle ou identifiant, en JSON.")
+    digest = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField("chargée le", auto_now=True)
+
+    class Meta:
+        verbose_name = "ligne de données de référence"
+        verbose_name_plural = "lignes de données de référence"
+        constraints = [models.UniqueConstraint(fields=["model_label", "key"], name="reference_row_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.model_label} {self.key}"

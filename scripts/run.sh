@@ -11,7 +11,7 @@ PORT=${PORT:-8000}
 echo "==> Migrations"
 $PY manage.py migrate --no-input -v 0
 echo "==> Données de référence (fiches, types de documents, champs, règles, prix)"
-$PY manage.py load_reference_data -v 0
+$PY manage.py load_reference_data
 echo "==> Données de démonstration"
 $PY manage.py seed_demo
 

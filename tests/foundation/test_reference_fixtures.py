@@ -2,6 +2,7 @@
 duplicates, and the fiches' cumac parameters read back as data."""
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -84,3 +85,36 @@ def test_rejection_reasons_are_matched_by_code():
     reason = RejectionReason.objects.get_by_natural_key("rge-non-valide")
     assert reason.natural_key() == ("rge-non-valide",)
     assert RejectionReason.objects.filter(is_active=True).count() >= 8
+
+
+def test_an_administrators_edit_survives_a_reload_and_force_replaces_it():
+    from billing.models import PriceList
+    from rules.models import Rule
+
+    rule = Rule.objects.get(code="r06-batiment-plus-de-2-ans")
+    rule.is_active = False
+    rule.error_message = "Message revu par l'administrateur"
+    rule.save()
+    PriceList.objects.filter(pk=1).update(price_classic="8.000")
+    out = io.StringIO()
+    call_command("load_reference_data", stdout=out)
+    rule.refresh_from_db()
+    assert not rule.is_active and rule.error_message == "Message revu par l'administrateur"
+    assert str(PriceList.objects.get(pk=1).price_classic) == "8.000"
+    assert 'rules.rule ["r06-batiment-plus-de-2-ans"]' in out.getvalue() and "billing.pricelist 1" in out.getvalue()
+    assert "--force" in out.getvalue()
+
+    call_command("load_reference_data", "--force", verbosity=0)
+    rule.refresh_from_db()
+    assert rule.is_active and rule.error_message != "Message revu par l'administrateur"
+    assert str(PriceList.objects.get(pk=1).price_classic) == "7.800"
+
+
+def test_a_deleted_reference_row_comes_back_and_untouched_rows_are_not_reported():
+    RejectionReason.objects.filter(code=RejectionReason.objects.first().code).delete()
+    before = RejectionReason.objects.count()
+    out = io.StringIO()
+    call_command("load_reference_data", stdout=out)
+    assert RejectionReason.objects.count() == before + 1
+    assert "rejection_reasons.json : 1 ligne(s) créée(s), 0 mise(s) à jour, 0 conservée(s)" in out.getvalue()
+    assert "rules.json" not in out.getvalue()  # nothing happened to the rules
