@@ -6,6 +6,7 @@ from django.db.models import IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.query import ValuesIterable
 from rest_framework import status
+from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BrowsableAPIRenderer
 
@@ -31,6 +32,22 @@ def check_declared_length(request) -> None:
             f"{megabytes(max_file_bytes())} par fichier. Envoyez les fichiers en plusieurs fois.",
             {"content_length": length, "max_request_bytes": limit, "max_file_bytes": max_file_bytes()},
         )
+
+
+class StableOrderingFilter(OrderingFilter):
+    """``OrderingFilter`` whose every ordering ends with the primary key, in the direction of
+    its last key (``?ordering=-submitted_at`` sorts on ``submitted_at DESC, id DESC``): rows
+    with equal sort keys keep one order from one page query to the next, so paging through
+    them neither repeats nor skips a row."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        if not ordering or not isinstance(ordering[-1], str):
+            return ordering
+        last = ordering[-1]
+        if last.lstrip("-") in ("id", "pk"):
+            return ordering
+        return [*ordering, "-id" if last.startswith("-") else "id"]
 
 
 class InstallerPagination(PageNumberPagination):

@@ -5,9 +5,8 @@ import django_filters
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
-from rest_framework.filters import OrderingFilter
 
-from accounts.api.base import InstallerAPIMixin
+from accounts.api.base import InstallerAPIMixin, StableOrderingFilter
 from accounts.api.schema import error_responses
 from billing.models import Payment
 from dossiers.api.examples import PAYMENT_LIST
@@ -28,7 +27,7 @@ class PaymentFilter(django_filters.FilterSet):
 
 class PaymentListView(InstallerAPIMixin, generics.ListAPIView):
     serializer_class = PaymentSerializer
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, StableOrderingFilter]
     filterset_class = PaymentFilter
     ordering_fields = ["date", "amount"]
     ordering = ["-date", "-id"]

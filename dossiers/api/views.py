@@ -6,12 +6,11 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.base import CountWithPagePagination, InstallerAPIMixin
+from accounts.api.base import CountWithPagePagination, InstallerAPIMixin, StableOrderingFilter
 from accounts.api.exceptions import ApiError, error_body
 from accounts.api.schema import IDEMPOTENCY_PARAMETER, POST_ERRORS, error_responses
 from documents.api.serializers import DocumentSerializer, UploadRequestSerializer, UploadResultSerializer
@@ -136,7 +135,7 @@ class DossierViewSet(
     viewsets.GenericViewSet,
 ):
     http_method_names = ["get", "post", "patch", "head", "options"]
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, StableOrderingFilter]
     filterset_class = DossierFilter
     ordering_fields = ["created_at", "submitted_at", "updated_at", "reference", "status", "premium_eur"]
     ordering = ["-created_at", "-id"]

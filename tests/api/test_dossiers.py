@@ -132,6 +132,42 @@ def test_the_list_filters_and_orders(api, my_dossiers, query, expected):
     assert result == (expected or ["CEE-2026-000003", "CEE-2026-000002", "CEE-2025-000001"])
 
 
+@pytest.mark.parametrize(
+    "ordering,newest_id_first",
+    [("status", False), ("-status", True), ("-submitted_at", True), ("premium_eur", False), ("-created_at", True)],
+)
+def test_paging_through_equal_sort_keys_neither_repeats_nor_skips_a_dossier(api, installer_user, ordering, newest_id_first):
+    ids = [DossierFactory(installer=installer_user.installer).pk for _ in range(7)]
+    same_moment = timezone.make_aware(datetime.datetime(2026, 3, 2, 9))
+    Dossier.objects.filter(pk__in=ids).update(created_at=same_moment, submitted_at=same_moment)
+
+    seen = []
+    for page in (1, 2, 3, 4):
+        seen += [row["id"] for row in api.get(f"/api/v1/dossiers/?ordering={ordering}&page_size=2&page={page}").json()["results"]]
+
+    # the id breaks the ties, in the direction of the requested order
+    assert seen == sorted(ids, reverse=newest_id_first)
+
+
+def test_every_api_list_ordering_ends_with_the_id():
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from accounts.api.base import StableOrderingFilter
+    from billing.api.views import PaymentListView
+    from dossiers.api.views import DossierViewSet
+
+    def ordering_for(view_class, query):
+        request = Request(APIRequestFactory().get("/", query))
+        return StableOrderingFilter().get_ordering(request, Dossier.objects.none(), view_class())
+
+    assert ordering_for(DossierViewSet, {}) == ["-created_at", "-id"]
+    assert ordering_for(DossierViewSet, {"ordering": "status,-premium_eur"}) == ["status", "-premium_eur", "-id"]
+    assert ordering_for(PaymentListView, {"ordering": "amount"}) == ["amount", "id"]
+    assert ordering_for(PaymentListView, {}) == ["-date", "-id"]
+    assert DossierViewSet.filter_backends[-1] is PaymentListView.filter_backends[-1] is StableOrderingFilter
+
+
 def test_an_invalid_filter_value_is_a_400(api, my_dossiers):
     response = api.get("/api/v1/dossiers/?status=perdu")
 
