@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 
+from cee.precompiled import precompiled
 from documents.models import Document, DocumentStatus
 from dossiers.models import Dossier, DossierOperation, DossierStatus, Timeline
 from extraction.models import ExtractedField, FieldStatus
@@ -40,8 +41,13 @@ def documents_with_fields(dossier: Dossier) -> list[tuple]:
     data type, value, corrected value, field status, field confidence)``, the field columns
     None for a document without fields. Split parents are left out (their children count);
     documents come most confident first within a type (then the most recent)."""
-    return list(
-        Document.objects.filter(dossier=dossier, document_type__isnull=False)
+    return _documents_with_fields.rows(dossier.pk)
+
+
+@precompiled
+def _documents_with_fields(dossier_id: int):
+    return (
+        Document.objects.filter(dossier_id=dossier_id, document_type__isnull=False)
         .exclude(status=DocumentStatus.SPLIT)
         .order_by("document_type__code", F("classification_confidence").desc(nulls_last=True), "-pk")
         .values_list("pk", "document_type__code", "original_filename", "classification_confidence",
@@ -89,10 +95,15 @@ def results_of(dossier: Dossier, rule_ids=None) -> QuerySet[RuleResult]:
 
 def result_rows(dossier: Dossier) -> list[dict]:
     """The dossier's rule results as plain rows (what the runner compares and rewrites)."""
-    return list(RuleResult.objects.filter(dossier=dossier).values(
+    return _result_rows.rows(dossier.pk)
+
+
+@precompiled
+def _result_rows(dossier_id: int):
+    return RuleResult.objects.filter(dossier_id=dossier_id).values(
         "id", "rule_id", "dossier_operation_id", "rule_version", "status", "message", "fields_involved", "values",
         "evaluated_at", "overridden", "override_by_id", "override_at", "override_reason", "override_values",
-    ))
+    )
 
 
 def duplicate_invoice_dossiers(dossier: Dossier, numero_facture: str) -> list[str]:
