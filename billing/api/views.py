@@ -6,7 +6,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 
-from accounts.api.base import InstallerAPIMixin, StableOrderingFilter
+from accounts.api.base import InstallerAPIMixin, InstallerFilterSet, StableOrderingFilter
 from accounts.api.schema import error_responses
 from billing.models import Payment
 from dossiers.api.examples import PAYMENT_LIST
@@ -15,7 +15,7 @@ from dossiers.installer_selectors import installer_payments
 from .serializers import PaymentSerializer
 
 
-class PaymentFilter(django_filters.FilterSet):
+class PaymentFilter(InstallerFilterSet):
     date = django_filters.DateFromToRangeFilter(help_text="Payé entre date_after et date_before (AAAA-MM-JJ, inclus).")
     dossier = django_filters.CharFilter(field_name="invoice__dossier__reference", help_text="Référence du dossier.")
     invoice = django_filters.CharFilter(field_name="invoice__number", help_text="Numéro de facture.")

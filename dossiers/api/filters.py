@@ -4,11 +4,12 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 
+from accounts.api.base import InstallerFilterSet
 from dossiers.installer_selectors import operation_ids
 from dossiers.models import Dossier, DossierOperation, DossierStatus
 
 
-class DossierFilter(django_filters.FilterSet):
+class DossierFilter(InstallerFilterSet):
     # distinct=False: a filter on the dossier's own column cannot repeat a row, and DISTINCT
     # would make PostgreSQL read and sort every matching dossier instead of the page's.
     status = django_filters.MultipleChoiceFilter(
@@ -27,14 +28,6 @@ class DossierFilter(django_filters.FilterSet):
     class Meta:
         model = Dossier
         fields = ["status", "created", "submitted", "operation", "search"]
-
-    def get_form_class(self):
-        # django-filter builds a form class, and each filter's form field, on every request;
-        # these fields depend on nothing but the declarations above: built once.
-        cls = type(self)
-        if "_form_class" not in cls.__dict__:
-            cls._form_class = super().get_form_class()
-        return cls._form_class
 
     def filter_operation(self, queryset, name, value):
         # EXISTS rather than a join: one row per dossier, no DISTINCT over the page; on fiche
