@@ -207,6 +207,9 @@ class Dossier(models.Model):
             models.Index(fields=["installer", "status", "-created_at"], name="dossier_installer_idx"),
             # An installer's dossiers newest first (portal and API lists without a status filter).
             models.Index(fields=["installer", "-created_at"], name="dossier_installer_recent_idx"),
+            # The same by submission date (API ?ordering=-submitted_at or submitted_at, read
+            # backwards), with the id that breaks ties: a page is an index walk, not a sort.
+            models.Index(fields=["installer", "-submitted_at", "-id"], name="dossier_installer_submit_idx"),
             models.Index(fields=["assigned_to", "status"], name="dossier_assigned_idx"),
             models.Index(fields=["confidence_score"], name="dossier_confidence_idx"),
             models.Index(fields=["beneficiary_name"], name="dossier_beneficiary_idx"),
