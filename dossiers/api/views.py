@@ -167,7 +167,7 @@ class DossierViewSet(
         queryset = self.get_queryset()
         # Without parameters the default order is all there is to apply (the busiest call).
         queryset = self.filter_queryset(queryset) if request.query_params else queryset.order_by(*self.ordering)
-        page = self.paginate_queryset(queryset.values(*sel.list_values()))
+        page = self.paginate_queryset(queryset)
         return self.get_paginated_response(dossier_list_rows(page))
 
     def create(self, request, *args, **kwargs):
