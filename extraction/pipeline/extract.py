@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 from decimal import Decimal
 
+from cee.precompiled import precompiled
 from extraction.engines.text_layer import text_layer_engine_label
 from extraction.models import ExtractedField, ExtractionMethod, FieldStatus
 
@@ -42,6 +43,12 @@ def _min_conf_in_box(page, bbox) -> float | None:
     return min(confs) if confs else None
 
 
+@precompiled
+def _previous_fields(document_id):
+    """(pk, status, schema id) of the fields an earlier run left on the document."""
+    return ExtractedField.objects.filter(document_id=document_id).values_list("pk", "status", "schema_id")
+
+
 @register
 class ExtractStage(Stage):
     """Extracts every field of the document type's schema (hints are data in FieldSchema).
@@ -65,7 +72,7 @@ class ExtractStage(Stage):
 
         document = ctx.document
         specs = field_specs(document.document_type)
-        previous = list(ExtractedField.objects.filter(document=document).values_list("pk", "status", "schema_id"))
+        previous = _previous_fields.rows(document.pk)
         reviewed = {schema_id for _, status, schema_id in previous if status != FieldStatus.UNREVIEWED}
         replaced = [pk for pk, status, _ in previous if status == FieldStatus.UNREVIEWED]
         if replaced:

@@ -7,6 +7,7 @@ import contextlib
 from django.db import connection
 from django.db.models import Exists
 
+from cee.precompiled import precompiled
 from documents.models import Document, Page
 
 from extraction.engines.text_layer import (
@@ -18,10 +19,16 @@ from .registry import register
 from .rendering import rendered_pdf_page, store_page_image, viewer_dpi
 
 
+@precompiled
+def _has_earlier_output(document_id):
+    """[the document's id] when it has pages or split parts from an earlier run, else []."""
+    earlier = Exists(Page.objects.filter(document_id=document_id)) | Exists(Document.objects.filter(parent_id=document_id))
+    return Document.objects.filter(earlier, pk=document_id).order_by().values_list("pk", flat=True)[:1]
+
+
 def delete_previous_output(document) -> None:
     """An earlier run's pages and split parts (their stored images go with them)."""
-    earlier = Exists(Page.objects.filter(document=document)) | Exists(Document.objects.filter(parent=document))
-    if not Document.objects.filter(earlier, pk=document.pk).exists():
+    if not _has_earlier_output.rows(document.pk):
         return  # a first run: one look instead of two deletions that find nothing
     document.children.all().delete()
     Page.objects.filter(document=document).delete()
