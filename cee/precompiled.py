@@ -14,7 +14,8 @@ converters the ORM would (dates and decimals on SQLite, JSON on PostgreSQL)::
     field_rows.rows(42)      # the rows, as list(field_rows(42)) would give them
 
 The function must use each argument as a query parameter only (not to choose a filter or
-a join), so that one SQL statement serves every call.
+a join), so that one SQL statement serves every call. Arguments are integers (ids) or
+strings (codes, hashes); a statement is compiled per database and per argument types.
 """
 from __future__ import annotations
 
@@ -27,6 +28,12 @@ from django.db.models.query import FlatValuesListIterable, ValuesIterable, Value
 
 # Stand-in parameter values, never a real id or code: found again in the compiled parameters.
 _STAND_INS = tuple(-7_300_000_000 - index for index in range(16))
+_TEXT_STAND_INS = tuple(f"\u2063precompiled stand-in {index}\u2063" for index in range(16))
+
+
+def _stand_in(index: int, argument: Any):
+    """The stand-in of argument ``index``: a string for a string, else an integer."""
+    return _TEXT_STAND_INS[index] if isinstance(argument, str) else _STAND_INS[index]
 
 
 class _Compiled:
@@ -37,7 +44,7 @@ class _Compiled:
         self.params = list(params)
         self.slots = []
         for stand_in in stand_ins:
-            slots = [index for index, value in enumerate(self.params) if type(value) is int and value == stand_in]
+            slots = [index for index, value in enumerate(self.params) if type(value) is type(stand_in) and value == stand_in]
             if not slots:
                 raise ValueError("precompiled: every argument must be a parameter of the query")
             self.slots.append(slots)
@@ -86,17 +93,17 @@ class PrecompiledQuery:
     def __init__(self, build: Callable[..., QuerySet]):
         functools.update_wrapper(self, build)
         self.build = build
-        self._compiled: dict[tuple[str, int], _Compiled] = {}
+        self._compiled: dict[tuple, _Compiled] = {}
 
     def __call__(self, *arguments) -> QuerySet:
         return self.build(*arguments)
 
     def rows(self, *arguments: Any, using: str = DEFAULT_DB_ALIAS) -> list:
         """The rows of ``build(*arguments)``, through the statement compiled once per database."""
-        key = (using, len(arguments))
+        key = (using, *(isinstance(argument, str) for argument in arguments))
         compiled = self._compiled.get(key)
         if compiled is None:
-            stand_ins = _STAND_INS[: len(arguments)]
+            stand_ins = tuple(_stand_in(index, argument) for index, argument in enumerate(arguments))
             compiled = self._compiled[key] = _Compiled(self.build(*stand_ins).using(using), using, stand_ins)
         return compiled.run(using, arguments)
 

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
+from cee.precompiled import precompiled
 from dossiers.activity import log_activity
 from dossiers.models import Dossier, DossierStatus
 from dossiers.status import can_transition, transition
@@ -384,9 +385,19 @@ def _inspect_image(data: bytes, mime: str) -> InspectedFile:
 SAME_FILE_LIMIT = 20  # other dossiers' copies of a file looked at
 
 
+@precompiled
+def _same_file_ids(sha256):
+    return Document.objects.filter(sha256=sha256, parent__isnull=True).order_by("pk").values_list("pk", flat=True)[:1]
+
+
 def _same_file(sha256: str) -> list[Document]:
     """The uploaded files with this hash: at most one in any dossier (a constraint), and the
-    first ``SAME_FILE_LIMIT`` others, with the columns the checks read (not their text)."""
+    first ``SAME_FILE_LIMIT`` others, with the columns the checks read (not their text).
+
+    Most files are new: a first look through a statement compiled once finds none, and the
+    rows are loaded only when there are some."""
+    if not _same_file_ids.rows(sha256):
+        return []
     return list(
         Document.objects.filter(sha256=sha256, parent__isnull=True)
         .select_related("dossier")

@@ -64,3 +64,14 @@ def test_flat_and_tuple_rows():
 
     assert references.rows(dossier.installer_id) == [dossier.reference]
     assert pairs.rows(dossier.installer_id) == [(dossier.pk, dossier.reference)]
+
+
+def test_text_arguments_are_parameters_too_and_mix_with_ids():
+    dossier = dossier_with_documents()
+    same_dossier = precompiled(
+        lambda installer_id, reference: Dossier.objects.filter(installer_id=installer_id, reference=reference)
+        .values_list("pk", flat=True)
+    )
+    for _ in range(2):  # compiled by the first call, reused by the second
+        assert same_dossier.rows(dossier.installer_id, dossier.reference) == [dossier.pk]
+        assert same_dossier.rows(dossier.installer_id, "another reference") == []
