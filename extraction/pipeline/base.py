@@ -88,6 +88,9 @@ class DocumentContext:
     ocr_regions: dict[int, list[tuple[float, float, float, float]]] = field(default_factory=dict)
     written_files: list[tuple[Any, str]] = field(default_factory=list)
     runs: list = field(default_factory=list)  # StageRuns not yet written (see runner.run_stage)
+    # True once a stage of this chain has removed the document's split parts and written its
+    # pages anew (the text stage): the split stage then has no earlier split to undo.
+    without_parts: bool = False
     _source_bytes: bytes | None = None
     _pdfium: Any = None
     _pages: list[Page] | None = None
@@ -156,6 +159,7 @@ class DocumentContext:
         """Delete the files written by a stage whose transaction rolled back (and forget
         the rows it may have changed in memory)."""
         self.forget_pages()
+        self.without_parts = False
         for storage, name in self.written_files:
             try:
                 storage.delete(name)

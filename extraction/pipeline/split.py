@@ -21,7 +21,8 @@ class SplitStage(Stage):
     When it finds several documents it creates one part per document (``parent``,
     ``page_start``/``page_end``), moves the pages to their part, marks the original
     ``split`` and stops its chain: the parts go on through classification and extraction.
-    Idempotent: parts from an earlier run are removed first (their pages come back).
+    Idempotent: parts from an earlier run are removed first (their pages come back), unless
+    the text stage of this chain already replaced them with fresh pages.
     """
 
     name = "split"
@@ -38,10 +39,11 @@ class SplitStage(Stage):
         from extraction.classification import segment_pages
 
         document = ctx.document
-        # An earlier split: give the pages back to the original before deciding again.
-        Page.objects.filter(document__parent=document).update(document=document)
-        document.children.all().delete()
-        ctx.forget_pages()
+        if not ctx.without_parts:
+            # An earlier split: give the pages back to the original before deciding again.
+            Page.objects.filter(document__parent=document).update(document=document)
+            document.children.all().delete()
+            ctx.forget_pages()
 
         pages = ctx.page_contents()
         segments = segment_pages(pages, hints_by_code())

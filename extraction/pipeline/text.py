@@ -62,6 +62,7 @@ class TextStage(Stage):
         else:
             pages, details = self._image_pages(ctx)
         Page.objects.bulk_create(pages)
+        ctx.without_parts = True
         if connection.features.can_return_rows_from_bulk_insert:
             ctx.keep_pages(pages)  # saved with their ids: the next stages need not read them back
         else:

@@ -126,6 +126,21 @@ def test_file_holding_devis_facture_and_attestation_is_split_into_three_document
     assert facture_date.value == "2024-05-12" and facture_date.page == 2
 
 
+def test_reprocessing_a_split_file_replaces_its_parts(dossier):
+    document = upload(dossier, [samples.DEVIS_LINES, samples.FACTURE_LINES], "scan.pdf")
+    services.process_document(document)
+    first_parts = set(document.children.values_list("pk", flat=True))
+
+    services.reprocess_document(document)
+
+    parts = list(document.children.order_by("page_start"))
+    assert [(p.document_type.code, p.page_start, p.page_end) for p in parts] == [("devis", 1, 1), ("facture", 2, 2)]
+    assert len(first_parts) == 2 and not first_parts & {p.pk for p in parts}
+    assert not Document.objects.filter(pk__in=first_parts).exists()
+    assert [p.pages.get().number for p in parts] == [1, 2]
+    assert not Page.objects.filter(document=document).exists()
+
+
 def test_continued_pages_stay_in_one_document(dossier):
     pages = [samples.DEVIS_LINES + ["Page 1/2"], ["Conditions générales de vente du devis", "Page 2/2"]]
     document = upload(dossier, pages, "devis.pdf")
