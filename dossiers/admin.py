@@ -17,6 +17,7 @@ from .models import (
     DossierReferenceSequence,
     Operation,
     OperationDocumentRequirement,
+    ReferenceDataRow,
     RejectionReason,
     Timeline,
 )
@@ -141,6 +142,29 @@ class DossierReferenceSequenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     list_display = ["year", "last_number"]
     readonly_fields = ["year", "last_number"]
+
+
+@admin.register(ReferenceDataRow)
+class ReferenceDataRowAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What ``load_reference_data`` last wrote, row by row: its detail page says whether the
+    row was edited in the admin since (such a row is kept by the next load, unless --force)."""
+
+    list_display = ["model_label", "key", "loaded_at"]
+    list_filter = ["model_label"]
+    search_fields = ["key"]
+    fields = ["model_label", "key", "loaded_at", "state"]
+    readonly_fields = fields
+
+    @admin.display(description="état")
+    def state(self, obj):
+        from .management.commands.load_reference_data import edited_since_loaded
+
+        edited = edited_since_loaded(obj)
+        if edited is None:
+            return "Ligne supprimée : le prochain chargement la recrée."
+        if edited:
+            return "Modifiée dans l'admin depuis le chargement : conservée (load_reference_data --force la remplacerait)."
+        return "Telle que chargée : le prochain chargement la mettra à jour si les fichiers de référence changent."
 
 
 from . import admin_review  # noqa: E402,F401  (the Dossier admin: F's module)

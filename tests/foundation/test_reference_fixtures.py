@@ -118,3 +118,20 @@ def test_a_deleted_reference_row_comes_back_and_untouched_rows_are_not_reported(
     assert RejectionReason.objects.count() == before + 1
     assert "rejection_reasons.json : 1 ligne(s) créée(s), 0 mise(s) à jour, 0 conservée(s)" in out.getvalue()
     assert "rules.json" not in out.getvalue()  # nothing happened to the rules
+
+
+def test_the_admin_says_which_reference_rows_were_edited(admin_client):
+    from dossiers.models import ReferenceDataRow
+    from rules.models import Rule
+
+    rule = Rule.objects.get(code="r06-batiment-plus-de-2-ans")
+    record = ReferenceDataRow.objects.get(model_label="rules.rule", key='["r06-batiment-plus-de-2-ans"]')
+    untouched = ReferenceDataRow.objects.get(model_label="rules.rule", key='["r10-facture-ht-tva-ttc"]')
+    rule.is_active = False
+    rule.save()
+
+    page = admin_client.get(f"/admin/dossiers/referencedatarow/{record.pk}/change/").content.decode()
+    assert "admin depuis le chargement : conservée" in page
+    page = admin_client.get(f"/admin/dossiers/referencedatarow/{untouched.pk}/change/").content.decode()
+    assert "Telle que chargée" in page
+    assert admin_client.get("/admin/dossiers/referencedatarow/?model_label=rules.rule").status_code == 200

@@ -15,6 +15,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management import BaseCommand, call_command
@@ -103,19 +104,38 @@ def load_fixture(path: Path, *, force: bool) -> FileReport:
     return report
 
 
-def remember_as_loaded(instance) -> None:
-    """Record ``instance`` as the reference loader's own version of its row, as if the
-    fixture had loaded it as it is now (for upgrades of databases loaded before this record
-    existed, and for tests)."""
-    label = instance._meta.label_lower
+def _fixture_layout(label: str) -> tuple[list[str], bool]:
+    """The fields the reference fixtures give for model ``label`` and whether rows carry ids."""
     folder = Path(settings.BASE_DIR) / "fixtures"
     rows = [row for name in REFERENCE_FIXTURES if (folder / name).exists()
             for row in json.loads((folder / name).read_text(encoding="utf-8")) if row["model"] == label]
     if not rows:
         raise ValueError(f"{label} n'est pas une donnée de référence.")
-    fields = list(dict.fromkeys(name for row in rows for name in row.get("fields", {})))
-    key = _row_key({"pk": instance.pk} if "pk" in rows[0] else {}, instance)
+    return list(dict.fromkeys(name for row in rows for name in row.get("fields", {}))), "pk" in rows[0]
+
+
+def remember_as_loaded(instance) -> None:
+    """Record ``instance`` as the reference loader's own version of its row, as if the
+    fixture had loaded it as it is now (for upgrades of databases loaded before this record
+    existed, and for tests)."""
+    label = instance._meta.label_lower
+    fields, by_id = _fixture_layout(label)
+    key = _row_key({"pk": instance.pk} if by_id else {}, instance)
     ReferenceDataRow.objects.update_or_create(model_label=label, key=key, defaults={"digest": _digest(instance, fields)})
+
+
+def edited_since_loaded(record: ReferenceDataRow) -> bool | None:
+    """Whether the row ``record`` describes was changed since the loader wrote it (None: the
+    row no longer exists)."""
+    model = apps.get_model(record.model_label)
+    key = json.loads(record.key)
+    manager = model._default_manager
+    try:
+        instance = manager.get_by_natural_key(*key) if isinstance(key, list) else manager.get(pk=key)
+    except model.DoesNotExist:
+        return None
+    fields, _ = _fixture_layout(record.model_label)
+    return _digest(instance, fields) != record.digest
 
 
 class Command(BaseCommand):
