@@ -21,6 +21,7 @@ from django.core import serializers
 from django.core.management import BaseCommand, call_command
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.utils import timezone
 
 from dossiers.models import ReferenceDataRow
 
@@ -70,6 +71,12 @@ def load_fixture(path: Path, *, force: bool) -> FileReport:
     report = FileReport(path.name)
     rows = json.loads(path.read_text(encoding="utf-8"))
     parsed = list(serializers.deserialize("json", json.dumps(rows), handle_forward_references=True))
+    labels = {type(item.object)._meta.label_lower for item in parsed}
+    stored_digests = {
+        (label, key): (pk, digest)
+        for pk, label, key, digest in ReferenceDataRow.objects.filter(model_label__in=labels)
+        .values_list("pk", "model_label", "key", "digest")
+    }
     to_load, plans = [], []
     for row, item in zip(rows, parsed):
         model = type(item.object)
@@ -78,7 +85,7 @@ def load_fixture(path: Path, *, force: bool) -> FileReport:
         fields = list(row.get("fields", {}))
         existing = _current(model, item.object.pk)
         before = _digest(existing, fields) if existing is not None else None
-        stored = ReferenceDataRow.objects.filter(model_label=label, key=key).values_list("digest", flat=True).first()
+        stored = stored_digests.get((label, key), (None, None))[1]
         if existing is not None and stored is not None and before != stored:
             if not force:
                 report.kept.append(f"{label} {key}")
@@ -94,13 +101,21 @@ def load_fixture(path: Path, *, force: bool) -> FileReport:
         call_command("loaddata", str(filtered), verbosity=0)
     # Read every loaded row back (ids resolved now that every row exists) and remember it.
     reloaded = serializers.deserialize("json", json.dumps(to_load), handle_forward_references=True)
+    new_records, changed_records = [], []
     for (model, label, key, fields, before), item in zip(plans, reloaded):
         after = _digest(model._default_manager.get(pk=item.object.pk), fields)
         if before is None:
             report.created += 1
         elif after != before:
             report.updated += 1
-        ReferenceDataRow.objects.update_or_create(model_label=label, key=key, defaults={"digest": after})
+        record_pk, stored = stored_digests.get((label, key), (None, None))
+        if record_pk is None:
+            new_records.append(ReferenceDataRow(model_label=label, key=key, digest=after))
+        elif stored != after:
+            changed_records.append(ReferenceDataRow(pk=record_pk, digest=after, loaded_at=timezone.now()))
+    ReferenceDataRow.objects.bulk_create(new_records)
+    if changed_records:  # bulk_update does not apply auto_now: loaded_at is set above
+        ReferenceDataRow.objects.bulk_update(changed_records, ["digest", "loaded_at"])
     return report
 
 
