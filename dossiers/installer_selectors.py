@@ -100,17 +100,12 @@ def _operation_codes() -> Subquery:
     )
 
 
-def codes_in_list_rows() -> bool:
-    """Whether ``installer_dossier_rows`` carries each dossier's fiche codes (an array column,
-    PostgreSQL); elsewhere ``operation_codes_of`` reads them for the page in a second query."""
-    return connection.vendor == "postgresql"
-
-
 def installer_dossier_rows(user) -> QuerySet[Dossier]:
     """The user's visible dossiers with their installer-visible rule failures counted, their
     latest invoice's status (null: not invoiced) and, on PostgreSQL, their fiche codes
-    (``operation_codes``, see ``codes_in_list_rows``) — correlated subqueries, evaluated for
-    the rows of the page only — as dicts of ``list_values()``: filter, order and read it.
+    (``operation_codes``, an array column; elsewhere ``operation_codes_of`` reads them for the
+    page in a second query) — correlated subqueries, evaluated for the rows of the page only —
+    as dicts of ``LIST_VALUES``: filter, order and read it.
 
     For the list's own query only (not as a subquery of another): the subqueries are
     compiled once and refer to the top-level ``dossiers_dossier`` table.
@@ -134,16 +129,8 @@ def _list_rows(alias: str, vendor: str) -> QuerySet[Dossier]:
         resolved = query.annotations[name]
         sql, params = compiler.compile(resolved)
         compiled[name] = RawSQL(sql, tuple(params), output_field=resolved.output_field)
-    return Dossier.objects.using(alias).annotate(**compiled).values(*_list_values(vendor))
-
-
-def list_values() -> tuple[str, ...]:
-    """The columns ``installer_dossier_rows`` reads for ``dossier_list_rows``."""
-    return _list_values(connection.vendor)
-
-
-def _list_values(vendor: str) -> tuple[str, ...]:
-    return LIST_VALUES + ("operation_codes",) if vendor == "postgresql" else LIST_VALUES
+    columns = LIST_VALUES + (("operation_codes",) if "operation_codes" in expressions else ())
+    return Dossier.objects.using(alias).annotate(**compiled).values(*columns)
 
 
 def operation_ids(code: str) -> list[int]:
