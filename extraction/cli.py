@@ -30,12 +30,14 @@ def _value(data_type: str, value: str):
 
 
 def document_summary(document: dict, fields: list[dict]) -> dict:
-    """``{"type", "confidence", "pages", "fields"}`` of a processed document (boxes relative 0–1),
+    """``{"id", "type", "confidence", "pages", "fields"}`` of a processed document (its database id,
+    boxes relative 0–1),
     from its row (``DOCUMENT_COLUMNS``) and its fields' rows (``FIELD_COLUMNS``) in display order."""
     first = document["page_start"] or 1
     last = document["page_end"] or document["page_count"] or first
     confidence = document["classification_confidence"]
     return {
+        "id": document["pk"],
         "type": document["document_type__code"],
         "confidence": float(confidence) if confidence is not None else None,
         "pages": list(range(first, last + 1)),

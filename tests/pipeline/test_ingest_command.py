@@ -46,7 +46,11 @@ def test_json_output_has_one_object_per_file_in_the_documented_shape(tmp_path):
     assert 0 < date["confidence"] <= 1
     assert len(date["bbox"]) == 4 and all(0 <= v <= 1 for v in date["bbox"])
     assert results[1]["documents"][0]["fields"]["operations"]["value"] == ["BAR-TH-171"]
-    assert set(devis) == {"type", "confidence", "pages", "fields"}
+    assert set(devis) == {"id", "type", "confidence", "pages", "fields"}
+    # Each document names its database row: the part of the split file, not the uploaded file.
+    assert Document.objects.get(pk=devis["id"]).document_type.code == "devis"
+    assert Document.objects.get(pk=facture["id"]).page_start == 2
+    assert results[1]["documents"][0]["id"] == Document.objects.get(original_filename="attestation.pdf").pk
 
     dossier = Dossier.objects.get(reference__startswith="CLI-")
     assert dossier.installer.name.startswith("Installateur CLI")
