@@ -9,12 +9,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from dossiers.admin_json import PrettyJSONAdminMixin, json_object, pretty_json_html
 
+from . import admin_learning  # noqa: F401  (registers the learned layouts and phrases)
 from .models import EngineConfig, ExtractedField, FieldSchema, HumanFeedback, ModelMetric, StageRun
 
 ENGINES_BY_TASK = {
     EngineConfig.Task.OCR: ("auto", "tesseract", "easyocr"),
     EngineConfig.Task.CLASSIFICATION: ("keywords",),
-    EngineConfig.Task.EXTRACTION: ("anchors",),
+    EngineConfig.Task.EXTRACTION: ("anchors", "learned"),
 }
 
 

@@ -262,3 +262,98 @@ class StageRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stage} {self.get_outcome_display()} ({self.duration_ms} ms)"
+
+
+class LayoutFingerprint(models.Model):
+    """A document layout met before, learned from validators' verdicts.
+
+    ``features`` are the words of the layout's first page that are not values (no digits),
+    each with its coarse position ("devis@2,1"): two documents of one template share most of
+    them whatever their values. ``issuer`` (the SIRET, or else the company name, read on the
+    page) makes a match more specific; the matching lives in ``extraction.learning``.
+    """
+
+    document_type = models.ForeignKey("documents.DocumentType", on_delete=models.CASCADE, related_name="+",
+                                      verbose_name="type de document")
+    digest = models.CharField("empreinte", max_length=32, unique=True)
+    issuer = models.CharField("émetteur", max_length=120, blank=True,
+                              help_text="SIRET lu sur la page, sinon le nom de l'entreprise (normalisé).")
+    page_count = models.PositiveSmallIntegerField("pages", default=1)
+    page_shape = models.CharField("format de page", max_length=20, blank=True)
+    features = models.JSONField("repères", default=list, blank=True,
+                                help_text="Mots du modèle (sans chiffres) avec leur position grossière sur la page.")
+    documents_learned = models.PositiveIntegerField("documents appris", default=0)
+    is_active = models.BooleanField("actif", default=True,
+                                    help_text="Décocher pour que l'extraction n'utilise plus ce qui a été appris de ce modèle.")
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    class Meta:
+        verbose_name = "modèle de document appris"
+        verbose_name_plural = "modèles de documents appris"
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["document_type", "is_active"], name="layout_fingerprint_type_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.document_type.code} {self.issuer or 'émetteur inconnu'} ({self.digest[:8]})"
+
+
+class LearnedFieldLocation(models.Model):
+    """Where a field sits on a learned layout: its box on the page and, when a text precedes
+    it on its line or above it, that anchor text and the value's offset from it. ``absent``
+    records that the layout does not carry the field. ``count`` is how many verdicts agree."""
+
+    class Relation(models.TextChoices):
+        LEFT = "left", "À droite du repère"
+        ABOVE = "above", "Sous le repère"
+        NONE = "none", "Position sur la page"
+
+    fingerprint = models.ForeignKey(LayoutFingerprint, on_delete=models.CASCADE, related_name="locations",
+                                    verbose_name="modèle")
+    schema = models.ForeignKey(FieldSchema, on_delete=models.CASCADE, related_name="+", verbose_name="champ")
+    key = models.CharField("clé", max_length=200, help_text="Page, relation et repère : les verdicts de même clé concordent.")
+    absent = models.BooleanField("absent du modèle", default=False)
+    page = models.PositiveSmallIntegerField("page", null=True, blank=True)
+    bbox = models.JSONField("zone", null=True, blank=True, help_text="[x0, y0, x1, y1] relatifs à la page (0–1)")
+    relation = models.CharField("relation", max_length=10, choices=Relation.choices, default=Relation.NONE)
+    anchor = models.CharField("texte repère", max_length=120, blank=True)
+    offset = models.JSONField("décalage", null=True, blank=True, help_text="Zone de la valeur moins celle du repère.")
+    count = models.PositiveIntegerField("verdicts concordants", default=1)
+    is_active = models.BooleanField("actif", default=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    class Meta:
+        verbose_name = "position apprise d'un champ"
+        verbose_name_plural = "positions apprises des champs"
+        ordering = ["fingerprint", "schema", "-count"]
+        constraints = [
+            models.UniqueConstraint(fields=["fingerprint", "schema", "key"], name="learned_location_unique_key"),
+            models.CheckConstraint(condition=Q(page__isnull=True) | Q(page__gte=1), name="learned_location_page_positive"),
+        ]
+
+    def __str__(self) -> str:
+        where = "absent" if self.absent else (self.anchor or f"p.{self.page}")
+        return f"{self.schema.name} : {where} ×{self.count}"
+
+
+class LearnedLabelPhrase(models.Model):
+    """A label phrase learned from corrections: the words just before the corrected value on its
+    line (or on the line above). Active phrases are extra labels of the field for every layout."""
+
+    schema = models.ForeignKey(FieldSchema, on_delete=models.CASCADE, related_name="learned_phrases", verbose_name="champ")
+    phrase = models.CharField("libellé appris", max_length=120)
+    count = models.PositiveIntegerField("corrections", default=1)
+    is_active = models.BooleanField("actif", default=True,
+                                    help_text="Décocher pour que l'extraction n'utilise plus ce libellé.")
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    class Meta:
+        verbose_name = "libellé appris"
+        verbose_name_plural = "libellés appris"
+        ordering = ["schema", "-count", "phrase"]
+        constraints = [models.UniqueConstraint(fields=["schema", "phrase"], name="learned_phrase_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.schema} « {self.phrase} » ×{self.count}"

@@ -1,0 +1,89 @@
+"""Admin of what extraction learned from validators' verdicts: layouts, field positions, label
+phrases. Each row can be switched off (``actif``); the learning as a whole is switched off by
+deactivating the extraction engine setting ``learned`` (Réglages des moteurs)."""
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count
+
+from .models import LayoutFingerprint, LearnedFieldLocation, LearnedLabelPhrase
+
+
+@admin.action(description="Activer la sélection")
+def activate(modeladmin, request, queryset):
+    queryset.update(is_active=True)
+
+
+@admin.action(description="Désactiver la sélection")
+def deactivate(modeladmin, request, queryset):
+    queryset.update(is_active=False)
+
+
+class LearnedFieldLocationInline(admin.TabularInline):
+    model = LearnedFieldLocation
+    fields = ["schema", "absent", "page", "relation", "anchor", "bbox", "count", "is_active"]
+    readonly_fields = ["schema", "absent", "page", "relation", "anchor", "bbox", "count"]
+    extra = 0
+    can_delete = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LayoutFingerprint)
+class LayoutFingerprintAdmin(admin.ModelAdmin):
+    """Layouts learned from verdicts; the next document of a layout is read at the learned
+    positions first."""
+
+    list_display = ["digest", "document_type", "issuer", "page_shape", "page_count", "documents_learned",
+                    "location_count", "is_active", "updated_at"]
+    list_filter = ["document_type", "is_active"]
+    list_editable = ["is_active"]
+    search_fields = ["digest", "issuer"]
+    list_select_related = ["document_type"]
+    readonly_fields = ["document_type", "digest", "issuer", "page_count", "page_shape", "features",
+                       "documents_learned", "created_at", "updated_at"]
+    inlines = [LearnedFieldLocationInline]
+    actions = [activate, deactivate]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(location_total=Count("locations"))
+
+    @admin.display(description="positions apprises", ordering="location_total")
+    def location_count(self, obj):
+        return obj.location_total
+
+
+@admin.register(LearnedFieldLocation)
+class LearnedFieldLocationAdmin(admin.ModelAdmin):
+    list_display = ["schema", "fingerprint", "absent", "page", "relation", "anchor", "count", "is_active", "updated_at"]
+    list_filter = ["schema__document_type", "absent", "relation", "is_active"]
+    list_editable = ["is_active"]
+    search_fields = ["schema__name", "anchor", "fingerprint__digest", "fingerprint__issuer"]
+    list_select_related = ["schema__document_type", "fingerprint__document_type"]
+    readonly_fields = ["fingerprint", "schema", "key", "absent", "page", "bbox", "relation", "anchor", "offset", "count",
+                       "created_at", "updated_at"]
+    actions = [activate, deactivate]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(LearnedLabelPhrase)
+class LearnedLabelPhraseAdmin(admin.ModelAdmin):
+    """Label phrases learned from corrections, used as extra labels of their field on every layout
+    (from the number of corrections set by ``CEE_LEARNED_PHRASE_MIN_COUNT``) while active."""
+
+    list_display = ["phrase", "schema", "count", "is_active", "updated_at"]
+    list_filter = ["schema__document_type", "is_active"]
+    list_editable = ["is_active"]
+    search_fields = ["phrase", "schema__name"]
+    list_select_related = ["schema__document_type"]
+    readonly_fields = ["schema", "phrase", "count", "created_at", "updated_at"]
+    actions = [activate, deactivate]
+
+    def has_add_permission(self, request):
+        return False
