@@ -1,0 +1,404 @@
+"""Candidate values found from a label: right of it, in the next cell, below it, down its
+column or on a row label's line; each scored by how it was found, the label's weight, zone and
+context and the value's type."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..types import BBox, FieldSpec, Word
+from .field_hints import _Hints, _fold_unit
+from .labels import DocumentLayout, _LabelHit
+from .layout import Line, union_box
+from .text import PhraseSet, match_at, phrase_set, token_texts
+from .values import FoundValue, find_values
+
+# How much each way of finding a value is trusted, before label, zone and context factors.
+POSITION_WEIGHT = {
+    "right": 1.0,
+    "right_cell": 0.95,
+    "row": 0.95,
+    "block": 0.92,
+    "regex": 0.9,
+    "below": 0.85,
+    "scan": 0.85,
+    "column": 0.7,
+    "presence": 0.8,
+}
+SEPARATORS = {":", "-", "–", "—", "=", "/", ":-", "...", "…", "|"}
+
+
+@dataclass
+class Candidate:
+    value: str
+    raw: str
+    score: float
+    page: int
+    words: list[Word]
+    how: str
+
+    @property
+    def bbox(self) -> BBox:
+        return union_box(w.bbox for w in self.words)
+
+    @property
+    def ocr_confidence(self) -> float:
+        return min(w.conf for w in self.words) * 0.5 + sum(w.conf for w in self.words) / len(self.words) * 0.5
+
+
+def _strip_separators(words: list[Word]) -> list[Word]:
+    out = list(words)
+    while out and (out[0].text in SEPARATORS or re.fullmatch(r"[:\-–—=.…|_]+", out[0].text)):
+        out.pop(0)
+    return out
+
+
+def _cut_at_labels(words: list[Word], stop_labels: PhraseSet) -> list[Word]:
+    """The words before the first other field's label (``Client : Jean Dupont Tél : …``)."""
+    if not words or not stop_labels:
+        return words
+    toks: list[tuple[str, int]] = []
+    for i, w in enumerate(words):
+        for t in token_texts(w.text):
+            toks.append((t, i))
+    texts = [t for t, _ in toks]
+    for k in range(1, len(texts)):
+        if stop_labels.match(texts, k) is not None:
+            word_index = toks[k][1]
+            if word_index > 0:
+                return words[:word_index]
+    return words
+
+
+def _values_in(data_type: str, words: list[Word], hints: _Hints, stop_labels) -> list[tuple[FoundValue, list[Word]]]:
+    """Typed values in a run of words (for strings: the run itself, cut at other labels)."""
+    words = _strip_separators(words)
+    if not words:
+        return []
+    if data_type == "string":
+        words = _cut_at_labels(words, stop_labels)[: hints.max_words]
+        words = _strip_separators(words)
+        # trailing separators ("Dupont Jean -")
+        while words and re.fullmatch(r"[:\-–—=.…|_,;]+", words[-1].text):
+            words.pop()
+        if not words:
+            return []
+    found = find_values(data_type, words, hints.percent)
+    if hints.skip_units:
+        found = [fv for fv in found if not any(_unit_after(fv).startswith(u) for u in hints.skip_units)]
+    results = []
+    for fv in found:
+        value_words = words[fv.start:fv.end]
+        if data_type == "string" and hints.value_regex is not None:
+            m = hints.value_regex.search(fv.value)
+            if not m:
+                continue
+            kept = (m.group(1) if m.groups() and m.group(1) is not None else m.group(0)).strip()
+            if not kept:
+                continue
+            fv = FoundValue(kept, kept, fv.start, fv.end)
+        results.append((fv, value_words))
+    return results
+
+def _unit_after(fv: FoundValue) -> str:
+    return _fold_unit(fv.after)
+
+
+def _typed_factor(fv: FoundValue, data_type: str, hints: _Hints, index: int) -> float:
+    factor = 1.0 if index == 0 else max(0.5, 0.9 - 0.1 * index)
+    if data_type in ("decimal", "integer"):
+        if hints.currency:
+            factor *= 1.05 if fv.currency else 0.9
+        if hints.units:
+            after = _unit_after(fv)
+            if any(after.startswith(u) for u in hints.units):
+                factor *= 1.1
+            elif after[:1].isalpha() or after[:1] in "%€°":
+                factor *= 0.4  # another unit: "190 m²" is not a resistance in m².K/W
+            else:
+                factor *= 0.8
+    return factor
+
+
+def _zone_factor(hints: _Hints, line: Line, page_number: int) -> float:
+    factor = 1.0 if page_number == 1 else 0.97
+    if not hints.zone:
+        return factor
+    x0, y0, x1, y1 = line.bbox
+    zone = hints.zone
+    inside = (
+        (zone == "header" and y0 < 0.35)
+        or (zone == "top" and y0 < 0.5)
+        or (zone == "footer" and y0 > 0.8)
+        or (zone == "bottom" and y0 > 0.5)
+        or (zone == "left" and x0 < 0.5)
+        or (zone == "right" and x0 >= 0.4)
+    )
+    return factor * (1.1 if inside else 0.9)
+
+
+def _context_factor(hints: _Hints, layout: DocumentLayout, hit: _LabelHit) -> float:
+    if not hints.context and not hints.avoid_context:
+        return 1.0
+    lines = layout.lines[hit.line.page]
+    x0, _ = hit.line.x_range(hit.start_word, hit.end_word)
+    near: list[list[str]] = []
+    # the label's own line, left of the label, and the few lines above in the same column
+    cell_start, _ = hit.line.cell_of(hit.start_word)
+    near.append([t.text for t in hit.line.tokens if cell_start <= t.word < hit.start_word])
+    near.append([t.text for t in hit.line.tokens if hit.start_word <= t.word < hit.end_word])
+    for line in lines[max(0, hit.line.index - 6): hit.line.index]:
+        toks = [t.text for t in line.tokens if abs(line.words[t.word].bbox[0] - x0) < 0.25 or line.words[t.word].bbox[0] <= x0 <= line.words[t.word].bbox[2]]
+        near.append(toks)
+    factor = 1.0
+    if hints.context and any(_contains(toks, phrase_set(hints.context)) for toks in near):
+        factor *= 1.15
+    if hints.avoid_context and any(_contains(toks, phrase_set(hints.avoid_context)) for toks in near):
+        factor *= 0.6
+    return factor
+
+
+def _contains(toks: list[str], phrases) -> bool:
+    """Whether one of ``phrases`` (a PhraseSet, or one phrase) occurs in ``toks``."""
+    if not isinstance(phrases, PhraseSet):
+        return any(match_at(toks, phrases, i) is not None for i in range(len(toks)))
+    return any(phrases.match(toks, i) is not None for i in range(len(toks)))
+
+
+MAX_TEXT_GAP = 0.3  # beyond this (page widths), text in a cell to the right is another column
+
+
+def _right_runs(hit: _LabelHit, data_type: str = "") -> list[tuple[list[Word], str]]:
+    """Word runs right of the label: the rest of its cell, then the next cell on the line
+    (for text, only when it is near or the label ends with a colon)."""
+    line = hit.line
+    cell_start, cell_end = line.cell_of(hit.start_word)
+    prefix = [hit.remainder] if hit.remainder is not None else []
+    runs = []
+    same_cell = prefix + line.words[hit.end_word:cell_end]
+    if _strip_separators(same_cell):
+        runs.append((same_cell, "right"))
+    next_cells = [c for c in line.cells if c[0] >= cell_end]
+    if next_cells:
+        start, end = next_cells[0]
+        gap = line.words[start].bbox[0] - line.words[cell_end - 1].bbox[2]
+        colon = line.words[cell_end - 1].text.endswith(":")
+        if data_type != "string" or gap < MAX_TEXT_GAP or colon or len(line.cells) == 2:
+            runs.append((line.words[start:end], "right_cell"))
+    return runs
+
+
+def _right_words(hit: _LabelHit) -> tuple[list[Word], bool]:
+    """The first run right of the label (its cell's rest, else the next cell)."""
+    runs = _right_runs(hit, "string")
+    if not runs:
+        return [], False
+    words, how = runs[0]
+    return words, how == "right_cell"
+
+
+def _column_range(hit: _LabelHit) -> tuple[float, float]:
+    """Horizontal span under a label: from its cell's left edge to the next cell on its line."""
+    if hit.column is not None:
+        return hit.column
+    line = hit.line
+    cell_start, cell_end = line.cell_of(hit.start_word)
+    x0 = line.words[hit.start_word].bbox[0]
+    x1 = max(w.bbox[2] for w in line.words[hit.start_word:hit.end_word])
+    next_cells = [c for c in line.cells if c[0] >= cell_end]
+    right_limit = line.words[next_cells[0][0]].bbox[0] if next_cells else 1.0
+    return x0, max(x1, right_limit - 0.005)
+
+
+def _words_in_range(line: Line, x0: float, x1: float, header_x: tuple[float, float] | None = None) -> list[Word]:
+    """The words of ``line`` in the cells that overlap [x0, x1]."""
+    chosen: list[tuple[int, int]] = []
+    for start, end in line.cells:
+        cx0, cx1 = line.x_range(start, end)
+        if cx1 < x0 - 0.01 or cx0 > x1:
+            continue
+        # a wide cell that starts far left of the label belongs to another column
+        if cx0 < x0 - 0.06 and header_x is not None and cx1 < header_x[0]:
+            continue
+        chosen.append((start, end))
+    words: list[Word] = []
+    for start, end in chosen:
+        cell = line.words[start:end]
+        if line.words[start].bbox[0] < x0 - 0.03:
+            # a cell running in from the left holds the previous column's value too
+            cell = [w for w in cell if w.bbox[2] > x0 - 0.005]
+        words.extend(cell)
+    return words
+
+
+def _lines_below(layout: DocumentLayout, hit: _LabelHit, max_below: int) -> list[tuple[int, Line]]:
+    lines = layout.lines[hit.line.page]
+    out = []
+    previous_bottom = hit.line.bottom
+    h = hit.line.height
+    for k, line in enumerate(lines[hit.line.index + 1:], 1):
+        if len(out) >= max_below:
+            break
+        if line.top - previous_bottom > max(3.0 * h, 0.04):
+            break
+        out.append((k, line))
+        previous_bottom = max(previous_bottom, line.bottom)
+    return out
+
+
+def _base_score(hints: _Hints, layout: DocumentLayout, hit: _LabelHit) -> float:
+    base = hit.weight * (1 + 0.05 * (hit.n_tokens - 1)) * _zone_factor(hints, hit.line, hit.line.page)
+    base *= _context_factor(hints, layout, hit)
+    # a label in the middle of a sentence is less sure than one that opens its cell
+    cell_start, _ = hit.line.cell_of(hit.start_word)
+    if hit.start_word > cell_start:
+        base *= 0.85
+    return base
+
+
+def _fills_cell(hit: _LabelHit) -> bool:
+    return hit.line.cell_of(hit.start_word) == (hit.start_word, hit.end_word)
+
+
+def _separator_follows(hit: _LabelHit) -> bool:
+    """``=`` or ``:`` right after the label (in its last word or as the next word)."""
+    if hit.remainder is not None:
+        return True
+    last = hit.line.words[hit.end_word - 1].text
+    following = hit.line.words[hit.end_word].text if hit.end_word < len(hit.line.words) else ""
+    return last.endswith((":", "=")) or following.startswith((":", "="))
+
+
+def _is_header_row(line: Line) -> bool:
+    """A table's header: three cells or more, short, without a digit ("Réf. | Désignation | Qté")."""
+    if len(line.cells) < 3:
+        return False
+    for start, end in line.cells:
+        words = line.words[start:end]
+        if len(words) > 5 or any(ch.isdigit() for w in words for ch in w.text):
+            return False
+    return True
+
+
+def _heads_cell(hit: _LabelHit) -> bool:
+    """The label opens its cell, or a colon follows it (``… Client : M. Dupont``)."""
+    cell_start, _ = hit.line.cell_of(hit.start_word)
+    if hit.start_word == cell_start:
+        return True
+    last = hit.line.words[hit.end_word - 1].text
+    following = hit.line.words[hit.end_word].text if hit.end_word < len(hit.line.words) else ""
+    return last.endswith(":") or following.startswith(":")
+
+
+def _starts_with_label(words: list[Word], labels: PhraseSet) -> bool:
+    toks = token_texts(" ".join(w.text for w in _strip_separators(words)[:6]))
+    return bool(toks) and labels.match(toks, 0) is not None
+
+
+def _row_label_matches(line: Line, row_labels: list[list[str]]) -> bool:
+    """The line's first cell is exactly a row label ("Total", "Total facture")."""
+    start, end = line.cells[0] if line.cells else (0, len(line.words))
+    toks = token_texts(" ".join(w.text for w in line.words[start:end]))
+    return any(toks == row for row in row_labels)
+
+
+def _candidates_for_hit(
+    spec: FieldSpec, hints: _Hints, layout: DocumentLayout, hit: _LabelHit, stop_labels, all_labels=None
+) -> list[Candidate]:
+    data_type = spec.data_type
+    base = _base_score(hints, layout, hit)
+    out: list[Candidate] = []
+
+    if hints.presence is not None:
+        return _presence_candidates(hints, layout, hit, base, stop_labels)
+
+    if len(hit.label) == 1 and len(hit.label[0]) <= 2 and not (_separator_follows(hit) or _fills_cell(hit)):
+        return out  # "R" inside a product name is a letter; "R = 7,00", "CP : …", a "CP" cell are labels
+
+    if data_type == "string" and hints.max_words > 1 and not _heads_cell(hit):
+        return out  # "…, bénéficiaire de l'opération d'économies…": a word in a sentence, not a label
+
+    if hints.right and not _is_header_row(hit.line):
+        for words, how in _right_runs(hit, data_type):
+            # the next cell holds another field's label: this label heads a column or a block
+            if _starts_with_label(words, stop_labels):
+                break
+            found = _values_in(data_type, words, hints, stop_labels)[:3]
+            for i, (fv, value_words) in enumerate(found):
+                out.append(_candidate(fv, value_words, base * POSITION_WEIGHT[how] * _typed_factor(fv, data_type, hints, i), hit.line.page, how))
+            if found:
+                break
+    if out:
+        return out  # a label with its value beside it is not a column header
+
+    if hints.below or hints.table:
+        x0, x1 = _column_range(hit)
+        limit = max(hints.max_below, 12 if hints.table else 0)
+        k = 0
+        for _, line in _lines_below(layout, hit, limit + 3):
+            words = _words_in_range(line, x0, x1, (x0, x1))
+            if not words:
+                continue  # a line of another column (a header wrapped on two lines)
+            k += 1
+            if k > limit:
+                break
+            if _starts_with_label(words, all_labels or stop_labels):
+                break
+            found = _values_in(data_type, words, hints, stop_labels)
+            if not found:
+                continue
+            fv, value_words = found[0]
+            if k <= hints.max_below and hints.below:
+                weight = POSITION_WEIGHT["below"] - 0.1 * (k - 1)
+                how = "below"
+            else:
+                weight = POSITION_WEIGHT["column"] - 0.03 * k
+                how = "column"
+            out.append(_candidate(fv, value_words, base * weight * _typed_factor(fv, data_type, hints, 0), hit.line.page, how))
+            if data_type == "string" and how == "below":
+                break
+
+    if hints.row_labels:
+        x0, x1 = _column_range(hit)
+        for line in layout.lines[hit.line.page][hit.line.index + 1:]:
+            if not _row_label_matches(line, hints.row_labels):
+                continue
+            words = [w for w in line.words if w.bbox[2] >= x0 - 0.01 and w.bbox[0] <= x1 + 0.01]
+            for fv, value_words in _values_in(data_type, words, hints, stop_labels)[:1]:
+                out.append(_candidate(fv, value_words, base * POSITION_WEIGHT["row"] * _typed_factor(fv, data_type, hints, 0), hit.line.page, "row"))
+    return out
+
+
+def _candidate(fv: FoundValue, words: list[Word], score: float, page: int, how: str) -> Candidate:
+    return Candidate(fv.value, fv.raw, score, page, words or [], how)
+
+
+def _presence_candidates(hints: _Hints, layout, hit: _LabelHit, base: float, stop_labels) -> list[Candidate]:
+    rule = hints.presence or {}
+    ignore = [token_texts(t) for t in rule.get("ignore", [])]
+    max_below = int(rule.get("max_below", 4))
+    content: list[Word] = []
+    words, _ = _right_words(hit)
+    rows = [words] if words else []
+    x0, x1 = _column_range(hit)
+    for _, line in _lines_below(layout, hit, max_below):
+        row = [w for w in _words_in_range(line, x0 - 0.01, x1) if w.bbox[0] >= x0 - 0.03]
+        if not row:
+            continue
+        toks = token_texts(" ".join(w.text for w in row))
+        if toks and stop_labels.match(toks, 0) is not None and not any(
+            _contains(toks, ig) for ig in ignore
+        ):
+            break
+        rows.append(row)
+    for row in rows:
+        toks = token_texts(" ".join(w.text for w in row))
+        if any(_contains(toks, ig) for ig in ignore):
+            continue
+        letters = [t for t in toks if len(t) >= 2]
+        if letters:
+            content.extend(row)
+    label_words = hit.line.words[hit.start_word:hit.end_word]
+    if content:
+        return [Candidate("true", " ".join(w.text for w in content), base * POSITION_WEIGHT["presence"], hit.line.page, content, "presence")]
+    return [Candidate("false", "", base * 0.6, hit.line.page, label_words, "presence")]

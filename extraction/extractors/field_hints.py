@@ -1,0 +1,115 @@
+"""The field schemas' extraction hints, compiled once per spec (the keys are described in
+``extraction.fields``)."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from ..normalise import fold
+from ..types import FieldSpec
+from .text import token_texts
+
+STRING_MAX_WORDS = 12
+
+
+@dataclass
+class _Label:
+    tokens: list[str]
+    weight: float
+
+
+@dataclass
+class _Hints:
+    labels: list[_Label]
+    negative_labels: list[list[str]]
+    right: bool
+    below: bool
+    max_below: int
+    table: bool
+    row_labels: list[list[str]]
+    regex: list[re.Pattern]
+    value_regex: re.Pattern | None
+    percent: str
+    currency: bool
+    absolute: bool
+    units: list[str]
+    skip_units: list[str]
+    zone: str | None
+    context: tuple[tuple[str, ...], ...]
+    avoid_context: tuple[tuple[str, ...], ...]
+    block: dict | None
+    block_anchors: list[_Label]
+    scan: bool
+    presence: dict | None
+    max_words: int
+    first_page_only: bool
+    top_line: float
+    top_line_exclude: tuple[tuple[str, ...], ...]
+    statement: dict | None
+
+    @classmethod
+    def from_spec(cls, spec: FieldSpec) -> "_Hints":
+        seen = _HINTS_BY_ID.get(id(spec))
+        if seen is not None and seen[0] is spec:
+            return seen[1]
+        key = (spec.name, spec.label, spec.data_type, json.dumps(spec.hints or {}, sort_keys=True, ensure_ascii=False))
+        compiled = _HINTS_CACHE.get(key)
+        if compiled is None:
+            compiled = _HINTS_CACHE[key] = cls._compile(spec)
+        if len(_HINTS_BY_ID) > 4096:
+            _HINTS_BY_ID.clear()
+        _HINTS_BY_ID[id(spec)] = (spec, compiled)
+        return compiled
+
+    @classmethod
+    def _compile(cls, spec: FieldSpec) -> "_Hints":
+        h = spec.hints or {}
+        raw_labels = h.get("labels") or [spec.label]
+        if isinstance(raw_labels, dict):
+            items = list(raw_labels.items())
+        else:
+            items = [(label, 1.0) for label in raw_labels]
+        labels = [_Label(token_texts(text), float(weight)) for text, weight in items if token_texts(text)]
+        presence = h.get("presence")
+        if presence is True:
+            presence = {}
+        statement = h.get("statement")
+        if statement is True:
+            statement = {}
+        return cls(
+            labels=labels,
+            negative_labels=[token_texts(t) for t in h.get("negative_labels", []) if token_texts(t)],
+            right=h.get("right", True),
+            below=h.get("below", True),
+            max_below=int(h.get("max_below", 2)),
+            table=bool(h.get("table", False)),
+            row_labels=[token_texts(t) for t in h.get("row_labels", []) if token_texts(t)],
+            regex=[re.compile(p, re.IGNORECASE) for p in h.get("regex", [])],
+            value_regex=re.compile(h["value_regex"], re.IGNORECASE) if h.get("value_regex") else None,
+            percent=h.get("percent", "allow"),
+            currency=bool(h.get("currency", False)),
+            absolute=bool(h.get("absolute", False)),
+            units=[_fold_unit(u) for u in h.get("units", [])],
+            skip_units=[_fold_unit(u) for u in h.get("skip_units", [])],
+            zone=h.get("zone"),
+            context=tuple(tuple(token_texts(t)) for t in h.get("context", []) if token_texts(t)),
+            avoid_context=tuple(tuple(token_texts(t)) for t in h.get("avoid_context", []) if token_texts(t)),
+            block=h.get("block"),
+            block_anchors=[_Label(token_texts(t), 1.0) for t in (h.get("block") or {}).get("anchors", []) if token_texts(t)],
+            scan=bool(h.get("scan", False)),
+            presence=presence if isinstance(presence, dict) else None,
+            max_words=int(h.get("max_words", STRING_MAX_WORDS)),
+            first_page_only=bool(h.get("first_page_only", False)),
+            top_line=float(h.get("top_line", 0) or 0),
+            top_line_exclude=tuple(tuple(token_texts(t)) for t in h.get("top_line_exclude", []) if token_texts(t)),
+            statement=statement if isinstance(statement, dict) else None,
+        )
+
+
+_HINTS_CACHE: dict[tuple, "_Hints"] = {}
+_HINTS_BY_ID: dict[int, tuple[FieldSpec, "_Hints"]] = {}
+
+
+def _fold_unit(text: str) -> str:
+    return re.sub(r"[\s.]", "", fold(text)).replace("²", "2")

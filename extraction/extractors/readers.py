@@ -1,0 +1,151 @@
+"""Candidates found otherwise than beside a label: inside the block a label opens, by the
+presence of something in a signature area, by regular expression, as a yes/no statement, on
+a letterhead's first line, or by scanning the whole document."""
+from __future__ import annotations
+
+import json
+
+from ..types import FieldSpec, Word
+from .candidates import (POSITION_WEIGHT, Candidate, _candidate, _column_range, _lines_below,
+                         _right_words, _starts_with_label, _strip_separators, _values_in, _words_in_range,
+                         _zone_factor, _cut_at_labels)
+from .field_hints import _Hints
+from .labels import DocumentLayout, _LabelHit
+from .statements import read_statements
+from .text import PhraseSet, phrase_set
+from .values import find_values
+
+
+def _block_lines(layout: DocumentLayout, hit: _LabelHit, stop_labels, max_lines: int = 6) -> list[list[Word]]:
+    """The lines of the block a label opens: text right of it, then the lines below in its column."""
+    block: list[list[Word]] = []
+    words, next_cell = _right_words(hit)
+    words = [] if next_cell else _cut_at_labels(_strip_separators(words), stop_labels)
+    if words:
+        block.append(words)
+    x0, x1 = _column_range(hit)
+    if not words:
+        x1 = max(x1, x0 + 0.3)
+    last_bottom = hit.line.bottom
+    h = hit.line.height
+    for _, line in _lines_below(layout, hit, max_lines + 4):
+        row = _words_in_range(line, x0 - 0.01, x1)
+        row = [w for w in row if w.bbox[0] >= x0 - 0.03]
+        if not row:
+            continue  # a line of the neighbouring column, between two of ours
+        if min(w.bbox[1] for w in row) - last_bottom > 2.2 * h:
+            break
+        # a labelled line ("Nom : …", "Adresse : …") is not part of an unlabelled block
+        if _starts_with_label(row, stop_labels):
+            break
+        block.append(row)
+        last_bottom = max(w.bbox[3] for w in row)
+        if len(block) >= max_lines:
+            break
+    return block
+
+
+def _block_candidates(spec, hints: _Hints, layout, hit: _LabelHit, base: float, stop_labels) -> list[Candidate]:
+    block = _block_lines(layout, hit, stop_labels)
+    if not block:
+        return []
+    rule = hints.block or {}
+    weight = base * POSITION_WEIGHT["block"]
+    data_type = spec.data_type
+    chosen: list[Word] | None = None
+    if "line" in rule:
+        n = int(rule["line"])
+        if n < len(block):
+            chosen = block[n]
+    elif "find" in rule or "after" in rule or "line_before" in rule:
+        key_type = rule.get("find") or rule.get("after") or rule.get("line_before")
+        for i, row in enumerate(block):
+            found = find_values(key_type, row)
+            if not found:
+                continue
+            fv = found[0]
+            if key_type == "postal_code" and fv.start != 0:
+                continue  # "69100 LYON": a postal code opens its line
+            if "find" in rule:
+                chosen = row[fv.start:fv.end]
+            elif "after" in rule:
+                chosen = row[fv.end:]
+            else:
+                chosen = block[i - 1] if i >= 1 else None
+                if "line" not in rule and i >= 2 and rule.get("join_lines"):
+                    chosen = [w for r in block[1:i] for w in r]
+            break
+    if not chosen:
+        return []
+    results = _values_in(data_type, chosen, hints, [])
+    return [_candidate(fv, words, weight * (1.0 if i == 0 else 0.8), hit.line.page, "block") for i, (fv, words) in enumerate(results[:1])]
+
+
+def _regex_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, stop_labels) -> list[Candidate]:
+    out = []
+    for line in layout.all_lines():
+        if hints.first_page_only and line.page != layout.pages[0].number:
+            continue
+        text = line.text
+        offsets = []
+        pos = 0
+        for w in line.words:
+            offsets.append((pos, pos + len(w.text)))
+            pos += len(w.text) + 1
+        for pattern in hints.regex:
+            for m in pattern.finditer(text):
+                g = 1 if m.groups() else 0
+                start, end = m.start(g), m.end(g)
+                words = [w for w, (s, e) in zip(line.words, offsets) if e > start and s < end]
+                if not words:
+                    continue
+                for fv, value_words in _values_in(spec.data_type, words, hints, [])[:1]:
+                    score = POSITION_WEIGHT["regex"] * _zone_factor(hints, line, line.page)
+                    out.append(_candidate(fv, value_words, score, line.page, "regex"))
+    return out
+
+
+def _statement_candidates(hints: _Hints, layout: DocumentLayout) -> list[Candidate]:
+    """A yes/no statement found by its phrases (the labels), with its box or Oui/Non answer."""
+    pages = layout.pages[:1] if hints.first_page_only else layout.pages
+    phrases = [(label.tokens, label.weight) for label in hints.labels]
+    return [Candidate("true" if hit.value else "false", hit.raw, hit.score, hit.page, hit.words, "statement")
+            for page in pages for hit in read_statements(layout.lines[page.number], phrases, hints.statement)]
+
+
+def _top_line_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, stops: PhraseSet) -> list[Candidate]:
+    """The first line of the first page, when it is short text (a letterhead's company name);
+    weighted by ``top_line`` (low: any labelled value beats it)."""
+    if not layout.pages:
+        return []
+    lines = layout.lines[layout.pages[0].number]
+    if not lines or lines[0].top > 0.15:
+        return []
+    line = lines[0]
+    start, end = line.cells[0]
+    words = line.words[start:end]
+    if len(words) > 5 or _starts_with_label(words, stops):
+        return []
+    if hints.top_line_exclude and _starts_with_label(words, phrase_set(hints.top_line_exclude)):
+        return []  # a document title ("ATTESTATION SUR L'HONNEUR"), not a letterhead
+    return [_candidate(fv, value_words, hints.top_line, line.page, "top_line")
+            for fv, value_words in _values_in(spec.data_type, words, hints, stops)[:1]]
+
+
+def _scan_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout) -> list[Candidate]:
+    """Every value of the type in the document, as one list (``operations``)."""
+    values: list[str] = []
+    first_words: list[Word] = []
+    page = None
+    for line in layout.all_lines():
+        for fv in find_values(spec.data_type, line.words):
+            for code in json.loads(fv.value) if spec.data_type == "cee_code" else [fv.value]:
+                if code not in values:
+                    values.append(code)
+                    if not first_words:
+                        first_words = line.words[fv.start:fv.end]
+                        page = line.page
+    if not values:
+        return []
+    value = json.dumps(values) if spec.data_type == "cee_code" else values[0]
+    return [Candidate(value, value, POSITION_WEIGHT["scan"], page or 1, first_words, "scan")]
