@@ -46,8 +46,8 @@ class Installer(models.Model):
     )
     contract_reference = models.CharField("référence contrat", max_length=60, blank=True)
     is_active = models.BooleanField("actif", default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
 
     history = HistoricalRecords()
 
@@ -186,10 +186,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 class ApiToken(models.Model):
     """An API token. Only a SHA-256 hash of the key is stored; the prefix is shown."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="utilisateur")
     name = models.CharField("nom", max_length=100)
     prefix = models.CharField("préfixe", max_length=12, db_index=True)
-    key_hash = models.CharField(max_length=64, unique=True)
+    key_hash = models.CharField("empreinte de la clé", max_length=64, unique=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
     revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
@@ -216,11 +216,11 @@ class IdempotencyKey(models.Model):
     ``accounts.api.idempotency.KEY_LIFETIME`` are treated as absent and purged.
     """
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="idempotency_keys")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="idempotency_keys", verbose_name="utilisateur")
     key = models.CharField("clé", max_length=255)
     request_hash = models.CharField("empreinte de la requête", max_length=64)
-    method = models.CharField(max_length=10)
-    path = models.CharField(max_length=500)
+    method = models.CharField("méthode", max_length=10)
+    path = models.CharField("chemin", max_length=500)
     response_status = models.PositiveSmallIntegerField("statut de la réponse", null=True, blank=True)
     response_body = models.JSONField("corps de la réponse", null=True, blank=True)
     response_headers = models.JSONField("en-têtes de la réponse", default=dict, blank=True)

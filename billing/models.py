@@ -58,8 +58,8 @@ class PriceList(models.Model):
 class InvoiceSequence(models.Model):
     """The last number used per year; locked row by row to keep numbering gap-free."""
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
+    year = models.PositiveSmallIntegerField("année", primary_key=True)
+    last_number = models.PositiveIntegerField("dernier numéro", default=0)
 
     class Meta:
         verbose_name = "séquence de facturation"
@@ -86,7 +86,8 @@ class Invoice(models.Model):
     sequence = models.PositiveIntegerField("rang")
     kind = models.CharField("nature", max_length=20, choices=Kind.choices, default=Kind.INVOICE)
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="invoices")
-    installer = models.ForeignKey("accounts.Installer", on_delete=models.PROTECT, related_name="invoices")
+    installer = models.ForeignKey("accounts.Installer", on_delete=models.PROTECT, related_name="invoices",
+                                  verbose_name="installateur")
     credit_note_for = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="credit_note", verbose_name="avoir de"
     )
@@ -100,8 +101,8 @@ class Invoice(models.Model):
     due_date = models.DateField("échéance")
     status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.ISSUED)
     pdf = models.FileField("PDF", upload_to="invoices/%Y/", max_length=255, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="créé par")
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
 
     history = HistoricalRecords()
 
@@ -137,17 +138,18 @@ class InvoiceLine(models.Model):
     the cent (see billing.services). Credit-note lines carry the negated figures.
     """
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines", verbose_name="facture")
     position = models.PositiveSmallIntegerField("ligne", default=1)
     dossier_operation = models.ForeignKey(
-        "dossiers.DossierOperation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "dossiers.DossierOperation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="opération du dossier",
     )
     operation_code = models.CharField("fiche", max_length=20)
     label = models.CharField("désignation", max_length=255)
     base_kwh_cumac = models.DecimalField("kWh cumac de la fiche", max_digits=14, decimal_places=2)
     coefficient = models.DecimalField("coefficient", max_digits=6, decimal_places=3)
     kwh_cumac = models.DecimalField("kWh cumac bonifiés", max_digits=14, decimal_places=2)
-    price_list = models.ForeignKey(PriceList, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    price_list = models.ForeignKey(PriceList, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="grille de prix")
     unit_price = models.DecimalField("prix (€/MWhc)", max_digits=8, decimal_places=3)
     share_on_validation_percent = models.DecimalField("part à la validation (%)", max_digits=5, decimal_places=2)
     amount_eur = models.DecimalField("montant (€)", max_digits=12, decimal_places=2)
@@ -169,13 +171,13 @@ class Payment(models.Model):
         OFFSET = "offset", "Compensation"
         OTHER = "other", "Autre"
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments", verbose_name="facture")
     amount = models.DecimalField("montant (€)", max_digits=12, decimal_places=2)
     date = models.DateField("date")
     method = models.CharField("moyen", max_length=20, choices=Method.choices, default=Method.TRANSFER)
     reference = models.CharField("référence", max_length=100, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="créé par")
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
 
     history = HistoricalRecords()
 

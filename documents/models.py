@@ -106,7 +106,7 @@ class Document(models.Model):
         "code d'erreur", max_length=40, blank=True, help_text="no_text, ocr_failed, stage_failed, interrupted…"
     )
     flags = models.JSONField("signaux", default=list, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="déposé par")
     uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
     processed_at = models.DateTimeField("traité le", null=True, blank=True)
     # Set when a worker claims the document; a document "processing" for longer than the

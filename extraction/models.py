@@ -30,7 +30,8 @@ class FieldSchema(models.Model):
     expressions, whether the value may sit below the label, the table column names.
     """
 
-    document_type = models.ForeignKey("documents.DocumentType", on_delete=models.CASCADE, related_name="field_schemas")
+    document_type = models.ForeignKey("documents.DocumentType", on_delete=models.CASCADE, related_name="field_schemas",
+                                      verbose_name="type de document")
     name = models.SlugField("nom", max_length=60)
     label = models.CharField("libellé", max_length=120)
     data_type = models.CharField("type", max_length=20, choices=DataType.choices, default=DataType.STRING)
@@ -87,7 +88,7 @@ class ExtractedField(models.Model):
     # indexes of Meta: no single-column index of their own (millions of rows to maintain).
     document = models.ForeignKey("documents.Document", on_delete=models.CASCADE, related_name="fields", db_index=False)
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="fields", db_index=False)
-    schema = models.ForeignKey(FieldSchema, on_delete=models.PROTECT, related_name="values", db_index=False)
+    schema = models.ForeignKey(FieldSchema, on_delete=models.PROTECT, related_name="values", db_index=False, verbose_name="champ")
     value = models.TextField("valeur normalisée", blank=True)
     raw_text = models.TextField("texte lu", blank=True)
     confidence = models.DecimalField("confiance", max_digits=4, decimal_places=3, default=0)
@@ -99,13 +100,13 @@ class ExtractedField(models.Model):
     method = models.CharField("méthode", max_length=20, choices=ExtractionMethod.choices, default=ExtractionMethod.TEXT_LAYER)
     engine = models.CharField("moteur", max_length=60, blank=True)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                     db_index=False)  # partial index in Meta
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+                                     db_index=False, verbose_name="confirmé par")  # partial index in Meta
+    confirmed_at = models.DateTimeField("confirmé le", null=True, blank=True)
     corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                     db_index=False)  # partial index in Meta
-    corrected_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+                                     db_index=False, verbose_name="corrigé par")  # partial index in Meta
+    corrected_at = models.DateTimeField("corrigé le", null=True, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -142,7 +143,7 @@ class HumanFeedback(models.Model):
         CORRECTED = "corrected", "Corrigé"
         WRONG = "wrong", "Marqué faux"
 
-    extracted_field = models.ForeignKey(ExtractedField, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback")
+    extracted_field = models.ForeignKey(ExtractedField, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback", verbose_name="champ extrait")
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="feedback")
     document = models.ForeignKey("documents.Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     document_type_code = models.CharField("type de document", max_length=40, db_index=True)
@@ -156,8 +157,8 @@ class HumanFeedback(models.Model):
     confidence_before = models.DecimalField("confiance avant", max_digits=4, decimal_places=3, null=True, blank=True)
     used_for_training = models.BooleanField("utilisé pour l'entraînement", default=False)
     export_batch = models.CharField("lot d'export", max_length=40, blank=True, db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="créé par")
+    created_at = models.DateTimeField("créé le", auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = "retour humain"
@@ -209,10 +210,10 @@ class ModelMetric(models.Model):
     document_type_code = models.CharField("type de document", max_length=40, blank=True)
     engine = models.CharField("moteur", max_length=60)
     engine_version = models.CharField("version", max_length=60, blank=True)
-    accuracy = models.FloatField(null=True, blank=True)
+    accuracy = models.FloatField("exactitude", null=True, blank=True)
     precision = models.FloatField(null=True, blank=True)
-    recall = models.FloatField(null=True, blank=True)
-    f1 = models.FloatField(null=True, blank=True)
+    recall = models.FloatField("rappel", null=True, blank=True)
+    f1 = models.FloatField("F1", null=True, blank=True)
     sample_size = models.PositiveIntegerField("échantillon", default=0)
     measured_at = models.DateTimeField("mesuré le", auto_now_add=True)
 
@@ -252,7 +253,7 @@ class StageRun(models.Model):
     started_at = models.DateTimeField("début")
     duration_ms = models.PositiveIntegerField("durée (ms)", null=True, blank=True)
     error = models.TextField("erreur", blank=True)
-    details = models.JSONField(default=dict, blank=True)
+    details = models.JSONField("détails", default=dict, blank=True)
 
     class Meta:
         verbose_name = "exécution d'étape"

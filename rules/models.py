@@ -44,8 +44,8 @@ class Rule(models.Model):
     overridable = models.BooleanField("dérogeable", default=True)
     is_active = models.BooleanField("active", default=True)
     version = models.PositiveIntegerField("version", default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("mise à jour le", auto_now=True)
 
     objects = RuleManager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -77,7 +77,7 @@ class RuleResult(models.Model):
     dossier_operation = models.ForeignKey(
         "dossiers.DossierOperation", on_delete=models.CASCADE, null=True, blank=True, related_name="rule_results"
     )
-    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="results")
+    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="results", verbose_name="règle")
     rule_version = models.PositiveIntegerField("version de la règle")
     status = models.CharField("résultat", max_length=20, choices=Status.choices)
     message = models.TextField("message", blank=True)
@@ -85,8 +85,8 @@ class RuleResult(models.Model):
     values = models.JSONField("valeurs lues", default=dict, blank=True)
     evaluated_at = models.DateTimeField("évaluée le", auto_now=True)
     overridden = models.BooleanField("dérogation", default=False)
-    override_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    override_at = models.DateTimeField(null=True, blank=True)
+    override_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="dérogation par")
+    override_at = models.DateTimeField("dérogation le", null=True, blank=True)
     override_reason = models.TextField("motif de la dérogation", blank=True)
     override_values = models.JSONField("valeurs au moment de la dérogation", default=dict, blank=True)
 
