@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc served from our static files
     "simple_history",
     "django_q",
     "accounts",
@@ -266,9 +267,16 @@ SPECTACULAR_SETTINGS = {
         "`message` est en français.\n\n"
         "**Idempotence** : envoyez `Idempotency-Key` sur chaque POST ; une nouvelle tentative avec la même clé et le "
         "même contenu renvoie la première réponse (24 h).\n\n"
-        "**Limites** : requêtes par jeton (429 avec `Retry-After`), taille par fichier et par requête (413)."
+        "**Limites** : requêtes par jeton (429 avec `Retry-After`), taille par fichier et par requête (413).\n\n"
+        "La même documentation en une page lisible : [ReDoc](/api/v1/redoc/) ; le schéma OpenAPI : "
+        "[/api/v1/schema/](/api/v1/schema/)."
     ),
     "VERSION": "1.0.0",
+    # The docs pages load Swagger UI and ReDoc from our own static files (drf-spectacular-sidecar),
+    # not from a CDN: they work offline and fit a Content-Security-Policy of 'self'.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,

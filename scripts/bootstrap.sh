@@ -8,9 +8,9 @@ PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 
 # Debian packages: OCR (Tesseract + French), PDF tools, the headless browser for end-to-end tests,
-# and pango for the invoice PDF renderer.
+# pango for the invoice PDF renderer, and the IMAP server the mail-ingestion tests start (dovecot).
 SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-fra poppler-utils qpdf chromium chromium-driver
-                 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+                 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core dovecot-imapd)
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for pkg in "${SYSTEM_PACKAGES[@]}"; do
