@@ -2,7 +2,7 @@
 
     CEE_VAR_DIR=/tmp/cee_x .venv/bin/python bench/accuracy.py --seed 4242 --dossiers 30 \
         [--scanned-ratio 0.3] [--multi-doc-ratio 0.2] [--engine pdfplumber|pdfium] [--scanned-limit N] \
-        [--out DIR] [--errors 20] [--via-ingest]
+        [--out DIR] [--errors 20] [--via-ingest] [--family classic|letters|both]
 
 Generates a corpus with a seed the extractor was never developed or tested on (seeds in
 ``extraction.corpus.evaluate.SEEN_SEEDS`` are refused), reads every file the way the pipeline
@@ -12,6 +12,16 @@ prints: classification accuracy, segmentation of multi-document files, micro pre
 recall / F1 for born-digital and scanned files separately, the weakest fields, and the
 confidence of right versus wrong values. Targets (issue 3): accuracy ≥ 0.98, F1 ≥ 0.95
 born-digital and ≥ 0.85 scanned.
+
+``--family letters`` draws the held-out layouts of issue 13 (letters with a letterhead and an
+unlabelled recipient block, datelines, values in sentences, several products per document,
+ink signatures, DGFiP-like avis, Qualibat / Qualit'EnR / Qualifelec / Certibat certificates,
+phone photos among the scans); ``both`` runs each family on the seed and prints them side by
+side. Seeds of that family: develop on ``HELDOUT_DEV_SEEDS`` (1300–1349), report figures from
+``HELDOUT_MEASUREMENT_SEEDS`` (7300–7399); ``--errors`` is refused on a measurement seed, so that
+nobody tunes on what the figures come from (see ``extraction/corpus/heldout_facts.py``).
+Every run also prints the figures of the signature and multi-valued fields and the
+classification confusions (true type → predicted type).
 
 ``--via-ingest`` runs ``manage.py ingest FILE --json`` (the whole pipeline: split, text, OCR,
 classify, extract) on every file instead and scores its JSON output; it needs that command.
@@ -38,7 +48,7 @@ TARGET_F1 = {"born-digital": 0.95, "scanned": 0.85}
 
 def _print_report(title: str, report, seconds: float, pages: int, weakest: int) -> None:
     micro = report.micro
-    target = TARGET_F1.get(title, 0)
+    target = TARGET_F1.get(title.split(" ")[0], 0)
     print(f"\n== {title}: {report.documents} documents, {pages} pages, {seconds:.1f} s "
           f"({pages / seconds if seconds else 0:.1f} pages/s read + classify + extract)")
     print(f"classification accuracy  {report.classification_accuracy:.3f}  (target ≥ {TARGET_ACCURACY})")
@@ -50,8 +60,35 @@ def _print_report(title: str, report, seconds: float, pages: int, weakest: int) 
     for name, counts in report.weakest(weakest):
         print(f"  {name:48s} P={counts.precision:.2f} R={counts.recall:.2f} F1={counts.f1:.2f}  "
               f"(tp={counts.tp} fp={counts.fp} fn={counts.fn})")
+    _print_new_fields(report)
     if report.confusions:
         print("misclassified:", ", ".join(f"{f} {t}→{p}" for f, t, p in report.confusions))
+
+
+NEW_FIELDS = ("signature_beneficiaire", "signature_installateur", "marque", "reference_produit")
+
+
+def _print_new_fields(report) -> None:
+    """The fields issue 13 adds or makes multi-valued, over every document type."""
+    parts = []
+    for name in NEW_FIELDS:
+        counts = report.field_totals(name)
+        if counts.tp + counts.fp + counts.fn:
+            parts.append(f"{name} F1={counts.f1:.2f} (tp={counts.tp} fp={counts.fp} fn={counts.fn})")
+    if parts:
+        print("signature and multi-valued fields: " + "; ".join(parts))
+
+
+def _print_confusion(report) -> None:
+    wrong = {pair: n for pair, n in report.type_pairs.items() if pair[0] != pair[1]}
+    by_type: dict[str, list[int]] = {}
+    for (true, predicted), n in report.type_pairs.items():
+        counts = by_type.setdefault(true, [0, 0])
+        counts[0] += n if true == predicted else 0
+        counts[1] += n
+    print("classification by true type: " + ", ".join(f"{t} {r}/{n}" for t, (r, n) in sorted(by_type.items())))
+    if wrong:
+        print("confusions: " + ", ".join(f"{t} → {p} ×{n}" for (t, p), n in sorted(wrong.items(), key=lambda i: -i[1])))
 
 
 def _confidence_summary(report) -> None:
@@ -99,6 +136,8 @@ def main() -> int:
     parser.add_argument("--weakest", type=int, default=10)
     parser.add_argument("--errors", type=int, default=0, help="print the first N wrong values")
     parser.add_argument("--via-ingest", action="store_true", help="score the output of `manage.py ingest --json`")
+    parser.add_argument("--family", default="classic", choices=["classic", "letters", "both"],
+                        help="the generator's layouts: classic, the held-out letters of issue 13, or both")
     args = parser.parse_args()
 
     import django
@@ -108,34 +147,59 @@ def main() -> int:
     from extraction.corpus.evaluate import SEEN_SEEDS, Report, evaluate_corpus, evaluate_ingest_output, load_hints, load_specs
     from extraction.corpus.reading import read_pages, tesseract_available
 
-    if args.seed in SEEN_SEEDS:
+    from extraction.corpus.heldout_facts import HELDOUT_DEV_SEEDS, HELDOUT_MEASUREMENT_SEEDS
+
+    families = ["classic", "letters"] if args.family == "both" else [args.family]
+    if "classic" in families and args.seed in SEEN_SEEDS:
         parser.error(f"seed {args.seed} was used to develop or test the extractor; pick another ({sorted(SEEN_SEEDS)})")
-    root = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="cee-accuracy-"))
-    started = time.perf_counter()
-    manifest = generate_corpus(root, CorpusOptions(dossiers=args.dossiers, seed=args.seed,
-                                                   scanned_ratio=args.scanned_ratio, multi_doc_ratio=args.multi_doc_ratio))
-    files = manifest["files"]
-    print(f"corpus: seed {args.seed}, {args.dossiers} dossiers, {len(files)} files "
-          f"({sum(f['scanned'] for f in files)} scanned), {sum(len(f['documents']) for f in files)} documents, "
-          f"generated in {time.perf_counter() - started:.1f} s in {root}")
+    if "letters" in families:
+        if args.seed in HELDOUT_MEASUREMENT_SEEDS and args.errors:
+            parser.error(f"seed {args.seed} is a measurement seed of the letters family: its errors are not to be read "
+                         "(develop on 1300–1349)")
+        if args.seed in HELDOUT_DEV_SEEDS:
+            print(f"note: seed {args.seed} is a DEV seed of the letters family: these figures are not a measurement")
+        elif args.seed not in HELDOUT_MEASUREMENT_SEEDS:
+            print(f"note: seed {args.seed} is neither a dev nor a measurement seed of the letters family")
+    base = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="cee-accuracy-"))
     specs, hints = load_specs(), load_hints()
     totals = Report()
-    for title, scanned in (("born-digital", False), ("scanned", True)):
-        if scanned and not args.via_ingest and not tesseract_available():
-            print("\n== scanned: skipped (Tesseract is not installed)")
-            continue
-        selected = [f for f in files if f["scanned"] == scanned]
-        if scanned and args.scanned_limit is not None:
-            selected = selected[: args.scanned_limit]
-        pages = sum(len(d["pages"]) for f in selected for d in f["documents"])
+    summary = []
+    for family in families:
+        root = base / family if len(families) > 1 else base
         started = time.perf_counter()
-        if args.via_ingest:
-            report = evaluate_ingest_output(root, selected, _run_ingest, specs)
-        else:
-            report = evaluate_corpus(root, partial(read_pages, engine=args.engine), scanned=scanned, specs=specs,
-                                     hints=hints, limit=args.scanned_limit if scanned else None)
-        _print_report(title, report, time.perf_counter() - started, pages, args.weakest)
-        totals.merge(report)
+        manifest = generate_corpus(root, CorpusOptions(dossiers=args.dossiers, seed=args.seed, family=family,
+                                                       scanned_ratio=args.scanned_ratio,
+                                                       multi_doc_ratio=args.multi_doc_ratio))
+        files = manifest["files"]
+        print(f"\n#### family {family}: seed {args.seed}, {args.dossiers} dossiers, {len(files)} files "
+              f"({sum(f['scanned'] for f in files)} scanned), {sum(len(f['documents']) for f in files)} documents, "
+              f"generated in {time.perf_counter() - started:.1f} s in {root}")
+        family_report = Report()
+        for title, scanned in (("born-digital", False), ("scanned", True)):
+            if scanned and not args.via_ingest and not tesseract_available():
+                print("\n== scanned: skipped (Tesseract is not installed)")
+                continue
+            selected = [f for f in files if f["scanned"] == scanned]
+            if scanned and args.scanned_limit is not None:
+                selected = selected[: args.scanned_limit]
+            pages = sum(len(d["pages"]) for f in selected for d in f["documents"])
+            started = time.perf_counter()
+            if args.via_ingest:
+                report = evaluate_ingest_output(root, selected, _run_ingest, specs)
+            else:
+                report = evaluate_corpus(root, partial(read_pages, engine=args.engine), scanned=scanned, specs=specs,
+                                         hints=hints, limit=args.scanned_limit if scanned else None)
+            _print_report(f"{title}" if len(families) == 1 else f"{title} ({family})", report,
+                          time.perf_counter() - started, pages, args.weakest)
+            summary.append((family, title, report))
+            family_report.merge(report)
+        _print_confusion(family_report)
+        totals.merge(family_report)
+    if len(families) > 1:
+        print("\n== per family")
+        for family, title, report in summary:
+            print(f"  {family:8s} {title:13s} classification {report.classification_accuracy:.3f}  "
+                  f"micro-F1 {report.micro.f1:.3f}  ({report.documents} documents)")
     print(f"\n== all files: classification accuracy {totals.classification_accuracy:.3f}, "
           f"micro-F1 {totals.micro.f1:.3f} over {totals.documents} documents")
     _confidence_summary(totals)

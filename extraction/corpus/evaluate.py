@@ -10,7 +10,7 @@ here, after they have answered, to score them. Scores:
   for a field the document does not print is a false positive; fields marked ambiguous in the
   truth (two products give two different values) are not scored.
 
-Values are compared in canonical form; strings compare folded (case, accents, spaces and
+Values are compared in canonical form; a multi-valued truth (a list) as a set; strings compare folded (case, accents, spaces and
 punctuation ignored), and person names ignore civility and word order (``M. DUPONT Jean`` is
 ``Jean Dupont``).
 """
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -63,7 +63,28 @@ def _tokens(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", fold(text))
 
 
-def same_value(name: str, data_type: str, predicted: str, expected: str) -> bool:
+def as_list(value) -> list[str] | None:
+    """A multi-valued field's values: a list, or a JSON list's text; None for a single value."""
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    if isinstance(value, str) and value.startswith("["):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return None
+        if isinstance(parsed, list):
+            return [str(v) for v in parsed]
+    return None
+
+
+def same_value(name: str, data_type: str, predicted: str, expected: str | list[str]) -> bool:
+    """Whether a predicted value is the expected one. A multi-valued truth (a list: marque,
+    reference_produit of a document naming several products) is matched as a set, order and
+    case ignored; a single predicted value matches a one-element list."""
+    if isinstance(expected, list):
+        got = as_list(predicted)
+        got = got if got is not None else [predicted]
+        return {" ".join(_tokens(v)) for v in got} == {" ".join(_tokens(v)) for v in expected}
     if data_type == "decimal" or data_type == "integer":
         try:
             return Decimal(predicted) == Decimal(expected)
@@ -109,6 +130,7 @@ class Report:
     confusions: list[tuple[str, str, str]] = field(default_factory=list)
     confidences_right: list[float] = field(default_factory=list)
     confidences_wrong: list[float] = field(default_factory=list)
+    type_pairs: Counter = field(default_factory=Counter)  # (true type, predicted type) -> documents
 
     @property
     def classification_accuracy(self) -> float:
@@ -137,6 +159,17 @@ class Report:
         self.confusions.extend(other.confusions)
         self.confidences_right.extend(other.confidences_right)
         self.confidences_wrong.extend(other.confidences_wrong)
+        self.type_pairs.update(other.type_pairs)
+
+    def field_totals(self, name: str) -> FieldCounts:
+        """One field's counts over every document type (``signature_beneficiaire``, ``marque``…)."""
+        total = FieldCounts()
+        for key, counts in self.fields.items():
+            if key.split(".", 1)[1] == name:
+                total.tp += counts.tp
+                total.fp += counts.fp
+                total.fn += counts.fn
+        return total
 
     def weakest(self, n: int = 8) -> list[tuple[str, FieldCounts]]:
         return sorted(self.fields.items(), key=lambda item: (item[1].f1, -(item[1].tp + item[1].fn)))[:n]
@@ -175,6 +208,7 @@ def score_document(file: str, doc: dict, predicted_type: str, predicted: dict[st
     """Score one true document against a predicted type and fields {name: (value, confidence, raw)}."""
     report = Report()
     report.documents = 1
+    report.type_pairs[(doc["type"], predicted_type)] += 1
     if predicted_type == doc["type"]:
         report.correct_type = 1
     else:

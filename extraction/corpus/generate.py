@@ -21,9 +21,19 @@ from random import Random
 
 from faker import Faker
 
-from .documents import TEMPLATES, Drawn
+from .documents import TEMPLATES, Drawn, note_dimensionnement
 from .facts import DossierFacts, make_dossier
+from .forms import avis_two_declarants, rge_by_body
+from .heldout_facts import letters_facts
+from .letters import attestation_letter, cadre_letter, devis_letter, facture_letter
 from .scan import scanned_file
+
+# The held-out family's layouts (issue 13): letters, administrative forms, ink signatures.
+LETTER_TEMPLATES = {
+    "devis": [devis_letter], "facture": [facture_letter], "attestation_honneur": [attestation_letter],
+    "cadre_contribution": [cadre_letter], "certificat_rge": [rge_by_body], "avis_imposition": [avis_two_declarants],
+    "note_dimensionnement": [note_dimensionnement],
+}
 
 
 @dataclass
@@ -32,6 +42,11 @@ class CorpusOptions:
     seed: int = 0
     scanned_ratio: float = 0.3
     multi_doc_ratio: float = 0.2
+    family: str = "classic"  # classic | letters (held-out layouts: see heldout_facts)
+    photo_ratio: float = 0.4  # letters family: share of scans that are phone photos
+
+
+FAMILIES = ("classic", "letters")
 
 
 def _documents_for(facts: DossierFacts, rng: Random) -> list[str]:
@@ -45,8 +60,8 @@ def _documents_for(facts: DossierFacts, rng: Random) -> list[str]:
     return types
 
 
-def _draw(doc_type: str, facts: DossierFacts, rng: Random) -> tuple[Drawn, str]:
-    template = rng.choice(TEMPLATES[doc_type])
+def _draw(doc_type: str, facts: DossierFacts, rng: Random, templates: dict = TEMPLATES) -> tuple[Drawn, str]:
+    template = rng.choice(templates[doc_type])
     return template(facts, rng), template.__name__
 
 
@@ -80,12 +95,18 @@ def generate_corpus(out_dir: str | Path, options: CorpusOptions) -> dict:
     rng = Random(options.seed)
     fake = Faker("fr_FR")
     fake.seed_instance(options.seed)
+    if options.family not in FAMILIES:
+        raise ValueError(f"unknown family {options.family!r} ({', '.join(FAMILIES)})")
+    letters = options.family == "letters"
+    templates = LETTER_TEMPLATES if letters else TEMPLATES
     files = []
     for index in range(1, options.dossiers + 1):
         facts = make_dossier(rng, fake, index)
+        if letters:
+            letters_facts(facts)
         folder = out / f"dossier_{index:04d}"
         folder.mkdir(exist_ok=True)
-        drawn = [(t, *_draw(t, facts, rng)) for t in _documents_for(facts, rng)]
+        drawn = [(t, *_draw(t, facts, rng, templates)) for t in _documents_for(facts, rng)]
         groups: list[list[tuple[str, Drawn, str]]] = []
         if rng.random() < options.multi_doc_ratio:
             merged = [d for d in drawn if d[0] in ("devis", "facture", "attestation_honneur")]
@@ -102,7 +123,7 @@ def generate_corpus(out_dir: str | Path, options: CorpusOptions) -> dict:
             pdf = group[0][1].pdf if len(group) == 1 else _merge([d.pdf for _, d, _ in group])
             scanned = rng.random() < options.scanned_ratio
             if scanned:
-                data, ext, dpi = scanned_file(pdf, rng)
+                data, ext, dpi = scanned_file(pdf, rng, photo=letters and rng.random() < options.photo_ratio)
             else:
                 data, ext, dpi = pdf, "pdf", None
             path = folder / f"{name}.{ext}"
