@@ -89,6 +89,7 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
         "DJANGO_SECRET_KEY": "bench-" + uuid.uuid4().hex,
         "SECURE_SSL_REDIRECT": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": "http://127.0.0.1",
         "DB_CONN_MAX_AGE": "60",
         "API_THROTTLE_RATE": "1000000/min",  # measure the API, not the throttle
         "LOG_LEVEL": "WARNING",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import environ
 
+from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CEE_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -41,7 +42,14 @@ else:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The absolute address of the site in e-mails (the portal link of a missing-documents e-mail).
+# Production must say it: a default would send installers to 127.0.0.1.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
+if not DEBUG and not SITE_URL:
+    raise ImproperlyConfigured(
+        "SITE_URL est obligatoire quand DJANGO_DEBUG=false : l'adresse publique du site "
+        "(par exemple https://cee.example.fr), utilisée dans les liens des e-mails."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -68,7 +76,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -126,7 +133,7 @@ LOGOUT_REDIRECT_URL = "/portail/connexion/"
 
 # --- Internationalisation ---------------------------------------------------------
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", "Français"), ("en", "English")]
+LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -149,6 +156,9 @@ if S3_BUCKET:
             "access_key": env.str("S3_ACCESS_KEY", default=env.str("AWS_ACCESS_KEY_ID", default="")) or None,
             "secret_key": env.str("S3_SECRET_KEY", default=env.str("AWS_SECRET_ACCESS_KEY", default="")) or None,
             "region_name": env.str("S3_REGION", default=env.str("AWS_S3_REGION_NAME", default="us-east-1")),
+# The product is French whatever the browser asks: no LocaleMiddleware (it would follow the
+# browser's Accept-Language) and French the only language, so Django's own admin strings
+# come from its French catalogue ("Bienvenue", "Filtre", "Actions récentes").
             "addressing_style": env.str("S3_ADDRESSING_STYLE", default="path"),
             "signature_version": "s3v4",
             "default_acl": None,

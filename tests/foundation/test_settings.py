@@ -28,11 +28,21 @@ def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "cee.example.fr",
+        "SITE_URL": "https://cee.example.fr",
         "DATABASE_URL": database_url if database_url.startswith("postgres") else PRODUCTION_DATABASE_URL,
     }
     result = run_manage(env, "check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_mode_without_site_url_refuses_to_start(tmp_path):
+    """E-mails link to SITE_URL: in production a missing one would send installers to 127.0.0.1."""
+    env = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": secrets.token_urlsafe(60), "ALLOWED_HOSTS": "cee.example.fr"}
+    result = run_manage(env, "check", tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SITE_URL est obligatoire" in result.stderr
 
 
 def test_production_mode_without_a_secret_key_refuses_to_start(tmp_path):
