@@ -39,6 +39,7 @@ from dossiers.status import transition
 from . import conf
 from .models import Invoice, InvoiceLine, InvoiceSequence, Payment, PriceList
 from .pricing import PriceNotFound, price_for
+from .signals import invoice_issued, payment_received
 
 logger = logging.getLogger(__name__)
 
@@ -268,6 +269,7 @@ def create_invoice_for_dossier(
                 for position, line in enumerate(draft.lines, start=1)
             )
             transition(locked, DossierStatus.INVOICED, actor=None, metadata={"invoice": invoice.number}, request=request)
+            invoice_issued.send(sender=Invoice, invoice=invoice, dossier=locked)
             log_activity(
                 "invoice_created", actor=user, target=invoice, dossier=locked,
                 description=f"Facture {invoice.number} : {invoice.total_eur} €",
@@ -454,6 +456,7 @@ def record_payment(
         locked.status = Invoice.Status.PAID if locked.amount_paid >= locked.total_eur else Invoice.Status.PARTIALLY_PAID
         locked.save(update_fields=["amount_paid", "status"])
         dossier = Dossier.objects.get(pk=locked.dossier_id)
+        payment_received.send(sender=Payment, payment=payment, invoice=locked, dossier=dossier)
         if locked.status == Invoice.Status.PAID and dossier.status == DossierStatus.INVOICED:
             transition(dossier, DossierStatus.PAID, actor=None, metadata={"invoice": locked.number}, request=request)
         log_activity(

@@ -6,12 +6,14 @@ from accounts.api.views import ProfileView
 from billing.api.views import PaymentListView
 from documents.api.views import DocumentViewSet
 from dossiers.api.views import BulkUploadView, DossierViewSet
+from dossiers.webhooks.api import WebhookViewSet
 
 app_name = "api"
 
 router = SimpleRouter()
 router.register("dossiers", DossierViewSet, basename="dossier")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("webhooks", WebhookViewSet, basename="webhook")
 
 urlpatterns = [
     path("bulk-uploads/", BulkUploadView.as_view(), name="bulk-upload"),

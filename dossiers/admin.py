@@ -168,3 +168,6 @@ class ReferenceDataRowAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 from . import admin_review  # noqa: E402,F401  (the Dossier admin: F's module)
+
+
+from .webhooks import admin as webhooks_admin  # noqa: E402,F401 - registers the webhook ModelAdmins

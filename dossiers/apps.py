@@ -6,4 +6,10 @@ class DossiersConfig(AppConfig):
     verbose_name = "Dossiers et opérations"
 
     def ready(self):
+        from billing.signals import invoice_issued, payment_received
+
         from . import search  # noqa: F401 - registers cee_unaccent on SQLite connections
+        from .webhooks.events import record_invoice_issued, record_payment_received
+
+        invoice_issued.connect(record_invoice_issued, dispatch_uid="dossiers.webhooks.invoice_issued")
+        payment_received.connect(record_payment_received, dispatch_uid="dossiers.webhooks.payment_received")

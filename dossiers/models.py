@@ -386,3 +386,6 @@ class ReferenceDataRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model_label} {self.key}"
+
+
+from .webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent  # noqa: E402,F401 - models of the app

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from .activity import log_activity
 from .models import Dossier, DossierStatus as S
+from .webhooks.events import record_status_change
 
 SYSTEM = "system"
 INSTALLER = "installer"
@@ -156,6 +157,7 @@ def transition(dossier: Dossier, target: str, *, actor=None, reason: str = "", m
         metadata={"from": source, "to": target, "transition": found.name, "reason": reason, **(metadata or {})},
         request=request,
     )
+    record_status_change(locked, source, target, reason)
     # The caller's instance reflects the new state too.
     for field in set(update_fields) | {"status"}:
         setattr(dossier, field, getattr(locked, field))

@@ -2,6 +2,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from ..webhooks import portal as webhooks
 from . import views
 
 app_name = "portal"
@@ -34,4 +35,9 @@ urlpatterns = [
     path("entreprise/", views.company, name="company"),
     path("jetons/", views.tokens, name="tokens"),
     path("jetons/<int:pk>/revoquer/", views.token_revoke, name="token_revoke"),
+    path("webhooks/", webhooks.webhooks, name="webhooks"),
+    path("webhooks/<int:pk>/", webhooks.webhook_detail, name="webhook"),
+    path("webhooks/<int:pk>/test/", webhooks.webhook_test, name="webhook_test"),
+    path("webhooks/<int:pk>/reactiver/", webhooks.webhook_reactivate, name="webhook_reactivate"),
+    path("webhooks/<int:pk>/supprimer/", webhooks.webhook_delete, name="webhook_delete"),
 ]
