@@ -112,6 +112,9 @@ class Document(models.Model):
     # Set when a worker claims the document; a document "processing" for longer than the
     # task timeout was abandoned by a killed worker (extraction.services.recover_stuck_documents).
     processing_started_at = models.DateTimeField("traitement commencé le", null=True, blank=True)
+    # Refreshed every few seconds by the worker while it processes the document (a lease):
+    # one whose heartbeat stopped was abandoned, however long its processing may take.
+    processing_heartbeat_at = models.DateTimeField("dernier signe du traitement", null=True, blank=True)
     processing_attempts = models.PositiveSmallIntegerField("essais de traitement", default=0)
 
     class Meta:
