@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from dossiers.admin_json import PrettyJSONAdminMixin, json_object, pretty_json_html
 
 from . import admin_learning  # noqa: F401  (registers the learned layouts and phrases)
+from . import admin_reading  # noqa: F401  (registers the phrase patterns and the brand lexicon)
 from .models import EngineConfig, ExtractedField, FieldSchema, HumanFeedback, ModelMetric, StageRun
 
 ENGINES_BY_TASK = {

@@ -66,9 +66,12 @@ from .extractors.field_hints import _Hints, _Label
 from .extractors.labels import DocumentLayout, _find_labels, _wrapped_label_hits
 from .extractors.readers import (_block_candidates, _regex_candidates, _scan_candidates, _statement_candidates,
                                  _top_line_candidates)
+from .extractors.multiple import choose_many
 from .extractors.text import PhraseSet, phrase_set, token_texts
+from .extractors.unlabelled import (company_candidates, dateline_candidates, lexicon_candidates, phrase_candidates,
+                                    recipient_candidates, rejected)
 from .normalise import format_decimal
-from .types import FieldSpec, FieldValue, PageContent
+from .types import FieldSpec, FieldValue, PageContent, ReadingData
 
 __all__ = ["extract_fields", "extract_field", "DocumentLayout"]
 
@@ -149,10 +152,16 @@ def _other_labels(stop_labels: tuple, own: tuple) -> PhraseSet:
     return phrase_set(tuple(s for s in stop_labels if s not in mine))
 
 
-def extract_field(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[list[str]] | None = None) -> FieldValue | None:
+def extract_field(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[list[str]] | None = None,
+                  reading: ReadingData | None = None) -> FieldValue | None:
     """One field from a document already laid out; None when nothing valid was found."""
     hints = _Hints.from_spec(spec)
-    return _choose(field_candidates(spec, layout, stop_labels), hints)
+    candidates = field_candidates(spec, layout, stop_labels, reading)
+    if hints.reject_values:
+        candidates = [c for c in candidates if not rejected(c.value, hints)]
+    if hints.multiple:
+        return choose_many(candidates, hints, _choose)
+    return _choose(candidates, hints)
 
 
 @dataclass
@@ -188,7 +197,8 @@ class _FieldPlan:
 _PLANS_BY_ID: dict[tuple[int, int], tuple[FieldSpec, Any, _FieldPlan]] = {}
 
 
-def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[list[str]] | None = None) -> list[Candidate]:
+def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[list[str]] | None = None,
+                     reading: ReadingData | None = None) -> list[Candidate]:
     """Every scored candidate for one field (what ``extract_field`` chooses from; for debugging)."""
     if stop_labels is None:
         stop_labels = _all_stop_labels([spec])
@@ -220,6 +230,7 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
         candidates.extend(_regex_candidates(spec, hints, layout, others))
     if hints.top_line:
         candidates.extend(_top_line_candidates(spec, hints, layout, block_stops))
+    candidates.extend(_unlabelled_candidates(spec, hints, layout, reading, others))
     if spec.validation_pattern:
         pattern = re.compile(spec.validation_pattern)
         for c in candidates:
@@ -228,18 +239,38 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
     return candidates
 
 
-def extract_fields(pages: list[PageContent], specs: list[FieldSpec]) -> dict[str, FieldValue]:
+def _unlabelled_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, reading: ReadingData | None,
+                           others: PhraseSet) -> list[Candidate]:
+    """Candidates of the readers that need no label (``extractors.unlabelled``)."""
+    out: list[Candidate] = []
+    if reading is not None and reading.phrases.get(spec.name):
+        out.extend(phrase_candidates(spec, hints, layout, reading, others))
+    if not layout.pages:
+        return out
+    if hints.recipient:
+        out.extend(recipient_candidates(spec, hints, layout, others))
+    if hints.dateline:
+        out.extend(dateline_candidates(spec, hints, layout))
+    if hints.legal_form:
+        out.extend(company_candidates(spec, hints, layout))
+    if hints.lexicon:
+        out.extend(lexicon_candidates(hints, layout, reading))
+    return out
+
+
+def extract_fields(pages: list[PageContent], specs: list[FieldSpec], reading: ReadingData | None = None) -> dict[str, FieldValue]:
     """The fields of one document: {field name: FieldValue} for the fields found.
 
     ``pages`` are the document's pages (words with boxes relative to the page); ``specs`` its
-    type's field specs. Fields with no valid candidate are absent from the result. Pure: no
-    database, no storage; never raises on odd input (empty pages, OCR noise).
+    type's field specs; ``reading`` the phrase patterns and the brand lexicon, when given.
+    Fields with no valid candidate are absent from the result; a multi-valued field's value is
+    a JSON list. Pure: no database, no storage; never raises on odd input (empty pages, OCR noise).
     """
     layout = DocumentLayout.of(pages)
     stop_labels = _all_stop_labels(specs)
     results: dict[str, FieldValue] = {}
     for spec in specs:
-        value = extract_field(spec, layout, stop_labels)
+        value = extract_field(spec, layout, stop_labels, reading)
         if value is not None:
             results[spec.name] = value
     return results

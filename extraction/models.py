@@ -358,3 +358,83 @@ class LearnedLabelPhrase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.schema} « {self.phrase} » ×{self.count}"
+
+
+class PhrasePatternManager(models.Manager):
+    def get_by_natural_key(self, document_type_code, field_name, pattern):
+        return self.get(schema__document_type__code=document_type_code, schema__name=field_name, pattern=pattern)
+
+
+class PhrasePattern(models.Model):
+    """A sentence that carries a field's value, written with ``{valeur}`` where the value
+    stands: « le montant de la prime s'élève à {valeur} », « la prime accordée par {valeur} a été
+    déduite ». Read by the extractor beside the field's label hints (``extractors.phrases``)."""
+
+    schema = models.ForeignKey(FieldSchema, on_delete=models.CASCADE, related_name="phrase_patterns", verbose_name="champ")
+    pattern = models.CharField("phrase", max_length=200,
+                               help_text="La phrase telle qu'on la lit, avec {valeur} à la place de la valeur.")
+    weight = models.FloatField("poids", default=0.9,
+                               help_text="Confiance dans la phrase, entre 0 et 1 (un libellé exact vaut 1).")
+    is_active = models.BooleanField("actif", default=True)
+    notes = models.TextField("remarques", blank=True)
+
+    objects = PhrasePatternManager()
+
+    class Meta:
+        verbose_name = "phrase type"
+        verbose_name_plural = "phrases types"
+        ordering = ["schema", "pattern"]
+        constraints = [
+            models.UniqueConstraint(fields=["schema", "pattern"], name="phrase_pattern_unique"),
+            models.CheckConstraint(condition=Q(weight__gt=0) & Q(weight__lte=1), name="phrase_pattern_weight_between_0_and_1"),
+            models.CheckConstraint(condition=Q(pattern__contains="{valeur}"), name="phrase_pattern_has_value"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schema} « {self.pattern} »"
+
+    def natural_key(self):
+        return (*self.schema.natural_key(), self.pattern)
+
+    natural_key.dependencies = ["extraction.fieldschema"]
+
+
+class ProductFamily(models.TextChoices):
+    INSULATION = "isolation", "Isolation"
+    HEAT_PUMP = "pompe_a_chaleur", "Pompe à chaleur"
+    BOILER = "chaudiere", "Chaudière"
+    WATER_HEATER = "chauffe_eau", "Chauffe-eau"
+    WOOD = "bois", "Chauffage au bois"
+    WINDOW = "menuiserie", "Fenêtres et menuiseries"
+    SOLAR = "solaire", "Solaire"
+    VENTILATION = "ventilation", "Ventilation"
+    REGULATION = "regulation", "Régulation"
+
+
+class ProductBrandManager(models.Manager):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class ProductBrand(models.Model):
+    """A manufacturer of CEE products, found by name inside item designations (« Isolant ISOVER
+    GR 32 Revêtu Kraft ») to read the marque and the reference that follows it."""
+
+    name = models.CharField("marque", max_length=60, unique=True)
+    family = models.CharField("famille de produits", max_length=30, choices=ProductFamily.choices)
+    aliases = models.JSONField("autres graphies", default=list, blank=True,
+                               help_text='Autres façons de l\'écrire, par exemple ["Knauf", "KNAUF INSULATION"].')
+    is_active = models.BooleanField("actif", default=True)
+
+    objects = ProductBrandManager()
+
+    class Meta:
+        verbose_name = "marque de produit"
+        verbose_name_plural = "marques de produits"
+        ordering = ["family", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)

@@ -49,6 +49,19 @@ class FieldSpec:
     required: bool = False
 
 
+@dataclass(frozen=True)
+class ReadingData:
+    """What the extractor reads beside the field hints, from the admin's data: the phrase
+    patterns of each field (pattern with ``{valeur}``, weight) and the brand lexicon
+    (name, other spellings)."""
+
+    phrases: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
+    brands: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
 @dataclass
 class FieldValue:
     value: str  # normalised (SPEC 4b): ISO dates, dot decimals, 14-digit SIRET, JSON list for operations

@@ -47,6 +47,13 @@ class _Hints:
     top_line: float
     top_line_exclude: tuple[tuple[str, ...], ...]
     statement: dict | None
+    recipient: str | None = None
+    recipient_weight: float = 0.7
+    dateline: float = 0.0
+    legal_form: float = 0.0
+    lexicon: str | None = None
+    multiple: bool = False
+    reject_values: frozenset = frozenset()
 
     @classmethod
     def from_spec(cls, spec: FieldSpec) -> "_Hints":
@@ -104,6 +111,13 @@ class _Hints:
             top_line=float(h.get("top_line", 0) or 0),
             top_line_exclude=tuple(tuple(token_texts(t)) for t in h.get("top_line_exclude", []) if token_texts(t)),
             statement=statement if isinstance(statement, dict) else None,
+            recipient=h.get("recipient"),
+            recipient_weight=float(h.get("recipient_weight", 0.7)),
+            dateline=float(h.get("dateline", 0) or 0),
+            legal_form=float(h.get("legal_form", 0) or 0),
+            lexicon=h.get("lexicon"),
+            multiple=bool(h.get("multiple", False)),
+            reject_values=frozenset(tuple(token_texts(t)) for t in h.get("reject_values", []) if token_texts(t)),
         )
 
 

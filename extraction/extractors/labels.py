@@ -33,6 +33,7 @@ class DocumentLayout:
     vocabulary: Vocabulary | None = None
     two_line_cells: dict = field(default_factory=dict)
     _token_lines: dict[int, dict[str, list[int]]] = field(default_factory=dict)
+    zones: dict = field(default_factory=dict)  # what the unlabelled readers found, read once per document
 
     @classmethod
     def of(cls, pages: list[PageContent]) -> "DocumentLayout":

@@ -11,6 +11,7 @@ from extraction.models import ExtractedField, ExtractionMethod, FieldStatus
 from .base import Stage
 from .classify import as_confidence
 from .hints import field_specs
+from .reading import document_reading_data
 from .registry import register
 
 
@@ -81,7 +82,7 @@ class ExtractStage(Stage):
             return {"fields": 0}
         pages = ctx.page_contents()
         by_number = {p.number: p for p in pages}
-        values = extract_fields(pages, [spec for _, spec in specs])
+        values = extract_fields(pages, [spec for _, spec in specs], document_reading_data(document.document_type))
         rows, found = [], []
         for schema, spec in specs:
             if schema.pk in reviewed:

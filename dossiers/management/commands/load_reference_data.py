@@ -31,6 +31,8 @@ REFERENCE_FIXTURES = [
     "operations.json",
     "operation_requirements.json",
     "field_schemas.json",
+    "phrase_patterns.json",
+    "product_brands.json",
     "climate_zones.json",
     "precarity_ceilings.json",
     "rejection_reasons.json",

@@ -1,0 +1,67 @@
+"""The value of a multi-valued field (``"multiple": true``: marque, reference_produit): every
+product the document names, as a JSON list in reading order.
+
+The brand lexicon's findings give the list; a value read beside a label (``Marque : Isover``,
+``Référence : GR 32 Revêtu Kraft``) confirms one of them, is written in its place when it
+says more (a longer reference), or joins the list when the lexicon does not know the brand.
+"""
+from __future__ import annotations
+
+import json
+from typing import Callable
+
+from ..types import FieldValue
+from .candidates import Candidate
+from .field_hints import _Hints
+from .text import token_texts
+
+
+def _key(value: str) -> tuple[str, ...]:
+    return tuple(token_texts(value))
+
+
+def _overlaps(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """Whether ``short`` opens ``long`` or stands inside it (« GR 32 » in « GR 32 Revêtu Kraft »)."""
+    n = len(short)
+    return n > 0 and any(long[i:i + n] == short for i in range(len(long) - n + 1))
+
+
+def choose_many(candidates: list[Candidate], hints: _Hints,
+                choose_one: Callable[[list[Candidate], _Hints], FieldValue | None]) -> FieldValue | None:
+    """Every value of a multi-valued field, as a ``FieldValue`` holding a JSON list."""
+    found = [c for c in candidates if c.how == "lexicon"]
+    labelled = choose_one([c for c in candidates if c.how != "lexicon"], hints)
+    values: list[str] = []
+    keys: list[tuple[str, ...]] = []
+    for c in found:
+        key = _key(c.value)
+        if key and key not in keys:
+            values.append(c.value)
+            keys.append(key)
+    if labelled is not None and labelled.value:
+        label_key = _key(labelled.value)
+        if label_key and not any(_overlaps(label_key, k) for k in keys):
+            replaced = [i for i, k in enumerate(keys) if _overlaps(k, label_key)]
+            if replaced:
+                values[replaced[0]] = labelled.value  # the label says more than the designation
+                keys[replaced[0]] = label_key
+            elif labelled.confidence >= 0.3:
+                values.insert(0, labelled.value)
+                keys.insert(0, label_key)
+    if not values:
+        return None
+    if not found:
+        assert labelled is not None
+        return FieldValue(json.dumps(values, ensure_ascii=False), labelled.raw, labelled.confidence,
+                          labelled.page, labelled.bbox)
+    first = found[0]
+    agreeing = labelled is not None and any(_overlaps(_key(labelled.value), k) or _overlaps(k, _key(labelled.value))
+                                           for k in keys)
+    confidence = min(c.score * c.ocr_confidence for c in found) * (1.0 if agreeing or labelled is None else 0.9)
+    return FieldValue(
+        value=json.dumps(values, ensure_ascii=False),
+        raw=" ; ".join(" ".join(w.text for w in c.words) for c in found),
+        confidence=round(max(0.01, min(confidence, 0.99)), 3),
+        page=first.page,
+        bbox=tuple(round(v, 5) for v in first.bbox) if first.words else None,
+    )

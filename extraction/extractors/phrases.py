@@ -1,0 +1,125 @@
+"""Values inside sentences, read with phrase patterns kept as data (``PhrasePattern`` rows).
+
+A pattern is the sentence as documents write it, with ``{valeur}`` where the value stands and
+``…`` for a few words that vary: « le montant de la prime s'élève à {valeur} », « la prime
+accordée par {valeur} a été déduite », « valable du … au {valeur} ». It is matched on the
+page's folded text (case, accents, apostrophes and punctuation ignored, one line running into
+the next), and the value is then read from the words under ``{valeur}`` with the field's
+data type (an amount, a date written in words, a name cut at the end of its clause).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..normalise import fold
+from ..types import Word
+from .layout import Line
+
+VALUE = "{valeur}"
+GAP = "…"
+# What may stand between two words of a pattern in a document: spaces, apostrophes, punctuation.
+_BETWEEN = r"[^a-z0-9×=€%]{0,4}"
+_WORD_RE = re.compile(r"[a-z0-9]+|[×=€%]")
+# Where a name captured before the end of the text stops: the end of its clause.
+_CLAUSE_END_RE = re.compile(r"[,;:()]|\.(?:\s|$)")
+
+
+@dataclass(frozen=True)
+class PhraseMatch:
+    words: list[Word]  # the words under {valeur}
+    page: int
+    leading: bool  # the pattern starts with {valeur}: the value is the end of the captured text
+
+
+@dataclass
+class PageText:
+    """A page's words joined into one folded text, with each word's span in it."""
+
+    text: str
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    words: list[Word] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, lines: list[Line]) -> "PageText":
+        parts, spans, words, pos = [], [], [], 0
+        for line in lines:
+            for word in line.words:
+                folded = _fold_word(word.text)
+                parts.append(folded)
+                spans.append((pos, pos + len(folded)))
+                words.append(word)
+                pos += len(folded) + 1
+        return cls(" ".join(parts), spans, words)
+
+    def words_in(self, start: int, end: int) -> list[Word]:
+        return [w for w, (s, e) in zip(self.words, self.spans) if e > start and s < end]
+
+
+@lru_cache(maxsize=20_000)
+def _fold_word(text: str) -> str:
+    return fold(text)
+
+
+def _literal(piece: str) -> str:
+    """A regular expression for a literal piece of a pattern: its words, whatever lies between."""
+    words = _WORD_RE.findall(fold(piece))
+    return _BETWEEN.join("[x×]" if w in ("x", "×") else re.escape(w) for w in words)
+
+
+@lru_cache(maxsize=4096)
+def compile_pattern(pattern: str) -> tuple[re.Pattern, bool] | None:
+    """The regular expression of a phrase pattern and whether it starts with the value; None
+    for a pattern without ``{valeur}`` or without words around it."""
+    if pattern.count(VALUE) != 1:
+        return None
+    before, after = pattern.split(VALUE)
+    before_re = r"[^.]{0,60}?".join(_literal(p) for p in before.split(GAP) if p.strip())
+    after_re = r"[^.]{0,60}?".join(_literal(p) for p in after.split(GAP) if p.strip())
+    if not before_re and not after_re:
+        return None
+    leading = not before_re
+    if leading:
+        regex = rf"(.{{1,80}}?){_BETWEEN}{after_re}(?![a-z0-9])"
+    elif after_re:
+        regex = rf"(?<![a-z0-9]){before_re}{_BETWEEN}(.{{1,80}}?){_BETWEEN}{after_re}(?![a-z0-9])"
+    else:
+        regex = rf"(?<![a-z0-9]){before_re}{_BETWEEN}(.{{1,80}})"
+    return re.compile(regex), leading
+
+
+def find_phrases(page_text: PageText, page: int, pattern: str) -> list[PhraseMatch]:
+    """Every place ``pattern`` matches on a page, with the words under its ``{valeur}``."""
+    compiled = compile_pattern(pattern)
+    if compiled is None:
+        return []
+    regex, leading = compiled
+    found = []
+    for m in regex.finditer(page_text.text):
+        start, end = m.span(1)
+        if leading:
+            # the value is the end of the captured text: after the last clause break
+            cut = [c.end() for c in _CLAUSE_END_RE.finditer(page_text.text, start, end)]
+            start = cut[-1] if cut else start
+        words = page_text.words_in(start, end)
+        if words:
+            found.append(PhraseMatch(words, page, leading))
+    return found
+
+
+def clause_words(words: list[Word], leading: bool) -> list[Word]:
+    """The words of a text value that belong to its clause: a name stops at a comma, a colon or
+    a full stop (« …accordée par HEXAGAZ SAS, partenaire… »)."""
+    out: list[Word] = []
+    for word in words:
+        text = word.text
+        if re.search(r"[,;:]$|\.$", text) and not re.fullmatch(r"(?:[A-Za-z]\.)+", text):
+            stripped = text.rstrip(",;:.")
+            if stripped:
+                out.append(Word(stripped, word.bbox, word.conf))
+            if not leading:
+                break
+            continue
+        out.append(word)
+    return out

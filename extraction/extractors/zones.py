@@ -1,0 +1,223 @@
+"""The zones of a French business letter, read without labels.
+
+- **Recipient block**: two to four lines in one column ending with a postal code and a town
+  (``Mme GUYOT Ginette`` / ``12 rue des Lilas`` / ``03100 Montluçon``), in the upper half of
+  the first page. The block of the issuer (letterhead: the first lines of the page, or a
+  block naming a company with SIRET, telephone, legal form) is told apart from the
+  recipient's (a civility, or the block right of the letterhead). A label opening the block
+  (``Client :``, ``Maître d'ouvrage``, ``Adresse des travaux``, ``Lieu du chantier``) is not
+  part of it; a line that is a field label (``Téléphone``) never becomes a name.
+- **Dateline**: ``Versailles, le 17 mai 2025`` / ``Fait à Lyon, le lundi 5 mai 2025``: the
+  document's date.
+- **Company with its legal form** (``ÉCO-HABITAT 77 SAS``, ``SARL Dupont Isolation``) in the
+  letterhead or in the legal footer (``… SAS au capital de 10 000 € – RCS …``): the issuer's
+  raison sociale.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..normalise import find_dates
+from ..types import Word
+from .layout import Line
+from .text import token_texts
+
+CIVILITY_RE = re.compile(r"^(?:m\.?|mr\.?|mme\.?|mlle\.?|monsieur|madame|mademoiselle|m\.? et mme\.?|mm\.?|"
+                         r"monsieur et madame|m\.? ou mme\.?|m ou mme)\s", re.IGNORECASE)
+_POSTAL_TOWN_RE = re.compile(r"^(?:F-|FR-)?(\d{2}\s?\d{3})\s+([A-Za-zÀ-ÿ'’\- ]{2,40}?)(?:\s+cedex(?:\s+\d+)?)?$", re.IGNORECASE)
+_COMPANY_WORDS = frozenset({"siret", "siren", "rcs", "tel", "telephone", "fax", "email", "mail", "capital", "sas",
+                            "sarl", "eurl", "sasu", "sa", "www", "tva", "ape", "naf", "rge"})
+# Labels that open a recipient block without being part of it.
+_BLOCK_LABELS = (("client",), ("maitre", "d", "ouvrage"), ("adresse", "des", "travaux"), ("lieu", "du", "chantier"),
+                 ("lieu", "des", "travaux"), ("adresse", "du", "chantier"), ("beneficiaire",), ("destinataire",),
+                 ("facture", "a"), ("adresse", "de", "facturation"), ("a", "l", "attention", "de"))
+LEGAL_FORMS = ("sas", "sarl", "eurl", "sasu", "sa", "sci", "scop", "snc", "sca")
+_LEGAL_FORM_RE = re.compile(r"\b(SAS|SARL|EURL|SASU|SA|SCOP|SNC)\b")
+_TOWN = r"[A-ZÀ-Ý][\w'’\-]*(?:[ \-](?:[A-ZÀ-Ý][\w'’\-]*|en|sur|sous|de|du|la|le|les|lès|d'[\w\-]+))*"
+# "Versailles, le 17 mai 2025" (a comma after the town) or "Fait à Lyon le 5 mai 2025"
+_DATELINE_RE = re.compile(rf"^(?:(?:[Ff]ait\s+)?[àaA]\s+)?{_TOWN}\s*,\s*le\s+|^[Ff]ait\s+[àa]\s+{_TOWN}\s*,?\s*le\s+")
+
+
+@dataclass
+class Block:
+    lines: list[list[Word]]  # name, street lines…, postal code and town
+    page: int
+    left: float
+    top: float
+    civility: bool
+    company: bool
+
+    @property
+    def name(self) -> list[Word]:
+        return self.lines[0]
+
+    @property
+    def street(self) -> list[Word]:
+        return [w for row in self.lines[1:-1] for w in row]
+
+    @property
+    def postal_line(self) -> list[Word]:
+        return self.lines[-1]
+
+
+def _text(words: list[Word]) -> str:
+    return " ".join(w.text for w in words)
+
+
+def _is_block_label(words: list[Word]) -> int:
+    """How many words at the start of ``words`` are a block label (``Client :``), else 0."""
+    toks = token_texts(_text(words))
+    for label in _BLOCK_LABELS:
+        if tuple(toks[:len(label)]) == label:
+            taken, count = 0, 0
+            for word in words:
+                taken += len(token_texts(word.text))
+                count += 1
+                if taken >= len(label):
+                    break
+            while count < len(words) and words[count].text in (":", "-", "–"):
+                count += 1
+            return count
+    return 0
+
+
+def _cell_words(line: Line, x0: float) -> list[Word] | None:
+    """The words of the cell of ``line`` that starts near ``x0``."""
+    for start, end in line.cells:
+        if abs(line.words[start].bbox[0] - x0) < 0.03:
+            return line.words[start:end]
+    return None
+
+
+def recipient_blocks(lines: list[Line], page: int) -> list[Block]:
+    """Address blocks (name, street, postal code and town) in the upper 60 % of a page."""
+    blocks = []
+    for index, line in enumerate(lines):
+        if line.top > 0.6:
+            break
+        for start, end in line.cells:
+            cell = line.words[start:end]
+            match = _POSTAL_TOWN_RE.match(_text(cell))
+            if not match:
+                continue
+            x0 = cell[0].bbox[0]
+            rows = [cell]
+            bottom_top = line.top
+            for above in reversed(lines[max(0, index - 4):index]):
+                if bottom_top - above.bottom > 2.5 * line.height:
+                    break
+                words = _cell_words(above, x0)
+                if words is None:
+                    break
+                skip = _is_block_label(words)
+                if skip:
+                    if words[skip:]:
+                        rows.insert(0, words[skip:])
+                    break
+                if words[-1].text.endswith(":"):
+                    break  # "Adresse :" heads another field
+                rows.insert(0, words)
+                bottom_top = above.top
+            if len(rows) < 2:
+                continue
+            if len(rows) > 4:
+                rows = rows[-4:]
+            tokens = {t for row in rows for w in row for t in token_texts(w.text)}
+            company = bool(tokens & _COMPANY_WORDS) or index < 2 and x0 < 0.4
+            civility = bool(CIVILITY_RE.match(_text(rows[0]) + " "))
+            blocks.append(Block(rows, page, x0, min(w.bbox[1] for w in rows[0]), civility, company))
+    return blocks
+
+
+def recipient_block(lines: list[Line], page: int) -> Block | None:
+    """The recipient's block: one with a civility first, else the right-most one that does
+    not name a company (the letterhead is on the left, the recipient on the right)."""
+    blocks = [b for b in recipient_blocks(lines, page) if len(b.lines) >= 2]
+    if not blocks:
+        return None
+    with_civility = [b for b in blocks if b.civility]
+    if with_civility:
+        return with_civility[0]
+    people = [b for b in blocks if not b.company]
+    if not people:
+        return None
+    return max(people, key=lambda b: (b.left >= 0.45, -b.top))
+
+
+def postal_and_town(words: list[Word]) -> tuple[list[Word], list[Word]]:
+    """The postal code's words and the town's words of a ``03100 Montluçon`` line."""
+    for k, word in enumerate(words):
+        if re.fullmatch(r"(?:F-|FR-)?\d{5}|\d{2}", word.text):
+            if len(word.text) == 2 and k + 1 < len(words) and re.fullmatch(r"\d{3}", words[k + 1].text):
+                return words[k:k + 2], [w for w in words[k + 2:] if w.text.lower() != "cedex" and not w.text.isdigit()]
+            return words[k:k + 1], [w for w in words[k + 1:] if w.text.lower() != "cedex" and not w.text.isdigit()]
+    return [], []
+
+
+def dateline_words(lines: list[Line]) -> list[tuple[Line, list[Word]]]:
+    """Datelines (``Versailles, le 17 mai 2025``): each line with the words after ``le``."""
+    out = []
+    for line in lines:
+        for start, end in line.cells:
+            words = line.words[start:end]
+            text = _text(words)
+            m = _DATELINE_RE.match(text)
+            if not m or not find_dates(text[m.end():]):
+                continue
+            consumed, pos = 0, 0
+            for consumed, word in enumerate(words):
+                if pos >= m.end():
+                    break
+                pos += len(word.text) + 1
+            out.append((line, words[consumed:]))
+    return out
+
+
+def company_names(lines: list[Line]) -> list[tuple[Line, list[Word]]]:
+    """Company names written with their legal form, in the letterhead (top 20 % of the page) or
+    in the legal footer (bottom 15 %): ``ÉCO-HABITAT 77 SAS``, ``SARL Dupont Isolation``."""
+    out = []
+    for line in lines:
+        if 0.2 < line.top < 0.85:
+            continue
+        for start, end in line.cells:
+            words = line.words[start:end]
+            name = _company_in(words)
+            if name:
+                out.append((line, name))
+    return out
+
+
+def _company_in(words: list[Word]) -> list[Word] | None:
+    """The company name around the first legal form of ``words``, without the legal form
+    (the raison sociale as registered: « ISOL'CONFORT 63 » of « ISOL'CONFORT 63 SARL »)."""
+    name = _company_with_form(words)
+    if name is None:
+        return None
+    bare = [w for w in name if not _LEGAL_FORM_RE.fullmatch(w.text.strip(",.;–-"))]
+    return bare or None
+
+
+def _company_with_form(words: list[Word]) -> list[Word] | None:
+    forms = [k for k, w in enumerate(words) if _LEGAL_FORM_RE.fullmatch(w.text.strip(",.;–-"))]
+    if not forms:
+        return None
+    k = forms[0]
+    # the name runs until the clause ends: "au capital", a dash, a comma, "RCS", "SIRET"
+    stops = {"au", "capital", "rcs", "siret", "siren", "-", "–", "—", "|", "tva", "n°", "immatriculée", "immatriculee"}
+    if k == 0:  # "SARL Dupont Isolation, …"
+        name = [words[0]]
+        for word in words[1:]:
+            if word.text.lower() in stops:
+                break
+            name.append(word)
+            if word.text.endswith((",", ";")):
+                break
+        return name if len(name) >= 2 and len(name) <= 6 else None
+    begin = k
+    while begin > 0 and words[begin - 1].text.lower() not in stops and not words[begin - 1].text.endswith((",", ";", ":")) \
+            and k - begin < 5:
+        begin -= 1
+    name = words[begin:k + 1]
+    return name if len(name) >= 2 else None

@@ -1,0 +1,193 @@
+"""Reading documents as French companies write them: letters without labels (letterhead,
+recipient block, dateline, legal footer), values inside sentences (phrase patterns), products
+inside item designations (brand lexicon, several per document).
+
+The documents are written here with reportlab the way such letters look (not from the
+extractor's rules) and read back through the PDF text layer, as the pipeline does.
+"""
+import json
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from extraction.corpus.evaluate import load_specs
+from extraction.corpus.reading import pdf_pages
+from extraction.extractors.phrases import compile_pattern
+from extraction.fields import extract_fields
+from extraction.reading import fixture_reading_data
+from extraction.types import FieldSpec, ReadingData
+
+from .pages import page
+
+MM = 72 / 25.4
+
+
+@pytest.fixture(scope="module")
+def specs():
+    return load_specs()
+
+
+def letter(tmp_path, name: str, runs: list[tuple[float, float, str, int]]) -> list:
+    """A one-page PDF from (x mm, y mm from the top, text, font size) runs, read back."""
+    path = tmp_path / f"{name}.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    width, height = A4
+    for x, y, text, size in runs:
+        pdf.setFont("Helvetica-Bold" if size > 11 else "Helvetica", size)
+        pdf.drawString(x * MM, height - y * MM, text)
+    pdf.save()
+    return pdf_pages(path)
+
+
+def values(result: dict) -> dict:
+    return {name: value.value for name, value in result.items()}
+
+
+FACTURE_LETTER = [
+    (20, 18, "ISOL'CONFORT 63", 14), (20, 24, "7 avenue du Brézet", 9), (20, 28, "63100 Clermont-Ferrand", 9),
+    (20, 32, "Tél. 04 73 00 00 00 - contact@isolconfort63.fr", 9),
+    (115, 48, "Mme GUYOT Ginette", 10), (115, 53, "12 rue des Forges", 10), (115, 58, "03100 Montluçon", 10),
+    (115, 72, "Clermont-Ferrand, le lundi 12 mai 2025", 10),
+    (20, 84, "FACTURE N° F-2025-0412", 13),
+    (20, 92, "Objet : isolation des combles perdus - facture relative à notre devis n° DV/25/493", 9),
+    (20, 104, "Désignation", 9), (130, 104, "Quantité", 9), (165, 104, "Montant HT", 9),
+    (20, 111, "Isolant ISOVER Comblissimo soufflé 320 mm, R = 7 m².K/W", 9), (130, 111, "72,92 m² × 38,00 €", 9),
+    (165, 111, "2 770,96 €", 9),
+    (20, 117, "Rehausse de trappe KNAUF INSULATION Trappe ISO 60", 9), (130, 117, "1 u × 95,00 €", 9),
+    (165, 117, "95,00 €", 9),
+    (20, 140, "Achèvement des travaux : vendredi 2 mai 2025", 9),
+    (20, 146, "Le montant de la prime s'élève à 940,34 € ; elle a été déduite du montant à payer.", 9),
+    (20, 282, "ISOL'CONFORT 63 SARL au capital de 8 000 € - SIRET 512 345 678 00021 - RCS Clermont-Ferrand", 7),
+]
+
+
+def test_a_letter_without_labels_gives_its_recipient_date_and_issuer(tmp_path, specs):
+    got = values(extract_fields(letter(tmp_path, "facture", FACTURE_LETTER), specs["facture"], fixture_reading_data("facture")))
+    assert got["beneficiaire_nom"] == "Mme GUYOT Ginette"
+    assert got["beneficiaire_adresse"] == "12 rue des Forges"
+    assert (got["beneficiaire_code_postal"], got["beneficiaire_ville"]) == ("03100", "Montluçon")
+    assert got["date_facture"] == "2025-05-12"  # the dateline, weekday and all
+    assert got["siret_installateur"] == "51234567800021"  # from the legal footer
+    assert got["raison_sociale_installateur"] == "ISOL'CONFORT 63"
+
+
+def test_values_inside_sentences_are_read_with_the_phrase_patterns(tmp_path, specs):
+    pages = letter(tmp_path, "facture", FACTURE_LETTER)
+    got = values(extract_fields(pages, specs["facture"], fixture_reading_data("facture")))
+    assert got["prime_cee"] == "940.34"
+    assert got["date_fin_travaux"] == "2025-05-02"
+    assert got["surface_m2"] == "72.92"  # from the quantity line
+    without = values(extract_fields(pages, specs["facture"], ReadingData()))
+    assert "surface_m2" not in without  # no label: only the pattern of the quantity line finds it
+
+
+def test_every_product_of_the_item_table_is_read_by_its_brand(tmp_path, specs):
+    got = values(extract_fields(letter(tmp_path, "facture", FACTURE_LETTER), specs["facture"], fixture_reading_data("facture")))
+    assert json.loads(got["marque"]) == ["Isover", "Knauf Insulation"]
+    assert json.loads(got["reference_produit"]) == ["Comblissimo", "Trappe ISO 60"]
+
+
+def test_the_reference_stops_where_the_designation_describes_the_product(specs):
+    rows = [(0.08, 0.40, "Isolant ISOVER GR 32 Revêtu Kraft 140 mm, résistance thermique R = 4,8 m².K/W"),
+            (0.08, 0.43, "Pompe à chaleur air/eau DAIKIN Altherma 3 H HT ETBH16 - 16 kW")]
+    got = values(extract_fields([page(rows)], specs["devis"], fixture_reading_data("devis")))
+    assert json.loads(got["marque"]) == ["Isover", "Daikin"]
+    assert json.loads(got["reference_produit"]) == ["GR 32", "Altherma 3 H HT ETBH16"]
+    assert got["resistance_thermique"] == "4.80"
+
+
+def test_a_labelled_reference_saying_more_replaces_the_designations(specs):
+    rows = [(0.08, 0.40, "Isolant ISOVER GR 32 posé en rampants"), (0.08, 0.45, "Marque : Isover"),
+            (0.08, 0.47, "Référence : GR 32 Revêtu Kraft")]
+    got = values(extract_fields([page(rows)], specs["devis"], fixture_reading_data("devis")))
+    assert json.loads(got["marque"]) == ["Isover"]
+    assert json.loads(got["reference_produit"]) == ["GR 32 Revêtu Kraft"]
+
+
+def test_a_brand_in_the_letterhead_or_a_partner_line_is_not_a_product(specs):
+    rows = [(0.08, 0.03, "ATLANTIC CONFORT SERVICES"), (0.08, 0.50, "Entreprise partenaire DAIKIN - SIRET 512 345 678 00021")]
+    got = extract_fields([page(rows)], specs["devis"], fixture_reading_data("devis"))
+    assert "marque" not in got
+
+
+def test_a_field_label_is_never_a_name(specs):
+    rows = [(0.55, 0.15, "Téléphone"), (0.55, 0.17, "12 rue des Forges"), (0.55, 0.19, "03100 Montluçon")]
+    got = values(extract_fields([page(rows)], specs["devis"], fixture_reading_data("devis")))
+    assert got.get("beneficiaire_nom") != "Téléphone"
+
+
+def test_the_issuer_block_is_not_taken_for_the_recipient(specs):
+    rows = [(0.08, 0.04, "THERMI'PRO SAS"), (0.08, 0.06, "3 rue de la Gare"), (0.08, 0.08, "69100 Villeurbanne"),
+            (0.08, 0.10, "SIRET 512 345 678 00021"),
+            (0.55, 0.18, "Client :"), (0.55, 0.20, "DURAND Paul"), (0.55, 0.22, "4 impasse des Lilas"),
+            (0.55, 0.24, "38000 Grenoble")]
+    got = values(extract_fields([page(rows)], specs["devis"], fixture_reading_data("devis")))
+    assert (got["beneficiaire_nom"], got["beneficiaire_ville"]) == ("DURAND Paul", "Grenoble")
+
+
+CADRE_LETTER = [
+    (20, 18, "HEXAGAZ DISTRIBUTION SAS", 13), (20, 24, "Service Primes Énergie - 92400 Courbevoie", 8),
+    (115, 46, "M. et Mme LEROY Bernard", 10), (115, 51, "5 chemin du Moulin", 10), (115, 56, "21000 Dijon", 10),
+    (115, 70, "Courbevoie, le 3 févr. 25", 10),
+    (20, 84, "Objet : votre projet d'isolation de la toiture", 10),
+    (20, 96, "Madame, Monsieur,", 10),
+    (20, 104, "Dans le cadre du dispositif des certificats d'économies d'énergie, HEXAGAZ DISTRIBUTION SAS vous", 10),
+    (20, 109, "accompagne dans vos travaux d'économies d'énergie. Pour l'opération BAR-EN-101, le montant de la", 10),
+    (20, 114, "prime s'élève à 1 215,60 €, versée après réception des justificatifs.", 10),
+]
+
+
+def test_an_oblige_letter_gives_the_oblige_the_date_and_the_prime(tmp_path, specs):
+    got = values(extract_fields(letter(tmp_path, "cadre", CADRE_LETTER), specs["cadre_contribution"],
+                                fixture_reading_data("cadre_contribution")))
+    assert got["nom_oblige"] == "HEXAGAZ DISTRIBUTION SAS"
+    assert got["date_cadre"] == "2025-02-03"  # a dateline with a two-digit year
+    assert got["montant_prime"] == "1215.60"  # a sentence running over two lines
+    assert got["beneficiaire_nom"] == "M. et Mme LEROY Bernard"
+
+
+def test_the_prime_granted_by_an_oblige_names_it():
+    spec = FieldSpec("nom_oblige", "Obligé", "string", {"labels": ["obligé"]})
+    reading = ReadingData({"nom_oblige": (("la prime accordée par {valeur} a été déduite", 0.9),)})
+    p = page([(0.08, 0.6, "La prime accordée par HEXAGAZ DISTRIBUTION SAS a été déduite du montant TTC.")])
+    assert extract_fields([p], [spec], reading)["nom_oblige"].value == "HEXAGAZ DISTRIBUTION SAS"
+
+
+def test_a_phrase_pattern_tolerates_accents_case_and_apostrophes_lost_by_ocr():
+    spec = FieldSpec("prime_cee", "Prime", "decimal", {"labels": ["prime cee"], "currency": True})
+    reading = ReadingData({"prime_cee": (("le montant de la prime s'élève à {valeur}", 0.95),)})
+    p = page([(0.08, 0.6, "LE MONTANT DE LA PRIME S ELEVE A 940,34 EUR")], conf=0.8)
+    assert extract_fields([p], [spec], reading)["prime_cee"].value == "940.34"
+
+
+def test_a_pattern_needs_exactly_one_value_slot():
+    assert compile_pattern("le montant de la prime") is None
+    assert compile_pattern("{valeur} et {valeur}") is None
+    assert compile_pattern("valable du … au {valeur}") is not None
+
+
+def test_the_validity_period_of_a_certificate_in_a_sentence(specs):
+    rows = [(0.08, 0.3, "CERTIFICAT QUALIBAT RGE"),
+            (0.08, 0.5, "Le présent certificat est valable du 7 avril 2023 au 6 avril 2024 sous réserve des contrôles.")]
+    got = values(extract_fields([page(rows)], specs["certificat_rge"], fixture_reading_data("certificat_rge")))
+    assert (got["date_debut_validite"], got["date_fin_validite"]) == ("2023-04-07", "2024-04-06")
+
+
+AVIS = [
+    (20, 15, "DIRECTION GÉNÉRALE DES FINANCES PUBLIQUES", 9),
+    (20, 30, "Vos références", 9), (20, 35, "Numéro fiscal : 30 12 345 678 901", 8),
+    (115, 40, "M MARTIN JULIEN", 10), (115, 45, "MME MARTIN CLAIRE", 10), (115, 50, "8 RUE DES ACACIAS", 10),
+    (115, 55, "45000 ORLEANS", 10),
+    (20, 80, "AVIS D'IMPÔT 2024 SUR LES REVENUS DE L'ANNÉE 2023", 12),
+    (20, 95, "Nombre de parts : 2,5", 9),
+    (20, 100, "Revenu fiscal de référence : 38 412 €", 9),
+]
+
+
+def test_an_avis_d_imposition_gives_its_declarants_and_address(tmp_path, specs):
+    got = values(extract_fields(letter(tmp_path, "avis", AVIS), specs["avis_imposition"],
+                                fixture_reading_data("avis_imposition")))
+    assert got["declarant_nom"] == "M MARTIN JULIEN"
+    assert got["adresse"] == "MME MARTIN CLAIRE 8 RUE DES ACACIAS" or got["adresse"] == "8 RUE DES ACACIAS"
+    assert (got["revenu_fiscal_reference"], got["nombre_parts"], got["annee_revenus"]) == ("38412", "2.50", "2023")
