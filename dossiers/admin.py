@@ -168,6 +168,7 @@ class ReferenceDataRowAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 from . import admin_review  # noqa: E402,F401  (the Dossier admin: F's module)
+from .mail import admin as mail_admin  # noqa: E402,F401 - registers the mail-ingestion ModelAdmins
 
 
 from .webhooks import admin as webhooks_admin  # noqa: E402,F401 - registers the webhook ModelAdmins

@@ -388,4 +388,7 @@ class ReferenceDataRow(models.Model):
         return f"{self.model_label} {self.key}"
 
 
+from .mail.models import MailAccount, MailLog, MailRule  # noqa: E402,F401 - models of the app (mail ingestion)
+
+
 from .webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent  # noqa: E402,F401 - models of the app

@@ -1,0 +1,1 @@
+"""Mail ingestion: mailboxes read over IMAP whose attachments become dossier documents."""
