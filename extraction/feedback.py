@@ -16,6 +16,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from .learning.services import learn_from_verdict
 from .models import ExtractedField, FieldStatus, HumanFeedback
 
 logger = logging.getLogger(__name__)
@@ -111,7 +112,7 @@ def _record(field: ExtractedField, *, kind: str, user, original: str, corrected:
     context = feedback_context(field)
     if note:
         context["note"] = note
-    return HumanFeedback.objects.create(
+    feedback = HumanFeedback.objects.create(
         extracted_field=field,
         dossier_id=field.dossier_id,
         document_id=field.document_id,
@@ -126,6 +127,8 @@ def _record(field: ExtractedField, *, kind: str, user, original: str, corrected:
         confidence_before=field.confidence,
         created_by=user,
     )
+    learn_from_verdict(feedback, field)
+    return feedback
 
 
 def _rerun_rules(field: ExtractedField, user) -> bool:

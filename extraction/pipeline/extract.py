@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from cee.precompiled import precompiled
 from extraction.engines.text_layer import text_layer_engine_label
+from extraction.learning.apply import read_learned_spots
 from extraction.models import ExtractedField, ExtractionMethod, FieldStatus
 
 from .base import Stage
@@ -83,6 +84,7 @@ class ExtractStage(Stage):
         pages = ctx.page_contents()
         by_number = {p.number: p for p in pages}
         values = extract_fields(pages, [spec for _, spec in specs], document_reading_data(document.document_type))
+        values = read_learned_spots(document.document_type_id, pages, [spec for _, spec in specs], values)
         rows, found = [], []
         for schema, spec in specs:
             if schema.pk in reviewed:

@@ -19,11 +19,14 @@ from typing import Any, Callable
 from django.db import connection
 
 from documents.models import DocumentType
-from extraction.models import EngineConfig, FieldSchema
+from extraction.models import EngineConfig, FieldSchema, LayoutFingerprint, LearnedFieldLocation, LearnedLabelPhrase
 from extraction.types import FieldSpec
 
 FALLBACK_TYPE_CODE = "autre"
-CONFIGURATION_MODELS = (DocumentType, FieldSchema, EngineConfig)
+CONFIGURATION_MODELS = (DocumentType, FieldSchema, EngineConfig, LearnedLabelPhrase)
+# Tables that grow with every verdict: their row count, latest change, ids, active ids (and agreeing
+# verdicts) stand for their content.
+LEARNED_MODELS = (LayoutFingerprint, LearnedFieldLocation)
 
 _run_reads: ContextVar[dict | None] = ContextVar("pipeline_configuration_reads", default=None)
 _kept: dict[str, Any] = {"fingerprint": None, "reads": {}}
@@ -52,6 +55,11 @@ def configuration_fingerprint() -> str | None:
         return None
     tables = [connection.ops.quote_name(model._meta.db_table) for model in CONFIGURATION_MODELS]
     parts = ", ".join(f"(SELECT string_agg(t::text, ',' ORDER BY t.id) FROM {table} t)" for table in tables)
+    for model in LEARNED_MODELS:
+        table = connection.ops.quote_name(model._meta.db_table)
+        counted = ", sum(count)" if model is LearnedFieldLocation else ""
+        parts += (f", (SELECT concat_ws(',', count(*), max(updated_at), sum(id), "
+                  f"sum(CASE WHEN is_active THEN id ELSE 0 END){counted}) FROM {table})")
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT md5(concat_ws('|', {parts}))")
         return cursor.fetchone()[0]
@@ -86,7 +94,10 @@ def field_specs(document_type) -> list[tuple[FieldSchema, FieldSpec]]:
 
 
 def _load_field_specs(document_type) -> list[tuple[FieldSchema, FieldSpec]]:
-    schemas = FieldSchema.objects.filter(document_type=document_type, is_active=True).order_by("display_order", "name")
+    from extraction.learning.phrases import hints_with_learned_labels, learned_phrases
+
+    schemas = list(FieldSchema.objects.filter(document_type=document_type, is_active=True).order_by("display_order", "name"))
+    learned = hints_with_learned_labels(schemas, learned_phrases(document_type.pk)) if learning_on() else {}
     return [
         (
             schema,
@@ -94,10 +105,17 @@ def _load_field_specs(document_type) -> list[tuple[FieldSchema, FieldSpec]]:
                 name=schema.name,
                 label=schema.label,
                 data_type=schema.data_type,
-                hints=schema.extraction_hints or {},
+                hints=learned.get(schema.name) or schema.extraction_hints or {},
                 validation_pattern=schema.validation_pattern,
                 required=schema.required,
             ),
         )
         for schema in schemas
     ]
+
+
+def learning_on() -> bool:
+    """Whether what was learned from verdicts is used: off when an administrator deactivated
+    the ``learned`` extraction engine setting."""
+    return read_once(("learning_on",), lambda: not EngineConfig.objects.filter(
+        task=EngineConfig.Task.EXTRACTION, engine="learned", is_active=False).exists())

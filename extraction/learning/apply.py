@@ -1,0 +1,60 @@
+"""The extract stage's one call into the learning: a document whose layout was learned is read
+at the learned spots first; what is found there wins over the generic extractor's value."""
+from __future__ import annotations
+
+from ..pipeline.hints import learning_on
+from ..types import FieldSpec, FieldValue, PageContent
+from .fingerprint import BOX_MATCH_THRESHOLD, MATCH_THRESHOLD, layout_features, match_score, page_shape, read_issuer
+from .selectors import KnownLayout, known_layouts
+from .spots import read_at
+
+
+def learned_confidence(agreeing: int, verdicts: int) -> float:
+    """0.7 for a spot one verdict taught, towards 0.99 as more agree, lowered by those that do not."""
+    return round(min(0.99, (0.7 + 0.29 * agreeing / (agreeing + 1)) * (agreeing / max(verdicts, agreeing)) ** 0.5), 3)
+
+
+def matching_layout(document_type_id: int, pages: list[PageContent]) -> tuple[KnownLayout | None, float]:
+    """The learned layout of this type closest to the pages, if close enough, and its score."""
+    layouts = known_layouts(document_type_id)
+    if not layouts:
+        return None, 0.0
+    features, issuer, shape = set(layout_features(pages)), read_issuer(pages), page_shape(pages)
+    scored = [(match_score(features, issuer, layout.features, layout.issuer), layout.pk, layout)
+              for layout in layouts if layout.shape == shape]
+    if not scored:
+        return None, 0.0
+    score, _, best = max(scored, key=lambda item: (item[0], -item[1]))
+    return (best, score) if score >= MATCH_THRESHOLD else (None, score)
+
+
+def read_learned_spots(document_type_id: int, pages: list[PageContent], specs: list[FieldSpec],
+                       values: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """``values`` (the generic extractor's, by field name) with the learned spots of the
+    document's layout read first: a value found at a spot replaces the generic one, a field
+    the layout was taught not to carry is dropped. Unchanged when learning is off or the
+    layout is new."""
+    if not pages or not learning_on():
+        return values
+    layout, score = matching_layout(document_type_id, pages)
+    if layout is None:
+        return values
+    result = dict(values)
+    for spec in specs:
+        spots = layout.spots.get(spec.name)
+        if not spots:
+            continue
+        present = sum(s["count"] for s in spots if not s["absent"])
+        absent = sum(s["count"] for s in spots if s["absent"])
+        if absent > present:
+            result.pop(spec.name, None)
+            continue
+        for spot in spots:
+            if spot["absent"] or (spot["relation"] == "none" and score < BOX_MATCH_THRESHOLD):
+                continue
+            found = read_at(pages, spec.data_type, spot)
+            if found is not None:
+                found.confidence = learned_confidence(spot["count"], present + absent)
+                result[spec.name] = found
+                break
+    return result

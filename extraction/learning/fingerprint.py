@@ -1,0 +1,78 @@
+"""A document's layout fingerprint: pure functions of its pages.
+
+Two documents of one template print the same words (labels, headings, legal mentions) at about
+the same places, and different values. The fingerprint keeps the first page's words without
+digits, each with a coarse position (a quarter of the width, an eighth of the height): a value
+that changes (a name, a street) costs a few features, a different template shares almost none.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+from ..extractors.text import token_texts
+from ..types import PageContent
+
+X_CELLS, Y_CELLS = 4, 8
+# Similarity from which two documents are taken for one layout. Measured on generated corpora
+# (templates whose wording varies): documents of one template 0.19–0.59 (median 0.30), of two
+# templates of the same type 0.04–0.33 (90 % under 0.19).
+MATCH_THRESHOLD = 0.25
+# A spot without anchor (a box on the page) is read only on a layout this close.
+BOX_MATCH_THRESHOLD = 0.45
+ISSUER_BONUS = 0.15  # the same issuer makes a layout match more likely
+_SIRET_RE = re.compile(r"(?i)\bsi(?:ret|ren)\b[^0-9]{0,12}((?:\d[ .\u00a0]?){14})")
+_WORD_RE = re.compile(r"^[a-z][a-z']{2,}$")
+
+
+def layout_features(pages: list[PageContent]) -> list[str]:
+    """The template words of the first page with their coarse positions, sorted."""
+    if not pages:
+        return []
+    page = min(pages, key=lambda p: p.number)
+    features = set()
+    for word in page.words:
+        x0, y0, _, y1 = word.bbox
+        cell = f"@{min(int(x0 * X_CELLS), X_CELLS - 1)},{min(int((y0 + y1) / 2 * Y_CELLS), Y_CELLS - 1)}"
+        for token in token_texts(word.text):
+            if _WORD_RE.match(token):
+                features.add(token + cell)
+    return sorted(features)
+
+
+def page_shape(pages: list[PageContent]) -> str:
+    """``portrait`` or ``landscape`` (the first page's), ``unknown`` without a size."""
+    if not pages:
+        return "unknown"
+    page = min(pages, key=lambda p: p.number)
+    if not page.width or not page.height:
+        return "unknown"
+    return "portrait" if page.height >= page.width else "landscape"
+
+
+def read_issuer(pages: list[PageContent]) -> str:
+    """The issuer's SIRET (or SIREN) printed after its label on the first page, else ''."""
+    if not pages:
+        return ""
+    page = min(pages, key=lambda p: p.number)
+    match = _SIRET_RE.search(page.text or "")
+    return re.sub(r"\D", "", match.group(1))[:14] if match else ""
+
+
+def similarity(features: set[str], other: set[str]) -> float:
+    """Jaccard similarity of two feature sets (0 when either is empty)."""
+    if not features or not other:
+        return 0.0
+    return len(features & other) / len(features | other)
+
+
+def match_score(features: set[str], issuer: str, candidate_features: set[str], candidate_issuer: str) -> float:
+    score = similarity(features, candidate_features)
+    if issuer and issuer == candidate_issuer:
+        score += ISSUER_BONUS
+    return score
+
+
+def layout_digest(type_code: str, shape: str, issuer: str, features: list[str]) -> str:
+    text = "|".join([type_code, shape, issuer, *features])
+    return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()

@@ -1,0 +1,238 @@
+"""Where a value sits on a page, and reading a value at a learned spot: pure functions.
+
+A spot is the value's page (counted from the document's first page), its box relative to the
+page, and, when words precede the value on its line (``left``) or head it on the line above
+(``above``), those words — the anchor — with the value's offset from them. Reading at a spot
+finds the anchor again (the value may have moved down with a longer table above it) and takes
+the typed value that follows it; a spot without anchor is read inside its box.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from ..extractors.layout import Line, page_lines, union_box
+from ..extractors.text import match_at, token_texts
+from ..extractors.values import find_values
+from ..normalise import normalise
+from ..types import BBox, FieldValue, PageContent, Word
+
+MAX_ANCHOR_TOKENS = 5
+# Words a label phrase does not start with: what precedes them belongs to the phrase, or nothing does
+_LEADING_SMALL_WORDS = {"de", "du", "des", "d", "la", "le", "les", "l", "a", "au", "aux", "et", "en"}
+_ANCHOR_TOKEN_RE = re.compile(r"^[a-z][a-z']*$")
+# Part of a person's name as printed, never a label: "Mme GUYOT Ginette", "M. et Mme Durand"
+_CIVILITIES = {"m", "mme", "mlle", "mr", "monsieur", "madame", "mademoiselle", "et"}
+_UNLOCATED_TYPES = {"boolean"}  # ticks and statements: no spot of their own
+
+
+@dataclass
+class Spot:
+    page: int  # 1 = the document's first page
+    bbox: BBox
+    relation: str = "none"  # left | above | none
+    anchor: tuple[str, ...] = ()
+    anchor_bbox: BBox | None = None
+
+    @property
+    def offset(self) -> list[float] | None:
+        if self.anchor_bbox is None:
+            return None
+        return [round(v - a, 5) for v, a in zip(self.bbox, self.anchor_bbox)]
+
+    @property
+    def key(self) -> str:
+        if self.relation != "none":
+            return f"p{self.page}|{self.relation}|{' '.join(self.anchor)}"[:200]
+        return f"p{self.page}|none|{round(self.bbox[0] * 20)},{round(self.bbox[1] * 40)}"
+
+
+def _ordered(pages: list[PageContent]) -> list[PageContent]:
+    return sorted(pages, key=lambda p: p.number)
+
+
+def _same(data_type: str, found: str, expected: str) -> bool:
+    if data_type in ("decimal", "integer"):
+        try:
+            return Decimal(found) == Decimal(expected)
+        except InvalidOperation:
+            return False
+    if data_type == "cee_code":
+        try:
+            return set(json.loads(found)) <= set(json.loads(expected))
+        except ValueError:
+            return False
+    return found == expected
+
+
+def _string_ranges(line: Line, value: str) -> list[tuple[int, int]]:
+    """Word ranges of ``line`` holding the tokens of ``value`` (in any order: "GUYOT Ginette")."""
+    wanted = token_texts(value)
+    if not wanted:
+        return []
+    tokens = line.tokens
+    n = len(wanted)
+    ranges = []
+    for width in (n, n + 1):  # one extra token: a civility inside the window ("Mme")
+        for i in range(0, len(tokens) - width + 1):
+            window = [t.text for t in tokens[i:i + width]]
+            rest = list(window)
+            if all(w in rest and not rest.remove(w) for w in wanted):
+                ranges.append((tokens[i].word, tokens[i + width - 1].word + 1))
+        if ranges:
+            break
+    return ranges
+
+
+def _hits(line: Line, data_type: str, value: str) -> list[tuple[int, int]]:
+    if data_type == "string":
+        return _string_ranges(line, value)
+    return [(fv.start, fv.end) for fv in find_values(data_type, line.words) if _same(data_type, fv.value, value)]
+
+
+def _anchor_tokens(words: list[Word]) -> list[str]:
+    tokens = [t for w in words for t in token_texts(w.text)]
+    while tokens and tokens[-1] in _CIVILITIES:
+        tokens.pop()
+    kept: list[str] = []
+    for token in reversed(tokens):
+        if not _ANCHOR_TOKEN_RE.match(token) or len(kept) == MAX_ANCHOR_TOKENS:
+            break
+        kept.append(token)
+    kept.reverse()
+    while kept and kept[0] in _LEADING_SMALL_WORDS:
+        kept.pop(0)
+    return kept if any(len(t) >= 3 for t in kept) else []
+
+
+def _left_anchor(line: Line, start: int) -> tuple[list[str], list[Word]]:
+    cell_start, _ = line.cell_of(start)
+    before = line.words[cell_start:start]
+    if not before and cell_start > 0:
+        previous_start, _ = line.cell_of(cell_start - 1)
+        before = line.words[previous_start:cell_start]
+    tokens = _anchor_tokens(before)
+    return tokens, before
+
+
+def _above_anchor(lines: list[Line], at: int, box: BBox) -> tuple[list[str], list[Word]]:
+    line = lines[at]
+    for above in reversed(lines[max(0, at - 2):at]):
+        if line.top - above.bottom > 3 * max(line.height, 1e-3):
+            break
+        words = [w for w in above.words if w.bbox[0] < box[2] and w.bbox[2] > box[0] - 0.02]
+        tokens = _anchor_tokens(words)
+        if tokens and len(tokens) == len([t for w in words for t in token_texts(w.text)]):
+            return tokens, words
+    return [], []
+
+
+def locate(pages: list[PageContent], data_type: str, value: str) -> Spot | None:
+    """Where ``value`` (normalised, of ``data_type``) is printed, preferring a place with an
+    anchor before it; None when it is not on the pages as read."""
+    if not value or data_type in _UNLOCATED_TYPES:
+        return None
+    best: Spot | None = None
+    for index, page in enumerate(_ordered(pages), start=1):
+        lines = page_lines(page)
+        for at, line in enumerate(lines):
+            for start, end in _hits(line, data_type, value):
+                box = union_box(w.bbox for w in line.words[start:end])
+                tokens, words = _left_anchor(line, start)
+                relation = "left" if tokens else "none"
+                if not tokens:
+                    tokens, words = _above_anchor(lines, at, box)
+                    relation = "above" if tokens else "none"
+                spot = Spot(index, box, relation, tuple(tokens), union_box(w.bbox for w in words) if tokens else None)
+                if relation != "none":
+                    return spot
+                best = best or spot
+    return best
+
+
+def _typed(data_type: str, words: list[Word]) -> tuple[str, str, list[Word]] | None:
+    # "Nom et prénom : X" read where "Nom : X" was learned: the value starts after the label's colon
+    colons = [k for k, w in enumerate(words[:-1]) if w.text.endswith(":")]
+    if colons:
+        words = words[colons[-1] + 1:]
+    words = [w for w in words if w.text.strip(" :;-–")]
+    if not words:
+        return None
+    if data_type == "string":
+        raw = " ".join(w.text for w in words).strip(" :;-–")
+        try:
+            return normalise("string", raw), raw, words
+        except ValueError:
+            return None
+    found = find_values(data_type, words)
+    if not found:
+        return None
+    fv = found[0]
+    return fv.value, fv.raw, words[fv.start:fv.end]
+
+
+def _after_anchor(line: Line, end_token: int) -> list[Word]:
+    if end_token >= len(line.tokens):
+        return []
+    first = line.tokens[end_token].word
+    if line.tokens[end_token - 1].word == first:  # the anchor's last token shares a word: "N°DV-12"
+        word = line.words[first]
+        tail = word.text.split(":", 1)[-1] if ":" in word.text else ""
+        return ([Word(tail, word.bbox, word.conf)] if tail.strip() else []) + line.words[first + 1:line.cell_of(first)[1]]
+    _, cell_end = line.cell_of(first)
+    return line.words[first:cell_end]
+
+
+def _anchor_lines(lines: list[Line], anchor: list[str], expected_top: float):
+    found = []
+    for at, line in enumerate(lines):
+        texts = line.token_texts
+        for i in range(len(texts)):
+            end = match_at(texts, anchor, i)
+            if end is not None:
+                found.append((abs(line.top - expected_top), at, i, end))
+    return sorted(found)
+
+
+def read_at(pages: list[PageContent], data_type: str, spot: dict) -> FieldValue | None:
+    """The value of ``data_type`` at a learned ``spot`` (a LearnedFieldLocation's data), or None."""
+    ordered = _ordered(pages)
+    if not spot.get("page") or spot["page"] > len(ordered) or not spot.get("bbox"):
+        return None
+    page = ordered[spot["page"] - 1]
+    lines = page_lines(page)
+    x0, y0, x1, y1 = spot["bbox"]
+    anchor = (spot.get("anchor") or "").split()
+    words: list[Word] = []
+    if spot.get("relation") in ("left", "above") and anchor:
+        offset = spot.get("offset") or [0, 0, 0, 0]
+        for _, at, _, end in _anchor_lines(lines, anchor, y0 - offset[1])[:1]:
+            if spot["relation"] == "left":
+                words = _after_anchor(lines[at], end)
+            else:
+                anchor_x0 = lines[at].words[lines[at].tokens[end - 1].word].bbox[0]
+                for below in lines[at + 1:at + 3]:
+                    start_x = min(x0, anchor_x0 + offset[0]) - 0.02
+                    inside = [k for k, w in enumerate(below.words) if w.bbox[0] >= start_x and w.bbox[0] <= max(x1, start_x + 0.05)]
+                    if inside:
+                        cell_start, cell_end = below.cell_of(inside[0])
+                        words = below.words[inside[0]:cell_end]
+                        break
+    elif spot.get("relation") == "none":
+        height = max(y1 - y0, 0.005)
+        for line in lines:
+            centre = (line.top + line.bottom) / 2
+            if y0 - height / 2 <= centre <= y1 + height / 2:
+                inside = [k for k, w in enumerate(line.words) if x0 - 0.02 <= w.bbox[0] <= x1]
+                if inside:
+                    _, cell_end = line.cell_of(inside[0])
+                    words = line.words[inside[0]:cell_end]
+                    break
+    typed = _typed(data_type, words)
+    if typed is None:
+        return None
+    value, raw, value_words = typed
+    return FieldValue(value=value, raw=raw, confidence=0.0, page=page.number,
+                      bbox=union_box(w.bbox for w in value_words))

@@ -1,0 +1,132 @@
+"""``manage.py import_feedback FILE.jsonl --validator EMAIL``: verdicts validated elsewhere,
+applied through the review screen's services, all or nothing, once."""
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from extraction.models import ExtractedField, FieldStatus, HumanFeedback, LearnedFieldLocation
+
+from . import samples
+
+pytestmark = pytest.mark.django_db
+
+
+def ingest(tmp_path, name: str, lines: list[str]) -> dict:
+    path = tmp_path / name
+    path.write_bytes(samples.text_pdf([lines]))
+    out = io.StringIO()
+    call_command("ingest", str(path), "--json", stdout=out, stderr=io.StringIO())
+    return json.loads(out.getvalue().splitlines()[0])["documents"][0]
+
+
+def import_lines(tmp_path, validator, rows: list, name: str = "retours.jsonl") -> str:
+    path = tmp_path / name
+    path.write_text("\n".join(row if isinstance(row, str) else json.dumps(row, ensure_ascii=False) for row in rows) + "\n",
+                    encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_feedback", str(path), "--validator", validator.email, stdout=out)
+    return out.getvalue()
+
+
+def field(document_id: int, name: str) -> ExtractedField:
+    return ExtractedField.objects.get(document_id=document_id, schema__name=name)
+
+
+def test_equal_value_confirms_other_value_corrects_null_marks_absent_as_the_validator(tmp_path, validator):
+    facture = ingest(tmp_path, "facture.pdf", samples.FACTURE_LINES)
+    assert facture["fields"]["date_facture"]["value"] == "2024-05-12"
+    assert "numero_facture" in facture["fields"]
+    rows = [
+        {"document": facture["id"], "field": "date_facture", "value": "12/05/2024"},
+        {"document": facture["id"], "field": "montant_ttc", "value": "10 600,00"},
+        {"document": facture["id"], "field": "numero_facture", "value": None},
+        {"document": facture["id"], "field": "operations", "value": ["BAR-TH-171"]},
+    ]
+    summary = import_lines(tmp_path, validator, rows)
+
+    assert "4 verdict(s)" in summary
+    date = field(facture["id"], "date_facture")
+    assert (date.status, date.confirmed_by) == (FieldStatus.CONFIRMED, validator)
+    ttc = field(facture["id"], "montant_ttc")
+    assert (ttc.status, ttc.corrected_value, ttc.corrected_by) == (FieldStatus.CORRECTED, "10600.00", validator)
+    assert field(facture["id"], "numero_facture").status == FieldStatus.WRONG
+    assert field(facture["id"], "operations").status == FieldStatus.CONFIRMED
+    kinds = sorted(HumanFeedback.objects.filter(document_id=facture["id"]).values_list("field_name", "kind", "created_by"))
+    assert kinds == sorted([("date_facture", "confirmed", validator.pk), ("montant_ttc", "corrected", validator.pk),
+                            ("numero_facture", "wrong", validator.pk), ("operations", "confirmed", validator.pk)])
+
+
+def test_booleans_and_a_field_the_extractor_left_out_are_imported(tmp_path, validator):
+    attestation = ingest(tmp_path, "attestation.pdf", samples.ATTESTATION_LINES)
+    ExtractedField.objects.filter(document_id=attestation["id"], schema__name="beneficiaire_ville").delete()
+    import_lines(tmp_path, validator, [
+        {"document": attestation["id"], "field": "batiment_plus_de_2_ans", "value": True},
+        {"document": attestation["id"], "field": "beneficiaire_ville", "value": "Lyon"},
+    ])
+    age = field(attestation["id"], "batiment_plus_de_2_ans")
+    assert age.effective_value == "true" and age.status in (FieldStatus.CONFIRMED, FieldStatus.CORRECTED)
+    city = field(attestation["id"], "beneficiaire_ville")
+    assert (city.status, city.corrected_value, city.dossier_id) == (FieldStatus.CORRECTED, "Lyon", age.dossier_id)
+
+
+def test_a_null_for_a_field_the_extractor_found_empty_confirms_it(tmp_path, validator):
+    facture = ingest(tmp_path, "facture.pdf", samples.FACTURE_LINES)
+    assert "cop" not in facture["fields"]
+    import_lines(tmp_path, validator, [{"document": facture["id"], "field": "cop", "value": None}])
+    assert field(facture["id"], "cop").status == FieldStatus.CONFIRMED
+
+
+@pytest.mark.parametrize("bad_line, message", [
+    ("{not json", "Ligne 3 : JSON illisible"),
+    ('{"document": 999999999, "field": "date_facture", "value": "01/01/2024"}', "Ligne 3 : document 999999999 introuvable"),
+    ('{"document": DOC, "field": "couleur", "value": "bleu"}', "Ligne 3 : le champ « couleur » n'existe pas"),
+    ('{"document": DOC, "field": "date_fin_travaux", "value": "bientôt"}', "Ligne 3 : valeur invalide pour « date_fin_travaux »"),
+    ('{"document": DOC, "field": "montant_ht", "value": true}', "Ligne 3 : « montant_ht » n'est pas un champ oui/non"),
+    ('{"document": DOC, "field": "montant_ttc", "value": "1,00"}', "Ligne 3 : champ « montant_ttc » du document DOC déjà donné ligne 2"),
+])
+def test_one_bad_line_imports_nothing_and_is_named(tmp_path, validator, bad_line, message):
+    facture = ingest(tmp_path, "facture.pdf", samples.FACTURE_LINES)
+    doc = str(facture["id"])
+    rows = [
+        {"document": facture["id"], "field": "date_facture", "value": "12/05/2024"},
+        {"document": facture["id"], "field": "montant_ttc", "value": "10 600,00"},
+        bad_line.replace("DOC", doc),
+    ]
+    with pytest.raises(CommandError) as raised:
+        import_lines(tmp_path, validator, rows)
+    assert message.replace("DOC", doc) in str(raised.value)
+    assert not HumanFeedback.objects.exists()
+    assert not LearnedFieldLocation.objects.exists()
+    assert field(facture["id"], "date_facture").status == FieldStatus.UNREVIEWED
+    assert field(facture["id"], "montant_ttc").status == FieldStatus.UNREVIEWED
+
+
+def test_importing_the_same_file_twice_adds_nothing(tmp_path, validator):
+    facture = ingest(tmp_path, "facture.pdf", samples.FACTURE_LINES)
+    rows = [
+        {"document": facture["id"], "field": "date_facture", "value": "12/05/2024"},
+        {"document": facture["id"], "field": "montant_ttc", "value": "10 600,00"},
+        {"document": facture["id"], "field": "numero_facture", "value": None},
+        {"document": facture["id"], "field": "cop", "value": None},
+    ]
+    import_lines(tmp_path, validator, rows)
+    feedback = list(HumanFeedback.objects.order_by("pk").values_list("pk", flat=True))
+    learned = sorted(LearnedFieldLocation.objects.values_list("schema__name", "key", "count"))
+    assert learned  # the first import taught where the fields sit
+
+    summary = import_lines(tmp_path, validator, rows)
+
+    assert "4 déjà donné(s)" in summary
+    assert list(HumanFeedback.objects.order_by("pk").values_list("pk", flat=True)) == feedback
+    assert sorted(LearnedFieldLocation.objects.values_list("schema__name", "key", "count")) == learned
+
+
+def test_an_unknown_validator_is_refused(tmp_path):
+    path = tmp_path / "retours.jsonl"
+    path.write_text("", encoding="utf-8")
+    with pytest.raises(CommandError, match="Validateur introuvable"):
+        call_command("import_feedback", str(path), "--validator", "personne@cee.local", stdout=io.StringIO())

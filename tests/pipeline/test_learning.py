@@ -1,0 +1,149 @@
+"""Learning from verdicts: a layout's field positions and label phrases, used by the documents
+ingested after them."""
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from extraction import feedback
+from extraction.learning.fingerprint import MATCH_THRESHOLD, layout_features, similarity
+from extraction.learning.services import document_pages
+from extraction.models import (EngineConfig, ExtractedField, LayoutFingerprint, LearnedFieldLocation,
+                               LearnedLabelPhrase)
+
+pytestmark = pytest.mark.django_db
+
+
+def positioned_pdf(items: list[tuple[float, float, str]]) -> bytes:
+    """A born-digital A4 page with each text at (x, y) points from the top-left corner."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setFont("Helvetica", 11)
+    for x, y, text in items:
+        pdf.drawString(x, A4[1] - y, text)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def letter_facture(number: str, name: str, street: str, city: str, ttc: str) -> bytes:
+    """An invoice whose beneficiary is printed without any label: the name alone under the
+    totals, the address in the page's header line."""
+    return positioned_pdf([
+        (60, 60, "ISOLATION CONFORT SARL"),
+        (60, 76, "12 rue des Artisans 69007 Lyon - SIRET 732 829 320 00074"),
+        (330, 520, name),
+        (60, 160, f"Chantier : {street}, {city}"),
+        (60, 230, f"FACTURE N° {number}"),
+        (60, 248, "Date de facture : 12/05/2024"),
+        (60, 290, "Pompe à chaleur air/eau - opération BAR-TH-171"),
+        (60, 308, "Montant HT : 10 000,00 €"),
+        (60, 326, f"Total TTC : {ttc} €"),
+        (60, 700, "Conditions de règlement : à réception. Pénalités de retard au taux légal."),
+    ])
+
+
+def ingest(tmp_path, name: str, data: bytes) -> dict:
+    path = tmp_path / name
+    path.write_bytes(data)
+    out = io.StringIO()
+    call_command("ingest", str(path), "--json", stdout=out, stderr=io.StringIO())
+    return json.loads(out.getvalue().splitlines()[0])["documents"][0]
+
+
+def value_of(document: dict, name: str):
+    return (document["fields"].get(name) or {}).get("value")
+
+
+def correct(document_id: int, name: str, value: str, user) -> None:
+    field = ExtractedField.objects.select_related("schema", "document__document_type", "dossier").get(
+        document_id=document_id, schema__name=name)
+    feedback.correct_field(field, value, user)
+
+
+def test_two_documents_of_one_template_share_a_fingerprint_and_another_template_does_not(tmp_path):
+    first = ingest(tmp_path, "f1.pdf", letter_facture("F-1", "Ginette Guyot", "4 rue Haute", "03100 Montluçon", "10 550,00"))
+    second = ingest(tmp_path, "f2.pdf", letter_facture("F-2", "Paul Martin", "18 avenue Foch", "75016 Paris", "9 120,00"))
+    other = ingest(tmp_path, "devis.pdf", positioned_pdf([(60, 60, "DEVIS N° D-12"), (60, 80, "Date du devis : 01/03/2024"),
+                                                          (60, 100, "Client : Paul Martin")]))
+    features = [set(layout_features(document_pages_of(d))) for d in (first, second, other)]
+    assert similarity(features[0], features[1]) > 0.6
+    assert similarity(features[0], features[2]) < 0.2
+
+
+def document_pages_of(summary: dict):
+    from documents.models import Document
+
+    return document_pages(Document.objects.get(pk=summary["id"]))
+
+
+def test_a_correction_teaches_where_an_unlabelled_value_sits_on_the_layout(tmp_path, validator):
+    first = ingest(tmp_path, "f1.pdf", letter_facture("F-1", "Ginette Guyot", "4 rue Haute", "03100 Montluçon", "10 550,00"))
+    # The generic extractor has no label to follow to the recipient block.
+    assert not value_of(first, "beneficiaire_nom") or "guyot" not in value_of(first, "beneficiaire_nom").lower()
+
+    correct(first["id"], "beneficiaire_nom", "Ginette Guyot", validator)
+
+    location = LearnedFieldLocation.objects.get(schema__name="beneficiaire_nom")
+    assert (location.relation, location.page, location.count, location.absent) == ("none", 1, 1, False)
+    assert LayoutFingerprint.objects.get().documents_learned == 1
+    second = ingest(tmp_path, "f2.pdf", letter_facture("F-2", "Paul Martin", "18 avenue Foch", "75016 Paris", "9 120,00"))
+    assert value_of(second, "beneficiaire_nom") == "Paul Martin"
+    assert 0.7 <= second["fields"]["beneficiaire_nom"]["confidence"] < 0.9
+
+    # The same value confirmed on the second document: two verdicts agree, a higher confidence.
+    feedback.confirm_field(ExtractedField.objects.select_related("schema", "document__document_type", "dossier")
+                           .get(document_id=second["id"], schema__name="beneficiaire_nom"), validator)
+    assert LearnedFieldLocation.objects.get(schema__name="beneficiaire_nom").count == 2
+    third = ingest(tmp_path, "f3.pdf", letter_facture("F-3", "Lucie Bernard", "2 place Carnot", "21000 Dijon", "8 000,00"))
+    assert value_of(third, "beneficiaire_nom") == "Lucie Bernard"
+    assert third["fields"]["beneficiaire_nom"]["confidence"] > second["fields"]["beneficiaire_nom"]["confidence"]
+
+
+def test_learning_switched_off_reads_as_the_generic_extractor(tmp_path, validator):
+    first = ingest(tmp_path, "f1.pdf", letter_facture("F-1", "Ginette Guyot", "4 rue Haute", "03100 Montluçon", "10 550,00"))
+    correct(first["id"], "beneficiaire_nom", "Ginette Guyot", validator)
+    EngineConfig.objects.create(task=EngineConfig.Task.EXTRACTION, engine="learned", is_active=False)
+    second = ingest(tmp_path, "f2.pdf", letter_facture("F-2", "Paul Martin", "18 avenue Foch", "75016 Paris", "9 120,00"))
+    assert value_of(second, "beneficiaire_nom") != "Paul Martin"
+
+    LayoutFingerprint.objects.update(is_active=False)
+    EngineConfig.objects.filter(engine="learned").update(is_active=True)
+    third = ingest(tmp_path, "f3.pdf", letter_facture("F-3", "Lucie Bernard", "2 place Carnot", "21000 Dijon", "8 000,00"))
+    assert value_of(third, "beneficiaire_nom") != "Lucie Bernard"
+
+
+def prime_letter(heading: str, amount: str, layout: int) -> bytes:
+    """A facture printing its CEE premium after a wording no hint knows."""
+    lines = [f"FACTURE N° {heading}", "Date de facture : 12/05/2024", "Montant HT : 10 000,00 €",
+             f"Participation chauffage accordée : {amount} €", "Total TTC : 10 550,00 €"]
+    if layout == 2:
+        lines = ["Travaux de rénovation énergétique", "Votre installateur vous remercie de votre confiance.",
+                 *reversed(lines), "Règlement par virement sous trente jours."]
+    return positioned_pdf([(60 + 20 * layout, 80 + 22 * i, text) for i, text in enumerate(lines)])
+
+
+def test_corrected_label_phrases_become_labels_of_every_layout_until_switched_off(tmp_path, validator, settings):
+    settings.CEE_LEARNED_PHRASE_MIN_COUNT = 2
+    first = ingest(tmp_path, "p1.pdf", prime_letter("F-1", "2 500,00", 1))
+    second = ingest(tmp_path, "p2.pdf", prime_letter("F-2", "3 100,00", 1))
+    assert value_of(first, "prime_cee") != "2500.00" and value_of(second, "prime_cee") != "3100.00"
+    correct(first["id"], "prime_cee", "2 500,00", validator)
+    correct(second["id"], "prime_cee", "3 100,00", validator)
+    phrase = LearnedLabelPhrase.objects.get(schema__name="prime_cee")
+    assert (phrase.phrase, phrase.count) == ("participation chauffage accordee", 2)
+
+    # Another layout: its fingerprint matches nothing learned, the phrase is what reads it.
+    other = ingest(tmp_path, "p3.pdf", prime_letter("F-3", "1 800,00", 2))
+    assert similarity(set(layout_features(document_pages_of(other))),
+                      set(layout_features(document_pages_of(first)))) < MATCH_THRESHOLD
+    assert value_of(other, "prime_cee") == "1800.00"
+
+    LearnedLabelPhrase.objects.update(is_active=False)
+    again = ingest(tmp_path, "p4.pdf", prime_letter("F-4", "1 800,00", 2))
+    assert value_of(again, "prime_cee") != "1800.00"
