@@ -4,12 +4,15 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from dossiers.admin_search import search_view
+
 admin.site.site_header = "CEE Validation — back-office"
 admin.site.site_title = "CEE Validation"
 admin.site.index_title = "Tableau de bord"
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/portail/", permanent=False)),
+    path("admin/recherche/", admin.site.admin_view(search_view), name="admin-search"),
     path("admin/", admin.site.urls),
     path("fichiers/", include("documents.urls")),
     path("facturation/", include("billing.urls")),

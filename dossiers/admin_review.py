@@ -33,6 +33,7 @@ from django.utils.safestring import mark_safe
 from django.middleware.csrf import get_token
 
 from . import review
+from .global_search import queue_search_hint
 from .models import Dossier, DossierOperation, DossierStatus, Operation
 from .review_selectors import (
     CONFIDENCE_BANDS,
@@ -526,6 +527,7 @@ class DossierAdmin(admin.ModelAdmin):
             "next_url": reverse("admin:dossiers_dossier_next"),
             "title": "File de revue",
             "is_nav_sidebar_enabled": False,
+            **queue_search_hint(request.GET),
         }
         return super().changelist_view(request, {**extra, **(extra_context or {})})
 

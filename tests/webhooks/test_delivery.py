@@ -204,3 +204,18 @@ def test_a_test_send_is_tried_once_and_does_not_count_towards_disabling(installe
     assert WebhookEndpoint.objects.get().consecutive_failures == 0
     assert services.send_test(endpoint).status == "succeeded"
     assert receiver.requests[-1].json["event"] == "webhook.test"
+
+
+def test_the_readme_signature_check_accepts_a_real_delivery(installer_user, dossier, receiver,
+                                                            django_capture_on_commit_callbacks):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    snippet = readme.split("## Webhooks", 1)[1].split("```python", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(snippet, namespace)  # the installers' few lines, as published
+    endpoint = endpoint_for(installer_user, receiver)
+    move(dossier, S.SUBMITTED, django_capture_on_commit_callbacks, actor=installer_user)
+    [request] = receiver.requests
+    assert namespace["is_from_cee"](endpoint.secret, request.headers["X-CEE-Signature"], request.body)
+    assert not namespace["is_from_cee"]("whsec_autre", request.headers["X-CEE-Signature"], request.body)
