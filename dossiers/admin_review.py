@@ -32,7 +32,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.middleware.csrf import get_token
 
+from cee.formats import format_duration
+
 from . import review
+from .global_search import queue_search_hint
 from .global_search import queue_search_hint
 from .models import Dossier, DossierOperation, DossierStatus, Operation
 from .review_selectors import (
@@ -453,7 +456,7 @@ class DossierAdmin(admin.ModelAdmin):
         ]}),
         ("Dates", {"fields": [
             "created_at", "created_by", "submitted_at", "submitted_by", "validated_at", "validated_by",
-            "processing_seconds",
+            "processing_time",
         ]}),
     ]
     # Never edited by hand: the state machine, the pipeline and the services own them.
@@ -461,7 +464,7 @@ class DossierAdmin(admin.ModelAdmin):
         "reference", "installer", "status", "assigned_to", "confidence_score", "failed_rule_count",
         "has_fraud_signal", "fraud_signals", "missing_documents", "total_kwh_cumac", "premium_eur",
         "decision_reason", "created_at", "created_by", "submitted_at", "submitted_by", "validated_at",
-        "validated_by", "processing_seconds",
+        "validated_by", "processing_time",
     ]
 
     # --- permissions: validators review, administrators configure --------------------
@@ -526,6 +529,7 @@ class DossierAdmin(admin.ModelAdmin):
             "mine_url": "?validateur=moi",
             "next_url": reverse("admin:dossiers_dossier_next"),
             "title": "File de revue",
+            **queue_search_hint(request.GET),
             "is_nav_sidebar_enabled": False,
             **queue_search_hint(request.GET),
         }
@@ -599,6 +603,10 @@ class DossierAdmin(admin.ModelAdmin):
                 obj.assigned_to.get_full_name() or obj.assigned_to.email)
         return format_html(
             '<span class="q-status q-status-{}">{}</span><span class="q-sub">{}</span>',
+
+    @admin.display(description="durée de traitement")
+    def processing_time(self, obj):
+        return format_duration(obj.processing_seconds)
             obj.status, obj.get_status_display(), holder,
         )
 

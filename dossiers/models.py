@@ -47,7 +47,8 @@ class Operation(models.Model):
         help_text="Tables de la fiche : montants par zone, type de logement, classe, facteurs de surface.",
     )
     required_document_types = models.ManyToManyField(
-        "documents.DocumentType", through="OperationDocumentRequirement", related_name="operations", blank=True
+        "documents.DocumentType", through="OperationDocumentRequirement", related_name="operations", blank=True,
+        verbose_name="documents exigés",
     )
 
     objects = OperationManager()
@@ -82,8 +83,9 @@ class OperationDocumentRequirementManager(models.Manager):
 
 
 class OperationDocumentRequirement(models.Model):
-    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="document_requirements")
-    document_type = models.ForeignKey("documents.DocumentType", on_delete=models.PROTECT, related_name="requirements")
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="document_requirements", verbose_name="opération")
+    document_type = models.ForeignKey("documents.DocumentType", on_delete=models.PROTECT, related_name="requirements",
+                                      verbose_name="type de document")
     required = models.BooleanField("obligatoire", default=True)
     note = models.CharField("précision", max_length=255, blank=True)
 
@@ -253,7 +255,7 @@ class DossierOperation(models.Model):
 
     # Indexed by the (dossier, operation) unique constraint.
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="operations", db_index=False)
-    operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="dossier_operations")
+    operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="dossier_operations", verbose_name="opération")
     status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.DECLARED)
     parameters = models.JSONField("paramètres techniques", default=dict, blank=True, help_text="surface, etas, résistance…")
     kwh_cumac = models.DecimalField("kWh cumac", max_digits=14, decimal_places=2, default=Decimal("0"))
@@ -333,22 +335,65 @@ class RejectionReason(models.Model):
         return (self.code,)
 
 
+class ActivityVerb(models.TextChoices):
+    """The actions the activity log records, named in French wherever they are shown (the
+    admin's activity log, the review screen's history). A new ``log_activity`` verb is added
+    here (tests/foundation/test_french_ui.py checks it)."""
+
+    STATUS_CHANGED = "status_changed", "Changement de statut"
+    ASSIGNED = "assigned", "Assignation"
+    REVIEW_RELEASED = "review_released", "Revue libérée"
+    PRIORITY_CHANGED = "priority_changed", "Priorité modifiée"
+    DOSSIER_CREATED = "dossier_created", "Dossier créé"
+    DOSSIER_UPDATED = "dossier_updated", "Dossier modifié"
+    DOSSIER_REPROCESSED = "dossier_reprocessed", "Dossier retraité"
+    DOCUMENT_UPLOADED = "document_uploaded", "Document déposé"
+    DOCUMENT_FAILED = "document_failed", "Document en échec"
+    DOCUMENT_REPROCESSED = "document_reprocessed", "Document retraité"
+    PIPELINE_FAILED = "pipeline_failed", "Traitement en échec"
+    OPERATIONS_UNMATCHED = "operations_unmatched", "Fiche non reconnue"
+    BENEFICIARY_FILLED = "beneficiary_filled", "Bénéficiaire complété"
+    BULK_UPLOAD = "bulk_upload", "Dépôt groupé"
+    FRAUD_SIGNAL = "fraud_signal", "Signal de fraude"
+    MISSING_DOCUMENTS_NOTIFIED = "missing_documents_notified", "Documents réclamés"
+    REJECTION_NOTIFIED = "rejection_notified", "Refus notifié"
+    EMAIL_FAILED = "email_failed", "E-mail en échec"
+    RULE_OVERRIDDEN = "rule.overridden", "Dérogation à une règle"
+    RULE_OVERRIDE_DROPPED = "rule.override_dropped", "Dérogation levée"
+    RULE_OVERRIDE_CANCELLED = "rule.override_cancelled", "Dérogation annulée"
+    INVOICE_CREATED = "invoice_created", "Facture émise"
+    INVOICE_CANCELLED = "invoice_cancelled", "Facture annulée"
+    AUTO_INVOICE_REFUSED = "auto_invoice_refused", "Facturation automatique refusée"
+    PAYMENT_RECORDED = "payment_recorded", "Paiement enregistré"
+    EXPORT = "export", "Export"
+    TRAINING_EXPORT = "training_export", "Export des retours d'apprentissage"
+    INSTALLER_CREATED = "installer_created", "Installateur créé"
+    INSTALLER_PROFILE_UPDATED = "installer_profile_updated", "Profil de l'installateur modifié"
+    USER_CREATED = "user_created", "Compte créé"
+    API_TOKEN_CREATED = "api_token_created", "Jeton d'API créé"
+    API_TOKEN_REVOKED = "api_token_revoked", "Jeton d'API révoqué"
+    WEBHOOK_CREATED = "webhook_created", "Webhook créé"
+    WEBHOOK_DELETED = "webhook_deleted", "Webhook supprimé"
+    WEBHOOK_DISABLED = "webhook_disabled", "Webhook désactivé"
+    WEBHOOK_REACTIVATED = "webhook_reactivated", "Webhook réactivé"
+
+
 class Activity(models.Model):
     """Who did what to which object, when, and from where."""
 
     # actor, dossier and content_type are indexed by the composite indexes of Meta (leading columns).
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="activities",
-                              db_index=False)
-    verb = models.CharField("action", max_length=60, db_index=True)
+                              db_index=False, verbose_name="auteur")
+    verb = models.CharField("action", max_length=60, db_index=True, choices=ActivityVerb.choices)
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, null=True, blank=True, related_name="activities", db_index=False)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True, db_index=False)
-    object_id = models.CharField(max_length=64, blank=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True, db_index=False, verbose_name="type d'objet")
+    object_id = models.CharField("identifiant de l'objet", max_length=64, blank=True)
     target = GenericForeignKey("content_type", "object_id")
     description = models.TextField(blank=True)
-    metadata = models.JSONField(default=dict, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    metadata = models.JSONField("métadonnées", default=dict, blank=True)
+    ip_address = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+    user_agent = models.CharField("navigateur", max_length=300, blank=True)
+    created_at = models.DateTimeField("date", auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = "activité"
@@ -362,7 +407,7 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         who = self.actor.email if self.actor_id else "système"
-        return f"{self.created_at:%d/%m/%Y %H:%M} {who} {self.verb}"
+        return f"{self.created_at:%d/%m/%Y %H:%M} {who} {self.get_verb_display()}"
 
 
 class ReferenceDataRow(models.Model):
@@ -376,7 +421,7 @@ class ReferenceDataRow(models.Model):
 
     model_label = models.CharField("modèle", max_length=100)
     key = models.CharField("clé", max_length=300, help_text="Clé naturelle ou identifiant, en JSON.")
-    digest = models.CharField(max_length=64)
+    digest = models.CharField("empreinte", max_length=64)
     loaded_at = models.DateTimeField("chargée le", auto_now=True)
 
     class Meta:
@@ -386,6 +431,10 @@ class ReferenceDataRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model_label} {self.key}"
+
+
+from .mail.models import MailAccount, MailLog, MailRule  # noqa: E402,F401 - models of the app (mail ingestion)
+from .routine.models import RoutineNotice  # noqa: E402,F401 - models of the app (routine jobs)
 
 
 from .mail.models import MailAccount, MailLog, MailRule  # noqa: E402,F401 - models of the app (mail ingestion)

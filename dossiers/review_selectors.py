@@ -23,6 +23,7 @@ from accounts.models import Installer
 
 from .models import (
     Activity,
+    ActivityVerb,
     Dossier,
     DossierOperation,
     DossierStatus,
@@ -504,6 +505,7 @@ class ReviewData:
     history: list[HistoryEntry]
     rejection_reasons: list[RejectionReason]
     fraud_signals: list[dict]
+    attention_points: list[dict] = field(default_factory=list)
     blockers: list[str] = field(default_factory=list)
 
     @property
@@ -654,6 +656,7 @@ def dossier_for_review(pk: int) -> ReviewData:
         }),
         rejection_reasons=reasons,
         fraud_signals=_fraud_signals(dossier, reviewable),
+        attention_points=_attention_points(reviewable),
     )
     data.blockers = [
         f"Règle bloquante « {row.rule.name} »" for row in data.blocking_rules
@@ -717,19 +720,49 @@ def _viewer_pages(reviewable, documents, pages):
 
 
 def _fraud_signals(dossier: Dossier, documents) -> list[dict]:
-    """The dossier's fraud signals and its documents' flags, as {label, detail} dicts."""
-    signals = []
-    for signal in dossier.fraud_signals or []:
-        signals.append(_describe_signal(signal))
-    for doc in documents:
-        for flag in doc.flags or []:
-            described = _describe_signal(flag)
-            described["detail"] = (described["detail"] + " — " if described["detail"] else "") + doc.original_filename
-            signals.append(described)
+    """The dossier's fraud signals and its documents' fraud flags, as {label, detail} dicts.
+    A document flag already told by a dossier signal (the same code) is not repeated."""
+    signals = [_describe_signal(signal) for signal in dossier.fraud_signals or []]
+    told = {signal["code"] for signal in signals}
+    signals += [
+        _describe_flag(flag, doc)
+        for doc in documents for flag in doc.flags or []
+        if _flag_code(flag) in FRAUD_FLAG_CODES and _flag_code(flag) not in told
+    ]
     return signals
 
 
+def _attention_points(documents) -> list[dict]:
+    """The documents' other flags (uncertain type, repaired PDF, the same file in another of the
+    installer's dossiers…): points a validator checks, not signs of fraud."""
+    return [
+        _describe_flag(flag, doc)
+        for doc in documents for flag in doc.flags or []
+        if _flag_code(flag) not in FRAUD_FLAG_CODES
+    ]
+
+
+def _flag_code(flag) -> str:
+    return str(flag.get("code") or "") if isinstance(flag, dict) else str(flag)
+
+
+def _describe_flag(flag, document) -> dict:
+    described = _describe_signal(flag)
+    described["detail"] = (described["detail"] + " — " if described["detail"] else "") + document.original_filename
+    return described
+
+
+# Document flags that are fraud signals; every other flag is a point of attention.
+FRAUD_FLAG_CODES = frozenset({"duplicate_file_other_installer", "duplicate_invoice", "reused_invoice_number"})
+
 _SIGNAL_LABELS = {
+    "duplicate_file_other_installer": "Fichier identique déposé par un autre installateur",
+    "duplicate_file_same_installer": "Fichier déjà déposé dans un autre dossier de l'installateur",
+    "low_classification_confidence": "Type de document incertain",
+    "declared_type_mismatch": "Type déclaré différent du type reconnu",
+    "unrecognised_type": "Type de document non reconnu",
+    "pdf_repaired": "PDF endommagé, réparé au dépôt",
+    "facture_en_double": "Facture en double",
     "duplicate_file": "Fichier déjà déposé",
     "duplicate_hash": "Fichier déjà déposé",
     "reused_invoice_number": "Numéro de facture déjà utilisé",
@@ -743,28 +776,18 @@ _SIGNAL_LABELS = {
 def _describe_signal(signal) -> dict:
     if isinstance(signal, dict):
         code = str(signal.get("code") or signal.get("type") or signal.get("kind") or "")
-        label = signal.get("label") or _SIGNAL_LABELS.get(code) or code.replace("_", " ").capitalize() or "Signal"
+        label = signal.get("label") or _SIGNAL_LABELS.get(code) or "Signal non répertorié"
         detail = signal.get("message") or signal.get("detail") or ""
         others = signal.get("dossiers") or signal.get("references") or signal.get("other_dossiers")
         if others and not detail:
             detail = "Aussi dans : " + ", ".join(str(o) for o in others)
         return {"code": code, "label": label, "detail": str(detail)}
-    return {"code": str(signal), "label": _SIGNAL_LABELS.get(str(signal), str(signal)), "detail": ""}
+    return {"code": str(signal), "label": _SIGNAL_LABELS.get(str(signal), "Signal non répertorié"),
+            "detail": "" if str(signal) in _SIGNAL_LABELS else f"code {signal}"}
 
 
-# The activity log's verbs, as the history tab names them (unknown verbs are shown as they are).
-VERB_LABELS = {
-    "status_changed": "Statut", "assigned": "Assignation", "review_released": "Revue libérée",
-    "rejection_notified": "E-mail de refus", "email_failed": "E-mail en échec", "rule.overridden": "Dérogation",
-    "rule.override_dropped": "Dérogation levée", "rule.override_cancelled": "Dérogation annulée",
-    "dossier_created": "Création", "dossier_updated": "Modification", "priority_changed": "Priorité",
-    "document_uploaded": "Document déposé", "document_failed": "Document en échec",
-    "document_reprocessed": "Document retraité", "dossier_reprocessed": "Dossier retraité",
-    "pipeline_failed": "Traitement en échec", "fraud_signal": "Signal de fraude",
-    "missing_documents_notified": "Documents réclamés", "beneficiary_filled": "Bénéficiaire complété",
-    "operations_unmatched": "Fiche non reconnue", "invoice_created": "Facture", "invoice_cancelled": "Facture annulée",
-    "payment_recorded": "Paiement", "bulk_upload": "Dépôt groupé", "export": "Export",
-}
+# The activity log's verbs, as the history tab names them (ActivityVerb's French labels).
+VERB_LABELS = dict(ActivityVerb.choices)
 _FIELD_CHANGES = {"+": "Champ créé", "~": "Champ", "-": "Champ supprimé"}
 
 
@@ -773,7 +796,7 @@ def _history(activities, field_history, field_labels: dict[int, str]) -> list[Hi
         HistoryEntry(
             at=item.created_at,
             who=_who(item.actor),
-            what=VERB_LABELS.get(item.verb, item.verb.replace("_", " ")),
+            what=VERB_LABELS.get(item.verb, "Action non répertoriée"),
             detail=item.description,
             kind="activity",
         )

@@ -102,7 +102,7 @@ class EngineConfigAdmin(PrettyJSONAdminMixin, SimpleHistoryAdmin):
         from .engines import resolve_engine_name
 
         try:
-            return resolve_engine_name(obj.engine)
+            return resolve_engine_name(obj.engine, probe_cuda=False)
         except Exception as error:  # an unknown name saved before validation existed
             return str(error)
 

@@ -29,12 +29,15 @@ __all__ = [
 ]
 
 
-def resolve_engine_name(name: str) -> str:
-    """The concrete engine ``name`` stands for (``auto`` looks for a GPU)."""
+def resolve_engine_name(name: str, *, probe_cuda: bool = True) -> str:
+    """The concrete engine ``name`` stands for (``auto`` looks for a GPU). ``probe_cuda=False``
+    (screens of the web process) answers from the NVIDIA driver's presence alone, without
+    importing PyTorch."""
     if name == AUTO:
-        from .easyocr_engine import cuda_available
+        from .easyocr_engine import cuda_available, nvidia_device_present
 
-        return "easyocr" if cuda_available() else "tesseract"
+        gpu = cuda_available() if probe_cuda else nvidia_device_present()
+        return "easyocr" if gpu else "tesseract"
     if name not in ENGINE_CLASSES:
         raise OcrEngineUnavailable(f"Moteur OCR inconnu : « {name} » (auto, tesseract, easyocr).")
     return name

@@ -12,6 +12,7 @@ resolution; 1280 is four times faster on a CPU at some loss), ``gpu`` (auto).
 """
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from pathlib import Path
@@ -40,7 +41,21 @@ def model_directory() -> str:
     return str(easyocr_en_models.model_dir())
 
 
+# Where an NVIDIA driver shows itself; looked at before importing PyTorch (seconds to import).
+NVIDIA_DEVICE_PATHS = ("/dev/nvidiactl", "/dev/nvidia0", "/proc/driver/nvidia/version")
+
+
+def nvidia_device_present() -> bool:
+    """Whether this host has an NVIDIA GPU driver, without importing PyTorch."""
+    return any(os.path.exists(path) for path in NVIDIA_DEVICE_PATHS)
+
+
+@functools.cache
 def cuda_available() -> bool:
+    """Whether PyTorch can use CUDA here; PyTorch is imported only on a host with an NVIDIA
+    driver (a CPU host, and its web processes, never import it). Asked once per process."""
+    if not nvidia_device_present():
+        return False
     try:
         import torch
     except ImportError:
