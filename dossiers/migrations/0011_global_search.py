@@ -59,7 +59,7 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dossiers", "0010_merge_0009_french_verbose_names_0009_mail_ingestion"),
+        ("dossiers", "0009_mail_ingestion"),
         ("accounts", "0001_initial"),
         ("documents", "0001_initial"),
     ]
