@@ -169,6 +169,7 @@ class ReferenceDataRowAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 from . import admin_review  # noqa: E402,F401  (the Dossier admin: F's module)
 from .mail import admin as mail_admin  # noqa: E402,F401 - registers the mail-ingestion ModelAdmins
+from .routine import admin as routine_admin  # noqa: E402,F401 - registers the routine-job ModelAdmin
 
 
 from .webhooks import admin as webhooks_admin  # noqa: E402,F401 - registers the webhook ModelAdmins

@@ -437,7 +437,4 @@ from .mail.models import MailAccount, MailLog, MailRule  # noqa: E402,F401 - mod
 from .routine.models import RoutineNotice  # noqa: E402,F401 - models of the app (routine jobs)
 
 
-from .mail.models import MailAccount, MailLog, MailRule  # noqa: E402,F401 - models of the app (mail ingestion)
-
-
 from .webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent  # noqa: E402,F401 - models of the app

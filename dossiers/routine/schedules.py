@@ -1,0 +1,54 @@
+"""The django-q2 schedules of the dossiers app, created or brought up to date after every
+``migrate`` (a ``post_migrate`` receiver: a fresh database, the test database and an upgraded
+one all have them, once each, found by name). They are visible and editable in the admin
+(*Django Q → Tâches planifiées*); a run time chosen there is kept.
+
+The pipeline's own schedules (stuck-document recovery, orphan-file purge) are made by
+``extraction.schedules``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+MAIL_FETCH = "Relevé des boîtes mail"
+RGE_EXPIRY = "Échéances RGE : avertissements et signalements"
+DRAFT_REMINDERS = "Relance des brouillons incomplets"
+WEEKLY_REPORT = "Rapport hebdomadaire du back-office"
+
+
+def _next(hour: int, weekday: int | None = None) -> dt.datetime:
+    """The next ``hour``:00 local time (on ``weekday``, Monday = 0, when given)."""
+    now = timezone.localtime()
+    run = now.replace(hour=hour, minute=0, second=0, microsecond=0)
+    while run <= now or (weekday is not None and run.weekday() != weekday):
+        run += dt.timedelta(days=1)
+    return run
+
+
+def schedules() -> dict[str, dict]:
+    from django_q.models import Schedule
+
+    return {
+        MAIL_FETCH: {"func": "dossiers.mail.tasks.fetch_mail_task", "schedule_type": Schedule.MINUTES, "minutes": 5},
+        RGE_EXPIRY: {"func": "dossiers.routine.tasks.rge_expiry_task", "schedule_type": Schedule.DAILY,
+                     "next_run": _next(6)},
+        DRAFT_REMINDERS: {"func": "dossiers.routine.tasks.draft_reminders_task", "schedule_type": Schedule.DAILY,
+                          "next_run": _next(9)},
+        WEEKLY_REPORT: {"func": "dossiers.routine.tasks.weekly_report_task", "schedule_type": Schedule.WEEKLY,
+                        "next_run": _next(7, weekday=0)},
+    }
+
+
+def ensure_schedules(**kwargs) -> None:
+    """Create the schedules above, or bring their task and frequency up to date (idempotent;
+    the next run time of an existing one is left as it is)."""
+    from django_q.models import Schedule
+
+    for name, wanted in schedules().items():
+        next_run = wanted.pop("next_run", None)
+        Schedule.objects.update_or_create(
+            name=name, defaults={**wanted, "repeats": -1},
+            create_defaults={**wanted, "repeats": -1, "name": name, **({"next_run": next_run} if next_run else {})},
+        )
