@@ -26,6 +26,7 @@ from typing import Callable
 
 from ..classification import classify_text, segment_pages
 from ..fields import extract_fields
+from ..reading import fixture_reading_data
 from ..normalise import fold
 from ..types import FieldSpec, PageContent
 
@@ -186,7 +187,7 @@ def evaluate_file(pages: list[PageContent], truth: dict, specs: dict[str, list[F
         text = "\n".join(p.text for p in doc_pages)
         classification = classify_text(text, hints)
         doc_specs = specs.get(classification.code, [])
-        extracted = extract_fields(doc_pages, doc_specs) if doc_specs else {}
+        extracted = extract_fields(doc_pages, doc_specs, fixture_reading_data(classification.code)) if doc_specs else {}
         predicted = {name: (v.value, v.confidence, v.raw) for name, v in extracted.items()}
         report.merge(score_document(truth["file"], doc, classification.code, predicted, specs))
     return report

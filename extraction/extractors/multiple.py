@@ -35,7 +35,7 @@ def choose_many(candidates: list[Candidate], hints: _Hints,
     keys: list[tuple[str, ...]] = []
     for c in found:
         key = _key(c.value)
-        if key and key not in keys:
+        if key and not any(_overlaps(key, k) or _overlaps(k, key) for k in keys):  # "Duo+" again as "Duo+ 320"
             values.append(c.value)
             keys.append(key)
     if labelled is not None and labelled.value:

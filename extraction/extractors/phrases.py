@@ -31,6 +31,7 @@ class PhraseMatch:
     words: list[Word]  # the words under {valeur}
     page: int
     leading: bool  # the pattern starts with {valeur}: the value is the end of the captured text
+    after: str = ""  # the folded text right after the value (its unit: "m2.k/w" is no surface)
 
 
 @dataclass
@@ -104,7 +105,7 @@ def find_phrases(page_text: PageText, page: int, pattern: str) -> list[PhraseMat
             start = cut[-1] if cut else start
         words = page_text.words_in(start, end)
         if words:
-            found.append(PhraseMatch(words, page, leading))
+            found.append(PhraseMatch(words, page, leading, page_text.text[end:end + 16]))
     return found
 
 

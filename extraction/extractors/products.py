@@ -2,7 +2,8 @@
 
 « Isolant ISOVER GR 32 Revêtu Kraft 140 mm, R = 4,8 m².K/W » names the brand ISOVER and the
 reference GR 32: the reference is the run of model words after the brand (capitals, digits,
-a product line name), up to a dimension (140 mm), a descriptive word, a comma or a dash. A
+a product line name), up to a dimension (140 mm), a lower-case or descriptive word (revêtu,
+pompe…), a comma or a dash; a designation wrapped on the next line goes on there. A
 document may name several products (a heat pump and its thermostat): every one is kept, in
 reading order. Lines of the letterhead, of the legal footer and those naming a company
 (SIRET, « partenaire ») are not designations.
@@ -21,7 +22,11 @@ MAX_REFERENCE_WORDS = 6
 # A capitalised word that describes the product rather than names its model.
 DESCRIPTIVE = frozenset({"revetu", "revetue", "revetus", "avec", "sans", "pose", "posee", "fourni", "fournie",
                          "fourniture", "epaisseur", "ep", "resistance", "lambda", "certifie", "certifiee", "acermi",
-                         "marque", "reference", "ref", "modele", "type", "classe", "garantie", "dont", "soit"})
+                         "marque", "reference", "ref", "modele", "type", "classe", "garantie", "dont", "soit",
+                         # the product's kind, naming the next item or a description ("… ETBH16 Pompe à chaleur")
+                         "pompe", "chaudiere", "isolant", "isolation", "poele", "chauffe", "ballon", "thermostat",
+                         "fenetre", "membrane", "pare", "panneau", "panneaux", "rouleau", "rouleaux", "laine", "kit",
+                         "module", "unite", "fiche", "operation", "cee", "bar", "main", "fourni", "installation"})
 DIMENSION_UNITS = re.compile(r"^(?:mm|cm|m|m2|m²|m3|m³|ml)\b[.,;]?$", re.IGNORECASE)
 NOT_DESIGNATION = frozenset({"siret", "siren", "rcs", "capital", "partenaire", "agree", "agreee", "distributeur",
                              "qualibat", "qualit", "tva", "iban", "www"})
@@ -76,31 +81,45 @@ def _is_designation(line: Line) -> bool:
     return line.token_set.isdisjoint(NOT_DESIGNATION)
 
 
-def _reference_words(words: list[Word]) -> list[Word]:
-    """The model words opening ``words`` (what follows a brand in a designation)."""
+def _reference_words(words: list[Word]) -> tuple[list[Word], bool]:
+    """The model words opening ``words`` (what follows a brand in a designation), and whether
+    they run to the end of ``words`` (the designation may go on on the next line)."""
     out: list[Word] = []
     for k, word in enumerate(words):
         text = word.text.strip()
         if not text or text in {"-", "–", "—", ":", "|", "/", "(", "+"} or text.startswith("("):
-            break
+            return out, False
         bare = text.rstrip(",;:")
         folded = token_texts(bare)
         if not folded:
-            break
+            return out, False
+        following = words[k + 1].text.strip() if k + 1 < len(words) else ""
         if out and DIMENSION_UNITS.match(bare):
             out.pop()  # "140 mm": the number was a dimension, not part of the model
-            break
-        if k + 1 < len(words) and bare[:1].isdigit() and DIMENSION_UNITS.match(words[k + 1].text.strip()):
-            break
-        if folded[0] in DESCRIPTIVE or bare[:1].islower() and not any(c.isdigit() for c in bare):
-            break
-        if bare[:1].isalpha() and bare[:1].isupper() and bare[1:].islower() and out \
-                and any(c.isdigit() or c.isupper() for w in out for c in w.text[1:]) :
-            break  # "GR 32 Revêtu": a capitalised word after the model's code describes it
+            return out, False
+        if bare[:1].isdigit() and DIMENSION_UNITS.match(following):
+            return out, False
+        lower = bare[:1].islower() and not any(c.isdigit() for c in bare)
+        if lower and not (out and len(bare) <= 6 and any(c.isdigit() for c in following)):
+            return out, False  # a lower-case word describes ("posé", "soufflé"); "ultra 22" goes on
+        if folded[0] in DESCRIPTIVE:
+            return out, False
         out.append(Word(bare, word.bbox, word.conf))
         if bare != text or len(out) >= MAX_REFERENCE_WORDS:
-            break
-    return out
+            return out, False
+    return out, True
+
+
+def _continuation(lines: list[Line], line: Line, x0: float) -> list[Word]:
+    """The words that carry a designation on to the next line: its first cell, starting where
+    the designation's cell starts, just below."""
+    following = lines[line.index + 1] if line.index + 1 < len(lines) else None
+    if following is None or following.top - line.bottom > 1.2 * line.height or len(following.cells) != 1:
+        return []  # a line with several cells is the next item, not the rest of this one
+    start, end = following.cells[0]
+    if abs(following.words[start].bbox[0] - x0) > 0.02:
+        return []
+    return following.words[start:end]
 
 
 def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], ...]) -> list[ProductMention]:
@@ -108,6 +127,9 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
     if not brands:
         return []
     by_first, _ = compile_lexicon(brands)
+    pages: dict[int, list[Line]] = {}
+    for line in lines:
+        pages.setdefault(line.page, []).append(line)
     found: list[ProductMention] = []
     for line in lines:
         if not _is_designation(line):
@@ -130,7 +152,13 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
             first_word = line_tokens[i].word
             last_word = line_tokens[i + len(form) - 1].word
             cell_start, cell_end = line.cell_of(first_word)
-            reference = _reference_words(line.words[last_word + 1:cell_end])
+            glued = len(token_texts(line.words[last_word].text)) > len(form) and first_word == last_word
+            # "weber.therm XM": the brand opens the model's first word
+            rest = line.words[last_word:cell_end] if glued else line.words[last_word + 1:cell_end]
+            reference, open_end = _reference_words(rest)
+            if open_end and len(reference) < MAX_REFERENCE_WORDS:
+                more, _ = _reference_words(_continuation(pages[line.page], line, line.words[cell_start].bbox[0]))
+                reference += more[:MAX_REFERENCE_WORDS - len(reference)]
             found.append(ProductMention(brand.name, " ".join(w.text for w in reference),
                                         line.words[first_word:last_word + 1] + reference, line.page))
             i += len(form)

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from ..types import FieldSpec, ReadingData, Word
 from .candidates import Candidate, _candidate, _values_in
-from .field_hints import _Hints
+from .field_hints import _Hints, _fold_unit
 from .labels import DocumentLayout
 from .phrases import PageText, clause_words, find_phrases
 from .products import ProductMention, find_products
 from .text import phrase_set, token_texts
-from .zones import Block, company_names, dateline_words, postal_and_town, recipient_block
+from .zones import Block, company_names, dateline_words, postal_and_town, recipient_block, sentence_identity
 
 NO_STOPS = phrase_set(())
 
@@ -35,7 +35,7 @@ def _first_page_lines(layout: DocumentLayout):
 def _recipient(layout: DocumentLayout) -> Block | None:
     if "recipient" not in layout.zones:
         page, lines = _first_page_lines(layout)
-        layout.zones["recipient"] = recipient_block(lines, page) if lines else None
+        layout.zones["recipient"] = (recipient_block(lines, page) or sentence_identity(lines, page)) if lines else None
     return layout.zones["recipient"]
 
 
@@ -98,6 +98,8 @@ def phrase_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, re
     for page in layout.pages:
         for pattern, weight in patterns:
             for match in find_phrases(texts[page.number], page.number, pattern):
+                if match.leading and hints.skip_units and any(_fold_unit(match.after).startswith(u) for u in hints.skip_units):
+                    continue  # "R = 7,30 m².K/W" read by a "{valeur} m²" pattern is no surface
                 words = match.words
                 if spec.data_type == "string":
                     words = clause_words(words, match.leading)

@@ -221,3 +221,37 @@ def _company_with_form(words: list[Word]) -> list[Word] | None:
         begin -= 1
     name = words[begin:k + 1]
     return name if len(name) >= 2 else None
+
+
+_IDENTITY_RE = re.compile(
+    r"soussign[ée]+(?:\s*\(e\)|e?s?)\s+(?P<name>[^,]{3,60}?)\s*,\s*(?:demeurant|domicili[ée]+e?|r[ée]sidant)\s+"
+    r"(?:au\s+|à\s+|a\s+)?(?P<street>[^,]{3,80}?)\s*,?\s*(?P<cp>\d{2}\s?\d{3})\s+(?P<town>[^,.;()]{2,40}?)\s*(?:[,.;(]|$)",
+    re.IGNORECASE)
+
+
+def sentence_identity(lines: list[Line], page: int) -> Block | None:
+    """The person of « Je soussigné(e) CARRE Maryse, demeurant 4 chemin de la Paix, 75011 Paris »
+    (an attestation written in sentences), as a block: name, street, postal code and town."""
+    words = [w for line in lines for w in line.words]
+    text, spans, pos = [], [], 0
+    for word in words:
+        text.append(word.text)
+        spans.append((pos, pos + len(word.text)))
+        pos += len(word.text) + 1
+    m = _IDENTITY_RE.search(" ".join(text))
+    if not m:
+        return None
+
+    def words_of(group: str) -> list[Word]:
+        start, end = m.span(group)
+        return [w for w, (s, e) in zip(words, spans) if e > start and s < end]
+
+    def trimmed(group: str) -> list[Word]:
+        out = words_of(group)
+        return [Word(w.text.rstrip(",;."), w.bbox, w.conf) for w in out if w.text.rstrip(",;.")]
+
+    name, street = trimmed("name"), trimmed("street")
+    postal_line = trimmed("cp") + trimmed("town")
+    if not name or not street:
+        return None
+    return Block([name, street, postal_line], page, name[0].bbox[0], name[0].bbox[1], True, False)

@@ -191,3 +191,27 @@ def test_an_avis_d_imposition_gives_its_declarants_and_address(tmp_path, specs):
     assert got["declarant_nom"] == "M MARTIN JULIEN"
     assert got["adresse"] == "MME MARTIN CLAIRE 8 RUE DES ACACIAS" or got["adresse"] == "8 RUE DES ACACIAS"
     assert (got["revenu_fiscal_reference"], got["nombre_parts"], got["annee_revenus"]) == ("38412", "2.50", "2023")
+
+
+def test_an_attestation_in_sentences_names_its_beneficiary_and_dates(specs):
+    rows = [(0.08, 0.10, "A / Le bénéficiaire"),
+            (0.08, 0.127, "Je soussignée LEFEBVRE Odile, demeurant 27 rue du Four, 31000 Toulouse, atteste sur l'honneur que les"),
+            (0.08, 0.143, "travaux ont été engagés le mardi 4 mars 2025 et achevés le 28/03/25, et qu'ils ont fait l'objet de"),
+            (0.08, 0.159, "la facture n° F-25-0031 établie par l'entreprise."),
+            (0.08, 0.227, "L'entreprise THERMI'PRO, 3 rue de la Gare, 69100 Villeurbanne, a réalisé l'opération.")]
+    got = values(extract_fields([page(rows)], specs["attestation_honneur"], fixture_reading_data("attestation_honneur")))
+    assert got["beneficiaire_nom"] == "LEFEBVRE Odile"
+    assert (got["beneficiaire_adresse"], got["beneficiaire_code_postal"], got["beneficiaire_ville"]) == \
+        ("27 rue du Four", "31000", "Toulouse")
+    assert (got["date_engagement"], got["date_achevement"]) == ("2025-03-04", "2025-03-28")
+    assert got["raison_sociale_installateur"] == "THERMI'PRO"  # a company name ends at its comma
+
+
+def test_a_designation_wrapped_over_two_lines_keeps_its_whole_reference(specs):
+    rows = [(0.08, 0.40, "Chaudière à granulés FROLING PE1 Pellet"), (0.60, 0.40, "1"), (0.75, 0.40, "12 198,61"),
+            (0.08, 0.415, "15 – fiche BAR-TH-113"),
+            (0.08, 0.44, "Isolant ISOVER IBR Nu"), (0.60, 0.44, "48,00 m²"), (0.75, 0.44, "3 815,04"),
+            (0.08, 0.455, "Rehausse de trappe"), (0.60, 0.455, "1"), (0.75, 0.455, "95,00")]
+    got = values(extract_fields([page(rows)], specs["facture"], fixture_reading_data("facture")))
+    assert json.loads(got["reference_produit"]) == ["PE1 Pellet 15", "IBR Nu"]
+    assert got["surface_m2"] == "48.00"  # the quantity cell of the item row
