@@ -109,8 +109,7 @@ class Document(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="déposé par")
     uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
     processed_at = models.DateTimeField("traité le", null=True, blank=True)
-    # Set when a worker claims the document; a document "processing" for longer than the
-    # task timeout was abandoned by a killed worker (extraction.services.recover_stuck_documents).
+    # Set when a worker claims the document (extraction.services.claim_document).
     processing_started_at = models.DateTimeField("traitement commencé le", null=True, blank=True)
     # Refreshed every few seconds by the worker while it processes the document (a lease):
     # one whose heartbeat stopped was abandoned, however long its processing may take.

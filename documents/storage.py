@@ -79,6 +79,28 @@ def stored_file_names(storage=None) -> list[str]:
     return [name for prefix in STORED_PREFIXES for name in _walk(storage, prefix)]
 
 
+def remove_unreferenced_page_images(dossier_id: int, document_ids) -> list[str]:
+    """Delete the page images stored for these documents that no Page row refers to.
+
+    For documents a dead worker was processing (``recover_stuck_documents``): the images its
+    interrupted stage stored before a commit that never came. Nobody else writes there while
+    the document is not in processing. Returns the names deleted.
+    """
+    from .models import Page
+
+    storage = document_storage()
+    referenced = set(Page.objects.filter(document_id__in=document_ids).exclude(image="").values_list("image", flat=True))
+    removed = [
+        name for document_id in document_ids for name in _walk(storage, f"pages/{dossier_id}/{document_id}")
+        if name not in referenced
+    ]
+    for name in removed:
+        storage.delete(name)
+    if removed:
+        logger.warning("Removed %d page images of an interrupted run: %s", len(removed), removed)
+    return removed
+
+
 def purge_orphan_files(*, older_than: dt.timedelta = dt.timedelta(hours=1), dry_run: bool = False) -> list[str]:
     """Delete stored files no Document or Page refers to, if older than ``older_than``.
 

@@ -16,10 +16,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from documents.models import Document, DocumentStatus
+from documents.storage import remove_unreferenced_page_images
 from dossiers.activity import log_activity
 from dossiers.models import Dossier, DossierStatus
 from dossiers.status import can_transition, transition
 
+from .heartbeat import heartbeat, stale_after
 from .pipeline.base import StageError
 from .pipeline.hints import configuration_read_once
 from .pipeline.registry import stage_class
@@ -55,7 +57,7 @@ def claim_document(document: Document) -> bool:
     now = timezone.now()
     with unflushed_transaction():  # the chain's final status commit flushes it
         claimed = Document.objects.filter(pk=document.pk, status=DocumentStatus.PENDING).update(
-            status=DocumentStatus.PROCESSING, processing_started_at=now,
+            status=DocumentStatus.PROCESSING, processing_started_at=now, processing_heartbeat_at=now,
             processing_attempts=F("processing_attempts") + 1, error_code="", error_message="",
         )
         if claimed:
@@ -72,7 +74,7 @@ def process_document(document: Document) -> list[Document]:
     """
     if not claim_document(document):
         return []
-    with configuration_read_once():
+    with configuration_read_once(), heartbeat(document):
         return run_document_stages(document)
 
 
@@ -130,7 +132,8 @@ def finish_dossier(dossier: Dossier) -> Dossier:
 def _reset_document(document: Document) -> None:
     """Back to pending; the text stage removes the previous pages and parts when it reruns."""
     Document.objects.filter(pk=document.pk).update(
-        status=DocumentStatus.PENDING, error_code="", error_message="", processing_started_at=None, processing_attempts=0,
+        status=DocumentStatus.PENDING, error_code="", error_message="", processing_started_at=None,
+        processing_heartbeat_at=None, processing_attempts=0,
     )
     document.refresh_from_db()
 
@@ -158,9 +161,13 @@ def reprocess_document(document: Document, *, actor=None) -> Document:
     log_activity("document_reprocessed", actor=actor, target=document, dossier=dossier,
                  description=f"Retraitement de « {document.original_filename} ».")
     if document.parent_id:
-        Document.objects.filter(pk=document.pk).update(status=DocumentStatus.PROCESSING, processing_started_at=timezone.now())
+        now = timezone.now()
+        Document.objects.filter(pk=document.pk).update(
+            status=DocumentStatus.PROCESSING, processing_started_at=now, processing_heartbeat_at=now,
+        )
         document.refresh_from_db()
-        run_document_stages(document, stages=[stage_class("classify")(), stage_class("extract")()])
+        with heartbeat(document):
+            run_document_stages(document, stages=[stage_class("classify")(), stage_class("extract")()])
     else:
         _reset_document(document)
         process_document(document)
@@ -188,7 +195,8 @@ def reprocess_dossier(dossier: Dossier, *, actor=None) -> Dossier:
 
 
 def stuck_after() -> dt.timedelta:
-    """How long a document may stay in processing before it is considered abandoned."""
+    """How long a document without a heartbeat (claimed before heartbeats existed) may stay in
+    processing before it is considered abandoned, and how long a dossier may wait idle."""
     default = int(settings.Q_CLUSTER.get("timeout", 900)) + 60
     return dt.timedelta(seconds=int(getattr(settings, "CEE_STUCK_AFTER_SECONDS", default)))
 
@@ -200,23 +208,30 @@ def max_processing_attempts() -> int:
 def recover_stuck_documents(*, now: dt.datetime | None = None, enqueue: bool = True) -> dict:
     """Requeue or fail documents abandoned in ``processing`` (a worker killed mid-job).
 
-    A document in processing for longer than the task timeout (``stuck_after``) goes back
-    to pending when it has attempts left, else fails with a readable error; the split
-    parts of an interrupted file are dropped with it (the file is read again). Dossiers left
-    in processing with nothing in work are requeued too. With ``enqueue``, the affected
-    dossiers are queued for processing after the commit. Returns a summary.
+    A document in processing whose worker stopped beating (heartbeat older than
+    ``heartbeat.stale_after``, 45 s; without a heartbeat: processing for longer than the task
+    timeout, ``stuck_after``) goes back to pending when it has attempts left, else fails with
+    a readable error. A document whose heartbeat is fresh is left alone, however long it has
+    run. The split parts of an interrupted file are dropped with it (the file is read again),
+    and the page images its interrupted run stored without committing their rows are
+    deleted. Dossiers left in processing with nothing in work are requeued too. With
+    ``enqueue``, the affected dossiers are queued for processing after the commit. Returns a
+    summary.
     """
     now = now or timezone.now()
-    cutoff = now - stuck_after()
+    cutoff, silent_since = now - stuck_after(), now - stale_after()
     requeued, failed, dossiers = [], [], set()
     with transaction.atomic():
         stuck = Document.objects.select_for_update().filter(status=DocumentStatus.PROCESSING).filter(
-            Q(processing_started_at__lt=cutoff) | Q(processing_started_at__isnull=True, uploaded_at__lt=cutoff)
+            Q(processing_heartbeat_at__lt=silent_since)
+            | Q(processing_heartbeat_at__isnull=True, processing_started_at__lt=cutoff)
+            | Q(processing_heartbeat_at__isnull=True, processing_started_at__isnull=True, uploaded_at__lt=cutoff)
         )
         root_ids = {parent_id or pk for pk, parent_id in stuck.values_list("pk", "parent_id")}
         roots = {root.pk: root for root in Document.objects.select_for_update().filter(pk__in=root_ids)}
         for root in roots.values():
             dossiers.add(root.dossier_id)
+            interrupted = [root.pk, *root.children.values_list("pk", flat=True)]
             if root.processing_attempts >= max_processing_attempts():
                 root.children.filter(status=DocumentStatus.PROCESSING).update(status=DocumentStatus.FAILED)
                 fail_document(root, code="interrupted", message=(
@@ -226,8 +241,11 @@ def recover_stuck_documents(*, now: dt.datetime | None = None, enqueue: bool = T
                 failed.append(root.pk)
             else:
                 root.children.all().delete()
-                Document.objects.filter(pk=root.pk).update(status=DocumentStatus.PENDING, processing_started_at=None)
+                Document.objects.filter(pk=root.pk).update(
+                    status=DocumentStatus.PENDING, processing_started_at=None, processing_heartbeat_at=None,
+                )
                 requeued.append(root.pk)
+            transaction.on_commit(lambda root=root, ids=interrupted: remove_unreferenced_page_images(root.dossier_id, ids))
         idle = Dossier.objects.filter(status=DossierStatus.PROCESSING, updated_at__lt=cutoff).exclude(
             documents__status=DocumentStatus.PROCESSING
         ).values_list("pk", flat=True)

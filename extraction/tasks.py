@@ -1,9 +1,10 @@
 """django-q2 entry points: load ids, call the services, nothing else.
 
 ``enqueue_*`` put a task on the queue (or run it at once when ``Q_CLUSTER["sync"]`` is
-true, as in tests and single-process set-ups). A worker killed mid-task is covered twice:
-django-q2 redelivers the task after ``retry`` seconds, and the scheduled
-``recover_stuck_documents_task`` requeues documents left in processing.
+true, as in tests and single-process set-ups). A worker killed mid-task is covered by
+``recover_stuck_documents_task``, scheduled every minute (``extraction.schedules``): it
+requeues the documents whose heartbeat stopped (``extraction.heartbeat``). django-q2 would
+redeliver the task only after ``retry`` seconds (20 minutes).
 """
 from __future__ import annotations
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from django.core.management import call_command
 
+from accounts.roles import sync_role_groups
 from documents.storage import stored_file_names
 from dossiers.models import DossierStatus
 from tests.factories import DossierFactory
@@ -21,6 +23,15 @@ def media_storage(settings, tmp_path):
     settings.CEE_STAGE_RETRY_DELAY_SECONDS = 0
     settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
     return folder
+
+
+@pytest.fixture
+def committed_reference_data():
+    """For transactional tests (a worker process, a heartbeat thread): the database is flushed
+    afterwards, so the reference data and role groups the other tests expect are put back."""
+    yield
+    sync_role_groups()
+    call_command("load_reference_data", verbosity=0)
 
 
 @pytest.fixture

@@ -274,13 +274,6 @@ def test_document_interrupted_too_often_fails_instead_of_looping(dossier, settin
     assert "interrompu" in document.error_message
 
 
-def test_recovery_command_is_scheduled_in_django_q():
-    from django_q.models import Schedule
-
-    schedule = Schedule.objects.get(func="extraction.tasks.recover_stuck_documents_task")
-    assert schedule.schedule_type == Schedule.MINUTES and schedule.minutes == 5
-
-
 def complete_dossier_files():
     return {
         "devis.pdf": [samples.DEVIS_LINES],

@@ -1,0 +1,131 @@
+"""Recovery of documents abandoned by a dead worker: a heartbeat tells them from long jobs still
+running; the page images of the interrupted run go; the schedules that drive it exist once.
+(A real qcluster killed mid-job: test_worker_kill.py.)"""
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from documents.ingest import ingest_file
+from documents.models import Document, DocumentStatus, Page
+from documents.storage import document_storage
+from extraction import services
+from extraction.heartbeat import beat, heartbeat
+from extraction.schedules import ensure_schedules
+from tests.factories import DossierFactory
+
+from . import samples
+
+
+def upload(dossier, name="devis.pdf", lines=samples.DEVIS_LINES):
+    return ingest_file(dossier=dossier, fileobj_or_bytes=samples.text_pdf([lines]), filename=name,
+                       schedule_processing=False)
+
+
+def in_processing(document, *, started_ago: dt.timedelta, beat_ago: dt.timedelta | None):
+    now = timezone.now()
+    Document.objects.filter(pk=document.pk).update(
+        status=DocumentStatus.PROCESSING, processing_started_at=now - started_ago, processing_attempts=1,
+        processing_heartbeat_at=None if beat_ago is None else now - beat_ago,
+    )
+
+
+@pytest.mark.django_db
+def test_a_long_job_whose_worker_still_beats_is_never_taken_back(dossier):
+    long_ocr = upload(dossier)
+    in_processing(long_ocr, started_ago=dt.timedelta(hours=3), beat_ago=dt.timedelta(seconds=5))
+
+    summary = services.recover_stuck_documents(enqueue=False)
+
+    long_ocr.refresh_from_db()
+    assert summary["requeued"] == [] and summary["failed"] == []
+    assert long_ocr.status == DocumentStatus.PROCESSING
+
+
+@pytest.mark.django_db
+def test_a_document_whose_heartbeat_stopped_a_minute_ago_is_requeued_at_once(dossier):
+    abandoned = upload(dossier)
+    in_processing(abandoned, started_ago=dt.timedelta(seconds=70), beat_ago=dt.timedelta(seconds=60))
+    just_claimed = upload(dossier, "facture.pdf", samples.FACTURE_LINES)
+    in_processing(just_claimed, started_ago=dt.timedelta(seconds=1), beat_ago=dt.timedelta(seconds=1))
+
+    summary = services.recover_stuck_documents(enqueue=False)
+
+    assert summary["requeued"] == [abandoned.pk]
+    abandoned.refresh_from_db()
+    assert abandoned.status == DocumentStatus.PENDING and abandoned.processing_heartbeat_at is None
+    services.process_document(abandoned)
+    abandoned.refresh_from_db()
+    assert abandoned.status == DocumentStatus.PROCESSED
+
+
+@pytest.mark.django_db
+def test_page_images_an_interrupted_run_stored_without_rows_are_removed_on_recovery(
+    dossier, stored_files, django_capture_on_commit_callbacks,
+):
+    document = upload(dossier)
+    services.process_document(document)
+    kept = sorted(Page.objects.filter(document=document).values_list("image", flat=True))
+    assert kept and all(kept)
+    storage = document_storage()
+    # What a worker killed in the middle of the OCR stage leaves: images saved, rows never committed.
+    unsaved = [storage.save(f"pages/{dossier.pk}/{document.pk}/{n:04d}-dead.jpg", ContentFile(b"jpeg")) for n in (2, 3)]
+    other_document = upload(dossier, "facture.pdf", samples.FACTURE_LINES)
+    elsewhere = storage.save(f"pages/{dossier.pk}/{other_document.pk}/0001-live.jpg", ContentFile(b"jpeg"))
+    in_processing(document, started_ago=dt.timedelta(minutes=5), beat_ago=dt.timedelta(minutes=2))
+
+    with django_capture_on_commit_callbacks(execute=True):  # removed once the recovery has committed
+        services.recover_stuck_documents(enqueue=False)
+
+    names = stored_files()
+    assert not set(unsaved) & set(names)
+    assert set(kept) <= set(names)  # the committed pages stay until the rerun replaces them
+    assert elsewhere in names  # another document's folder is not touched
+
+
+@pytest.mark.django_db
+def test_a_beat_refreshes_the_document_and_its_parts_still_in_processing(dossier):
+    root = upload(dossier)
+    in_processing(root, started_ago=dt.timedelta(minutes=1), beat_ago=dt.timedelta(minutes=1))
+    part = Document.objects.create(dossier=dossier, parent=root, original_filename="p1", mime_type=root.mime_type,
+                                   sha256=root.sha256, status=DocumentStatus.PROCESSING, page_start=1, page_end=1)
+    done = Document.objects.create(dossier=dossier, parent=root, original_filename="p2", mime_type=root.mime_type,
+                                   sha256=root.sha256, status=DocumentStatus.PROCESSED, page_start=2, page_end=2)
+    before = timezone.now()
+
+    assert beat(root.pk) == 2
+
+    for document in (root, part, done):
+        document.refresh_from_db()
+    assert root.processing_heartbeat_at >= before and part.processing_heartbeat_at >= before
+    assert done.processing_heartbeat_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_thread_keeps_the_lease_while_the_work_runs(settings, committed_reference_data):
+    settings.CEE_HEARTBEAT_SECONDS = 0.05
+    dossier = DossierFactory()
+    document = upload(dossier)
+    in_processing(document, started_ago=dt.timedelta(hours=1), beat_ago=dt.timedelta(hours=1))
+    stale = timezone.now() - dt.timedelta(minutes=59)
+
+    with heartbeat(document):
+        time.sleep(0.5)  # a stage reading a page
+        document.refresh_from_db()
+        assert document.processing_heartbeat_at > stale  # written by the thread, on its own connection
+        assert services.recover_stuck_documents(enqueue=False)["requeued"] == []
+
+
+@pytest.mark.django_db
+def test_recovery_every_minute_and_orphan_purge_every_hour_are_scheduled_once():
+    from django_q.models import Schedule
+
+    ensure_schedules()  # as after every migrate: idempotent
+    recovery = Schedule.objects.get(func="extraction.tasks.recover_stuck_documents_task")
+    purge = Schedule.objects.get(func="documents.tasks.purge_orphan_files_task")
+    assert (recovery.schedule_type, recovery.minutes, recovery.repeats) == (Schedule.MINUTES, 1, -1)
+    assert (purge.schedule_type, purge.minutes, purge.repeats) == (Schedule.MINUTES, 60, -1)
