@@ -136,6 +136,7 @@ def main() -> int:
     parser.add_argument("--weakest", type=int, default=10)
     parser.add_argument("--errors", type=int, default=0, help="print the first N wrong values")
     parser.add_argument("--via-ingest", action="store_true", help="score the output of `manage.py ingest --json`")
+    parser.add_argument("--no-ink", action="store_true", help="signatures from the words only (no ink detector)")
     parser.add_argument("--family", default="classic", choices=["classic", "letters", "both"],
                         help="the generator's layouts: classic, the held-out letters of issue 13, or both")
     args = parser.parse_args()
@@ -145,7 +146,7 @@ def main() -> int:
     django.setup()
     from extraction.corpus import CorpusOptions, generate_corpus
     from extraction.corpus.evaluate import SEEN_SEEDS, Report, evaluate_corpus, evaluate_ingest_output, load_hints, load_specs
-    from extraction.corpus.reading import read_pages, tesseract_available
+    from extraction.corpus.reading import ink_sources, read_pages, tesseract_available
 
     from extraction.corpus.heldout_facts import HELDOUT_DEV_SEEDS, HELDOUT_MEASUREMENT_SEEDS
 
@@ -188,7 +189,8 @@ def main() -> int:
                 report = evaluate_ingest_output(root, selected, _run_ingest, specs)
             else:
                 report = evaluate_corpus(root, partial(read_pages, engine=args.engine), scanned=scanned, specs=specs,
-                                         hints=hints, limit=args.scanned_limit if scanned else None)
+                                         hints=hints, limit=args.scanned_limit if scanned else None,
+                                         ink=None if args.no_ink else ink_sources)
             _print_report(f"{title}" if len(families) == 1 else f"{title} ({family})", report,
                           time.perf_counter() - started, pages, args.weakest)
             summary.append((family, title, report))

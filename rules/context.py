@@ -4,7 +4,9 @@ Keys are ``namespace.field``:
 
 * ``<document type>.<field>`` — the extracted fields (SPEC 4b names: ``facture.date_facture``),
   typed by their schema (dates, decimals, booleans, lists of CEE codes). The effective value
-  is read: the correction when a validator corrected it; a field marked wrong is absent.
+  is read: the correction when a validator corrected it; a field marked wrong is absent; an
+  unreviewed ``false`` read with a confidence under ``UNSURE_BELOW`` (a signature zone with
+  too little ink to tell) is None, so a rule on it is not evaluable rather than failed.
   When a dossier holds several documents of one type, the most confident classification
   wins (then the most recent upload): deterministic, and said in ``_sources``.
 * ``dossier.*`` — reference, status, precarity_status, housing_type, living_area_m2,
@@ -36,6 +38,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 
 from dossiers.models import Dossier, DossierOperation
+from extraction.extractors.signatures import UNSURE_BELOW
 from extraction.models import FieldStatus
 
 from . import selectors
@@ -140,8 +143,11 @@ def build_dossier_context(dossier: Dossier) -> dict[str, Any]:
             continue
         if name is None or status == FieldStatus.WRONG:
             continue
-        values[f"{code}.{name}"] = typed_value(corrected if status == FieldStatus.CORRECTED else value, data_type)
         reviewed = status in (FieldStatus.CONFIRMED, FieldStatus.CORRECTED)
+        typed = typed_value(corrected if status == FieldStatus.CORRECTED else value, data_type)
+        if typed is False and not reviewed and confidence is not None and float(confidence) < UNSURE_BELOW:
+            typed = None  # an unsure "no" (a faint signature on a scan): not evaluable until a validator looks
+        values[f"{code}.{name}"] = typed
         confidences.append(1.0 if reviewed else float(confidence))
     counts = {code: len(ids) for code, ids in documents_by_type.items()}
     sources = {}

@@ -20,11 +20,13 @@ import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cache, partial
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Callable
 
 from ..classification import classify_text, segment_pages
+from ..extractors.signatures import apply_signatures
 from ..fields import extract_fields
 from ..reading import fixture_reading_data
 from ..normalise import fold
@@ -176,8 +178,11 @@ class Report:
         return sorted(self.fields.items(), key=lambda item: (item[1].f1, -(item[1].tp + item[1].fn)))[:n]
 
 
-def evaluate_file(pages: list[PageContent], truth: dict, specs: dict[str, list[FieldSpec]], hints: dict[str, dict]) -> Report:
-    """Score one file: each true document classified and extracted from its own pages."""
+def evaluate_file(pages: list[PageContent], truth: dict, specs: dict[str, list[FieldSpec]], hints: dict[str, dict],
+                  ink: Callable[[], dict] | None = None) -> Report:
+    """Score one file: each true document classified and extracted from its own pages; the
+    signature fields read from ink when ``ink()`` gives the pages' ink sources (called only for
+    a document whose schema has signature fields)."""
     report = Report()
     by_number = {p.number: p for p in pages}
     if len(truth["documents"]) > 1:
@@ -188,6 +193,9 @@ def evaluate_file(pages: list[PageContent], truth: dict, specs: dict[str, list[F
         classification = classify_text(text, hints)
         doc_specs = specs.get(classification.code, [])
         extracted = extract_fields(doc_pages, doc_specs, fixture_reading_data(classification.code)) if doc_specs else {}
+        names = [spec.name for spec in doc_specs]
+        if ink is not None:
+            extracted = apply_signatures(extracted, names, doc_pages, ink)
         predicted = {name: (v.value, v.confidence, v.raw) for name, v in extracted.items()}
         report.merge(score_document(truth["file"], doc, classification.code, predicted, specs))
     return report
@@ -274,8 +282,10 @@ def evaluate_ingest_output(root: Path, files: list[dict], run_ingest: Callable[[
 
 
 def evaluate_corpus(root: Path, reader: Callable[[Path], list[PageContent]], *, scanned: bool | None = None,
-                    specs=None, hints=None, limit: int | None = None) -> Report:
-    """Score every file of a generated corpus (only scans or only born-digital when ``scanned`` is set)."""
+                    specs=None, hints=None, limit: int | None = None,
+                    ink: Callable[[Path, list[PageContent]], dict] | None = None) -> Report:
+    """Score every file of a generated corpus (only scans or only born-digital when ``scanned`` is
+    set); ``ink(path, pages)``: the pages' ink sources for the signature detector."""
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
     specs = specs or load_specs()
     hints = hints or load_hints()
@@ -286,7 +296,8 @@ def evaluate_corpus(root: Path, reader: Callable[[Path], list[PageContent]], *, 
             continue
         if limit is not None and done >= limit:
             break
-        pages = reader(root / truth["file"])
-        report.merge(evaluate_file(pages, truth, specs, hints))
+        path = root / truth["file"]
+        pages = reader(path)
+        report.merge(evaluate_file(pages, truth, specs, hints, cache(partial(ink, path, pages)) if ink else None))
         done += 1
     return report

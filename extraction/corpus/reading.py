@@ -69,3 +69,34 @@ def read_pages(path: str | Path, lang: str = "fra", engine: str = "pdfplumber") 
             return pages
         return scanned_pdf_pages(path, lang=lang)
     return image_pages(path, lang)
+
+
+def ink_sources(path: str | Path, pages: list[PageContent], dpi: int = SCAN_DPI) -> dict:
+    """What the signature detector looks at, per page number: the drawing objects of a
+    born-digital PDF page, else the page image (an image-only PDF rendered, an image's frames)."""
+    from ..extractors.signatures import InkSource, pdf_page_drawings
+
+    path = Path(path)
+    sources = {}
+    if path.suffix.lower() == ".pdf":
+        import pypdfium2 as pdfium
+
+        from ..corpus.scan import render_pages
+
+        document = pdfium.PdfDocument(path.read_bytes())
+        try:
+            drawings = {p.number: pdf_page_drawings(document[p.number - 1]) for p in pages
+                        if p.source == "text_layer" and p.number <= len(document)}
+        finally:
+            document.close()
+        sources = {n: InkSource(drawings=d) for n, d in drawings.items() if d is not None}
+        if len(sources) < len(pages):
+            images = render_pages(path.read_bytes(), dpi)
+            sources.update({p.number: InkSource(image=images[p.number - 1]) for p in pages if p.number not in sources})
+        return sources
+    from PIL import Image, ImageSequence
+
+    with Image.open(str(path)) as image:
+        for i, frame in enumerate(ImageSequence.Iterator(image), 1):
+            sources[i] = InkSource(image=frame.convert("L"))
+    return sources

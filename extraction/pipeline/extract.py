@@ -6,12 +6,14 @@ from decimal import Decimal
 
 from cee.precompiled import precompiled
 from extraction.engines.text_layer import text_layer_engine_label
+from extraction.extractors.signatures import apply_signatures
 from extraction.learning.apply import read_learned_spots
 from extraction.models import ExtractedField, ExtractionMethod, FieldStatus
 
 from .base import Stage
 from .classify import as_confidence
 from .hints import field_specs
+from .ink import page_ink_sources
 from .reading import document_reading_data
 from .registry import register
 
@@ -84,6 +86,7 @@ class ExtractStage(Stage):
         pages = ctx.page_contents()
         by_number = {p.number: p for p in pages}
         values = extract_fields(pages, [spec for _, spec in specs], document_reading_data(document.document_type))
+        values = apply_signatures(values, [spec.name for _, spec in specs], pages, functools.partial(page_ink_sources, ctx))
         values = read_learned_spots(document.document_type_id, pages, [spec for _, spec in specs], values)
         rows, found = [], []
         for schema, spec in specs:

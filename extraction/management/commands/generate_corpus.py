@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management import BaseCommand, CommandError
 
 from extraction.corpus import CorpusOptions, generate_corpus
+from extraction.corpus.generate import FAMILIES
 
 
 def _ratio(value: str) -> float:
@@ -26,6 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--scanned-ratio", type=_ratio, default=0.3, help="part des fichiers numérisés (0–1, défaut 0.3)")
         parser.add_argument("--multi-doc-ratio", type=_ratio, default=0.2,
                             help="part des dossiers dont devis, facture et attestation sont dans un seul PDF (défaut 0.2)")
+        parser.add_argument("--family", choices=FAMILIES, default="classic",
+                            help="mises en page : classic, ou letters (courriers, formulaires, signatures manuscrites : "
+                                 "le jeu tenu à l'écart, graines de mesure 7300–7399)")
 
     def handle(self, *args, **options):
         if options["dossiers"] < 1:
@@ -33,7 +37,7 @@ class Command(BaseCommand):
         out = Path(options["out"])
         manifest = generate_corpus(out, CorpusOptions(
             dossiers=options["dossiers"], seed=options["seed"],
-            scanned_ratio=options["scanned_ratio"], multi_doc_ratio=options["multi_doc_ratio"],
+            scanned_ratio=options["scanned_ratio"], multi_doc_ratio=options["multi_doc_ratio"], family=options["family"],
         ))
         files = manifest["files"]
         documents = sum(len(f["documents"]) for f in files)

@@ -1,0 +1,150 @@
+"""Signatures and stamps read from ink (extraction.extractors.signatures): in born-digital PDFs
+from the drawing objects in the signature zones, on scans and photos from the page image."""
+import io
+import json
+from pathlib import Path
+from random import Random
+
+import pypdfium2 as pdfium
+import pytest
+
+from extraction.corpus import CorpusOptions, generate_corpus
+from extraction.corpus.ink import sign
+from extraction.corpus.reading import ink_sources, pdf_pages, read_pages, tesseract_available
+from extraction.corpus.sheet import Sheet
+from extraction.extractors.signatures import InkSource, detect_signatures, find_zones, pdf_page_drawings
+
+REAL = Path(__file__).resolve().parents[3] / "shared/testdata/real/documents"
+
+
+def attestation_pdf(ink: dict[str, str | None], *, framed: bool = True) -> bytes:
+    """A page with the two signature labels side by side; ``ink``: role -> kind drawn or None."""
+    sh = Sheet(Random(7))
+    sh.text(sh.left, 80, "ATTESTATION SUR L'HONNEUR", 16, "bold")
+    sh.paragraph(sh.left, 110, "Je soussigné atteste sur l'honneur que les travaux ont été réalisés. " * 3,
+                 sh.right - sh.left)
+    for k, (label, role) in enumerate([("Signature du bénéficiaire", "beneficiaire"),
+                                       ("Cachet et signature du professionnel", "installateur")]):
+        x = sh.left + k * 260
+        sh.text(x + 4, 300, label, style="bold")
+        if framed:
+            sh.rect(x, 288, 250, 100)
+        if ink[role]:
+            sign(sh, x + 8, 310, 220, 70, kind=ink[role],
+                 stamp_lines=["SARL EXEMPLE", "69100 VILLEURBANNE"] if ink[role] == "image" and role == "installateur" else None)
+    sh.text(sh.left, 420, "Fait à Lyon, le 12/05/2025")
+    return sh.finish()
+
+
+def _read(pdf: bytes, *, scanned: bool = False):
+    path = io.BytesIO(pdf)
+    document = pdfium.PdfDocument(path)
+    try:
+        if scanned:
+            image = document[0].render(scale=200 / 72).to_pil().convert("L")
+            from extraction.corpus.reading import ocr_image
+
+            page = ocr_image(image, 1, dpi=200)
+            return detect_signatures([page], {1: InkSource(image=image)})
+        drawings = pdf_page_drawings(document[0])
+    finally:
+        document.close()
+    from extraction.engines.text_layer import read_text_layer
+
+    (layer,) = read_text_layer(pdf)
+    from extraction.types import PageContent
+
+    page = PageContent(1, layer.text, layer.words, layer.width, layer.height, "text_layer")
+    return detect_signatures([page], {1: InkSource(drawings=drawings)})
+
+
+@pytest.mark.parametrize("beneficiary,installer", [("vector", "image"), (None, "initials"), ("image", None), (None, None)])
+def test_born_digital_signatures_are_the_ink_in_each_zone(beneficiary, installer):
+    values = _read(attestation_pdf({"beneficiaire": beneficiary, "installateur": installer}))
+    assert values["signature_beneficiaire"].value == ("true" if beneficiary else "false")
+    assert values["signature_installateur"].value == ("true" if installer else "false")
+    assert all(v.confidence >= 0.9 for v in values.values())  # a born-digital zone is clear
+
+
+def test_a_frame_around_an_empty_zone_is_not_a_signature():
+    values = _read(attestation_pdf({"beneficiaire": None, "installateur": None}, framed=True))
+    assert {v.value for v in values.values()} == {"false"}
+
+
+def test_zones_come_from_the_labels_side_by_side():
+    (page,) = pdf_pages_from(attestation_pdf({"beneficiaire": None, "installateur": None}))
+    zones = find_zones(page)
+    assert [z.role for z in zones] == ["beneficiaire", "installateur"]
+    assert zones[0].bbox[2] <= zones[1].label_box[0]  # the beneficiary's zone stops at the next label
+
+
+def pdf_pages_from(pdf: bytes):
+    from extraction.engines.text_layer import read_text_layer
+    from extraction.types import PageContent
+
+    return [PageContent(p.number, p.text, p.words, p.width, p.height, "text_layer") for p in read_text_layer(pdf)]
+
+
+@pytest.mark.skipif(not tesseract_available(), reason="Tesseract is not installed")
+@pytest.mark.parametrize("beneficiary,installer", [("vector", None), (None, "image")])
+def test_scanned_signatures_are_dark_pixels_that_are_not_words_or_frames(beneficiary, installer):
+    values = _read(attestation_pdf({"beneficiaire": beneficiary, "installateur": installer}), scanned=True)
+    assert values["signature_beneficiaire"].value == ("true" if beneficiary else "false")
+    assert values["signature_installateur"].value == ("true" if installer else "false")
+
+
+def _check_corpus(root: Path, files) -> int:
+    checked = 0
+    for f in files:
+        doc = f["documents"][0]
+        if doc["type"] != "attestation_honneur":
+            continue
+        pages = read_pages(root / f["file"])
+        values = detect_signatures(pages, ink_sources(root / f["file"], pages))
+        for name in ("signature_beneficiaire", "signature_installateur"):
+            assert values[name].value == doc["fields"][name], (f["file"], name, values[name])
+            checked += 1
+    return checked
+
+
+def test_generated_attestations_born_digital_both_families(tmp_path):
+    checked = 0
+    for family, seed in (("letters", 1305), ("classic", 77)):
+        root = tmp_path / family
+        generate_corpus(root, CorpusOptions(dossiers=6, seed=seed, family=family, scanned_ratio=0.0, multi_doc_ratio=0.0))
+        checked += _check_corpus(root, json.loads((root / "manifest.json").read_text())["files"])
+    assert checked >= 20
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not tesseract_available(), reason="Tesseract is not installed")
+def test_generated_attestations_scanned_and_photographed(tmp_path):
+    generate_corpus(tmp_path, CorpusOptions(dossiers=5, seed=1306, family="letters", scanned_ratio=1.0, multi_doc_ratio=0.0,
+                                            photo_ratio=0.5))
+    files = [f for f in json.loads((tmp_path / "manifest.json").read_text())["files"]
+             if f["documents"][0]["type"] == "attestation_honneur"]
+    assert _check_corpus(tmp_path, files) >= 8
+
+
+@pytest.mark.parametrize("name", ["siade-staging__exemple-ademe-rge-certificat_qualibat.pdf",
+                                  "oca-edi__bouygues_telecom-test.pdf", "factur-x__invoice_EN16931.pdf"])
+def test_real_documents_without_signature_zones_give_no_signature(name):
+    """Real documents (none of those in ../shared/testdata has a signature zone of a beneficiary
+    or a professional) yield no signature field rather than a guess from their drawings."""
+    path = REAL / name
+    if not path.exists():
+        pytest.skip("real documents not available")
+    pages = pdf_pages(path)
+    assert sum(len(p.words) for p in pages) > 50
+    assert detect_signatures(pages, ink_sources(path, pages)) == {}
+
+
+def test_stamps_are_images_without_a_text_layer():
+    sh = Sheet(Random(3))
+    sh.text(sh.left, 100, "Cachet de l'entreprise", style="bold")
+    sign(sh, sh.left, 110, 220, 70, kind="vector", stamp_lines=["ECO HABITAT", "SIRET 12345678900011"])
+    pdf = sh.finish()
+    (page,) = pdf_pages_from(pdf)
+    assert "ECO HABITAT" not in page.text
+    values = _read(pdf)
+    assert values["signature_installateur"].value == "true"
