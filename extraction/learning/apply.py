@@ -42,7 +42,7 @@ def read_learned_spots(document_type_id: int, pages: list[PageContent], specs: l
     result = dict(values)
     for spec in specs:
         spots = layout.spots.get(spec.name)
-        if not spots:
+        if not spots or spec.hints.get("multiple"):  # lists of products: their own reader
             continue
         present = sum(s["count"] for s in spots if not s["absent"])
         absent = sum(s["count"] for s in spots if s["absent"])

@@ -54,7 +54,13 @@ def _as_text(line: int, schema: FieldSchema, value) -> str | None:
     if isinstance(value, list):
         if not value or not all(isinstance(item, str) for item in value):
             raise FeedbackImportError(line, "une liste de valeurs doit contenir des textes.")
-        return ", ".join(value)
+        if schema.data_type == DataType.CEE_CODE:
+            return ", ".join(value)
+        if (schema.extraction_hints or {}).get("multiple"):
+            return json.dumps(value, ensure_ascii=False)  # as the extractor writes a multi-valued field
+        if len(value) > 1:
+            raise FeedbackImportError(line, f"« {schema.name} » ne prend qu'une valeur.")
+        return value[0]
     if isinstance(value, str):
         return value
     raise FeedbackImportError(line, "la valeur doit être un texte, une liste, true/false ou null.")

@@ -82,6 +82,8 @@ def learn_from_verdict(feedback: HumanFeedback, field) -> None:
     if not value:
         _count(LearnedFieldLocation, {"fingerprint": layout, "schema": field.schema, "key": "absent"}, {"absent": True})
         return
+    if (field.schema.extraction_hints or {}).get("multiple"):
+        return  # a list of products: no one spot
     spot = locate(pages, field.schema.data_type, value)
     if spot is None:
         return

@@ -152,12 +152,37 @@ def locate(pages: list[PageContent], data_type: str, value: str) -> Spot | None:
     return best
 
 
-def _typed(data_type: str, words: list[Word]) -> tuple[str, str, list[Word]] | None:
+_NUMBER_SIGN_RE = re.compile(r"^(?:n°|nº|no\.?|n\.)\s*:?", re.IGNORECASE)
+
+
+def _string_words(words: list[Word], width: float) -> list[Word]:
+    """The words of a text value inside a line or a sentence: without a leading "N°", up to the
+    first comma, and no wider than about the value learned (``width``)."""
+    if words and _NUMBER_SIGN_RE.match(words[0].text):
+        rest = _NUMBER_SIGN_RE.sub("", words[0].text, count=1)
+        words = ([Word(rest, words[0].bbox, words[0].conf)] if rest else []) + words[1:]
+    if not words:
+        return []
+    limit = words[0].bbox[0] + max(1.5 * width, width + 0.05)
+    kept: list[Word] = []
+    for word in words:
+        if kept and word.bbox[0] > limit:
+            break
+        if word.text.endswith((",", ";")):
+            kept.append(Word(word.text.rstrip(",;"), word.bbox, word.conf))
+            break
+        kept.append(word)
+    return kept
+
+
+def _typed(data_type: str, words: list[Word], width: float = 1.0) -> tuple[str, str, list[Word]] | None:
     # "Nom et prénom : X" read where "Nom : X" was learned: the value starts after the label's colon
     colons = [k for k, w in enumerate(words[:-1]) if w.text.endswith(":")]
     if colons:
         words = words[colons[-1] + 1:]
     words = [w for w in words if w.text.strip(" :;-–")]
+    if data_type == "string":
+        words = _string_words(words, width)
     if not words:
         return None
     if data_type == "string":
@@ -230,7 +255,7 @@ def read_at(pages: list[PageContent], data_type: str, spot: dict) -> FieldValue 
                     _, cell_end = line.cell_of(inside[0])
                     words = line.words[inside[0]:cell_end]
                     break
-    typed = _typed(data_type, words)
+    typed = _typed(data_type, words, x1 - x0)
     if typed is None:
         return None
     value, raw, value_words = typed

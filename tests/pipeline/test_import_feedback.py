@@ -73,6 +73,15 @@ def test_booleans_and_a_field_the_extractor_left_out_are_imported(tmp_path, vali
     assert (city.status, city.corrected_value, city.dossier_id) == (FieldStatus.CORRECTED, "Lyon", age.dossier_id)
 
 
+def test_a_list_for_a_multi_valued_field_is_stored_as_the_extractor_writes_it(tmp_path, validator):
+    facture = ingest(tmp_path, "facture.pdf", samples.FACTURE_LINES)
+    import_lines(tmp_path, validator, [{"document": facture["id"], "field": "marque", "value": ["Atlantic", "Daikin"]}])
+    assert json.loads(field(facture["id"], "marque").effective_value) == ["Atlantic", "Daikin"]
+
+    with pytest.raises(CommandError, match="Ligne 1 : « numero_facture » ne prend qu'une valeur"):
+        import_lines(tmp_path, validator, [{"document": facture["id"], "field": "numero_facture", "value": ["A", "B"]}])
+
+
 def test_a_null_for_a_field_the_extractor_found_empty_confirms_it(tmp_path, validator):
     facture = ingest(tmp_path, "facture.pdf", samples.FACTURE_LINES)
     assert "cop" not in facture["fields"]
