@@ -81,11 +81,15 @@ def _is_designation(line: Line) -> bool:
     return line.token_set.isdisjoint(NOT_DESIGNATION)
 
 
-def _reference_words(words: list[Word]) -> tuple[list[Word], bool]:
+def _reference_words(words: list[Word], glued: bool = False) -> tuple[list[Word], bool]:
     """The model words opening ``words`` (what follows a brand in a designation), and whether
-    they run to the end of ``words`` (the designation may go on on the next line)."""
+    they run to the end of ``words`` (the designation may go on on the next line). ``glued``:
+    the first word holds the brand itself (« weber.therm »): it is the model's first word."""
     out: list[Word] = []
     for k, word in enumerate(words):
+        if glued and k == 0:
+            out.append(Word(word.text.rstrip(",;:"), word.bbox, word.conf))
+            continue
         text = word.text.strip()
         if not text or text in {"-", "–", "—", ":", "|", "/", "(", "+"} or text.startswith("("):
             return out, False
@@ -155,7 +159,7 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
             glued = len(token_texts(line.words[last_word].text)) > len(form) and first_word == last_word
             # "weber.therm XM": the brand opens the model's first word
             rest = line.words[last_word:cell_end] if glued else line.words[last_word + 1:cell_end]
-            reference, open_end = _reference_words(rest)
+            reference, open_end = _reference_words(rest, glued)
             if open_end and len(reference) < MAX_REFERENCE_WORDS:
                 more, _ = _reference_words(_continuation(pages[line.page], line, line.words[cell_start].bbox[0]))
                 reference += more[:MAX_REFERENCE_WORDS - len(reference)]

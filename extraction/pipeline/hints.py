@@ -19,11 +19,13 @@ from typing import Any, Callable
 from django.db import connection
 
 from documents.models import DocumentType
-from extraction.models import EngineConfig, FieldSchema, LayoutFingerprint, LearnedFieldLocation, LearnedLabelPhrase
+from extraction.models import (EngineConfig, FieldSchema, LayoutFingerprint, LearnedFieldLocation, LearnedLabelPhrase,
+                               PhrasePattern, ProductBrand)
 from extraction.types import FieldSpec
 
 FALLBACK_TYPE_CODE = "autre"
-CONFIGURATION_MODELS = (DocumentType, FieldSchema, EngineConfig, LearnedLabelPhrase)
+# PhrasePattern and ProductBrand: what extract_fields reads beside the hints (pipeline.reading)
+CONFIGURATION_MODELS = (DocumentType, FieldSchema, EngineConfig, LearnedLabelPhrase, PhrasePattern, ProductBrand)
 # Tables that grow with every verdict: their row count, latest change, ids, active ids (and agreeing
 # verdicts) stand for their content.
 LEARNED_MODELS = (LayoutFingerprint, LearnedFieldLocation)

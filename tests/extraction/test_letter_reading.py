@@ -215,3 +215,17 @@ def test_a_designation_wrapped_over_two_lines_keeps_its_whole_reference(specs):
     got = values(extract_fields([page(rows)], specs["facture"], fixture_reading_data("facture")))
     assert json.loads(got["reference_produit"]) == ["PE1 Pellet 15", "IBR Nu"]
     assert got["surface_m2"] == "48.00"  # the quantity cell of the item row
+
+
+def test_a_brand_written_inside_the_model_name_starts_the_reference(specs):
+    rows = [(0.08, 0.40, "Système d'isolation Saint-Gobain Weber weber.therm XM ultra 22 200 mm, R = 4,70 m².K/W")]
+    got = values(extract_fields([page(rows)], specs["devis"], fixture_reading_data("devis")))
+    assert json.loads(got["marque"]) == ["Saint-Gobain Weber"]
+    assert json.loads(got["reference_produit"]) == ["weber.therm XM ultra 22"]
+
+
+def test_a_siret_cut_by_the_end_of_a_line_in_a_sentence(specs):
+    rows = [(0.08, 0.243, "L'entreprise THERMI'PRO, 3 rue de la Gare, 69100 Villeurbanne, immatriculée sous le SIRET"),
+            (0.08, 0.259, "512 345 678 000 21, atteste avoir réalisé l'opération décrite ci-dessus.")]
+    got = values(extract_fields([page(rows)], specs["attestation_honneur"], fixture_reading_data("attestation_honneur")))
+    assert got["siret_installateur"] == "51234567800021"
