@@ -69,10 +69,17 @@ def _literal(piece: str) -> str:
     return _BETWEEN.join("[x×]" if w in ("x", "×") else re.escape(w) for w in words)
 
 
+@dataclass(frozen=True)
+class CompiledPattern:
+    regex: re.Pattern  # for a leading value: the text after it only
+    leading: bool
+    required: str  # the pattern's longest word: a page without it cannot match (checked first)
+
+
 @lru_cache(maxsize=4096)
-def compile_pattern(pattern: str) -> tuple[re.Pattern, bool] | None:
-    """The regular expression of a phrase pattern and whether it starts with the value; None
-    for a pattern without ``{valeur}`` or without words around it."""
+def compile_pattern(pattern: str) -> CompiledPattern | None:
+    """The regular expression of a phrase pattern; None for a pattern without exactly one
+    ``{valeur}`` or without words around it."""
     if pattern.count(VALUE) != 1:
         return None
     before, after = pattern.split(VALUE)
@@ -80,32 +87,43 @@ def compile_pattern(pattern: str) -> tuple[re.Pattern, bool] | None:
     after_re = r"[^.]{0,60}?".join(_literal(p) for p in after.split(GAP) if p.strip())
     if not before_re and not after_re:
         return None
+    required = max(_WORD_RE.findall(fold(pattern.replace(VALUE, " "))), key=len)
     leading = not before_re
     if leading:
-        regex = rf"(.{{1,80}}?){_BETWEEN}{after_re}(?![a-z0-9])"
+        # searched as the text after the value; the value is taken from the text before it
+        regex = rf"{after_re}(?![a-z0-9])"
     elif after_re:
         regex = rf"(?<![a-z0-9]){before_re}{_BETWEEN}(.{{1,80}}?){_BETWEEN}{after_re}(?![a-z0-9])"
     else:
         regex = rf"(?<![a-z0-9]){before_re}{_BETWEEN}(.{{1,80}})"
-    return re.compile(regex), leading
+    return CompiledPattern(re.compile(regex), leading, required)
+
+
+_SPACE_BEFORE_RE = re.compile(r"[^a-z0-9×=€%]{0,4}$")
 
 
 def find_phrases(page_text: PageText, page: int, pattern: str) -> list[PhraseMatch]:
     """Every place ``pattern`` matches on a page, with the words under its ``{valeur}``."""
     compiled = compile_pattern(pattern)
-    if compiled is None:
+    if compiled is None or compiled.required not in page_text.text:
         return []
-    regex, leading = compiled
+    text = page_text.text
     found = []
-    for m in regex.finditer(page_text.text):
-        start, end = m.span(1)
-        if leading:
-            # the value is the end of the captured text: after the last clause break
-            cut = [c.end() for c in _CLAUSE_END_RE.finditer(page_text.text, start, end)]
+    for m in compiled.regex.finditer(text):
+        if compiled.leading:
+            # the value is the text just before, from the last clause break
+            end = m.start()
+            end -= len(_SPACE_BEFORE_RE.search(text, max(0, end - 4), end).group(0))
+            start = max(0, end - 80)
+            cut = [c.end() for c in _CLAUSE_END_RE.finditer(text, start, end)]
             start = cut[-1] if cut else start
+        else:
+            start, end = m.span(1)
+        if start >= end:
+            continue
         words = page_text.words_in(start, end)
         if words:
-            found.append(PhraseMatch(words, page, leading, page_text.text[end:end + 16]))
+            found.append(PhraseMatch(words, page, compiled.leading, text[end:end + 16]))
     return found
 
 
