@@ -57,7 +57,8 @@ def sync_role_groups(apps=None) -> None:
         return out
 
     admin_group, _ = Group.objects.get_or_create(name=ROLE_GROUP_NAMES[Role.ADMINISTRATOR])
-    project_apps = ["accounts", "dossiers", "documents", "extraction", "rules", "billing", "django_q", "auth"]
+    # axes: the locked-out logins, which administrators unlock by deleting them.
+    project_apps = ["accounts", "dossiers", "documents", "extraction", "rules", "billing", "django_q", "auth", "axes"]
     admin_group.permissions.set(Permission.objects.filter(content_type__app_label__in=project_apps))
     validator_group, _ = Group.objects.get_or_create(name=ROLE_GROUP_NAMES[Role.VALIDATOR])
     validator_group.permissions.set(perms(VALIDATOR_PERMISSIONS))

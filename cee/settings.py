@@ -8,6 +8,7 @@ development secret. Production sets ``DATABASE_URL``, ``S3_*``/``AWS_*``,
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI and ReDoc served from our static files
     "simple_history",
     "django_q",
+    "axes",
     "accounts",
     "dossiers",
     "documents",
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns its lockout signal into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not DEBUG:
@@ -120,7 +124,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# django-axes first: a locked-out user and address is refused before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -130,6 +135,25 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "/portail/connexion/"
 LOGIN_REDIRECT_URL = "/portail/"
 LOGOUT_REDIRECT_URL = "/portail/connexion/"
+
+# --- Password guessing (django-axes: portal and admin logins) ----------------------------
+# After AXES_FAILURE_LIMIT wrong passwords for one e-mail from one address, that pair is refused,
+# right password included, for AXES_COOLOFF_MINUTES or until an administrator deletes the
+# attempt in the admin (« Tentatives d'accès »). Other addresses can still log in to the account.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.lockout.login_username"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# The client address: REMOTE_ADDR, or the proxy's X-Forwarded-For when CEE_TRUSTED_PROXIES > 0.
+AXES_IPWARE_PROXY_COUNT = env.int("CEE_TRUSTED_PROXIES", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+# Password reset requests per address and per e-mail (django-ratelimit, see dossiers.portal.views).
+CEE_PASSWORD_RESET_RATE = env.str("CEE_PASSWORD_RESET_RATE", default="5/h")
 
 # --- Internationalisation ---------------------------------------------------------
 LANGUAGE_CODE = "fr"
@@ -256,9 +280,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "accounts.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttling.TokenRateThrottle"],
+    # The client is REMOTE_ADDR, not an X-Forwarded-For anyone can forge to get a fresh budget.
+    "NUM_PROXIES": env.int("CEE_TRUSTED_PROXIES", default=0),
     "DEFAULT_THROTTLE_RATES": {
         "token": env.str("API_THROTTLE_RATE", default="600/min"),
         "anon": "60/min",
+        # Failed token authentications per address: past it, that address gets 429, good token included.
+        "auth_failure": env.str("API_AUTH_FAILURE_RATE", default="20/h"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -11,7 +11,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.query import ValuesIterable
 from django.http import QueryDict
 from django_filters.filters import FilterMethod
-from rest_framework import status
+from rest_framework import authentication, exceptions, status
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BrowsableAPIRenderer
@@ -22,7 +22,7 @@ from .exceptions import ApiError
 from .idempotency import IdempotentPostMixin
 from .permissions import IsInstaller
 from .renderers import FastJSONRenderer
-from .throttling import TokenRateThrottle
+from .throttling import TokenRateThrottle, failed_authentications
 
 def check_declared_length(request) -> None:
     """Refuse a body announced as too large before a byte of it is read (413)."""
@@ -179,3 +179,20 @@ class InstallerAPIMixin(IdempotentPostMixin):
         if request.method in ("POST", "PUT", "PATCH"):
             check_declared_length(request)
         super().initial(request, *args, **kwargs)
+
+    def perform_authentication(self, request):
+        failures, address = failed_authentications(), TokenRateThrottle().get_ident(request)
+        if authentication.get_authorization_header(request) and failures.is_blocked(address):
+            self.throttled(request, failures.wait())
+        try:
+            super().perform_authentication(request)
+        except exceptions.AuthenticationFailed:
+            failures.record(address)
+            raise
+
+    def check_permissions(self, request):
+        # DRF checks permissions before throttles: an anonymous call got its 401 before the
+        # anonymous rate could apply. Throttle it first (it is refused right after anyway).
+        if not request.user or not request.user.is_authenticated:
+            self.check_throttles(request)
+        super().check_permissions(request)

@@ -37,3 +37,47 @@ class TokenRateThrottle(SimpleRateThrottle):
         else:
             ident = f"ip-{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+
+class AttemptCounter(SimpleRateThrottle):
+    """Attempts of one kind counted per identity (an address, an e-mail) over a sliding window.
+
+    Unlike a request throttle, checking and counting are separate: a login-like endpoint
+    checks before it does its work and counts only the attempts that count (the failures).
+    ``rate`` is DRF's notation, ``"20/h"``; None counts nothing and blocks nothing.
+    """
+
+    def __init__(self, scope: str, rate: str | None):
+        self.scope, self.rate = scope, rate
+        self.num_requests, self.duration = self.parse_rate(rate)
+
+    def _load(self, ident: str) -> None:
+        self.key = self.cache_format % {"scope": self.scope, "ident": ident}
+        self.now = self.timer()
+        self.history = [t for t in self.cache.get(self.key, []) if t > self.now - self.duration]
+
+    def is_blocked(self, ident: str) -> bool:
+        if self.rate is None:
+            return False
+        self._load(ident)
+        return len(self.history) >= self.num_requests
+
+    def record(self, ident: str) -> None:
+        if self.rate is None:
+            return
+        self._load(ident)
+        self.history.insert(0, self.now)
+        self.cache.set(self.key, self.history, self.duration)
+
+
+def failed_authentications() -> AttemptCounter:
+    """``DEFAULT_THROTTLE_RATES["auth_failure"]`` failed token authentications per address.
+
+    DRF authenticates before it throttles, so a wrong token got its 401 before any rate
+    applied and token guessing was unlimited. Failures are counted with this instead (see
+    ``InstallerAPIMixin.perform_authentication``); once an address has used its budget every
+    request from it that carries credentials is refused (429 with ``Retry-After``), a valid
+    token included, until the window has passed.
+    """
+    return AttemptCounter("auth_failure", api_settings.DEFAULT_THROTTLE_RATES.get("auth_failure"))

@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.lockout import reset_request_allowed
 from accounts.models import ApiToken, Role
 from accounts.profile import update_company_profile
 from accounts.tokens import issue_token, revoke_token
@@ -88,6 +89,13 @@ class PortalPasswordResetView(auth_views.PasswordResetView):
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
     success_url = reverse_lazy("portal:password_reset_done")
+
+    def form_valid(self, form):
+        # Each request sends an e-mail: a few per address and per e-mail address, then 429.
+        if not reset_request_allowed(self.request, form.cleaned_data["email"]):
+            form.add_error(None, "Trop de demandes de réinitialisation : réessayez dans une heure.")
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 class PortalPasswordResetConfirmView(auth_views.PasswordResetConfirmView):

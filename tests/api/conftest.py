@@ -16,6 +16,18 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _roomy_per_address_rates(settings):
+    # Every test client calls from one address, and schemathesis sends thousands of anonymous
+    # or wrongly authenticated requests in one test: not password guessing. The per-address
+    # rates are tested on their own (tests/foundation/test_lockout.py, test_throttling.py).
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**rates, "anon": "100000/min", "auth_failure": "100000/h"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Throttle counters and cached reference data live in the cache: each test starts afresh.
     cache.clear()
