@@ -64,8 +64,8 @@ class LearnedFieldLocationAdmin(admin.ModelAdmin):
     list_editable = ["is_active"]
     search_fields = ["schema__name", "anchor", "fingerprint__digest", "fingerprint__issuer"]
     list_select_related = ["schema__document_type", "fingerprint__document_type"]
-    readonly_fields = ["fingerprint", "schema", "key", "absent", "page", "bbox", "relation", "anchor", "offset", "count",
-                       "created_at", "updated_at"]
+    readonly_fields = ["fingerprint", "schema", "key", "absent", "page", "bbox", "relation", "anchor", "offset",
+                       "value_words", "followed_by", "count", "created_at", "updated_at"]
     actions = [activate, deactivate]
 
     def has_add_permission(self, request):

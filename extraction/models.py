@@ -319,6 +319,10 @@ class LearnedFieldLocation(models.Model):
     relation = models.CharField("relation", max_length=10, choices=Relation.choices, default=Relation.NONE)
     anchor = models.CharField("texte repère", max_length=120, blank=True)
     offset = models.JSONField("décalage", null=True, blank=True, help_text="Zone de la valeur moins celle du repère.")
+    value_words = models.PositiveSmallIntegerField("mots de la valeur", default=0,
+                                                   help_text="Combien de mots la valeur apprise comptait.")
+    followed_by = models.CharField("mot suivant", max_length=60, blank=True,
+                                   help_text="Le mot qui suivait la valeur sur sa ligne (où un texte s'arrête).")
     count = models.PositiveIntegerField("verdicts concordants", default=1)
     is_active = models.BooleanField("actif", default=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)

@@ -32,7 +32,8 @@ def _load_layouts(document_type_id: int) -> list[KnownLayout]:
         return []
     rows = (LearnedFieldLocation.objects.filter(fingerprint_id__in=list(layouts), is_active=True)
             .order_by("-count", "pk")
-            .values("fingerprint_id", "schema__name", "absent", "page", "bbox", "relation", "anchor", "offset", "count"))
+            .values("fingerprint_id", "schema__name", "absent", "page", "bbox", "relation", "anchor", "offset", "count",
+                    "value_words", "followed_by"))
     for row in rows:
         layouts[row["fingerprint_id"]].spots.setdefault(row["schema__name"], []).append(row)
     return list(layouts.values())

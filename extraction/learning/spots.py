@@ -35,6 +35,8 @@ class Spot:
     relation: str = "none"  # left | above | none
     anchor: tuple[str, ...] = ()
     anchor_bbox: BBox | None = None
+    value_words: int = 0
+    followed_by: str = ""  # the folded word after the value on its line
 
     @property
     def offset(self) -> list[float] | None:
@@ -145,7 +147,9 @@ def locate(pages: list[PageContent], data_type: str, value: str) -> Spot | None:
                 if not tokens:
                     tokens, words = _above_anchor(lines, at, box)
                     relation = "above" if tokens else "none"
-                spot = Spot(index, box, relation, tuple(tokens), union_box(w.bbox for w in words) if tokens else None)
+                after = token_texts(line.words[end].text) if end < len(line.words) else []
+                spot = Spot(index, box, relation, tuple(tokens), union_box(w.bbox for w in words) if tokens else None,
+                            end - start, after[0][:60] if after else "")
                 if relation != "none":
                     return spot
                 best = best or spot
@@ -155,18 +159,22 @@ def locate(pages: list[PageContent], data_type: str, value: str) -> Spot | None:
 _NUMBER_SIGN_RE = re.compile(r"^(?:n°|nº|no\.?|n\.)\s*:?", re.IGNORECASE)
 
 
-def _string_words(words: list[Word], width: float) -> list[Word]:
+def _string_words(words: list[Word], value_words: int, followed_by: str) -> list[Word]:
     """The words of a text value inside a line or a sentence: without a leading "N°", up to the
-    first comma, and no wider than about the value learned (``width``)."""
+    word that followed the learned value, the first comma, or a word more than the learned value
+    had (one word when it was an identifier)."""
     if words and _NUMBER_SIGN_RE.match(words[0].text):
         rest = _NUMBER_SIGN_RE.sub("", words[0].text, count=1)
         words = ([Word(rest, words[0].bbox, words[0].conf)] if rest else []) + words[1:]
     if not words:
         return []
-    limit = words[0].bbox[0] + max(1.5 * width, width + 0.05)
+    if value_words == 1 and any(ch.isdigit() for ch in words[0].text):
+        return words[:1]
+    limit = value_words + 1 if value_words else len(words)
     kept: list[Word] = []
     for word in words:
-        if kept and word.bbox[0] > limit:
+        first = token_texts(word.text)[:1]
+        if len(kept) == limit or (kept and followed_by and first == [followed_by]):
             break
         if word.text.endswith((",", ";")):
             kept.append(Word(word.text.rstrip(",;"), word.bbox, word.conf))
@@ -175,14 +183,14 @@ def _string_words(words: list[Word], width: float) -> list[Word]:
     return kept
 
 
-def _typed(data_type: str, words: list[Word], width: float = 1.0) -> tuple[str, str, list[Word]] | None:
+def _typed(data_type: str, words: list[Word], value_words: int = 0, followed_by: str = "") -> tuple[str, str, list[Word]] | None:
     # "Nom et prénom : X" read where "Nom : X" was learned: the value starts after the label's colon
     colons = [k for k, w in enumerate(words[:-1]) if w.text.endswith(":")]
     if colons:
         words = words[colons[-1] + 1:]
     words = [w for w in words if w.text.strip(" :;-–")]
     if data_type == "string":
-        words = _string_words(words, width)
+        words = _string_words(words, value_words, followed_by)
     if not words:
         return None
     if data_type == "string":
@@ -255,7 +263,7 @@ def read_at(pages: list[PageContent], data_type: str, spot: dict) -> FieldValue 
                     _, cell_end = line.cell_of(inside[0])
                     words = line.words[inside[0]:cell_end]
                     break
-    typed = _typed(data_type, words, x1 - x0)
+    typed = _typed(data_type, words, spot.get("value_words") or 0, spot.get("followed_by") or "")
     if typed is None:
         return None
     value, raw, value_words = typed
