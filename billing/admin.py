@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -31,6 +32,8 @@ class PriceListAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "operation_code", "installer__name", "contract_reference"]
     autocomplete_fields = ["installer"]
     date_hierarchy = "valid_from"
+    # Prices typed the French way (« 6,500 »); a point is still understood.
+    formfield_overrides = {models.DecimalField: {"localize": True}}
     fieldsets = [
         (None, {"fields": ["name", "is_active"]}),
         ("Portée", {"fields": ["operation_code", "installer", "contract_reference"],

@@ -71,3 +71,38 @@ def price_for(*, operation_code: str, installer, date: datetime.date, precarity_
         )
     price = price_list.price_precarity if precarity_status in PRECARITY_STATUSES else price_list.price_classic
     return price_list, Decimal(price)
+
+
+def missing_premium_reason(*, premium, engagement_date: datetime.date | None, installer=None,
+                           operation_codes=()) -> str:
+    """Why a dossier shows no premium, in French for its screens and exports; ``""`` when it
+    has one or when no price is missing (a cumac the rules could not compute says so elsewhere).
+
+    Takes the dossier's premium, its engagement (signature) date, its installer and the codes
+    of its operations. An engagement before the first price list (a 2023 dossier) reads
+    « aucun prix CEE en vigueur au 14/03/2023 ».
+    """
+    if premium:
+        return ""
+    if engagement_date is None:
+        return "date d'engagement inconnue : prime non calculée"
+    for code in operation_codes or ("",):
+        if not applicable_price_lists(operation_code=code, installer=installer, date=engagement_date).exists():
+            return no_price_text(engagement_date)
+    return ""
+
+
+def no_price_text(engagement_date: datetime.date) -> str:
+    return f"aucun prix CEE en vigueur au {engagement_date:%d/%m/%Y}"
+
+
+def no_price_list_at(date_path: str, installer_path: str):
+    """A query expression, true on rows (of any model) whose date at ``date_path`` has no active
+    price list valid for their installer at ``installer_path``: the exports' missing-premium reason."""
+    from django.db.models import Exists, OuterRef
+
+    covering = PriceList.objects.filter(is_active=True, valid_from__lte=OuterRef(date_path)).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=OuterRef(date_path)),
+        Q(installer__isnull=True) | Q(installer_id=OuterRef(installer_path)),
+    )
+    return ~Exists(covering)

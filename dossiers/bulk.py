@@ -17,6 +17,7 @@ from extraction.pipeline.registry import register
 
 from .activity import log_activity
 from .models import Dossier
+from .search import strip_accents
 from .selectors import can_view_dossier
 from .services import create_dossier, submit_dossier
 
@@ -178,6 +179,30 @@ WORKS_FROM_BENEFICIARY = {
 }
 
 
+# Words a form prints before a value: read as the value by mistake (a beneficiary named
+# « Téléphone »), they are refused; the field schemas' own labels and label hints are added.
+FORM_LABELS = (
+    "téléphone", "tél", "tel", "portable", "mobile", "fax", "e-mail", "email", "courriel", "adresse",
+    "adresse des travaux", "code postal", "ville", "commune", "nom", "prénom", "nom et prénom", "nom prénom",
+    "client", "bénéficiaire", "date", "signature", "siret", "montant", "total", "référence",
+)
+
+
+def _folded(text: str) -> str:
+    return " ".join(strip_accents(text).lower().replace(":", " ").replace(".", " ").split())
+
+
+def field_labels() -> frozenset[str]:
+    """Every field label a document may print (folded: no accents, case or colon)."""
+    from extraction.models import FieldSchema
+
+    labels = set(FORM_LABELS)
+    for label, hints in FieldSchema.objects.values_list("label", "extraction_hints"):
+        labels.add(label)
+        labels.update(str(item) for item in ((hints or {}).get("labels") or []) if isinstance(item, str))
+    return frozenset(_folded(label) for label in labels)
+
+
 def fill_beneficiary_from_documents(dossier: Dossier) -> dict[str, str]:
     """Replace a bulk upload's placeholder beneficiary with what the documents say.
 
@@ -185,7 +210,8 @@ def fill_beneficiary_from_documents(dossier: Dossier) -> dict[str, str]:
     dossier still named ``PLACEHOLDER_BENEFICIARY`` is touched, and only its empty
     fields are filled (the works address from the beneficiary's when empty), so a value
     the installer typed always wins. Guarantees a ``beneficiary_filled`` activity listing
-    the values taken. Returns {field: value} of what changed (empty: nothing to do).
+    the values taken. A value that is a field label (« Téléphone », « Adresse : ») is never
+    taken: the next source is tried. Returns {field: value} of what changed (empty: nothing to do).
     """
     from extraction.pipeline.detect import extracted_values
 
@@ -194,6 +220,7 @@ def fill_beneficiary_from_documents(dossier: Dossier) -> dict[str, str]:
         if locked.beneficiary_name != PLACEHOLDER_BENEFICIARY:
             return {}
         found = extracted_values(locked)
+        labels = field_labels()
         changes: dict[str, str] = {}
         for field, sources in BENEFICIARY_SOURCES.items():
             current = "" if field == "beneficiary_name" else getattr(locked, field)
@@ -202,7 +229,7 @@ def fill_beneficiary_from_documents(dossier: Dossier) -> dict[str, str]:
             for source in sources:
                 rows = found.get(source)
                 value = (rows[0].effective_value if rows else "").strip()
-                if value:
+                if value and _folded(value) not in labels:
                     changes[field] = value[: Dossier._meta.get_field(field).max_length]
                     break
         if field_value := changes.get("beneficiary_postal_code"):

@@ -14,7 +14,8 @@
 """
 from __future__ import annotations
 
-from django.db.models import F
+from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models.functions import Cast, Concat, ExtractDay, ExtractMonth, ExtractYear, LPad
 
 from documents.models import Document, DocumentStatus
 from dossiers.models import Activity, Dossier, DossierOperation, DossierStatus, HousingType, PrecarityStatus
@@ -22,11 +23,34 @@ from extraction.models import ExtractedField, ExtractionMethod, FieldStatus, Hum
 from rules.models import Rule, RuleResult
 
 from ..models import Invoice, Payment
+from ..pricing import no_price_list_at
 from .columns import Column as C, Export
 
 
 def choices(enum) -> dict:
     return dict(enum.choices)
+
+
+def missing_premium_reason():
+    """« aucun prix CEE en vigueur au 14/03/2023 » on a dossier without premium whose engagement
+    date no price list covers (billing.pricing.missing_premium_reason, as a query expression)."""
+    signed = "timeline__date_signature"
+
+    def two_digits(part):
+        return LPad(Cast(part, CharField()), 2, Value("0"))
+
+    return Case(
+        When(
+            Q(no_price_list_at(signed, "installer_id")) & (Q(premium_eur=0) | Q(premium_eur__isnull=True)),
+            then=Concat(
+                Value("aucun prix CEE en vigueur au "), two_digits(ExtractDay(signed)), Value("/"),
+                two_digits(ExtractMonth(signed)), Value("/"), Cast(ExtractYear(signed), CharField()),
+                output_field=CharField(),
+            ),
+        ),
+        default=Value(""),
+        output_field=CharField(),
+    )
 
 
 DOSSIERS = Export(
@@ -58,6 +82,7 @@ DOSSIERS = Export(
         C("Règles en échec", "failed_rule_count", "int"),
         C("Total kWh cumac dossier", "total_kwh_cumac", "decimal"),
         C("Prime dossier (€)", "premium_eur", "money"),
+        C("Motif prime absente", "missing_premium_reason", expression=missing_premium_reason(), width=32),
         C("Fiche", "operations__operation__code"),
         C("Statut opération", "operations__status", "choice", choices=choices(DossierOperation.Status)),
         C("kWh cumac opération", "operations__kwh_cumac", "decimal"),
