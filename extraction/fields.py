@@ -230,7 +230,7 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
         candidates.extend(_regex_candidates(spec, hints, layout, others))
     if hints.top_line:
         candidates.extend(_top_line_candidates(spec, hints, layout, block_stops))
-    candidates.extend(_unlabelled_candidates(spec, hints, layout, reading, others))
+    candidates.extend(_unlabelled_candidates(spec, hints, layout, reading, others, block_stops))
     if spec.validation_pattern:
         pattern = re.compile(spec.validation_pattern)
         for c in candidates:
@@ -240,15 +240,16 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
 
 
 def _unlabelled_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, reading: ReadingData | None,
-                           others: PhraseSet) -> list[Candidate]:
-    """Candidates of the readers that need no label (``extractors.unlabelled``)."""
+                           others: PhraseSet, labels: PhraseSet) -> list[Candidate]:
+    """Candidates of the readers that need no label (``extractors.unlabelled``); ``others`` are
+    the other fields' labels, ``labels`` every label (this field's too)."""
     out: list[Candidate] = []
     if reading is not None and reading.phrases.get(spec.name):
         out.extend(phrase_candidates(spec, hints, layout, reading, others))
     if not layout.pages:
         return out
     if hints.recipient:
-        out.extend(recipient_candidates(spec, hints, layout, others))
+        out.extend(recipient_candidates(spec, hints, layout, labels))
     if hints.dateline:
         out.extend(dateline_candidates(spec, hints, layout))
     if hints.legal_form:

@@ -32,6 +32,8 @@ class PhraseMatch:
     page: int
     leading: bool  # the pattern starts with {valeur}: the value is the end of the captured text
     after: str = ""  # the folded text right after the value (its unit: "m2.k/w" is no surface)
+    next_line: bool = False  # the value is on another line than the words of the pattern next to it
+    open_end: bool = False  # nothing of the pattern follows the value: it runs to the end of its line
 
 
 @dataclass
@@ -46,13 +48,16 @@ class PageText:
     def of(cls, lines: list[Line]) -> "PageText":
         parts, spans, words, pos = [], [], [], 0
         for line in lines:
-            for word in line.words:
+            for k, word in enumerate(line.words):
                 folded = _fold_word(word.text)
+                if parts:
+                    parts.append("\n" if k == 0 else " ")
+                    pos += 1
                 parts.append(folded)
                 spans.append((pos, pos + len(folded)))
                 words.append(word)
-                pos += len(folded) + 1
-        return cls(" ".join(parts), spans, words)
+                pos += len(folded)
+        return cls("".join(parts), spans, words)
 
     def words_in(self, start: int, end: int) -> list[Word]:
         return [w for w, (s, e) in zip(self.words, self.spans) if e > start and s < end]
@@ -73,6 +78,8 @@ def _literal(piece: str) -> str:
 class CompiledPattern:
     regex: re.Pattern  # for a leading value: the text after it only
     leading: bool
+    open_end: bool
+    colon: bool  # "Achèvement des travaux : {valeur}": a label, its value on its own line
     required: str  # the pattern's longest word: a page without it cannot match (checked first)
 
 
@@ -93,10 +100,11 @@ def compile_pattern(pattern: str) -> CompiledPattern | None:
         # searched as the text after the value; the value is taken from the text before it
         regex = rf"{after_re}(?![a-z0-9])"
     elif after_re:
-        regex = rf"(?<![a-z0-9]){before_re}{_BETWEEN}(.{{1,80}}?){_BETWEEN}{after_re}(?![a-z0-9])"
+        regex = rf"(?<![a-z0-9]){before_re}{_BETWEEN}((?s:.){{1,80}}?){_BETWEEN}{after_re}(?![a-z0-9])"
     else:
         regex = rf"(?<![a-z0-9]){before_re}{_BETWEEN}(.{{1,80}})"
-    return CompiledPattern(re.compile(regex), leading, required)
+    return CompiledPattern(re.compile(regex), leading, bool(before_re) and not after_re, before.rstrip().endswith(":"),
+                           required)
 
 
 _SPACE_BEFORE_RE = re.compile(r"[^a-z0-9×=€%]{0,4}$")
@@ -117,13 +125,17 @@ def find_phrases(page_text: PageText, page: int, pattern: str) -> list[PhraseMat
             start = max(0, end - 80)
             cut = [c.end() for c in _CLAUSE_END_RE.finditer(text, start, end)]
             start = cut[-1] if cut else start
+            line_start = text.rfind("\n", start, end)
+            start = line_start + 1 if line_start >= 0 else start
+            next_line = "\n" in text[end:m.start()]
         else:
             start, end = m.span(1)
-        if start >= end:
-            continue
+            next_line = "\n" in text[max(0, start - 4):start]
+        if start >= end or (next_line and compiled.colon):
+            continue  # under a header row, the next line's first value belongs to the first column
         words = page_text.words_in(start, end)
         if words:
-            found.append(PhraseMatch(words, page, compiled.leading, text[end:end + 16]))
+            found.append(PhraseMatch(words, page, compiled.leading, text[end:end + 16], next_line, compiled.open_end))
     return found
 
 

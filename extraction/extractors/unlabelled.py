@@ -48,8 +48,8 @@ def recipient_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout,
     score = 0.85 if block.civility else hints.recipient_weight
     postal, town = postal_and_town(block.postal_line)
     words = {"nom": block.name, "adresse": block.street, "code_postal": postal, "ville": town}.get(part) or []
-    if part == "nom" and _starts_with(words, stop_labels):
-        return []  # "Téléphone" over an address is a label, not a name
+    if any(_starts_with(row, stop_labels) for row in block.lines[:-1]):
+        return []  # "Téléphone", "Code postal / Ville": the lines of a labelled form, not an address block
     found = _values_in(spec.data_type, words, hints, NO_STOPS if part != "nom" else stop_labels)[:1]
     return [_candidate(fv, value_words, score, block.page, "recipient") for fv, value_words in found]
 
@@ -100,6 +100,8 @@ def phrase_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, re
             for match in find_phrases(texts[page.number], page.number, pattern):
                 if match.leading and hints.skip_units and any(_fold_unit(match.after).startswith(u) for u in hints.skip_units):
                     continue  # "R = 7,30 m².K/W" read by a "{valeur} m²" pattern is no surface
+                if match.next_line and match.open_end and spec.data_type == "string":
+                    continue  # "L'entreprise" closing its line heads a block: the next line is no clause of it
                 words = match.words
                 if spec.data_type == "string":
                     words = clause_words(words, match.leading)
@@ -109,7 +111,9 @@ def phrase_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, re
                 if not found:
                     continue
                 fv, value_words = found[-1] if match.leading else found[0]
-                out.append(_candidate(fv, value_words, weight, page.number, "phrase"))
+                # a value on the next line may belong to another label ("Fin des travaux :" / "Date : …")
+                score = weight * (0.8 if match.next_line else 1.0)
+                out.append(_candidate(fv, value_words, score, page.number, "phrase"))
     return out
 
 

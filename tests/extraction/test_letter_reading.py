@@ -229,3 +229,20 @@ def test_a_siret_cut_by_the_end_of_a_line_in_a_sentence(specs):
             (0.08, 0.259, "512 345 678 000 21, atteste avoir réalisé l'opération décrite ci-dessus.")]
     got = values(extract_fields([page(rows)], specs["attestation_honneur"], fixture_reading_data("attestation_honneur")))
     assert got["siret_installateur"] == "51234567800021"
+
+
+def test_the_lines_of_a_labelled_form_are_not_an_address_block(specs):
+    rows = [(0.08, 0.20, "Nom et prénom"), (0.40, 0.20, "Monsieur Rémy Arnaud"),
+            (0.08, 0.22, "Adresse"), (0.40, 0.22, "159 impasse des Écoles"),
+            (0.08, 0.24, "Code postal / Ville"), (0.40, 0.24, "45000 Orléans"),
+            (0.08, 0.30, "L'entreprise"), (0.08, 0.32, "RENOV CONFORT"), (0.08, 0.34, "Lu et approuvé Le gérant")]
+    got = values(extract_fields([page(rows)], specs["attestation_honneur"], fixture_reading_data("attestation_honneur")))
+    assert got["beneficiaire_adresse"] == "159 impasse des Écoles"
+    assert got.get("raison_sociale_installateur") != "Lu et approuvé Le gérant"
+
+
+def test_a_label_pattern_does_not_take_the_value_of_the_next_line(specs):
+    rows = [(0.08, 0.20, "N° facture"), (0.30, 0.20, "Date"), (0.50, 0.20, "Fin des travaux :"),
+            (0.08, 0.215, "F2024-7758"), (0.30, 0.215, "09/09/2024"), (0.50, 0.215, "25/08/2024")]
+    got = values(extract_fields([page(rows)], specs["facture"], fixture_reading_data("facture")))
+    assert got.get("date_fin_travaux") in (None, "2024-08-25")
