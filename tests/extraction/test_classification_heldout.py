@@ -1,0 +1,86 @@
+"""Classification on documents written as real ones are (issue 13): an obligé's letter is a cadre
+de contribution although it speaks of the devis; documents that are none of the dossier's types
+(another kind of tax document, an insurance certificate) stay ``autre``; real documents keep
+the type their expected.json gives."""
+import json
+from pathlib import Path
+
+import pytest
+
+from extraction.classification import classify_text
+from extraction.corpus import CorpusOptions, generate_corpus
+from extraction.corpus.evaluate import load_hints
+from extraction.corpus.reading import pdf_pages
+
+REAL = Path(__file__).resolve().parents[3] / "shared/testdata/real/documents"
+
+
+@pytest.fixture(scope="module")
+def hints():
+    return load_hints()
+
+
+OBLIGE_LETTER = """HEXAGAZ DISTRIBUTION SAS
+Service Primes Énergie
+Mme GUYOT Ginette
+12 rue des Acacias
+03100 Montluçon
+Paris, le 3 mars 2025
+Objet : Votre projet de rénovation énergétique
+Madame, Monsieur,
+Dans le cadre du dispositif des certificats d'économies d'énergie, HEXAGAZ DISTRIBUTION SAS s'engage à
+contribuer financièrement à vos travaux d'isolation des combles (BAR-EN-101).
+Notre contribution s'élève à 940,34 €. Cette proposition doit être acceptée avant la signature du devis
+de votre professionnel."""
+
+INSURANCE = """AXA France IARD
+ATTESTATION D'ASSURANCE
+Responsabilité civile décennale – exercice 2025
+Nous soussignés, AXA France IARD, attestons que l'entreprise ECO HABITAT SARL, SIRET 732 829 320 00074,
+est titulaire d'un contrat d'assurance police n° 1234567 garantissant la responsabilité décennale
+pour les activités : isolation thermique, pose de pompes à chaleur.
+La présente attestation est valable du 01/01/2025 au 31/12/2025. Le montant de la prime est à la charge de l'assuré."""
+
+TAX_OTHER = """Direction générale des finances publiques
+AVIS D'IMPÔT 2024 TAXES FONCIÈRES
+Propriétaire : M. DUPONT Jean
+Adresse du bien : 3 allée des Tilleuls 69003 Lyon
+Taxe foncière sur les propriétés bâties : 1 234 €"""
+
+
+def test_an_obliges_letter_is_a_cadre_de_contribution(hints):
+    result = classify_text(OBLIGE_LETTER, hints)
+    assert result.code == "cadre_contribution", result.scores
+
+
+@pytest.mark.parametrize("text", [INSURANCE, TAX_OTHER])
+def test_documents_of_other_kinds_stay_autre(hints, text):
+    result = classify_text(text, hints)
+    assert result.code == "autre", result.scores
+
+
+def test_the_letters_family_is_classified_born_digital(hints, tmp_path):
+    generate_corpus(tmp_path, CorpusOptions(dossiers=6, seed=1314, family="letters", scanned_ratio=0.0, multi_doc_ratio=0.0))
+    wrong = []
+    for f in json.loads((tmp_path / "manifest.json").read_text())["files"]:
+        text = "\n".join(p.text for p in pdf_pages(tmp_path / f["file"]))
+        for doc in f["documents"]:
+            code = classify_text(text, hints).code
+            if code != doc["type"]:
+                wrong.append((f["file"], doc["type"], code))
+    assert not wrong
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("dossierfacile__tax-document.pdf", "autre"),  # a FranceConnect income statement, not an avis
+    ("oca-edi__akretion_france-test.pdf", "facture"),  # an invoice written in English
+    ("oca-edi__bouygues_telecom-test.pdf", "facture"),  # expected.json counts the telecom bill a facture
+    ("factur-x__invoice_EN16931.pdf", "facture"),
+    ("siade-staging__exemple-ademe-rge-certificat_qualibat.pdf", "certificat_rge"),
+])
+def test_real_documents_with_a_text_layer(hints, name, expected):
+    path = REAL / name
+    if not path.exists():
+        pytest.skip("real documents not available")
+    text = "\n".join(p.text for p in pdf_pages(path))
+    assert classify_text(text, hints).code == expected
