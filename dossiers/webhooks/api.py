@@ -3,7 +3,7 @@ reactivation and the delivery log."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
@@ -18,12 +18,25 @@ from .models import SUBSCRIBABLE_EVENTS, WebhookDelivery, WebhookEndpoint
 EVENT_HELP = "Codes : " + ", ".join(f"`{e.value}` ({e.label})" for e in SUBSCRIBABLE_EVENTS) + ". Vide : tous."
 
 
+URL_PATTERN = r"^https?://[!-.0-~]+(/[!-~]*)?$"
+
+
+@extend_schema_field({"type": "string", "pattern": URL_PATTERN, "maxLength": 500})
+class UrlField(serializers.RegexField):
+    """An http(s) URL as the schema states it (scheme, then printable ASCII): whether the host
+    exists and is public is checked when it is registered and at each delivery."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {"invalid": "Saisissez une URL http:// ou https://."})
+        super().__init__(URL_PATTERN, **kwargs)
+
+
 class WebhookEndpointSerializer(serializers.ModelSerializer):
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=[(e.value, e.label) for e in SUBSCRIBABLE_EVENTS]),
         required=False, max_length=len(SUBSCRIBABLE_EVENTS), help_text=EVENT_HELP,
     )
-    url = serializers.URLField(max_length=500, help_text="Adresse publique http(s) qui recevra les POST JSON signés.")
+    url = UrlField(max_length=500, help_text="Adresse publique http(s) qui recevra les POST JSON signés.")
     description = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
     class Meta:
@@ -31,6 +44,15 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "description", "events", "is_active", "consecutive_failures", "disabled_at",
                   "disabled_reason", "created_at"]
         read_only_fields = ["id", "is_active", "consecutive_failures", "disabled_at", "disabled_reason", "created_at"]
+
+    def to_internal_value(self, data):
+        # DRF would take 0 for "0": the schema says text, so does the answer (400).
+        if isinstance(data, dict):
+            wrong = {name: ["Une chaîne de caractères est attendue."] for name in ("url", "description")
+                     if name in data and not isinstance(data[name], str)}
+            if wrong:
+                raise serializers.ValidationError(wrong)
+        return super().to_internal_value(data)
 
 
 class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
@@ -64,7 +86,7 @@ CREATE = OpenApiExample("Créer un webhook", value={"url": _ENDPOINT["url"], "ev
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Lister mes webhooks", responses={200: WebhookEndpointSerializer(many=True), **error_responses(404)},
+    list=extend_schema(summary="Lister mes webhooks", responses={200: WebhookEndpointSerializer(many=True), **error_responses(400, 404)},
                        tags=["Webhooks"]),
     retrieve=extend_schema(summary="Lire un webhook", responses={200: WebhookEndpointSerializer, **error_responses(404)},
                            tags=["Webhooks"]),

@@ -46,12 +46,17 @@ def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     )
 
 
-def check_url(url: str) -> tuple[str, str, int, str]:
+def check_url(url: str, *, unresolved_ok: bool = False) -> tuple[str, str, int, str | None]:
     """``(scheme, host, port, ip)`` for ``url``: the address to connect to, every resolved one checked.
 
-    Raises ``AddressRefused`` with a French message.
+    Raises ``AddressRefused`` with a French message. With ``unresolved_ok`` (registering an
+    endpoint: its name may not resolve yet from here), a name that does not resolve gives
+    ``ip`` None instead; it is checked again, and refused, at each delivery.
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise AddressRefused("L'URL est invalide.")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise AddressRefused("L'URL doit commencer par http:// ou https:// et nommer un serveur.")
     try:
@@ -61,7 +66,9 @@ def check_url(url: str) -> tuple[str, str, int, str]:
     host = parts.hostname
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
+    except (OSError, UnicodeError, ValueError):  # gaierror; a name too long or with a NUL
+        if unresolved_ok:
+            return parts.scheme, host, port, None
         raise AddressRefused(f"Le nom « {host} » ne se résout pas.")
     addresses = list(dict.fromkeys(info[4][0] for info in infos))
     if not conf.allow_private():
@@ -112,7 +119,7 @@ def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float | Non
         response = connection.getresponse()
         excerpt = response.read(EXCERPT_CHARS * 4).decode("utf-8", "replace")[:EXCERPT_CHARS]
         return Answer(response.status, excerpt=excerpt)
-    except (OSError, http.client.HTTPException) as error:
+    except (OSError, ValueError, http.client.HTTPException) as error:  # ValueError: http.client.InvalidURL
         return Answer(None, error=f"Échec de la connexion : {error.__class__.__name__} {error}"[:500])
     finally:
         connection.close()

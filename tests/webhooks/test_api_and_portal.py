@@ -86,3 +86,8 @@ def test_the_portal_pages_belong_to_the_company(client, other_installer_user, in
     assert client.post(f"/portail/webhooks/{endpoint.pk}/supprimer/").status_code == 404
     client.force_login(validator)
     assert client.get("/portail/webhooks/").status_code == 403
+
+
+def test_a_number_where_the_schema_says_text_is_refused(api):
+    answer = api.post("/api/v1/webhooks/", {"url": "https://erp.example.fr/cee", "description": 0}, format="json")
+    assert answer.status_code == 400 and "description" in answer.json()["error"]["details"]

@@ -219,3 +219,12 @@ def test_the_readme_signature_check_accepts_a_real_delivery(installer_user, doss
     [request] = receiver.requests
     assert namespace["is_from_cee"](endpoint.secret, request.headers["X-CEE-Signature"], request.body)
     assert not namespace["is_from_cee"]("whsec_autre", request.headers["X-CEE-Signature"], request.body)
+
+
+def test_a_name_that_does_not_resolve_is_registered_but_each_delivery_checks_it(settings, installer_user, dossier,
+                                                                                 django_capture_on_commit_callbacks):
+    settings.CEE_WEBHOOK_ALLOW_PRIVATE = False
+    endpoint = services.create_endpoint(installer=installer_user.installer, url="https://erp.cee-test.invalid/hooks")
+    move(dossier, S.SUBMITTED, django_capture_on_commit_callbacks, actor=installer_user)
+    delivery = WebhookDelivery.objects.get(endpoint=endpoint)
+    assert delivery.status == "pending" and "ne se résout pas" in delivery.last_error and delivery.next_attempt_at
