@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -11,7 +12,8 @@ from dossiers.admin_json import PrettyJSONAdminMixin, pretty_json_html
 from dossiers.admin_readonly import ReadOnlyAdminMixin
 
 from .forms import InstallerForm, UserAddForm, UserEditForm
-from .models import ApiToken, IdempotencyKey, Installer, User
+from .models import ApiToken, IdempotencyKey, Installer, RgeChangeRequest, User
+from .rge import approve_rge_change, reject_rge_change
 from .roles import ROLE_GROUP_NAMES
 from .tokens import revoke_token
 
@@ -168,3 +170,57 @@ class IdempotencyKeyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def response_body_display(self, obj):
         return pretty_json_html(obj.response_body)
 
+
+
+@admin.register(RgeChangeRequest)
+class RgeChangeRequestAdmin(admin.ModelAdmin):
+    """Installers' RGE changes: nothing changes for the company until one is approved here
+    (check the certificate, e.g. on the public RGE list, first)."""
+
+    list_display = ["created_at", "installer", "requested_by", "rge_number", "rge_valid_from", "rge_valid_until",
+                    "status", "decided_by", "decided_at"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["installer__name", "installer__siret", "rge_number", "requested_by__email"]
+    list_select_related = ["installer", "requested_by", "decided_by"]
+    date_hierarchy = "created_at"
+    fields = ["installer", "requested_by", "created_at", "status", "changed_fields", "rge_number", "rge_valid_from",
+              "rge_valid_until", "qualifications", "current_rge", "decided_by", "decided_at", "decision_note"]
+    readonly_fields = [name for name in fields if name != "decision_note"]
+    actions = ["approve", "reject"]
+
+    @admin.display(description="données RGE actuelles de l'entreprise")
+    def current_rge(self, obj):
+        installer = obj.installer
+        return (f"n° {installer.rge_number or '—'}, du {installer.rge_valid_from or '—'} au "
+                f"{installer.rge_valid_until or '—'}, qualifications : {', '.join(installer.qualifications or []) or '—'}")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the request is the trace of who asked what
+
+    def _decide(self, request, queryset, decide, done: str):
+        count, refused = 0, []
+        for change in queryset.select_related("installer"):
+            try:
+                decide(change)
+            except ValidationError as error:
+                refused.append(f"{change.installer.name} : {' '.join(error.messages)}")
+            else:
+                count += 1
+        self.message_user(request, f"{count} demande(s) {done}.", messages.SUCCESS)
+        for message in refused:
+            self.message_user(request, message, messages.ERROR)
+
+    @admin.action(description="Approuver : appliquer les données RGE demandées", permissions=["change"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, lambda change: approve_rge_change(change, user=request.user, request=request), "approuvée(s)")
+
+    @admin.action(description="Refuser les demandes sélectionnées", permissions=["change"])
+    def reject(self, request, queryset):
+        self._decide(
+            request, queryset,
+            lambda change: reject_rge_change(change, user=request.user, note=change.decision_note, request=request),
+            "refusée(s)",
+        )

@@ -240,3 +240,58 @@ class IdempotencyKey(models.Model):
     @property
     def is_complete(self) -> bool:
         return self.response_status is not None
+
+
+class RgeChangeStatus(models.TextChoices):
+    PENDING = "pending", "En attente"
+    APPROVED = "approved", "Approuvée"
+    REJECTED = "rejected", "Refusée"
+    SUPERSEDED = "superseded", "Remplacée"
+
+
+class RgeChangeRequest(models.Model):
+    """An installer's request to change its RGE data, applied only once staff approve it.
+
+    It holds the whole proposed RGE block (number, validity, qualifications) as it would be
+    after the change; ``changed_fields`` names what the installer changed. A newer request
+    replaces a pending one (``superseded``); until approval the installer's data, and so the
+    rule checks, stay as they were.
+    """
+
+    installer = models.ForeignKey(
+        Installer, verbose_name="installateur", on_delete=models.CASCADE, related_name="rge_change_requests"
+    )
+    requested_by = models.ForeignKey(
+        User, verbose_name="demandée par", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rge_number = models.CharField("n° RGE demandé", max_length=50, blank=True)
+    rge_valid_from = models.DateField("valide du (demandé)", null=True, blank=True)
+    rge_valid_until = models.DateField("valide jusqu'au (demandé)", null=True, blank=True)
+    qualifications = models.JSONField("qualifications demandées", default=list, blank=True)
+    changed_fields = models.JSONField("champs modifiés", default=list, blank=True)
+    status = models.CharField(
+        "statut", max_length=20, choices=RgeChangeStatus.choices, default=RgeChangeStatus.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField("demandée le", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User, verbose_name="décidée par", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
+    decision_note = models.TextField("motif de la décision", blank=True)
+
+    class Meta:
+        verbose_name = "demande de modification RGE"
+        verbose_name_plural = "demandes de modification RGE"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installer"], condition=Q(status="pending"), name="rge_change_one_pending_per_installer"
+            ),
+            models.CheckConstraint(
+                condition=Q(rge_valid_until__isnull=True) | Q(rge_valid_from__isnull=True) | Q(rge_valid_until__gte=models.F("rge_valid_from")),
+                name="rge_change_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"RGE {self.rge_number or '—'} pour {self.installer.name} ({self.get_status_display()})"

@@ -9,7 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.profile import update_company_profile
-from dossiers.api.examples import PROFILE, PROFILE_PATCH
+from accounts.rge import pending_rge_change
+from dossiers.api.examples import PROFILE, PROFILE_PATCH, PROFILE_RGE_REQUESTED
 
 from .base import InstallerAPIMixin
 from .schema import error_responses
@@ -19,7 +20,9 @@ from .serializers import ProfilePatchSerializer, ProfileSerializer
 class ProfileView(InstallerAPIMixin, APIView):
     parser_classes = [JSONParser]
     def _body(self, request, installer) -> dict:
-        return ProfileSerializer({"user": request.user, "company": installer}).data
+        return ProfileSerializer(
+            {"user": request.user, "company": installer, "rge_change_request": pending_rge_change(installer)}
+        ).data
 
     @extend_schema(
         summary="Lire mon profil",
@@ -35,11 +38,14 @@ class ProfileView(InstallerAPIMixin, APIView):
         summary="Modifier la fiche de mon entreprise",
         description=(
             "Seuls les champs envoyés changent. Le SIRET est vérifié (14 chiffres, clé de Luhn, unicité) ; le "
-            "SIREN le suit. Le statut RGE et la référence du contrat sont tenus par le back-office."
+            "SIREN le suit. Le statut RGE et la référence du contrat sont tenus par le back-office. Le n° RGE, "
+            "ses dates de validité et les qualifications envoyés ne modifient pas la fiche : ils forment une "
+            "demande que nos équipes vérifient (`rge_change_request` dans la réponse) ; jusqu'à son approbation "
+            "les données RGE, et les contrôles de vos dossiers, restent les précédentes."
         ),
         request=ProfilePatchSerializer,
         responses={200: ProfileSerializer, **error_responses(400)},
-        examples=[PROFILE_PATCH, PROFILE],
+        examples=[PROFILE_PATCH, PROFILE_RGE_REQUESTED],
         tags=["Profil"],
     )
     def patch(self, request):
@@ -49,7 +55,7 @@ class ProfileView(InstallerAPIMixin, APIView):
         serializer.is_valid(raise_exception=True)
         changes = serializer.validated_data.get("company", {})
         try:
-            installer = update_company_profile(installer, changes=changes, user=request.user, request=request)
+            installer = update_company_profile(installer, changes=changes, user=request.user, request=request).installer
         except DjangoValidationError as error:
             # Same shape as the serializer's errors: under "company".
             raise serializers.ValidationError({"company": error.message_dict if hasattr(error, "error_dict") else error.messages})

@@ -218,6 +218,21 @@ PROFILE = OpenApiExample(
             "rge_status": "valid", "rge_status_label": "Valide", "qualifications": ["pompe_a_chaleur"],
             "contract_reference": "CTR-2026-014",
         },
+        "rge_change_request": None,
+    },
+    response_only=True,
+)
+
+PROFILE_RGE_REQUESTED = OpenApiExample(
+    "Demande RGE créée",
+    value={
+        "user": PROFILE.value["user"],
+        "company": PROFILE.value["company"],
+        "rge_change_request": {
+            "id": 42, "status": "pending", "status_label": "En attente", "rge_number": "QPAC/61234",
+            "rge_valid_from": "2026-06-01", "rge_valid_until": "2030-05-31", "qualifications": ["pompe_a_chaleur"],
+            "changed_fields": ["rge_number", "rge_valid_from", "rge_valid_until"], "created_at": "2026-05-20T09:12:00+02:00",
+        },
     },
     response_only=True,
 )

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.lockout import reset_request_allowed
 from accounts.models import ApiToken, Role
 from accounts.profile import update_company_profile
+from accounts.rge import pending_rge_change
 from accounts.tokens import issue_token, revoke_token
 from documents.api.uploads import collect_uploads, limit_uploads, max_file_bytes, max_request_bytes, megabytes
 from documents.ingest import CLOSED_STATUSES
@@ -426,14 +427,21 @@ def company(request):
     form = CompanyForm(request.POST or None, instance=installer)
     if request.method == "POST" and form.is_valid():
         try:
-            update_company_profile(installer, changes=form.changes(), user=request.user, request=request)
+            update = update_company_profile(installer, changes=form.changes(), user=request.user, request=request)
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
             messages.success(request, "Fiche entreprise enregistrée.")
+            if update.rge_change_request is not None:
+                messages.info(
+                    request,
+                    "Votre modification RGE est transmise à nos équipes : elle s'appliquera après vérification "
+                    "de votre certificat. D'ici là, vos dossiers sont contrôlés avec les données RGE actuelles.",
+                )
             return redirect("portal:company")
     installer.refresh_from_db()
-    return render(request, "portal/company.html", {"form": form, "installer": installer})
+    context = {"form": form, "installer": installer, "rge_change_request": pending_rge_change(installer)}
+    return render(request, "portal/company.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -335,9 +335,13 @@ def test_patching_the_profile_validates_the_siret_and_keeps_back_office_fields(a
     assert bad.status_code == 400
     assert "clé de contrôle" in bad.json()["error"]["details"]["company"]["siret"][0]
     assert good.status_code == 200, good.content
+    rge_before = (company.rge_number, company.rge_valid_until)
     company.refresh_from_db()
-    assert (company.siret, company.siren, company.rge_number) == ("35600000000048", "356000000", "QPAC/61234")
-    assert company.rge_valid_until == datetime.date(2030, 5, 31)
+    assert (company.siret, company.siren) == ("35600000000048", "356000000")
+    # The RGE fields became a request for staff to approve (accounts.rge): nothing changed yet.
+    assert (company.rge_number, company.rge_valid_until) == rge_before
+    assert good.json()["rge_change_request"]["rge_number"] == "QPAC/61234"
+    assert good.json()["rge_change_request"]["rge_valid_until"] == "2030-05-31"
     assert company.contract_reference != "PIRATE"
     assert company.history.first().history_user == installer_user
 

@@ -301,9 +301,13 @@ def test_the_company_profile_checks_the_siret(portal, installer_user):
 
     assert "clé de contrôle incorrecte" in bad.content.decode()
     assert good.status_code == 302
+    rge_before = (company.rge_number, company.qualifications)
     company.refresh_from_db()
-    assert (company.siret, company.siren, company.rge_number) == ("35600000000048", "356000000", "QPAC/61234")
-    assert company.qualifications == ["pompe_a_chaleur", "isolation"]
+    assert (company.siret, company.siren) == ("35600000000048", "356000000")
+    # The RGE fields became a request for staff to approve (accounts.rge): nothing changed yet.
+    assert (company.rge_number, company.qualifications) == rge_before
+    request = company.rge_change_requests.get()
+    assert (request.rge_number, request.qualifications) == ("QPAC/61234", ["pompe_a_chaleur", "isolation"])
 
 
 def test_an_api_token_is_shown_once_then_only_its_prefix(portal, installer_user):
