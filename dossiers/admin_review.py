@@ -36,7 +36,6 @@ from cee.formats import format_duration
 
 from . import review
 from .global_search import queue_search_hint
-from .global_search import queue_search_hint
 from .models import Dossier, DossierOperation, DossierStatus, Operation
 from .review_selectors import (
     CONFIDENCE_BANDS,
@@ -529,7 +528,6 @@ class DossierAdmin(admin.ModelAdmin):
             "mine_url": "?validateur=moi",
             "next_url": reverse("admin:dossiers_dossier_next"),
             "title": "File de revue",
-            **queue_search_hint(request.GET),
             "is_nav_sidebar_enabled": False,
             **queue_search_hint(request.GET),
         }
@@ -603,12 +601,12 @@ class DossierAdmin(admin.ModelAdmin):
                 obj.assigned_to.get_full_name() or obj.assigned_to.email)
         return format_html(
             '<span class="q-status q-status-{}">{}</span><span class="q-sub">{}</span>',
+            obj.status, obj.get_status_display(), holder,
+        )
 
     @admin.display(description="durée de traitement")
     def processing_time(self, obj):
         return format_duration(obj.processing_seconds)
-            obj.status, obj.get_status_display(), holder,
-        )
 
     @admin.display(description="Ancienneté", ordering="submitted_at")
     def age(self, obj):
