@@ -5,8 +5,11 @@ from __future__ import annotations
 from ..pipeline.hints import learning_on
 from ..types import FieldSpec, FieldValue, PageContent
 from .fingerprint import BOX_MATCH_THRESHOLD, MATCH_THRESHOLD, layout_features, match_score, page_shape, read_issuer
-from .selectors import KnownLayout, known_layouts
+from .selectors import KnownLayout, known_layouts, type_anchors
 from .spots import read_at
+
+
+ANCHOR_CONFIDENCE = 0.75  # an anchor learned on another layout is weaker evidence than the layout's own spot
 
 
 def learned_confidence(agreeing: int, verdicts: int) -> float:
@@ -37,9 +40,15 @@ def read_learned_spots(document_type_id: int, pages: list[PageContent], specs: l
     if not pages or not learning_on():
         return values
     layout, score = matching_layout(document_type_id, pages)
-    if layout is None:
-        return values
+    lines_of: dict = {}
     result = dict(values)
+    if layout is not None:
+        _read_layout_spots(layout, score, pages, specs, result, lines_of)
+    _fill_from_anchors(document_type_id, pages, specs, result, lines_of, skip=layout.pk if layout else None)
+    return result
+
+
+def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: dict, lines_of: dict) -> None:
     for spec in specs:
         spots = layout.spots.get(spec.name)
         if not spots or spec.hints.get("multiple"):  # lists of products: their own reader
@@ -52,9 +61,26 @@ def read_learned_spots(document_type_id: int, pages: list[PageContent], specs: l
         for spot in spots:
             if spot["absent"] or (spot["relation"] == "none" and score < BOX_MATCH_THRESHOLD):
                 continue
-            found = read_at(pages, spec.data_type, spot)
+            found = read_at(pages, spec.data_type, spot, lines_of)
             if found is not None:
                 found.confidence = learned_confidence(spot["count"], present + absent)
                 result[spec.name] = found
                 break
-    return result
+
+
+def _fill_from_anchors(document_type_id: int, pages, specs, result: dict, lines_of: dict, skip: int | None) -> None:
+    """Fields still missing read after the anchors learned on the type's other layouts (the words
+    before or above the value), most agreed first, with a lower confidence: a field the generic
+    extractor found is left alone."""
+    for spec in specs:
+        found_before = result.get(spec.name)
+        if (found_before is not None and found_before.value not in (None, "")) or spec.hints.get("multiple"):
+            continue
+        for spot in type_anchors(document_type_id).get(spec.name, []):
+            if spot["fingerprint_id"] == skip:
+                continue
+            found = read_at(pages, spec.data_type, spot, lines_of)
+            if found is not None:
+                found.confidence = round(ANCHOR_CONFIDENCE * learned_confidence(spot["count"], spot["count"]), 3)
+                result[spec.name] = found
+                break

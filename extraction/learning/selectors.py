@@ -30,10 +30,34 @@ def _load_layouts(document_type_id: int) -> list[KnownLayout]:
     }
     if not layouts:
         return []
-    rows = (LearnedFieldLocation.objects.filter(fingerprint_id__in=list(layouts), is_active=True)
+    rows = (LearnedFieldLocation.objects.filter(fingerprint_id__in=list(layouts), is_active=True, schema__is_active=True)
             .order_by("-count", "pk")
             .values("fingerprint_id", "schema__name", "absent", "page", "bbox", "relation", "anchor", "offset", "count",
                     "value_words", "followed_by"))
     for row in rows:
         layouts[row["fingerprint_id"]].spots.setdefault(row["schema__name"], []).append(row)
     return list(layouts.values())
+
+
+def type_anchors(document_type_id: int) -> dict[str, list[dict]]:
+    """The anchored spots (text before or above the value) of every active learned layout of a
+    document type, by field name, most agreed first: what can be looked for on any layout."""
+    return read_once(("type_anchors", document_type_id), lambda: _anchors(document_type_id))
+
+
+def _anchors(document_type_id: int) -> dict[str, list[dict]]:
+    anchors: dict[str, list[dict]] = {}
+    for layout in known_layouts(document_type_id):
+        for name, spots in layout.spots.items():
+            anchors.setdefault(name, []).extend(
+                {**spot, "fingerprint_id": layout.pk} for spot in spots
+                if not spot["absent"] and spot["relation"] != "none" and _specific(spot["anchor"]))
+    for spots in anchors.values():
+        spots.sort(key=lambda spot: -spot["count"])
+    return anchors
+
+
+def _specific(anchor: str) -> bool:
+    """An anchor worth looking for on another layout: two words or more, or one long word."""
+    words = anchor.split()
+    return len(words) >= 2 or (len(words) == 1 and len(words[0]) >= 6)

@@ -25,6 +25,8 @@ _LEADING_SMALL_WORDS = {"de", "du", "des", "d", "la", "le", "les", "l", "a", "au
 _ANCHOR_TOKEN_RE = re.compile(r"^[a-z][a-z']*$")
 # Part of a person's name as printed, never a label: "Mme GUYOT Ginette", "M. et Mme Durand"
 _CIVILITIES = {"m", "mme", "mlle", "mr", "monsieur", "madame", "mademoiselle", "et"}
+# Part of a date as printed: "Achèvement des travaux : lundi 5 mai 2025"
+_WEEKDAYS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "le"}
 _UNLOCATED_TYPES = {"boolean"}  # ticks and statements: no spot of their own
 
 
@@ -95,8 +97,13 @@ def _hits(line: Line, data_type: str, value: str) -> list[tuple[int, int]]:
 
 
 def _anchor_tokens(words: list[Word]) -> list[str]:
+    # The anchor is the end of its clause: "GEORGES Charles, demeurant" anchors on "demeurant".
+    for k in range(len(words) - 1, 0, -1):
+        if words[k - 1].text.endswith((",", ";", ".")):
+            words = words[k:]
+            break
     tokens = [t for w in words for t in token_texts(w.text)]
-    while tokens and tokens[-1] in _CIVILITIES:
+    while tokens and (tokens[-1] in _CIVILITIES or tokens[-1] in _WEEKDAYS):
         tokens.pop()
     kept: list[str] = []
     for token in reversed(tokens):
@@ -229,13 +236,17 @@ def _anchor_lines(lines: list[Line], anchor: list[str], expected_top: float):
     return sorted(found)
 
 
-def read_at(pages: list[PageContent], data_type: str, spot: dict) -> FieldValue | None:
-    """The value of ``data_type`` at a learned ``spot`` (a LearnedFieldLocation's data), or None."""
+def read_at(pages: list[PageContent], data_type: str, spot: dict, lines_of: dict | None = None) -> FieldValue | None:
+    """The value of ``data_type`` at a learned ``spot`` (a LearnedFieldLocation's data), or None.
+    ``lines_of`` keeps each page's lines between calls on one document."""
     ordered = _ordered(pages)
     if not spot.get("page") or spot["page"] > len(ordered) or not spot.get("bbox"):
         return None
     page = ordered[spot["page"] - 1]
-    lines = page_lines(page)
+    lines_of = {} if lines_of is None else lines_of
+    if page.number not in lines_of:
+        lines_of[page.number] = page_lines(page)
+    lines = lines_of[page.number]
     x0, y0, x1, y1 = spot["bbox"]
     anchor = (spot.get("anchor") or "").split()
     words: list[Word] = []

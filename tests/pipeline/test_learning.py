@@ -138,12 +138,30 @@ def test_corrected_label_phrases_become_labels_of_every_layout_until_switched_of
     phrase = LearnedLabelPhrase.objects.get(schema__name="prime_cee")
     assert (phrase.phrase, phrase.count) == ("participation chauffage accordee", 2)
 
-    # Another layout: its fingerprint matches nothing learned, the phrase is what reads it.
+    # Another layout, the learned layouts switched off: the phrase is what reads it.
+    LayoutFingerprint.objects.update(is_active=False)
     other = ingest(tmp_path, "p3.pdf", prime_letter("F-3", "1 800,00", 2))
     assert similarity(set(layout_features(document_pages_of(other))),
                       set(layout_features(document_pages_of(first)))) < MATCH_THRESHOLD
     assert value_of(other, "prime_cee") == "1800.00"
 
     LearnedLabelPhrase.objects.update(is_active=False)
+    again = ingest(tmp_path, "p4.pdf", prime_letter("F-4", "1 800,00", 2))
+    assert value_of(again, "prime_cee") != "1800.00"
+
+
+def test_an_anchor_learned_on_one_layout_fills_the_field_on_another(tmp_path, validator, settings):
+    settings.CEE_LEARNED_PHRASE_MIN_COUNT = 99  # no label phrase: only the learned anchor
+    first = ingest(tmp_path, "p1.pdf", prime_letter("F-1", "2 500,00", 1))
+    assert value_of(first, "prime_cee") != "2500.00"
+    correct(first["id"], "prime_cee", "2 500,00", validator)
+    assert LearnedFieldLocation.objects.get(schema__name="prime_cee").anchor == "participation chauffage accordee"
+
+    other = ingest(tmp_path, "p3.pdf", prime_letter("F-3", "1 800,00", 2))
+    assert value_of(other, "prime_cee") == "1800.00"
+    # Weaker than a spot of the document's own layout.
+    assert other["fields"]["prime_cee"]["confidence"] < 0.7
+
+    LearnedFieldLocation.objects.update(is_active=False)
     again = ingest(tmp_path, "p4.pdf", prime_letter("F-4", "1 800,00", 2))
     assert value_of(again, "prime_cee") != "1800.00"
