@@ -18,7 +18,18 @@ from . import services
 from .admin_actions import export_csv_action, export_xlsx_action
 from dossiers.admin_readonly import ReadOnlyAdminMixin
 
+from .documents import format_eur
 from .models import Invoice, InvoiceLine, InvoiceSequence, Payment, PriceList
+
+
+def money_column(field_name: str, description: str):
+    """A list column writing an amount the French way (« 12 450,00 € »), sorted by the field."""
+
+    @admin.display(description=description, ordering=field_name)
+    def column(self, obj):
+        return format_eur(getattr(obj, field_name))
+
+    return column
 
 admin.site.add_action(export_csv_action, "export_csv")
 admin.site.add_action(export_xlsx_action, "export_xlsx")
@@ -97,8 +108,10 @@ class CancelForm(forms.Form):
 
 @admin.register(Invoice)
 class InvoiceAdmin(SimpleHistoryAdmin):
-    list_display = ["number", "kind", "dossier_link", "installer", "issue_date", "due_date", "total_eur",
-                    "amount_paid", "status", "pdf_link"]
+    list_display = ["number", "kind", "dossier_link", "installer", "issue_date", "due_date", "total_display",
+                    "amount_paid_display", "status", "pdf_link"]
+    total_display = money_column("total_eur", "total")
+    amount_paid_display = money_column("amount_paid", "payé")
     list_filter = ["status", "kind", YearFilter, ("installer", admin.RelatedOnlyFieldListFilter), "issue_date"]
     search_fields = ["number", "dossier__reference", "installer__name", "installer__siret"]
     list_select_related = ["dossier", "installer"]
@@ -190,7 +203,8 @@ class InvoiceAdmin(SimpleHistoryAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(SimpleHistoryAdmin):
-    list_display = ["date", "amount", "method", "reference", "invoice", "installer_name", "created_by"]
+    list_display = ["date", "amount_display", "method", "reference", "invoice", "installer_name", "created_by"]
+    amount_display = money_column("amount", "montant")
     list_filter = ["method", ("invoice__installer", admin.RelatedOnlyFieldListFilter), "date"]
     search_fields = ["reference", "invoice__number", "invoice__dossier__reference", "invoice__installer__name"]
     list_select_related = ["invoice__installer", "created_by"]

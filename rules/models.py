@@ -75,7 +75,8 @@ class RuleResult(models.Model):
 
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="rule_results")
     dossier_operation = models.ForeignKey(
-        "dossiers.DossierOperation", on_delete=models.CASCADE, null=True, blank=True, related_name="rule_results"
+        "dossiers.DossierOperation", on_delete=models.CASCADE, null=True, blank=True, related_name="rule_results",
+        verbose_name="opération du dossier",
     )
     rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="results", verbose_name="règle")
     rule_version = models.PositiveIntegerField("version de la règle")

@@ -115,3 +115,19 @@ def test_a_bulk_upload_keeps_its_placeholder_when_only_labels_were_read(installe
     assert fill_beneficiary_from_documents(dossier) == {}
     dossier.refresh_from_db()
     assert dossier.beneficiary_name == PLACEHOLDER_BENEFICIARY
+
+
+def test_admin_invoice_and_payment_lists_write_amounts_the_french_way(client, administrator):
+    from billing.services import create_invoice_for_dossier, record_payment
+    from tests.billing.conftest import make_approved_dossier
+
+    invoice = create_invoice_for_dossier(make_approved_dossier(), user=administrator)
+    record_payment(invoice, amount=Decimal("1234.5"), date=datetime.date(2026, 3, 1), method="transfer", user=administrator)
+    client.force_login(administrator)
+
+    invoices = client.get(reverse("admin:billing_invoice_changelist")).content.decode()
+    payments = client.get(reverse("admin:billing_payment_changelist")).content.decode()
+    whole, cents = f"{invoice.total_eur:.2f}".split(".")
+    grouped = f"{int(whole):,}".replace(",", "\u00a0")
+    assert f"{grouped},{cents}\u00a0€" in invoices
+    assert "1\u00a0234,50\u00a0€" in payments
