@@ -22,6 +22,8 @@ GAP = "…"
 # What may stand between two words of a pattern in a document: spaces, apostrophes, punctuation.
 _BETWEEN = r"[^a-z0-9×=€%]{0,4}"
 _WORD_RE = re.compile(r"[a-z0-9]+|[×=€%]")
+# What "…" stands for: a few words within the sentence, the next word starting a word.
+_GAP_RE = r"[^.]{0,60}?(?<![a-z0-9])"
 # Where a name captured before the end of the text stops: the end of its clause.
 _CLAUSE_END_RE = re.compile(r"[,;:()]|\.(?:\s|$)")
 
@@ -90,8 +92,8 @@ def compile_pattern(pattern: str) -> CompiledPattern | None:
     if pattern.count(VALUE) != 1:
         return None
     before, after = pattern.split(VALUE)
-    before_re = r"[^.]{0,60}?".join(_literal(p) for p in before.split(GAP) if p.strip())
-    after_re = r"[^.]{0,60}?".join(_literal(p) for p in after.split(GAP) if p.strip())
+    before_re = _GAP_RE.join(_literal(p) for p in before.split(GAP) if p.strip())
+    after_re = _GAP_RE.join(_literal(p) for p in after.split(GAP) if p.strip())
     if not before_re and not after_re:
         return None
     required = max(_WORD_RE.findall(fold(pattern.replace(VALUE, " "))), key=len)
@@ -145,6 +147,8 @@ def clause_words(words: list[Word], leading: bool) -> list[Word]:
     out: list[Word] = []
     for word in words:
         text = word.text
+        if text in ("–", "—", "-", "|") and not leading:
+            break  # "E-E947545 – Assurance décennale": a dash opens the next mention
         if re.search(r"[,;:]$|\.$", text) and not re.fullmatch(r"(?:[A-Za-z]\.)+", text):
             stripped = text.rstrip(",;:.")
             if stripped:

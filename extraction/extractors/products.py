@@ -28,6 +28,9 @@ DESCRIPTIVE = frozenset({"revetu", "revetue", "revetus", "avec", "sans", "pose",
                          "fenetre", "membrane", "pare", "panneau", "panneaux", "rouleau", "rouleaux", "laine", "kit",
                          "module", "unite", "fiche", "operation", "cee", "bar", "main", "fourni", "installation"})
 DIMENSION_UNITS = re.compile(r"^(?:mm|cm|m|m2|m²|m3|m³|ml)\b[.,;]?$", re.IGNORECASE)
+# What follows the quantity of an item line ("1 u × 204,00 €"): the number before it is no model.
+QUANTITY_MARKS = frozenset({"u", "u.", "unite", "unité", "unités", "unites", "×", "x", "pce", "pièce", "pièces", "ens",
+                            "ens.", "forfait", "ft", "lot"})
 NOT_DESIGNATION = frozenset({"siret", "siren", "rcs", "capital", "partenaire", "agree", "agreee", "distributeur",
                              "qualibat", "qualit", "tva", "iban", "www"})
 
@@ -101,7 +104,7 @@ def _reference_words(words: list[Word], glued: bool = False) -> tuple[list[Word]
         if out and DIMENSION_UNITS.match(bare):
             out.pop()  # "140 mm": the number was a dimension, not part of the model
             return out, False
-        if bare[:1].isdigit() and DIMENSION_UNITS.match(following):
+        if bare[:1].isdigit() and (DIMENSION_UNITS.match(following) or following.lower() in QUANTITY_MARKS):
             return out, False
         lower = bare[:1].islower() and not any(c.isdigit() for c in bare)
         if lower and not (out and len(bare) <= 6 and any(c.isdigit() for c in following)):

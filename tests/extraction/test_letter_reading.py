@@ -246,3 +246,17 @@ def test_a_label_pattern_does_not_take_the_value_of_the_next_line(specs):
             (0.08, 0.215, "F2024-7758"), (0.30, 0.215, "09/09/2024"), (0.50, 0.215, "25/08/2024")]
     got = values(extract_fields([page(rows)], specs["facture"], fixture_reading_data("facture")))
     assert got.get("date_fin_travaux") in (None, "2024-08-25")
+
+
+def test_the_footer_s_rge_number_cut_by_the_end_of_a_line(specs):
+    rows = [(0.08, 0.945, "SARL au capital de 100 000 € – SIRET 64835142700014 – RCS Avignon – Qualification RGE"),
+            (0.08, 0.957, "Qualibat n° E-E947545 – Assurance décennale AXA")]
+    got = values(extract_fields([page(rows)], specs["facture"], fixture_reading_data("facture")))
+    assert got["rge_numero"] == "E-E947545"
+
+
+def test_a_quantity_line_under_a_designation_is_not_part_of_the_reference(specs):
+    rows = [(0.08, 0.458, "Thermostat d'ambiance Netatmo NTH01-FR-EC"), (0.75, 0.458, "204,00"),
+            (0.08, 0.472, "1 u × 204,00 €")]
+    got = values(extract_fields([page(rows)], specs["devis"], fixture_reading_data("devis")))
+    assert json.loads(got["reference_produit"]) == ["NTH01-FR-EC"]
