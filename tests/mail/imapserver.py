@@ -2,8 +2,9 @@
 scripts/bootstrap.sh), started once per test session on 127.0.0.1 with its own
 configuration, users and maildirs in a temporary folder, and stopped at the end.
 
-Port: ``CEE_TEST_IMAP_PORT`` when set (engineers sharing a machine each have theirs),
-else a free one. The passwd-file lists ``USERS`` mailboxes written before the start (dovecot
+Port: ``CEE_TEST_IMAP_PORT`` when set (engineers sharing a machine each have theirs; IMAPS
+listens on the next one), else free ones. IMAPS and STARTTLS use a self-signed certificate
+for ``localhost`` made by ``openssl`` (a dependency of dovecot's package). The passwd-file lists ``USERS`` mailboxes written before the start (dovecot
 does not reliably see lines appended within the same second); each test takes a fresh one.
 """
 from __future__ import annotations
@@ -56,7 +57,9 @@ instance_name = cee-test-imap-{port}
 log_path = {dir}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+ssl = yes
+ssl_cert = <{dir}/cert.pem
+ssl_key = <{dir}/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 first_valid_uid = 1
@@ -78,7 +81,9 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {imaps_port}
+    ssl = yes
   }}
 }}
 namespace inbox {{
@@ -92,6 +97,7 @@ namespace inbox {{
 class ImapServer:
     host: str
     port: int
+    imaps_port: int
     directory: Path
     process: subprocess.Popen
     users: list[tuple[str, str]] = field(default_factory=list)
@@ -105,6 +111,11 @@ class ImapServer:
     def connect(self, username: str, password: str, folder: str = "INBOX") -> MailBoxUnencrypted:
         return MailBoxUnencrypted(self.host, self.port, timeout=30).login(username, password, initial_folder=folder)
 
+    @property
+    def certificate(self) -> Path:
+        """The self-signed certificate of the IMAPS listener (for ``localhost`` and 127.0.0.1)."""
+        return self.directory / "cert.pem"
+
     def log(self) -> str:
         path = self.directory / "dovecot.log"
         return path.read_text(errors="replace")[-3000:] if path.exists() else ""
@@ -114,10 +125,21 @@ class ImapServer:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
+def _self_signed_certificate(directory: Path) -> None:
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+         "-keyout", str(directory / "key.pem"), "-out", str(directory / "cert.pem")],
+        check=True, capture_output=True,
+    )
+
+
 def start_imap_server(port: int | None = None, timeout: float = 30.0) -> ImapServer:
+    """IMAP on ``port`` (a free one by default) and IMAPS with a self-signed certificate on the next port."""
     binary = dovecot_binary()
     if binary is None:
         raise FileNotFoundError("dovecot (Debian package dovecot-imapd) is not installed")
+    imaps_port = port + 1 if port else _free_port()
     port = port or _free_port()
     # Not under pytest's 0700 temporary folders: dovecot's unprivileged processes must reach it.
     directory = Path(tempfile.mkdtemp(prefix="cee-dovecot-", dir="/tmp" if os.path.isdir("/tmp") else None))
@@ -130,13 +152,14 @@ def start_imap_server(port: int | None = None, timeout: float = 30.0) -> ImapSer
     users = [(f"boite-{uuid.uuid4().hex[:10]}@cee.test", uuid.uuid4().hex) for _ in range(USERS)]
     (directory / "passwd").write_text("".join(f"{name}:{{PLAIN}}{password}\n" for name, password in users))
     (directory / "passwd").chmod(0o644)
+    _self_signed_certificate(directory)
     config = directory / "dovecot.conf"
     config.write_text(CONFIG.format(
-        dir=directory, port=port, internal=internal, internal_group=grp.getgrgid(pwd.getpwnam(internal).pw_gid).gr_name,
+        dir=directory, port=port, imaps_port=imaps_port, internal=internal, internal_group=grp.getgrgid(pwd.getpwnam(internal).pw_gid).gr_name,
         login=login, mail_uid=mail_entry.pw_uid, mail_gid=mail_entry.pw_gid,
     ))
     process = subprocess.Popen([binary, "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    server = ImapServer("127.0.0.1", port, directory, process, users)
+    server = ImapServer("127.0.0.1", port, imaps_port, directory, process, users)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

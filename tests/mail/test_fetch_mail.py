@@ -13,7 +13,7 @@ from documents.models import Document
 from dossiers.bulk import PLACEHOLDER_BENEFICIARY
 from dossiers.mail import services
 from dossiers.mail.imap import Mailbox
-from dossiers.mail.models import DoneAction, MailAccount, MailLog, MailOutcome
+from dossiers.mail.models import DoneAction, MailAccount, MailLog, MailOutcome, MailSecurity
 from dossiers.mail.services import fetch_mail
 from dossiers.models import Dossier, DossierStatus
 from tests.api.samples import devis_pdf, docx_bytes, facture_pdf
@@ -234,3 +234,32 @@ def test_fetch_mail_command_reads_every_active_mailbox(mailbox, installer):
 
     assert json.loads(out.getvalue()) == [{"account": mailbox.account.name, "stored": 1, "not_stored": 0, "marked": 1, "errors": []}]
     assert Dossier.objects.filter(installer=installer).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("security", [MailSecurity.IMAPS, MailSecurity.STARTTLS])
+def test_tls_mailbox_is_read_with_its_certificate_verified(mailbox, installer, imap_server, monkeypatch, security):
+    monkeypatch.setenv("SSL_CERT_FILE", str(imap_server.certificate))  # trust the test server's own certificate
+    port = imap_server.imaps_port if security == MailSecurity.IMAPS else imap_server.port
+    MailAccount.objects.filter(pk=mailbox.account.pk).update(security=security, host="localhost", port=port)
+    mailbox.account.refresh_from_db()
+    mailbox.deliver(sender=SENDER, subject="Par TLS", attachments=job_attachments())
+
+    report = fetch_mail(mailbox.account)
+
+    assert (report.stored, report.marked, report.errors) == (1, 1, [])
+    assert Dossier.objects.filter(installer=installer).count() == 1
+
+
+@pytest.mark.django_db
+def test_imaps_server_with_an_untrusted_certificate_is_refused(mailbox, imap_server, monkeypatch):
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    MailAccount.objects.filter(pk=mailbox.account.pk).update(
+        security=MailSecurity.IMAPS, host="localhost", port=imap_server.imaps_port)
+    mailbox.account.refresh_from_db()
+    mailbox.deliver(sender=SENDER, subject="Certificat douteux", attachments=job_attachments())
+
+    report = fetch_mail(mailbox.account)
+
+    assert report.stored == 0 and "CERTIFICATE_VERIFY_FAILED" in report.errors[0]
+    assert Dossier.objects.count() == 0 and mailbox.subjects("INBOX") == ["Certificat douteux"]

@@ -52,8 +52,8 @@ def test_migrate_creates_each_schedule_once_and_keeps_it_on_the_next_migrate():
     for name in names:
         assert Schedule.objects.filter(name=name).count() == 1
     assert Schedule.objects.get(pk=weekly.pk).next_run == chosen  # an administrator's choice is kept
-    funcs = list(Schedule.objects.exclude(schedule_type=Schedule.ONCE).values_list("func", flat=True))
-    assert len(funcs) == len(set(funcs)), "a routine task scheduled twice"
+    funcs = sorted(Schedule.objects.exclude(schedule_type=Schedule.ONCE).values_list("func", "name"))
+    assert len({func for func, _ in funcs}) == len(funcs), f"a routine task scheduled twice: {funcs}"
 
 
 @pytest.mark.django_db
@@ -166,3 +166,11 @@ def test_the_scheduled_tasks_run_the_jobs(settings):
     assert rge_expiry_task() == {"warned": 1, "flagged": 0}
     assert draft_reminders_task() == 0
     assert weekly_report_task() is True and weekly_report_task() is False
+
+
+def test_the_schedules_are_listed_in_the_admin(admin_client):
+    page = admin_client.get("/admin/django_q/schedule/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for name in schedules():
+        assert name in html
