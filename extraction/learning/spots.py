@@ -168,8 +168,8 @@ _NUMBER_SIGN_RE = re.compile(r"^(?:n°|nº|no\.?|n\.)\s*:?", re.IGNORECASE)
 
 def _string_words(words: list[Word], value_words: int, followed_by: str) -> list[Word]:
     """The words of a text value inside a line or a sentence: without a leading "N°", up to the
-    word that followed the learned value, the first comma, or a word more than the learned value
-    had (one word when it was an identifier)."""
+    word that followed the learned value, the first comma, or about twice the words the learned
+    value had (one word when it was an identifier)."""
     if words and _NUMBER_SIGN_RE.match(words[0].text):
         rest = _NUMBER_SIGN_RE.sub("", words[0].text, count=1)
         words = ([Word(rest, words[0].bbox, words[0].conf)] if rest else []) + words[1:]
@@ -177,7 +177,8 @@ def _string_words(words: list[Word], value_words: int, followed_by: str) -> list
         return []
     if value_words == 1 and any(ch.isdigit() for ch in words[0].text):
         return words[:1]
-    limit = value_words + 1 if value_words else len(words)
+    # names and addresses vary in length from one document to the next: a generous bound
+    limit = max(2 * value_words, value_words + 3) if value_words else len(words)
     kept: list[Word] = []
     for word in words:
         first = token_texts(word.text)[:1]
