@@ -1,7 +1,8 @@
 """The installer REST API, mounted under /api/v1/ (schema and Swagger UI: cee/urls.py)."""
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
+from accounts.api.exceptions import not_found
 from accounts.api.views import ProfileView
 from billing.api.views import PaymentListView
 from documents.api.views import DocumentViewSet
@@ -20,4 +21,6 @@ urlpatterns = [
     path("payments/", PaymentListView.as_view(), name="payment-list"),
     path("profile/", ProfileView.as_view(), name="profile"),
     *router.urls,
+    # Last: any other /api/v1/ path (an id that is not a number…) gets the API's JSON 404.
+    re_path(r"", not_found, name="not-found"),
 ]

@@ -23,3 +23,10 @@ urlpatterns = [
     path("api/v1/", include("cee.api_urls")),
     path("portail/", include("dossiers.portal.urls")),
 ]
+
+# Errors Django answers itself (no route, a failure outside a view): the API's JSON error body
+# under /api/, Django's pages elsewhere.
+handler400 = "accounts.api.exceptions.bad_request"
+handler403 = "accounts.api.exceptions.permission_denied"
+handler404 = "accounts.api.exceptions.page_not_found"
+handler500 = "accounts.api.exceptions.server_error"

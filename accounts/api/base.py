@@ -3,13 +3,16 @@ list filters and orderings."""
 from __future__ import annotations
 
 import copy
+import re
 
 import django_filters
+from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.query import ValuesIterable
 from django.http import QueryDict
+from django_filters.fields import DateRangeField
 from django_filters.filters import FilterMethod
 from rest_framework import authentication, exceptions, status
 from rest_framework.filters import OrderingFilter
@@ -49,6 +52,29 @@ class _FieldsReadOnlyPerRequest(dict):
         return dict(self)
 
 
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _refuse_what_the_schema_forbids(form):
+    """A filter form's ``clean``: a date, a choice or a number left empty (``?submitted_before=``,
+    ``?method=``) is refused, as the schema says, instead of meaning "no filter"; a date is
+    AAAA-MM-JJ only (the form alone would also read 05/12/2026 or 2026-1-5). An empty text
+    search stays allowed (the empty string is a text)."""
+    cleaned = forms.Form.clean(form)
+    for name, field in form.fields.items():
+        if isinstance(field, forms.CharField):
+            continue
+        suffixes = getattr(field.widget, "suffixes", None)
+        dates = isinstance(field, (forms.DateField, DateRangeField))
+        for parameter in [f"{name}_{suffix}" for suffix in suffixes] if suffixes else [name]:
+            for value in form.data.getlist(parameter):
+                if not value.strip():
+                    form.add_error(name, f"Le paramètre « {parameter} » est vide : donnez une valeur ou retirez-le.")
+                elif dates and not ISO_DATE.fullmatch(value):
+                    form.add_error(name, f"Le paramètre « {parameter} » attend une date AAAA-MM-JJ (reçu : « {value} »).")
+    return cleaned
+
+
 class InstallerFilterSet(django_filters.FilterSet):
     """A ``FilterSet`` built for a list request at a small cost: django-filter deep-copies the
     declared filters, then the form deep-copies its fields and widgets, on every request, about
@@ -79,6 +105,7 @@ class InstallerFilterSet(django_filters.FilterSet):
         if "_form_class" not in cls.__dict__:
             form_class = super().get_form_class()
             form_class.base_fields = _FieldsReadOnlyPerRequest(form_class.base_fields)
+            form_class.clean = _refuse_what_the_schema_forbids
             cls._form_class = form_class
         return cls._form_class
 
@@ -100,9 +127,52 @@ class StableOrderingFilter(OrderingFilter):
 
 
 class InstallerPagination(PageNumberPagination):
+    """Pages of 25 rows; ``page_size`` from 1 to 100, else a 400 (empty, ``null``, ``2.5``,
+    repeated: refused as the schema says, not replaced by the default). ``page`` is a number
+    from 1 or ``last``; any other value, empty included, is a page that does not exist (404),
+    as is a page past the last one."""
+
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request):
+        values = request.query_params.getlist(self.page_size_query_param)
+        if not values:
+            return self.page_size
+        if len(values) == 1 and _whole_number(values[0]) and int(values[0]) <= self.max_page_size:
+            return int(values[0])
+        raise ApiError(
+            status.HTTP_400_BAD_REQUEST, "invalid_pagination",
+            f"Le paramètre « {self.page_size_query_param} » doit être un nombre entier de 1 à {self.max_page_size}, "
+            "donné une seule fois.",
+            {self.page_size_query_param: values},
+        )
+
+    def get_page_number(self, request, paginator):
+        values = request.query_params.getlist(self.page_query_param)
+        if not values:
+            return 1
+        if len(values) == 1 and values[0] in self.last_page_strings:
+            return paginator.num_pages
+        if len(values) == 1 and _whole_number(values[0]):
+            return int(values[0])
+        raise exceptions.NotFound()
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+            elif parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "enum": ["last"]}]}
+                parameter["description"] = "Numéro de page (à partir de 1), ou « last » pour la dernière."
+        return parameters
+
+
+def _whole_number(value: str) -> bool:
+    """A number from 1 up, in ASCII digits, no larger than a database OFFSET can hold."""
+    return value.isascii() and value.isdigit() and 1 <= int(value) <= 10**12
 
 
 class CountWithPagePaginator(Paginator):

@@ -11,7 +11,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -93,10 +95,7 @@ def api_exception_handler(exc, context) -> Response | None:
     if response is None:
         # An unexpected failure: log it with its traceback, answer in the same shape.
         logger.exception("Erreur interne de l'API", exc_info=exc)
-        return error_response(
-            status.HTTP_500_INTERNAL_SERVER_ERROR, "server_error",
-            "Erreur interne du serveur. L'incident a été enregistré ; réessayez plus tard.",
-        )
+        return error_response(status.HTTP_500_INTERNAL_SERVER_ERROR, "server_error", SERVER_ERROR_MESSAGE)
 
     if isinstance(exc, exceptions.ValidationError):
         code, message, details = "validation_error", DEFAULT_MESSAGES["validation_error"], exc.detail
@@ -118,3 +117,44 @@ def api_exception_handler(exc, context) -> Response | None:
             details = {"retry_after_seconds": int(exc.wait or 1)}
     response.data = error_body(code, message, details)
     return response
+
+
+# Errors raised outside DRF's views (no route matched, a failure in a middleware): under
+# /api/ the same JSON body, elsewhere Django's pages. ``cee.urls`` names these handlers, and
+# ``not_found`` answers the /api/v1/ paths no route matches (even with DEBUG on).
+SERVER_ERROR_MESSAGE = "Erreur interne du serveur. L'incident a été enregistré ; réessayez plus tard."
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _json_error(status_code: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse(error_body(code, message), status=status_code, json_dumps_params={"ensure_ascii": False})
+
+
+@csrf_exempt
+def not_found(request, *args, **kwargs) -> JsonResponse:
+    return _json_error(status.HTTP_404_NOT_FOUND, "not_found", DEFAULT_MESSAGES["not_found"])
+
+
+def page_not_found(request, exception=None):
+    return not_found(request) if _is_api(request) else defaults.page_not_found(request, exception)
+
+
+def bad_request(request, exception=None):
+    if _is_api(request):
+        return _json_error(status.HTTP_400_BAD_REQUEST, "bad_request", "Requête invalide.")
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception=None):
+    if _is_api(request):
+        return _json_error(status.HTTP_403_FORBIDDEN, "permission_denied", DEFAULT_MESSAGES["permission_denied"])
+    return defaults.permission_denied(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        return _json_error(status.HTTP_500_INTERNAL_SERVER_ERROR, "server_error", SERVER_ERROR_MESSAGE)
+    return defaults.server_error(request)

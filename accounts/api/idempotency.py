@@ -104,9 +104,10 @@ class IdempotentPostMixin:
         self._idempotency_row = None
         if request.method != "POST":
             return
-        key = request.headers.get(HEADER, "").strip()
-        if not key:
+        key = request.headers.get(HEADER)
+        if key is None:
             return
+        # Sent but empty, padded or malformed: refused, as the schema says (never ignored).
         if not re.fullmatch(KEY_PATTERN, key):
             raise ApiError(
                 status.HTTP_400_BAD_REQUEST, "invalid_idempotency_key",

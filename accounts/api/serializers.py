@@ -9,6 +9,8 @@ from accounts.models import Installer, RgeChangeRequest, User
 from accounts.profile import EDITABLE_FIELDS
 from accounts.validators import normalise_identifier, validate_siret
 
+from .fields import JSONTypesChecked, PostalCodeField, SiretField
+
 
 class ProfileUserSerializer(serializers.ModelSerializer):
     class Meta:
@@ -17,17 +19,14 @@ class ProfileUserSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CompanySerializer(serializers.ModelSerializer):
+class CompanySerializer(JSONTypesChecked, serializers.ModelSerializer):
     rge_status_label = serializers.CharField(source="get_rge_status_display", read_only=True)
     # A CharField: the stored value may be blank, which an OpenAPI "email" format forbids.
     email = serializers.CharField(max_length=254, required=False, allow_blank=True, validators=[EmailValidator(message="Saisissez une adresse e-mail valide.")])
     # The RGE block is read-only here: an installer's change is a request staff approve (accounts.rge).
     qualifications = serializers.ListField(child=serializers.CharField(max_length=80), read_only=True)
-    siret = serializers.CharField(max_length=20, help_text="14 chiffres (espaces acceptés), clé de contrôle vérifiée.")
-    postal_code = serializers.RegexField(
-        r"^(\d{5})?$", required=False, allow_blank=True, help_text="5 chiffres.",
-        error_messages={"invalid": "Le code postal doit comporter 5 chiffres."},
-    )
+    siret = SiretField(help_text="14 chiffres (groupés 3-3-3-5 par des espaces ou des points, ou non), clé de contrôle vérifiée.")
+    postal_code = PostalCodeField(required=False, help_text="5 chiffres.")
 
     class Meta:
         model = Installer
@@ -91,14 +90,14 @@ class CompanyPatchSerializer(CompanySerializer):
     rge_valid_until = serializers.DateField(required=False, allow_null=True)
     qualifications = serializers.ListField(child=serializers.CharField(max_length=80), required=False, max_length=50)
 
-    siret = serializers.CharField(max_length=20, required=False, help_text="14 chiffres (espaces acceptés), clé de contrôle vérifiée.")
+    siret = SiretField(required=False, help_text="14 chiffres (groupés 3-3-3-5 par des espaces ou des points, ou non), clé de contrôle vérifiée.")
 
     class Meta(CompanySerializer.Meta):
         read_only_fields = ["siren", "rge_status", "rge_status_label", "contract_reference"]
         extra_kwargs = {name: {"required": False} for name in CompanySerializer.Meta.fields}
 
 
-class ProfilePatchSerializer(serializers.Serializer):
+class ProfilePatchSerializer(JSONTypesChecked, serializers.Serializer):
     company = CompanyPatchSerializer()
 
     def validate_company(self, values: dict) -> dict:

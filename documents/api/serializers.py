@@ -64,6 +64,6 @@ class UploadRequestSerializer(serializers.Serializer):
         help_text="Un ou plusieurs fichiers (PDF, JPEG, PNG, TIFF, HEIC), répétez la partie « files ».",
     )
     document_type = serializers.SlugRelatedField(
-        slug_field="code", queryset=DocumentType.objects.filter(is_active=True), required=False, allow_null=True,
+        slug_field="code", queryset=DocumentType.objects.filter(is_active=True), required=False,
         help_text="Type des fichiers envoyés (devis, facture, attestation_honneur…), si vous le connaissez.",
     )

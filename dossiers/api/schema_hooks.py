@@ -32,5 +32,5 @@ def add_reference_enums(result, generator, request, public):
     if document_types:
         field = schemas.get("UploadRequestRequest", {}).get("properties", {}).get("document_type")
         if field is not None:
-            field["enum"] = [*document_types, None]
+            field["enum"] = document_types  # a multipart part is text: it cannot be null
     return result

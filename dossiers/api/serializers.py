@@ -6,6 +6,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.api.fields import JSONTypesChecked, NonNegativeDecimalField, PostalCodeField
 from documents.api.serializers import DocumentSerializer
 from dossiers import installer_selectors as sel
 from dossiers.models import Dossier, DossierOperation, DossierStatus, HousingType, Operation, PrecarityStatus, Timeline
@@ -148,7 +149,7 @@ def dossier_list_rows(values: list[dict]) -> list[dict]:
     return rows
 
 
-class TimelineSerializer(serializers.ModelSerializer):
+class TimelineSerializer(JSONTypesChecked, serializers.ModelSerializer):
     class Meta:
         model = Timeline
         fields = ["date_devis", "date_signature", "date_debut_travaux", "date_fin_travaux", "date_facture"]
@@ -234,20 +235,20 @@ class DossierStatusSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-class DossierWriteSerializer(serializers.Serializer):
+class DossierWriteSerializer(JSONTypesChecked, serializers.Serializer):
     """What an installer declares; every field optional on PATCH."""
 
     beneficiary_name = serializers.CharField(max_length=200, help_text="Nom du bénéficiaire des travaux.")
     beneficiary_address = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    beneficiary_postal_code = serializers.RegexField(r"^(\d{5})?$", required=False, allow_blank=True, error_messages={"invalid": "Le code postal doit comporter 5 chiffres."})
+    beneficiary_postal_code = PostalCodeField(required=False)
     beneficiary_city = serializers.CharField(max_length=120, required=False, allow_blank=True)
     beneficiary_email = serializers.EmailField(required=False, allow_blank=True)
     beneficiary_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
     works_address = serializers.CharField(max_length=255, required=False, allow_blank=True, help_text="Adresse des travaux (si différente).")
-    works_postal_code = serializers.RegexField(r"^(\d{5})?$", required=False, allow_blank=True, error_messages={"invalid": "Le code postal doit comporter 5 chiffres."})
+    works_postal_code = PostalCodeField(required=False)
     works_city = serializers.CharField(max_length=120, required=False, allow_blank=True)
     housing_type = serializers.ChoiceField(choices=HousingType.choices, required=False)
-    living_area_m2 = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=0, required=False, allow_null=True)
+    living_area_m2 = NonNegativeDecimalField(max_digits=8, decimal_places=2, required=False, allow_null=True)
     precarity_status = serializers.ChoiceField(choices=PrecarityStatus.choices, required=False)
     operation_codes = serializers.ListField(
         child=serializers.CharField(max_length=20), required=False, max_length=20,

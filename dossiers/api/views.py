@@ -45,7 +45,8 @@ class UploadEndpointMixin:
         return True
 
     def read_uploads(self, request):
-        serializer = UploadRequestSerializer(data={"document_type": request.data.get("document_type")}, partial=True)
+        sent = {"document_type": request.data["document_type"]} if "document_type" in request.data else {}
+        serializer = UploadRequestSerializer(data=sent, partial=True)
         serializer.is_valid(raise_exception=True)
         handler = getattr(self, "_upload_handler", None)
         uploads = collect_uploads(request.FILES, handler) if handler else None
