@@ -10,8 +10,10 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp import constants as csp
 
 from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI and ReDoc served from our static files
     "simple_history",
     "django_q",
+    "csp",
     "axes",
     "accounts",
     "dossiers",
@@ -84,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: turns its lockout signal into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -346,6 +350,31 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp) on every page: portal, admin, API docs. Scripts only from
+# our static files, or inline with the request's nonce (<script nonce="{{ request.csp_nonce }}">);
+# no inline event handler. Page images come from /fichiers/ or, on S3, from the bucket's origin.
+# Uploaded files get their own sandboxing policy (documents.storage.serve_stored_file).
+_s3_endpoint = urlsplit(DEFAULT_STORAGE["OPTIONS"].get("endpoint_url") or "")
+if _s3_endpoint.netloc:
+    _FILE_ORIGINS = [f"{_s3_endpoint.scheme}://{_s3_endpoint.netloc}"]
+else:
+    _FILE_ORIGINS = ["https://*.amazonaws.com"] if S3_BUCKET else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF, csp.NONCE],
+        "style-src": [csp.SELF, csp.UNSAFE_INLINE],  # style attributes; styles cannot run script
+        "img-src": [csp.SELF, "data:", "blob:", *_FILE_ORIGINS],
+        "font-src": [csp.SELF, "data:"],
+        "connect-src": [csp.SELF],
+        "worker-src": [csp.SELF, "blob:"],  # ReDoc's search
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

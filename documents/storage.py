@@ -34,21 +34,37 @@ def presigned_url_seconds() -> int:
     return int(getattr(settings, "CEE_FILE_URL_EXPIRE_SECONDS", 60))
 
 
-def _content_disposition(filename: str) -> str:
+# Uploaded files are the installers' and may be hostile. Shown in a tab, a file is a sandboxed
+# document (a unique origin where no script runs, nothing loaded from elsewhere); and only the
+# types a browser displays without running anything are shown at all: anything else (SVG,
+# HTML, XML, text…) is downloaded. On S3 the files come from the bucket's own origin.
+FILE_CONTENT_SECURITY_POLICY = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
+INLINE_CONTENT_TYPES = frozenset({
+    "application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp", "image/tiff", "image/bmp",
+    "image/heic", "image/heif",
+})
+
+
+def _content_disposition(filename: str, content_type: str) -> str:
     ascii_name = filename.encode("ascii", "replace").decode().replace('"', "'").replace("?", "_")
-    return f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    kind = "inline" if content_type.split(";")[0].strip().lower() in INLINE_CONTENT_TYPES else "attachment"
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
 def serve_stored_file(field_file, *, content_type: str, filename: str):
-    """A response delivering ``field_file``: a stream, or a redirect to a presigned S3 URL."""
+    """A response delivering ``field_file``: a stream, or a redirect to a presigned S3 URL.
+
+    PDFs and raster images are shown inline, other types downloaded; the response cannot
+    run script (FILE_CONTENT_SECURITY_POLICY) nor be read as another type (nosniff)."""
     storage = field_file.storage
     name = field_file.name
+    disposition = _content_disposition(filename, content_type)
     if is_object_storage(storage):
         url = storage.url(
             name,
             parameters={
                 "ResponseContentType": content_type,
-                "ResponseContentDisposition": _content_disposition(filename),
+                "ResponseContentDisposition": disposition,
                 "ResponseCacheControl": "private, no-store",
             },
             expire=presigned_url_seconds(),
@@ -56,7 +72,8 @@ def serve_stored_file(field_file, *, content_type: str, filename: str):
         response = HttpResponseRedirect(url)
     else:
         response = FileResponse(storage.open(name, "rb"), content_type=content_type)
-        response["Content-Disposition"] = _content_disposition(filename)
+        response["Content-Disposition"] = disposition
+        response["Content-Security-Policy"] = FILE_CONTENT_SECURITY_POLICY
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
