@@ -19,7 +19,9 @@ FIELD_COLUMNS = ("document_id", "schema__name", "schema__data_type", "value", "c
 
 
 def _value(data_type: str, value: str):
-    if data_type == DataType.CEE_CODE:
+    """A multi-valued field's value (CEE codes; marque, reference_produit, domaines: a JSON list)
+    as a list, any other as its text."""
+    if data_type == DataType.CEE_CODE or value.startswith("["):
         try:
             parsed = json.loads(value)
             if isinstance(parsed, list):

@@ -66,6 +66,7 @@ from .extractors.field_hints import _Hints, _Label
 from .extractors.labels import DocumentLayout, _find_labels, _wrapped_label_hits
 from .extractors.readers import (_block_candidates, _regex_candidates, _scan_candidates, _statement_candidates,
                                  _top_line_candidates)
+from .extractors.lists import as_list, list_candidates
 from .extractors.multiple import choose_many
 from .extractors.text import PhraseSet, phrase_set, token_texts
 from .extractors.unlabelled import (company_candidates, dateline_candidates, lexicon_candidates, phrase_candidates,
@@ -221,7 +222,10 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
             candidates.extend(_candidates_for_hit(spec, hints, layout, hit, others, block_stops))
         for line in layout.lines_with(page.number, possible_starts):
             for hit in _find_labels(line, every, hints.negative_labels, vocabulary, starts_of, negative_starts):
-                if hit.label in label_keys:
+                if hit.label in label_keys and hints.list_items:
+                    candidates.extend(list_candidates(hints, layout, hit, _base_score(hints, layout, hit), others))
+                    candidates.extend(as_list(c) for c in _candidates_for_hit(spec, hints, layout, hit, others, block_stops))
+                elif hit.label in label_keys:
                     candidates.extend(_candidates_for_hit(spec, hints, layout, hit, others, block_stops))
                 if hit.label in anchors and _heads_cell(hit):
                     base = _base_score(hints, layout, hit)

@@ -53,6 +53,7 @@ class _Hints:
     legal_form: float = 0.0
     lexicon: str | None = None
     multiple: bool = False
+    list_items: bool = False
     reject_values: frozenset = frozenset()
 
     @classmethod
@@ -117,6 +118,7 @@ class _Hints:
             legal_form=float(h.get("legal_form", 0) or 0),
             lexicon=h.get("lexicon"),
             multiple=bool(h.get("multiple", False)),
+            list_items=bool(h.get("list", False)),
             reject_values=frozenset(tuple(token_texts(t)) for t in h.get("reject_values", []) if token_texts(t)),
         )
 

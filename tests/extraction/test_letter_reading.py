@@ -260,3 +260,29 @@ def test_a_quantity_line_under_a_designation_is_not_part_of_the_reference(specs)
             (0.08, 0.472, "1 u × 204,00 €")]
     got = values(extract_fields([page(rows)], specs["devis"], fixture_reading_data("devis")))
     assert json.loads(got["reference_produit"]) == ["NTH01-FR-EC"]
+
+
+def test_the_domains_of_a_certificate_listed_under_their_heading(specs):
+    rows = [(0.08, 0.184, "Qualit'EnR atteste que l'entreprise CONFORTSERVICES, 162 rue de la Paix 59000 Lille, SIRET"),
+            (0.08, 0.20, "701 581 506 10013, est titulaire de la qualification sous le numéro QE/98003, valable du 04 Avril"),
+            (0.08, 0.216, "2021 au 03 Avril 2025."),
+            (0.08, 0.239, "Domaines de travaux couverts (mention RGE) :"),
+            (0.11, 0.259, "• Chauffage et/ou eau chaude solaire"), (0.11, 0.275, "• Pompe à chaleur : chauffage"),
+            (0.08, 0.31, "Le présent certificat est délivré sous réserve des contrôles.")]
+    got = values(extract_fields([page(rows)], specs["certificat_rge"], fixture_reading_data("certificat_rge")))
+    assert json.loads(got["domaines"]) == ["Chauffage et/ou eau chaude solaire", "Pompe à chaleur : chauffage"]
+    assert (got["rge_numero"], got["date_debut_validite"], got["date_fin_validite"]) == ("QE/98003", "2021-04-04", "2025-04-03")
+    assert got["raison_sociale"] == "CONFORTSERVICES"
+
+
+def test_the_domains_of_a_certificate_in_a_table_column(specs):
+    rows = [(0.08, 0.158, "attribué à"), (0.08, 0.174, "Renovfrance"), (0.08, 0.194, "32 bis avenue Émile Zola"),
+            (0.08, 0.209, "09000 FOIX"), (0.08, 0.224, "SIRET : 45320067700095"),
+            (0.08, 0.275, "Code"), (0.2, 0.275, "Qualification"), (0.7, 0.275, "Mention"),
+            (0.08, 0.296, "7131"), (0.2, 0.296, "Isolation du toit"), (0.7, 0.296, "RGE"),
+            (0.08, 0.312, "7132"), (0.2, 0.312, "Isolation des murs et planchers bas"), (0.7, 0.312, "RGE"),
+            (0.08, 0.345, "Période de validité : du 11/07/22 au Vendredi 10 Juillet 2026")]
+    got = values(extract_fields([page(rows)], specs["certificat_rge"], fixture_reading_data("certificat_rge")))
+    assert json.loads(got["domaines"]) == ["Isolation du toit", "Isolation des murs et planchers bas"]
+    assert (got["date_debut_validite"], got["date_fin_validite"]) == ("2022-07-11", "2026-07-10")
+    assert got["raison_sociale"] == "Renovfrance"

@@ -53,3 +53,17 @@ def test_the_admin_lists_patterns_and_brands_in_french(client, administrator):
     assert "Daikin" in brands.content.decode() and "Isover" not in brands.content.decode()
     ProductBrand.objects.filter(name="Daikin").update(is_active=False)
     assert "Daikin" not in {name for name, _ in document_reading_data(DocumentType.objects.get(code="devis")).brands}
+
+
+def test_ingest_json_gives_a_multi_valued_field_as_a_list():
+    from extraction.cli import document_summary
+
+    document = {"pk": 7, "page_start": 1, "page_end": 1, "page_count": 1, "document_type__code": "devis",
+                "classification_confidence": 0.9}
+    fields = [{"schema__name": "marque", "schema__data_type": "string", "value": '["Isover", "Siga"]', "confidence": 0.85,
+               "page": 1, "bbox": None},
+              {"schema__name": "raison_sociale_installateur", "schema__data_type": "string", "value": "ISOL'CONFORT 63",
+               "confidence": 0.7, "page": 1, "bbox": None}]
+    summary = document_summary(document, fields)["fields"]
+    assert summary["marque"]["value"] == ["Isover", "Siga"]
+    assert summary["raison_sociale_installateur"]["value"] == "ISOL'CONFORT 63"

@@ -1,0 +1,78 @@
+"""Values that are lists under their label: the domains of an RGE certificate, one a line.
+
+« Domaines de travaux couverts (mention RGE) : » over bullet lines (•, -, –), or a table whose
+column is headed by the label (« Qualification » over « Isolation du toit », « Pompe à chaleur :
+chauffage »): every line down to a gap, another label or the end of the list is one item. The
+value is a JSON list of the items (hint ``"list": true``).
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from ..types import Word
+from .candidates import POSITION_WEIGHT, Candidate, _column_range, _lines_below, _starts_with_label, _words_in_range
+from .field_hints import _Hints
+from .labels import DocumentLayout, _LabelHit
+
+MAX_ITEMS = 12
+MAX_ITEM_WORDS = 10
+_BULLET_RE = re.compile(r"^[•▪◦●\-–—*·✓✔]+$")
+_CODE_RE = re.compile(r"^\d{3,4}$")  # a qualification code opening a table row ("7131")
+
+
+def _item(words: list[Word]) -> tuple[list[Word], bool]:
+    """The words of one item without its bullet, and whether it had one."""
+    bullet = bool(words) and bool(_BULLET_RE.match(words[0].text))
+    if bullet:
+        words = words[1:]
+    elif words and words[0].text[:1] in "•▪●" and len(words[0].text) > 1:
+        words = [Word(words[0].text[1:], words[0].bbox, words[0].conf)] + words[1:]
+        bullet = True
+    return words, bullet
+
+
+_ITEM_SEPARATOR_RE = re.compile(r"\s*[;,]\s*(?=[A-ZÀ-Ý])")
+
+
+def as_list(candidate: Candidate) -> Candidate:
+    """A list written on one line beside its label (« Domaines : Isolation du toit, Isolation des
+    murs ») as a candidate holding its items, a JSON list."""
+    items = [item.strip() for item in _ITEM_SEPARATOR_RE.split(candidate.value) if item.strip()]
+    candidate.value = json.dumps(items, ensure_ascii=False)
+    return candidate
+
+
+def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base: float, stop_labels) -> list[Candidate]:
+    """The items listed under a label, as one candidate holding a JSON list."""
+    x0, x1 = _column_range(hit)
+    in_table = len(hit.line.cells) >= 3
+    if not in_table:
+        x1 = max(x1, 0.95)  # a list under a heading runs to the right margin
+    items: list[str] = []
+    words_seen: list[Word] = []
+    bullets = None
+    for _, line in _lines_below(layout, hit, MAX_ITEMS + 2):
+        words = _words_in_range(line, x0 - 0.01, x1)
+        if not words:
+            continue
+        if _starts_with_label(words, stop_labels):
+            break
+        words, bullet = _item(words)
+        if bullets is None:
+            bullets = bullet
+        elif bullet != bullets:
+            break  # the list ended: a sentence follows it
+        if words and _CODE_RE.match(words[0].text) and not in_table:
+            words = words[1:]
+        text = " ".join(w.text for w in words).strip(" ;,.")
+        if not text or not any(c.isalpha() for c in text) or len(words) > MAX_ITEM_WORDS or ". " in text:
+            break  # a sentence after the list
+        items.extend(item.strip() for item in _ITEM_SEPARATOR_RE.split(text) if item.strip())
+        words_seen.extend(words)
+        if len(items) >= MAX_ITEMS:
+            break
+    if not items:
+        return []
+    value = json.dumps(items, ensure_ascii=False)
+    return [Candidate(value, "\n".join(items), base * POSITION_WEIGHT["below"], hit.line.page, words_seen, "list")]
