@@ -89,3 +89,17 @@ def test_with_redis_the_broker_and_the_cache_are_shared_by_every_process(tmp_pat
     values = json.loads(result.stdout.strip().splitlines()[-1])
     assert values == {"cache": "django.core.cache.backends.redis.RedisCache", "redis_broker": "redis://127.0.0.1:6379/15",
                       "value": 42}
+
+
+def test_the_embedded_sqlite_lets_the_web_read_while_a_worker_writes(tmp_path):
+    """WAL journal (readers never wait for the worker's write) and a busy timeout: a portal
+    page no longer waits seconds behind a pipeline transaction on SQLite."""
+    probe = (
+        "from django.db import connection; import json; cursor = connection.cursor(); "
+        "cursor.execute('PRAGMA journal_mode'); mode = cursor.fetchone()[0]; "
+        "cursor.execute('PRAGMA busy_timeout'); print(json.dumps({'mode': mode, 'busy_ms': cursor.fetchone()[0]}))"
+    )
+    result = run_manage({}, "shell", "-c", probe, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values == {"mode": "wal", "busy_ms": 30000}

@@ -19,7 +19,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from dossiers.activity import log_activity
@@ -28,7 +27,16 @@ from rules.models import Rule
 from tests.factories import AdministratorFactory, DocumentFactory, UserFactory, ValidatorFactory
 
 from .builders import build_review_dossier
-from .test_browser import ARTIFACTS, CHROMEDRIVER, CHROMIUM, PASSWORD, log_in, wait_for
+from .test_browser import (  # noqa: F401  (fixtures: the reference data, and back after the flush)
+    ARTIFACTS,
+    CHROMEDRIVER,
+    CHROMIUM,
+    PASSWORD,
+    log_in,
+    reference_data,
+    reference_data_back_after_the_flush,
+    wait_for,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -83,18 +91,6 @@ for (const selector of arguments[0]) {
 }
 return out;
 """
-
-
-@pytest.fixture(scope="module", autouse=True)
-def reference_data_back_after_the_flush(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        call_command("load_reference_data", verbosity=0)
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    call_command("load_reference_data", verbosity=0)
 
 
 @pytest.fixture(scope="module")
