@@ -263,3 +263,16 @@ def test_imaps_server_with_an_untrusted_certificate_is_refused(mailbox, imap_ser
 
     assert report.stored == 0 and "CERTIFICATE_VERIFY_FAILED" in report.errors[0]
     assert Dossier.objects.count() == 0 and mailbox.subjects("INBOX") == ["Certificat douteux"]
+
+
+@pytest.mark.django_db
+def test_admin_action_reads_the_selected_mailbox_now(mailbox, installer, admin_client):
+    mailbox.deliver(sender=SENDER, subject="Depuis l'admin", attachments=job_attachments())
+
+    response = admin_client.post("/admin/dossiers/mailaccount/", {
+        "action": "fetch_now", "_selected_action": [mailbox.account.pk],
+    }, follow=True)
+
+    assert response.status_code == 200
+    assert "1 message(s) enregistré(s)" in response.content.decode()
+    assert Dossier.objects.filter(installer=installer).count() == 1
