@@ -165,3 +165,22 @@ def test_an_anchor_learned_on_one_layout_fills_the_field_on_another(tmp_path, va
     LearnedFieldLocation.objects.update(is_active=False)
     again = ingest(tmp_path, "p4.pdf", prime_letter("F-4", "1 800,00", 2))
     assert value_of(again, "prime_cee") != "1800.00"
+
+
+def test_the_admin_lists_what_was_learned_with_its_counts(tmp_path, validator, administrator, client):
+    from django.urls import reverse
+
+    first = ingest(tmp_path, "p1.pdf", prime_letter("F-1", "2 500,00", 1))
+    correct(first["id"], "prime_cee", "2 500,00", validator)
+    client.force_login(administrator)
+    layout = LayoutFingerprint.objects.get()
+    pages = {
+        "admin:extraction_layoutfingerprint_changelist": "Modèles de documents appris",
+        "admin:extraction_learnedfieldlocation_changelist": "participation chauffage accordee",
+        "admin:extraction_learnedlabelphrase_changelist": "participation chauffage accordee",
+    }
+    for name, text in pages.items():
+        response = client.get(reverse(name))
+        assert response.status_code == 200 and text in response.content.decode()
+    response = client.get(reverse("admin:extraction_layoutfingerprint_change", args=[layout.pk]))
+    assert response.status_code == 200 and "Verdicts concordants" in response.content.decode()
