@@ -35,7 +35,7 @@ from django.middleware.csrf import get_token
 from cee.formats import format_duration
 
 from . import review
-from .global_search import queue_search_hint
+from .admin_search import hidden_search_matches
 from .models import Dossier, DossierOperation, DossierStatus, Operation
 from .review_selectors import (
     CONFIDENCE_BANDS,
@@ -529,9 +529,16 @@ class DossierAdmin(admin.ModelAdmin):
             "next_url": reverse("admin:dossiers_dossier_next"),
             "title": "File de revue",
             "is_nav_sidebar_enabled": False,
-            **queue_search_hint(request.GET),
         }
-        return super().changelist_view(request, {**extra, **(extra_context or {})})
+        response = super().changelist_view(request, {**extra, **(extra_context or {})})
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None:
+            status = request.GET.get(QueueStatusFilter.parameter_name)
+            response.context_data.update(hidden_search_matches(
+                request, changelist, parameter=QueueStatusFilter.parameter_name, all_value=QueueStatusFilter.ALL,
+                shown=QUEUE_STATUSES if status is None else [status],
+            ))
+        return response
 
     @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle" aria-label="Tout sélectionner">'))
     def action_checkbox(self, obj):

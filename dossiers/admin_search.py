@@ -1,5 +1,8 @@
-"""The admin's global search page (/admin/recherche/): thin, the search is dossiers.global_search."""
+"""The admin's global search page (/admin/recherche/): thin, the search is dossiers.global_search;
+and the review queue's hint when its status filter hides what its search finds."""
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -20,3 +23,21 @@ def search_view(request):
                    ("Documents", results.documents)] if results else [],
     }
     return TemplateResponse(request, "admin/search.html", context)
+
+
+def hidden_search_matches(request, changelist, *, parameter: str, all_value: str, shown: Iterable[str]) -> dict:
+    """What the queue says when its search finds dossiers its status filter (``parameter``)
+    hides: ``{"hidden_matches": N, "show_all_url": "?…&statut=tous"}``, or nothing.
+
+    N counts the dossiers the same search and the other filters find in the statuses not
+    ``shown``: Django's ``ChangeList.get_queryset`` with that one filter left out.
+    """
+    if not changelist.query.strip() or request.GET.get(parameter) == all_value:
+        return {}
+    hidden = changelist.get_queryset(request, exclude_parameters=[parameter]).exclude(status__in=list(shown)).count()
+    if not hidden:
+        return {}
+    everything = request.GET.copy()
+    everything[parameter] = all_value
+    everything.pop("p", None)
+    return {"hidden_matches": hidden, "show_all_url": "?" + everything.urlencode()}

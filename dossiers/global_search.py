@@ -27,7 +27,6 @@ from accounts.models import Installer
 from documents.models import Document
 
 from .models import Dossier, DossierStatus
-from .review_selectors import QUEUE_STATUSES, search_dossiers
 from .search import Unaccent, strip_accents
 
 CONFIG = "french_unaccent"
@@ -269,26 +268,3 @@ def _document_hit(document: Document, rank: float, snippet: str) -> SearchHit:
         rank=round(rank, 4), snippet=snippet,
     )
 
-
-# --- the review queue's hint -----------------------------------------------------------------
-
-def matches_in_other_statuses(term: str, status_param: str | None) -> int:
-    """How many dossiers the queue's search ``term`` finds outside the statuses the queue
-    shows (``status_param``: the queue's ``statut`` parameter, None for its default)."""
-    if not (term or "").strip() or status_param == "tous":
-        return 0
-    shown = list(QUEUE_STATUSES) if status_param is None else [status_param]
-    return search_dossiers(Dossier.objects.exclude(status__in=shown), term).count()
-
-
-def queue_search_hint(params) -> dict:
-    """The queue page's hint when its status filter hides matches of its search:
-    ``{"hidden_matches": N, "show_all_url": "?q=…&statut=tous"}`` (N is 0 when nothing is hidden)."""
-    term = params.get("q", "")
-    hidden = matches_in_other_statuses(term, params.get("statut"))
-    if not hidden:
-        return {"hidden_matches": 0}
-    everything = params.copy()
-    everything["statut"] = "tous"
-    everything.pop("p", None)
-    return {"hidden_matches": hidden, "show_all_url": "?" + everything.urlencode()}

@@ -120,7 +120,7 @@ def test_validators_search_everything_installers_cannot(client, validator, insta
 
 
 def test_the_queue_says_when_its_filter_hides_matches(client, validator):
-    DossierFactory(beneficiary_name="Louis CHAUVIN", status=S.APPROVED)
+    louis = DossierFactory(beneficiary_name="Louis CHAUVIN", status=S.APPROVED)
     DossierFactory(beneficiary_name="Anne Chauvin", status=S.PAID)
     DossierFactory(beneficiary_name="Marc Chauvin", status=S.READY_FOR_REVIEW)
     client.force_login(validator)
@@ -131,3 +131,9 @@ def test_the_queue_says_when_its_filter_hides_matches(client, validator):
     everything = client.get("/admin/dossiers/dossier/", {"q": "CHAUVIN", "statut": "tous"}).content.decode()
     assert "Louis CHAUVIN" in everything and "autres statuts" not in everything
     assert "autres statuts" not in client.get("/admin/dossiers/dossier/", {"q": "Marc"}).content.decode()
+    # The other filters still apply: with Louis's installer only, one dossier is hidden.
+    one_installer = client.get("/admin/dossiers/dossier/", {"q": "chauvin", "installateur": louis.installer_id})
+    text = one_installer.content.decode()
+    assert "1 résultat dans d" in text and f"installateur={louis.installer_id}" in text
+    approved = client.get("/admin/dossiers/dossier/", {"q": "chauvin", "statut": "approved"}).content.decode()
+    assert "Louis CHAUVIN" in approved and "2 résultats dans d" in approved
