@@ -230,6 +230,8 @@ CEE_EASYOCR_WORK_DIR = env.str("CEE_EASYOCR_WORK_DIR", default=str(VAR_DIR / "ea
 CEE_PAGE_IMAGE_DPI = env.int("CEE_PAGE_IMAGE_DPI", default=110)
 CEE_OCR_DPI = env.int("CEE_OCR_DPI", default=250)  # see extraction.engines.tesseract (max_dpi)
 CEE_MAX_PAGES = env.int("CEE_MAX_PAGES", default=200)
+# Corrections that must have taught a label phrase before the extractor uses it (extraction.learning.phrases).
+CEE_LEARNED_PHRASE_MIN_COUNT = env.int("CEE_LEARNED_PHRASE_MIN_COUNT", default=2)
 
 # --- Task queue (django-q2) -------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")

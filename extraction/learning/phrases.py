@@ -18,7 +18,7 @@ LEARNED_LABEL_WEIGHT = 0.9
 def learned_phrases(document_type_id: int) -> dict[str, list[str]]:
     """Active learned phrases of a document type's fields, by field name, once they come from
     ``CEE_LEARNED_PHRASE_MIN_COUNT`` corrections (default 2)."""
-    minimum = getattr(settings, "CEE_LEARNED_PHRASE_MIN_COUNT", 2)
+    minimum = settings.CEE_LEARNED_PHRASE_MIN_COUNT
     phrases: dict[str, list[str]] = {}
     for name, phrase in (LearnedLabelPhrase.objects
                          .filter(schema__document_type_id=document_type_id, is_active=True, count__gte=minimum)
