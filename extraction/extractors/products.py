@@ -25,7 +25,7 @@ DESCRIPTIVE = frozenset({"revetu", "revetue", "revetus", "avec", "sans", "pose",
                          "marque", "reference", "ref", "modele", "type", "classe", "garantie", "dont", "soit",
                          # the product's kind, naming the next item or a description ("… ETBH16 Pompe à chaleur")
                          "pompe", "chaudiere", "isolant", "isolation", "poele", "chauffe", "ballon", "thermostat",
-                         "fenetre", "membrane", "pare", "panneau", "panneaux", "rouleau", "rouleaux", "laine", "kit",
+                         "fenetre", "membrane", "pare", "panneau", "panneaux", "rouleau", "rouleaux", "kit",
                          "module", "unite", "fiche", "operation", "cee", "bar", "main", "fourni", "installation"})
 DIMENSION_UNITS = re.compile(r"^(?:mm|cm|m|m2|m²|m3|m³|ml)\b[.,;]?$", re.IGNORECASE)
 # What follows the quantity of an item line ("1 u × 204,00 €"): the number before it is no model.
@@ -164,7 +164,10 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
             rest = line.words[last_word:cell_end] if glued else line.words[last_word + 1:cell_end]
             reference, open_end = _reference_words(rest, glued)
             if open_end and len(reference) < MAX_REFERENCE_WORDS:
-                more, _ = _reference_words(_continuation(pages[line.page], line, line.words[cell_start].bbox[0]))
+                following = _continuation(pages[line.page], line, line.words[cell_start].bbox[0])
+                if following and reference and DIMENSION_UNITS.match(following[0].text) and reference[-1].text[:1].isdigit():
+                    reference.pop()  # "Hybris 205 120" / "mm, résistance…": 120 was the thickness
+                more, _ = _reference_words(following)
                 reference += more[:MAX_REFERENCE_WORDS - len(reference)]
             found.append(ProductMention(brand.name, " ".join(w.text for w in reference),
                                         line.words[first_word:last_word + 1] + reference, line.page))

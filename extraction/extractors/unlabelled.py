@@ -100,8 +100,9 @@ def phrase_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, re
             for match in find_phrases(texts[page.number], page.number, pattern):
                 if match.leading and hints.skip_units and any(_fold_unit(match.after).startswith(u) for u in hints.skip_units):
                     continue  # "R = 7,30 m².K/W" read by a "{valeur} m²" pattern is no surface
-                if match.next_line and match.open_end and spec.data_type == "string":
-                    continue  # "L'entreprise" closing its line heads a block: the next line is no clause of it
+                if match.next_line and match.open_end and spec.data_type == "string" \
+                        and not any(c.isdigit() for w in match.words[:1] for c in w.text):
+                    continue  # "L'entreprise" closing its line heads a block; "n°" / "QPAC/2021/161677" goes on
                 words = match.words
                 if spec.data_type == "string":
                     words = clause_words(words, match.leading)

@@ -286,3 +286,16 @@ def test_the_domains_of_a_certificate_in_a_table_column(specs):
     assert json.loads(got["domaines"]) == ["Isolation du toit", "Isolation des murs et planchers bas"]
     assert (got["date_debut_validite"], got["date_fin_validite"]) == ("2022-07-11", "2026-07-10")
     assert got["raison_sociale"] == "Renovfrance"
+
+
+def test_adresse_a_over_a_recipient_is_no_address_label(specs):
+    rows = [(0.55, 0.145, "Adressé à :"), (0.55, 0.16, "DENIS Olivier"), (0.55, 0.175, "61 impasse Lamartine"),
+            (0.55, 0.19, "72000 Le Mans")]
+    got = values(extract_fields([page(rows)], specs["devis"], fixture_reading_data("devis")))
+    assert (got["beneficiaire_nom"], got["beneficiaire_adresse"]) == ("DENIS Olivier", "61 impasse Lamartine")
+
+
+def test_a_thickness_wrapped_to_the_next_line_is_not_part_of_the_reference(specs):
+    rows = [(0.08, 0.40, "Isolant ACTIS Hybris 205 120"), (0.75, 0.40, "3 815,04"), (0.08, 0.415, "mm, résistance R = 5,2")]
+    got = values(extract_fields([page(rows)], specs["devis"], fixture_reading_data("devis")))
+    assert json.loads(got["reference_produit"]) == ["Hybris 205"]
