@@ -127,7 +127,12 @@ def _record(field: ExtractedField, *, kind: str, user, original: str, corrected:
         confidence_before=field.confidence,
         created_by=user,
     )
-    learn_from_verdict(feedback, field)
+    try:
+        # A verdict is the validator's work: what it teaches must not cost it (own savepoint).
+        with transaction.atomic():
+            learn_from_verdict(feedback, field)
+    except Exception:
+        logger.exception("Learning from feedback %s failed", feedback.pk)
     return feedback
 
 

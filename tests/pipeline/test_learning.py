@@ -184,3 +184,20 @@ def test_the_admin_lists_what_was_learned_with_its_counts(tmp_path, validator, a
         assert response.status_code == 200 and text in response.content.decode()
     response = client.get(reverse("admin:extraction_layoutfingerprint_change", args=[layout.pk]))
     assert response.status_code == 200 and "Verdicts concordants" in response.content.decode()
+
+
+def test_a_failure_of_the_learning_does_not_cost_the_validators_verdict(tmp_path, validator, monkeypatch):
+    from extraction.learning import services
+    from extraction.models import HumanFeedback
+
+    first = ingest(tmp_path, "p1.pdf", prime_letter("F-1", "2 500,00", 1))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("page words unreadable")
+
+    monkeypatch.setattr(services, "locate", broken)
+    correct(first["id"], "prime_cee", "2 500,00", validator)
+
+    assert ExtractedField.objects.get(document_id=first["id"], schema__name="prime_cee").corrected_value == "2500.00"
+    assert HumanFeedback.objects.filter(field_name="prime_cee", kind="corrected").count() == 1
+    assert not LayoutFingerprint.objects.exists()  # the learning's savepoint rolled back whole
