@@ -33,10 +33,12 @@ def tesseract_available() -> bool:
 
 
 def ocr_image(image, number: int = 1, lang: str = "fra", dpi: int | None = None) -> PageContent:
-    """Tesseract on a PIL image: words with confidences and relative boxes."""
+    """Tesseract on a PIL image (its lighting evened out, as the OCR stage does): words with
+    confidences and relative boxes."""
+    from ..engines.lighting import even_lighting
     from ..engines.tesseract import TesseractEngine
 
-    result = TesseractEngine(lang=lang).recognise(image.convert("L"), dpi=dpi)
+    result = TesseractEngine(lang=lang).recognise(even_lighting(image.convert("L")), dpi=dpi)
     width, height = image.size
     return PageContent(number, result.text, result.words, float(width), float(height), "ocr:tesseract")
 

@@ -8,6 +8,7 @@ from documents.models import Page
 
 from extraction.engines import OcrEngineError, OcrEngineUnavailable, get_ocr_engine
 from extraction.engines.base import OcrEngine, OcrResult, clamp_bbox, text_from_words
+from extraction.engines.lighting import even_lighting
 from extraction.types import Word
 
 from .base import Stage, StageError, TransientStageError
@@ -44,16 +45,18 @@ def looks_blank(image: Image.Image) -> bool:
 def read_upright(engine: OcrEngine, image: Image.Image, dpi: int | None) -> tuple[OcrResult, Image.Image]:
     """Read ``image``; when the reading is poor or the text runs sideways, try it turned upright.
 
-    A blank page is not sent to the engine at all."""
+    A blank page is not sent to the engine at all; an unevenly lit one (a phone photo) is read
+    with its lighting evened out (``extraction.engines.lighting``)."""
     if looks_blank(image):
         return OcrResult(words=[], text="", engine=engine.label, details={"blank": True}), image
-    result = engine.recognise(image, dpi=dpi)
+    reading = even_lighting(image)  # a photo's shadow flattened for the engine; the page kept as it is
+    result = engine.recognise(reading, dpi=dpi)
     sideways = result.looks_sideways(image.width, image.height)
     if len(result.words) >= 3 and (sideways or result.mean_confidence < ORIENTATION_CHECK_CONFIDENCE):
-        rotation = engine.detect_rotation(image)
+        rotation = engine.detect_rotation(reading)
         if rotation:
             turned = image.rotate(-rotation, expand=True)  # PIL turns counter-clockwise
-            second = engine.recognise(turned, dpi=dpi)
+            second = engine.recognise(reading.rotate(-rotation, expand=True), dpi=dpi)
             if second.quality >= result.quality * (0.9 if sideways else 1.0):
                 second.rotation = rotation
                 return second, turned
