@@ -2,7 +2,7 @@
 
 The settings (``AXES_*`` in cee/settings.py) lock out one e-mail from one address after a
 few wrong passwords; locked pairs are listed, and unlocked by deleting them, in the admin
-(« Axes » › « Tentatives d'accès »).
+(« Axes » › « Tentatives de connexion »).
 """
 from __future__ import annotations
 

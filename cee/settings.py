@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: a chunked upload is given its length (see the module).
+    "documents.middleware.ChunkedBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -121,6 +123,9 @@ DATABASES = {
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite does not create the file's folder (a fresh CEE_VAR_DIR), in any mode.
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # Several writers (web + qcluster) share the file: wait instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
@@ -143,7 +148,7 @@ LOGOUT_REDIRECT_URL = "/portail/connexion/"
 # --- Password guessing (django-axes: portal and admin logins) ----------------------------
 # After AXES_FAILURE_LIMIT wrong passwords for one e-mail from one address, that pair is refused,
 # right password included, for AXES_COOLOFF_MINUTES or until an administrator deletes the
-# attempt in the admin (« Tentatives d'accès »). Other addresses can still log in to the account.
+# attempt in the admin (« Tentatives de connexion »). Other addresses can still log in to the account.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -7,6 +7,8 @@
                            600 dpi is 35 MP); larger images are refused as decompression bombs
     CEE_MIN_IMAGE_SIDE     smallest accepted image side in pixels (100): icons and thumbnails
                            hold no readable document
+    CEE_MIN_PDF_PAGE_SIDE  smallest accepted PDF page side in points (72, an inch): a receipt
+                           is 160 wide, a business card 150; smaller pages hold no document
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from django.conf import settings
 DEFAULT_MAX_IMAGE_PIXELS = 60_000_000
 DEFAULT_MIN_IMAGE_SIDE = 100
 DEFAULT_MAX_PAGES = 200
+DEFAULT_MIN_PDF_PAGE_SIDE = 72
 
 
 def max_upload_bytes() -> int:
@@ -31,6 +34,10 @@ def max_image_pixels() -> int:
 
 def min_image_side() -> int:
     return int(getattr(settings, "CEE_MIN_IMAGE_SIDE", DEFAULT_MIN_IMAGE_SIDE))
+
+
+def min_pdf_page_side() -> float:
+    return float(getattr(settings, "CEE_MIN_PDF_PAGE_SIDE", DEFAULT_MIN_PDF_PAGE_SIDE))
 
 
 def megabytes(size: int) -> str:

@@ -127,8 +127,8 @@ def ingest_file(
     this returns, the stored file is left behind: ``purge_orphan_files`` removes those.
 
     Raises IngestError with code ``empty_file``, ``too_large``, ``unsupported_type``,
-    ``encrypted_pdf``, ``corrupt_pdf``, ``corrupt_image``, ``image_too_small``,
-    ``image_too_large``, ``too_many_pages``, ``duplicate_in_dossier``,
+    ``encrypted_pdf``, ``corrupt_pdf``, ``pdf_page_too_small``, ``blank_pdf``, ``corrupt_image``,
+    ``image_too_small``, ``image_too_large``, ``too_many_pages``, ``duplicate_in_dossier``,
     ``unknown_document_type`` or ``dossier_closed``.
     """
     display_name = safe_display_name(filename)
@@ -293,6 +293,7 @@ def _inspect_pdf(data: bytes, *, header_offset: int = 0) -> InspectedFile:
             raise IngestError("corrupt_pdf", "Le PDF ne contient aucune page.")
         if page_count > conf.max_pages():
             raise _too_many_pages(page_count)
+        _check_page_sizes(pdf)
         stored = data
         # A well-formed file is stored untouched: rewriting would break a digital signature.
         # Bytes before the header (a BOM, a mail gateway's junk) trip some readers: rewrite.
@@ -306,7 +307,53 @@ def _inspect_pdf(data: bytes, *, header_offset: int = 0) -> InspectedFile:
             if not _readable_pdf(stored):
                 raise corrupt
             flags.append({"code": "pdf_repaired", "message": "PDF endommagé, réparé automatiquement au dépôt."})
+    if _all_pages_blank(stored):
+        raise IngestError(
+            "blank_pdf",
+            "Le PDF ne contient que des pages blanches : déposez le document rempli, ou son scan.",
+        )
     return InspectedFile("application/pdf", "pdf", page_count, stored, flags)
+
+
+def _check_page_sizes(pdf) -> None:
+    """Refuse pages too small to hold a document (a 1×1 pt page is no document)."""
+    minimum = conf.min_pdf_page_side()
+    for page in pdf.pages:
+        try:
+            left, bottom, right, top = (float(value) for value in page.mediabox)
+        except Exception:
+            continue  # an unreadable box is the repair's business, not a size
+        width, height = abs(right - left), abs(top - bottom)
+        if min(width, height) < minimum:
+            raise IngestError(
+                "pdf_page_too_small",
+                f"Une page du PDF est trop petite ({width:.0f}×{height:.0f} points, "
+                f"{width / 72 * 2.54:.1f}×{height / 72 * 2.54:.1f} cm) pour contenir un document. "
+                "Déposez le document à sa taille réelle.",
+            )
+
+
+BLANK_RENDER_SCALE = 12 / 72  # 12 dpi: enough to see ink, a few milliseconds a page
+BLANK_LIGHTEST_INK = 245  # a page whose darkest pixel is lighter than this is blank
+
+
+def _all_pages_blank(data: bytes) -> bool:
+    """True when every page renders white: no text, drawing or image shows."""
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except Exception:
+        return False  # unreadable here: the pipeline reports it
+    try:
+        for page in document:
+            bitmap = page.render(scale=BLANK_RENDER_SCALE, grayscale=True)
+            darkest, _lightest = bitmap.to_pil().convert("L").getextrema()
+            if darkest < BLANK_LIGHTEST_INK:
+                return False
+        return True
+    finally:
+        document.close()
 
 
 def _readable_pdf(data: bytes) -> bool:

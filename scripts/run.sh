@@ -15,13 +15,12 @@ $PY manage.py load_reference_data
 echo "==> Données de démonstration"
 $PY manage.py seed_demo
 
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
+# Ctrl-C (or SIGTERM) stops the worker and the web server, by force after a grace period.
+source scripts/lib/processes.sh
+trap stop_groups EXIT INT TERM
 
 echo "==> Worker django-q2 (qcluster)"
-$PY manage.py qcluster &
-pids+=($!)
+start_group $PY manage.py qcluster
 
 cat <<MSG
 
@@ -32,6 +31,5 @@ cat <<MSG
   Comptes de démonstration : voir ci-dessus (seed_demo). Ctrl-C pour arrêter.
 
 MSG
-$PY manage.py runserver "$HOST:$PORT" --noreload &
-pids+=($!)
-wait -n "${pids[@]}"
+start_group $PY manage.py runserver "$HOST:$PORT" --noreload
+wait -n "${group_pids[@]}" || true

@@ -36,6 +36,18 @@ def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
     assert "no issues" in result.stdout
 
 
+def test_production_settings_on_sqlite_create_a_fresh_var_folder(tmp_path):
+    """DJANGO_DEBUG=false with no DATABASE_URL: SQLite under a CEE_VAR_DIR that does not exist yet."""
+    env = {
+        "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": secrets.token_urlsafe(60), "ALLOWED_HOSTS": "cee.example.fr",
+        "SITE_URL": "https://cee.example.fr", "CEE_VAR_DIR": str(tmp_path / "fresh" / "var"),
+    }
+    probe = "from django.db import connection; connection.ensure_connection(); print(connection.settings_dict['NAME'])"
+    result = run_manage(env, "shell", "-c", probe, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "fresh" / "var" / "db.sqlite3").exists()
+
+
 def test_production_mode_without_site_url_refuses_to_start(tmp_path):
     """E-mails link to SITE_URL: in production a missing one would send installers to 127.0.0.1."""
     env = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": secrets.token_urlsafe(60), "ALLOWED_HOSTS": "cee.example.fr"}
