@@ -30,6 +30,7 @@ from accounts.models import Installer
 from accounts.validators import luhn_valid
 from accounts.tokens import issue_token
 from documents.ingest import ingest_file
+from dossiers.models import Timeline
 from tests.factories import DossierFactory
 
 from .samples import devis_pdf, pdf_bytes
@@ -39,13 +40,19 @@ from .samples import devis_pdf, pdf_bytes
 MAX_EXAMPLES = 10
 
 
-def _with_check_digit(first_13: str) -> str:
-    return next(first_13 + digit for digit in "0123456789" if luhn_valid(first_13 + digit))
+def _with_check_digit(digits: str) -> str:
+    return next(digits + check for check in "0123456789" if luhn_valid(digits + check))
 
 
-# The schema's "siret" format: 14 digits whose last is the Luhn check digit (a rule a pattern
+def _siret(digits: str) -> str:
+    """A SIRET from 12 digits: a SIREN (8 digits and its Luhn check digit), 4 more and the
+    SIRET's own check digit."""
+    return _with_check_digit(_with_check_digit(digits[:8]) + digits[8:])
+
+
+# The schema's "siret" format: the check digits of the SIREN and of the SIRET (rules a pattern
 # cannot state). Valid SIRETs are generated as such; invalid ones come from the pattern.
-schemathesis.openapi.format("siret", st.from_regex(r"\A[0-9]{13}\Z").map(_with_check_digit))
+schemathesis.openapi.format("siret", st.from_regex(r"\A[0-9]{12}\Z").map(_siret))
 
 
 def readable_files(case) -> None:
@@ -59,17 +66,30 @@ def readable_files(case) -> None:
         ]
 
 
-def rge_dates_in_order(case, company) -> None:
-    """The end of an RGE validity may not precede its start: a rule across two fields (and the
-    stored values) that a schema cannot state, checked in test_dossiers.py. Valid generated
-    dates are put in order, against a company without stored dates; invalid ones are kept."""
-    if case.method != "PATCH" or case.path != "/api/v1/profile/" or not isinstance(case.body, dict):
+# Date pairs whose end may not precede their start: a rule across two fields (and the stored
+# values) that a schema cannot state; its refusal is tested in test_dossiers.py.
+ORDERED_DATES = {
+    ("PATCH", "/api/v1/profile/"): ("company", "rge_valid_from", "rge_valid_until"),
+    ("POST", "/api/v1/dossiers/"): ("timeline", "date_debut_travaux", "date_fin_travaux"),
+    ("PATCH", "/api/v1/dossiers/{id}/"): ("timeline", "date_debut_travaux", "date_fin_travaux"),
+}
+
+
+def dates_in_order(case, live_objects) -> None:
+    """Valid generated dates of such a pair are put in order, against stored values cleared
+    first; invalid ones are kept (they must be refused)."""
+    pair = ORDERED_DATES.get((case.method, case.path))
+    if pair is None or not isinstance(case.body, dict):
         return
-    Installer.objects.filter(pk=company.pk).update(rge_valid_from=None, rge_valid_until=None)
-    sent = case.body.get("company")
-    dates = [sent.get(key) for key in ("rge_valid_from", "rge_valid_until")] if isinstance(sent, dict) else []
+    group, start, end = pair
+    if group == "company":
+        Installer.objects.filter(pk=live_objects["company"].pk).update(**{start: None, end: None})
+    else:
+        Timeline.objects.filter(dossier_id=live_objects["dossier"]).update(**{start: None, end: None})
+    sent = case.body.get(group)
+    dates = [sent.get(start), sent.get(end)] if isinstance(sent, dict) else []
     if len(dates) == 2 and all(isinstance(d, str) and ISO_DATE.fullmatch(d) for d in dates) and dates[0] > dates[1]:
-        sent["rge_valid_from"], sent["rge_valid_until"] = dates[1], dates[0]
+        sent[start], sent[end] = dates[1], dates[0]
 
 
 def multipart_with_an_empty_text(case) -> bool:
@@ -134,7 +154,7 @@ def test_the_api_keeps_its_contract(case, live_objects):
         # (422, covered by test_idempotency.py); invalid keys are kept (400).
         case.headers["Idempotency-Key"] = uuid.uuid4().hex
     readable_files(case)
-    rge_dates_in_order(case, live_objects["company"])
+    dates_in_order(case, live_objects)
     if multipart_with_an_empty_text(case):
         return  # see multipart_with_an_empty_text: checked with Django's client in test_contract_edges.py
     # Rate counters (per token, anonymous, failed authentications) start afresh for each case:
