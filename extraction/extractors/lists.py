@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 
+from ..normalise import find_dates
 from ..types import Word
 from .candidates import POSITION_WEIGHT, Candidate, _column_range, _lines_below, _starts_with_label, _words_in_range
 from .field_hints import _Hints
@@ -17,7 +18,7 @@ from .labels import DocumentLayout, _LabelHit
 
 MAX_ITEMS = 12
 MAX_ITEM_WORDS = 10
-_BULLET_RE = re.compile(r"^[•▪◦●\-–—*·✓✔]+$")
+_BULLET_RE = re.compile(r"^(?:[•▪◦●\-–—*·✓✔]+|\(cid:\d+\))$")  # (cid:127): a bullet glyph without its character
 _CODE_RE = re.compile(r"^\d{3,4}$")  # a qualification code opening a table row ("7131")
 
 
@@ -53,6 +54,8 @@ def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base:
     words_seen: list[Word] = []
     bullets = None
     for _, line in _lines_below(layout, hit, MAX_ITEMS + 2):
+        if in_table and len(line.cells) < 2:
+            break  # a table's rows keep their columns; a line across them ends the table
         words = _words_in_range(line, x0 - 0.01, x1)
         if not words:
             continue
@@ -66,7 +69,8 @@ def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base:
         if words and _CODE_RE.match(words[0].text) and not in_table:
             words = words[1:]
         text = " ".join(w.text for w in words).strip(" ;,.")
-        if not text or not any(c.isalpha() for c in text) or len(words) > MAX_ITEM_WORDS or ". " in text:
+        if not text or not any(c.isalpha() for c in text) or len(words) > MAX_ITEM_WORDS or ". " in text \
+                or find_dates(text):
             break  # a sentence after the list
         items.extend(item.strip() for item in _ITEM_SEPARATOR_RE.split(text) if item.strip())
         words_seen.extend(words)

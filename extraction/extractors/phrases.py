@@ -35,7 +35,8 @@ class PhraseMatch:
     leading: bool  # the pattern starts with {valeur}: the value is the end of the captured text
     after: str = ""  # the folded text right after the value (its unit: "m2.k/w" is no surface)
     next_line: bool = False  # the value is on another line than the words of the pattern next to it
-    open_end: bool = False  # nothing of the pattern follows the value: it runs to the end of its line
+    open_end: bool = False  # nothing of the pattern follows the value: it runs on for 80 characters
+    first_line: list[Word] = field(default_factory=list)  # the value's words up to the end of its first line
 
 
 @dataclass
@@ -103,8 +104,8 @@ def compile_pattern(pattern: str) -> CompiledPattern | None:
         regex = rf"{after_re}(?![a-z0-9])"
     elif after_re:
         regex = rf"(?<![a-z0-9]){before_re}{_BETWEEN}((?s:.){{1,80}}?){_BETWEEN}{after_re}(?![a-z0-9])"
-    else:
-        regex = rf"(?<![a-z0-9]){before_re}{_BETWEEN}(.{{1,80}})"
+    else:  # the value may run onto the next line ("SIRET 901 239 038" / "10068"); a text value stops there
+        regex = rf"(?<![a-z0-9]){before_re}{_BETWEEN}((?s:.){{1,80}})"
     return CompiledPattern(re.compile(regex), leading, bool(before_re) and not after_re, before.rstrip().endswith(":"),
                            required)
 
@@ -132,12 +133,17 @@ def find_phrases(page_text: PageText, page: int, pattern: str) -> list[PhraseMat
             next_line = "\n" in text[end:m.start()]
         else:
             start, end = m.span(1)
-            next_line = "\n" in text[max(0, start - 4):start]
+            while start < end and text[start] in " \n":
+                start += 1
+            next_line = "\n" in text[max(0, m.start(1) - 4):start]
         if start >= end or (next_line and compiled.colon):
             continue  # under a header row, the next line's first value belongs to the first column
         words = page_text.words_in(start, end)
+        line_end = text.find("\n", start, end) if not compiled.leading else -1
+        first_line = page_text.words_in(start, line_end) if line_end >= 0 else words
         if words:
-            found.append(PhraseMatch(words, page, compiled.leading, text[end:end + 16], next_line, compiled.open_end))
+            found.append(PhraseMatch(words, page, compiled.leading, text[end:end + 16], next_line, compiled.open_end,
+                                     first_line))
     return found
 
 

@@ -172,4 +172,25 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
             found.append(ProductMention(brand.name, " ".join(w.text for w in reference),
                                         line.words[first_word:last_word + 1] + reference, line.page))
             i += len(form)
-    return found
+            # "SOPREMA Pavatex Isolair": a brand inside the reference is the product line, not a product
+            boxes = {w.bbox for w in reference}
+            last = max((k for k, w in enumerate(line.words) if w.bbox in boxes), default=-1)
+            while i < len(toks) and line_tokens[i].word <= last:
+                i += 1
+    return _without_product_lines(found)
+
+
+def _without_product_lines(found: list[ProductMention]) -> list[ProductMention]:
+    """Mentions of a brand that another mention's reference names (Pavatex of « Soprema Pavatex
+    Isolair ») are that product again."""
+    kept: list[ProductMention] = []
+    for mention in found:
+        brand = tuple(token_texts(mention.brand))
+        if any(_contains_run(tuple(token_texts(other.reference)), brand) for other in kept if other.brand != mention.brand):
+            continue
+        kept.append(mention)
+    return kept
+
+
+def _contains_run(toks: tuple[str, ...], run: tuple[str, ...]) -> bool:
+    return bool(run) and any(toks[i:i + len(run)] == run for i in range(len(toks) - len(run) + 1))

@@ -45,7 +45,8 @@ def recipient_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout,
     if block is None:
         return []
     part = hints.recipient
-    score = 0.85 if block.civility else hints.recipient_weight
+    # under « Adresse des travaux » the whole block is the beneficiary's: it outweighs the line below the label
+    score = 1.1 if block.labelled else 0.85 if block.civility else hints.recipient_weight
     postal, town = postal_and_town(block.postal_line)
     words = {"nom": block.name, "adresse": block.street, "code_postal": postal, "ville": town}.get(part) or []
     if any(_starts_with(row, stop_labels) for row in block.lines[:-1]):
@@ -104,6 +105,14 @@ def phrase_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, re
                         and not any(c.isdigit() for w in match.words[:1] for c in w.text):
                     continue  # "L'entreprise" closing its line heads a block; "n°" / "QPAC/2021/161677" goes on
                 words = match.words
+                next_line = match.next_line
+                if spec.data_type == "string" and match.open_end:
+                    words = match.first_line  # a text value ends with its line
+                elif spec.data_type != "string" and match.first_line and len(match.first_line) < len(words):
+                    if _values_in(spec.data_type, match.first_line, hints, stop_labels):
+                        words = match.first_line
+                    else:
+                        next_line = True  # "Travaux réalisés le | Client n°" / a row of values: not its own
                 if spec.data_type == "string":
                     words = clause_words(words, match.leading)
                     if match.leading:
@@ -113,7 +122,7 @@ def phrase_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, re
                     continue
                 fv, value_words = found[-1] if match.leading else found[0]
                 # a value on the next line may belong to another label ("Fin des travaux :" / "Date : …")
-                score = weight * (0.8 if match.next_line else 1.0)
+                score = weight * (0.8 if next_line else 1.0)
                 out.append(_candidate(fv, value_words, score, page.number, "phrase"))
     return out
 

@@ -30,6 +30,7 @@ _COMPANY_WORDS = frozenset({"siret", "siren", "rcs", "tel", "telephone", "fax", 
                             "sarl", "eurl", "sasu", "sa", "www", "tva", "ape", "naf", "rge"})
 # Labels that open a recipient block without being part of it.
 _BLOCK_LABELS = (("client",), ("maitre", "d", "ouvrage"), ("adresse", "des", "travaux"), ("lieu", "du", "chantier"),
+                 ("adresse", "du", "chantier"), ("adresse", "de", "l", "operation"), ("lieu", "de", "realisation"),
                  ("lieu", "des", "travaux"), ("adresse", "du", "chantier"), ("beneficiaire",), ("destinataire",),
                  ("facture", "a"), ("adresse", "de", "facturation"), ("a", "l", "attention", "de"))
 LEGAL_FORMS = ("sas", "sarl", "eurl", "sasu", "sa", "sci", "scop", "snc", "sca")
@@ -47,6 +48,7 @@ class Block:
     top: float
     civility: bool
     company: bool
+    labelled: bool = False  # opened by « Client », « Adresse des travaux », « Lieu du chantier »…
 
     @property
     def name(self) -> list[Word]:
@@ -104,6 +106,7 @@ def recipient_blocks(lines: list[Line], page: int) -> list[Block]:
             x0 = cell[0].bbox[0]
             rows = [cell]
             bottom_top = line.top
+            labelled = False
             for above in reversed(lines[max(0, index - 4):index]):
                 if bottom_top - above.bottom > 2.5 * line.height:
                     break
@@ -114,6 +117,7 @@ def recipient_blocks(lines: list[Line], page: int) -> list[Block]:
                 if skip:
                     if words[skip:]:
                         rows.insert(0, words[skip:])
+                    labelled = True
                     break
                 if words[-1].text.endswith(":"):
                     break  # "Adresse :" heads another field
@@ -126,7 +130,7 @@ def recipient_blocks(lines: list[Line], page: int) -> list[Block]:
             tokens = {t for row in rows for w in row for t in token_texts(w.text)}
             company = bool(tokens & _COMPANY_WORDS) or index < 2 and x0 < 0.4
             civility = bool(CIVILITY_RE.match(_text(rows[0]) + " "))
-            blocks.append(Block(rows, page, x0, min(w.bbox[1] for w in rows[0]), civility, company))
+            blocks.append(Block(rows, page, x0, min(w.bbox[1] for w in rows[0]), civility, company, labelled))
     return blocks
 
 

@@ -281,6 +281,7 @@ def test_the_domains_of_a_certificate_in_a_table_column(specs):
             (0.08, 0.275, "Code"), (0.2, 0.275, "Qualification"), (0.7, 0.275, "Mention"),
             (0.08, 0.296, "7131"), (0.2, 0.296, "Isolation du toit"), (0.7, 0.296, "RGE"),
             (0.08, 0.312, "7132"), (0.2, 0.312, "Isolation des murs et planchers bas"), (0.7, 0.312, "RGE"),
+            (0.08, 0.33, "Valable du 11/07/2022 au 10/07/2026"),
             (0.08, 0.345, "Période de validité : du 11/07/22 au Vendredi 10 Juillet 2026")]
     got = values(extract_fields([page(rows)], specs["certificat_rge"], fixture_reading_data("certificat_rge")))
     assert json.loads(got["domaines"]) == ["Isolation du toit", "Isolation des murs et planchers bas"]
@@ -299,3 +300,32 @@ def test_a_thickness_wrapped_to_the_next_line_is_not_part_of_the_reference(specs
     rows = [(0.08, 0.40, "Isolant ACTIS Hybris 205 120"), (0.75, 0.40, "3 815,04"), (0.08, 0.415, "mm, résistance R = 5,2")]
     got = values(extract_fields([page(rows)], specs["devis"], fixture_reading_data("devis")))
     assert json.loads(got["reference_produit"]) == ["Hybris 205"]
+
+
+def test_a_brand_naming_the_product_line_of_another_is_one_product(specs):
+    rows = [(0.08, 0.40, "Isolant SOPREMA Pavatex Isolair 100 mm"), (0.75, 0.40, "2 400,00"),
+            (0.08, 0.43, "Panneau fibre de bois Pavatex Isolair posé sous enduit"),
+            (0.08, 0.46, "Membrane ISOVER Vario Xtra"), (0.75, 0.46, "300,00")]
+    got = values(extract_fields([page(rows)], specs["devis"], fixture_reading_data("devis")))
+    assert json.loads(got["marque"]) == ["Soprema", "Isover"]
+    assert json.loads(got["reference_produit"]) == ["Pavatex Isolair", "Vario Xtra"]
+
+
+def test_a_certificate_written_as_a_two_column_form(specs):
+    rows = [(0.09, 0.055, "QUALIFELEC"), (0.4, 0.055, "Certificat de qualification"),
+            (0.08, 0.158, "Numéro"), (0.3, 0.158, "QF-41272"), (0.08, 0.18, "Entreprise"), (0.3, 0.18, "Soluthermique"),
+            (0.08, 0.224, "SIRET"), (0.3, 0.224, "908 052 640 00087"),
+            (0.08, 0.246, "Validité"), (0.3, 0.246, "du 10/12/2023 au 09/12/2027"),
+            (0.08, 0.267, "Domaines RGE"), (0.3, 0.267, "Chauffe-eau thermodynamique, Isolation du toit")]
+    got = values(extract_fields([page(rows)], specs["certificat_rge"], fixture_reading_data("certificat_rge")))
+    assert (got["rge_numero"], got["siret"], got["raison_sociale"]) == ("QF-41272", "90805264000087", "Soluthermique")
+    assert (got["date_debut_validite"], got["date_fin_validite"]) == ("2023-12-10", "2027-12-09")
+    assert json.loads(got["domaines"]) == ["Chauffe-eau thermodynamique", "Isolation du toit"]
+
+
+def test_a_pattern_in_a_table_header_does_not_take_the_first_value_of_the_row_below(specs):
+    rows = [(0.08, 0.233, "Référence"), (0.25, 0.233, "Date de facture"), (0.45, 0.233, "Travaux réalisés le"),
+            (0.65, 0.233, "Client n°"), (0.08, 0.254, "FA-2025-01519"), (0.25, 0.254, "16/05/25"),
+            (0.45, 0.254, "15/05/25"), (0.65, 0.254, "C30949")]
+    got = values(extract_fields([page(rows)], specs["facture"], fixture_reading_data("facture")))
+    assert (got["date_facture"], got["date_fin_travaux"]) == ("2025-05-16", "2025-05-15")
