@@ -79,3 +79,17 @@ def test_durations_are_written_the_french_way():
     assert format_duration(600) == "10\u00a0min"
     assert format_duration(42) == "42\u00a0s"
     assert format_duration(None) == "—"
+
+
+@pytest.mark.django_db
+def test_permissions_are_named_in_french_on_the_group_page(client, administrator):
+    from django.contrib.auth.models import Group, Permission
+
+    assert Permission.objects.get(codename="view_dossier").name == "Peut voir dossier"
+    assert Permission.objects.get(codename="change_historicaldossier").name == "Peut modifier historique : dossier"
+    assert not Permission.objects.filter(name__startswith="Can ").exists()
+    client.force_login(administrator)
+    group = Group.objects.order_by("pk").first()
+    html = client.get(reverse("admin:auth_group_change", args=[group.pk]), **ENGLISH_BROWSER).content.decode()
+    assert "Peut voir dossier" in html
+    assert "Can view" not in html and "Can change" not in html
