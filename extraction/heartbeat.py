@@ -6,6 +6,7 @@ on its own database connection, so an OCR stage that reads one page for minutes 
 it is alive. A worker killed with the document in hand stops beating:
 ``recover_stuck_documents`` takes back a document whose heartbeat is older than
 ``CEE_HEARTBEAT_STALE_SECONDS`` (45 s), and never one that still beats, however long it runs.
+On SQLite (one writer at a time) the lease is the claim's timestamp, kept for the task timeout.
 """
 from __future__ import annotations
 
@@ -28,8 +29,24 @@ def heartbeat_seconds() -> float:
     return float(getattr(settings, "CEE_HEARTBEAT_SECONDS", 10))
 
 
+def stuck_after() -> dt.timedelta:
+    """How long a document without a running heartbeat may stay in processing before it is
+    considered abandoned: the task timeout and a minute (``CEE_STUCK_AFTER_SECONDS``)."""
+    default = int(settings.Q_CLUSTER.get("timeout", 900)) + 60
+    return dt.timedelta(seconds=int(getattr(settings, "CEE_STUCK_AFTER_SECONDS", default)))
+
+
+def beats_while_running() -> bool:
+    """SQLite lets one connection write at a time: a beat would wait for the stage's own
+    transaction (an OCR stage writes its pages for minutes in one), so the lease would look
+    dead while the job runs. There the claim's timestamp is the lease, kept for ``stuck_after``."""
+    return connection.vendor != "sqlite"
+
+
 def stale_after() -> dt.timedelta:
     """A heartbeat older than this was left by a dead worker (several beats missed)."""
+    if not beats_while_running():
+        return stuck_after()
     return dt.timedelta(seconds=float(getattr(settings, "CEE_HEARTBEAT_STALE_SECONDS", 45)))
 
 
@@ -56,9 +73,12 @@ def heartbeat(document: Document):
     """While the block runs, keep the document's lease alive from a background thread.
 
     In-process runs (``Q_CLUSTER["sync"]``, the ``ingest`` command, tests) beat too: the
-    thread only writes a timestamp. SQLite allows one writer at a time, so a beat may wait
-    for a stage's transaction; a missed beat is retried at the next one.
+    thread only writes a timestamp; a beat the database refuses is retried at the next one.
+    On SQLite there is no thread (``beats_while_running``).
     """
+    if not beats_while_running():
+        yield
+        return
     stop = threading.Event()
     thread = threading.Thread(target=_beat_until, args=(document.pk, stop), name=f"heartbeat-{document.pk}", daemon=True)
     thread.start()

@@ -21,7 +21,7 @@ from dossiers.activity import log_activity
 from dossiers.models import Dossier, DossierStatus
 from dossiers.status import can_transition, transition
 
-from .heartbeat import heartbeat, stale_after
+from .heartbeat import heartbeat, stale_after, stuck_after
 from .pipeline.base import StageError
 from .pipeline.hints import configuration_read_once
 from .pipeline.registry import stage_class
@@ -194,13 +194,6 @@ def reprocess_dossier(dossier: Dossier, *, actor=None) -> Dossier:
     return process_dossier(dossier)
 
 
-def stuck_after() -> dt.timedelta:
-    """How long a document without a heartbeat (claimed before heartbeats existed) may stay in
-    processing before it is considered abandoned, and how long a dossier may wait idle."""
-    default = int(settings.Q_CLUSTER.get("timeout", 900)) + 60
-    return dt.timedelta(seconds=int(getattr(settings, "CEE_STUCK_AFTER_SECONDS", default)))
-
-
 def max_processing_attempts() -> int:
     return int(settings.Q_CLUSTER.get("max_attempts", 3) or 3)
 
@@ -209,8 +202,8 @@ def recover_stuck_documents(*, now: dt.datetime | None = None, enqueue: bool = T
     """Requeue or fail documents abandoned in ``processing`` (a worker killed mid-job).
 
     A document in processing whose worker stopped beating (heartbeat older than
-    ``heartbeat.stale_after``, 45 s; without a heartbeat: processing for longer than the task
-    timeout, ``stuck_after``) goes back to pending when it has attempts left, else fails with
+    ``heartbeat.stale_after``: 45 s, the task timeout on SQLite; without a heartbeat: processing
+    for longer than the task timeout) goes back to pending when it has attempts left, else fails with
     a readable error. A document whose heartbeat is fresh is left alone, however long it has
     run. The split parts of an interrupted file are dropped with it (the file is read again),
     and the page images its interrupted run stored without committing their rows are

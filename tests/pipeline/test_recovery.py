@@ -8,13 +8,14 @@ import time
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.utils import timezone
 
 from documents.ingest import ingest_file
 from documents.models import Document, DocumentStatus, Page
 from documents.storage import document_storage
 from extraction import services
-from extraction.heartbeat import beat, heartbeat
+from extraction.heartbeat import beat, heartbeat, stale_after
 from extraction.schedules import ensure_schedules
 from tests.factories import DossierFactory
 
@@ -46,10 +47,17 @@ def test_a_long_job_whose_worker_still_beats_is_never_taken_back(dossier):
     assert long_ocr.status == DocumentStatus.PROCESSING
 
 
+def test_the_lease_lasts_45_seconds_and_on_sqlite_the_task_timeout():
+    # SQLite: one writer at a time, no heartbeat thread (extraction.heartbeat.beats_while_running).
+    expected = 45 if connection.vendor != "sqlite" else 900 + 60
+    assert stale_after() == dt.timedelta(seconds=expected)
+
+
 @pytest.mark.django_db
-def test_a_document_whose_heartbeat_stopped_a_minute_ago_is_requeued_at_once(dossier):
+def test_a_document_whose_heartbeat_stopped_is_requeued_at_the_next_recovery(dossier):
     abandoned = upload(dossier)
-    in_processing(abandoned, started_ago=dt.timedelta(seconds=70), beat_ago=dt.timedelta(seconds=60))
+    silent = stale_after() + dt.timedelta(seconds=15)  # a minute on PostgreSQL
+    in_processing(abandoned, started_ago=silent + dt.timedelta(seconds=10), beat_ago=silent)
     just_claimed = upload(dossier, "facture.pdf", samples.FACTURE_LINES)
     in_processing(just_claimed, started_ago=dt.timedelta(seconds=1), beat_ago=dt.timedelta(seconds=1))
 
@@ -76,7 +84,7 @@ def test_page_images_an_interrupted_run_stored_without_rows_are_removed_on_recov
     unsaved = [storage.save(f"pages/{dossier.pk}/{document.pk}/{n:04d}-dead.jpg", ContentFile(b"jpeg")) for n in (2, 3)]
     other_document = upload(dossier, "facture.pdf", samples.FACTURE_LINES)
     elsewhere = storage.save(f"pages/{dossier.pk}/{other_document.pk}/0001-live.jpg", ContentFile(b"jpeg"))
-    in_processing(document, started_ago=dt.timedelta(minutes=5), beat_ago=dt.timedelta(minutes=2))
+    in_processing(document, started_ago=stale_after() * 2, beat_ago=stale_after() + dt.timedelta(minutes=1))
 
     with django_capture_on_commit_callbacks(execute=True):  # removed once the recovery has committed
         services.recover_stuck_documents(enqueue=False)
@@ -105,6 +113,7 @@ def test_a_beat_refreshes_the_document_and_its_parts_still_in_processing(dossier
     assert done.processing_heartbeat_at is None
 
 
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="no heartbeat thread on SQLite (one writer at a time)")
 @pytest.mark.django_db(transaction=True)
 def test_the_heartbeat_thread_keeps_the_lease_while_the_work_runs(settings, committed_reference_data):
     settings.CEE_HEARTBEAT_SECONDS = 0.05
