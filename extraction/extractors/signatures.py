@@ -100,11 +100,23 @@ def _labels_in_line(line: list[Word]) -> list[tuple[str, int, int, str]]:
             if line[j].bbox[0] - line[j - 1].bbox[2] > 0.05:
                 end = j - 1
                 break
+        if end - start > 12 or (start > 0 and _in_sentence(line[start - 1], line[start])):
+            continue  # inside a sentence (« avant la signature du devis de l'entreprise »), not a label
         text = " ".join(folded[start:end + 1])
         role = "beneficiaire" if _BENEFICIARY.search(text) else ("installateur" if _INSTALLER.search(text) else "")
         if role:
             labels.append((role, start, end, text))
     return labels
+
+
+def _in_sentence(previous: Word, word: Word) -> bool:
+    """Whether ``word`` follows a real word of the same line at the distance of a space (OCR
+    specks and words of another line merged into this one do not count)."""
+    before = fold(previous.text)
+    if before in ("et", "date") or before.startswith("cach"):  # « Date et signature », « Cachet et signature »
+        return False
+    return (0 <= word.bbox[0] - previous.bbox[2] < 0.02 and previous.conf >= 0.5
+            and len(re.sub(r"\W", "", previous.text)) >= 2)
 
 
 def _continues(line: list[Word], start: int, i: int) -> bool:

@@ -148,3 +148,10 @@ def test_stamps_are_images_without_a_text_layer():
     assert "ECO HABITAT" not in page.text
     values = _read(pdf)
     assert values["signature_installateur"].value == "true"
+
+
+def test_a_sentence_speaking_of_a_signature_is_not_a_signature_zone():
+    sh = Sheet(Random(5))
+    sh.text(sh.left, 100, "Les travaux ont été engagés après la signature du devis par le client et l'entreprise.")
+    (page,) = pdf_pages_from(sh.finish())
+    assert find_zones(page) == []
