@@ -56,15 +56,20 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
         present = sum(s["count"] for s in spots if not s["absent"])
         absent = sum(s["count"] for s in spots if s["absent"])
         if absent > present:
-            result.pop(spec.name, None)
+            if score >= BOX_MATCH_THRESHOLD:  # only a layout this close says the field is not printed
+                result.pop(spec.name, None)
             continue
+        generic = result.get(spec.name)
         for spot in spots:
             if spot["absent"] or (spot["relation"] == "none" and score < BOX_MATCH_THRESHOLD):
                 continue
             found = read_at(pages, spec.data_type, spot, lines_of)
             if found is not None:
                 found.confidence = learned_confidence(spot["count"], present + absent)
-                result[spec.name] = found
+                # Verdicts that disagree on where the field sits do not overrule a surer generic reading.
+                if (spot["count"] == present + absent or generic is None or generic.value in (None, "")
+                        or found.confidence >= generic.confidence):
+                    result[spec.name] = found
                 break
 
 

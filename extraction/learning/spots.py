@@ -163,13 +163,18 @@ def locate(pages: list[PageContent], data_type: str, value: str) -> Spot | None:
     return best
 
 
-_NUMBER_SIGN_RE = re.compile(r"^(?:n°|nº|no\.?|n\.)\s*:?", re.IGNORECASE)
+_NUMBER_SIGN_RE = re.compile(r"^(?:n°|nº|no\b\.?|n\.)\s*:?", re.IGNORECASE)
+_BULLETS = "•·*+-–—▪►"
 
 
 def _string_words(words: list[Word], value_words: int, followed_by: str) -> list[Word]:
     """The words of a text value inside a line or a sentence: without a leading "N°", up to the
     word that followed the learned value, the first comma, or about twice the words the learned
     value had (one word when it was an identifier)."""
+    while words and not words[0].text.strip(_BULLETS):
+        words = words[1:]
+    if words and words[0].text[:1] in _BULLETS:
+        words = [Word(words[0].text.lstrip(_BULLETS), words[0].bbox, words[0].conf), *words[1:]]
     if words and _NUMBER_SIGN_RE.match(words[0].text):
         rest = _NUMBER_SIGN_RE.sub("", words[0].text, count=1)
         words = ([Word(rest, words[0].bbox, words[0].conf)] if rest else []) + words[1:]
@@ -210,6 +215,9 @@ def _typed(data_type: str, words: list[Word], value_words: int = 0, followed_by:
     found = find_values(data_type, words)
     if not found:
         return None
+    if data_type == "cee_code":  # every code the spot holds ("BAR-EN-101 et BAR-EN-102")
+        codes = list(dict.fromkeys(code for fv in found for code in json.loads(fv.value)))
+        return json.dumps(codes), " ".join(fv.raw for fv in found), words[found[0].start:found[-1].end]
     fv = found[0]
     return fv.value, fv.raw, words[fv.start:fv.end]
 
