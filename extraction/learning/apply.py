@@ -9,6 +9,7 @@ from .selectors import KnownLayout, known_layouts, type_anchors
 from .spots import read_at
 
 
+NUMERIC_TYPES = ("decimal", "integer")
 ANCHOR_CONFIDENCE = 0.75  # an anchor learned on another layout is weaker evidence than the layout's own spot
 
 
@@ -82,7 +83,8 @@ def _fill_from_anchors(document_type_id: int, pages, specs, result: dict, lines_
         if (found_before is not None and found_before.value not in (None, "")) or spec.hints.get("multiple"):
             continue
         for spot in type_anchors(document_type_id).get(spec.name, []):
-            if spot["fingerprint_id"] == skip:
+            # a number after a borrowed anchor is too easily another number: two verdicts needed
+            if spot["fingerprint_id"] == skip or (spec.data_type in NUMERIC_TYPES and spot["count"] < 2):
                 continue
             found = read_at(pages, spec.data_type, spot, lines_of)
             if found is not None:
