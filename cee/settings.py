@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 
 import environ
 from csp import constants as csp
-
 from django.core.exceptions import ImproperlyConfigured
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CEE_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -165,6 +165,9 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 CEE_PASSWORD_RESET_RATE = env.str("CEE_PASSWORD_RESET_RATE", default="5/h")
 
 # --- Internationalisation ---------------------------------------------------------
+# The product is French whatever the browser asks: no LocaleMiddleware (it would follow the
+# browser's Accept-Language) and French the only language, so Django's own admin strings
+# come from its French catalogue ("Bienvenue", "Filtre", "Actions récentes").
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
@@ -189,9 +192,6 @@ if S3_BUCKET:
             "access_key": env.str("S3_ACCESS_KEY", default=env.str("AWS_ACCESS_KEY_ID", default="")) or None,
             "secret_key": env.str("S3_SECRET_KEY", default=env.str("AWS_SECRET_ACCESS_KEY", default="")) or None,
             "region_name": env.str("S3_REGION", default=env.str("AWS_S3_REGION_NAME", default="us-east-1")),
-# The product is French whatever the browser asks: no LocaleMiddleware (it would follow the
-# browser's Accept-Language) and French the only language, so Django's own admin strings
-# come from its French catalogue ("Bienvenue", "Filtre", "Actions récentes").
             "addressing_style": env.str("S3_ADDRESSING_STYLE", default="path"),
             "signature_version": "s3v4",
             "default_acl": None,
