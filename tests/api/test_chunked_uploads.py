@@ -62,3 +62,4 @@ def test_a_server_that_cannot_read_chunked_bodies_gets_411(api):
 
     assert response.status_code == 411
     assert "Content-Length" in response.json()["error"]["message"]
+
