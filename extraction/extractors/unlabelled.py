@@ -106,8 +106,11 @@ def phrase_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, re
                     continue  # "L'entreprise" closing its line heads a block; "n°" / "QPAC/2021/161677" goes on
                 words = match.words
                 next_line = match.next_line
+                closed = spec.data_type != "string" and not match.leading and not match.open_end
                 if spec.data_type == "string" and match.open_end:
                     words = match.first_line  # a text value ends with its line
+                elif closed:
+                    pass  # "r = {valeur} m².k/w": the value is the one the following words close
                 elif spec.data_type != "string" and match.first_line and len(match.first_line) < len(words):
                     if _values_in(spec.data_type, match.first_line, hints, stop_labels):
                         words = match.first_line
@@ -120,7 +123,7 @@ def phrase_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, re
                 found = _values_in(spec.data_type, words, hints, stop_labels)
                 if not found:
                     continue
-                fv, value_words = found[-1] if match.leading else found[0]
+                fv, value_words = found[-1] if match.leading or closed else found[0]
                 # a value on the next line may belong to another label ("Fin des travaux :" / "Date : …")
                 score = weight * (0.8 if next_line else 1.0)
                 out.append(_candidate(fv, value_words, score, page.number, "phrase"))

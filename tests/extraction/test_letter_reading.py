@@ -329,3 +329,10 @@ def test_a_pattern_in_a_table_header_does_not_take_the_first_value_of_the_row_be
             (0.45, 0.254, "15/05/25"), (0.65, 0.254, "C30949")]
     got = values(extract_fields([page(rows)], specs["facture"], fixture_reading_data("facture")))
     assert (got["date_facture"], got["date_fin_travaux"]) == ("2025-05-16", "2025-05-15")
+
+
+def test_the_resistance_closed_by_its_unit_on_a_designation_wrapped_past_the_amount(specs):
+    rows = [(0.08, 0.372, "Système d'isolation par l'extérieur Saint-Gobain Weber weber.therm XM ultra 22 200 mm, résistance thermique R ="),
+            (0.80, 0.372, "16 561,20"), (0.08, 0.386, "4,70 m².K/W")]
+    got = values(extract_fields([page(rows)], specs["facture"], fixture_reading_data("facture")))
+    assert got["resistance_thermique"] == "4.70"
