@@ -37,7 +37,11 @@ def presigned_url_seconds() -> int:
 # Uploaded files are the installers' and may be hostile. Shown in a tab, a file is a sandboxed
 # document (a unique origin where no script runs, nothing loaded from elsewhere); and only the
 # types a browser displays without running anything are shown at all: anything else (SVG,
-# HTML, XML, text…) is downloaded. On S3 the files come from the bucket's own origin.
+# HTML, XML, text…) is downloaded. PDFs are the exception to the sandbox: Chrome and Safari
+# refuse to start their PDF viewer in a sandboxed document (crbug.com/413851), and a PDF's own
+# JavaScript runs inside the viewer (PDFium, pdf.js), never on the site's origin; their type is
+# pinned (sniffed at upload, nosniff here), so they are never read as a page.
+# On S3 the files come from the bucket's own origin.
 FILE_CONTENT_SECURITY_POLICY = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
 INLINE_CONTENT_TYPES = frozenset({
     "application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp", "image/tiff", "image/bmp",
@@ -55,7 +59,8 @@ def serve_stored_file(field_file, *, content_type: str, filename: str):
     """A response delivering ``field_file``: a stream, or a redirect to a presigned S3 URL.
 
     PDFs and raster images are shown inline, other types downloaded; the response cannot
-    run script (FILE_CONTENT_SECURITY_POLICY) nor be read as another type (nosniff)."""
+    run script on the site's origin (FILE_CONTENT_SECURITY_POLICY; a PDF's script stays in the
+    browser's PDF viewer) nor be read as another type (nosniff)."""
     storage = field_file.storage
     name = field_file.name
     disposition = _content_disposition(filename, content_type)
@@ -73,7 +78,8 @@ def serve_stored_file(field_file, *, content_type: str, filename: str):
     else:
         response = FileResponse(storage.open(name, "rb"), content_type=content_type)
         response["Content-Disposition"] = disposition
-        response["Content-Security-Policy"] = FILE_CONTENT_SECURITY_POLICY
+        if content_type != "application/pdf":
+            response["Content-Security-Policy"] = FILE_CONTENT_SECURITY_POLICY
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -15,6 +15,10 @@ from tests.api.samples import facture_pdf
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000100ffff03000006000557bfabd40000000049454e44ae426082"
+)
 HOSTILE_SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>fetch("/api/v1/profile/")</script></svg>'
 
 
@@ -70,13 +74,28 @@ def test_no_template_or_script_has_an_inline_event_handler():
     assert offenders == []
 
 
-def test_an_uploaded_pdf_is_shown_sandboxed(client, installer_user, my_dossier, media_root):
+def test_an_uploaded_pdf_is_shown_as_a_pdf_never_as_a_page(client, installer_user, my_dossier, media_root):
     document = ingest_file(dossier=my_dossier, fileobj_or_bytes=facture_pdf("CSP-1"), filename="facture.pdf", user=installer_user)
     client.force_login(installer_user)
 
     response = client.get(f"/fichiers/documents/{document.pk}/")
 
     assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("inline;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    # No sandbox: Chrome and Safari would not start their PDF viewer (see documents.storage).
+    assert "sandbox" not in response.get("Content-Security-Policy", "")
+
+
+def test_an_uploaded_image_is_shown_sandboxed(client, installer_user, my_dossier, media_root):
+    document = ingest_file(dossier=my_dossier, fileobj_or_bytes=facture_pdf("CSP-4"), filename="facture.pdf", user=installer_user)
+    document.file.save("photo.png", ContentFile(PNG), save=False)
+    Document.objects.filter(pk=document.pk).update(file=document.file.name, mime_type="image/png")
+    client.force_login(installer_user)
+
+    response = client.get(f"/fichiers/documents/{document.pk}/")
+
     assert response["Content-Disposition"].startswith("inline;")
     assert "sandbox" in directives(response) and directives(response)["default-src"] == ["'none'"]
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -99,8 +118,11 @@ def test_a_file_of_a_type_browsers_run_is_downloaded_never_shown(client, install
 
 def test_api_downloads_are_sandboxed_too(api, installer_user, my_dossier, media_root):
     document = ingest_file(dossier=my_dossier, fileobj_or_bytes=facture_pdf("CSP-3"), filename="facture.pdf", user=installer_user)
+    document.file.save("hostile.svg", ContentFile(HOSTILE_SVG), save=False)
+    Document.objects.filter(pk=document.pk).update(file=document.file.name, mime_type="image/svg+xml")
 
     response = api.get(f"/api/v1/documents/{document.pk}/download/")
 
     assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
     assert "sandbox" in directives(response)
