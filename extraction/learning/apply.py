@@ -67,9 +67,12 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
             found = read_at(pages, spec.data_type, spot, lines_of)
             if found is not None:
                 found.confidence = learned_confidence(spot["count"], present + absent)
-                # Verdicts that disagree on where the field sits do not overrule a surer generic reading.
-                if (spot["count"] == present + absent or generic is None or generic.value in (None, "")
-                        or found.confidence >= generic.confidence):
+                # Only a layout close enough to be the same template, where the verdicts agree on the
+                # field's place (or more sure than the generic reading), overrules what the generic
+                # extractor read; a looser match only fills what it left empty.
+                missing = generic is None or generic.value in (None, "")
+                if missing or (score >= BOX_MATCH_THRESHOLD and (spot["count"] == present + absent
+                                                                 or found.confidence >= generic.confidence)):
                     result[spec.name] = found
                 break
 
