@@ -167,6 +167,12 @@ _NUMBER_SIGN_RE = re.compile(r"^(?:n°|nº|no\b\.?|n\.)\s*:?", re.IGNORECASE)
 _BULLETS = "•·*+-–—▪►"
 
 
+def _same_word(token: str, learned: str) -> bool:
+    """The word that followed the learned value, or a number of its shape (a postal code after an
+    address is another postal code on the next document)."""
+    return token == learned or (learned.isdigit() and token.isdigit() and len(token) == len(learned))
+
+
 def _string_words(words: list[Word], value_words: int, followed_by: str) -> list[Word]:
     """The words of a text value inside a line or a sentence: without a leading "N°", up to the
     word that followed the learned value, the first comma, or about twice the words the learned
@@ -187,7 +193,7 @@ def _string_words(words: list[Word], value_words: int, followed_by: str) -> list
     kept: list[Word] = []
     for word in words:
         first = token_texts(word.text)[:1]
-        if len(kept) == limit or (kept and followed_by and first == [followed_by]):
+        if len(kept) == limit or (kept and followed_by and first and _same_word(first[0], followed_by)):
             break
         if word.text.endswith((",", ";")):
             kept.append(Word(word.text.rstrip(",;"), word.bbox, word.conf))
