@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ..pipeline.hints import learning_on
 from ..types import FieldSpec, FieldValue, PageContent
-from .fingerprint import BOX_MATCH_THRESHOLD, MATCH_THRESHOLD, layout_features, match_score, page_shape, read_issuer
+from .fingerprint import (BOX_MATCH_THRESHOLD, MATCH_THRESHOLD, is_multi_valued, layout_features, match_score,
+                          page_shape, read_issuer)
 from .selectors import KnownLayout, known_layouts, type_anchors
 from .spots import read_at
 
@@ -52,7 +53,7 @@ def read_learned_spots(document_type_id: int, pages: list[PageContent], specs: l
 def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: dict, lines_of: dict) -> None:
     for spec in specs:
         spots = layout.spots.get(spec.name)
-        if not spots or spec.hints.get("multiple"):  # lists of products: their own reader
+        if not spots or is_multi_valued(spec.hints):  # lists of products: their own reader
             continue
         present = sum(s["count"] for s in spots if not s["absent"])
         absent = sum(s["count"] for s in spots if s["absent"])
@@ -83,7 +84,7 @@ def _fill_from_anchors(document_type_id: int, pages, specs, result: dict, lines_
     extractor found is left alone."""
     for spec in specs:
         found_before = result.get(spec.name)
-        if (found_before is not None and found_before.value not in (None, "")) or spec.hints.get("multiple"):
+        if (found_before is not None and found_before.value not in (None, "")) or is_multi_valued(spec.hints):
             continue
         for spot in type_anchors(document_type_id).get(spec.name, []):
             # a number after a borrowed anchor is too easily another number: two verdicts needed

@@ -76,3 +76,9 @@ def match_score(features: set[str], issuer: str, candidate_features: set[str], c
 def layout_digest(type_code: str, shape: str, issuer: str, features: list[str]) -> str:
     text = "|".join([type_code, shape, issuer, *features])
     return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def is_multi_valued(hints: dict | None) -> bool:
+    """Whether a field's value is a JSON list of items (products, certificate domains): read by
+    its own reader, never at one spot."""
+    return bool((hints or {}).get("multiple") or (hints or {}).get("list"))

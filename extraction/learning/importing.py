@@ -22,6 +22,7 @@ from documents.models import Document
 from .. import feedback
 from ..models import DataType, ExtractedField, FieldSchema, FieldStatus
 from ..normalise import normalise
+from .fingerprint import is_multi_valued
 
 ABSENT_NOTE = "Absent du document (import de retours)."
 
@@ -56,7 +57,7 @@ def _as_text(line: int, schema: FieldSchema, value) -> str | None:
             raise FeedbackImportError(line, "une liste de valeurs doit contenir des textes.")
         if schema.data_type == DataType.CEE_CODE:
             return ", ".join(value)
-        if (schema.extraction_hints or {}).get("multiple"):
+        if is_multi_valued(schema.extraction_hints):
             return json.dumps(value, ensure_ascii=False)  # as the extractor writes a multi-valued field
         if len(value) > 1:
             raise FeedbackImportError(line, f"« {schema.name} » ne prend qu'une valeur.")

@@ -14,7 +14,8 @@ from documents.models import Page
 
 from ..models import HumanFeedback, LayoutFingerprint, LearnedFieldLocation, LearnedLabelPhrase
 from ..types import PageContent
-from .fingerprint import MATCH_THRESHOLD, layout_digest, layout_features, match_score, page_shape, read_issuer
+from .fingerprint import (MATCH_THRESHOLD, is_multi_valued, layout_digest, layout_features, match_score, page_shape,
+                          read_issuer)
 from .spots import locate
 
 
@@ -82,7 +83,7 @@ def learn_from_verdict(feedback: HumanFeedback, field) -> None:
     if not value:
         _count(LearnedFieldLocation, {"fingerprint": layout, "schema": field.schema, "key": "absent"}, {"absent": True})
         return
-    if (field.schema.extraction_hints or {}).get("multiple"):
+    if is_multi_valued(field.schema.extraction_hints):
         return  # a list of products: no one spot
     spot = locate(pages, field.schema.data_type, value)
     if spot is None:
