@@ -21,7 +21,9 @@ EVENT_HELP = "Codes : " + ", ".join(f"`{e.value}` ({e.label})" for e in SUBSCRIB
 URL_PATTERN = r"^https?://[!-.0-~]+(/[!-~]*)?$"
 
 
-@extend_schema_field({"type": "string", "pattern": URL_PATTERN, "maxLength": 500})
+# "public-http-url": an http(s) URL whose host is not a private, loopback or link-local address
+# (unless CEE_WEBHOOK_ALLOW_PRIVATE), a rule a pattern cannot state; the format names it.
+@extend_schema_field({"type": "string", "format": "public-http-url", "pattern": URL_PATTERN, "maxLength": 500})
 class UrlField(serializers.RegexField):
     """An http(s) URL as the schema states it (scheme, then printable ASCII): whether the host
     exists and is public is checked when it is registered and at each delivery."""
