@@ -28,7 +28,11 @@ def media_storage(settings, tmp_path):
 @pytest.fixture
 def committed_reference_data():
     """For transactional tests (a worker process, a heartbeat thread): the database is flushed
-    afterwards, so the reference data and role groups the other tests expect are put back."""
+    afterwards, so the reference data and role groups the other tests expect are put back. They
+    are loaded before the test too: an earlier transactional test's flush may run after its own
+    reload (the database fixture is torn down last), and a worker process reads them."""
+    sync_role_groups()
+    call_command("load_reference_data", verbosity=0)
     yield
     sync_role_groups()
     call_command("load_reference_data", verbosity=0)
