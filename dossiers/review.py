@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
+
+from cee.mail import send_templated_email
 
 from .activity import log_activity
 from .models import Dossier, DossierOperation, DossierStatus, RejectionReason
@@ -315,16 +315,8 @@ def send_rejection_email(dossier_pk: int, *, reason_label: str, comment: str) ->
         "decided_at": timezone.localtime(dossier.validated_at) if dossier.validated_at else timezone.localtime(),
         "portal_url": settings.SITE_URL.rstrip("/") + "/portail/",
     }
-    subject = " ".join(render_to_string("emails/rejection_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("emails/rejection.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=recipients,
-    )
-    message.attach_alternative(render_to_string("emails/rejection.html", context), "text/html")
     try:
-        sent = message.send()
+        sent = send_templated_email("rejection", context, recipients)
     except Exception:  # the SMTP server is down: the rejection stands, the failure is visible in the log
         logger.exception("Rejection email for dossier %s could not be sent", dossier.reference)
         sent = 0

@@ -4,10 +4,9 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 
 from accounts.models import Role, User
+from cee.mail import send_templated_email
 from dossiers.activity import log_activity
 
 logger = logging.getLogger(__name__)
@@ -40,16 +39,8 @@ def send_missing_documents_email(dossier, missing: list[dict], failed: list[dict
     if not recipients:
         return 0
     context = {"dossier": dossier, "missing": missing, "failed": failed, "url": portal_dossier_url(dossier)}
-    subject = " ".join(render_to_string("emails/missing_documents_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("emails/missing_documents.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=recipients,
-    )
-    message.attach_alternative(render_to_string("emails/missing_documents.html", context), "text/html")
     try:
-        sent = message.send()
+        sent = send_templated_email("missing_documents", context, recipients)
     except Exception as exc:
         logger.exception("Missing-documents e-mail for %s failed", dossier.reference)
         log_activity("email_failed", target=dossier, description=f"Envoi de l'e-mail « documents manquants » impossible : {exc}")
