@@ -18,7 +18,8 @@ from dossiers.models import Dossier, DossierStatus
 from tests.api.samples import docx_bytes, job_documents
 from tests.factories import UserFactory
 
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+from tests.chromium import CHROMEDRIVER, CHROMIUM, start_chromium
+
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 PASSWORD = "motdepasse-test-1"
 PHONE = (390, 844)
@@ -47,15 +48,7 @@ def reference_data(transactional_db):
 
 @pytest.fixture(scope="module")
 def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-dev-shm-usage", "--lang=fr-FR"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = start_chromium()
     driver.set_window_size(*DESKTOP)
     yield driver
     driver.quit()

@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 
+from tests.chromium import start_chromium
 from tests.factories import AdministratorFactory, UserFactory
 
 from .test_browser import CHROMEDRIVER, CHROMIUM, PASSWORD, css, reference_data, wait_for  # noqa: F401
@@ -20,15 +21,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def chromium():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--lang=fr-FR"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = start_chromium(console_log=True)
     yield driver
     driver.quit()
 

@@ -18,11 +18,11 @@ from django.urls import reverse
 from dossiers.models import DossierStatus, RejectionReason
 from extraction.models import ExtractedField
 from rules.models import RuleResult
+from tests.chromium import CHROMEDRIVER, CHROMIUM, start_chromium
 from tests.factories import UserFactory, ValidatorFactory
 
 from .builders import add_bare_document, build_review_dossier
 
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 PASSWORD = "motdepasse-test-1"
 
@@ -49,18 +49,8 @@ def reference_data(transactional_db):
 
 @pytest.fixture(scope="module")
 def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-dev-shm-usage", "--lang=fr-FR"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = start_chromium(console_log=True)
     driver.set_window_size(1600, 960)
-    driver.implicitly_wait(0)
     yield driver
     driver.quit()
 

@@ -24,6 +24,7 @@ from django.urls import reverse
 from dossiers.activity import log_activity
 from dossiers.models import Timeline
 from rules.models import Rule
+from tests.chromium import start_chromium
 from tests.factories import AdministratorFactory, DocumentFactory, UserFactory, ValidatorFactory
 
 from .builders import build_review_dossier
@@ -95,17 +96,7 @@ return out;
 
 @pytest.fixture(scope="module")
 def english_browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-dev-shm-usage", "--lang=en-US"):
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {"intl.accept_languages": "en-US,en"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.implicitly_wait(0)
+    driver = start_chromium("en-US", accept_languages="en-US,en")
     yield driver
     driver.quit()
 
