@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from .tokens import find_active_token
@@ -35,3 +36,21 @@ class HashedTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return self.keyword
+
+
+class HashedTokenScheme(OpenApiAuthenticationExtension):
+    """Documents ``Authorization: Token <clé>`` on the Swagger page."""
+
+    target_class = HashedTokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": (
+                "Jeton créé dans le portail (Mon compte → Jetons d'API), envoyé ainsi : "
+                "`Authorization: Token <clé>`. La clé n'est affichée qu'une fois ; seul son préfixe est conservé en clair."
+            ),
+        }

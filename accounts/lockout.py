@@ -10,7 +10,7 @@ from axes.helpers import get_cool_off, get_failure_limit
 from django.conf import settings
 from django.shortcuts import render
 
-from .api.throttling import AttemptCounter
+from cee.api.throttling import AttemptCounter
 
 
 def login_username(request, credentials: dict | None = None) -> str | None:

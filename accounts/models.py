@@ -213,7 +213,7 @@ class IdempotencyKey(models.Model):
     Keys are scoped per user. ``request_hash`` fingerprints the method, the path and the
     body (uploaded files by content), so the same key with another request is refused.
     A row with ``response_status`` null is a request still in progress. Rows older than
-    ``accounts.api.idempotency.KEY_LIFETIME`` are treated as absent and purged.
+    ``cee.api.idempotency.KEY_LIFETIME`` are treated as absent and purged.
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="idempotency_keys", verbose_name="utilisateur")

@@ -133,6 +133,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# The model cee.api.idempotency stores Idempotency-Key rows in (the core names no app).
+CEE_IDEMPOTENCY_KEY_MODEL = "accounts.IdempotencyKey"
 # django-axes first: a locked-out user and address is refused before the password is checked.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
@@ -289,8 +291,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "accounts.api.exceptions.api_exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttling.TokenRateThrottle"],
+    "EXCEPTION_HANDLER": "cee.api.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["cee.api.throttling.TokenRateThrottle"],
     # The client is REMOTE_ADDR, not an X-Forwarded-For anyone can forge to get a fresh budget.
     "NUM_PROXIES": env.int("CEE_TRUSTED_PROXIES", default=0),
     "DEFAULT_THROTTLE_RATES": {

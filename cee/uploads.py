@@ -12,17 +12,21 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpload
 
-from documents.conf import max_upload_bytes as max_file_bytes
-from documents.conf import megabytes
-
 DEFAULT_MAX_REQUEST_BYTES = 200 * 1024 * 1024
 
-__all__ = ["max_file_bytes", "max_request_bytes", "megabytes", "limit_uploads", "collect_uploads"]
+
+def max_file_bytes() -> int:
+    """The largest accepted file: ``CEE_MAX_UPLOAD_BYTES`` (cee/settings.py: 25 MB)."""
+    return int(settings.CEE_MAX_UPLOAD_BYTES)
 
 
 def max_request_bytes() -> int:
     """The largest request body (several files): ``CEE_MAX_REQUEST_BYTES``."""
     return getattr(settings, "CEE_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES)
+
+
+def megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} Mo" if size >= 1024 * 1024 else f"{max(size // 1024, 1)} Ko"
 
 
 @dataclass

@@ -1,10 +1,10 @@
-"""Top-level URLs: the admin (validators, administrators), the portal, the API."""
+"""Top-level URLs: the admin (validators, administrators), the portal, the API.
+
+The apps' URLs are included by name (strings): the core imports no app."""
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
-
-from dossiers.admin_search import search_view
 
 admin.site.site_header = "CEE Validation — back-office"
 admin.site.site_title = "CEE Validation"
@@ -12,7 +12,7 @@ admin.site.index_title = "Tableau de bord"
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/portail/", permanent=False)),
-    path("admin/recherche/", admin.site.admin_view(search_view), name="admin-search"),
+    path("admin/recherche/", include("dossiers.admin_search")),
     path("admin/", admin.site.urls),
     path("fichiers/", include("documents.urls")),
     path("facturation/", include("billing.urls")),
@@ -20,13 +20,13 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file (?script=), not inline: fits a strict CSP.
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/redoc/", SpectacularRedocView.as_view(url_name="api-schema", template_name="api/redoc.html"), name="api-redoc"),
-    path("api/v1/", include("cee.api_urls")),
+    path("api/v1/", include("dossiers.api.urls")),
     path("portail/", include("dossiers.portal.urls")),
 ]
 
 # Errors Django answers itself (no route, a failure outside a view): the API's JSON error body
 # under /api/, Django's pages elsewhere.
-handler400 = "accounts.api.exceptions.bad_request"
-handler403 = "accounts.api.exceptions.permission_denied"
-handler404 = "accounts.api.exceptions.page_not_found"
-handler500 = "accounts.api.exceptions.server_error"
+handler400 = "cee.api.exceptions.bad_request"
+handler403 = "cee.api.exceptions.permission_denied"
+handler404 = "cee.api.exceptions.page_not_found"
+handler500 = "cee.api.exceptions.server_error"

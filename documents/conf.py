@@ -1,6 +1,7 @@
 """Upload limits, each read from Django settings at call time (so tests can override them).
 
-    CEE_MAX_UPLOAD_BYTES   largest accepted file (cee/settings.py: 25 MB)
+    CEE_MAX_UPLOAD_BYTES   largest accepted file: cee.uploads.max_file_bytes (shared with the
+                           request limits of the portal and the API)
     CEE_MAX_PAGES          most pages (PDF pages or TIFF frames) in one file (200); more is
                            refused with ``too_many_pages`` rather than queued for minutes of work
     CEE_MAX_IMAGE_PIXELS   largest image or rendered page, in pixels (60 MP: an A4 page at
@@ -20,10 +21,6 @@ DEFAULT_MAX_PAGES = 200
 DEFAULT_MIN_PDF_PAGE_SIDE = 72
 
 
-def max_upload_bytes() -> int:
-    return int(settings.CEE_MAX_UPLOAD_BYTES)
-
-
 def max_pages() -> int:
     return int(getattr(settings, "CEE_MAX_PAGES", DEFAULT_MAX_PAGES))
 
@@ -38,7 +35,3 @@ def min_image_side() -> int:
 
 def min_pdf_page_side() -> float:
     return float(getattr(settings, "CEE_MIN_PDF_PAGE_SIDE", DEFAULT_MIN_PDF_PAGE_SIDE))
-
-
-def megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} Mo" if size >= 1024 * 1024 else f"{max(size // 1024, 1)} Ko"

@@ -21,7 +21,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
+from cee.exceptions import DomainError
 from cee.precompiled import precompiled
+from cee.uploads import max_file_bytes, megabytes
 from dossiers.activity import log_activity
 from dossiers.models import Dossier, DossierStatus
 from dossiers.status import can_transition, transition
@@ -59,8 +61,9 @@ FRAUD_DUPLICATE_OTHER_INSTALLER = "duplicate_file_other_installer"
 DUPLICATE_SAME_INSTALLER = "duplicate_file_same_installer"
 
 
-class IngestError(Exception):
-    """An upload refused. ``code`` is stable (API, tests); ``message`` is French, for the installer."""
+class IngestError(DomainError):
+    """An upload refused. ``code`` is stable (API, tests); ``message`` is French, for the installer
+    (the API answers 400)."""
 
     def __init__(self, code: str, message: str, *, filename: str = ""):
         super().__init__(message)
@@ -209,10 +212,10 @@ def _duplicate_error(display_name: str) -> IngestError:
 
 
 def _read_limited(fileobj_or_bytes) -> bytes:
-    limit = conf.max_upload_bytes()
+    limit = max_file_bytes()
     too_large = IngestError(
         "too_large",
-        f"Le fichier dépasse la taille maximale autorisée ({conf.megabytes(limit)}). "
+        f"Le fichier dépasse la taille maximale autorisée ({megabytes(limit)}). "
         "Réduisez la résolution du scan ou découpez le document.",
     )
     if isinstance(fileobj_or_bytes, (bytes, bytearray, memoryview)):

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpResponse, JsonResponse
 
-from .api.uploads import max_request_bytes
+from cee.uploads import max_request_bytes
 
 READ_SIZE = 64 * 1024
 LENGTH_REQUIRED = (

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
+from django.urls import path
 
 from .global_search import global_search, may_search
 
@@ -24,6 +25,10 @@ def search_view(request):
     }
     return TemplateResponse(request, "admin/search.html", context)
 
+
+
+# Included under /admin/recherche/ by cee.urls.
+urlpatterns = [path("", admin.site.admin_view(search_view), name="admin-search")]
 
 def hidden_search_matches(request, changelist, *, parameter: str, all_value: str, shown: Iterable[str]) -> dict:
     """What the queue says when its search finds dossiers its status filter (``parameter``)

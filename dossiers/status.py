@@ -16,6 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from cee.exceptions import DomainError
+
 from .activity import log_activity
 from .models import Dossier, DossierStatus as S
 from .webhooks.events import record_status_change
@@ -61,8 +63,10 @@ TRANSITIONS: tuple[Transition, ...] = (
 _BY_PAIR = {(t.source, t.target): t for t in TRANSITIONS}
 
 
-class DossierTransitionError(Exception):
-    """Base class of the errors raised when a dossier cannot move."""
+class DossierTransitionError(DomainError):
+    """Base class of the errors raised when a dossier cannot move (the API answers 409)."""
+
+    status_code, code = 409, "illegal_transition"
 
 
 class IllegalTransition(DossierTransitionError):
@@ -70,11 +74,11 @@ class IllegalTransition(DossierTransitionError):
 
 
 class TransitionNotAllowed(DossierTransitionError, PermissionDenied):
-    pass
+    status_code, code = 403, "transition_not_allowed"
 
 
 class ReasonRequired(DossierTransitionError):
-    pass
+    status_code, code = 400, "reason_required"
 
 
 def allowed_targets(source: str) -> list[str]:

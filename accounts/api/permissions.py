@@ -1,9 +1,10 @@
-"""Who may call the installer API."""
+"""Who may call the installer API, and the mixin every installer endpoint uses."""
 from __future__ import annotations
 
 from rest_framework.permissions import BasePermission
 
 from accounts.models import Role
+from cee.api.base import TokenAPIMixin
 
 
 class IsInstaller(BasePermission):
@@ -22,3 +23,10 @@ class IsInstaller(BasePermission):
             user and user.is_authenticated and user.is_active
             and user.role == Role.INSTALLER and user.installer_id and not user.is_superuser
         )
+
+
+class InstallerAPIMixin(TokenAPIMixin):
+    """Installer-only endpoint: 401 anonymous, 403 staff, throttled per token,
+    ``Idempotency-Key`` honoured on POST, oversized bodies refused from Content-Length."""
+
+    permission_classes = [IsInstaller]

@@ -8,8 +8,7 @@ from rest_framework import serializers
 from accounts.models import Installer, RgeChangeRequest, User
 from accounts.profile import EDITABLE_FIELDS
 from accounts.validators import normalise_identifier, validate_siret
-
-from .fields import JSONTypesChecked, PostalCodeField, SiretField
+from cee.api.fields import JSONTypesChecked, PostalCodeField, SiretField
 
 
 class ProfileUserSerializer(serializers.ModelSerializer):

@@ -10,10 +10,10 @@ from rest_framework.views import APIView
 
 from accounts.profile import update_company_profile
 from accounts.rge import pending_rge_change
+from cee.api.schema import error_responses
 from dossiers.api.examples import PROFILE, PROFILE_PATCH, PROFILE_RGE_REQUESTED
 
-from .base import InstallerAPIMixin
-from .schema import error_responses
+from .permissions import InstallerAPIMixin
 from .serializers import ProfilePatchSerializer, ProfileSerializer
 
 

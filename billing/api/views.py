@@ -6,8 +6,9 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 
-from accounts.api.base import InstallerAPIMixin, InstallerFilterSet, StableOrderingFilter
-from accounts.api.schema import error_responses
+from accounts.api.permissions import InstallerAPIMixin
+from cee.api.base import InstallerFilterSet, StableOrderingFilter
+from cee.api.schema import error_responses
 from billing.models import Payment
 from dossiers.api.examples import PAYMENT_LIST
 from dossiers.installer_selectors import installer_payments

@@ -1,5 +1,6 @@
-"""What every installer API view shares: permission, throttle, body size limit, idempotency,
-list filters and orderings."""
+"""What every API view shares: throttle, body size limit, idempotency, list filters,
+orderings and pagination. Who may call a view is the app's business: the installer API's
+permission and mixin are ``accounts.api.permissions``."""
 from __future__ import annotations
 
 import copy
@@ -19,11 +20,10 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BrowsableAPIRenderer
 
-from documents.api.uploads import max_file_bytes, max_request_bytes, megabytes
+from cee.uploads import max_file_bytes, max_request_bytes, megabytes
 
 from .exceptions import ApiError
 from .idempotency import IdempotentPostMixin
-from .permissions import IsInstaller
 from .renderers import FastJSONRenderer
 from .throttling import TokenRateThrottle, failed_authentications
 
@@ -236,11 +236,11 @@ class CountWithPagePagination(InstallerPagination):
     django_paginator_class = CountWithPagePaginator
 
 
-class InstallerAPIMixin(IdempotentPostMixin):
-    """Installer-only endpoint: 401 anonymous, 403 staff, throttled per token,
-    ``Idempotency-Key`` honoured on POST, oversized bodies refused from Content-Length."""
+class TokenAPIMixin(IdempotentPostMixin):
+    """An API endpoint called with a token: throttled per token (failed authentications per
+    address), ``Idempotency-Key`` honoured on POST, oversized bodies refused from
+    Content-Length, paginated, rendered by orjson. Subclasses set ``permission_classes``."""
 
-    permission_classes = [IsInstaller]
     throttle_classes = [TokenRateThrottle]
     pagination_class = InstallerPagination
     renderer_classes = [FastJSONRenderer, BrowsableAPIRenderer]

@@ -1,8 +1,9 @@
 """One shape for every API error: ``{"error": {"code", "message", "details"}}``.
 
 ``api_exception_handler`` is DRF's EXCEPTION_HANDLER. It turns DRF exceptions, Django's
-Http404/PermissionDenied/ValidationError, illegal dossier transitions and ingest errors
-into that body, so an integrator parses one format whatever went wrong.
+Http404/PermissionDenied/ValidationError and the apps' ``cee.exceptions.DomainError`` (an
+illegal dossier transition, a refused upload: each states its status and code) into that
+body, so an integrator parses one format whatever went wrong.
 """
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from cee.exceptions import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -55,22 +58,9 @@ def _django_validation_details(exc: DjangoValidationError) -> Any:
     return {"non_field_errors": list(exc.messages)}
 
 
-def _from_known_domain_errors(exc) -> Response | None:
-    # Imported here: these apps import DRF-free code only, and must not import the API.
-    from dossiers.status import DossierTransitionError, ReasonRequired, TransitionNotAllowed
-
-    if isinstance(exc, TransitionNotAllowed):
-        return error_response(status.HTTP_403_FORBIDDEN, "transition_not_allowed", str(exc))
-    if isinstance(exc, ReasonRequired):
-        return error_response(status.HTTP_400_BAD_REQUEST, "reason_required", str(exc))
-    if isinstance(exc, DossierTransitionError):
-        return error_response(status.HTTP_409_CONFLICT, "illegal_transition", str(exc))
-    try:
-        from documents.ingest import IngestError
-    except ImportError:  # pragma: no cover - ingest lands with the pipeline
-        IngestError = None
-    if IngestError is not None and isinstance(exc, IngestError):
-        return error_response(status.HTTP_400_BAD_REQUEST, exc.code, exc.message)
+def _from_domain_errors(exc) -> Response | None:
+    if isinstance(exc, DomainError):
+        return error_response(exc.status_code, exc.code, str(exc))
     if isinstance(exc, DjangoValidationError):
         return error_response(
             status.HTTP_400_BAD_REQUEST, "validation_error", DEFAULT_MESSAGES["validation_error"],
@@ -83,7 +73,7 @@ def api_exception_handler(exc, context) -> Response | None:
     """DRF exception handler giving every error the ``{"error": {...}}`` body."""
     if isinstance(exc, ApiError):
         return error_response(exc.status_code, exc.error_code, exc.message, exc.details)
-    domain = _from_known_domain_errors(exc)
+    domain = _from_domain_errors(exc)
     if domain is not None:
         return domain
     if isinstance(exc, Http404):

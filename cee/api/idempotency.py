@@ -14,13 +14,13 @@ import json
 import re
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.apps import apps
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
-
-from accounts.models import IdempotencyKey
 
 from .exceptions import ApiError
 
@@ -34,8 +34,16 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 KEPT_HEADERS = ("Location",)
 
 
+def key_model() -> type[models.Model]:
+    """The model storing the keys, named by ``CEE_IDEMPOTENCY_KEY_MODEL`` (``app_label.Model``,
+    as ``AUTH_USER_MODEL``): the core names no app. Its fields: user, key, request_hash,
+    method, path, response_status, response_body, response_headers, created_at, completed_at,
+    and an ``is_complete`` property."""
+    return apps.get_model(settings.CEE_IDEMPOTENCY_KEY_MODEL)
+
+
 class _Replay(Exception):
-    def __init__(self, stored: IdempotencyKey):
+    def __init__(self, stored: models.Model):
         self.stored = stored
 
 
@@ -63,9 +71,10 @@ def request_fingerprint(request) -> str:
     return digest.hexdigest()
 
 
-def _claim(user, key: str, fingerprint: str, request) -> IdempotencyKey:
+def _claim(user, key: str, fingerprint: str, request) -> models.Model:
     """Record that ``key`` is being used for this request; raise _Replay or ApiError when
     it was used before."""
+    IdempotencyKey = key_model()
     now = timezone.now()
     IdempotencyKey.objects.filter(user=user, created_at__lt=now - KEY_LIFETIME).delete()
     try:
@@ -97,7 +106,7 @@ def _claim(user, key: str, fingerprint: str, request) -> IdempotencyKey:
 class IdempotentPostMixin:
     """For APIView subclasses: honour ``Idempotency-Key`` on POST."""
 
-    _idempotency_row: IdempotencyKey | None = None
+    _idempotency_row: models.Model | None = None
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -145,5 +154,5 @@ class IdempotentPostMixin:
             # An exception nobody turned into a response: free the key for a retry.
             row = self._idempotency_row
             if row is not None and not row.is_complete and row.pk:
-                IdempotencyKey.objects.filter(pk=row.pk, response_status__isnull=True).delete()
+                key_model().objects.filter(pk=row.pk, response_status__isnull=True).delete()
             self._idempotency_row = None

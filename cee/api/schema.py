@@ -2,7 +2,6 @@
 responses with examples, the Idempotency-Key header."""
 from __future__ import annotations
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
@@ -92,20 +91,3 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
     ),
 )
 
-
-class HashedTokenScheme(OpenApiAuthenticationExtension):
-    """Documents ``Authorization: Token <clé>`` on the Swagger page."""
-
-    target_class = "accounts.authentication.HashedTokenAuthentication"
-    name = "tokenAuth"
-
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": (
-                "Jeton créé dans le portail (Mon compte → Jetons d'API), envoyé ainsi : "
-                "`Authorization: Token <clé>`. La clé n'est affichée qu'une fois ; seul son préfixe est conservé en clair."
-            ),
-        }

@@ -4,8 +4,6 @@ from __future__ import annotations
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from accounts.models import ApiToken
-
 
 class TokenRateThrottle(SimpleRateThrottle):
     """``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["token"]`` requests per token.
@@ -30,7 +28,8 @@ class TokenRateThrottle(SimpleRateThrottle):
         return super().allow_request(request, view)
 
     def get_cache_key(self, request, view):
-        if isinstance(request.auth, ApiToken):
+        # A token authentication puts the token (a model row) in request.auth; a session, None.
+        if getattr(request.auth, "pk", None) is not None:
             ident = f"token-{request.auth.pk}"
         elif request.user and request.user.is_authenticated:
             ident = f"user-{request.user.pk}"

@@ -7,8 +7,8 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, renderers, viewsets
 from rest_framework.decorators import action
 
-from accounts.api.base import InstallerAPIMixin
-from accounts.api.schema import error_responses
+from accounts.api.permissions import InstallerAPIMixin
+from cee.api.schema import error_responses
 from documents.models import Document
 from documents.storage import serve_stored_file
 from dossiers.api.examples import DOCUMENT

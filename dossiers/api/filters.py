@@ -4,7 +4,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 
-from accounts.api.base import InstallerFilterSet
+from cee.api.base import InstallerFilterSet
 from dossiers.installer_selectors import operation_ids
 from dossiers.models import Dossier, DossierOperation, DossierStatus
 

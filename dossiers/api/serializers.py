@@ -6,7 +6,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.api.fields import JSONTypesChecked, NonNegativeDecimalField, PostalCodeField
+from cee.api.fields import JSONTypesChecked, NonNegativeDecimalField, PostalCodeField
 from documents.api.serializers import DocumentSerializer
 from dossiers import installer_selectors as sel
 from dossiers.models import Dossier, DossierOperation, DossierStatus, HousingType, Operation, PrecarityStatus, Timeline

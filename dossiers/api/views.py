@@ -10,11 +10,12 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.base import CountWithPagePagination, InstallerAPIMixin, StableOrderingFilter
-from accounts.api.exceptions import ApiError, error_body
-from accounts.api.schema import IDEMPOTENCY_PARAMETER, POST_ERRORS, error_responses
+from accounts.api.permissions import InstallerAPIMixin
+from cee.api.base import CountWithPagePagination, StableOrderingFilter
+from cee.api.exceptions import ApiError, error_body
+from cee.api.schema import IDEMPOTENCY_PARAMETER, POST_ERRORS, error_responses
+from cee.uploads import collect_uploads, limit_uploads, max_request_bytes, megabytes
 from documents.api.serializers import DocumentSerializer, UploadRequestSerializer, UploadResultSerializer
-from documents.api.uploads import collect_uploads, limit_uploads, max_request_bytes, megabytes
 from dossiers import installer_selectors as sel
 from dossiers.bulk import FileOutcome, UploadNotAllowed, add_files_to_dossier, create_dossier_from_files
 from dossiers.models import Dossier

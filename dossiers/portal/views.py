@@ -25,7 +25,7 @@ from accounts.models import ApiToken, Role
 from accounts.profile import update_company_profile
 from accounts.rge import pending_rge_change
 from accounts.tokens import issue_token, revoke_token
-from documents.api.uploads import collect_uploads, limit_uploads, max_file_bytes, max_request_bytes, megabytes
+from cee.uploads import collect_uploads, limit_uploads, max_file_bytes, max_request_bytes, megabytes
 from documents.ingest import CLOSED_STATUSES
 from dossiers import installer_selectors as sel
 from dossiers.api.filters import DossierFilter

@@ -9,8 +9,8 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from accounts.api.base import InstallerAPIMixin
-from accounts.api.schema import IDEMPOTENCY_PARAMETER, POST_ERRORS, error_responses
+from accounts.api.permissions import InstallerAPIMixin
+from cee.api.schema import IDEMPOTENCY_PARAMETER, POST_ERRORS, error_responses
 
 from . import selectors, services
 from .models import SUBSCRIBABLE_EVENTS, WebhookDelivery, WebhookEndpoint

@@ -37,7 +37,7 @@ def test_a_post_to_a_non_integer_id_gets_the_json_404_not_a_csrf_page(api):
 
 @override_settings(DEBUG=False)
 def test_errors_django_answers_itself_keep_the_json_body_under_api_only(client, rf):
-    from accounts.api.exceptions import server_error
+    from cee.api.exceptions import server_error
 
     assert_json_error(client.get("/api/v2/dossiers/"), 404, "not_found")  # cee.urls.handler404
     page = client.get("/no-such-page/")

@@ -153,7 +153,7 @@ def test_every_api_list_ordering_ends_with_the_id():
     from rest_framework.request import Request
     from rest_framework.test import APIRequestFactory
 
-    from accounts.api.base import StableOrderingFilter
+    from cee.api.base import StableOrderingFilter
     from billing.api.views import PaymentListView
     from dossiers.api.views import DossierViewSet
 

@@ -24,8 +24,8 @@ from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 
-from accounts.api.base import ISO_DATE
-from accounts.api.idempotency import KEY_PATTERN
+from cee.api.base import ISO_DATE
+from cee.api.idempotency import KEY_PATTERN
 from accounts.models import Installer
 from accounts.validators import luhn_valid
 from accounts.tokens import issue_token
