@@ -42,9 +42,9 @@ from django.urls import reverse  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
 from documents.models import Document  # noqa: E402
-from dossiers import review  # noqa: E402
+from dossiers.review import services as review  # noqa: E402
 from dossiers.models import Dossier, DossierStatus  # noqa: E402
-from dossiers.review_selectors import QUEUE_STATUSES  # noqa: E402
+from dossiers.review.queue import QUEUE_STATUSES  # noqa: E402
 from extraction.models import ExtractedField  # noqa: E402
 
 BENCH_VALIDATOR = "bench-validateur@cee.local"

@@ -3,11 +3,11 @@
 The queue is the Dossier changelist: ready-for-review and in-review dossiers by default,
 most urgent then oldest first, with the filters a validator needs. Opening a dossier goes
 to the review screen (a custom admin view, ``<pk>/review/``), which claims the dossier for
-the validator (``dossiers.review.open_for_review``). The screen's actions are small POST
+the validator (``dossiers.review.services.open_for_review``). The screen's actions are small POST
 endpoints under ``<pk>/review/``: they answer JSON (the re-rendered pieces of the screen) to
 the page's script and redirect back with a message to a plain form post, so the screen
-works without JavaScript. Views stay thin: reads in ``review_selectors``, writes in
-``review`` and ``extraction.feedback``.
+works without JavaScript. Views stay thin: reads in ``review.queue`` and ``review.screen``,
+writes in ``review.services`` and ``extraction.feedback``.
 """
 from __future__ import annotations
 
@@ -34,15 +34,14 @@ from django.middleware.csrf import get_token
 
 from cee.formats import format_duration
 
-from . import review
+from .review import services as review
 from .admin_search import hidden_search_matches
 from .models import Dossier, DossierOperation, DossierStatus, Operation
-from .review_selectors import (
+from .review.queue import (
     CONFIDENCE_BANDS,
     FAILED_RULE_BANDS,
     QUEUE_ORDERING,
     QUEUE_STATUSES,
-    dossier_for_review,
     filter_by_confidence_band,
     filter_by_failed_rules,
     filter_by_operation,
@@ -51,6 +50,7 @@ from .review_selectors import (
     queue_status_counts,
     search_dossiers,
 )
+from .review.screen import dossier_for_review
 
 # ------------------------------------------------------------------ queue filters
 
@@ -433,7 +433,7 @@ class DossierAdmin(admin.ModelAdmin):
         QueueStatusFilter, AssignedFilter, OperationFilter, InstallerFilter, ConfidenceFilter,
         FailedRulesFilter, FraudFilter, SubmittedFilter,
     ]
-    search_fields = ["reference"]  # the search itself is review_selectors.search_dossiers
+    search_fields = ["reference"]  # the search itself is review.queue.search_dossiers
     search_help_text = "Référence, bénéficiaire, installateur ou SIRET — raccourci : /"
     ordering = QUEUE_ORDERING
     sortable_by = ["priority_badge", "reference_link", "confidence_pill", "failed_rules", "age"]

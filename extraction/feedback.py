@@ -7,7 +7,7 @@ around the value on the page — and, when the value the rules see has changed, 
 rules that read this field. All in one transaction per verdict.
 
 These services do not check who may review the dossier: the review studio
-(``dossiers.review.require_holder``) does before calling them.
+(``dossiers.review.services.require_holder``) does before calling them.
 """
 from __future__ import annotations
 

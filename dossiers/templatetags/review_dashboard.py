@@ -3,7 +3,7 @@ from django import template
 from django.urls import reverse
 
 from ..dashboard import dashboard_figures
-from ..review import is_reviewer
+from ..review.services import is_reviewer
 
 register = template.Library()
 

@@ -8,7 +8,7 @@ import pytest
 
 from billing.models import Invoice
 from billing.services import create_invoice_for_dossier, record_payment
-from dossiers import review
+from dossiers.review import services as review
 from dossiers.models import DossierStatus
 from tests.review.builders import add_bare_document, build_review_dossier
 

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from dossiers.review_selectors import dossier_for_review
+from dossiers.review.screen import dossier_for_review
 from tests.factories import DocumentFactory, DossierFactory
 
 pytestmark = pytest.mark.django_db

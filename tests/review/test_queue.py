@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dossiers.models import DossierStatus
-from dossiers.review_selectors import QueueFilters, review_queue
+from dossiers.review.queue import QueueFilters, review_queue
 from tests.factories import AdministratorFactory, DossierFactory, DossierOperationFactory, InstallerFactory
 
 pytestmark = pytest.mark.django_db

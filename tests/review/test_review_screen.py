@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dossiers.models import DossierStatus
-from dossiers.review_selectors import address_similarity, dossier_for_review, name_similarity
+from dossiers.review.matrix import address_similarity, name_similarity
+from dossiers.review.screen import dossier_for_review
 from extraction.models import ExtractedField, HumanFeedback
 from rules.models import RuleResult
 from tests.factories import AdministratorFactory, UserFactory

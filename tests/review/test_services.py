@@ -5,9 +5,9 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from dossiers import review
 from dossiers.models import Activity, DossierStatus, RejectionReason
-from dossiers.review_selectors import approval_blockers
+from dossiers.review import services as review
+from dossiers.review.approval import approval_blockers
 from rules.models import RuleResult
 from rules.services import override_rule_result
 from tests.factories import AdministratorFactory, DossierFactory, UserFactory

@@ -19,10 +19,11 @@ from django.utils import timezone
 
 from cee.mail import send_templated_email
 
-from .activity import log_activity
-from .models import Dossier, DossierOperation, DossierStatus, RejectionReason
-from .review_selectors import approval_blockers, next_dossier_for
-from .status import transition
+from ..activity import log_activity
+from ..models import Dossier, DossierOperation, DossierStatus, RejectionReason
+from ..status import transition
+from .approval import approval_blockers
+from .queue import next_dossier_for
 
 logger = logging.getLogger(__name__)
 
@@ -177,7 +178,7 @@ def take_over(dossier: Dossier, user, *, request=None) -> ReviewAccess:
     Reassigns through ``dossiers.services.assign_dossier`` (logged) and claims it when it
     is ready for review. Raises PermissionDenied for anyone but an administrator.
     """
-    from .services import assign_dossier
+    from ..services import assign_dossier
 
     if not is_administrator(user):
         raise PermissionDenied("Seul un administrateur peut reprendre un dossier tenu par un autre validateur.")
@@ -193,7 +194,7 @@ def assign_to_validator(dossiers, validator, *, by, request=None) -> tuple[list[
     A dossier another validator already has in review is left alone unless ``by`` is an
     administrator; dossiers outside the review statuses are refused by ``assign_dossier``.
     """
-    from .services import assign_dossier
+    from ..services import assign_dossier
 
     assigned, refused = [], []
     for dossier in dossiers:
@@ -330,5 +331,5 @@ def send_rejection_email(dossier_pk: int, *, reason_label: str, comment: str) ->
 
 
 def next_in_queue(validator, *, after: Dossier | None = None) -> Dossier | None:
-    """The next dossier ``validator`` should review (see ``review_selectors.next_dossier_for``)."""
+    """The next dossier ``validator`` should review (see ``dossiers.review.queue.next_dossier_for``)."""
     return next_dossier_for(validator, exclude_pk=after.pk if after is not None else None)
