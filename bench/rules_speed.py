@@ -37,9 +37,9 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from dossiers.models import Dossier  # noqa: E402
+from dossiers.workflow.rules_run import cumac_for_operation, run_rules_for_dossier  # noqa: E402
 from rules import engine, selectors  # noqa: E402
 from rules.context import OPERATIONS, build_dossier_context, for_operation, public_values  # noqa: E402
-from rules.services import run_rules_for_dossier  # noqa: E402
 
 
 def main(seconds: float = 3.0, corrections: int = 60) -> None:
@@ -55,7 +55,7 @@ def main(seconds: float = 3.0, corrections: int = 60) -> None:
         # 1. evaluations per second ------------------------------------------------------------
         context = build_dossier_context(dossier)
         for entry in context[OPERATIONS]:
-            engine.cumac_for_operation(dossier, entry, context)
+            cumac_for_operation(dossier, entry, context)
         context.update(public_values(context, resolve=True))  # lookups computed once, as in a run
         planned = [engine.plan(rule) for rule in selectors.active_rules()]
         runs = [(item, entry, for_operation(context, entry)) for item in planned for entry in engine.runs_for(item, context)]

@@ -12,12 +12,17 @@ to the newest row. The precarity price applies to dossiers whose precarity statu
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, IntegerField, Q, Value, When
 
+from rules.cumac import CumacResult
+
 from .models import PriceList
+
+CENT = Decimal("0.01")
 
 PRECARITY_STATUSES = frozenset({"modeste", "tres_modeste"})
 
@@ -71,6 +76,38 @@ def price_for(*, operation_code: str, installer, date: datetime.date, precarity_
         )
     price = price_list.price_precarity if precarity_status in PRECARITY_STATUSES else price_list.price_classic
     return price_list, Decimal(price)
+
+
+def price_or_none(*, operation_code: str, installer, day: datetime.date, precarity: str) -> tuple[PriceList | None, Decimal | None]:
+    """``(price_list, € per MWh cumac)`` as ``price_for``, or ``(None, None)`` when no list applies."""
+    try:
+        return price_for(operation_code=operation_code, installer=installer, date=day, precarity_status=precarity)
+    except PriceNotFound:
+        return None, None
+
+
+def premium_eur(kwh_cumac: Decimal, coefficient: Decimal, price: Decimal) -> Decimal:
+    """premium € = kWh cumac × coefficient / 1000 × price (€/MWh cumac), rounded half up to the cent."""
+    return (kwh_cumac * coefficient / 1000 * price).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def with_premium(result: CumacResult, *, installer, day: datetime.date, precarity: str) -> CumacResult:
+    """``result`` (rules.cumac.compute: kWh cumac and coefficient) with the price of the most
+    specific active list at ``day`` and the premium; an ineligible result is returned as is.
+    Without an applicable list, price and premium stay None and ``details`` says so."""
+    if not result.eligible:
+        return result
+    price_list, price = price_or_none(operation_code=result.operation_code, installer=installer, day=day,
+                                      precarity=precarity)
+    details = dict(result.details)
+    premium = None
+    if price is not None:
+        premium = premium_eur(result.kwh_cumac, result.coefficient, price)
+        details["price_list"] = str(price_list) if price_list is not None else None
+    else:
+        details["price_list"] = None
+        details["notes"] = [*details.get("notes", []), "aucune grille de prix active à cette date"]
+    return dataclasses.replace(result, price_eur_per_mwh=price, premium_eur=premium, details=details)
 
 
 def missing_premium_reason(*, premium, engagement_date: datetime.date | None, installer=None,

@@ -8,11 +8,16 @@ class DossiersConfig(AppConfig):
 
     def ready(self):
         from billing.signals import invoice_issued, payment_received
+        from rules.signals import override_changed
 
         from . import search  # noqa: F401 - registers cee_unaccent on SQLite connections
+        from .backoffice.rule_studio import register_rule_admin
         from .routine.schedules import ensure_schedules
         from .webhooks.events import record_invoice_issued, record_payment_received
+        from .workflow.rules_run import recount_failed_rules
 
         invoice_issued.connect(record_invoice_issued, dispatch_uid="dossiers.webhooks.invoice_issued")
         payment_received.connect(record_payment_received, dispatch_uid="dossiers.webhooks.payment_received")
+        override_changed.connect(recount_failed_rules, dispatch_uid="dossiers.workflow.recount_failed_rules")
+        register_rule_admin()
         post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="dossiers.routine.ensure_schedules")

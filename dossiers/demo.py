@@ -544,7 +544,7 @@ class DossierSeeder:
                 result = self._compute(
                     operation, postal_code=postal_code, housing_type=housing, surface=inputs.get("surface_m2"),
                     etas=inputs.get("etas"), resistance=inputs.get("resistance_thermique"),
-                    class_jumps=inputs.get("class_jumps"), date=day, with_price=False,
+                    class_jumps=inputs.get("class_jumps"), date=day,
                 )
                 self._kwh_cache[kwh_key] = result.kwh_cumac
             except ValueError:
@@ -563,7 +563,7 @@ class DossierSeeder:
                 operation_code=operation.code, installer=None, day=day, precarity=precarity
             )
         price_list, price = self._price_cache[price_key]
-        # The calculator's formula (rules.cumac): kWh × coefficient / 1000 × price, to the cent.
+        # billing's formula (billing.pricing.premium_eur): kWh × coefficient / 1000 × price, to the cent.
         premium = (kwh * coefficient / 1000 * price).quantize(CENT, rounding=ROUND_HALF_UP) if price else Decimal("0")
         return kwh, coefficient, price_list, price, premium
 
@@ -1183,9 +1183,10 @@ def _copy_text(value) -> str:
 
 
 def _cumac_functions():
-    """The rules app's cumac calculator and price lookup, when installed."""
+    """The rules app's cumac calculator and billing's price lookup, when installed."""
     try:
-        from rules.cumac import applicable_coefficient, compute, price_for
+        from billing.pricing import price_or_none as price_for
+        from rules.cumac import applicable_coefficient, compute
         from rules.zones import climate_zone
     except ImportError:
         return None, None, None, None

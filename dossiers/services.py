@@ -13,8 +13,9 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
+
+from rules.cumac import version_in_force
 
 from .activity import log_activity
 from .models import (
@@ -102,15 +103,7 @@ def operation_in_force(code: str, day: date | None = None) -> Operation:
 
     Raises ValidationError when no operation has this code.
     """
-    day = day or timezone.localdate()
-    versions = Operation.objects.filter(code=code.strip().upper())
-    in_force = (
-        versions.filter(valid_from__lte=day)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
-        .order_by("-valid_from")
-        .first()
-    )
-    found = in_force or versions.order_by("-valid_from").first()
+    found = version_in_force(Operation.objects.filter(code=code.strip().upper()), day or timezone.localdate())
     if found is None:
         raise ValidationError({"operation_codes": f"Fiche CEE inconnue : « {code} »."}, code="unknown_operation")
     return found

@@ -139,9 +139,9 @@ def _record(field: ExtractedField, *, kind: str, user, original: str, corrected:
 def _rerun_rules(field: ExtractedField, user) -> bool:
     """Re-run the rules that read ``field``; False when the rules engine is not installed."""
     try:
-        from rules.services import run_rules_for_dossier
+        from dossiers.workflow.rules_run import run_rules_for_dossier
     except ImportError:
-        logger.warning("rules.services.run_rules_for_dossier is not available: rules not re-run")
+        logger.warning("dossiers.workflow.rules_run.run_rules_for_dossier is not available: rules not re-run")
         return False
     run_rules_for_dossier(field.dossier, changed_fields={field_key(field)}, actor=user)
     return True

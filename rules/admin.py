@@ -1,20 +1,20 @@
 """The rule studio in the admin: rules (versioned, syntax-checked, testable, with an impact
 preview), the read-only list of rule results and overrides, climate zones and precarity
-ceilings. The two studio pages are in admin_views.py."""
+ceilings. The studio's two pages try rules on dossiers: dossiers.backoffice.rule_studio adds
+them and registers the Rule admin."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import admin_views, services
+from . import services
 from .forms import RuleForm
 from .models import ClimateZone, PrecarityCeiling, Rule, RuleResult
 
 
-@admin.register(Rule)
 class RuleAdmin(SimpleHistoryAdmin):
     form = RuleForm
     list_display = ["code", "name", "scope", "severity", "operations", "document_type", "is_active", "overridable",
@@ -50,15 +50,6 @@ class RuleAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         services.save_rule(obj, user=request.user)
-
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        return [
-            path("<path:object_id>/tester/", self.admin_site.admin_view(admin_views.rule_trial(self)),
-                 name="%s_%s_trial" % info),
-            path("<path:object_id>/impact/", self.admin_site.admin_view(admin_views.rule_impact(self)),
-                 name="%s_%s_impact" % info),
-        ] + super().get_urls()
 
     @admin.action(description="Activer les règles sélectionnées", permissions=["change"])
     def activate(self, request, queryset):

@@ -37,7 +37,6 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 
-from dossiers.models import Dossier, DossierOperation
 from extraction.extractors.signatures import UNSURE_BELOW
 from extraction.models import FieldStatus
 
@@ -91,7 +90,7 @@ def _put(values: dict[str, Any], prefix: str, pairs: dict[str, Any]) -> None:
         values[f"{prefix}.{name}"] = to_value(value)
 
 
-def operation_values(dossier_operation: DossierOperation) -> dict[str, Any]:
+def operation_values(dossier_operation) -> dict[str, Any]:
     """The ``operation.*`` values of one dossier operation."""
     operation = dossier_operation.operation
     values: dict[str, Any] = {}
@@ -109,9 +108,9 @@ def operation_values(dossier_operation: DossierOperation) -> dict[str, Any]:
     return values
 
 
-def _timeline_dates(dossier: Dossier) -> dict[str, Any]:
+def _timeline_dates(dossier) -> dict[str, Any]:
     """The timeline's dates, without a query when loaded with ``select_related("timeline")``."""
-    if not Dossier.timeline.is_cached(dossier):
+    if not type(dossier).timeline.is_cached(dossier):
         return selectors.timeline_dates(dossier)
     try:
         loaded = dossier.timeline
@@ -120,8 +119,8 @@ def _timeline_dates(dossier: Dossier) -> dict[str, Any]:
     return {name: getattr(loaded, name) for name in selectors.TIMELINE_DATES}
 
 
-def build_dossier_context(dossier: Dossier) -> dict[str, Any]:
-    """Everything the rules of ``dossier`` may read (see the module docstring).
+def build_dossier_context(dossier) -> dict[str, Any]:
+    """Everything the rules of ``dossier`` (a dossiers.Dossier) may read (see the module docstring).
 
     Runs two small queries (operations; documents with their fields), plus one for the timeline and
     one for the installer unless loaded with ``select_related("installer", "timeline")``,

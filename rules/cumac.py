@@ -1,4 +1,5 @@
-"""kWh cumac and premium of one operation, computed from the fiche's parameters (data).
+"""kWh cumac of one operation, computed from the fiche's parameters (data); the premium in
+euros is billing's (billing.pricing.with_premium), the dossier workflow combines the two.
 
 ``Operation.cumac_parameters`` holds the fiche's tables (see fixtures/operations.json)::
 
@@ -19,12 +20,8 @@
                  input, first present wins (defaults in DEFAULT_SOURCES)
 
     kWh cumac = base × multipliers × per (rounded to the cent of a kWh, half up)
-    premium €  = kWh cumac × coefficient / 1000 × price (€/MWh cumac), rounded to the cent
-                 with ROUND_HALF_UP
 
 Bonuses do not stack: the highest applicable coefficient is used (1 when none applies).
-The price comes from the most specific active price list valid at the date
-(billing.pricing): the precarity price for modeste / très modeste households.
 """
 from __future__ import annotations
 
@@ -99,20 +96,14 @@ def _bracket(brackets: list[dict], value: Decimal) -> dict | None:
     return None
 
 
-def operation_in_force(code: str, day: datetime.date):
-    """The version of fiche ``code`` in force at ``day`` (else its latest version).
-    Raises ``CumacError`` for an unknown code."""
-    from dossiers.models import Operation
-
-    versions = Operation.objects.filter(code=code)
+def version_in_force(versions, day: datetime.date):
+    """Among ``versions`` (the rows of one fiche, a queryset of the dossier app's Operation),
+    the one in force at ``day``, else the latest; None when there is none."""
     in_force = (
         versions.filter(valid_from__lte=day).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
         .order_by("-valid_from").first()
     )
-    operation = in_force or versions.order_by("-valid_from").first()
-    if operation is None:
-        raise CumacError(f"fiche inconnue « {code} »")
-    return operation
+    return in_force or versions.order_by("-valid_from").first()
 
 
 def applicable_coefficient(parameters: dict, *, day: datetime.date, precarity: str,
@@ -140,38 +131,6 @@ def applicable_coefficient(parameters: dict, *, day: datetime.date, precarity: s
     if best[1] is not None and best[1].get("condition"):
         notes.append(f"{best[1].get('name')} : condition « {best[1]['condition']} » non vérifiée automatiquement")
     return best[0], best[1], notes
-
-
-def price_for(*, operation_code: str, installer, day: datetime.date, precarity: str) -> tuple[Any, Decimal | None]:
-    """``(price_list, € per MWh cumac)`` or ``(None, None)`` when no list applies."""
-    try:
-        from billing.pricing import PriceNotFound
-        from billing.pricing import price_for as billing_price_for
-    except ImportError:  # pragma: no cover - billing's service not installed yet
-        return _price_from_lists(operation_code=operation_code, installer=installer, day=day, precarity=precarity)
-    try:
-        return billing_price_for(operation_code=operation_code, installer=installer, date=day, precarity_status=precarity)
-    except PriceNotFound:
-        return None, None
-
-
-def _price_from_lists(*, operation_code, installer, day, precarity):  # pragma: no cover - see price_for
-    from billing.models import PriceList
-
-    installer_id = getattr(installer, "pk", installer)
-    candidates = (
-        PriceList.objects.filter(is_active=True, valid_from__lte=day)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
-        .filter(Q(operation_code="") | Q(operation_code=operation_code))
-        .filter(Q(installer__isnull=True) | Q(installer_id=installer_id))
-    )
-    ranked = sorted(candidates, key=lambda p: (bool(p.operation_code), p.installer_id is not None, p.valid_from, p.pk),
-                    reverse=True)
-    if not ranked:
-        return None, None
-    chosen = ranked[0]
-    price = chosen.price_precarity if precarity in ("modeste", "tres_modeste") else chosen.price_classic
-    return chosen, Decimal(price)
 
 
 def check_parameters(params: dict) -> list[str]:
@@ -233,18 +192,18 @@ def check_parameters(params: dict) -> list[str]:
 
 
 def compute(operation, *, postal_code: str, housing_type: str, surface=None, etas=None, resistance=None,
-            class_jumps=None, precarity: str = "none", date: datetime.date | None = None, installer=None,
-            conditions: dict[str, Any] | None = None, with_price: bool = True) -> CumacResult:
-    """kWh cumac, bonus coefficient, price and premium of one operation.
+            class_jumps=None, precarity: str = "none", date: datetime.date | None = None,
+            conditions: dict[str, Any] | None = None) -> CumacResult:
+    """kWh cumac and bonus coefficient of one operation (price and premium left None: see
+    billing.pricing.with_premium).
 
     Takes an ``Operation`` (the fiche version), the works postal code, the housing type
     (maison / appartement) and the technical inputs the fiche needs; ``date`` is the
-    engagement date (bonus validity, price list), today by default; ``installer`` selects
-    a contract price; ``conditions`` declares bonus conditions (e.g. remplacement_charbon).
+    engagement date (bonus validity), today by default; ``conditions`` declares bonus
+    conditions (e.g. remplacement_charbon).
     Guarantees exact decimal arithmetic and the rounding stated in the module docstring;
     an input below a fiche threshold gives an ineligible result with 0 kWh cumac and the
-    reason in ``details``. ``with_price=False`` skips the price-list lookup (price and premium
-    None), for callers that price many operations from a list they already hold.
+    reason in ``details``.
     Raises ``CumacError`` when the amount cannot be computed.
     """
     params = operation.cumac_parameters or {}
@@ -349,14 +308,4 @@ def compute(operation, *, postal_code: str, housing_type: str, surface=None, eta
         details["per"] = {"input": params["per"], "value": format(quantity, "f")}
 
     kwh = amount.quantize(CENT, rounding=ROUND_HALF_UP)
-    if not with_price:
-        return CumacResult(operation.code, operation.version, zone, kwh, coefficient, None, None, details=details)
-    price_list, price = price_for(operation_code=operation.code, installer=installer, day=day, precarity=precarity)
-    premium = None
-    if price is not None:
-        premium = (kwh * coefficient / 1000 * price).quantize(CENT, rounding=ROUND_HALF_UP)
-        details["price_list"] = str(price_list) if price_list is not None else None
-    else:
-        details["price_list"] = None
-        details.setdefault("notes", []).append("aucune grille de prix active à cette date")
-    return CumacResult(operation.code, operation.version, zone, kwh, coefficient, price, premium, details=details)
+    return CumacResult(operation.code, operation.version, zone, kwh, coefficient, None, None, details=details)

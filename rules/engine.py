@@ -7,7 +7,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 
 from django.utils import timezone
 
@@ -173,10 +173,14 @@ def engagement_date(context: dict[str, Any]) -> datetime.date:
     return value if isinstance(value, datetime.date) else timezone.localdate()
 
 
-def cumac_for_operation(dossier, entry: dict[str, Any], context: dict[str, Any]) -> CumacResult | CumacError:
+def cumac_for_operation(dossier, entry: dict[str, Any], context: dict[str, Any], *,
+                        pricing: Callable[..., CumacResult] | None = None) -> CumacResult | CumacError:
     """Compute one dossier operation's cumac from the context (first source present per
     input, see cumac.DEFAULT_SOURCES and the fiche's ``sources``). Returns the error
-    instead of raising, and writes the result into ``entry['values']`` (operation.*)."""
+    instead of raising, and writes the result into ``entry['values']`` (operation.*).
+
+    ``pricing(result, installer=, day=, precarity=)`` adds the price and the premium (the
+    dossier workflow passes billing.pricing.with_premium); without it the premium is 0."""
     dossier_operation = entry["dossier_operation"]
     operation = dossier_operation.operation
     params = operation.cumac_parameters or {}
@@ -190,14 +194,17 @@ def cumac_for_operation(dossier, entry: dict[str, Any], context: dict[str, Any])
         return None
 
     conditions = {str(key): value for key, value in (dossier_operation.parameters or {}).items()}
+    day = engagement_date(context)
+    precarity = context.get("dossier.precarity_status") or "none"
     try:
         result = compute(
             operation, postal_code=context.get("dossier.works_postal_code") or "",
             housing_type=context.get("dossier.housing_type") or "", surface=source("surface_m2"), etas=source("etas"),
             resistance=source("resistance_thermique"), class_jumps=source("class_jumps"),
-            precarity=context.get("dossier.precarity_status") or "none", date=engagement_date(context),
-            installer=dossier.installer_id, conditions=conditions,
+            precarity=precarity, date=day, conditions=conditions,
         )
+        if pricing is not None:
+            result = pricing(result, installer=dossier.installer_id, day=day, precarity=precarity)
     except CumacError as exc:
         entry["values"].update({"operation.kwh_cumac": Decimal("0"), "operation.premium_eur": Decimal("0"),
                                 "operation.coefficient": Decimal("1"), "operation.cumac_error": str(exc)})

@@ -7,8 +7,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
-from dossiers.models import Dossier
-
 from .dsl import check_syntax
 from .models import Rule
 
@@ -69,11 +67,17 @@ class TrialForm(forms.Form):
         help_text='Par ex. {"devis": {"date_signature": "2025-03-01"}, "facture": {"date_facture": "2025-04-02"}}',
     )
 
+    def __init__(self, *args, dossiers, **kwargs):
+        """``dossiers``: the queryset the dossier reference is looked up in (the studio's page
+        passes the dossier app's)."""
+        super().__init__(*args, **kwargs)
+        self.dossiers = dossiers
+
     def clean(self):
         data = super().clean()
         reference = (data.get("dossier") or "").strip()
         if reference:
-            dossier = Dossier.objects.select_related("installer").filter(reference=reference).first()
+            dossier = self.dossiers.filter(reference=reference).first()
             if dossier is None:
                 self.add_error("dossier", f"Aucun dossier de référence « {reference} ».")
             data["dossier_obj"] = dossier

@@ -7,7 +7,6 @@ from django.db.models import F, Q, QuerySet
 
 from cee.precompiled import precompiled
 from documents.models import Document, DocumentStatus
-from dossiers.models import Dossier, DossierOperation, DossierStatus, Timeline
 from extraction.models import ExtractedField, FieldStatus
 
 from .models import Rule, RuleResult
@@ -15,27 +14,22 @@ from .text import normalised_address
 
 TIMELINE_DATES = ("date_devis", "date_signature", "date_debut_travaux", "date_fin_travaux", "date_facture")
 
-# Dossiers that do not count as an earlier claim when looking for duplicates.
-NOT_FILED = (DossierStatus.DRAFT, DossierStatus.REJECTED)
-
-# "Processed" for the impact preview: the pipeline has been through them.
-PROCESSED_STATUSES = (
-    DossierStatus.AWAITING_DOCUMENTS, DossierStatus.READY_FOR_REVIEW, DossierStatus.IN_REVIEW,
-    DossierStatus.APPROVED, DossierStatus.REJECTED, DossierStatus.INVOICED, DossierStatus.PAID,
-)
+# Dossiers that do not count as an earlier claim when looking for duplicates: the values of
+# DossierStatus.DRAFT and REJECTED (the dossier app sits above rules; a test keeps them equal).
+NOT_FILED = ("draft", "rejected")
 
 
-def dossier_for_rules(dossier_id: int) -> Dossier:
-    return Dossier.objects.select_related("installer").get(pk=dossier_id)
+def _related_model(dossier, name: str):
+    """The model of the dossier's relation ``name`` (``operations``, ``timeline``), reached from
+    the dossier passed in: rules does not import the dossier app."""
+    return dossier._meta.get_field(name).related_model
 
 
-def dossier_operations(dossier: Dossier) -> list[DossierOperation]:
-    return list(
-        DossierOperation.objects.filter(dossier=dossier).select_related("operation").order_by("operation__code", "pk")
-    )
+def dossier_operations(dossier) -> list:
+    return list(dossier.operations.select_related("operation").order_by("operation__code", "pk"))
 
 
-def documents_with_fields(dossier: Dossier) -> list[tuple]:
+def documents_with_fields(dossier) -> list[tuple]:
     """One query for the dossier's classified documents and their extracted fields:
     ``(document id, type code, original filename, classification confidence, field name,
     data type, value, corrected value, field status, field confidence)``, the field columns
@@ -56,8 +50,8 @@ def _documents_with_fields(dossier_id: int):
     )
 
 
-def timeline_dates(dossier: Dossier) -> dict:
-    return Timeline.objects.filter(dossier=dossier).values(*TIMELINE_DATES).first() or {}
+def timeline_dates(dossier) -> dict:
+    return _related_model(dossier, "timeline").objects.filter(dossier=dossier).values(*TIMELINE_DATES).first() or {}
 
 
 _rules_cache: dict = {"stamp": None, "rules": []}
@@ -86,14 +80,19 @@ def forget_rules(**_kwargs) -> None:
     _rules_cache["stamp"] = None
 
 
-def results_of(dossier: Dossier, rule_ids=None) -> QuerySet[RuleResult]:
+def results_of(dossier, rule_ids=None) -> QuerySet[RuleResult]:
     results = RuleResult.objects.filter(dossier=dossier)
     if rule_ids is not None:
         results = results.filter(rule_id__in=rule_ids)
     return results
 
 
-def result_rows(dossier: Dossier) -> list[dict]:
+def failed_count(dossier) -> int:
+    """How many of the dossier's results failed and are not overridden (its ``failed_rule_count``)."""
+    return results_of(dossier).filter(status=RuleResult.Status.FAILED, overridden=False).count()
+
+
+def result_rows(dossier) -> list[dict]:
     """The dossier's rule results as plain rows (what the runner compares and rewrites)."""
     return _result_rows.rows(dossier.pk)
 
@@ -106,7 +105,7 @@ def _result_rows(dossier_id: int):
     )
 
 
-def duplicate_invoice_dossiers(dossier: Dossier, numero_facture: str) -> list[str]:
+def duplicate_invoice_dossiers(dossier, numero_facture: str) -> list[str]:
     """References of the installer's other (filed) dossiers whose facture carries the same
     invoice number (effective value: the correction when corrected)."""
     if not numero_facture:
@@ -126,7 +125,7 @@ def duplicate_invoice_dossiers(dossier: Dossier, numero_facture: str) -> list[st
     ))
 
 
-def duplicate_file_dossiers(dossier: Dossier) -> list[str]:
+def duplicate_file_dossiers(dossier) -> list[str]:
     """References of other (filed) dossiers holding a file with the same SHA-256."""
     hashes = Document.objects.filter(dossier=dossier).exclude(sha256="").values("sha256")
     return sorted(set(
@@ -137,7 +136,7 @@ def duplicate_file_dossiers(dossier: Dossier) -> list[str]:
     ))
 
 
-def same_dwelling_operations(dossier: Dossier) -> list[list[str]]:
+def same_dwelling_operations(dossier) -> list[list[str]]:
     """``[reference, operation code, beneficiary name]`` for every operation of the other
     (filed) dossiers at the same works address: same postal code and the same address once
     normalised (accents, case, abbreviations, word order)."""
@@ -146,7 +145,7 @@ def same_dwelling_operations(dossier: Dossier) -> list[list[str]]:
     if not postal_code or not address:
         return []
     rows = (
-        DossierOperation.objects.filter(
+        _related_model(dossier, "operations").objects.filter(
             Q(dossier__works_postal_code=postal_code)
             | (Q(dossier__works_postal_code="") & Q(dossier__beneficiary_postal_code=postal_code))
         )
@@ -159,15 +158,6 @@ def same_dwelling_operations(dossier: Dossier) -> list[list[str]]:
         [reference, code, name]
         for reference, code, name, works_address, beneficiary_address in rows
         if normalised_address(works_address or beneficiary_address) == address
-    )
-
-
-def recent_processed_dossiers(limit: int = 200) -> list[Dossier]:
-    """The last ``limit`` dossiers the pipeline has processed, most recent first."""
-    return list(
-        Dossier.objects.filter(status__in=PROCESSED_STATUSES)
-        .select_related("installer")
-        .order_by("-submitted_at", "-created_at", "-pk")[:limit]
     )
 
 

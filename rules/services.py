@@ -1,8 +1,9 @@
-"""Writes of the rules app: running the rules of a dossier, overriding a result, saving a
-rule as a new version. Each function is one transaction."""
+"""Writes of the rules app: storing the results of a run, overriding a result, saving a rule
+as a new version. Each function is one transaction (store_results runs inside the caller's).
+The run itself (context, cumac priced by billing, the dossier's totals) is the dossier
+workflow's: dossiers.workflow.rules_run.run_rules_for_dossier."""
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,12 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from dossiers.activity import log_activity
-from dossiers.models import Dossier, DossierOperation
 
-from . import engine, scoring, selectors
-from .context import FIELD_CONFIDENCES, OPERATIONS, build_dossier_context
+from . import selectors
 from .dsl import check_syntax
 from .models import Rule, RuleResult
+from .signals import override_changed
 
 OVERRIDABLE_STATUSES = (RuleResult.Status.FAILED, RuleResult.Status.WARNING)
 _RESULT_FIELDS = [
@@ -41,55 +41,15 @@ def _clear_override(result: RuleResult) -> None:
     result.override_values = {}
 
 
-def run_rules_for_dossier(dossier: Dossier, *, changed_fields: set[str] | None = None, actor=None) -> list[RuleResult]:
-    """Run the dossier's applicable active rules and store their results.
+def store_results(dossier, planned, evaluations, *, full_run: bool, actor):
+    """Upsert the results of a run on ``dossier`` (locked by the caller, in its transaction):
+    ``planned`` the rules that ran, ``evaluations`` their outcomes (rules.engine), ``full_run``
+    whether every applicable rule ran (then results of rules that no longer apply are deleted),
+    ``actor`` who triggered the run (None: the pipeline).
 
-    Takes the dossier and, after a correction, the context keys that changed (e.g.
-    ``{"facture.date_facture"}``, or ``{"facture.*"}`` for a whole document): then only the
-    rules reading one of them run (derived keys such as ``dossier.date_engagement`` and the
-    cumac count as changed when their sources do). ``actor`` is who triggered the run
-    (None: the pipeline).
-
-    Guarantees, in one transaction with the dossier row locked:
-    * one result per (rule, dossier operation) run, replacing that rule's previous results
-      (rows are updated in place, so ids stay stable); on a full run, results of rules that
-      no longer apply are deleted;
-    * an override survives while the rule still fails and reads exactly the values it was
-      given on; otherwise it is dropped and the drop is logged;
-    * each DossierOperation's kwh_cumac / coefficient / premium_eur (on a full run, or when a
-      changed key is a cumac input) and the Dossier's totals, ``failed_rule_count`` (failed
-      and not overridden), ``confidence_score`` and ``priority`` are recomputed (rules.scoring).
-
-    Returns the results of the rules that ran. Raises ``Dossier.DoesNotExist`` if the
-    dossier was deleted.
-    """
-    with transaction.atomic():
-        locked = (
-            Dossier.objects.select_for_update(of=("self",)).select_related("installer", "timeline").get(pk=dossier.pk)
-        )
-        context = build_dossier_context(locked)
-        today = timezone.localdate()
-        changed = engine.expand_changed_fields(set(changed_fields)) if changed_fields is not None else None
-
-        # A correction that touches no cumac input keeps the stored cumac (already in the context).
-        if changed is None or changed & engine.CUMAC_OUTPUTS:
-            for entry in context[OPERATIONS]:
-                engine.cumac_for_operation(locked, entry, context)
-
-        planned = [engine.plan(rule) for rule in selectors.active_rules()]
-        if changed is not None:
-            planned = [item for item in planned if engine.reads_any(item, changed)]
-        evaluations = engine.evaluate_rules(planned, context, today=today)
-        results, statuses = _store_results(locked, planned, evaluations, full_run=changed_fields is None, actor=actor)
-        _store_totals(locked, context, statuses)
-    dossier.__dict__.update({name: getattr(locked, name) for name in (
-        "total_kwh_cumac", "premium_eur", "failed_rule_count", "confidence_score", "priority")})
-    return results
-
-
-def _store_results(dossier: Dossier, planned, evaluations, *, full_run: bool, actor):
-    """Upsert the results; returns the results that ran and ``(status, overridden)`` of every
-    result the dossier has after the run.
+    An override survives while the rule still fails and reads exactly the values it was given
+    on; otherwise it is dropped and the drop is logged. Returns the results that ran and
+    ``(status, overridden)`` of every result the dossier has after the run.
 
     The previous results are read as plain rows (cheaper than model instances) and most of a
     re-run is identical: one UPDATE stamps the unchanged rows, only the others are rewritten.
@@ -163,52 +123,13 @@ def _store_results(dossier: Dossier, planned, evaluations, *, full_run: bool, ac
     return ran, untouched + [(result.status, result.overridden) for result in ran]
 
 
-def _store_totals(dossier: Dossier, context: dict[str, Any], statuses: list[tuple[str, bool]]) -> None:
-    """Write each operation's cumac and the dossier's figures. ``DossierOperation.kwh_cumac`` is
-    the fiche's volume before bonus; ``Dossier.total_kwh_cumac`` the bonified volume
-    (Σ kWh cumac × coefficient, each rounded half up to the hundredth, as billing's invoice
-    lines); ``Dossier.premium_eur`` the sum of the operations' premiums."""
-    changed_operations = []
-    total_kwh = Decimal("0")
-    total_premium = Decimal("0")
-    for entry in context[OPERATIONS]:
-        item: DossierOperation = entry["dossier_operation"]
-        values = entry["values"]
-        kwh = values.get("operation.kwh_cumac") or Decimal("0")
-        coefficient = values.get("operation.coefficient") or Decimal("1")
-        premium = values.get("operation.premium_eur") or Decimal("0")
-        # The bonified volume, rounded per operation as billing rounds its invoice lines.
-        total_kwh += (kwh * coefficient).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        total_premium += premium
-        if (item.kwh_cumac, item.coefficient, item.premium_eur) != (kwh, coefficient, premium):
-            item.kwh_cumac, item.coefficient, item.premium_eur = kwh, coefficient, premium
-            changed_operations.append(item)
-    if changed_operations:
-        DossierOperation.objects.bulk_update(changed_operations, ["kwh_cumac", "coefficient", "premium_eur"])
-
-    failed = sum(1 for status, overridden in statuses if status == RuleResult.Status.FAILED and not overridden)
-    confidence = scoring.confidence_score(context.get(FIELD_CONFIDENCES) or [], statuses)
-    totals = {
-        "total_kwh_cumac": total_kwh,
-        "premium_eur": total_premium,
-        "failed_rule_count": failed,
-        "confidence_score": confidence,
-        "priority": scoring.priority(premium_eur=total_premium, precarity_status=dossier.precarity_status,
-                                     confidence=confidence, has_fraud_signal=dossier.has_fraud_signal),
-    }
-    if any(getattr(dossier, name) != value for name, value in totals.items()):
-        # A queryset update: these are computed figures, not an edit to keep in the history.
-        Dossier.objects.filter(pk=dossier.pk).update(updated_at=timezone.now(), **totals)
-        for name, value in totals.items():
-            setattr(dossier, name, value)
-
-
 def override_rule_result(result: RuleResult, *, user, reason: str, request=None) -> RuleResult:
     """Mark a failed or warning result as overridden by ``user`` for ``reason``.
 
     Guarantees the override records who, when, why and the values the rule read (it
-    survives re-runs while those values stay the same), updates the dossier's
-    ``failed_rule_count`` and logs ``rule.overridden`` in the activity log.
+    survives re-runs while those values stay the same), sends ``override_changed`` (the
+    dossier app recounts the dossier's ``failed_rule_count``) and logs ``rule.overridden``
+    in the activity log.
     Raises ``ValidationError`` when the reason is blank, the rule is not overridable or the
     result is neither failed nor a warning; ``PermissionDenied`` when ``user`` may not
     change rule results.
@@ -234,7 +155,7 @@ def override_rule_result(result: RuleResult, *, user, reason: str, request=None)
         result.override_values = dict(result.values)
         result.full_clean(exclude=["dossier", "rule", "dossier_operation", "override_by"])
         result.save(update_fields=["overridden", "override_by", "override_at", "override_reason", "override_values"])
-        _refresh_failed_count(result.dossier)
+        override_changed.send(sender=RuleResult, result=result, dossier=result.dossier)
         log_activity(
             "rule.overridden", actor=user, target=result, dossier=result.dossier, request=request,
             description=f"Dérogation sur {result.rule.code} : {reason}",
@@ -257,20 +178,13 @@ def cancel_override(result: RuleResult, *, user, request=None) -> RuleResult:
                     "at": result.override_at.isoformat() if result.override_at else None}
         _clear_override(result)
         result.save(update_fields=["overridden", "override_by", "override_at", "override_reason", "override_values"])
-        _refresh_failed_count(result.dossier)
+        override_changed.send(sender=RuleResult, result=result, dossier=result.dossier)
         log_activity(
             "rule.override_cancelled", actor=user, target=result, dossier=result.dossier, request=request,
             description=f"Dérogation retirée sur {result.rule.code}",
             metadata={"rule": result.rule.code, "previous_override": previous, "values": result.values},
         )
     return result
-
-
-def _refresh_failed_count(dossier: Dossier) -> None:
-    failed = selectors.results_of(dossier).filter(status=RuleResult.Status.FAILED, overridden=False).count()
-    if failed != dossier.failed_rule_count:
-        Dossier.objects.filter(pk=dossier.pk).update(failed_rule_count=failed)
-        dossier.failed_rule_count = failed
 
 
 def save_rule(rule: Rule, *, user=None) -> Rule:

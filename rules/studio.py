@@ -1,18 +1,19 @@
 """The rule studio's dry runs: try an expression on one dossier or a pasted context, and
-preview a rule's impact on recent dossiers. Reads only, writes nothing."""
+preview a rule's impact on recent dossiers. Reads only, writes nothing. The dossiers and their
+contexts (with the cumac and the premium) come from the caller: the studio's admin pages in
+dossiers.backoffice.rule_studio."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from dossiers.models import Dossier
-
-from . import engine, selectors
-from .context import OPERATIONS, build_dossier_context, context_from_json, for_operation
+from . import engine
+from .context import OPERATIONS, context_from_json, for_operation
 from .dsl import RuleSyntaxError
-from .dsl.values import display
+from .dsl.values import display, to_value
 from .models import Rule, RuleResult
 
 
@@ -44,31 +45,21 @@ def _trial_run(label: str, evaluation: engine.Evaluation) -> TrialRun:
 
 
 def _from_json(value: Any) -> Any:
-    from .dsl.values import to_value
-
     return to_value(value, parse_strings=True)
-
-
-def dossier_context(dossier: Dossier, *, with_cumac: bool = True) -> dict[str, Any]:
-    """The context the runner would build, with each operation's cumac computed (else the
-    stored one, when the rule at hand does not read it)."""
-    context = build_dossier_context(dossier)
-    if with_cumac:
-        for entry in context[OPERATIONS]:
-            engine.cumac_for_operation(dossier, entry, context)
-    return context
 
 
 def _reads_cumac(planned: engine.PlannedRule) -> bool:
     return bool(planned.reads & engine.CUMAC_OUTPUTS)
 
 
-def try_on_dossier(rule: Rule, dossier: Dossier, *, expression: str | None = None) -> Trial:
-    """Evaluate ``rule`` (or a draft ``expression`` with its filters) on ``dossier``."""
+def try_on_dossier(rule: Rule, dossier, *, context_for: Callable[..., dict[str, Any]],
+                   expression: str | None = None) -> Trial:
+    """Evaluate ``rule`` (or a draft ``expression`` with its filters) on ``dossier``, whose
+    context ``context_for(dossier)`` builds as the runner does (each operation's cumac computed)."""
     planned = _draft(rule, expression)
     if planned.syntax_error is not None:
         return Trial(syntax_error=planned.syntax_error)
-    context = dossier_context(dossier)
+    context = context_for(dossier)
     entries = engine.runs_for(planned, context)
     trial = Trial()
     if not entries:
@@ -103,20 +94,23 @@ class Impact:
     examined: int = 0
     not_applicable: int = 0
     counts: dict[str, int] = field(default_factory=dict)
-    dossiers: dict[str, list[tuple[Dossier, str]]] = field(default_factory=dict)  # status → [(dossier, message)]
+    dossiers: dict[str, list[tuple[Any, str]]] = field(default_factory=dict)  # status → [(dossier, message)]
 
 
-def impact_preview(rule: Rule, *, limit: int = 200, expression: str | None = None) -> Impact:
-    """Run ``rule`` (or a draft expression) on the last ``limit`` processed dossiers and count
-    the outcomes; a dossier counts once per status it got (once per operation otherwise)."""
+def impact_preview(rule: Rule, dossiers: Iterable, *, context_for: Callable[..., dict[str, Any]],
+                   expression: str | None = None) -> Impact:
+    """Run ``rule`` (or a draft expression) on ``dossiers`` (the last processed ones) and count
+    the outcomes; a dossier counts once per status it got (once per operation otherwise).
+    ``context_for(dossier, with_cumac=)`` builds a dossier's context, with each operation's
+    cumac computed only when the rule reads it (else the stored one)."""
     planned = _draft(rule, expression)
     if planned.syntax_error is not None:
         return Impact(syntax_error=planned.syntax_error)
     impact = Impact(counts={status: 0 for status in RuleResult.Status.values})
     impact.dossiers = {status: [] for status in RuleResult.Status.values}
-    for dossier in selectors.recent_processed_dossiers(limit):
+    for dossier in dossiers:
         impact.examined += 1
-        context = dossier_context(dossier, with_cumac=_reads_cumac(planned))
+        context = context_for(dossier, with_cumac=_reads_cumac(planned))
         entries = engine.runs_for(planned, context)
         if not entries:
             impact.not_applicable += 1

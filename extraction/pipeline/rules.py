@@ -8,9 +8,9 @@ from .registry import register
 
 
 def rules_runner():
-    """``rules.services.run_rules_for_dossier`` when the rules app provides it."""
+    """``dossiers.workflow.rules_run.run_rules_for_dossier`` when the dossier app provides it."""
     try:
-        from rules.services import run_rules_for_dossier
+        from dossiers.workflow.rules_run import run_rules_for_dossier
     except ImportError:
         return None
     return run_rules_for_dossier

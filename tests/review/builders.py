@@ -5,7 +5,7 @@
 100 dpi) with every field printed as "Label : value", and stores one ExtractedField per field
 schema carrying the box of its value on that page. ``misread`` lets a test make the
 extraction read a value wrongly (with a low confidence) while the page shows the true one,
-as OCR does. The real rules then run (``rules.services.run_rules_for_dossier``).
+as OCR does. The real rules then run (``dossiers.workflow.rules_run.run_rules_for_dossier``).
 """
 from __future__ import annotations
 
@@ -244,7 +244,7 @@ def build_review_dossier(
     for code in document_types:
         add_document(dossier, code, facts.get(code, {}), misread=by_type.get(code), images=images)
     if run_rules:
-        from rules.services import run_rules_for_dossier
+        from dossiers.workflow.rules_run import run_rules_for_dossier
 
         run_rules_for_dossier(dossier)
         if priority is not None:  # the rules compute a priority; a test that sets one keeps it

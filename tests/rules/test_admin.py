@@ -7,8 +7,9 @@ import json
 import pytest
 from django.urls import reverse
 
+from dossiers.workflow.rules_run import run_rules_for_dossier
 from rules.models import Rule, RuleResult
-from rules.services import override_rule_result, run_rules_for_dossier
+from rules.services import override_rule_result
 
 from .builders import context_json, dossier_with_documents, installer
 

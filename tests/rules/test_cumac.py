@@ -1,5 +1,5 @@
-"""The kWh cumac calculator, the premium, and the ``cumac`` command: the worked checks of
-CEE-DOMAIN.md are exact."""
+"""The kWh cumac calculator (rules), the premium (billing.pricing.with_premium), and the
+``cumac`` command: the worked checks of CEE-DOMAIN.md are exact."""
 from __future__ import annotations
 
 import datetime
@@ -10,8 +10,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from billing.models import PriceList
+from billing.pricing import with_premium
 from dossiers.models import Operation
-from rules.cumac import CumacError, check_parameters, compute, operation_in_force
+from rules.cumac import CumacError, check_parameters, compute, version_in_force
+from rules.reference import ReferenceData
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -33,7 +35,13 @@ def price_list():
 
 
 def fiche(code, day=ENGAGEMENT):
-    return operation_in_force(code, day)
+    return version_in_force(Operation.objects.filter(code=code), day)
+
+
+def priced(operation, *, date=ENGAGEMENT, precarity="none", installer=None, **kwargs):
+    """The kWh cumac (rules) with its price and premium (billing), as the dossier workflow combines them."""
+    result = compute(operation, date=date, precarity=precarity, **kwargs)
+    return with_premium(result, installer=installer, day=date, precarity=precarity)
 
 
 def test_bar_th_171_house_100_m2_etas_130_in_h1_is_109_080_kwh_cumac(price_list):
@@ -44,8 +52,8 @@ def test_bar_th_171_house_100_m2_etas_130_in_h1_is_109_080_kwh_cumac(price_list)
 
 
 def test_bar_th_171_premium_is_109_08_mwhc_times_5_times_7_8_euros(price_list):
-    result = compute(fiche("BAR-TH-171"), postal_code="69003", housing_type="maison", surface=100, etas=130,
-                     date=ENGAGEMENT)
+    result = priced(fiche("BAR-TH-171"), postal_code="69003", housing_type="maison", surface=100, etas=130,
+                    date=ENGAGEMENT)
     assert result.coefficient == 5
     assert result.price_eur_per_mwh == D("7.8")
     assert result.premium_eur == D("4254.12")
@@ -53,8 +61,8 @@ def test_bar_th_171_premium_is_109_08_mwhc_times_5_times_7_8_euros(price_list):
 
 
 def test_bar_en_101_90_m2_in_lyon_is_153_000_kwh_cumac(price_list):
-    result = compute(fiche("BAR-EN-101"), postal_code="69003", housing_type="maison", surface=90, resistance=7,
-                     date=ENGAGEMENT)
+    result = priced(fiche("BAR-EN-101"), postal_code="69003", housing_type="maison", surface=90, resistance=7,
+                    date=ENGAGEMENT)
     assert (result.zone, result.kwh_cumac, result.coefficient) == ("H1", D("153000.00"), 1)
     assert result.premium_eur == D("1193.40")
 
@@ -75,15 +83,15 @@ def test_heat_pump_tables_by_housing_surface_etas_and_zone(price_list, housing, 
 
 
 def test_the_coup_de_pouce_applies_only_from_its_start_date(price_list):
-    before = compute(fiche("BAR-TH-171"), postal_code="69003", housing_type="maison", surface=100, etas=130,
-                     date=datetime.date(2025, 9, 30))
+    before = priced(fiche("BAR-TH-171"), postal_code="69003", housing_type="maison", surface=100, etas=130,
+                    date=datetime.date(2025, 9, 30))
     assert before.coefficient == 1
     assert before.premium_eur == D("850.82")  # 109.08 × 7.8 = 850.824 → rounded half up to the cent
 
 
 def test_precarity_uses_the_precarity_price(price_list):
-    result = compute(fiche("BAR-TH-171"), postal_code="69003", housing_type="maison", surface=100, etas=130,
-                     precarity="tres_modeste", date=ENGAGEMENT)
+    result = priced(fiche("BAR-TH-171"), postal_code="69003", housing_type="maison", surface=100, etas=130,
+                    precarity="tres_modeste", date=ENGAGEMENT)
     assert result.price_eur_per_mwh == D("11")
     assert result.premium_eur == D("5999.40")
 
@@ -91,23 +99,23 @@ def test_precarity_uses_the_precarity_price(price_list):
 def test_an_operation_specific_price_list_wins_over_the_general_one(price_list):
     PriceList.objects.create(name="PAC", operation_code="BAR-TH-171", valid_from=datetime.date(2026, 1, 1),
                              price_classic=D("8.100"), price_precarity=D("12.000"))
-    result = compute(fiche("BAR-TH-171"), postal_code="69003", housing_type="maison", surface=100, etas=130,
-                     date=ENGAGEMENT)
+    result = priced(fiche("BAR-TH-171"), postal_code="69003", housing_type="maison", surface=100, etas=130,
+                    date=ENGAGEMENT)
     assert result.price_eur_per_mwh == D("8.1")
     assert result.premium_eur == D("4417.74")
 
 
 def test_without_a_price_list_the_premium_is_unknown():
     PriceList.objects.all().delete()
-    result = compute(fiche("BAR-TH-171"), postal_code="69003", housing_type="maison", surface=100, etas=130,
-                     date=ENGAGEMENT)
+    result = priced(fiche("BAR-TH-171"), postal_code="69003", housing_type="maison", surface=100, etas=130,
+                    date=ENGAGEMENT)
     assert result.kwh_cumac == D("109080.00")
     assert result.price_eur_per_mwh is None and result.premium_eur is None
 
 
 def test_below_the_fiche_threshold_the_operation_is_not_eligible(price_list):
-    result = compute(fiche("BAR-EN-101"), postal_code="69003", housing_type="maison", surface=90, resistance=6,
-                     date=ENGAGEMENT)
+    result = priced(fiche("BAR-EN-101"), postal_code="69003", housing_type="maison", surface=90, resistance=6,
+                    date=ENGAGEMENT)
     assert not result.eligible
     assert result.kwh_cumac == 0 and result.premium_eur == 0
     assert "R ≥ 7" in result.details["reasons"][0]
@@ -139,10 +147,18 @@ def test_what_cannot_be_computed_raises_a_cumac_error(price_list, code, kwargs, 
 
 
 def test_the_version_in_force_at_the_date_is_chosen():
-    assert operation_in_force("BAR-TH-104", datetime.date(2023, 6, 1)).version == "A33-5"
-    assert operation_in_force("BAR-TH-171", ENGAGEMENT) == Operation.objects.get(code="BAR-TH-171")
+    assert fiche("BAR-TH-104", datetime.date(2023, 6, 1)).version == "A33-5"
+    assert fiche("BAR-TH-171", ENGAGEMENT) == Operation.objects.get(code="BAR-TH-171")
+    assert fiche("BAR-XX-999", ENGAGEMENT) is None
     with pytest.raises(CumacError, match="fiche inconnue"):
-        operation_in_force("BAR-XX-999", ENGAGEMENT)
+        ReferenceData().kwh_cumac("BAR-XX-999", postal_code="69003", housing_type="maison", date=ENGAGEMENT)
+
+
+def test_the_kwh_cumac_alone_has_no_price():
+    result = compute(fiche("BAR-TH-171"), postal_code="69003", housing_type="maison", surface=100, etas=130,
+                     date=ENGAGEMENT)
+    assert (result.kwh_cumac, result.coefficient) == (D("109080.00"), 5)
+    assert result.price_eur_per_mwh is None and result.premium_eur is None
 
 
 # -- the command ---------------------------------------------------------------------------

@@ -15,12 +15,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from documents.models import Document, DocumentType
+from dossiers.workflow.rules_run import dossier_context
 from extraction.models import FieldSchema
 from rules import engine
 from rules.context import OPERATIONS, for_operation
 from rules.dsl import compile_expression
 from rules.models import Rule
-from rules.studio import dossier_context
 from tests.factories import make_siret
 
 from .builders import dossier_with_documents, installer

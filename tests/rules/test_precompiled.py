@@ -5,9 +5,10 @@ import pytest
 
 from cee.precompiled import precompiled
 from dossiers.models import Dossier
+from dossiers.workflow.rules_run import run_rules_for_dossier
 from rules import selectors
 from rules.models import RuleResult
-from rules.services import override_rule_result, run_rules_for_dossier
+from rules.services import override_rule_result
 from tests.rules.builders import dossier_with_documents, field
 
 pytestmark = pytest.mark.django_db

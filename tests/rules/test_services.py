@@ -11,10 +11,11 @@ from django.db.models import Max
 
 from documents.models import Document
 from dossiers.models import Activity, Dossier
+from dossiers.workflow.rules_run import run_rules_for_dossier
 from extraction.models import FieldStatus
 from rules.context import build_dossier_context
 from rules.models import Rule, RuleResult
-from rules.services import cancel_override, override_rule_result, run_rules_for_dossier
+from rules.services import cancel_override, override_rule_result
 
 from .builders import add_documents, dossier_with_documents, field, installer
 
@@ -299,3 +300,11 @@ def test_a_document_of_unknown_confidence_is_not_preferred(dossier):
     (unknown,) = add_documents(dossier, {"facture": {"date_facture": "2025-10-01"}})
     Document.objects.filter(pk=unknown.pk).update(classification_confidence=None)
     assert build_dossier_context(dossier)["facture.date_facture"] == datetime.date(2025, 11, 20)
+
+
+def test_the_statuses_rules_name_by_value_are_the_dossier_app_s():
+    # rules sits below the dossier app: it names the statuses that are not a filed claim by value.
+    from dossiers.models import DossierStatus
+    from rules.selectors import NOT_FILED
+
+    assert NOT_FILED == (DossierStatus.DRAFT, DossierStatus.REJECTED)

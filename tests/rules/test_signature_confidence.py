@@ -7,12 +7,12 @@ from decimal import Decimal
 
 import pytest
 
+from dossiers.workflow.rules_run import dossier_context
 from extraction.extractors.signatures import UNSURE_BELOW
 from extraction.models import FieldStatus
 from rules import engine
 from rules.context import for_operation
 from rules.models import Rule
-from rules.studio import dossier_context
 
 from .builders import dossier_with_documents, field, installer
 

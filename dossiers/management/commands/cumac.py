@@ -17,8 +17,12 @@ import json
 from decimal import Decimal, InvalidOperation
 
 from django.core.management import BaseCommand, CommandError
+from django.utils import timezone
 
-from rules.cumac import CumacError, compute, operation_in_force
+from accounts.models import Installer
+from billing.pricing import with_premium
+from dossiers.models import Operation
+from rules.cumac import CumacError, compute, version_in_force
 
 
 def _decimal(value: str | None, option: str) -> Decimal | None:
@@ -61,22 +65,22 @@ class Command(BaseCommand):
             raise CommandError(f"--date : date AAAA-MM-JJ attendue, reçu « {options['date']} »") from exc
         installer = None
         if options["installer"]:
-            from accounts.models import Installer
-
             installer = Installer.objects.filter(siret=options["installer"]).first()
             if installer is None:
                 raise CommandError(f"Aucun installateur de SIRET {options['installer']}.")
+        day = day or timezone.localdate()
+        operation = version_in_force(Operation.objects.filter(code=options["operation"]), day)
+        if operation is None:
+            raise CommandError(f"fiche inconnue « {options['operation']} »")
         try:
-            from django.utils import timezone
-
-            operation = operation_in_force(options["operation"], day or timezone.localdate())
             result = compute(
                 operation, postal_code=options["postal_code"], housing_type=options["housing"],
                 surface=_decimal(options["surface"], "--surface"), etas=_decimal(options["etas"], "--etas"),
                 resistance=_decimal(options["resistance"], "--resistance"),
                 class_jumps=_decimal(options["class_jumps"], "--class-jumps"), precarity=options["precarity"],
-                date=day, installer=installer, conditions={name: True for name in options["condition"]},
+                date=day, conditions={name: True for name in options["condition"]},
             )
+            result = with_premium(result, installer=installer, day=day, precarity=options["precarity"])
         except CumacError as exc:
             raise CommandError(str(exc)) from exc
         payload = {
