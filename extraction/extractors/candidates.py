@@ -11,7 +11,7 @@ from .field_hints import _Hints, _fold_unit
 from .labels import DocumentLayout, _LabelHit
 from .layout import Line, union_box
 from .text import PhraseSet, match_at, phrase_set, token_texts
-from .values import FoundValue, find_values
+from .values import FoundValue, find_values, period_first
 
 # How much each way of finding a value is trusted, before label, zone and context factors.
 POSITION_WEIGHT = {
@@ -53,8 +53,9 @@ def _strip_separators(words: list[Word]) -> list[Word]:
     return out
 
 
-def _cut_at_labels(words: list[Word], stop_labels: PhraseSet) -> list[Word]:
-    """The words before the first other field's label (``Client : Jean Dupont Tél : …``)."""
+def _cut_at_labels(words: list[Word], stop_labels: PhraseSet, after_separator: bool = False) -> list[Word]:
+    """The words before the first other field's label (``Client : Jean Dupont Tél : …``);
+    ``after_separator``: only a label opening a new mention (« … - SIRET : … », « …, TVA »)."""
     if not words or not stop_labels:
         return words
     toks: list[tuple[str, int]] = []
@@ -65,13 +66,17 @@ def _cut_at_labels(words: list[Word], stop_labels: PhraseSet) -> list[Word]:
     for k in range(1, len(texts)):
         if stop_labels.match(texts, k) is not None:
             word_index = toks[k][1]
-            if word_index > 0:
+            if word_index > 0 and (not after_separator or words[word_index - 1].text in SEPARATORS
+                                   or words[word_index - 1].text.endswith((",", ";"))):
                 return words[:word_index]
     return words
 
 
-def _values_in(data_type: str, words: list[Word], hints: _Hints, stop_labels) -> list[tuple[FoundValue, list[Word]]]:
-    """Typed values in a run of words (for strings: the run itself, cut at other labels)."""
+def _values_in(data_type: str, words: list[Word], hints: _Hints, stop_labels,
+               period_only: bool = False) -> list[tuple[FoundValue, list[Word]]]:
+    """Typed values in a run of words (for strings: the run itself, cut at other labels). A date
+    field with the ``period`` hint takes its end of « du … au … » first; ``period_only``: a run
+    without such a period gives nothing (« valable » opens a period or an end date)."""
     words = _strip_separators(words)
     if not words:
         return []
@@ -83,7 +88,13 @@ def _values_in(data_type: str, words: list[Word], hints: _Hints, stop_labels) ->
             words.pop()
         if not words:
             return []
+    else:  # « TVA : FR11999999998 - SIRET : 99999999800010 »: a number after another label is that label's
+        words = _cut_at_labels(words, stop_labels, after_separator=True)
     found = find_values(data_type, words, hints.percent)
+    if hints.period and data_type == "date":
+        found, is_period = period_first(found, words, hints.period)
+        if period_only and not is_period:
+            return []
     if hints.skip_units:
         found = [fv for fv in found if not any(_unit_after(fv).startswith(u) for u in hints.skip_units)]
     results = []
@@ -210,8 +221,10 @@ def _column_range(hit: _LabelHit) -> tuple[float, float]:
     return x0, max(x1, right_limit - 0.005)
 
 
-def _words_in_range(line: Line, x0: float, x1: float, header_x: tuple[float, float] | None = None) -> list[Word]:
-    """The words of ``line`` in the cells that overlap [x0, x1]."""
+def _words_in_range(line: Line, x0: float, x1: float, header_x: tuple[float, float] | None = None,
+                    whole_cells: bool = False) -> list[Word]:
+    """The words of ``line`` in the cells that overlap [x0, x1]; ``whole_cells``: a cell running
+    in from the left is kept whole (« du 07/04/2023 au 06/04/2024 » under « valable : »)."""
     chosen: list[tuple[int, int]] = []
     for start, end in line.cells:
         cx0, cx1 = line.x_range(start, end)
@@ -224,7 +237,7 @@ def _words_in_range(line: Line, x0: float, x1: float, header_x: tuple[float, flo
     words: list[Word] = []
     for start, end in chosen:
         cell = line.words[start:end]
-        if line.words[start].bbox[0] < x0 - 0.03:
+        if line.words[start].bbox[0] < x0 - 0.03 and not whole_cells:
             # a cell running in from the left holds the previous column's value too
             cell = [w for w in cell if w.bbox[2] > x0 - 0.005]
         words.extend(cell)
@@ -308,6 +321,7 @@ def _candidates_for_hit(
     data_type = spec.data_type
     base = _base_score(hints, layout, hit)
     out: list[Candidate] = []
+    period_only = tuple(hit.label) in hints.period_labels
 
     if hints.presence is not None:
         return _presence_candidates(hints, layout, hit, base, stop_labels)
@@ -323,7 +337,7 @@ def _candidates_for_hit(
             # the next cell holds another field's label: this label heads a column or a block
             if _starts_with_label(words, stop_labels):
                 break
-            found = _values_in(data_type, words, hints, stop_labels)[:3]
+            found = _values_in(data_type, words, hints, stop_labels, period_only)[:3]
             for i, (fv, value_words) in enumerate(found):
                 out.append(_candidate(fv, value_words, base * POSITION_WEIGHT[how] * _typed_factor(fv, data_type, hints, i), hit.line.page, how))
             if found:
@@ -336,7 +350,7 @@ def _candidates_for_hit(
         limit = max(hints.max_below, 12 if hints.table else 0)
         k = 0
         for _, line in _lines_below(layout, hit, limit + 3):
-            words = _words_in_range(line, x0, x1, (x0, x1))
+            words = _words_in_range(line, x0, x1, (x0, x1), whole_cells=bool(hints.period) and data_type == "date")
             if not words:
                 continue  # a line of another column (a header wrapped on two lines)
             k += 1
@@ -344,7 +358,7 @@ def _candidates_for_hit(
                 break
             if _starts_with_label(words, all_labels or stop_labels):
                 break
-            found = _values_in(data_type, words, hints, stop_labels)
+            found = _values_in(data_type, words, hints, stop_labels, period_only)
             if not found:
                 continue
             fv, value_words = found[0]

@@ -55,6 +55,8 @@ class _Hints:
     multiple: bool = False
     list_items: bool = False
     reject_values: frozenset = frozenset()
+    period: str | None = None
+    period_labels: frozenset = frozenset()
 
     @classmethod
     def from_spec(cls, spec: FieldSpec) -> "_Hints":
@@ -120,6 +122,8 @@ class _Hints:
             multiple=bool(h.get("multiple", False)),
             list_items=bool(h.get("list", False)),
             reject_values=frozenset(tuple(token_texts(t)) for t in h.get("reject_values", []) if token_texts(t)),
+            period=h.get("period"),
+            period_labels=frozenset(tuple(token_texts(t)) for t in h.get("period_labels", []) if token_texts(t)),
         )
 
 

@@ -97,7 +97,7 @@ def _find_labels(line: Line, labels: list[_Label], negatives: list[list[str]], v
                 continue  # a label never spans two cells ("Total H.T. | TVA")
             if inserted and any(":" in w.text for w in line.words[line.tokens[i].word:line.tokens[end - 1].word]):
                 continue  # "Marque : Godin – Modèle" is two labels, not "marque / modèle"
-            if any(_covers(toks, neg, i, end, neg_starts) for neg, neg_starts in negatives):
+            if any(_covers(toks, neg, i, end, neg_starts, inserted) for neg, neg_starts in negatives):
                 continue
             taken.update(range(i, end))
             first_word = line.tokens[i].word
@@ -159,14 +159,17 @@ def _wrapped_label_hits(layout: "DocumentLayout", page: int, labels: list[_Label
     return hits
 
 
-def _covers(toks: list[str], negative: list[str], start: int, end: int, starts: frozenset[str] | None = None) -> bool:
+def _covers(toks: list[str], negative: list[str], start: int, end: int, starts: frozenset[str] | None = None,
+            inserted: bool = False) -> bool:
     """Whether a negative label longer than the match overlaps it ("date d'échéance" over "date").
-    ``starts``: the tokens the negative may begin at (``Vocabulary.starts``), when known."""
+    ``starts``: the tokens the negative may begin at (``Vocabulary.starts``), when known;
+    ``inserted``: the match took a word inside the label, so a negative as long as the match
+    that spells that word covers it (« Montant hors TVA » read as « montant TVA »)."""
     for j in range(max(0, start - len(negative) + 1), end):
         if starts is not None and toks[j] not in starts:
             continue
         neg_end = match_at(toks, negative, j)
-        if neg_end is not None and neg_end > start and neg_end - j > end - start:
+        if neg_end is not None and neg_end > start and (neg_end - j > end - start or inserted and neg_end - j == end - start):
             return True
     return False
 

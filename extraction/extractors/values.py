@@ -22,6 +22,11 @@ _SIRET_RE = re.compile(r"(?<![\d])(\d(?:[ \u00a0.\-]?\d){13})(?![\d])")
 _POSTAL_RE = re.compile(r"(?<![\w])(\d{2}[ \u00a0]?\d{3})(?![\w]|[,.]\d)")
 _BOOLEAN_RE = re.compile(r"(?i)(?<!\w)(oui|non|x|☒|☑|✓|✔|☐|□|coch[ée]e?|sign[ée]e?)(?!\w)")
 _CURRENCY_AFTER_RE = re.compile(r"^\s?(€|eur\b|euros?\b)", re.IGNORECASE)
+# Nine digits or more in one run, without a group separator or decimals: an identifier (SIREN,
+# SIRET, a telephone or account number), never an amount (« SIRET : 99999999800010 » after « TVA »).
+_IDENTIFIER_RE = re.compile(r"[-−]?\d{9,}")
+# What joins the two dates of a period: « du 07/04/2023 au 06/04/2024 », « 01/01/2024 - 31/12/2024 ».
+_PERIOD_JOIN_RE = re.compile(r"^\W*(?:au|a|à|jusqu'au|jusqu’au|jusqu au|-|–|—)\W*$", re.IGNORECASE)
 _PERCENT_AFTER_RE = re.compile(r"^\s?%")
 
 
@@ -69,6 +74,8 @@ def find_values(data_type: str, words: list[Word], percent: str = "allow") -> li
     elif data_type in ("decimal", "integer"):
         for m in _NUMBER_RE.finditer(text):
             raw = m.group(0).strip()
+            if data_type == "decimal" and _IDENTIFIER_RE.fullmatch(raw):
+                continue
             after = text[m.end():]
             is_percent = bool(_PERCENT_AFTER_RE.match(after))
             if (percent == "skip" and is_percent) or (percent == "require" and not is_percent):
@@ -108,3 +115,15 @@ def find_values(data_type: str, words: list[Word], percent: str = "allow") -> li
             except ValueError:
                 pass
     return found
+
+
+def period_first(found: list[FoundValue], words: list[Word], take: str) -> tuple[list[FoundValue], bool]:
+    """Dates of a run reordered for one end of a period: for ``take`` "end", the date after
+    « au » of « du 07/04/2023 au 06/04/2024 » comes first; for "start", the one before it.
+    Also says whether the run held such a period."""
+    for first, second in zip(found, found[1:]):
+        between = " ".join(w.text for w in words[first.end:second.start])
+        if between and _PERIOD_JOIN_RE.match(between):
+            chosen = second if take == "end" else first
+            return [chosen] + [fv for fv in found if fv is not chosen], True
+    return found, False
