@@ -129,7 +129,8 @@ def find_phrases(page_text: PageText, page: int, pattern: str) -> list[PhraseMat
             cut = [c.end() for c in _CLAUSE_END_RE.finditer(text, start, end)]
             start = cut[-1] if cut else start
             line_start = text.rfind("\n", start, end)
-            start = line_start + 1 if line_start >= 0 else start
+            if line_start >= 0 and not _name_wrapped(page_text.words_in(start, line_start)):
+                start = line_start + 1
             next_line = "\n" in text[end:m.start()]
         else:
             start, end = m.span(1)
@@ -145,6 +146,12 @@ def find_phrases(page_text: PageText, page: int, pattern: str) -> list[PhraseMat
             found.append(PhraseMatch(words, page, compiled.leading, text[end:end + 16], next_line, compiled.open_end,
                                      first_line))
     return found
+
+
+def _name_wrapped(words: list[Word]) -> bool:
+    """Whether the words ending the previous line, after its last clause break, begin the value:
+    a name in capitals wrapped by the line end (« …(CEE), HEXAGAZ DISTRIBUTION » / « SAS s'engage »)."""
+    return 0 < len(words) <= 4 and all(w.text[:1].isupper() or w.text[:1].isdigit() for w in words)
 
 
 def clause_words(words: list[Word], leading: bool) -> list[Word]:

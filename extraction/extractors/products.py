@@ -17,6 +17,7 @@ from functools import lru_cache
 from ..types import Word
 from .layout import Line
 from .text import similar, token_texts
+from .zones import CIVILITY_RE, recipient_blocks
 
 MAX_REFERENCE_WORDS = 6
 # A capitalised word that describes the product rather than names its model.
@@ -84,10 +85,11 @@ def _is_designation(line: Line) -> bool:
     return line.token_set.isdisjoint(NOT_DESIGNATION)
 
 
-def _reference_words(words: list[Word], glued: bool = False) -> tuple[list[Word], bool]:
+def _reference_words(words: list[Word], glued: bool = False, next_line_first: str = "") -> tuple[list[Word], bool]:
     """The model words opening ``words`` (what follows a brand in a designation), and whether
     they run to the end of ``words`` (the designation may go on on the next line). ``glued``:
-    the first word holds the brand itself (« weber.therm »): it is the model's first word."""
+    the first word holds the brand itself (« weber.therm »): it is the model's first word.
+    ``next_line_first``: the first word of the designation's next line (« XM ultra » / « 22 »)."""
     out: list[Word] = []
     for k, word in enumerate(words):
         if glued and k == 0:
@@ -100,7 +102,7 @@ def _reference_words(words: list[Word], glued: bool = False) -> tuple[list[Word]
         folded = token_texts(bare)
         if not folded:
             return out, False
-        following = words[k + 1].text.strip() if k + 1 < len(words) else ""
+        following = words[k + 1].text.strip() if k + 1 < len(words) else next_line_first
         if out and DIMENSION_UNITS.match(bare):
             out.pop()  # "140 mm": the number was a dimension, not part of the model
             return out, False
@@ -137,9 +139,10 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
     pages: dict[int, list[Line]] = {}
     for line in lines:
         pages.setdefault(line.page, []).append(line)
+    in_address = _address_lines(pages)
     found: list[ProductMention] = []
     for line in lines:
-        if not _is_designation(line):
+        if not _is_designation(line) or (line.page, line.index) in in_address:
             continue
         toks = line.token_texts
         line_tokens = line.tokens
@@ -162,9 +165,9 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
             glued = len(token_texts(line.words[last_word].text)) > len(form) and first_word == last_word
             # "weber.therm XM": the brand opens the model's first word
             rest = line.words[last_word:cell_end] if glued else line.words[last_word + 1:cell_end]
-            reference, open_end = _reference_words(rest, glued)
+            following = _continuation(pages[line.page], line, line.words[cell_start].bbox[0])
+            reference, open_end = _reference_words(rest, glued, following[0].text if following else "")
             if open_end and len(reference) < MAX_REFERENCE_WORDS:
-                following = _continuation(pages[line.page], line, line.words[cell_start].bbox[0])
                 if following and reference and DIMENSION_UNITS.match(following[0].text) and reference[-1].text[:1].isdigit():
                     reference.pop()  # "Hybris 205 120" / "mm, résistance…": 120 was the thickness
                 more, _ = _reference_words(following)
@@ -178,6 +181,18 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
             while i < len(toks) and line_tokens[i].word <= last:
                 i += 1
     return _without_product_lines(found)
+
+
+def _address_lines(pages: dict[int, list[Line]]) -> set[tuple[int, int]]:
+    """(page, line index) of the lines of address blocks and of lines opening with a civility:
+    « M. MILLET Philippe » / « 127 route des Frères Lumière » names a person, not a product."""
+    out: set[tuple[int, int]] = set()
+    for page, page_lines in pages.items():
+        boxes = {w.bbox for block in recipient_blocks(page_lines, page) for row in block.lines for w in row}
+        for line in page_lines:
+            if any(w.bbox in boxes for w in line.words) or CIVILITY_RE.match(" ".join(w.text for w in line.words[:4]) + " "):
+                out.add((page, line.index))
+    return out
 
 
 def _without_product_lines(found: list[ProductMention]) -> list[ProductMention]:

@@ -1,0 +1,144 @@
+"""Reading totals tables, legal mentions, validity periods and item designations as real
+documents print them: each reader is checked on pages written here (the way such documents
+look, not from the extractor's rules) and, where one shows it, on a real public document read
+in place from ``../shared/testdata/real`` (skipped where that folder is absent).
+"""
+import json
+from pathlib import Path
+
+import pytest
+
+from extraction.corpus.evaluate import load_specs
+from extraction.corpus.reading import pdf_pages
+from extraction.fields import extract_fields
+from extraction.reading import fixture_reading_data
+
+from .pages import page
+
+REAL = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "real"
+
+
+@pytest.fixture(scope="module")
+def specs():
+    return load_specs()
+
+
+def read(pages, specs, doc_type: str) -> dict:
+    return {name: v.value for name, v in extract_fields(pages, specs[doc_type], fixture_reading_data(doc_type)).items()}
+
+
+def real_pages(relative: str):
+    path = REAL / relative
+    if not path.exists():
+        pytest.skip(f"real document {relative} not available")
+    return pdf_pages(path)
+
+
+# ---------------------------------------------------------------- amounts and legal mentions
+
+def test_a_siret_after_the_tva_label_is_no_amount(specs):
+    rows = [(0.29, 0.04, "TVA : FR11999999998 - SIRET : 99999999800010 - APE : 4778C - SARL au capital de 120 000,00 €"),
+            (0.08, 0.40, "Désignation"), (0.70, 0.40, "Montant HT"),
+            (0.08, 0.43, "Pose de l'isolant"), (0.70, 0.43, "624,90 €"),
+            (0.60, 0.48, "Total HT"), (0.80, 0.48, "624,90 €"),
+            (0.60, 0.50, "Taxes"), (0.80, 0.50, "46,25 €"),
+            (0.60, 0.52, "Total TTC"), (0.80, 0.52, "671,15 €")]
+    got = read([page(rows)], specs, "facture")
+    assert got["montant_tva"] == "46.25"  # « Taxes » of the totals table, not the SIRET nor the capital
+    assert got["montant_ht"] == "624.90"
+    assert got["montant_ttc"] == "671.15"
+
+
+def test_the_amount_without_tax_is_not_the_tax(specs):
+    rows = [(0.07, 0.48, "Montant hors TVA soumis à une TVA à 20,00 %"), (0.88, 0.48, "10,83"),
+            (0.07, 0.50, "TVA 20,00 % payée sur les débits"), (0.88, 0.50, "2,17"),
+            (0.07, 0.52, "Total à payer"), (0.88, 0.52, "13,00 €")]
+    got = read([page(rows)], specs, "facture")
+    assert got["montant_ht"] == "10.83"
+    assert got["montant_tva"] == "2.17"
+
+
+def test_a_total_in_a_sentence_ending_a_clause_keeps_its_own_value(specs):
+    """« la présente facture : 3297,07 € »: a label inside the sentence does not cut the amount away."""
+    rows = [(0.09, 0.50, "Prime CEE versée par Carburoil Énergies et déduite de la présente facture : 3297,07 €.")]
+    assert read([page(rows)], specs, "facture")["prime_cee"] == "3297.07"
+
+
+def test_an_invoice_in_english_gives_its_number_and_totals(specs):
+    rows = [(0.05, 0.25, "Invoice VT/2022/0001"),
+            (0.52, 0.45, "Subtotal"), (0.86, 0.45, "1,509.00 €"),
+            (0.52, 0.47, "TVA 20%"), (0.88, 0.47, "301.80 €"),
+            (0.52, 0.50, "Total"), (0.86, 0.50, "1,810.80 €")]
+    got = read([page(rows)], specs, "facture")
+    assert (got["numero_facture"], got["montant_ht"], got["montant_tva"], got["montant_ttc"]) == \
+        ("VT/2022/0001", "1509.00", "301.80", "1810.80")
+
+
+def test_real_factur_x_sample_reads_its_tax_from_the_totals_table(specs):
+    got = read(real_pages("documents/oca-edi__Facture_FR_BASICWL.pdf"), specs, "facture")
+    assert (got["montant_ht"], got["montant_tva"], got["montant_ttc"]) == ("624.90", "46.25", "671.15")
+
+
+def test_real_odoo_invoice_in_english(specs):
+    got = read(real_pages("documents/oca-edi__akretion_france-test.pdf"), specs, "facture")
+    assert (got["numero_facture"], got["montant_ht"], got["montant_ttc"]) == ("VT/2022/0001", "1509.00", "1810.80")
+
+
+def test_real_telecom_bill_separates_the_tax_from_its_base(specs):
+    got = read(real_pages("documents/oca-edi__bouygues_telecom-test.pdf"), specs, "facture")
+    assert (got["montant_ht"], got["montant_tva"]) == ("10.83", "2.17")
+
+
+# ---------------------------------------------------------------- RGE certificates
+
+def test_a_validity_period_under_its_label_gives_both_ends(specs):
+    rows = [(0.04, 0.45, "Dossier N° SE"), (0.64, 0.45, "Certificat numéro"), (0.80, 0.45, "valable :"),
+            (0.04, 0.47, "Forme juridique : SARL"), (0.64, 0.47, "du 07/04/2023 au 06/04/2024"),
+            (0.64, 0.51, "Attribution de la qualification :"), (0.64, 0.53, "Du 07/04/2022 au 06/04/2026")]
+    got = read([page(rows)], specs, "certificat_rge")
+    assert (got["date_debut_validite"], got["date_fin_validite"]) == ("2023-04-07", "2024-04-06")
+
+
+def test_valable_with_one_date_is_the_end_of_validity(specs):
+    rows = [(0.20, 0.09, "NUMÉRO E-E40989"), (0.47, 0.09, "VALABLE"), (0.68, 0.09, "04/02/2022"),
+            (0.47, 0.105, "JUSQU'AU"), (0.81, 0.13, "ÉDITÉ LE"), (0.91, 0.13, "28/01/2021")]
+    got = read([page(rows)], specs, "certificat_rge")
+    assert got["date_fin_validite"] == "2022-02-04"
+    assert got.get("date_debut_validite") != "2022-02-04"
+
+
+def test_the_paid_leave_fund_number_is_not_the_certificate_number(specs):
+    rows = [(0.22, 0.12, "NUMERO"), (0.32, 0.12, "E-E40989"),
+            (0.10, 0.32, "Numéro caisse de congés payés :"), (0.32, 0.32, "2102200 02")]
+    assert read([page(rows)], specs, "certificat_rge")["rge_numero"] == "E-E40989"
+
+
+# ---------------------------------------------------------------- sentences and designations
+
+def test_a_name_wrapped_before_the_verb_of_its_sentence_is_read_whole(specs):
+    rows = [(0.08, 0.29, "Dans le cadre du dispositif des certificats d'économies d'énergie (CEE), HEXAGAZ DISTRIBUTION"),
+            (0.08, 0.305, "SAS s'engage à contribuer financièrement à votre projet de travaux : opération BAR-TH-171.")]
+    assert read([page(rows)], specs, "cadre_contribution")["nom_oblige"] == "HEXAGAZ DISTRIBUTION SAS"
+
+
+def test_a_surname_that_is_also_a_brand_is_not_a_product(specs):
+    rows = [(0.52, 0.145, "M. MILLET Philippe"), (0.52, 0.161, "127 route des Frères Lumière"), (0.52, 0.177, "47000 Agen"),
+            (0.08, 0.34, "Désignation"), (0.80, 0.34, "Montant HT"),
+            (0.08, 0.36, "Isolant mince multicouche Actis Triso Laine 140 mm"), (0.83, 0.36, "11 579,36")]
+    got = read([page(rows)], specs, "facture")
+    assert json.loads(got["marque"]) == ["Actis"]
+    assert json.loads(got["reference_produit"]) == ["Triso Laine"]
+
+
+def test_a_model_name_wrapped_to_the_next_line_goes_on_there(specs):
+    rows = [(0.08, 0.43, "Système d'isolation par l'extérieur Saint-Gobain Weber weber.therm XM ultra"), (0.83, 0.43, "10 063,56"),
+            (0.08, 0.444, "22 140 mm, résistance thermique R = 3,30 m².K/W")]
+    got = read([page(rows)], specs, "facture")
+    assert json.loads(got["reference_produit"]) == ["weber.therm XM ultra 22"]
+
+
+def test_an_accessory_of_the_item_table_is_a_product_of_its_own_brand(specs):
+    rows = [(0.08, 0.40, "Pompe à chaleur air/eau INVICTA Altea 8"), (0.80, 0.40, "9 800,00"),
+            (0.08, 0.43, "Vase d'expansion FLAMCO Flexcon 25"), (0.80, 0.43, "204,00")]
+    got = read([page(rows)], specs, "devis")
+    assert json.loads(got["marque"]) == ["Invicta", "Flamco"]
