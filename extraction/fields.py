@@ -42,6 +42,8 @@ Hints (``FieldSchema.extraction_hints``; every key optional)::
     top_line        weight of a fallback candidate: the first line of page 1 (a letterhead)
     top_line_exclude  words that make that first line a title, not a name ("attestation")
     stop_labels     extra words that end a text value
+    period          "start" | "end": a date field reads its end of a period (« du 07/04/2023 au
+                    06/04/2024 »); period_labels: labels whose value must be such a period
 
 Layout rules, the same for every field: a label is matched accent- and case-insensitively,
 with one OCR typo in words of five letters or more (seven for a one-word label), or with one
