@@ -7,9 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
+from cee.admin import PrettyJSONAdminMixin, ReadOnlyAdminMixin, pretty_json_html
 from dossiers.activity import log_activity
-from dossiers.admin_json import PrettyJSONAdminMixin, pretty_json_html
-from dossiers.admin_readonly import ReadOnlyAdminMixin
 
 from .forms import InstallerForm, UserAddForm, UserEditForm
 from .models import ApiToken, IdempotencyKey, Installer, RgeChangeRequest, User

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from cee.admin import ReadOnlyAdminMixin
+
 from . import services
 from .admin_actions import export_csv_action, export_xlsx_action
-from dossiers.admin_readonly import ReadOnlyAdminMixin
-
 from .documents import format_eur
 from .models import Invoice, InvoiceLine, InvoiceSequence, Payment, PriceList
 
@@ -202,7 +202,8 @@ class InvoiceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(SimpleHistoryAdmin):
+class PaymentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    # Read-only: a payment is recorded from the invoice (services.record_payment keeps statuses right).
     list_display = ["date", "amount_display", "method", "reference", "invoice", "installer_name", "created_by"]
     amount_display = money_column("amount", "montant")
     list_filter = ["method", ("invoice__installer", admin.RelatedOnlyFieldListFilter), "date"]
@@ -211,15 +212,6 @@ class PaymentAdmin(SimpleHistoryAdmin):
     date_hierarchy = "date"
     readonly_fields = ["invoice", "amount", "date", "method", "reference", "created_by", "created_at"]
     fields = readonly_fields
-
-    def has_add_permission(self, request):
-        return False  # recorded from the invoice (services.record_payment keeps statuses right)
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="installateur", ordering="invoice__installer__name")
     def installer_name(self, obj):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from dossiers.admin_json import PrettyJSONAdminMixin, pretty_json_html
+from cee.admin import PrettyJSONAdminMixin, pretty_json_html
 from dossiers.models import DossierStatus
 from extraction.models import ExtractedField, StageRun
 

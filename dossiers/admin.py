@@ -8,10 +8,9 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from cee.admin import PrettyJSONAdminMixin, ReadOnlyAdminMixin, json_object, pretty_json_html
 from rules.cumac import check_parameters
 
-from .admin_json import PrettyJSONAdminMixin, json_object, pretty_json_html
-from .admin_readonly import ReadOnlyAdminMixin
 from .models import (
     Activity,
     DossierReferenceSequence,

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from dossiers.admin_json import PrettyJSONAdminMixin, json_object, pretty_json_html
+from cee.admin import PrettyJSONAdminMixin, json_object, pretty_json_html
 
 from . import admin_learning  # noqa: F401  (registers the learned layouts and phrases)
 from . import admin_reading  # noqa: F401  (registers the phrase patterns and the brand lexicon)

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from cee.admin import ReadOnlyAdminMixin
+
 from . import services
 from .forms import RuleForm
 from .models import ClimateZone, PrecarityCeiling, Rule, RuleResult
@@ -73,7 +75,7 @@ class RuleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RuleResult)
-class RuleResultAdmin(admin.ModelAdmin):
+class RuleResultAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: results are written by the runner, overrides by the review screen."""
 
     list_display = ["dossier_link", "rule", "rule_version", "status", "overridden", "override_by", "override_at",
@@ -96,15 +98,6 @@ class RuleResultAdmin(admin.ModelAdmin):
     @admin.display(description="motif")
     def override_reason_short(self, obj):
         return (obj.override_reason[:80] + "…") if len(obj.override_reason) > 80 else obj.override_reason
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ClimateZone)

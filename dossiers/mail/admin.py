@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
-from ..admin_json import PrettyJSONAdminMixin
-from ..admin_readonly import ReadOnlyAdminMixin
+from cee.admin import PrettyJSONAdminMixin, ReadOnlyAdminMixin
+
 from .models import MailAccount, MailLog, MailRule
 from .services import fetch_mail
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from ..admin_readonly import ReadOnlyAdminMixin
+from cee.admin import ReadOnlyAdminMixin
+
 from .models import RoutineNotice
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from ..admin_json import PrettyJSONAdminMixin
-from ..admin_readonly import ReadOnlyAdminMixin
+from cee.admin import PrettyJSONAdminMixin, ReadOnlyAdminMixin
+
 from .models import WebhookDelivery, WebhookEndpoint
 from .services import reactivate_endpoint
 

@@ -1,5 +1,8 @@
-"""JSON fields in the admin: indented and editable, validated, shown read-only as a block.
+"""Admin mixins every app's ModelAdmins use.
 
+``ReadOnlyAdminMixin``: pages that show records nobody edits by hand (logs, counters, traces).
+
+JSON fields in the admin: indented and editable, validated, shown read-only as a block.
 Configuration lives in JSON columns (cumac tables, hints, parameters). An administrator
 edits them as indented JSON; a typo is reported on the field instead of saved.
 Any ModelAdmin can use ``PrettyJSONAdminMixin``.
@@ -68,3 +71,17 @@ class PrettyJSONAdminMixin:
             if not db_field.null:
                 kwargs.setdefault("empty_json", db_field.get_default())
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class ReadOnlyAdminMixin:
+    """No add, change or delete from the admin: the list and the detail page stay visible to
+    whoever has the view permission. Put it before ModelAdmin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
