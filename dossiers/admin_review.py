@@ -32,6 +32,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.middleware.csrf import get_token
 
+from cee.admin import ReadOnlyAdminMixin
 from cee.formats import format_duration
 
 from .review import services as review
@@ -879,7 +880,7 @@ class DossierAdmin(admin.ModelAdmin):
 
 
 @admin.register(DossierOperation)
-class DossierOperationAdmin(admin.ModelAdmin):
+class DossierOperationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The operations claimed in dossiers, with their cumac and premium (read-only: the rules compute them)."""
 
     list_display = ["dossier_link", "operation", "status", "kwh_cumac", "coefficient", "premium_eur", "confidence"]
@@ -890,15 +891,6 @@ class DossierOperationAdmin(admin.ModelAdmin):
                        "confidence", "detected_from"]
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="dossier", ordering="dossier__reference")
     def dossier_link(self, obj):
