@@ -337,6 +337,8 @@ def _candidates_for_hit(
             # the next cell holds another field's label: this label heads a column or a block
             if _starts_with_label(words, stop_labels):
                 break
+            if how == "right_cell" and _ends_a_sentence_cell(hit):
+                break  # « Chauffe-eau … ARISTON Nuos Evo A+, COP » | « 1 »: the quantity column, not the COP
             found = _values_in(data_type, words, hints, stop_labels, period_only)[:3]
             for i, (fv, value_words) in enumerate(found):
                 out.append(_candidate(fv, value_words, base * POSITION_WEIGHT[how] * _typed_factor(fv, data_type, hints, i), hit.line.page, how))
@@ -381,6 +383,13 @@ def _candidates_for_hit(
             for fv, value_words in _values_in(data_type, words, hints, stop_labels)[:1]:
                 out.append(_candidate(fv, value_words, base * POSITION_WEIGHT["row"] * _typed_factor(fv, data_type, hints, 0), hit.line.page, "row"))
     return out
+
+
+def _ends_a_sentence_cell(hit: _LabelHit) -> bool:
+    """The label closes a cell of running text (three words or more before it, no separator
+    after it): its value follows in that text on the next line, the next cell is another column."""
+    cell_start, cell_end = hit.line.cell_of(hit.start_word)
+    return hit.end_word == cell_end and hit.start_word - cell_start >= 3 and not _separator_follows(hit)
 
 
 def _candidate(fv: FoundValue, words: list[Word], score: float, page: int, how: str) -> Candidate:

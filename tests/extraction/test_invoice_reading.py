@@ -142,3 +142,15 @@ def test_an_accessory_of_the_item_table_is_a_product_of_its_own_brand(specs):
             (0.08, 0.43, "Vase d'expansion FLAMCO Flexcon 25"), (0.80, 0.43, "204,00")]
     got = read([page(rows)], specs, "devis")
     assert json.loads(got["marque"]) == ["Invicta", "Flamco"]
+
+
+def test_a_cop_closing_a_designation_line_is_read_on_the_next_line_not_in_the_quantity_column(specs):
+    rows = [(0.10, 0.44, "Chauffe-eau thermodynamique ARISTON Nuos Evo A+, COP"), (0.65, 0.44, "1"), (0.86, 0.44, "2 920,67"),
+            (0.10, 0.455, "de 3,09 selon EN 16147 (BAR-TH-148)")]
+    assert read([page(rows)], specs, "devis")["cop"] == "3.09"
+
+
+def test_the_date_under_the_client_signature_is_the_signature_date(specs):
+    rows = [(0.52, 0.57, "Signature du client, précédée de la mention « Bon pour accord »"),
+            (0.53, 0.59, "BPA"), (0.53, 0.61, "le 30/09/24")]
+    assert read([page(rows)], specs, "devis")["date_signature"] == "2024-09-30"
