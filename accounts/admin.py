@@ -1,4 +1,4 @@
-"""Admin of users, installer companies and API tokens."""
+"""Admin of users, installer companies, API tokens and the activity log."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
@@ -8,10 +8,10 @@ from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
 from cee.admin import PrettyJSONAdminMixin, ReadOnlyAdminMixin, pretty_json_html
-from dossiers.activity import log_activity
 
+from .activity import log_activity
 from .forms import InstallerForm, UserAddForm, UserEditForm
-from .models import ApiToken, IdempotencyKey, Installer, RgeChangeRequest, User
+from .models import Activity, ApiToken, IdempotencyKey, Installer, RgeChangeRequest, User
 from .rge import approve_rge_change, reject_rge_change
 from .roles import ROLE_GROUP_NAMES
 from .tokens import revoke_token
@@ -223,3 +223,22 @@ class RgeChangeRequestAdmin(admin.ModelAdmin):
             lambda change: reject_rge_change(change, user=request.user, note=change.decision_note, request=request),
             "refusée(s)",
         )
+
+
+@admin.register(Activity)
+class ActivityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The activity log: read-only, never edited or deleted from the admin."""
+
+    list_display = ["created_at", "actor", "verb", "dossier", "description", "ip_address"]
+    list_filter = ["verb", "created_at"]
+    search_fields = ["description", "verb", "dossier__reference", "actor__email", "object_id"]
+    list_select_related = ["actor", "dossier"]
+    date_hierarchy = "created_at"
+    fields = ["created_at", "actor", "verb", "dossier", "content_type", "object_id", "description", "metadata_display",
+              "ip_address", "user_agent"]
+    readonly_fields = fields
+    show_full_result_count = False
+
+    @admin.display(description="données")
+    def metadata_display(self, obj):
+        return pretty_json_html(obj.metadata)

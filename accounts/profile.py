@@ -6,8 +6,7 @@ from typing import NamedTuple
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from dossiers.activity import log_activity
-
+from .activity import log_activity
 from .models import Installer, RgeChangeRequest, User
 from .rge import RGE_FIELDS, request_rge_change
 from .validators import normalise_identifier

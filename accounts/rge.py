@@ -12,8 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dossiers.activity import log_activity
-
+from .activity import log_activity
 from .models import Installer, RgeChangeRequest, RgeChangeStatus, User
 
 RGE_FIELDS = ("rge_number", "rge_valid_from", "rge_valid_until", "qualifications")

@@ -18,8 +18,7 @@ from typing import Iterable
 
 from django.db import transaction
 
-from dossiers.activity import log_activity
-
+from .activity import log_activity
 from .models import Installer, RgeStatus, User
 from .rge import RGE_FIELDS, rge_data
 from .validators import normalise_identifier

@@ -18,14 +18,14 @@ CONFIGURATION_MODELS = [
 # What a validator may do: see everything a review needs, change review objects only.
 VALIDATOR_PERMISSIONS = [
     "dossiers.view_dossier", "dossiers.change_dossier", "dossiers.view_dossieroperation",
-    "dossiers.view_timeline", "dossiers.change_timeline", "dossiers.view_activity", "dossiers.view_operation",
+    "dossiers.view_timeline", "dossiers.change_timeline", "dossiers.view_operation",
     "dossiers.view_rejectionreason", "dossiers.view_operationdocumentrequirement",
     "documents.view_document", "documents.view_page", "documents.view_documenttype",
     "extraction.view_extractedfield", "extraction.change_extractedfield", "extraction.view_fieldschema",
     "extraction.view_humanfeedback", "extraction.add_humanfeedback", "extraction.view_stagerun",
     "rules.view_rule", "rules.view_ruleresult", "rules.change_ruleresult",
     "rules.view_climatezone", "rules.view_precarityceiling",
-    "accounts.view_installer",
+    "accounts.view_installer", "accounts.view_activity",
 ]
 
 ROLE_GROUP_NAMES = {

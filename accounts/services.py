@@ -10,8 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from dossiers.activity import log_activity
-
+from .activity import log_activity
 from .models import Installer, Role, User
 from .validators import normalise_identifier
 

@@ -72,7 +72,7 @@ def screens() -> list[tuple[str, str, tuple]]:
         ("atelier des règles", f"/admin/rules/rule/{rule.pk}/change/" if rule else "", ADMIN),
         ("réglages des moteurs (liste)", "/admin/extraction/engineconfig/", ADMIN),
         ("réglages des moteurs (fiche)", f"/admin/extraction/engineconfig/{engine.pk}/change/" if engine else "", ADMIN),
-        ("journal d'activité", "/admin/dossiers/activity/", ADMIN),
+        ("journal d'activité", "/admin/accounts/activity/", ADMIN),
         ("portail : mes dossiers", "/portail/", INSTALLER),
         ("portail : un dossier", f"/portail/dossiers/{installer_dossier.pk}/" if installer_dossier else "", INSTALLER),
     ]

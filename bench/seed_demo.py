@@ -35,7 +35,8 @@ def main() -> None:
 
     from dossiers.demo import demo_dossiers
     from documents.models import Document
-    from dossiers.models import Activity, DossierOperation
+    from accounts.models import Activity
+    from dossiers.models import DossierOperation
     from extraction.models import ExtractedField
 
     call_command("migrate", verbosity=0)

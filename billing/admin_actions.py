@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils import timezone
 
-from dossiers.activity import log_activity
 
+from accounts.activity import log_activity
 from . import services
 from .exports import export_for_model, export_response
 

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from accounts.models import Activity
+
 from . import conf
 from .models import Invoice
 
@@ -116,8 +118,6 @@ def invoice_context(invoice: Invoice) -> dict:
 def _cancellation_reason(invoice: Invoice) -> str:
     if invoice.kind != Invoice.Kind.CREDIT_NOTE:
         return ""
-    from dossiers.models import Activity
-
     activity = (
         Activity.objects.filter(verb="invoice_cancelled", metadata__credit_note=invoice.number).only("metadata").first()
     )

@@ -32,7 +32,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from dossiers.activity import log_activity
+from accounts.activity import log_activity
 from dossiers.models import Dossier, DossierOperation, DossierStatus
 from dossiers.status import transition
 

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from dossiers.activity import log_activity
+from accounts.activity import log_activity
 from extraction.models import HumanFeedback
 
 MARK_CHUNK = 1000

@@ -2,7 +2,7 @@
 
 The apps' URLs are included by name (strings): the core imports no app."""
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
@@ -13,6 +13,9 @@ admin.site.index_title = "Tableau de bord"
 urlpatterns = [
     path("", RedirectView.as_view(url="/portail/", permanent=False)),
     path("admin/recherche/", include("dossiers.admin_search")),
+    # The activity log moved from the dossiers app to accounts: old bookmarks still lead to it.
+    re_path(r"^admin/dossiers/activity/(?P<rest>.*)$",
+            RedirectView.as_view(url="/admin/accounts/activity/%(rest)s", permanent=True, query_string=True)),
     path("admin/", admin.site.urls),
     path("fichiers/", include("documents.urls")),
     path("facturation/", include("billing.urls")),

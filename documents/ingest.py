@@ -21,10 +21,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
+from accounts.activity import log_activity
 from cee.exceptions import DomainError
 from cee.precompiled import precompiled
 from cee.uploads import max_file_bytes, megabytes
-from dossiers.activity import log_activity
 from dossiers.models import Dossier, DossierStatus
 from dossiers.status import can_transition, transition
 

@@ -12,7 +12,6 @@ from cee.admin import PrettyJSONAdminMixin, ReadOnlyAdminMixin, json_object, pre
 from rules.cumac import check_parameters
 
 from .models import (
-    Activity,
     DossierReferenceSequence,
     Operation,
     OperationDocumentRequirement,
@@ -104,25 +103,6 @@ class RejectionReasonAdmin(SimpleHistoryAdmin):
     list_filter = ["is_active"]
     search_fields = ["code", "label"]
     prepopulated_fields = {"code": ["label"]}
-
-
-@admin.register(Activity)
-class ActivityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """The activity log: read-only, never edited or deleted from the admin."""
-
-    list_display = ["created_at", "actor", "verb", "dossier", "description", "ip_address"]
-    list_filter = ["verb", "created_at"]
-    search_fields = ["description", "verb", "dossier__reference", "actor__email", "object_id"]
-    list_select_related = ["actor", "dossier"]
-    date_hierarchy = "created_at"
-    fields = ["created_at", "actor", "verb", "dossier", "content_type", "object_id", "description", "metadata_display",
-              "ip_address", "user_agent"]
-    readonly_fields = fields
-    show_full_result_count = False
-
-    @admin.display(description="données")
-    def metadata_display(self, obj):
-        return pretty_json_html(obj.metadata)
 
 
 @admin.register(Timeline)

@@ -491,7 +491,7 @@ class DossierAdmin(admin.ModelAdmin):
         if "priority" in form.changed_data:
             previous = Dossier.objects.values_list("priority", flat=True).get(pk=obj.pk)
             Dossier.objects.filter(pk=obj.pk).update(priority=obj.priority)
-            from .activity import log_activity
+            from accounts.activity import log_activity
 
             log_activity("priority_changed", actor=request.user, target=obj,
                          description=f"Priorité {previous} → {obj.priority}", request=request)

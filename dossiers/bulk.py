@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from accounts.activity import log_activity
 from extraction.pipeline.base import DOSSIER, Stage
 from extraction.pipeline.registry import register
 
-from .activity import log_activity
 from .models import Dossier
 from .search import strip_accents
 from .selectors import can_view_dossier

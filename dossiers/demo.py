@@ -31,7 +31,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from accounts.models import Installer, RgeStatus, Role, User
+from accounts.models import Activity, Installer, RgeStatus, Role, User
 from accounts.roles import ROLE_GROUP_NAMES
 from accounts.services import create_installer, create_user
 from accounts.validators import luhn_valid
@@ -40,7 +40,6 @@ from documents.models import Document, DocumentStatus, DocumentType
 from extraction.models import ExtractedField, ExtractionMethod, FieldSchema, FieldStatus
 
 from .models import (
-    Activity,
     Dossier,
     DossierOperation,
     DossierStatus as S,

@@ -17,11 +17,12 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, 
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
+from accounts.models import Activity
 from billing.models import Invoice, Payment
 from documents.models import Document, DocumentType
 from rules.models import Rule, RuleResult
 
-from .models import Activity, Dossier, DossierOperation, DossierStatus, Operation
+from .models import Dossier, DossierOperation, DossierStatus, Operation
 
 # Reference data read on every list page (document type names, fiche ids) is cached this long.
 REFERENCE_CACHE_SECONDS = 60

@@ -4,8 +4,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -333,85 +331,6 @@ class RejectionReason(models.Model):
 
     def natural_key(self):
         return (self.code,)
-
-
-class ActivityVerb(models.TextChoices):
-    """The actions the activity log records, named in French wherever they are shown (the
-    admin's activity log, the review screen's history). A new ``log_activity`` verb is added
-    here (tests/foundation/test_french_ui.py checks it)."""
-
-    STATUS_CHANGED = "status_changed", "Changement de statut"
-    ASSIGNED = "assigned", "Assignation"
-    REVIEW_RELEASED = "review_released", "Revue libérée"
-    PRIORITY_CHANGED = "priority_changed", "Priorité modifiée"
-    DOSSIER_CREATED = "dossier_created", "Dossier créé"
-    DOSSIER_UPDATED = "dossier_updated", "Dossier modifié"
-    DOSSIER_REPROCESSED = "dossier_reprocessed", "Dossier retraité"
-    DOCUMENT_UPLOADED = "document_uploaded", "Document déposé"
-    DOCUMENT_FAILED = "document_failed", "Document en échec"
-    DOCUMENT_REPROCESSED = "document_reprocessed", "Document retraité"
-    PIPELINE_FAILED = "pipeline_failed", "Traitement en échec"
-    OPERATIONS_UNMATCHED = "operations_unmatched", "Fiche non reconnue"
-    BENEFICIARY_FILLED = "beneficiary_filled", "Bénéficiaire complété"
-    BULK_UPLOAD = "bulk_upload", "Dépôt groupé"
-    FRAUD_SIGNAL = "fraud_signal", "Signal de fraude"
-    MISSING_DOCUMENTS_NOTIFIED = "missing_documents_notified", "Documents réclamés"
-    REJECTION_NOTIFIED = "rejection_notified", "Refus notifié"
-    EMAIL_FAILED = "email_failed", "E-mail en échec"
-    RULE_OVERRIDDEN = "rule.overridden", "Dérogation à une règle"
-    RULE_OVERRIDE_DROPPED = "rule.override_dropped", "Dérogation levée"
-    RULE_OVERRIDE_CANCELLED = "rule.override_cancelled", "Dérogation annulée"
-    INVOICE_CREATED = "invoice_created", "Facture émise"
-    INVOICE_CANCELLED = "invoice_cancelled", "Facture annulée"
-    AUTO_INVOICE_REFUSED = "auto_invoice_refused", "Facturation automatique refusée"
-    PAYMENT_RECORDED = "payment_recorded", "Paiement enregistré"
-    EXPORT = "export", "Export"
-    TRAINING_EXPORT = "training_export", "Export des retours d'apprentissage"
-    INSTALLER_CREATED = "installer_created", "Installateur créé"
-    INSTALLER_PROFILE_UPDATED = "installer_profile_updated", "Profil de l'installateur modifié"
-    RGE_CHANGE_REQUESTED = "rge_change_requested", "Modification RGE demandée"
-    RGE_CHANGE_APPROVED = "rge_change_approved", "Modification RGE approuvée"
-    RGE_CHANGE_REJECTED = "rge_change_rejected", "Modification RGE refusée"
-    RGE_LIST_IMPORTED = "rge_list_imported", "RGE mis à jour depuis la liste publique"
-    USER_CREATED = "user_created", "Compte créé"
-    API_TOKEN_CREATED = "api_token_created", "Jeton d'API créé"
-    API_TOKEN_REVOKED = "api_token_revoked", "Jeton d'API révoqué"
-    WEBHOOK_CREATED = "webhook_created", "Webhook créé"
-    WEBHOOK_DELETED = "webhook_deleted", "Webhook supprimé"
-    WEBHOOK_DISABLED = "webhook_disabled", "Webhook désactivé"
-    WEBHOOK_REACTIVATED = "webhook_reactivated", "Webhook réactivé"
-
-
-class Activity(models.Model):
-    """Who did what to which object, when, and from where."""
-
-    # actor, dossier and content_type are indexed by the composite indexes of Meta (leading columns).
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="activities",
-                              db_index=False, verbose_name="auteur")
-    verb = models.CharField("action", max_length=60, db_index=True, choices=ActivityVerb.choices)
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, null=True, blank=True, related_name="activities", db_index=False)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True, db_index=False, verbose_name="type d'objet")
-    object_id = models.CharField("identifiant de l'objet", max_length=64, blank=True)
-    target = GenericForeignKey("content_type", "object_id")
-    description = models.TextField(blank=True)
-    metadata = models.JSONField("métadonnées", default=dict, blank=True)
-    ip_address = models.GenericIPAddressField("adresse IP", null=True, blank=True)
-    user_agent = models.CharField("navigateur", max_length=300, blank=True)
-    created_at = models.DateTimeField("date", auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = "activité"
-        verbose_name_plural = "journal d'activité"
-        ordering = ["-created_at"]
-        indexes = [
-            models.Index(fields=["dossier", "-created_at"], name="activity_dossier_idx"),
-            models.Index(fields=["content_type", "object_id"], name="activity_target_idx"),
-            models.Index(fields=["actor", "-created_at"], name="activity_actor_idx"),
-        ]
-
-    def __str__(self) -> str:
-        who = self.actor.email if self.actor_id else "système"
-        return f"{self.created_at:%d/%m/%Y %H:%M} {who} {self.get_verb_display()}"
 
 
 class ReferenceDataRow(models.Model):

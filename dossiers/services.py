@@ -15,9 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.activity import log_activity
 from rules.cumac import version_in_force
 
-from .activity import log_activity
 from .models import (
     Dossier,
     DossierOperation,

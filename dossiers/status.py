@@ -16,9 +16,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.activity import log_activity
 from cee.exceptions import DomainError
 
-from .activity import log_activity
 from .models import Dossier, DossierStatus as S
 from .webhooks.events import record_status_change
 

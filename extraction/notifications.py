@@ -5,9 +5,9 @@ import logging
 
 from django.conf import settings
 
+from accounts.activity import log_activity
 from accounts.models import Role, User
 from cee.mail import send_templated_email
-from dossiers.activity import log_activity
 
 logger = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.activity import log_activity
 from documents.models import Document, DocumentStatus
 from documents.storage import remove_unreferenced_page_images
-from dossiers.activity import log_activity
 from dossiers.models import Dossier, DossierStatus
 from dossiers.status import can_transition, transition
 

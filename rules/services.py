@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dossiers.activity import log_activity
+from accounts.activity import log_activity
 
 from . import selectors
 from .dsl import check_syntax

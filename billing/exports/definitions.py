@@ -17,8 +17,9 @@ from __future__ import annotations
 from django.db.models import Case, CharField, F, Q, Value, When
 from django.db.models.functions import Cast, Concat, ExtractDay, ExtractMonth, ExtractYear, LPad
 
+from accounts.models import Activity
 from documents.models import Document, DocumentStatus
-from dossiers.models import Activity, Dossier, DossierOperation, DossierStatus, HousingType, PrecarityStatus
+from dossiers.models import Dossier, DossierOperation, DossierStatus, HousingType, PrecarityStatus
 from extraction.models import ExtractedField, ExtractionMethod, FieldStatus, HumanFeedback
 from rules.models import Rule, RuleResult
 

@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.activity import log_activity
 from accounts.lockout import reset_request_allowed
 from accounts.models import ApiToken, Role
 from accounts.profile import update_company_profile
@@ -29,7 +30,6 @@ from cee.uploads import collect_uploads, limit_uploads, max_file_bytes, max_requ
 from documents.ingest import CLOSED_STATUSES
 from dossiers import installer_selectors as sel
 from dossiers.api.filters import DossierFilter
-from dossiers.activity import log_activity
 from dossiers.bulk import FileOutcome, UploadNotAllowed, add_files_to_dossier, create_dossier_from_files
 from dossiers.models import DossierStatus
 from dossiers.services import INSTALLER_EDITABLE_STATUSES, create_dossier, submit_dossier, update_dossier

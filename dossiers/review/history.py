@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..models import ActivityVerb
+from accounts.models import ActivityVerb
 
 HISTORY_LIMIT = 60
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from ..models import Activity, Dossier, DossierOperation, OperationDocumentRequirement, RejectionReason
+from accounts.models import Activity
+
+from ..models import Dossier, DossierOperation, OperationDocumentRequirement, RejectionReason
 from .approval import BLOCKING_RULE_STATUS, FAILING_RULE_STATUSES, OVERRIDABLE_STATUSES, UNVERIFIED_RULE_STATUSES
 from .completeness import OperationChecklist, build_checklists
 from .flags import attention_points, fraud_signals

@@ -17,9 +17,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.activity import log_activity
 from cee.mail import send_templated_email
 
-from ..activity import log_activity
 from ..models import Dossier, DossierOperation, DossierStatus, RejectionReason
 from ..status import transition
 from .approval import approval_blockers

@@ -13,9 +13,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.activity import log_activity
 from cee.mail import send_templated_email
 
-from ..activity import log_activity
 from ..models import Dossier
 from . import conf
 from .models import NoticeKind, RoutineNotice

@@ -20,10 +20,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.activity import log_activity
 from accounts.models import Role, User
 from cee.mail import send_templated_email
 
-from ..activity import log_activity
 from . import conf, signing, transport
 from .events import envelope
 from .models import SUBSCRIBABLE_EVENTS, WebhookDelivery, WebhookEndpoint, WebhookEvent

@@ -9,8 +9,8 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
+from accounts.activity import log_activity
 from documents.models import Document, DocumentStatus
-from dossiers.activity import log_activity
 from dossiers.models import DossierOperation, Operation, Timeline
 from extraction.models import ExtractedField, FieldStatus, StageRun, effective_value
 

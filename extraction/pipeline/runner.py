@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
+from accounts.activity import log_activity
 from documents.models import Document, DocumentStatus
-from dossiers.activity import log_activity
 from extraction.models import StageRun
 
 from .base import DocumentContext, DossierContext, Stage, StageError, StopPipeline, TransientStageError

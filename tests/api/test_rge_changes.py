@@ -8,8 +8,7 @@ import datetime
 import pytest
 from django.test import Client
 
-from accounts.models import Installer, RgeChangeRequest, RgeChangeStatus
-from dossiers.models import Activity
+from accounts.models import Activity, Installer, RgeChangeRequest, RgeChangeStatus
 from tests.factories import AdministratorFactory
 
 pytestmark = pytest.mark.django_db

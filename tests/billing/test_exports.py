@@ -242,7 +242,7 @@ def test_installers_and_validators_without_view_right_cannot_export(client, inst
 
 
 def test_export_is_logged_in_the_activity(client, administrator, dossiers):
-    from dossiers.models import Activity
+    from accounts.models import Activity
 
     client.force_login(administrator)
     b"".join(client.get(export_url("dossiers", "dossier", "csv", "?statut=approved")).streaming_content)

@@ -8,6 +8,7 @@ from html import unescape
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from accounts.models import Activity
 from billing.documents import render_invoice_html, render_invoice_pdf, store_invoice_pdf
 from billing.models import Invoice, PriceList
 from billing.services import (
@@ -19,7 +20,7 @@ from billing.services import (
     on_dossier_approved,
     round_cents,
 )
-from dossiers.models import Activity, DossierStatus
+from dossiers.models import DossierStatus
 from tests.factories import InstallerFactory
 
 from .conftest import make_approved_dossier

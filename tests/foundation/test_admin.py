@@ -147,9 +147,8 @@ def test_operation_cumac_parameters_must_be_a_json_object(client, administrator)
 
 
 def test_administrator_revokes_api_tokens_from_the_list(client, administrator, installer_user):
-    from accounts.models import ApiToken
+    from accounts.models import Activity, ApiToken
     from accounts.tokens import find_active_token, issue_token
-    from dossiers.models import Activity
 
     token, key = issue_token(installer_user, "ERP")
     client.force_login(administrator)

@@ -55,7 +55,7 @@ def test_every_verb_the_code_logs_has_a_french_label():
     import re
     from pathlib import Path
 
-    from dossiers.models import ActivityVerb
+    from accounts.models import ActivityVerb
 
     root = Path(__file__).resolve().parents[2]
     logged = set()

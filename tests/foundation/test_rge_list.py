@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.models import Installer, RgeStatus
-from dossiers.models import Activity
+from accounts.models import Activity, Installer, RgeStatus
 from tests.factories import InstallerFactory
 
 pytestmark = pytest.mark.django_db

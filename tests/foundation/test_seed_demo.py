@@ -9,10 +9,10 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from accounts.models import Installer, Role, User
+from accounts.models import Activity, Installer, Role, User
 from documents.models import Document
 from dossiers.demo import CITIES, DEMO_ACCOUNTS, DEMO_DOCUMENT_FLAG, demo_dossiers
-from dossiers.models import Activity, DossierStatus, Timeline
+from dossiers.models import DossierStatus, Timeline
 from extraction.models import ExtractedField, FieldSchema
 
 pytestmark = pytest.mark.django_db

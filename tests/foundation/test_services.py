@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Activity, Role
 from accounts.roles import ROLE_GROUP_NAMES
 from accounts.services import create_user
-from dossiers.models import Activity, Dossier, DossierStatus, Operation, Timeline
+from dossiers.models import Dossier, DossierStatus, Operation, Timeline
 from dossiers.services import (
     assign_dossier,
     create_dossier,

@@ -8,7 +8,8 @@ import itertools
 import pytest
 from django.utils import timezone
 
-from dossiers.models import Activity, DossierStatus
+from accounts.models import Activity
+from dossiers.models import DossierStatus
 from dossiers.status import (
     ADMINISTRATOR,
     INSTALLER,

@@ -9,9 +9,10 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts.models import Activity
 from documents.ingest import IngestError, ingest_file, safe_display_name
 from documents.models import Document, DocumentStatus
-from dossiers.models import Activity, DossierStatus
+from dossiers.models import DossierStatus
 from tests.factories import DossierFactory
 
 from . import samples

@@ -9,9 +9,10 @@ from django.core import mail
 from django.db import OperationalError
 from django.utils import timezone
 
+from accounts.models import Activity
 from documents.ingest import ingest_file
 from documents.models import Document, DocumentStatus, Page
-from dossiers.models import Activity, DossierOperation, DossierStatus, Timeline
+from dossiers.models import DossierOperation, DossierStatus, Timeline
 from extraction import services
 from extraction.models import EngineConfig, ExtractedField, FieldSchema, FieldStatus, StageRun
 from extraction.pipeline import Stage, document_stages, dossier_stages

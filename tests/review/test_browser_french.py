@@ -21,7 +21,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from dossiers.activity import log_activity
+from accounts.activity import log_activity
 from dossiers.models import Timeline
 from rules.models import Rule
 from tests.chromium import start_chromium
@@ -170,7 +170,7 @@ def test_every_screen_is_french_for_an_english_browser_and_fits_1440_px(english_
     log_in(browser, live_server, admin)
     problems |= visit(browser, live_server.url + reverse("admin:rules_rule_change", args=[rule.pk]), "atelier-regles")
     problems |= visit(browser, live_server.url + reverse("admin:rules_rule_history", args=[rule.pk]), "historique-regle")
-    problems |= visit(browser, live_server.url + reverse("admin:dossiers_activity_changelist"), "journal-activite")
+    problems |= visit(browser, live_server.url + reverse("admin:accounts_activity_changelist"), "journal-activite")
     problems |= visit(browser, live_server.url + reverse("admin:dossiers_dossier_change", args=[dossier.pk]), "fiche-dossier")
 
     browser.delete_all_cookies()

@@ -71,12 +71,12 @@ def test_the_dossier_page_writes_the_processing_time_in_days_and_hours(client, a
 
 
 def test_the_activity_log_shows_actions_in_french(client, administrator):
-    from dossiers.activity import log_activity
+    from accounts.activity import log_activity
 
     dossier = ready()
     log_activity("status_changed", target=dossier, description="Soumis → Prêt pour revue")
     client.force_login(administrator)
-    html = client.get(reverse("admin:dossiers_activity_changelist")).content.decode()
+    html = client.get(reverse("admin:accounts_activity_changelist")).content.decode()
     assert "Changement de statut" in html
     assert ">status_changed<" not in html
     for english in ("Created at", "ACTOR", "Actor", "IP address", "Ip address"):

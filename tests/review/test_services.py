@@ -5,7 +5,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from dossiers.models import Activity, DossierStatus, RejectionReason
+from accounts.models import Activity
+from dossiers.models import DossierStatus, RejectionReason
 from dossiers.review import services as review
 from dossiers.review.approval import approval_blockers
 from rules.models import RuleResult

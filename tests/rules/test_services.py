@@ -9,8 +9,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 
+from accounts.models import Activity
 from documents.models import Document
-from dossiers.models import Activity, Dossier
+from dossiers.models import Dossier
 from dossiers.workflow.rules_run import run_rules_for_dossier
 from extraction.models import FieldStatus
 from rules.context import build_dossier_context

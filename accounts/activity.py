@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from .models import Activity, Dossier
+from .models import Activity
 
 
 def client_address(request) -> tuple[str | None, str]:
@@ -22,13 +22,17 @@ def log_activity(
     *,
     actor=None,
     target: models.Model | None = None,
-    dossier: Dossier | None = None,
+    dossier: models.Model | None = None,
     description: str = "",
     metadata: dict[str, Any] | None = None,
     request=None,
 ) -> Activity:
-    """Record an action. ``actor`` None means the system (pipeline, scheduled job)."""
-    if dossier is None and isinstance(target, Dossier):
+    """Record an action. ``actor`` None means the system (pipeline, scheduled job).
+
+    A dossier given as ``target`` is also the entry's ``dossier`` (the model comes from the
+    foreign key, which names it by string: accounts does not import dossiers).
+    """
+    if dossier is None and isinstance(target, Activity._meta.get_field("dossier").related_model):
         dossier = target
     ip, agent = client_address(request)
     if actor is not None and not getattr(actor, "is_authenticated", False):
