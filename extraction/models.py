@@ -307,6 +307,7 @@ class LearnedFieldLocation(models.Model):
     class Relation(models.TextChoices):
         LEFT = "left", "À droite du repère"
         ABOVE = "above", "Sous le repère"
+        CLAUSE = "clause", "Plus loin dans la phrase du repère"
         NONE = "none", "Position sur la page"
 
     fingerprint = models.ForeignKey(LayoutFingerprint, on_delete=models.CASCADE, related_name="locations",
@@ -323,6 +324,10 @@ class LearnedFieldLocation(models.Model):
                                                    help_text="Combien de mots la valeur apprise comptait.")
     followed_by = models.CharField("mot suivant", max_length=60, blank=True,
                                    help_text="Le mot qui suivait la valeur sur sa ligne (où un texte s'arrête).")
+    clauses_skipped = models.PositiveSmallIntegerField(
+        "virgules sautées", default=0, help_text="Dans une phrase : combien de virgules séparent le repère de la valeur.")
+    words_skipped = models.PositiveSmallIntegerField(
+        "mots sautés", default=0, help_text="Dans une phrase : combien de mots séparent la dernière virgule de la valeur.")
     count = models.PositiveIntegerField("verdicts concordants", default=1)
     is_active = models.BooleanField("actif", default=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)

@@ -72,8 +72,13 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
                 # field's place (or more sure than the generic reading), overrules what the generic
                 # extractor read; a looser match only fills what it left empty.
                 missing = generic is None or generic.value in (None, "")
-                if missing or (score >= BOX_MATCH_THRESHOLD and (spot["count"] == present + absent
-                                                                 or found.confidence >= generic.confidence)):
+                close = not missing and score >= BOX_MATCH_THRESHOLD and (spot["count"] == present + absent
+                                                            or found.confidence >= generic.confidence)
+                # an anchor two verdicts or more agree on holds on a looser match too (a scan's
+                # OCR noise lowers the similarity of the same template)
+                agreed = (not missing and spot["relation"] != "none" and spot["count"] >= 2
+                          and found.confidence >= generic.confidence)
+                if missing or close or agreed:
                     result[spec.name] = found
                 break
 

@@ -91,6 +91,7 @@ def learn_from_verdict(feedback: HumanFeedback, field) -> None:
     _count(LearnedFieldLocation, {"fingerprint": layout, "schema": field.schema, "key": spot.key},
            {"page": spot.page, "bbox": [round(v, 5) for v in spot.bbox], "relation": spot.relation,
             "anchor": " ".join(spot.anchor)[:120], "offset": spot.offset, "value_words": spot.value_words,
-            "followed_by": spot.followed_by})
+            "followed_by": spot.followed_by, "clauses_skipped": spot.clauses_skipped,
+            "words_skipped": spot.words_skipped})
     if feedback.kind == HumanFeedback.Kind.CORRECTED and spot.anchor:
         _count(LearnedLabelPhrase, {"schema": field.schema, "phrase": " ".join(spot.anchor)[:120]}, {})

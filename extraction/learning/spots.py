@@ -34,11 +34,13 @@ _UNLOCATED_TYPES = {"boolean"}  # ticks and statements: no spot of their own
 class Spot:
     page: int  # 1 = the document's first page
     bbox: BBox
-    relation: str = "none"  # left | above | none
+    relation: str = "none"  # left | above | clause | none
     anchor: tuple[str, ...] = ()
     anchor_bbox: BBox | None = None
     value_words: int = 0
     followed_by: str = ""  # the folded word after the value on its line
+    clauses_skipped: int = 0  # clause: the commas between the anchor and the value
+    words_skipped: int = 0  # clause: the words between the last of those commas and the value
 
     @property
     def offset(self) -> list[float] | None:
@@ -48,6 +50,8 @@ class Spot:
 
     @property
     def key(self) -> str:
+        if self.relation == "clause":
+            return f"p{self.page}|clause{self.clauses_skipped}.{self.words_skipped}|{' '.join(self.anchor)}"[:200]
         if self.relation != "none":
             return f"p{self.page}|{self.relation}|{' '.join(self.anchor)}"[:200]
         return f"p{self.page}|none|{round(self.bbox[0] * 20)},{round(self.bbox[1] * 40)}"
@@ -122,8 +126,41 @@ def _left_anchor(line: Line, start: int) -> tuple[list[str], list[Word]]:
     if not before and cell_start > 0:
         previous_start, _ = line.cell_of(cell_start - 1)
         before = line.words[previous_start:cell_start]
+    if before and before[-1].text.endswith(","):
+        return [], before  # the value opens a clause: what precedes it is another value ("…du Château, 20000")
     tokens = _anchor_tokens(before)
     return tokens, before
+
+
+MAX_CLAUSES_SKIPPED, MAX_WORDS_SKIPPED = 2, 3
+
+
+def _clause_anchor(line: Line, start: int) -> tuple[list[str], list[Word], int, int]:
+    """A value inside a sentence after other values: « demeurant 155 route du Château, 20000
+    Ajaccio » anchors the postal code on « demeurant », one comma on, and the town one word
+    further. The anchor is the label words opening an earlier clause of the sentence (up to
+    its first word holding a digit or a capital); ([], [], 0, 0) when there is none."""
+    cell_start, _ = line.cell_of(start)
+    before = line.words[cell_start:start]
+    ends = [k for k, w in enumerate(before) if w.text.endswith(",")]
+    if not ends:
+        return [], [], 0, 0
+    skipped = len(before) - ends[-1] - 1
+    if skipped > MAX_WORDS_SKIPPED:
+        return [], [], 0, 0
+    for clauses in range(1, min(MAX_CLAUSES_SKIPPED, len(ends)) + 1):
+        first = ends[-clauses - 1] + 1 if clauses < len(ends) else 0
+        label: list[Word] = []
+        for k, word in enumerate(before[first:ends[-clauses] + 1]):
+            text = word.text.rstrip(",")
+            capital = text[:1].isupper() and (k > 0 or (len(text) > 1 and text.isupper()))  # "Fait" opens, "COHEN" is a name
+            if any(ch.isdigit() for ch in text) or capital or word.text.endswith(","):
+                break
+            label.append(word)
+        tokens = [t for w in label for t in token_texts(w.text)][:MAX_ANCHOR_TOKENS]
+        if tokens and all(_ANCHOR_TOKEN_RE.match(t) for t in tokens) and any(len(t) >= 4 for t in tokens):
+            return tokens, label, clauses, skipped
+    return [], [], 0, 0
 
 
 def _above_anchor(lines: list[Line], at: int, box: BBox) -> tuple[list[str], list[Word]]:
@@ -150,13 +187,16 @@ def locate(pages: list[PageContent], data_type: str, value: str) -> Spot | None:
             for start, end in _hits(line, data_type, value):
                 box = union_box(w.bbox for w in line.words[start:end])
                 tokens, words = _left_anchor(line, start)
-                relation = "left" if tokens else "none"
+                relation, clauses, skipped = ("left" if tokens else "none"), 0, 0
+                if not tokens:
+                    tokens, words, clauses, skipped = _clause_anchor(line, start)
+                    relation = "clause" if tokens else "none"
                 if not tokens:
                     tokens, words = _above_anchor(lines, at, box)
                     relation = "above" if tokens else "none"
                 after = token_texts(line.words[end].text) if end < len(line.words) else []
                 spot = Spot(index, box, relation, tuple(tokens), union_box(w.bbox for w in words) if tokens else None,
-                            end - start, after[0][:60] if after else "")
+                            end - start, after[0][:60] if after else "", clauses, skipped)
                 if relation != "none":
                     return spot
                 best = best or spot
@@ -240,6 +280,19 @@ def _after_anchor(line: Line, end_token: int) -> list[Word]:
     return line.words[first:cell_end]
 
 
+def _after_clauses(line: Line, end_token: int, clauses: int, skipped: int) -> list[Word]:
+    """The words ``clauses`` commas and ``skipped`` words after an anchor, to the end of its cell."""
+    if end_token >= len(line.tokens) or not clauses:
+        return []
+    first = line.tokens[end_token].word
+    _, cell_end = line.cell_of(first)
+    words = line.words[first:cell_end]
+    ends = [k for k, w in enumerate(words) if w.text.endswith(",")]
+    if len(ends) < clauses:
+        return []
+    return words[ends[clauses - 1] + 1 + skipped:]
+
+
 def _anchor_lines(lines: list[Line], anchor: list[str], expected_top: float):
     found = []
     for at, line in enumerate(lines):
@@ -265,10 +318,12 @@ def read_at(pages: list[PageContent], data_type: str, spot: dict, lines_of: dict
     x0, y0, x1, y1 = spot["bbox"]
     anchor = (spot.get("anchor") or "").split()
     words: list[Word] = []
-    if spot.get("relation") in ("left", "above") and anchor:
+    if spot.get("relation") in ("left", "above", "clause") and anchor:
         offset = spot.get("offset") or [0, 0, 0, 0]
         for _, at, _, end in _anchor_lines(lines, anchor, y0 - offset[1])[:1]:
-            if spot["relation"] == "left":
+            if spot["relation"] == "clause":
+                words = _after_clauses(lines[at], end, spot.get("clauses_skipped") or 0, spot.get("words_skipped") or 0)
+            elif spot["relation"] == "left":
                 words = _after_anchor(lines[at], end)
             else:
                 anchor_x0 = lines[at].words[lines[at].tokens[end - 1].word].bbox[0]
