@@ -6,7 +6,7 @@
 Prepares the database once (migrate, reference data, then seeds until it holds at least
 ``--dossiers`` dossiers: with ``manage.py seed_demo`` when present, else with a minimal bulk
 seeder below), then runs each export in its own subprocess, through the same code as the
-admin and the ``export`` command (``billing.exports.export_to_file``), and prints for each:
+admin and the ``export`` command (``dossiers.backoffice.exports.export_to_file``), and prints for each:
 rows written, wall time, time to the first CSV chunk, and peak RSS — the child's own
 ``ru_maxrss`` and the parent's ``RUSAGE_CHILDREN`` reading. Targets: CSV ≤ 20 s,
 XLSX ≤ 60 s, peak RSS ≤ 300 MB.
@@ -41,8 +41,8 @@ def setup_django():
 
 def run_child(fmt: str, out: str) -> None:
     setup_django()
-    from billing.exports import get_export
-    from billing.exports.writers import RowCounter, csv_chunks, write_xlsx
+    from dossiers.backoffice.exports import get_export
+    from dossiers.backoffice.exports.writers import RowCounter, csv_chunks, write_xlsx
     from dossiers.models import Dossier
 
     export = get_export("dossiers")

@@ -1,7 +1,4 @@
-"""Back-office admin: price lists (with history), invoices (PDF, credit note), payments.
-
-Also registers the site-wide "Exporter CSV / Excel" actions (see billing.admin_actions).
-"""
+"""Back-office admin: price lists (with history), invoices (PDF, credit note), payments."""
 from __future__ import annotations
 
 from django import forms
@@ -17,7 +14,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from cee.admin import ReadOnlyAdminMixin
 
 from . import services
-from .admin_actions import export_csv_action, export_xlsx_action
 from .documents import format_eur
 from .models import Invoice, InvoiceLine, InvoiceSequence, Payment, PriceList
 
@@ -30,9 +26,6 @@ def money_column(field_name: str, description: str):
         return format_eur(getattr(obj, field_name))
 
     return column
-
-admin.site.add_action(export_csv_action, "export_csv")
-admin.site.add_action(export_xlsx_action, "export_xlsx")
 
 
 @admin.register(PriceList)

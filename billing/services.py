@@ -1,8 +1,14 @@
 """Writes on billing: invoices (gap-free numbers), credit notes, payments.
 
+Billing does not move the dossier: invoicing an approved dossier is the dossier workflow's
+(dossiers.workflow.invoicing, which calls ``issue_invoice`` and ``announce_invoice``); a
+credit note and a payment announce themselves (``invoice_cancelled``, ``payment_received``)
+and the dossier app moves the dossier back to ``approved`` or on to ``paid``.
+
 Money is ``Decimal`` end to end, never float. How an invoice is computed, exactly:
 
-1. One line per operation of the dossier that is not ``invalid`` (in ``DossierOperation`` pk order).
+1. One line per operation of the dossier that is not ``invalid`` (in ``DossierOperation`` pk order;
+   the caller passes them).
 2. Line kWh cumac = ``DossierOperation.kwh_cumac × DossierOperation.coefficient``, rounded
    half-up (``ROUND_HALF_UP``) to 0.01 kWh.
 3. Line price = ``billing.pricing.price_for(...)`` for the line's fiche, the dossier's installer,
@@ -24,22 +30,20 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.activity import log_activity
-from dossiers.models import Dossier, DossierOperation, DossierStatus
-from dossiers.status import transition
 
 from . import conf
 from .models import Invoice, InvoiceLine, InvoiceSequence, Payment, PriceList
 from .pricing import PriceNotFound, price_for
-from .signals import invoice_issued, payment_received
+from .signals import invoice_cancelled, invoice_issued, payment_received
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +103,7 @@ def reserve_invoice_number(year: int) -> int:
 
 @dataclass(frozen=True)
 class LineDraft:
-    dossier_operation: DossierOperation
+    dossier_operation: Any  # a dossiers.DossierOperation
     operation_code: str
     label: str
     base_kwh_cumac: Decimal
@@ -125,19 +129,19 @@ class InvoiceDraft:
     amount_on_registration: Decimal
 
 
-def compute_invoice(dossier: Dossier) -> InvoiceDraft:
+def compute_invoice(dossier, operations) -> InvoiceDraft:
     """Compute the lines and totals of ``dossier``'s invoice (see the module docstring).
 
-    Reads only; raises ``InvoiceError`` when the engagement date is missing, no operation is
-    billable, no price list applies, or the operations do not add up to the dossier's total.
+    Takes the dossier and its billable operations (an iterable of DossierOperation with their
+    fiche, in pk order: read after the engagement date is checked). Reads only; raises
+    ``InvoiceError`` when the engagement date is missing, no operation is billable, no price
+    list applies, or the operations do not add up to the dossier's total.
     """
     timeline = getattr(dossier, "timeline", None)
     engagement = timeline.date_signature if timeline else None
     if engagement is None:
         raise InvoiceError(f"Dossier {dossier.reference} : la date d'engagement (signature du devis) manque.")
-    operations = list(
-        dossier.operations.select_related("operation").exclude(status=DossierOperation.Status.INVALID).order_by("pk")
-    )
+    operations = list(operations)
     if not operations:
         raise InvoiceError(f"Dossier {dossier.reference} : aucune opération facturable.")
     lines = []
@@ -187,7 +191,8 @@ def compute_invoice(dossier: Dossier) -> InvoiceDraft:
 
 # --- Invoices ---------------------------------------------------------------------------
 
-def _require_billing_permission(user, codename: str) -> None:
+def require_billing_permission(user, codename: str) -> None:
+    """Raises ``PermissionDenied`` when ``user`` (None: the system) lacks ``billing.<codename>``."""
     if user is not None and not user.has_perm(f"billing.{codename}"):
         raise PermissionDenied("Vous n'avez pas le droit de facturer.")
 
@@ -203,130 +208,71 @@ def _render_pdf_after_commit(invoice_pk: int) -> None:
     transaction.on_commit(enqueue, robust=True)
 
 
-def create_invoice_for_dossier(
-    dossier: Dossier, *, user, issue_date: datetime.date | None = None, check_permission: bool = True, request=None
-) -> Invoice:
-    """Invoice an approved dossier and move it to ``invoiced``.
+def issue_invoice(dossier, operations, *, user, issue_date: datetime.date) -> Invoice:
+    """Write the invoice of ``dossier`` and its lines.
 
-    Takes the dossier, the user who asks (None: the system) and an optional issue date
-    (default: today). In one transaction: locks the dossier, computes the lines
-    (``compute_invoice``), takes the next gap-free number of the issue year, inserts the
-    invoice and its lines, moves the dossier ``approved → invoiced`` and logs it. The PDF is
-    queued for rendering after commit. Raises ``InvoiceError`` (not approved, nothing to bill, no price),
-    ``PermissionDenied`` when ``user`` may not add invoices.
+    Takes the dossier (locked and checked billable by the caller, inside its transaction), its
+    billable operations (see ``compute_invoice``), the user who asks (None: the system) and
+    the issue date. Computes the lines, takes the next gap-free number of the issue year and
+    inserts the invoice and its lines. Raises ``InvoiceError`` (nothing to bill, no price, an
+    invalid invoice); ``IntegrityError`` when the dossier already has an open invoice.
     """
-    if check_permission:
-        _require_billing_permission(user, "add_invoice")
-    issue_date = issue_date or timezone.localdate()
+    draft = compute_invoice(dossier, operations)
+    year = issue_date.year
+    number = reserve_invoice_number(year)
+    invoice = Invoice(
+        number=format_invoice_number(year, number),
+        year=year,
+        sequence=number,
+        kind=Invoice.Kind.INVOICE,
+        dossier=dossier,
+        installer=dossier.installer,
+        kwh_cumac=draft.kwh_cumac,
+        unit_price=draft.unit_price,
+        total_eur=draft.total_eur,
+        amount_on_validation=draft.amount_on_validation,
+        amount_on_registration=draft.amount_on_registration,
+        issue_date=issue_date,
+        due_date=issue_date + datetime.timedelta(days=conf.invoice_due_days()),
+        status=Invoice.Status.ISSUED,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
     try:
-        with transaction.atomic():
-            locked = Dossier.objects.select_for_update().select_related("installer").get(pk=dossier.pk)
-            if locked.status != DossierStatus.APPROVED:
-                raise InvoiceError(
-                    f"Dossier {locked.reference} : seul un dossier validé peut être facturé "
-                    f"(statut actuel : {locked.get_status_display()})."
-                )
-            draft = compute_invoice(locked)
-            year = issue_date.year
-            number = reserve_invoice_number(year)
-            invoice = Invoice(
-                number=format_invoice_number(year, number),
-                year=year,
-                sequence=number,
-                kind=Invoice.Kind.INVOICE,
-                dossier=locked,
-                installer=locked.installer,
-                kwh_cumac=draft.kwh_cumac,
-                unit_price=draft.unit_price,
-                total_eur=draft.total_eur,
-                amount_on_validation=draft.amount_on_validation,
-                amount_on_registration=draft.amount_on_registration,
-                issue_date=issue_date,
-                due_date=issue_date + datetime.timedelta(days=conf.invoice_due_days()),
-                status=Invoice.Status.ISSUED,
-                created_by=user if getattr(user, "is_authenticated", False) else None,
-            )
-            try:
-                invoice.full_clean(exclude=["pdf"])
-            except ValidationError as exc:
-                raise InvoiceError(f"Dossier {locked.reference} : facture invalide ({'; '.join(exc.messages)}).") from exc
-            invoice.save()
-            InvoiceLine.objects.bulk_create(
-                InvoiceLine(
-                    invoice=invoice,
-                    position=position,
-                    dossier_operation=line.dossier_operation,
-                    operation_code=line.operation_code,
-                    label=line.label,
-                    base_kwh_cumac=line.base_kwh_cumac,
-                    coefficient=line.coefficient,
-                    kwh_cumac=line.kwh_cumac,
-                    price_list=line.price_list,
-                    unit_price=line.unit_price,
-                    share_on_validation_percent=line.share_on_validation_percent,
-                    amount_eur=line.amount_eur,
-                )
-                for position, line in enumerate(draft.lines, start=1)
-            )
-            transition(locked, DossierStatus.INVOICED, actor=None, metadata={"invoice": invoice.number}, request=request)
-            invoice_issued.send(sender=Invoice, invoice=invoice, dossier=locked)
-            log_activity(
-                "invoice_created", actor=user, target=invoice, dossier=locked,
-                description=f"Facture {invoice.number} : {invoice.total_eur} €",
-                metadata={"number": invoice.number, "total_eur": str(invoice.total_eur), "kwh_cumac": str(invoice.kwh_cumac)},
-                request=request,
-            )
-            _render_pdf_after_commit(invoice.pk)
-    except IntegrityError as exc:
-        # The one-open-invoice-per-dossier constraint: someone invoiced it at the same time.
-        raise InvoiceError(f"Dossier {dossier.reference} : une facture existe déjà.") from exc
-    for field in ("status", "updated_at"):
-        setattr(dossier, field, getattr(locked, field))
+        invoice.full_clean(exclude=["pdf"])
+    except ValidationError as exc:
+        raise InvoiceError(f"Dossier {dossier.reference} : facture invalide ({'; '.join(exc.messages)}).") from exc
+    invoice.save()
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(
+            invoice=invoice,
+            position=position,
+            dossier_operation=line.dossier_operation,
+            operation_code=line.operation_code,
+            label=line.label,
+            base_kwh_cumac=line.base_kwh_cumac,
+            coefficient=line.coefficient,
+            kwh_cumac=line.kwh_cumac,
+            price_list=line.price_list,
+            unit_price=line.unit_price,
+            share_on_validation_percent=line.share_on_validation_percent,
+            amount_eur=line.amount_eur,
+        )
+        for position, line in enumerate(draft.lines, start=1)
+    )
     return invoice
 
 
-@dataclass
-class BatchResult:
-    created: list[Invoice]
-    refused: list[tuple[Dossier, str]]
-
-
-def create_invoices_for_dossiers(dossiers: Iterable[Dossier], *, user, issue_date=None, request=None) -> BatchResult:
-    """Invoice each dossier in its own transaction; a refusal does not stop the others.
-
-    Returns the invoices created and, for each refused dossier, the reason.
-    Raises ``PermissionDenied`` up front when ``user`` may not add invoices.
-    """
-    _require_billing_permission(user, "add_invoice")
-    result = BatchResult(created=[], refused=[])
-    for dossier in dossiers:
-        try:
-            result.created.append(
-                create_invoice_for_dossier(dossier, user=user, issue_date=issue_date, check_permission=False, request=request)
-            )
-        except BillingError as exc:
-            result.refused.append((dossier, str(exc)))
-    return result
-
-
-def on_dossier_approved(dossier: Dossier, user=None, request=None) -> Invoice | None:
-    """Hook called by the approval service after a dossier is approved.
-
-    When ``CEE_AUTO_INVOICE_ON_APPROVAL`` is true, invoices the dossier at once (as the
-    system, on behalf of the approver ``user``); otherwise does nothing. A billing refusal
-    (no price list, …) never undoes the approval: it is logged and None is returned.
-    """
-    if not conf.auto_invoice_on_approval():
-        return None
-    try:
-        with transaction.atomic():
-            return create_invoice_for_dossier(dossier, user=user, check_permission=False, request=request)
-    except BillingError as exc:
-        log_activity(
-            "auto_invoice_refused", actor=user, target=dossier, description=str(exc), metadata={"reason": str(exc)},
-            request=request,
-        )
-        return None
+def announce_invoice(invoice: Invoice, dossier, *, user, request=None) -> None:
+    """After the dossier moved to ``invoiced``: sends ``invoice_issued``, logs
+    ``invoice_created`` and queues the PDF for rendering after commit."""
+    invoice_issued.send(sender=Invoice, invoice=invoice, dossier=dossier)
+    log_activity(
+        "invoice_created", actor=user, target=invoice, dossier=dossier,
+        description=f"Facture {invoice.number} : {invoice.total_eur} €",
+        metadata={"number": invoice.number, "total_eur": str(invoice.total_eur), "kwh_cumac": str(invoice.kwh_cumac)},
+        request=request,
+    )
+    _render_pdf_after_commit(invoice.pk)
 
 
 def cancel_invoice(invoice: Invoice, *, user, reason: str, issue_date: datetime.date | None = None, request=None) -> Invoice:
@@ -334,11 +280,12 @@ def cancel_invoice(invoice: Invoice, *, user, reason: str, issue_date: datetime.
 
     The credit note takes the next number of the same sequence, mirrors the invoice with
     negative amounts and lines, and points to it (``credit_note_for``); the invoice becomes
-    ``cancelled`` and the dossier returns to ``approved`` so that it can be invoiced again.
+    ``cancelled`` and ``invoice_cancelled`` is sent (the dossier app returns the dossier to
+    ``approved`` so that it can be invoiced again).
     Raises ``InvoiceError`` for a credit note, an already cancelled invoice, an invoice with
     payments recorded, or a missing reason; ``PermissionDenied`` without the right.
     """
-    _require_billing_permission(user, "change_invoice")
+    require_billing_permission(user, "change_invoice")
     if not (reason or "").strip():
         raise InvoiceError("Un motif est obligatoire pour annuler une facture.")
     issue_date = issue_date or timezone.localdate()
@@ -392,10 +339,9 @@ def cancel_invoice(invoice: Invoice, *, user, reason: str, issue_date: datetime.
         )
         locked.status = Invoice.Status.CANCELLED
         locked.save(update_fields=["status"])
-        dossier = Dossier.objects.get(pk=locked.dossier_id)
-        if dossier.status == DossierStatus.INVOICED:
-            transition(dossier, DossierStatus.APPROVED, actor=None, reason=reason,
-                       metadata={"credit_note": credit_note.number, "invoice": locked.number}, request=request)
+        dossier = locked.dossier
+        invoice_cancelled.send(sender=Invoice, invoice=locked, credit_note=credit_note, dossier=dossier, reason=reason,
+                               request=request)
         log_activity(
             "invoice_cancelled", actor=user, target=locked, dossier=dossier,
             description=f"Facture {locked.number} annulée par l'avoir {credit_note.number} : {reason}",
@@ -419,13 +365,14 @@ def record_payment(
     """Record a payment received on an invoice; the invoice and dossier statuses follow.
 
     ``amount`` is a Decimal (or a string) with at most two decimals, strictly positive.
-    The invoice becomes ``partially_paid`` or, once the payments reach its total, ``paid``,
-    and its dossier moves ``invoiced → paid``. Paying more than what is left is refused
+    The invoice becomes ``partially_paid`` or, once the payments reach its total, ``paid``;
+    ``payment_received`` is sent (the dossier app moves a paid invoice's dossier
+    ``invoiced → paid``). Paying more than what is left is refused
     unless ``allow_overpayment`` is true. Raises ``PaymentError`` (bad amount, cancelled
     invoice or credit note, overpayment), ``ValidationError`` (bad method or date),
     ``PermissionDenied`` without the right to add payments.
     """
-    _require_billing_permission(user, "add_payment")
+    require_billing_permission(user, "add_payment")
     try:
         amount = Decimal(str(amount))
     except ArithmeticError as exc:
@@ -455,10 +402,8 @@ def record_payment(
         locked.amount_paid += amount
         locked.status = Invoice.Status.PAID if locked.amount_paid >= locked.total_eur else Invoice.Status.PARTIALLY_PAID
         locked.save(update_fields=["amount_paid", "status"])
-        dossier = Dossier.objects.get(pk=locked.dossier_id)
-        payment_received.send(sender=Payment, payment=payment, invoice=locked, dossier=dossier)
-        if locked.status == Invoice.Status.PAID and dossier.status == DossierStatus.INVOICED:
-            transition(dossier, DossierStatus.PAID, actor=None, metadata={"invoice": locked.number}, request=request)
+        dossier = locked.dossier
+        payment_received.send(sender=Payment, payment=payment, invoice=locked, dossier=dossier, request=request)
         log_activity(
             "payment_recorded", actor=user, target=payment, dossier=dossier,
             description=f"Paiement de {amount} € sur {locked.number} ({payment.get_method_display()})",

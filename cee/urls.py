@@ -18,7 +18,7 @@ urlpatterns = [
             RedirectView.as_view(url="/admin/accounts/activity/%(rest)s", permanent=True, query_string=True)),
     path("admin/", admin.site.urls),
     path("fichiers/", include("documents.urls")),
-    path("facturation/", include("billing.urls")),
+    path("facturation/", include("dossiers.backoffice.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file (?script=), not inline: fits a strict CSP.
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

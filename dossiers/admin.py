@@ -1,6 +1,7 @@
 """Admin of the dossiers app's configuration (operations, rejection reasons) and logs.
 
-The Dossier and DossierOperation admin (queue, review) lives in admin_review.py.
+The Dossier and DossierOperation admin (queue, review) lives in admin_review.py. Also registers
+the site-wide "Exporter CSV / Excel" actions (see dossiers.backoffice.admin_actions).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from cee.admin import PrettyJSONAdminMixin, ReadOnlyAdminMixin, json_object, pretty_json_html
 from rules.cumac import check_parameters
 
+from .backoffice.admin_actions import export_csv_action, export_xlsx_action
 from .models import (
     DossierReferenceSequence,
     Operation,
@@ -19,6 +21,10 @@ from .models import (
     RejectionReason,
     Timeline,
 )
+
+
+admin.site.add_action(export_csv_action, "export_csv")
+admin.site.add_action(export_xlsx_action, "export_xlsx")
 
 
 class OperationDocumentRequirementInline(admin.TabularInline):

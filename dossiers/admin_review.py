@@ -330,7 +330,7 @@ def release_selected(modeladmin, request, queryset):
 # machine lets validators send a dossier back to processing; invoicing is the back office's).
 EXTERNAL_ACTIONS = (
     ("extraction.admin_actions", "reprocess_dossiers_action", True),
-    ("billing.admin_actions", "create_invoices_action", False),
+    ("dossiers.backoffice.admin_actions", "create_invoices_action", False),
 )
 
 

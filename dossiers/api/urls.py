@@ -3,9 +3,9 @@ from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from accounts.api.views import ProfileView
-from billing.api.views import PaymentListView
 from cee.api.exceptions import not_found
 from documents.api.views import DocumentViewSet
+from dossiers.api.billing import PaymentListView
 from dossiers.api.views import BulkUploadView, DossierViewSet
 from dossiers.webhooks.api import WebhookViewSet
 

@@ -22,6 +22,7 @@ from cee.mail import send_templated_email
 
 from ..models import Dossier, DossierOperation, DossierStatus, RejectionReason
 from ..status import transition
+from ..workflow.invoicing import on_dossier_approved
 from .approval import approval_blockers
 from .queue import next_dossier_for
 
@@ -242,9 +243,7 @@ def approve_dossier(dossier: Dossier, user, *, comment: str = "", request=None) 
         locked.operations.filter(
             status__in=[DossierOperation.Status.DECLARED, DossierOperation.Status.DETECTED]
         ).update(status=DossierOperation.Status.VALID)
-    # Billing's hook: invoices at once when CEE_AUTO_INVOICE_ON_APPROVAL is set (a refusal is logged).
-    from billing.services import on_dossier_approved
-
+    # Approval → invoice: at once when CEE_AUTO_INVOICE_ON_APPROVAL is set (a refusal is logged).
     on_dossier_approved(locked, user, request=request)
     _copy_state(locked, dossier)
     return locked

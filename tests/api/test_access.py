@@ -160,7 +160,7 @@ def test_file_urls_serve_my_own_document(client, installer_user, my_document):
 
 
 def test_invoice_pdf_urls_answer_404_for_another_installers_invoice(client, installer_user, other_installer_user, administrator):
-    from billing.services import create_invoice_for_dossier
+    from dossiers.workflow.invoicing import create_invoice_for_dossier
     from tests.billing.conftest import make_approved_dossier
 
     theirs = create_invoice_for_dossier(make_approved_dossier(installer=other_installer_user.installer), user=administrator)

@@ -8,9 +8,10 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Installer
-from billing.services import create_invoice_for_dossier, record_payment
+from billing.services import record_payment
 from dossiers.models import Dossier, DossierOperation, DossierStatus, Operation
 from dossiers.status import transition
+from dossiers.workflow.invoicing import create_invoice_for_dossier
 from extraction.models import StageRun
 from rules.models import Rule, RuleResult
 from tests.billing.conftest import make_approved_dossier
@@ -154,7 +155,7 @@ def test_every_api_list_ordering_ends_with_the_id():
     from rest_framework.test import APIRequestFactory
 
     from cee.api.base import StableOrderingFilter
-    from billing.api.views import PaymentListView
+    from dossiers.api.billing import PaymentListView
     from dossiers.api.views import DossierViewSet
 
     def ordering_for(view_class, query):

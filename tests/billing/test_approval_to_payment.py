@@ -7,9 +7,10 @@ from decimal import Decimal
 import pytest
 
 from billing.models import Invoice
-from billing.services import create_invoice_for_dossier, record_payment
-from dossiers.review import services as review
+from billing.services import record_payment
 from dossiers.models import DossierStatus
+from dossiers.review import services as review
+from dossiers.workflow.invoicing import create_invoice_for_dossier
 from tests.review.builders import add_bare_document, build_review_dossier
 
 

@@ -14,10 +14,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from billing.exports import export_to_file, get_export, generic_export
 from billing.models import Invoice, Payment, PriceList
-from billing.services import create_invoice_for_dossier, record_payment
+from billing.services import record_payment
+from dossiers.backoffice.exports import export_to_file, get_export, generic_export
 from dossiers.models import Dossier, DossierOperation, DossierStatus
+from dossiers.workflow.invoicing import create_invoice_for_dossier
 from extraction.models import HumanFeedback
 from tests.factories import DossierFactory, InstallerFactory
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from billing.services import create_invoice_for_dossier
+from dossiers.workflow.invoicing import create_invoice_for_dossier
 
 from .conftest import make_approved_dossier
 

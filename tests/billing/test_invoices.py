@@ -11,16 +11,14 @@ from django.core.exceptions import PermissionDenied
 from accounts.models import Activity
 from billing.documents import render_invoice_html, render_invoice_pdf, store_invoice_pdf
 from billing.models import Invoice, PriceList
-from billing.services import (
-    InvoiceError,
-    cancel_invoice,
-    compute_invoice,
+from billing.services import InvoiceError, cancel_invoice, compute_invoice, round_cents
+from dossiers.models import DossierStatus
+from dossiers.workflow.invoicing import (
+    billable_operations,
     create_invoice_for_dossier,
     create_invoices_for_dossiers,
     on_dossier_approved,
-    round_cents,
 )
-from dossiers.models import DossierStatus
 from tests.factories import InstallerFactory
 
 from .conftest import make_approved_dossier
@@ -61,7 +59,7 @@ def test_precarity_dossier_is_billed_at_the_precarity_price(administrator):
 def test_each_line_is_rounded_to_the_cent_and_the_total_is_their_sum(administrator):
     # 1234.57 kWh × 7.8 / 1000 = 9.629646 → 9.63 ; 333.33 × 2 = 666.66 kWh → 5.199948 → 5.20
     dossier = make_approved_dossier(operations=(("BAR-TH-171", "1234.57", "1"), ("BAR-EN-101", "333.33", "2")))
-    draft = compute_invoice(dossier)
+    draft = compute_invoice(dossier, billable_operations(dossier))
     assert [line.amount_eur for line in draft.lines] == [Decimal("9.63"), Decimal("5.20")]
     assert draft.total_eur == Decimal("14.83")
     assert draft.kwh_cumac == Decimal("1901.23")

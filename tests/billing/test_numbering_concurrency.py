@@ -10,7 +10,7 @@ from django.db import connection, connections
 
 from accounts.roles import sync_role_groups
 from billing.models import Invoice
-from billing.services import create_invoice_for_dossier
+from dossiers.workflow.invoicing import create_invoice_for_dossier
 from tests.factories import AdministratorFactory
 
 from .conftest import make_approved_dossier

@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from billing.models import Invoice, Payment
-from billing.services import PaymentError, cancel_invoice, create_invoice_for_dossier, record_payment
+from billing.services import PaymentError, cancel_invoice, record_payment
 from dossiers.models import DossierStatus
+from dossiers.workflow.invoicing import create_invoice_for_dossier
 
 D = datetime.date
 

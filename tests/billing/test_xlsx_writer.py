@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 
-from billing.exports import xlsx as xlsx_module
-from billing.exports.columns import Column, Export
-from billing.exports.writers import write_xlsx
 from billing.models import PriceList
+from dossiers.backoffice.exports import xlsx as xlsx_module
+from dossiers.backoffice.exports.columns import Column, Export
+from dossiers.backoffice.exports.writers import write_xlsx
 
 EXPORT = Export(
     name="sample", model=PriceList, title="Échantillon: [test]",

@@ -333,7 +333,8 @@ def test_an_api_token_is_shown_once_then_only_its_prefix(portal, installer_user)
 def test_the_payments_page_lists_my_invoices_and_payments(portal, installer_user, other_installer_user, administrator):
     import datetime
 
-    from billing.services import create_invoice_for_dossier, record_payment
+    from billing.services import record_payment
+    from dossiers.workflow.invoicing import create_invoice_for_dossier
     from tests.billing.conftest import make_approved_dossier
 
     mine = create_invoice_for_dossier(make_approved_dossier(installer=installer_user.installer), user=administrator)

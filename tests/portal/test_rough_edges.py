@@ -51,7 +51,7 @@ def test_the_review_screen_says_why_too(client, validator, installer_company):
 
 
 def test_the_dossier_export_carries_the_reason(installer_company):
-    from billing.exports.definitions import DOSSIERS
+    from dossiers.backoffice.exports.definitions import DOSSIERS
 
     old = dossier_signed_on(BEFORE_THE_FIRST_PRICE_LIST, installer_company)
     recent = dossier_signed_on(datetime.date(2026, 3, 14), installer_company)
@@ -118,7 +118,8 @@ def test_a_bulk_upload_keeps_its_placeholder_when_only_labels_were_read(installe
 
 
 def test_admin_invoice_and_payment_lists_write_amounts_the_french_way(client, administrator):
-    from billing.services import create_invoice_for_dossier, record_payment
+    from billing.services import record_payment
+    from dossiers.workflow.invoicing import create_invoice_for_dossier
     from tests.billing.conftest import make_approved_dossier
 
     invoice = create_invoice_for_dossier(make_approved_dossier(), user=administrator)

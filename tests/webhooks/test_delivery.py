@@ -166,7 +166,8 @@ def test_invoice_and_payment_events_come_from_billing(installer_user, administra
                                                       django_capture_on_commit_callbacks):
     import datetime as dt
 
-    from billing.services import create_invoice_for_dossier, record_payment
+    from billing.services import record_payment
+    from dossiers.workflow.invoicing import create_invoice_for_dossier
     from tests.billing.conftest import make_approved_dossier
 
     endpoint_for(installer_user, receiver, events=[WebhookEvent.INVOICE_ISSUED, WebhookEvent.PAYMENT_RECEIVED])

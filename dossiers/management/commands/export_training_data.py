@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from django.core.management import BaseCommand
 
-from billing.management.commands.export import parse_date
-from billing.training import export_training_jsonl, training_feedback
+from dossiers.backoffice.training import export_training_jsonl, training_feedback
+from dossiers.management.commands.export import parse_date
 
 
 class Command(BaseCommand):

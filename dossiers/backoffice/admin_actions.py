@@ -2,7 +2,7 @@
 
 - ``create_invoices_action``: "Créer les factures" on the Dossier list (many approved dossiers).
 - ``export_csv_action`` / ``export_xlsx_action``: registered site-wide (``admin.site.add_action``
-  in billing.admin), they export the selected rows — or every filtered row with "select all".
+  in dossiers.admin), they export the selected rows — or every filtered row with "select all".
 - ``export_training_data_action``: on the HumanFeedback list, JSONL for training.
 """
 from __future__ import annotations
@@ -12,16 +12,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils import timezone
 
-
 from accounts.activity import log_activity
-from . import services
+
+from ..workflow.invoicing import create_invoices_for_dossiers
 from .exports import export_for_model, export_response
+from .training import export_training_jsonl
 
 
 @admin.action(description="Créer les factures des dossiers validés sélectionnés")
 def create_invoices_action(modeladmin, request, queryset):
     try:
-        result = services.create_invoices_for_dossiers(
+        result = create_invoices_for_dossiers(
             queryset.select_related("installer").order_by("pk"), user=request.user, request=request
         )
     except PermissionDenied as exc:
@@ -62,8 +63,6 @@ export_xlsx_action = admin.action(description="Exporter la sélection en Excel (
 
 @admin.action(description="Exporter pour l'entraînement (JSONL, marque les lignes)")
 def export_training_data_action(modeladmin, request, queryset):
-    from .training import export_training_jsonl
-
     if not request.user.has_perm("extraction.change_humanfeedback"):
         modeladmin.message_user(request, "Vous n'avez pas le droit de marquer les retours humains.", messages.ERROR)
         return None

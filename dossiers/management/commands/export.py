@@ -9,7 +9,7 @@ import sys
 
 from django.core.management import BaseCommand, CommandError
 
-from billing.exports import CSV_STYLES, EXPORTS, FORMATS, export_to_file, get_export
+from dossiers.backoffice.exports import CSV_STYLES, EXPORTS, FORMATS, export_to_file, get_export
 
 
 def parse_date(value: str) -> datetime.date:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from extraction.models import HumanFeedback
+
 from .admin_actions import log_export
 from .exports import FORMATS, export_for_model, export_response
+from .training import export_training_jsonl
 
 
 def _model_admin(app_label: str, model_name: str):
@@ -48,10 +51,6 @@ def export_changelist(request, app_label: str, model_name: str, fmt: str):
 
 def export_training_changelist(request):
     """JSONL training export of the human-feedback admin list as filtered (marks the rows)."""
-    from extraction.models import HumanFeedback
-
-    from .training import export_training_jsonl
-
     model_admin = admin.site._registry.get(HumanFeedback)
     if model_admin is None or not request.user.has_perm("extraction.change_humanfeedback"):
         raise Http404
@@ -61,8 +60,6 @@ def export_training_changelist(request):
         queryset = changelist_queryset(request, model_admin)
     except IncorrectLookupParameters:
         return HttpResponseBadRequest("Filtres invalides.")
-    from django.http import HttpResponse
-
     lines: list[str] = []
     batch = export_training_jsonl(queryset, lines.append, user=request.user, filters=dict(request.GET.items()))
     response = HttpResponse("".join(lines), content_type="application/x-ndjson; charset=utf-8")

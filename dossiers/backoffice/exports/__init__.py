@@ -1,7 +1,7 @@
 """CSV and Excel exports of any filtered list: the admin, the ``export`` command and the benchmark
 all go through ``export_response`` / ``export_to_file`` here.
 
-    from billing.exports import get_export, export_to_file
+    from dossiers.backoffice.exports import get_export, export_to_file
     export_to_file(get_export("dossiers"), Dossier.objects.filter(status="approved"), "out.xlsx", "xlsx")
 
 The column sets are documented in ``definitions.py``; how each type is written in

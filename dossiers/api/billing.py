@@ -1,19 +1,38 @@
-"""The installer's payments (read-only)."""
+"""The installer's payments (read-only): billing's payments as the installer API shows them."""
 from __future__ import annotations
 
 import django_filters
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics
+from rest_framework import generics, serializers
 
 from accounts.api.permissions import InstallerAPIMixin
+from billing.models import Invoice, Payment
 from cee.api.base import InstallerFilterSet, StableOrderingFilter
 from cee.api.schema import error_responses
-from billing.models import Payment
-from dossiers.api.examples import PAYMENT_LIST
-from dossiers.installer_selectors import installer_payments
 
-from .serializers import PaymentSerializer
+from ..installer_selectors import installer_payments
+from .examples import PAYMENT_LIST
+
+
+class PaymentInvoiceSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display")
+    dossier_reference = serializers.CharField(source="dossier.reference")
+
+    class Meta:
+        model = Invoice
+        fields = ["id", "number", "status", "status_label", "issue_date", "due_date", "total_eur", "amount_paid", "dossier", "dossier_reference"]
+        read_only_fields = fields
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    method_label = serializers.CharField(source="get_method_display")
+    invoice = PaymentInvoiceSerializer()
+
+    class Meta:
+        model = Payment
+        fields = ["id", "amount", "date", "method", "method_label", "reference", "invoice"]
+        read_only_fields = fields
 
 
 class PaymentFilter(InstallerFilterSet):

@@ -9,11 +9,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
+from billing.documents import invoice_pdf_name, store_invoice_pdf
+from billing.models import Invoice
 from documents.storage import serve_stored_file
-from dossiers.selectors import can_view_dossier
 
-from .documents import invoice_pdf_name, store_invoice_pdf
-from .models import Invoice
+from ..selectors import can_view_dossier
 
 
 @require_GET

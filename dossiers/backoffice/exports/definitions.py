@@ -18,13 +18,13 @@ from django.db.models import Case, CharField, F, Q, Value, When
 from django.db.models.functions import Cast, Concat, ExtractDay, ExtractMonth, ExtractYear, LPad
 
 from accounts.models import Activity
+from billing.models import Invoice, Payment
+from billing.pricing import no_price_list_at
 from documents.models import Document, DocumentStatus
 from dossiers.models import Dossier, DossierOperation, DossierStatus, HousingType, PrecarityStatus
 from extraction.models import ExtractedField, ExtractionMethod, FieldStatus, HumanFeedback
 from rules.models import Rule, RuleResult
 
-from ..models import Invoice, Payment
-from ..pricing import no_price_list_at
 from .columns import Column as C, Export
 
 
