@@ -25,6 +25,9 @@ POSITION_WEIGHT = {
     "column": 0.7,
     "presence": 0.8,
 }
+# A value read at the start of the next line of the running text its label closes: less sure
+# than one under a label heading a block (the sentence may say something else there).
+WRAPPED_WEIGHT = 0.7
 SEPARATORS = {":", "-", "–", "—", "=", "/", ":-", "...", "…", "|"}
 
 
@@ -347,6 +350,9 @@ def _candidates_for_hit(
     if out:
         return out  # a label with its value beside it is not a column header
 
+    if data_type != "string" and _ends_a_sentence_cell(hit):
+        return _wrapped_value(data_type, hints, layout, hit, base, stop_labels)
+
     if hints.below or hints.table:
         x0, x1 = _column_range(hit)
         limit = max(hints.max_below, 12 if hints.table else 0)
@@ -386,10 +392,33 @@ def _candidates_for_hit(
 
 
 def _ends_a_sentence_cell(hit: _LabelHit) -> bool:
-    """The label closes a cell of running text (three words or more before it, no separator
-    after it): its value follows in that text on the next line, the next cell is another column."""
+    """The label closes a cell of running text (three words or more before it, at most two short
+    words after it — « COP de » —, no separator): its value follows in that text on the next
+    line, the next cell is another column."""
     cell_start, cell_end = hit.line.cell_of(hit.start_word)
-    return hit.end_word == cell_end and hit.start_word - cell_start >= 3 and not _separator_follows(hit)
+    rest = hit.line.words[hit.end_word:cell_end]
+    if len(rest) > 2 or any(len(w.text) > 3 or any(ch.isdigit() for ch in w.text) for w in rest):
+        return False
+    return hit.start_word - cell_start >= 3 and not _separator_follows(hit)
+
+
+def _wrapped_value(data_type: str, hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base: float,
+                   stop_labels) -> list[Candidate]:
+    """The value opening the next line of the running text a label closes (« …ETAS 132 % – COP » /
+    « 4,17 à +7/+35 °C »): the line just below, starting where the label's cell starts."""
+    cell_start, _ = hit.line.cell_of(hit.start_word)
+    x0 = hit.line.words[cell_start].bbox[0]
+    for _, line in _lines_below(layout, hit, 1):
+        if line.top - hit.line.bottom > 1.2 * hit.line.height:
+            break
+        for start, end in line.cells:
+            if abs(line.words[start].bbox[0] - x0) > 0.02:
+                continue
+            words = line.words[start:min(end, start + 3)]
+            found = [(fv, w) for fv, w in _values_in(data_type, words, hints, stop_labels) if fv.start <= 1]
+            return [_candidate(fv, w, base * WRAPPED_WEIGHT * _typed_factor(fv, data_type, hints, 0),
+                               hit.line.page, "below") for fv, w in found[:1]]
+    return []
 
 
 def _candidate(fv: FoundValue, words: list[Word], score: float, page: int, how: str) -> Candidate:

@@ -62,8 +62,12 @@ class DocumentLayout:
         return [lines[position] for position in sorted(positions)]
 
 
+# The word's tokens as ``text.tokens`` cuts them (a long word glued to a number is two), in the original text.
+_ORIGINAL_TOKEN_RE = re.compile(r"[^\W\d_]{5,}(?=\d)|[^\W_]+")
+
+
 def _original_token_ends(text: str) -> list[int]:
-    return [m.end() for m in re.finditer(r"[^\W_]+", text)]
+    return [m.end() for m in _ORIGINAL_TOKEN_RE.finditer(text)]
 
 
 def _find_labels(line: Line, labels: list[_Label], negatives: list[list[str]], vocabulary: Vocabulary | None = None,

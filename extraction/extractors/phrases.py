@@ -23,7 +23,8 @@ GAP = "…"
 _BETWEEN = r"[^a-z0-9×=€%]{0,4}"
 _WORD_RE = re.compile(r"[a-z0-9]+|[×=€%]")
 # What "…" stands for: a few words within the sentence, the next word starting a word.
-_GAP_RE = r"[^.]{0,60}?(?<![a-z0-9])"
+# A dot between digits (« 23.08.2021 ») is no sentence end.
+_GAP_RE = r"(?:[^.]|(?<=[0-9])\.(?=[0-9])){0,60}?(?<![a-z0-9])"
 # Where a name captured before the end of the text stops: the end of its clause.
 _CLAUSE_END_RE = re.compile(r"[,;:()]|\.(?:\s|$)")
 
@@ -37,11 +38,13 @@ class PhraseMatch:
     next_line: bool = False  # the value is on another line than the words of the pattern next to it
     open_end: bool = False  # nothing of the pattern follows the value: it runs on for 80 characters
     first_line: list[Word] = field(default_factory=list)  # the value's words up to the end of its first line
+    next_cell: bool = False  # the value starts in the cell after the pattern's (another column of its line)
 
 
 @dataclass
 class PageText:
-    """A page's words joined into one folded text, with each word's span in it."""
+    """A page's words joined into one folded text, with each word's span in it: words of a
+    cell by a space, cells by a tab, lines by a new line."""
 
     text: str
     spans: list[tuple[int, int]] = field(default_factory=list)
@@ -51,10 +54,11 @@ class PageText:
     def of(cls, lines: list[Line]) -> "PageText":
         parts, spans, words, pos = [], [], [], 0
         for line in lines:
+            cell_starts = {start for start, _ in line.cells}
             for k, word in enumerate(line.words):
                 folded = _fold_word(word.text)
                 if parts:
-                    parts.append("\n" if k == 0 else " ")
+                    parts.append("\n" if k == 0 else "\t" if k in cell_starts else " ")
                     pos += 1
                 parts.append(folded)
                 spans.append((pos, pos + len(folded)))
@@ -134,9 +138,10 @@ def find_phrases(page_text: PageText, page: int, pattern: str) -> list[PhraseMat
             next_line = "\n" in text[end:m.start()]
         else:
             start, end = m.span(1)
-            while start < end and text[start] in " \n":
+            while start < end and text[start] in " \t\n":
                 start += 1
             next_line = "\n" in text[max(0, m.start(1) - 4):start]
+            next_cell = "\t" in text[max(0, m.start(1) - 4):start]
         if start >= end or (next_line and compiled.colon):
             continue  # under a header row, the next line's first value belongs to the first column
         words = page_text.words_in(start, end)
@@ -144,7 +149,7 @@ def find_phrases(page_text: PageText, page: int, pattern: str) -> list[PhraseMat
         first_line = page_text.words_in(start, line_end) if line_end >= 0 else words
         if words:
             found.append(PhraseMatch(words, page, compiled.leading, text[end:end + 16], next_line, compiled.open_end,
-                                     first_line))
+                                     first_line, not compiled.leading and next_cell))
     return found
 
 

@@ -13,7 +13,9 @@ from functools import lru_cache
 
 from ..normalise import fold
 
-_TOKEN_RE = re.compile(r"[a-z0-9]+")
+# A word of five letters or more glued to a number is two tokens: « comprises15 658,18 € » is the
+# label « … comprises » and its amount (a text layer that lost the space); codes (FAC008618) stay whole.
+_TOKEN_RE = re.compile(r"[a-z]{5,}(?=[0-9])|[a-z0-9]+")
 # "N°", "Nº", "N o", "n°" all mean "numéro"; fold() already turned º into o.
 _NUMERO_RE = re.compile(r"\bn\s?[°o]\b|\bn°|\bno\.")
 

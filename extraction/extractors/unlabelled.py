@@ -112,7 +112,11 @@ def phrase_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, re
                 elif closed:
                     pass  # "r = {valeur} m².k/w": the value is the one the following words close
                 elif spec.data_type != "string" and match.first_line and len(match.first_line) < len(words):
-                    if _values_in(spec.data_type, match.first_line, hints, stop_labels):
+                    if match.next_cell and _values_in(spec.data_type, words[len(match.first_line):], hints, stop_labels):
+                        # « …COP de » | « 1 » (quantity column) / « 2,64 selon EN 16147 »: the sentence goes on below
+                        words = words[len(match.first_line):]
+                        next_line = True
+                    elif _values_in(spec.data_type, match.first_line, hints, stop_labels):
                         words = match.first_line
                     else:
                         next_line = True  # "Travaux réalisés le | Client n°" / a row of values: not its own

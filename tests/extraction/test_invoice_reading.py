@@ -154,3 +154,25 @@ def test_the_date_under_the_client_signature_is_the_signature_date(specs):
     rows = [(0.52, 0.57, "Signature du client, précédée de la mention « Bon pour accord »"),
             (0.53, 0.59, "BPA"), (0.53, 0.61, "le 30/09/24")]
     assert read([page(rows)], specs, "devis")["date_signature"] == "2024-09-30"
+
+
+def test_a_cop_at_the_end_of_a_wrapped_line_is_the_number_opening_the_next_one(specs):
+    rows = [(0.08, 0.37, "Pompe à chaleur air/eau SAUNIER DUVAL GeniaAir Split 8"), (0.64, 0.37, "1"), (0.83, 0.37, "10 140,03"),
+            (0.08, 0.40, "Efficacité énergétique saisonnière ETAS 132 % – COP"),
+            (0.08, 0.415, "4,17 à +7/+35 °C"),
+            (0.55, 0.50, "Total TTC"), (0.83, 0.50, "11 465,00 €")]
+    assert read([page(rows)], specs, "devis")["cop"] == "4.17"
+
+
+def test_a_total_glued_to_its_label_by_the_text_layer_keeps_its_thousands(specs):
+    rows = [(0.56, 0.44, "Montant total HT"), (0.84, 0.44, "5 609,47 €"),
+            (0.56, 0.46, "T.V.A. (5,5 %)"), (0.85, 0.46, "308,52 €"),
+            (0.56, 0.48, "Total toutes taxes comprises5 917,99 €")]
+    assert read([page(rows)], specs, "facture")["montant_ttc"] == "5917.99"
+
+
+def test_the_tax_notice_addressee_without_its_civility_is_the_declarant(specs):
+    rows = [(0.08, 0.09, "AVIS D'IMPÔT 2022"), (0.56, 0.09, "M. OU MME ALLARD SYLVIE"),
+            (0.56, 0.115, "28 AVENUE DE LA LIBERTÉ"), (0.56, 0.13, "79000 NIORT")]
+    got = read([page(rows)], specs, "avis_imposition")
+    assert got["declarant_nom"] == "ALLARD SYLVIE"
