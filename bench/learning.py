@@ -1,7 +1,7 @@
 """Benchmark: what corrections imported with ``import_feedback`` teach (not a test).
 
     nice .venv/bin/python bench/learning.py --seed 7301 --dossiers 16 [--family letters] [--scanned-ratio 0.3]
-        [--out DIR] [--keep]
+        [--out DIR] [--ranker]
 
 Generates a corpus with the seed, and runs the whole pipeline twice on fresh databases
 (SQLite files under a private CEE_VAR_DIR each, migrated and loaded with the reference data):
@@ -10,6 +10,8 @@ Generates a corpus with the seed, and runs the whole pipeline twice on fresh dat
   for those documents as a feedback file (one line per schema field of each document whose type
   was recognised: the true value, or null when the document does not carry the field), import
   it with ``import_feedback --validator``, then ``ingest --json`` the second half;
+  (with ``--ranker``, ``train_ranker`` runs between the import and the second half, as the
+  nightly schedule would: the learned ranking of candidates is then used where it chose better);
 - WITHOUT: ``ingest --json`` the second half only.
 
 It prints micro precision / recall / F1 of the second half, born-digital and scanned, with
@@ -124,6 +126,7 @@ def main() -> int:
     parser.add_argument("--family", default=None, help="the generator's layout family, when it has several")
     parser.add_argument("--out", default=None, help="work folder (corpus, databases, feedback file)")
     parser.add_argument("--errors", type=int, default=0, help="print the first N wrong values of the WITH run")
+    parser.add_argument("--ranker", action="store_true", help="train the learned ranking after the import")
     args = parser.parse_args()
 
     import django
@@ -159,6 +162,9 @@ def main() -> int:
     imported = _manage(with_env, "import_feedback", str(feedback_file), "--validator", VALIDATOR).strip()
     print(f"import_feedback: {imported}")
     print(f"learned: {learned_summary(with_env).splitlines()[-1]}")
+    if args.ranker:
+        trained = _manage(with_env, "train_ranker").strip().splitlines()
+        print("train_ranker: " + "\n  ".join(line for line in trained if not line.startswith("Lecture")))
     with_out = ingest(with_env, [root / f["file"] for f in second])
     (base / "second_half_with.json").write_text(json.dumps(with_out, ensure_ascii=False, indent=1), encoding="utf-8")
     with_scores = score(root, second, with_out, specs)

@@ -17,6 +17,9 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from extraction.models import EngineConfig, ModelMetric, RankingModel
+from extraction.ranking import BASELINE_ENGINE, ENGINE
+
 from .models import Dossier, DossierStatus
 
 CACHE_KEY = "review-dashboard-figures"
@@ -68,6 +71,7 @@ class DashboardFigures:
     rule_overrides: list[Bar]
     validator_throughput: list[Bar]
     generated_at: datetime
+    model_metrics: list[dict] = field(default_factory=list)
 
 
 def _day_start(day) -> datetime:
@@ -189,6 +193,37 @@ def _throughput_bars(since: datetime) -> list[Bar]:
     return bars
 
 
+MODEL_VERSIONS_SHOWN = 3
+
+
+def _version_number(text: str) -> int:
+    digits = text.lstrip("v")
+    return int(digits) if digits.isdigit() else 0
+
+
+def _model_metrics() -> list[dict]:
+    """The learned ranking's figures per field and version (the newest versions first), each
+    beside the rule-based order measured on the same validated documents (two queries)."""
+    used = set(RankingModel.objects.filter(is_active=True).values_list("field_name", "version"))
+    rows = (ModelMetric.objects.filter(task=EngineConfig.Task.EXTRACTION, engine__in=[ENGINE, BASELINE_ENGINE])
+            .order_by("-measured_at", "-pk")
+            .values("field_name", "engine", "engine_version", "precision", "recall", "f1", "sample_size", "measured_at")[:300])
+    versions: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        key = (row["field_name"], row["engine_version"])
+        entry = versions.setdefault(key, {"field": row["field_name"], "version": row["engine_version"],
+                                          "measured_at": row["measured_at"], "documents": row["sample_size"],
+                                          "used": (row["field_name"], _version_number(row["engine_version"])) in used})
+        entry["model" if row["engine"] == ENGINE else "rules"] = row
+    shown: dict[str, int] = {}
+    out = []
+    for entry in sorted(versions.values(), key=lambda e: (e["field"], -_version_number(e["version"]))):
+        if "model" in entry and shown.get(entry["field"], 0) < MODEL_VERSIONS_SHOWN:
+            shown[entry["field"]] = shown.get(entry["field"], 0) + 1
+            out.append(entry)
+    return out
+
+
 def compute_dashboard_figures() -> DashboardFigures:
     """Every dashboard figure, fresh (about ten grouped queries)."""
     now = timezone.now()
@@ -225,6 +260,7 @@ def compute_dashboard_figures() -> DashboardFigures:
         rule_overrides=_override_bars(),
         validator_throughput=_throughput_bars(now - timedelta(days=7)),
         generated_at=now,
+        model_metrics=_model_metrics(),
         **counts,
     )
 

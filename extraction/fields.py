@@ -61,7 +61,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 from .extractors.candidates import Candidate, _base_score, _candidates_for_hit, _heads_cell
 from .extractors.field_hints import _Hints, _Label
@@ -155,16 +155,41 @@ def _other_labels(stop_labels: tuple, own: tuple) -> PhraseSet:
     return phrase_set(tuple(s for s in stop_labels if s not in mine))
 
 
+# A ranker rescores one field's candidates in place (``extraction.ranking.apply``).
+Ranker = Callable[[FieldSpec, list[Candidate]], None]
+
+
 def extract_field(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[list[str]] | None = None,
-                  reading: ReadingData | None = None) -> FieldValue | None:
-    """One field from a document already laid out; None when nothing valid was found."""
+                  reading: ReadingData | None = None, ranker: Ranker | None = None) -> FieldValue | None:
+    """One field from a document already laid out; None when nothing valid was found.
+    ``ranker``, when given, rescores the candidates of a single-valued field before the choice."""
+    hints = _Hints.from_spec(spec)
+    candidates = choice_candidates(spec, layout, stop_labels, reading)
+    if hints.multiple:
+        return choose_many(candidates, hints, _choose)
+    if ranker is not None and candidates:
+        ranker(spec, candidates)
+    return _choose(candidates, hints)
+
+
+def choice_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[list[str]] | None = None,
+                      reading: ReadingData | None = None) -> list[Candidate]:
+    """The candidates ``extract_field`` chooses from: every scored one, rejected values left out."""
     hints = _Hints.from_spec(spec)
     candidates = field_candidates(spec, layout, stop_labels, reading)
     if hints.reject_values:
         candidates = [c for c in candidates if not rejected(c.value, hints)]
-    if hints.multiple:
-        return choose_many(candidates, hints, _choose)
-    return _choose(candidates, hints)
+    return candidates
+
+
+def choose_value(spec: FieldSpec, candidates: list[Candidate]) -> FieldValue | None:
+    """The value the scores of ``candidates`` choose for a single-valued field."""
+    return _choose(candidates, _Hints.from_spec(spec))
+
+
+def stop_labels_of(specs: list[FieldSpec]) -> tuple[tuple[str, ...], ...]:
+    """Every field's labels (where a text value stops), as ``extract_fields`` uses them."""
+    return _all_stop_labels(specs)
 
 
 @dataclass
@@ -265,11 +290,13 @@ def _unlabelled_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayou
     return out
 
 
-def extract_fields(pages: list[PageContent], specs: list[FieldSpec], reading: ReadingData | None = None) -> dict[str, FieldValue]:
+def extract_fields(pages: list[PageContent], specs: list[FieldSpec], reading: ReadingData | None = None,
+                   ranker: Ranker | None = None) -> dict[str, FieldValue]:
     """The fields of one document: {field name: FieldValue} for the fields found.
 
     ``pages`` are the document's pages (words with boxes relative to the page); ``specs`` its
-    type's field specs; ``reading`` the phrase patterns and the brand lexicon, when given.
+    type's field specs; ``reading`` the phrase patterns and the brand lexicon, when given;
+    ``ranker`` the learned ranking of candidates, when one is used.
     Fields with no valid candidate are absent from the result; a multi-valued field's value is
     a JSON list. Pure: no database, no storage; never raises on odd input (empty pages, OCR noise).
     """
@@ -277,7 +304,7 @@ def extract_fields(pages: list[PageContent], specs: list[FieldSpec], reading: Re
     stop_labels = _all_stop_labels(specs)
     results: dict[str, FieldValue] = {}
     for spec in specs:
-        value = extract_field(spec, layout, stop_labels, reading)
+        value = extract_field(spec, layout, stop_labels, reading, ranker)
         if value is not None:
             results[spec.name] = value
     return results

@@ -202,6 +202,31 @@ class EngineConfig(models.Model):
         return f"{self.get_task_display()} : {self.engine}{'' if self.is_active else ' (inactif)'}"
 
 
+class RankingModel(models.Model):
+    """One version of the learned ranking of a field's candidates (``extraction.ranking``): a
+    scikit-learn classifier serialised in the row (so it works whatever the file storage),
+    trained on the validated documents; ``is_active`` when it chose better than the rule-based
+    order on the validated documents held out of its training, and only then used."""
+
+    field_name = models.CharField("champ", max_length=60, db_index=True)
+    version = models.PositiveIntegerField("version")
+    payload = models.BinaryField("modèle sérialisé")
+    feature_names = models.JSONField("variables", default=list)
+    documents = models.PositiveIntegerField("documents validés", default=0)
+    examples = models.PositiveIntegerField("candidats", default=0)
+    is_active = models.BooleanField("utilisé", default=False)
+    trained_at = models.DateTimeField("entraîné le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "classement appris"
+        verbose_name_plural = "classements appris"
+        ordering = ["field_name", "-version"]
+        constraints = [models.UniqueConstraint(fields=["field_name", "version"], name="ranking_model_field_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.field_name} v{self.version}{' (utilisé)' if self.is_active else ''}"
+
+
 class ModelMetric(models.Model):
     """A measured quality figure of an engine on a task (and a field)."""
 

@@ -30,6 +30,7 @@ from ..extractors.signatures import apply_signatures
 from ..fields import extract_fields
 from ..reading import fixture_reading_data
 from ..normalise import fold
+from ..scores import FieldCounts
 from ..types import FieldSpec, PageContent
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -100,26 +101,6 @@ def same_value(name: str, data_type: str, predicted: str, expected: str | list[s
             )
         return _tokens(predicted) == _tokens(expected)
     return predicted == expected
-
-
-@dataclass
-class FieldCounts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 @dataclass

@@ -9,6 +9,7 @@ from extraction.engines.text_layer import text_layer_engine_label
 from extraction.extractors.signatures import apply_signatures
 from extraction.learning.apply import read_learned_spots
 from extraction.models import ExtractedField, ExtractionMethod, FieldStatus
+from extraction.ranking.apply import active_ranker
 
 from .base import Stage
 from .classify import as_confidence
@@ -85,7 +86,8 @@ class ExtractStage(Stage):
             return {"fields": 0}
         pages = ctx.page_contents()
         by_number = {p.number: p for p in pages}
-        values = extract_fields(pages, [spec for _, spec in specs], document_reading_data(document.document_type))
+        values = extract_fields(pages, [spec for _, spec in specs], document_reading_data(document.document_type),
+                                active_ranker())
         values = apply_signatures(values, [spec.name for _, spec in specs], pages, functools.partial(page_ink_sources, ctx))
         values = read_learned_spots(document.document_type_id, pages, [spec for _, spec in specs], values)
         rows, found = [], []
