@@ -20,8 +20,9 @@ phone photos among the scans); ``both`` runs each family on the seed and prints 
 side. Seeds of that family: develop on ``HELDOUT_DEV_SEEDS`` (1300–1349), report figures from
 ``HELDOUT_MEASUREMENT_SEEDS`` (7300–7399); ``--errors`` is refused on a measurement seed, so that
 nobody tunes on what the figures come from (see ``extraction/corpus/heldout_facts.py``).
-Every run also prints the figures of the signature and multi-valued fields and the
-classification confusions (true type → predicted type).
+Every run also prints the figures of the signature and multi-valued fields (marque,
+reference_produit, the certificate domaines) and the classification confusions (true type →
+predicted type).
 
 ``--via-ingest`` runs ``manage.py ingest FILE --json`` (the whole pipeline: split, text, OCR,
 classify, extract) on every file instead and scores its JSON output; it needs that command.
@@ -65,7 +66,7 @@ def _print_report(title: str, report, seconds: float, pages: int, weakest: int) 
         print("misclassified:", ", ".join(f"{f} {t}→{p}" for f, t, p in report.confusions))
 
 
-NEW_FIELDS = ("signature_beneficiaire", "signature_installateur", "marque", "reference_produit")
+NEW_FIELDS = ("signature_beneficiaire", "signature_installateur", "marque", "reference_produit", "domaines")
 
 
 def _print_new_fields(report) -> None:
