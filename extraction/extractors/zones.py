@@ -25,7 +25,10 @@ from .text import token_texts
 
 CIVILITY_RE = re.compile(r"^(?:m\.?|mr\.?|mme\.?|mlle\.?|monsieur|madame|mademoiselle|m\.? et mme\.?|mm\.?|"
                          r"monsieur et madame|m\.? ou mme\.?|m ou mme)\s", re.IGNORECASE)
-_POSTAL_TOWN_RE = re.compile(r"^(?:F-|FR-)?(\d{2}\s?\d{3})\s+([A-Za-zÀ-ÿ'’\- ]{2,40}?)(?:\s+cedex(?:\s+\d+)?)?$", re.IGNORECASE)
+_POSTAL_TOWN_RE = re.compile(r"^(?:F-|FR-)?(\d{2}\s?\d{3})\s+([A-Za-zÀ-ÿ'’\- ]{2,40}?)(?:\s+cedex(?:\s+\d+)?)?"
+                             r"(?:\s*,?\s+(?:FR|France))?$", re.IGNORECASE)
+# A country after the town (« 06000 NICE, FR »): no part of the town's name.
+_COUNTRY = frozenset({"fr", "france"})
 _COMPANY_WORDS = frozenset({"siret", "siren", "rcs", "tel", "telephone", "fax", "email", "mail", "capital", "sas",
                             "sarl", "eurl", "sasu", "sa", "www", "tva", "ape", "naf", "rge"})
 # Labels that open a recipient block without being part of it.
@@ -56,7 +59,13 @@ class Block:
 
     @property
     def street(self) -> list[Word]:
-        return [w for row in self.lines[1:-1] for w in row]
+        """The lines between the name and the town, from the one opening with a house number
+        (« Alexandre Payet » / « 35 rue de la République »: a contact person, not the street)."""
+        middle = self.lines[1:-1]
+        numbered = [k for k, row in enumerate(middle) if row and row[0].text[:1].isdigit()]
+        if numbered:
+            middle = middle[numbered[0]:]
+        return [w for row in middle for w in row]
 
     @property
     def postal_line(self) -> list[Word]:
@@ -112,7 +121,7 @@ def recipient_blocks(lines: list[Line], page: int) -> list[Block]:
                     break
                 words = _cell_words(above, x0)
                 if words is None:
-                    break
+                    continue  # a line of the other column, printed between two of ours
                 skip = _is_block_label(words)
                 if skip:
                     if words[skip:]:
@@ -154,9 +163,19 @@ def postal_and_town(words: list[Word]) -> tuple[list[Word], list[Word]]:
     for k, word in enumerate(words):
         if re.fullmatch(r"(?:F-|FR-)?\d{5}|\d{2}", word.text):
             if len(word.text) == 2 and k + 1 < len(words) and re.fullmatch(r"\d{3}", words[k + 1].text):
-                return words[k:k + 2], [w for w in words[k + 2:] if w.text.lower() != "cedex" and not w.text.isdigit()]
-            return words[k:k + 1], [w for w in words[k + 1:] if w.text.lower() != "cedex" and not w.text.isdigit()]
+                return words[k:k + 2], _town(words[k + 2:])
+            return words[k:k + 1], _town(words[k + 1:])
     return [], []
+
+
+def _town(words: list[Word]) -> list[Word]:
+    """The town's words after a postal code, without « cedex », its number, nor a country after a comma."""
+    town = [w for w in words if w.text.lower() != "cedex" and not w.text.isdigit()]
+    if len(town) > 1 and town[-1].text.lower() in _COUNTRY:
+        town = town[:-1]
+        if town[-1].text.endswith(","):
+            town[-1] = Word(town[-1].text.rstrip(","), town[-1].bbox, town[-1].conf)
+    return town
 
 
 def dateline_words(lines: list[Line]) -> list[tuple[Line, list[Word]]]:

@@ -31,7 +31,7 @@ def real_pages(relative: str):
     path = REAL / relative
     if not path.exists():
         pytest.skip(f"real document {relative} not available")
-    return pdf_pages(path)
+    return pdf_pages(path, engine="pdfium")  # the text-layer reader the pipeline uses by default
 
 
 # ---------------------------------------------------------------- amounts and legal mentions
@@ -176,3 +176,30 @@ def test_the_tax_notice_addressee_without_its_civility_is_the_declarant(specs):
             (0.56, 0.115, "28 AVENUE DE LA LIBERTÉ"), (0.56, 0.13, "79000 NIORT")]
     got = read([page(rows)], specs, "avis_imposition")
     assert got["declarant_nom"] == "ALLARD SYLVIE"
+
+
+# ---------------------------------------------------------------- address blocks
+
+def test_a_billing_block_beside_a_delivery_block_keeps_its_name_and_street(specs):
+    """The two columns' lines interleave; a contact person between the name and the street is no street."""
+    rows = [(0.06, 0.146, "Adresse de livraison"),
+            (0.55, 0.158, "Ma jolie boutique"), (0.06, 0.167, "Ma jolie boutique"),
+            (0.06, 0.173, "35 rue de la République"), (0.55, 0.173, "Alexandre Payet"),
+            (0.06, 0.188, "69001 Lyon"), (0.55, 0.188, "35 rue de la République"),
+            (0.06, 0.203, "France"), (0.55, 0.203, "69001 Lyon")]
+    got = read([page(rows)], specs, "facture")
+    assert (got["beneficiaire_nom"], got["beneficiaire_adresse"]) == ("Ma jolie boutique", "35 rue de la République")
+    assert (got["beneficiaire_code_postal"], got["beneficiaire_ville"]) == ("69001", "Lyon")
+
+
+def test_a_country_after_the_town_is_not_part_of_it(specs):
+    rows = [(0.55, 0.15, "M. Jean DUPONT"), (0.55, 0.165, "12 rue des Lilas"), (0.55, 0.18, "06000 NICE, FR")]
+    got = read([page(rows)], specs, "facture")
+    assert (got["beneficiaire_code_postal"], got["beneficiaire_ville"]) == ("06000", "NICE")
+
+
+def test_real_factur_x_samples_give_the_buyers_block(specs):
+    got = read(real_pages("documents/oca-edi__Facture_FR_BASICWL.pdf"), specs, "facture")
+    assert (got["beneficiaire_nom"], got["beneficiaire_adresse"], got["beneficiaire_ville"]) == \
+        ("Ma jolie boutique", "35 rue de la République", "Lyon")
+    assert read(real_pages("documents/factur-x__invoice_EN16931.pdf"), specs, "facture")["beneficiaire_ville"] == "MA VILLE"
