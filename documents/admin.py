@@ -154,7 +154,7 @@ class DocumentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Retraiter les documents sélectionnés")
     def reprocess(self, request, queryset):
-        from extraction.admin_actions import reprocess_documents_action
+        from dossiers.workflow.admin_actions import reprocess_documents_action
 
         return reprocess_documents_action(self, request, queryset)
 

@@ -529,7 +529,7 @@ def _resume_dossier(dossier: Dossier, *, user, schedule_processing: bool, reques
             reason="Nouveau document déposé.", metadata={"cause": "document_uploaded"},
         )
     if schedule_processing and dossier.status in RUNNING_STATUSES:
-        from extraction.tasks import enqueue_dossier_processing
+        from dossiers.workflow.tasks import enqueue_dossier_processing
 
         dossier_id = dossier.pk
         transaction.on_commit(lambda: enqueue_dossier_processing(dossier_id))

@@ -329,7 +329,7 @@ def release_selected(modeladmin, request, queryset):
 # Actions other apps offer on dossiers, and whether validators may use them (the state
 # machine lets validators send a dossier back to processing; invoicing is the back office's).
 EXTERNAL_ACTIONS = (
-    ("extraction.admin_actions", "reprocess_dossiers_action", True),
+    ("dossiers.workflow.admin_actions", "reprocess_dossiers_action", True),
     ("dossiers.backoffice.admin_actions", "create_invoices_action", False),
 )
 

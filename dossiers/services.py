@@ -332,28 +332,20 @@ def submit_dossier(dossier: Dossier, *, user, request=None) -> Dossier:
 
     ``user`` is an installer of the dossier's company or a staff user. Moves the dossier
     draft → submitted through the state machine (which logs it) and, once the transaction
-    commits, enqueues the processing pipeline (``extraction.tasks.enqueue_dossier_processing``
-    when that module provides it). Raises PermissionDenied without access,
-    IllegalTransition when the dossier is not a draft, ValidationError without a beneficiary.
+    commits, enqueues the processing pipeline (``dossiers.workflow.tasks.enqueue_dossier_processing``).
+    Raises PermissionDenied without access, IllegalTransition when the dossier is not a draft,
+    ValidationError without a beneficiary.
     """
     _require_access(user, dossier)
     if not dossier.beneficiary_name.strip():
         raise ValidationError({"beneficiary_name": "Le nom du bénéficiaire est obligatoire."}, code="required")
     with transaction.atomic():
         moved = transition(dossier, DossierStatus.SUBMITTED, actor=user, request=request)
-        enqueue = _processing_enqueuer()
-        if enqueue is not None:
-            transaction.on_commit(lambda: enqueue(moved.pk))
+        # Looked up when called: the workflow's modules import this one (bulk uploads submit).
+        from .workflow import tasks as workflow_tasks
+
+        transaction.on_commit(lambda: workflow_tasks.enqueue_dossier_processing(moved.pk))
     return moved
-
-
-def _processing_enqueuer():
-    """The pipeline's entry point, looked up lazily: extraction is built separately."""
-    try:
-        from extraction import tasks as extraction_tasks
-    except ImportError:
-        return None
-    return getattr(extraction_tasks, "enqueue_dossier_processing", None)
 
 
 def assign_dossier(dossier: Dossier, *, validator, by, request=None) -> Dossier:

@@ -1,15 +1,14 @@
-"""The django-q2 schedules the pipeline relies on, created or brought up to date after every
-``migrate`` (``post_migrate``, so a fresh database, the test database and an upgraded one all
-have them, once each).
+"""The django-q2 schedules the document pipeline relies on, created or brought up to date after
+every ``migrate`` (``post_migrate``, so a fresh database, the test database and an upgraded one
+all have them, once each).
 
-- every minute, ``recover_stuck_documents``: a document whose worker died (heartbeat older
-  than 45 s) is requeued or failed. The cluster looks at its schedules every 30 s, so a
-  killed worker's document is taken back about 45 to 135 s after its last heartbeat;
 - every hour, ``purge_orphan_files``: stored files no row refers to (an upload whose
   transaction failed, a part image written by a run that died before its commit), once an
   hour old;
 - every night, ``train_rankers``: a new version of the learned ranking of candidates from the
   day's verdicts (``manage.py train_ranker``), used only where it chooses better.
+
+The every-minute recovery of stuck documents is the dossier workflow's (``dossiers.routine.schedules``).
 """
 from __future__ import annotations
 
@@ -18,8 +17,6 @@ from datetime import timedelta
 from django.utils import timezone
 
 SCHEDULES = {
-    # The name of extraction/migrations/0002, so the schedule it created is the one updated.
-    "Récupération des documents bloqués": {"func": "extraction.tasks.recover_stuck_documents_task", "minutes": 1},
     "Suppression des fichiers orphelins": {"func": "documents.tasks.purge_orphan_files_task", "minutes": 60},
     "Entraînement du classement appris": {"func": "extraction.ranking.tasks.train_rankers_task", "schedule_type": "D",
                                           "hour": 2},

@@ -3,8 +3,13 @@
 one all have them, once each, found by name). They are visible and editable in the admin
 (*Django Q → Tâches planifiées*); a run time chosen there is kept.
 
-The pipeline's own schedules (stuck-document recovery, orphan-file purge) are made by
-``extraction.schedules``.
+Besides the routine jobs, the workflow's recovery of the work a killed worker abandoned runs
+every minute (``dossiers.workflow.tasks.recover_stuck_documents_task``): a document whose worker
+died (heartbeat older than 45 s) is requeued or failed, and its dossier processed again. The
+cluster looks at its schedules every 30 s, so a killed worker's document is taken back about 45
+to 135 s after its last heartbeat. The row keeps the name extraction/migrations/0002 gave it, so
+a database made before the workflow moved to ``dossiers`` has its row pointed at the new task
+path by the next ``migrate``. The orphan-file purge is ``extraction.schedules``'.
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ MAIL_FETCH = "Relevé des boîtes mail"
 RGE_EXPIRY = "Échéances RGE : avertissements et signalements"
 DRAFT_REMINDERS = "Relance des brouillons incomplets"
 WEEKLY_REPORT = "Rapport hebdomadaire du back-office"
+STUCK_RECOVERY = "Récupération des documents bloqués"
 
 
 def _next(hour: int, weekday: int | None = None) -> dt.datetime:
@@ -38,6 +44,8 @@ def schedules() -> dict[str, dict]:
                           "next_run": _next(9)},
         WEEKLY_REPORT: {"func": "dossiers.routine.tasks.weekly_report_task", "schedule_type": Schedule.WEEKLY,
                         "next_run": _next(7, weekday=0)},
+        STUCK_RECOVERY: {"func": "dossiers.workflow.tasks.recover_stuck_documents_task",
+                         "schedule_type": Schedule.MINUTES, "minutes": 1},
     }
 
 

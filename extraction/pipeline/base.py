@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from documents.models import Document, Page
-from dossiers.models import Dossier
 from extraction.types import PageContent, Word
 
 logger = logging.getLogger(__name__)
@@ -97,7 +96,7 @@ class DocumentContext:
     _contents: list[PageContent] | None = None
 
     @property
-    def dossier(self) -> Dossier:
+    def dossier(self):
         return self.document.dossier
 
     @property
@@ -185,20 +184,3 @@ def page_content(page: Page) -> PageContent:
         source=page.text_source or "text_layer",
     )
 
-
-@dataclass
-class DossierContext:
-    dossier: Dossier
-    written_files: list[tuple[Any, str]] = field(default_factory=list)
-    document: Document | None = None  # dossier stages record StageRuns without a document
-    runs: list = field(default_factory=list)  # StageRuns not yet written (see runner.run_stage)
-
-    @property
-    def dossier_id(self) -> int:
-        return self.dossier.pk
-
-    def discard_written_files(self) -> None:
-        self.written_files.clear()
-
-    def close(self) -> None:
-        pass

@@ -1,4 +1,4 @@
-"""The stage registry: stage classes register themselves; the runner asks for the chain.
+"""The document stage registry: stage classes register themselves; the runner asks for the chain.
 
 Stages are found by importing the modules listed in ``STAGE_MODULES``; adding a stage is
 writing one module with one ``@register``-ed class and listing it here.
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 
-from .base import DOCUMENT, DOSSIER, Stage
+from .base import DOCUMENT, Stage
 
 STAGE_MODULES = (
     "extraction.pipeline.text",
@@ -15,10 +15,6 @@ STAGE_MODULES = (
     "extraction.pipeline.split",
     "extraction.pipeline.classify",
     "extraction.pipeline.extract",
-    "extraction.pipeline.detect",
-    "dossiers.bulk",  # names a bulk upload's beneficiary from its documents
-    "extraction.pipeline.complete",
-    "extraction.pipeline.rules",
 )
 
 _registry: dict[str, type[Stage]] = {}
@@ -29,8 +25,8 @@ def register(cls: type[Stage]) -> type[Stage]:
     """Class decorator: add ``cls`` to the registry under ``cls.name``."""
     if not cls.name:
         raise ValueError(f"{cls.__name__} has no name")
-    if cls.scope not in (DOCUMENT, DOSSIER):
-        raise ValueError(f"{cls.__name__}.scope must be {DOCUMENT!r} or {DOSSIER!r}")
+    if cls.scope != DOCUMENT:
+        raise ValueError(f"{cls.__name__}.scope must be {DOCUMENT!r} (the dossier chain is dossiers.workflow.chain)")
     _registry[cls.name] = cls
     return cls
 
@@ -56,7 +52,3 @@ def stages(scope: str) -> list[Stage]:
 
 def document_stages() -> list[Stage]:
     return stages(DOCUMENT)
-
-
-def dossier_stages() -> list[Stage]:
-    return stages(DOSSIER)

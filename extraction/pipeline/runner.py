@@ -14,8 +14,8 @@ from accounts.activity import log_activity
 from documents.models import Document, DocumentStatus
 from extraction.models import StageRun
 
-from .base import DocumentContext, DossierContext, Stage, StageError, StopPipeline, TransientStageError
-from .registry import document_stages, dossier_stages
+from .base import DocumentContext, Stage, StageError, StopPipeline, TransientStageError
+from .registry import document_stages
 
 logger = logging.getLogger(__name__)
 
@@ -77,14 +77,18 @@ def _record(ctx, stage: Stage, *, attempt: int, started_at, started: float, outc
     return run
 
 
-def _write_runs(ctx) -> None:
+def write_runs(ctx) -> None:
     if ctx.runs:
         StageRun.objects.bulk_create(ctx.runs)
         ctx.runs.clear()
 
 
-def run_stage(stage: Stage, ctx: DocumentContext | DossierContext) -> dict[str, Any]:
+def run_stage(stage: Stage, ctx) -> dict[str, Any]:
     """Run one stage in its own transaction, recording a StageRun per attempt.
+
+    ``ctx`` is a DocumentContext, or the dossier chain's context (``dossiers.workflow.chain``):
+    anything with ``document``, ``dossier_id``, ``runs``, ``written_files`` and
+    ``discard_written_files()``.
 
     The stage's work commits with its transaction (not waited for on disk: see
     ``unflushed_transaction``). Each attempt's StageRun (succeeded, retrying, failed) is
@@ -141,7 +145,7 @@ def run_stage(stage: Stage, ctx: DocumentContext | DossierContext) -> dict[str, 
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _skipped(stage: Stage, ctx) -> None:
+def record_skipped(stage: Stage, ctx) -> None:
     """A skipped stage's row, written later with the chain's other StageRuns."""
     ctx.runs.append(StageRun(
         document=ctx.document, dossier_id=ctx.dossier_id, stage=stage.name, started_at=timezone.now(),
@@ -159,7 +163,7 @@ def _set_status(document: Document, status: str, *, error_code: str = "", error_
             status=status, error_code=error_code, error_message=error_message, processed_at=now,
         )
         if ctx is not None:
-            _write_runs(ctx)
+            write_runs(ctx)
     document.status, document.error_code, document.error_message, document.processed_at = status, error_code, error_message, now
 
 
@@ -191,7 +195,7 @@ def run_document_stages(document: Document, *, stages: list[Stage] | None = None
     try:
         for index, stage in enumerate(chain):
             if not stage.able_to_run(ctx):
-                _skipped(stage, ctx)
+                record_skipped(stage, ctx)
                 continue
             try:
                 run_stage(stage, ctx)
@@ -211,21 +215,3 @@ def run_document_stages(document: Document, *, stages: list[Stage] | None = None
     finally:
         ctx.close()
 
-
-def run_dossier_stages(dossier, *, stages: list[Stage] | None = None) -> dict[str, dict]:
-    """Run the dossier chain. Returns details per stage; raises StageError on a failure."""
-    ctx = DossierContext(dossier)
-    results: dict[str, dict] = {}
-    try:
-        for stage in stages if stages is not None else dossier_stages():
-            if not stage.able_to_run(ctx):
-                _skipped(stage, ctx)
-                continue
-            try:
-                results[stage.name] = run_stage(stage, ctx)
-            except StopPipeline as stop:
-                results[stage.name] = {"stopped": stop.reason}
-                break
-    finally:
-        _write_runs(ctx)
-    return results

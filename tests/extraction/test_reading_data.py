@@ -56,7 +56,7 @@ def test_the_admin_lists_patterns_and_brands_in_french(client, administrator):
 
 
 def test_ingest_json_gives_a_multi_valued_field_as_a_list():
-    from extraction.cli import document_summary
+    from dossiers.workflow.ingest_summary import document_summary
 
     document = {"pk": 7, "page_start": 1, "page_end": 1, "page_count": 1, "document_type__code": "devis",
                 "classification_confidence": 0.9}

@@ -140,9 +140,10 @@ def test_submit_moves_a_draft_to_submitted_and_records_who(installer_user):
 
 
 def test_submit_enqueues_processing_once_committed(installer_user, monkeypatch, django_capture_on_commit_callbacks):
-    tasks = pytest.importorskip("extraction.tasks")
+    from dossiers.workflow import tasks
+
     enqueued = []
-    monkeypatch.setattr(tasks, "enqueue_dossier_processing", enqueued.append, raising=False)
+    monkeypatch.setattr(tasks, "enqueue_dossier_processing", enqueued.append)
     dossier = new_dossier(installer_user)
     with django_capture_on_commit_callbacks(execute=True):
         submit_dossier(dossier, user=installer_user)

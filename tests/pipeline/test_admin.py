@@ -66,7 +66,7 @@ def test_reprocess_action_on_dossiers_queues_open_ones_and_refuses_closed_ones(r
     from django.contrib.messages.storage.fallback import FallbackStorage
 
     from dossiers.models import Dossier
-    from extraction.admin_actions import reprocess_dossiers_action
+    from dossiers.workflow.admin_actions import reprocess_dossiers_action
 
     assert reprocess_dossiers_action.short_description.startswith("Retraiter")
     approved = DossierFactory(installer=installer_company, status=DossierStatus.APPROVED)

@@ -236,7 +236,7 @@ def test_upload_to_a_submitted_dossier_queues_its_processing_after_commit(
     submitted_dossier, django_capture_on_commit_callbacks, monkeypatch
 ):
     queued = []
-    monkeypatch.setattr("extraction.tasks.enqueue_dossier_processing", queued.append)
+    monkeypatch.setattr("dossiers.workflow.tasks.enqueue_dossier_processing", queued.append)
     with django_capture_on_commit_callbacks(execute=True):
         ingest_file(dossier=submitted_dossier, fileobj_or_bytes=samples.text_pdf([["Devis"]]), filename="d.pdf")
     assert queued == [submitted_dossier.pk]

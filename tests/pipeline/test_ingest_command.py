@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from documents.models import Document
 from dossiers.models import Dossier, DossierStatus
-from extraction.management.commands.ingest import Progress
+from dossiers.management.commands.ingest import Progress
 from tests.factories import DossierFactory
 
 from . import samples

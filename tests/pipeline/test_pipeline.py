@@ -13,9 +13,11 @@ from accounts.models import Activity
 from documents.ingest import ingest_file
 from documents.models import Document, DocumentStatus, Page
 from dossiers.models import DossierOperation, DossierStatus, Timeline
+from dossiers.workflow import processing
+from dossiers.workflow.chain import dossier_stages
 from extraction import services
 from extraction.models import EngineConfig, ExtractedField, FieldSchema, FieldStatus, StageRun
-from extraction.pipeline import Stage, document_stages, dossier_stages
+from extraction.pipeline import Stage, document_stages
 from extraction.pipeline.base import StageError, StopPipeline
 from tests.factories import DossierFactory, UserFactory
 
@@ -75,7 +77,7 @@ def test_reprocessing_replaces_the_outputs_and_keeps_reviewed_values(
     dossier.status = DossierStatus.SUBMITTED
     dossier.save()
     document = upload(dossier, [samples.FACTURE_LINES], "facture.pdf")
-    services.process_dossier(dossier)
+    processing.process_dossier(dossier)
     first_files = stored_files()
     numero = ExtractedField.objects.get(document=document, schema__name="numero_facture")
     numero.status, numero.corrected_value, numero.corrected_by = FieldStatus.CORRECTED, "F-2024-0107-B", validator
@@ -83,7 +85,7 @@ def test_reprocessing_replaces_the_outputs_and_keeps_reviewed_values(
     count = ExtractedField.objects.filter(document=document).count()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.reprocess_document(document, actor=validator)
+        processing.reprocess_document(document, actor=validator)
 
     assert ExtractedField.objects.filter(document=document).count() == count
     assert Page.objects.filter(document=document).count() == 1
@@ -132,7 +134,7 @@ def test_reprocessing_a_split_file_replaces_its_parts(dossier):
     services.process_document(document)
     first_parts = set(document.children.values_list("pk", flat=True))
 
-    services.reprocess_document(document)
+    processing.reprocess_document(document)
 
     parts = list(document.children.order_by("page_start"))
     assert [(p.document_type.code, p.page_start, p.page_end) for p in parts] == [("devis", 1, 1), ("facture", 2, 2)]
@@ -249,7 +251,7 @@ def test_worker_killed_mid_job_is_recovered(dossier, settings):
     Document.objects.filter(pk=recent.pk).update(status=DocumentStatus.PROCESSING, processing_started_at=timezone.now(),
                                                  processing_attempts=1)
 
-    summary = services.recover_stuck_documents(enqueue=False)
+    summary = processing.recover_stuck_documents(enqueue=False)
 
     assert summary["requeued"] == [document.pk] and summary["failed"] == []
     document.refresh_from_db()
@@ -268,7 +270,7 @@ def test_document_interrupted_too_often_fails_instead_of_looping(dossier, settin
         status=DocumentStatus.PROCESSING, processing_started_at=timezone.now() - dt.timedelta(hours=2),
         processing_attempts=settings.Q_CLUSTER["max_attempts"],
     )
-    summary = services.recover_stuck_documents(enqueue=False)
+    summary = processing.recover_stuck_documents(enqueue=False)
     document.refresh_from_db()
     assert summary["failed"] == [document.pk]
     assert document.status == DocumentStatus.FAILED and document.error_code == "interrupted"
@@ -294,7 +296,7 @@ def test_incomplete_dossier_waits_for_documents_and_the_installer_is_emailed(
         upload(dossier, pages, name)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.process_dossier(dossier)
+        processing.process_dossier(dossier)
     dossier.refresh_from_db()
 
     [operation] = DossierOperation.objects.filter(dossier=dossier)
@@ -314,7 +316,7 @@ def test_incomplete_dossier_waits_for_documents_and_the_installer_is_emailed(
         upload(dossier, [samples.NOTE_LINES], "note.pdf")
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.PROCESSING
-    services.process_dossier(dossier)
+    processing.process_dossier(dossier)
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.READY_FOR_REVIEW
     assert dossier.missing_documents == []
@@ -326,7 +328,7 @@ def test_unknown_and_abolished_codes_are_reported(dossier):
     dossier.save()
     lines = samples.ATTESTATION_LINES + ["Opérations : BAR-TH-104 et BAR-TH-999"]
     upload(dossier, [lines], "attestation.pdf")
-    services.process_dossier(dossier)
+    processing.process_dossier(dossier)
 
     details = StageRun.objects.get(dossier=dossier, stage="detect").details
     assert details["detected"] == ["BAR-TH-171"]
@@ -337,7 +339,7 @@ def test_unknown_and_abolished_codes_are_reported(dossier):
 
 
 def test_dossier_stage_failure_sends_the_dossier_to_review_with_the_error(dossier, monkeypatch):
-    from extraction.pipeline import detect
+    from dossiers.workflow import detect
 
     def broken(self, ctx):
         raise StageError("référentiel des fiches indisponible")
@@ -346,7 +348,7 @@ def test_dossier_stage_failure_sends_the_dossier_to_review_with_the_error(dossie
     dossier.status = DossierStatus.SUBMITTED
     dossier.save()
     upload(dossier, [samples.DEVIS_LINES], "devis.pdf")
-    services.process_dossier(dossier)
+    processing.process_dossier(dossier)
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.READY_FOR_REVIEW
     failure = Activity.objects.get(dossier=dossier, verb="pipeline_failed")

@@ -14,8 +14,10 @@ from django.utils import timezone
 from documents.ingest import ingest_file
 from documents.models import Document, DocumentStatus, Page
 from documents.storage import document_storage
+from dossiers.workflow import processing
 from extraction import services
 from extraction.heartbeat import beat, heartbeat, stale_after
+from dossiers.routine.schedules import ensure_schedules as ensure_dossier_schedules
 from extraction.schedules import ensure_schedules
 from tests.factories import DossierFactory
 
@@ -40,7 +42,7 @@ def test_a_long_job_whose_worker_still_beats_is_never_taken_back(dossier):
     long_ocr = upload(dossier)
     in_processing(long_ocr, started_ago=dt.timedelta(hours=3), beat_ago=dt.timedelta(seconds=5))
 
-    summary = services.recover_stuck_documents(enqueue=False)
+    summary = processing.recover_stuck_documents(enqueue=False)
 
     long_ocr.refresh_from_db()
     assert summary["requeued"] == [] and summary["failed"] == []
@@ -61,7 +63,7 @@ def test_a_document_whose_heartbeat_stopped_is_requeued_at_the_next_recovery(dos
     just_claimed = upload(dossier, "facture.pdf", samples.FACTURE_LINES)
     in_processing(just_claimed, started_ago=dt.timedelta(seconds=1), beat_ago=dt.timedelta(seconds=1))
 
-    summary = services.recover_stuck_documents(enqueue=False)
+    summary = processing.recover_stuck_documents(enqueue=False)
 
     assert summary["requeued"] == [abandoned.pk]
     abandoned.refresh_from_db()
@@ -87,7 +89,7 @@ def test_page_images_an_interrupted_run_stored_without_rows_are_removed_on_recov
     in_processing(document, started_ago=stale_after() * 2, beat_ago=stale_after() + dt.timedelta(minutes=1))
 
     with django_capture_on_commit_callbacks(execute=True):  # removed once the recovery has committed
-        services.recover_stuck_documents(enqueue=False)
+        processing.recover_stuck_documents(enqueue=False)
 
     names = stored_files()
     assert not set(unsaved) & set(names)
@@ -126,7 +128,7 @@ def test_the_heartbeat_thread_keeps_the_lease_while_the_work_runs(settings, comm
         time.sleep(0.5)  # a stage reading a page
         document.refresh_from_db()
         assert document.processing_heartbeat_at > stale  # written by the thread, on its own connection
-        assert services.recover_stuck_documents(enqueue=False)["requeued"] == []
+        assert processing.recover_stuck_documents(enqueue=False)["requeued"] == []
 
 
 @pytest.mark.django_db
@@ -134,7 +136,26 @@ def test_recovery_every_minute_and_orphan_purge_every_hour_are_scheduled_once():
     from django_q.models import Schedule
 
     ensure_schedules()  # as after every migrate: idempotent
-    recovery = Schedule.objects.get(func="extraction.tasks.recover_stuck_documents_task")
+    ensure_dossier_schedules()
+    recovery = Schedule.objects.get(func="dossiers.workflow.tasks.recover_stuck_documents_task")
     purge = Schedule.objects.get(func="documents.tasks.purge_orphan_files_task")
     assert (recovery.schedule_type, recovery.minutes, recovery.repeats) == (Schedule.MINUTES, 1, -1)
     assert (purge.schedule_type, purge.minutes, purge.repeats) == (Schedule.MINUTES, 60, -1)
+
+
+@pytest.mark.django_db
+def test_a_recovery_schedule_made_before_the_workflow_moved_points_at_the_new_task_after_migrate():
+    """A database scheduled by extraction/migrations/0002 (task ``extraction.tasks.…``, gone)
+    has the same row, by name, pointed at the dossier workflow's task by the post_migrate sync."""
+    from django.core.management import call_command
+    from django_q.models import Schedule
+
+    Schedule.objects.filter(name="Récupération des documents bloqués").update(
+        func="extraction.tasks.recover_stuck_documents_task"
+    )
+    call_command("migrate", verbosity=0)
+
+    [recovery] = Schedule.objects.filter(name="Récupération des documents bloqués")
+    assert recovery.func == "dossiers.workflow.tasks.recover_stuck_documents_task"
+    assert (recovery.schedule_type, recovery.minutes, recovery.repeats) == (Schedule.MINUTES, 1, -1)
+    assert not Schedule.objects.filter(func__startswith="extraction.tasks.").exists()

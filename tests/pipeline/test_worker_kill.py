@@ -22,8 +22,8 @@ from documents.ingest import ingest_file
 from documents.models import Document, DocumentStatus, Page
 from documents.storage import stored_file_names
 from dossiers.models import Dossier, DossierStatus
-from extraction.schedules import ensure_schedules
-from extraction.tasks import enqueue_dossier_processing
+from dossiers.routine.schedules import ensure_schedules
+from dossiers.workflow.tasks import enqueue_dossier_processing
 from tests.factories import DossierFactory
 
 from . import samples

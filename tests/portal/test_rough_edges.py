@@ -11,7 +11,8 @@ from django.urls import reverse
 from billing.models import PriceList
 from billing.pricing import missing_premium_reason, price_for
 from documents.models import DocumentStatus, DocumentType
-from dossiers.bulk import PLACEHOLDER_BENEFICIARY, fill_beneficiary_from_documents
+from dossiers.bulk import PLACEHOLDER_BENEFICIARY
+from dossiers.workflow.beneficiary import fill_beneficiary_from_documents
 from dossiers.models import Timeline
 from extraction.models import ExtractedField, FieldSchema
 from tests.factories import DocumentFactory, DossierFactory, DossierOperationFactory

@@ -1,4 +1,4 @@
-"""E-mails the pipeline sends: the installer is told which documents a dossier still needs."""
+"""E-mails the dossier chain sends: the installer is told which documents a dossier still needs."""
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,4 @@
-"""Stage ``detect``: the CEE operations a dossier claims, read from its attestation, devis and
+"""Dossier stage ``detect``: the CEE operations a dossier claims, read from its attestation, devis and
 facture, matched to the fiche version in force at the engagement date."""
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from accounts.activity import log_activity
 from documents.models import Document, DocumentStatus
-from dossiers.models import DossierOperation, Operation, Timeline
 from extraction.models import ExtractedField, FieldStatus, StageRun, effective_value
+from extraction.operation_codes import find_cee_codes
+from extraction.pipeline.base import DOSSIER, Stage
 
-from .base import DOSSIER, Stage
-from .registry import register
+from ..models import DossierOperation, Operation, Timeline
 
 SOURCE_TYPES = ("attestation_honneur", "devis", "facture")
 
@@ -36,8 +36,6 @@ def parse_codes(value: str) -> list[str]:
         parsed = None
     if isinstance(parsed, list):
         return [str(code).strip().upper() for code in parsed if str(code).strip()]
-    from extraction.operation_codes import find_cee_codes
-
     return find_cee_codes(value or "")
 
 
@@ -74,7 +72,6 @@ def extracted_values(dossier) -> dict[tuple[str, str], list[ExtractedValue]]:
     return found
 
 
-@register
 class DetectOperationsStage(Stage):
     """Fills the Timeline from extracted dates and records the operations found.
 
@@ -90,7 +87,6 @@ class DetectOperationsStage(Stage):
     name = "detect"
     label = "détection des opérations"
     scope = DOSSIER
-    order = 110
 
     def run(self, ctx):
         dossier = ctx.dossier
@@ -110,8 +106,6 @@ class DetectOperationsStage(Stage):
                     sources.setdefault(code, []).append({"document_id": row.document_id, "type": type_code, "field": "operations"})
                     confidence[code] = max(confidence.get(code, Decimal("0")), row.confidence)
         # Documents whose field was not found: look for codes anywhere in their text.
-        from extraction.operation_codes import find_cee_codes
-
         fallback_documents = Document.objects.filter(
             dossier=dossier, status=DocumentStatus.PROCESSED, document_type__code__in=SOURCE_TYPES
         ).exclude(pk__in=documents_with_field).select_related("document_type").only("text", "document_type__code")

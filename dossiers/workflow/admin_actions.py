@@ -1,16 +1,15 @@
-"""Admin actions offered on other apps' admins: « Retraiter » dossiers and documents.
+"""Admin actions « Retraiter » on the dossier and document admins.
 
 The Dossier admin (dossiers.admin_review) picks up ``reprocess_dossiers_action``; the
 Document admin uses ``reprocess_documents_action``. Both only queue the work
-(``extraction.tasks``): the pipeline moves the dossiers through the state machine.
+(``dossiers.workflow.tasks``): the workflow moves the dossiers through the state machine.
 """
 from __future__ import annotations
 
 from django.contrib import admin, messages
 
-from dossiers.models import DossierStatus
-
-from .services import CLOSED_STATUSES
+from ..models import DossierStatus
+from .processing import CLOSED_STATUSES
 from .tasks import enqueue_document_reprocessing, enqueue_dossier_reprocessing
 
 

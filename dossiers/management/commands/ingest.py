@@ -24,8 +24,9 @@ from accounts.models import Installer
 from documents.ingest import IngestError, ingest_file
 from dossiers.models import Dossier, DossierStatus
 from dossiers.status import transition
+from dossiers.workflow import processing
+from dossiers.workflow.ingest_summary import file_summary
 from extraction import services
-from extraction.cli import file_summary
 from extraction.pipeline.hints import configuration_read_once
 from extraction.pipeline.runner import unflushed_transaction
 
@@ -130,7 +131,7 @@ class Command(BaseCommand):
         if dossier.status == DossierStatus.DRAFT:
             with unflushed_transaction():  # process_dossier's next commit waits for the disk
                 transition(dossier, DossierStatus.SUBMITTED, reason="Dépôt en ligne de commande.")
-        return services.process_dossier(dossier)
+        return processing.process_dossier(dossier)
 
     def _print_human(self, summary: dict) -> None:
         if "error" in summary and not summary["documents"]:

@@ -1,16 +1,16 @@
-"""Stage ``complete``: are all the documents the dossier's operations require there?"""
+"""Dossier stage ``complete``: are all the documents the dossier's operations require there?"""
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
 
 from documents.models import Document, DocumentStatus
-from dossiers.models import DossierOperation, DossierStatus, OperationDocumentRequirement
-from dossiers.status import transition
+from extraction.pipeline.base import DOSSIER, Stage, StopPipeline
+from extraction.pipeline.hints import document_type_names
 
-from .base import DOSSIER, Stage, StopPipeline
-from .hints import document_type_names
-from .registry import register
+from ..models import DossierOperation, DossierStatus, OperationDocumentRequirement
+from ..status import transition
+from .notifications import send_missing_documents_email
 
 # Without any operation (none declared, none detected) a CEE dossier still needs these.
 DEFAULT_REQUIRED_TYPES = ("devis", "facture", "attestation_honneur")
@@ -62,7 +62,6 @@ def missing_documents(dossier) -> tuple[list[dict], list[dict]]:
     return missing, failed
 
 
-@register
 class CompletenessStage(Stage):
     """Records the missing documents and, if any, asks the installer for them.
 
@@ -76,11 +75,8 @@ class CompletenessStage(Stage):
     name = "complete"
     label = "contrôle de complétude"
     scope = DOSSIER
-    order = 120
 
     def run(self, ctx):
-        from extraction.notifications import send_missing_documents_email
-
         dossier = ctx.dossier
         missing, failed = missing_documents(dossier)
         dossier.missing_documents = missing

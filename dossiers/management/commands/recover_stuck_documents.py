@@ -1,7 +1,7 @@
 """Requeue or fail documents left in processing by a killed worker (also scheduled every 5 min)."""
 from django.core.management.base import BaseCommand
 
-from extraction.services import recover_stuck_documents
+from dossiers.workflow.processing import recover_stuck_documents
 
 
 class Command(BaseCommand):
