@@ -3,8 +3,9 @@
 Each verdict changes the field (status, who, when; the correction normalised like the
 extractor's output), stores a ``HumanFeedback`` row — the training signal: what the engine
 read, what it should have read, the engine and its version, its confidence, and the context
-around the value on the page — and, when the value the rules see has changed, re-runs the
-rules that read this field. All in one transaction per verdict.
+around the value on the page — and, when the value the rules see has changed, announces it
+(``signals.field_corrected``; the dossier workflow re-runs the rules that read this field).
+All in one transaction per verdict.
 
 These services do not check who may review the dossier: the review studio
 (``dossiers.review.services.require_holder``) does before calling them.
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from .learning.services import learn_from_verdict
 from .models import ExtractedField, FieldStatus, HumanFeedback
+from .signals import field_corrected
 
 logger = logging.getLogger(__name__)
 
@@ -136,15 +138,10 @@ def _record(field: ExtractedField, *, kind: str, user, original: str, corrected:
     return feedback
 
 
-def _rerun_rules(field: ExtractedField, user) -> bool:
-    """Re-run the rules that read ``field``; False when the rules engine is not installed."""
-    try:
-        from dossiers.workflow.rules_run import run_rules_for_dossier
-    except ImportError:
-        logger.warning("dossiers.workflow.rules_run.run_rules_for_dossier is not available: rules not re-run")
-        return False
-    run_rules_for_dossier(field.dossier, changed_fields={field_key(field)}, actor=user)
-    return True
+def _announce_correction(field: ExtractedField, user) -> None:
+    """Tell the apps above (``signals.field_corrected``: the dossier workflow re-runs the rules
+    that read ``field``), inside the verdict's transaction."""
+    field_corrected.send(sender=ExtractedField, field=field, changed_fields={field_key(field)}, actor=user)
 
 
 def _save(field: ExtractedField, user, update_fields: list[str]) -> None:
@@ -176,7 +173,7 @@ def confirm_field(field: ExtractedField, user, *, request=None) -> HumanFeedback
         _save(locked, user, ["status", "confirmed_by", "confirmed_at"])
         feedback = _record(locked, kind=HumanFeedback.Kind.CONFIRMED, user=user, original=locked.value, corrected="")
         if value_seen_by_rules(locked) != before:
-            _rerun_rules(locked, user)
+            _announce_correction(locked, user)
     _apply_to_caller(locked, field)
     return feedback
 
@@ -214,7 +211,7 @@ def correct_field(field: ExtractedField, value: str, user, *, request=None) -> H
             locked, kind=HumanFeedback.Kind.CORRECTED, user=user, original=locked.value, corrected=normalised
         )
         if value_seen_by_rules(locked) != before:
-            _rerun_rules(locked, user)
+            _announce_correction(locked, user)
     _apply_to_caller(locked, field)
     return feedback
 
@@ -236,6 +233,6 @@ def mark_field_wrong(field: ExtractedField, user, *, note: str = "", request=Non
             locked, kind=HumanFeedback.Kind.WRONG, user=user, original=locked.value, corrected="", note=note.strip()
         )
         if value_seen_by_rules(locked) != before:
-            _rerun_rules(locked, user)
+            _announce_correction(locked, user)
     _apply_to_caller(locked, field)
     return feedback
