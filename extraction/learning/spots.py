@@ -224,6 +224,9 @@ def _string_words(words: list[Word], value_words: int, followed_by: str) -> list
     if words and _NUMBER_SIGN_RE.match(words[0].text):
         rest = _NUMBER_SIGN_RE.sub("", words[0].text, count=1)
         words = ([Word(rest, words[0].bbox, words[0].conf)] if rest else []) + words[1:]
+    # "M. OU MME LEMAÎTRE ALPHONSE": the civilities before a name are not the name
+    while len(words) > 2 and set(token_texts(words[0].text)) <= _CIVILITIES | {"ou"} and token_texts(words[0].text):
+        words = words[1:]
     if not words:
         return []
     if value_words == 1 and any(ch.isdigit() for ch in words[0].text):

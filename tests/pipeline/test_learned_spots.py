@@ -48,3 +48,10 @@ def test_a_value_right_after_its_label_keeps_the_label_as_anchor():
     assert (street.relation, street.anchor) == ("left", ("demeurant",))
     second = attestation("MICHEL Renée", "65 impasse des Roses", "74000", "Annecy")
     assert read_at(second, "string", spot_data(street)).value == "65 impasse des Roses"
+
+
+def test_a_name_read_at_a_learned_spot_leaves_the_civilities_out():
+    first = sentence_page("Déclarant :", "M. OU MME LEMAÎTRE ALPHONSE")
+    spot = locate(first, "string", "LEMAÎTRE ALPHONSE")
+    second = sentence_page("Déclarant :", "M. OU MME DURAND PAUL")
+    assert read_at(second, "string", spot_data(spot)).value == "DURAND PAUL"
