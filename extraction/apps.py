@@ -7,6 +7,7 @@ class ExtractionConfig(AppConfig):
     verbose_name = "Extraction"
 
     def ready(self):
+        from . import checks  # noqa: F401  (registers the OCR system checks)
         from .schedules import ensure_schedules
 
         post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="extraction.ensure_schedules")
