@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from .extractors.text import Vocabulary, match_at, token_texts
-from .normalise import fold
+from cee.text import fold
 from .types import Classification, PageContent
 
 FALLBACK_CODE = "autre"

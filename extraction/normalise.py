@@ -23,9 +23,10 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from cee.text import SPACE_RE, fold
+
 __all__ = [
     "normalise",
-    "fold",
     "parse_date",
     "parse_amount",
     "parse_decimal",
@@ -38,26 +39,6 @@ __all__ = [
     "format_decimal",
     "MONTHS",
 ]
-
-# Every space a PDF or an OCR engine may put inside a number: no-break, narrow no-break, thin…
-_SPACES = "\u00a0\u202f\u2009\u2007\u2008\u200a\u2002\u2003 \t"
-_SPACE_RE = re.compile(f"[{_SPACES}]+")
-
-
-def fold(text: str) -> str:
-    """Lower case, accents removed, typographic quotes and dashes made plain, spaces collapsed.
-
-    Used wherever text is compared with words from the hints (labels, keywords): OCR engines
-    trained on English drop accents, and documents mix ``’`` and ``'``.
-    """
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("’", "'").replace("‘", "'").replace("`", "'").replace("´", "'")
-    text = re.sub("[\u2010-\u2015\u2212]", "-", text)
-    text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae")
-    text = text.replace("η", "eta").replace("Η", "eta")  # ηs is how fiches write ETAS
-    return _SPACE_RE.sub(" ", text).strip().lower()
-
 
 # ---------------------------------------------------------------------------- dates
 
@@ -157,7 +138,7 @@ def parse_date(raw: str) -> dt.date:
     ``1er mars 2024``, ``02 Juillet 2015``, ``2024-03-15``. Raises ValueError otherwise."""
     if not raw or not raw.strip():
         raise ValueError("Date absente.")
-    text = _fix_digit_tokens(_SPACE_RE.sub(" ", raw))
+    text = _fix_digit_tokens(SPACE_RE.sub(" ", raw))
     folded = _fold_keep_length(text)
     for regex, order in ((_ISO_DATE_RE, "ymd"), (_NUMERIC_DATE_RE, "dmy"), (_WORD_DATE_RE, "dMy")):
         m = regex.search(folded)
@@ -181,7 +162,7 @@ _NUMBER_RE = re.compile(r"[-+−]?\s?\d[\d\s.,'\u00a0\u202f\u2009]*")
 
 def _number_text(raw: str) -> str:
     """The numeric part of ``raw`` with currency words and units removed."""
-    text = _SPACE_RE.sub(" ", raw).strip()
+    text = SPACE_RE.sub(" ", raw).strip()
     text = _CURRENCY_RE.sub(" ", text)
     text = re.sub(r"(m²|m2|m\.?2|kwh|kw|%|w/m\.?k|m²\.?k/w|m2\.?k/w)", " ", text, flags=re.IGNORECASE)
     text = _fix_digit_tokens(text)
@@ -266,7 +247,7 @@ def parse_integer(raw: str) -> int:
 # ---------------------------------------------------------------------------- identifiers
 
 def _digits_only(raw: str) -> str:
-    text = _fix_digit_tokens(_SPACE_RE.sub(" ", raw))
+    text = _fix_digit_tokens(SPACE_RE.sub(" ", raw))
     return re.sub(r"[\s.\-/]", "", text)
 
 
@@ -335,7 +316,7 @@ def parse_boolean(raw: str) -> bool:
 
 def clean_string(raw: str) -> str:
     """Spaces collapsed; separators left at either end by a label (``:``, ``-``) removed."""
-    text = _SPACE_RE.sub(" ", raw or "").strip()
+    text = SPACE_RE.sub(" ", raw or "").strip()
     text = re.sub(r"^[\s:;,\-–—=]+|[\s:;,\-–—=]+$", "", text)
     if not text:
         raise ValueError("Texte vide.")

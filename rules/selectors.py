@@ -6,11 +6,11 @@ from django.db import connection
 from django.db.models import F, Q, QuerySet
 
 from cee.precompiled import precompiled
+from cee.text import normalised_address
 from documents.models import Document, DocumentStatus
 from extraction.models import ExtractedField, FieldStatus
 
 from .models import Rule, RuleResult
-from .text import normalised_address
 
 TIMELINE_DATES = ("date_devis", "date_signature", "date_debut_travaux", "date_fin_travaux", "date_facture")
 

@@ -25,11 +25,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Callable
 
+from cee.text import fold
+
 from ..classification import classify_text, segment_pages
 from ..extractors.signatures import apply_signatures
 from ..fields import extract_fields
 from ..reading import fixture_reading_data
-from ..normalise import fold
 from ..scores import FieldCounts
 from ..types import FieldSpec, PageContent
 

@@ -6,7 +6,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from ..normalise import fold
+from cee.text import fold
 from ..types import FieldSpec
 from .text import token_texts
 

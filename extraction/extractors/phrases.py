@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..normalise import fold
+from cee.text import fold
 from ..types import Word
 from .layout import Line
 

@@ -29,7 +29,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..normalise import fold
+from cee.text import fold
 from ..types import BBox, FieldValue, PageContent, Word
 
 FIELDS = {"beneficiaire": "signature_beneficiaire", "installateur": "signature_installateur"}

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..normalise import fold
+from cee.text import fold
 from ..types import Word
 from .layout import Line
 from .text import match_at_flex, similar, token_texts

@@ -11,13 +11,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..normalise import fold
+from cee.text import fold_for_match
 
 # A word of five letters or more glued to a number is two tokens: « comprises15 658,18 € » is the
 # label « … comprises » and its amount (a text layer that lost the space); codes (FAC008618) stay whole.
 _TOKEN_RE = re.compile(r"[a-z]{5,}(?=[0-9])|[a-z0-9]+")
-# "N°", "Nº", "N o", "n°" all mean "numéro"; fold() already turned º into o.
-_NUMERO_RE = re.compile(r"\bn\s?[°o]\b|\bn°|\bno\.")
 
 
 @dataclass(frozen=True)
@@ -25,17 +23,6 @@ class Token:
     text: str  # folded
     start: int  # offsets in the folded string the token came from
     end: int
-
-
-_ABBREVIATION_RE = re.compile(r"\b(?:[a-z]\.){1,3}[a-z]\b\.?")
-
-
-def fold_for_match(text: str) -> str:
-    folded = fold(text)
-    folded = folded.replace("n°", "no ").replace("nº", "no ").replace("n °", "no ")
-    # "T.T.C." / "H.T." / "T.V.A." are the words ttc / ht / tva
-    folded = _ABBREVIATION_RE.sub(lambda m: m.group(0).replace(".", ""), folded)
-    return folded
 
 
 def tokens(text: str) -> list[Token]:

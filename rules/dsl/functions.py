@@ -18,8 +18,8 @@ from typing import Any, Callable
 import regex
 
 from accounts.validators import LA_POSTE_SIREN, is_valid_siren, is_valid_siret, normalise_identifier
+from cee.text import FUZZY_THRESHOLD, fold_words, fuzzy_ratio
 
-from ..text import fold, fuzzy_ratio
 from .env import Env
 from .errors import MissingField, NotEvaluable, RuleRuntimeError, RuleTypeError
 from .values import as_date, as_decimal, type_name
@@ -108,7 +108,7 @@ def date_add(env, args):
     amount = _integer("DATE_ADD", args[1], 2, -100_000, 100_000)
     unit = "days"
     if len(args) == 3:
-        unit = _UNITS.get(fold(_text("DATE_ADD", args[2], 3)))
+        unit = _UNITS.get(fold_words(_text("DATE_ADD", args[2], 3)))
         if unit is None:
             raise RuleTypeError("DATE_ADD : l'unité doit être 'days', 'months' ou 'years' (ou jours, mois, ans)")
     try:
@@ -203,7 +203,7 @@ def contains(env, args):
 
         return any(values_equal(item, needle, lenient=True) for item in haystack)
     if isinstance(haystack, str):
-        return fold(_text("CONTAINS", needle, 2)) in fold(haystack)
+        return fold_words(_text("CONTAINS", needle, 2)) in fold_words(haystack)
     raise RuleTypeError(f"CONTAINS : un texte ou une liste est attendu, reçu {type_name(haystack)}")
 
 
@@ -234,7 +234,7 @@ def matches(env, args):
 
 def normalize(env, args):
     """Lower case, no accents, no spaces or punctuation: 'QPAC / 60 001' → 'qpac60001'."""
-    return fold(_text("NORMALIZE", args[0], 1)).replace(" ", "")
+    return fold_words(_text("NORMALIZE", args[0], 1)).replace(" ", "")
 
 
 def fuzzy_match(env, args):
@@ -273,11 +273,11 @@ def rge_valid_at(env, args):
     if (valid_from is not None and day < valid_from) or day > valid_until:
         return False
     if len(args) == 2:
-        domain = fold(_text("RGE_VALID_AT", args[1], 2))
+        domain = fold_words(_text("RGE_VALID_AT", args[1], 2))
         qualifications = env.get("installer.qualifications")
         if not isinstance(qualifications, list):
             qualifications = [qualifications]
-        return any(domain in fold(str(item)) for item in qualifications)
+        return any(domain in fold_words(str(item)) for item in qualifications)
     return True
 
 
@@ -344,7 +344,7 @@ def _same_dwelling(env) -> list[list]:
     return [row for row in rows if isinstance(row, list) and len(row) == 3]
 
 
-SAME_BENEFICIARY_THRESHOLD = 0.85
+SAME_BENEFICIARY_THRESHOLD = FUZZY_THRESHOLD
 
 
 def duplicate_beneficiary_operation(env, args):

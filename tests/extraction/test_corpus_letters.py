@@ -11,7 +11,7 @@ from extraction.corpus import CorpusOptions, generate_corpus
 from extraction.corpus.evaluate import same_value
 from extraction.corpus.heldout_facts import HELDOUT_DEV_SEEDS, HELDOUT_MEASUREMENT_SEEDS
 from extraction.corpus.wording import MONTH_NAMES
-from extraction.normalise import fold
+from cee.text import fold
 
 SEED = 1301  # a dev seed of the family
 

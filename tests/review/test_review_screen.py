@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cee.text import FUZZY_THRESHOLD, fuzzy_ratio
 from dossiers.models import DossierStatus
-from dossiers.review.matrix import address_similarity, name_similarity
 from dossiers.review.screen import dossier_for_review
 from extraction.models import ExtractedField, HumanFeedback
 from rules.models import RuleResult
@@ -202,13 +202,13 @@ def test_review_screen_query_count_does_not_grow_with_documents_fields_or_dossie
 
 
 def test_names_and_addresses_match_fuzzily():
-    assert name_similarity("M. Jean DUPONT", "Dupont Jean") == 1.0
-    assert name_similarity("Dupont Jean-Pierre", "Dupond Jean Pierre") >= 0.85
-    assert name_similarity("Dupont Jean", "Martin Claire") < 0.5
-    assert address_similarity("3 allée des Tilleuls", "3 ALLEE DES TILLEULS") == 1.0
-    assert address_similarity("12 avenue Jean Jaurès", "12 av. Jean Jaures") >= 0.85
-    assert address_similarity("3 allée des Tilleuls", "3 allée des Tilleuls 69003 Lyon") >= 0.85
-    assert address_similarity("3 allée des Tilleuls", "18 rue Victor Hugo") < 0.85
+    assert fuzzy_ratio("M. Jean DUPONT", "Dupont Jean") == 1.0
+    assert fuzzy_ratio("Dupont Jean-Pierre", "Dupond Jean Pierre") >= FUZZY_THRESHOLD
+    assert fuzzy_ratio("Dupont Jean", "Martin Claire") < 0.5
+    assert fuzzy_ratio("3 allée des Tilleuls", "3 ALLEE DES TILLEULS") == 1.0
+    assert fuzzy_ratio("12 avenue Jean Jaurès", "12 av. Jean Jaures") >= FUZZY_THRESHOLD
+    assert fuzzy_ratio("3 allée des Tilleuls", "3 allée des Tilleuls 69003 Lyon") >= FUZZY_THRESHOLD
+    assert fuzzy_ratio("3 allée des Tilleuls", "18 rue Victor Hugo") < FUZZY_THRESHOLD
 
 
 def test_the_matrix_flags_the_odd_value_out_and_accepts_a_differently_written_name():
