@@ -14,7 +14,7 @@ from django.db import transaction
 
 from accounts.activity import log_activity
 
-from .models import Dossier
+from .models import CLOSED_STATUSES, Dossier
 from .selectors import can_view_dossier
 from .services import create_dossier, submit_dossier
 
@@ -100,8 +100,6 @@ def add_files_to_dossier(
     Raises PermissionDenied when ``user`` may not see the dossier, UploadNotAllowed when
     the dossier is closed (decided, invoiced, paid).
     """
-    from documents.ingest import CLOSED_STATUSES
-
     if not can_view_dossier(user, dossier):
         raise PermissionDenied(f"Vous n'avez pas accès au dossier {dossier.reference}.")
     dossier.refresh_from_db(fields=["status"])

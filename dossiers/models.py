@@ -118,6 +118,11 @@ class DossierStatus(models.TextChoices):
     PAID = "paid", "Payé"
 
 
+# Decided (approved, rejected) or billed: a closed dossier takes no more documents and is
+# not processed again.
+CLOSED_STATUSES = frozenset({DossierStatus.APPROVED, DossierStatus.REJECTED, DossierStatus.INVOICED, DossierStatus.PAID})
+
+
 class PrecarityStatus(models.TextChoices):
     NONE = "none", "Classique"
     MODESTE = "modeste", "Modeste"

@@ -27,11 +27,10 @@ from accounts.profile import update_company_profile
 from accounts.rge import pending_rge_change
 from accounts.tokens import issue_token, revoke_token
 from cee.uploads import collect_uploads, limit_uploads, max_file_bytes, max_request_bytes, megabytes
-from documents.ingest import CLOSED_STATUSES
 from dossiers import installer_selectors as sel
 from dossiers.api.filters import DossierFilter
 from dossiers.bulk import FileOutcome, UploadNotAllowed, add_files_to_dossier, create_dossier_from_files
-from dossiers.models import DossierStatus
+from dossiers.models import CLOSED_STATUSES, DossierStatus
 from dossiers.services import INSTALLER_EDITABLE_STATUSES, create_dossier, submit_dossier, update_dossier
 from dossiers.status import DossierTransitionError
 
