@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 
-from ..models import DossierStatus
-from .processing import CLOSED_STATUSES
+from ..models import CLOSED_STATUSES, DossierStatus
 from .tasks import enqueue_document_reprocessing, enqueue_dossier_reprocessing
 
 

@@ -20,13 +20,12 @@ from extraction.heartbeat import stuck_after
 from extraction.pipeline.base import StageError
 from extraction.pipeline.hints import configuration_read_once
 
-from ..models import Dossier, DossierStatus
+from ..models import CLOSED_STATUSES, Dossier, DossierStatus
 from ..status import can_transition, transition
 from .chain import run_dossier_stages
 
 logger = logging.getLogger(__name__)
 
-CLOSED_STATUSES = {DossierStatus.APPROVED, DossierStatus.REJECTED, DossierStatus.INVOICED, DossierStatus.PAID}
 REPROCESSABLE_STATUSES = {
     DossierStatus.SUBMITTED, DossierStatus.PROCESSING, DossierStatus.AWAITING_DOCUMENTS,
     DossierStatus.READY_FOR_REVIEW, DossierStatus.IN_REVIEW,
