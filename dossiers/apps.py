@@ -1,5 +1,10 @@
+"""The dossier app on top: the reactions to the lower apps' signals are wired here, in one place."""
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+
+from billing.signals import invoice_cancelled, invoice_issued, payment_received
+from extraction.signals import field_corrected
+from rules.signals import override_changed
 
 
 class DossiersConfig(AppConfig):
@@ -7,10 +12,7 @@ class DossiersConfig(AppConfig):
     verbose_name = "Dossiers et opérations"
 
     def ready(self):
-        from billing.signals import invoice_cancelled, invoice_issued, payment_received
-        from extraction.signals import field_corrected
-        from rules.signals import override_changed
-
+        # The app's own modules import its models: loaded once the registry is ready.
         from . import search  # noqa: F401 - registers cee_unaccent on SQLite connections
         from .backoffice.rule_studio import register_rule_admin
         from .routine.schedules import ensure_schedules
