@@ -8,13 +8,13 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.permissions import InstallerAPIMixin
+from accounts.api.serializers import ProfilePatchSerializer, ProfileSerializer
 from accounts.profile import update_company_profile
 from accounts.rge import pending_rge_change
 from cee.api.schema import error_responses
-from dossiers.api.examples import PROFILE, PROFILE_PATCH, PROFILE_RGE_REQUESTED
 
-from .permissions import InstallerAPIMixin
-from .serializers import ProfilePatchSerializer, ProfileSerializer
+from .examples import PROFILE, PROFILE_PATCH, PROFILE_RGE_REQUESTED
 
 
 class ProfileView(InstallerAPIMixin, APIView):
