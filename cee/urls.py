@@ -17,7 +17,7 @@ urlpatterns = [
     re_path(r"^admin/dossiers/activity/(?P<rest>.*)$",
             RedirectView.as_view(url="/admin/accounts/activity/%(rest)s", permanent=True, query_string=True)),
     path("admin/", admin.site.urls),
-    path("fichiers/", include("documents.urls")),
+    path("fichiers/", include("dossiers.files_urls")),
     path("facturation/", include("dossiers.backoffice.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file (?script=), not inline: fits a strict CSP.

@@ -10,6 +10,9 @@
                            hold no readable document
     CEE_MIN_PDF_PAGE_SIDE  smallest accepted PDF page side in points (72, an inch): a receipt
                            is 160 wide, a business card 150; smaller pages hold no document
+    CEE_TEXT_LAYER_ENGINE  the reader of PDF text layers, pdfium (default) or pdfplumber: a PDF
+                           it cannot open is repaired or refused at upload (the extraction
+                           pipeline reads the setting here too)
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ DEFAULT_MAX_IMAGE_PIXELS = 60_000_000
 DEFAULT_MIN_IMAGE_SIDE = 100
 DEFAULT_MAX_PAGES = 200
 DEFAULT_MIN_PDF_PAGE_SIDE = 72
+DEFAULT_TEXT_LAYER_ENGINE = "pdfium"
 
 
 def max_pages() -> int:
@@ -35,3 +39,7 @@ def min_image_side() -> int:
 
 def min_pdf_page_side() -> float:
     return float(getattr(settings, "CEE_MIN_PDF_PAGE_SIDE", DEFAULT_MIN_PDF_PAGE_SIDE))
+
+
+def text_layer_engine() -> str:
+    return str(getattr(settings, "CEE_TEXT_LAYER_ENGINE", DEFAULT_TEXT_LAYER_ENGINE))

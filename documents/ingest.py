@@ -1,10 +1,12 @@
-"""The one ingest service: every upload (portal, API, admin, CLI) goes through ``ingest_file``.
+"""The file side of an upload: ``check_upload`` then ``store_upload``.
 
-It decides from the bytes what a file really is, refuses what the pipeline cannot read
-with a message an installer understands, stores what it accepts and creates the
-``Document`` row — both or neither: the file is written inside the database transaction
-and deleted again if that transaction fails, so a refused or failed upload leaves no row
-and no stored file.
+``check_upload`` decides from the bytes what a file really is and refuses what the pipeline
+cannot read with a message an installer understands; ``store_upload`` stores what it accepts
+and creates the ``Document`` row — both or neither: the file is written inside the database
+transaction and deleted again if that transaction fails, so a refused or failed upload leaves
+no row and no stored file. What an upload does to its dossier (closed dossiers, fraud signals,
+the activity log, resuming the pipeline) is the dossiers app's: every upload goes through
+``dossiers.workflow.upload.ingest_file``, which calls these two.
 """
 from __future__ import annotations
 
@@ -14,19 +16,15 @@ import logging
 import unicodedata
 import warnings
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import BinaryIO, Callable
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
-from accounts.activity import log_activity
 from cee.exceptions import DomainError
 from cee.precompiled import precompiled
 from cee.uploads import max_file_bytes, megabytes
-from dossiers.models import Dossier, DossierStatus
-from dossiers.status import can_transition, transition
 
 from . import conf
 from .models import Document, DocumentStatus, DocumentType
@@ -51,14 +49,6 @@ ACCEPTED_IMAGE_FORMATS = {"JPEG", "MPO", "PNG", "TIFF", "WEBP", "HEIF", "GIF", "
 # image is the document.
 MULTI_PAGE_IMAGE_FORMATS = {"TIFF"}
 
-# Dossiers past review take no new documents.
-CLOSED_STATUSES = {DossierStatus.APPROVED, DossierStatus.REJECTED, DossierStatus.INVOICED, DossierStatus.PAID}
-# Dossiers whose pipeline must pick up a new document.
-RUNNING_STATUSES = {DossierStatus.SUBMITTED, DossierStatus.PROCESSING}
-RESUMED_STATUSES = {DossierStatus.AWAITING_DOCUMENTS, DossierStatus.READY_FOR_REVIEW, DossierStatus.IN_REVIEW}
-
-FRAUD_DUPLICATE_OTHER_INSTALLER = "duplicate_file_other_installer"
-DUPLICATE_SAME_INSTALLER = "duplicate_file_same_installer"
 
 
 class IngestError(DomainError):
@@ -105,94 +95,91 @@ def safe_display_name(filename: str | None) -> str:
     return name
 
 
-def ingest_file(
-    *,
-    dossier: Dossier,
-    fileobj_or_bytes: bytes | BinaryIO,
-    filename: str,
-    user=None,
-    declared_type_code: str | None = None,
-    schedule_processing: bool = True,
-    request=None,
-) -> Document:
-    """Check, store and register one uploaded file in ``dossier``; return the new Document.
+@dataclass
+class CheckedUpload:
+    """A file that passed every check, ready to store: its display name, what it is, its hash."""
 
-    Takes the file as bytes or a file object (an ``UploadedFile`` works), the name the
-    user gave it (kept only for display, sanitised), the uploading user, and optionally
-    the document type the user declared (a ``DocumentType.code``).
+    display_name: str
+    inspected: InspectedFile
+    sha256: str
+    declared_type: DocumentType | None
 
-    Guarantees: the row and the stored file exist together or not at all; the same file
-    (SHA-256) twice in a dossier is refused; the same file in another installer's dossier
-    is accepted and flagged as a fraud signal on both dossiers and both documents. A
-    dossier awaiting documents (or already reviewed) goes back to processing, and — with
-    ``schedule_processing`` — the pipeline is enqueued once the transaction commits for
-    dossiers already submitted. If the caller's own enclosing transaction rolls back after
-    this returns, the stored file is left behind: ``purge_orphan_files`` removes those.
 
-    Raises IngestError with code ``empty_file``, ``too_large``, ``unsupported_type``,
-    ``encrypted_pdf``, ``corrupt_pdf``, ``pdf_page_too_small``, ``blank_pdf``, ``corrupt_image``,
-    ``image_too_small``, ``image_too_large``, ``too_many_pages``, ``duplicate_in_dossier``,
-    ``unknown_document_type`` or ``dossier_closed``.
+def check_upload(
+    fileobj_or_bytes: bytes | BinaryIO, *, filename: str, declared_type_code: str | None = None
+) -> CheckedUpload:
+    """Read ``fileobj_or_bytes`` (bytes or a file object: an ``UploadedFile`` works) within the size
+    limit and decide from the bytes what it really is, opening it with the real parser.
+
+    ``filename`` is the name the user gave (kept only for display, sanitised); the optional
+    ``declared_type_code`` is the ``DocumentType.code`` the user declared.
+
+    Raises IngestError (with ``filename`` set) with code ``empty_file``, ``too_large``,
+    ``unsupported_type``, ``encrypted_pdf``, ``corrupt_pdf``, ``pdf_page_too_small``,
+    ``blank_pdf``, ``corrupt_image``, ``image_too_small``, ``image_too_large``,
+    ``too_many_pages`` or ``unknown_document_type``.
     """
     display_name = safe_display_name(filename)
     try:
         data = _read_limited(fileobj_or_bytes)
         inspected = inspect_bytes(data)
         declared_type = _declared_type(declared_type_code)
-        if dossier.status in CLOSED_STATUSES:
-            raise IngestError(
-                "dossier_closed",
-                f"Le dossier {dossier.reference} est {DossierStatus(dossier.status).label.lower()} : "
-                "il n'accepte plus de nouveaux documents.",
-            )
     except IngestError as error:
         error.filename = display_name
         raise
-    sha256 = hashlib.sha256(data).hexdigest()
+    return CheckedUpload(display_name, inspected, hashlib.sha256(data).hexdigest(), declared_type)
 
+
+def store_upload(
+    upload: CheckedUpload,
+    *,
+    dossier,
+    user=None,
+    on_stored: Callable[[Document, list[Document]], None],
+) -> Document:
+    """Store the checked file and create its ``Document`` row in ``dossier``: both or neither.
+
+    One transaction, with the dossier's row locked (two uploads of one file cannot both pass):
+    the same file (SHA-256) twice in a dossier is refused (IngestError ``duplicate_in_dossier``).
+    ``on_stored(document, same_file_elsewhere)`` runs inside that transaction, with the new
+    document (its ``dossier`` is the locked row) and the uploads of the same file in other
+    dossiers: what it records commits or rolls back with the document, and any failure deletes
+    the stored file. If the caller's own enclosing transaction rolls back after this returns,
+    the stored file is left behind: ``purge_orphan_files`` removes those.
+    """
+    dossier_model = Document._meta.get_field("dossier").related_model
     storage = Document._meta.get_field("file").storage
     stored_name = ""
     try:
         with transaction.atomic():
-            locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-            same_file = _same_file(sha256)
+            locked = dossier_model.objects.select_for_update().get(pk=dossier.pk)
+            same_file = _same_file(upload.sha256)
             if any(other.dossier_id == locked.pk for other in same_file):
-                raise _duplicate_error(display_name)
+                raise _duplicate_error(upload.display_name)
             document = Document(
                 dossier=locked,
-                declared_type=declared_type,
-                original_filename=display_name,
-                mime_type=inspected.mime,
-                size=len(inspected.stored_bytes),
-                sha256=sha256,
-                page_count=inspected.page_count,
+                declared_type=upload.declared_type,
+                original_filename=upload.display_name,
+                mime_type=upload.inspected.mime,
+                size=len(upload.inspected.stored_bytes),
+                sha256=upload.sha256,
+                page_count=upload.inspected.page_count,
                 status=DocumentStatus.PENDING,
-                flags=list(inspected.flags),
+                flags=list(upload.inspected.flags),
                 uploaded_by=user if getattr(user, "is_authenticated", False) else None,
             )
-            document.file.save("upload", ContentFile(inspected.stored_bytes), save=False)
+            document.file.save("upload", ContentFile(upload.inspected.stored_bytes), save=False)
             stored_name = document.file.name
             try:
                 with transaction.atomic():
                     document.save()
             except IntegrityError as exc:  # a concurrent upload of the same file won the race
-                raise _duplicate_error(display_name) from exc
-            _flag_same_file_elsewhere(document, locked, [other for other in same_file if other.dossier_id != locked.pk])
-            log_activity(
-                "document_uploaded",
-                actor=user,
-                target=document,
-                dossier=locked,
-                description=f"Fichier « {display_name} » déposé ({inspected.page_count} page(s)).",
-                metadata={"document_id": document.pk, "sha256": sha256, "mime_type": inspected.mime},
-                request=request,
-            )
-            _resume_dossier(locked, user=user, schedule_processing=schedule_processing, request=request)
+                raise _duplicate_error(upload.display_name) from exc
+            on_stored(document, [other for other in same_file if other.dossier_id != locked.pk])
     except BaseException:
         if stored_name:
             _delete_quietly(storage, stored_name)
         raise
-    dossier.status = locked.status
     return document
 
 
@@ -363,8 +350,6 @@ def _readable_pdf(data: bytes) -> bool:
     """pdfium (which renders every page) and the configured text-layer reader can open it."""
     import pypdfium2
 
-    from extraction.engines.text_layer import text_layer_engine_name
-
     try:
         document = pypdfium2.PdfDocument(data)
         try:
@@ -372,7 +357,7 @@ def _readable_pdf(data: bytes) -> bool:
                 return False
         finally:
             document.close()
-        if text_layer_engine_name() == "pdfplumber":
+        if conf.text_layer_engine() == "pdfplumber":
             import pdfplumber
 
             with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -454,82 +439,3 @@ def _same_file(sha256: str) -> list[Document]:
         .only("flags", "original_filename", "sha256", "dossier__installer_id", "dossier__reference")
         .order_by("pk")[:SAME_FILE_LIMIT + 1]
     )
-
-
-def _flag_same_file_elsewhere(document: Document, dossier: Dossier, others: list[Document]) -> None:
-    """Flag identical files already in other dossiers (``others``): a fraud signal across installers."""
-    others = others[:SAME_FILE_LIMIT]
-    if not others:
-        return
-    now = timezone.now().isoformat()
-    other_installers = [d for d in others if d.dossier.installer_id != dossier.installer_id]
-    same_installer = [d for d in others if d.dossier.installer_id == dossier.installer_id]
-    if same_installer:
-        document.flags.append(
-            {
-                "code": DUPLICATE_SAME_INSTALLER,
-                "message": "Fichier identique déjà déposé dans un autre dossier du même installateur.",
-                "other_documents": [d.pk for d in same_installer],
-                "other_dossiers": sorted({d.dossier.reference for d in same_installer}),
-            }
-        )
-    if other_installers:
-        document.flags.append(
-            {
-                "code": FRAUD_DUPLICATE_OTHER_INSTALLER,
-                "message": "Fichier identique déjà déposé par un autre installateur.",
-                "other_documents": [d.pk for d in other_installers],
-                "other_dossiers": sorted({d.dossier.reference for d in other_installers}),
-            }
-        )
-        _add_fraud_signal(dossier, document, other_installers, now)
-        for other_dossier_id in sorted({d.dossier_id for d in other_installers}):
-            other_dossier = Dossier.objects.select_for_update().get(pk=other_dossier_id)
-            mine = [d for d in other_installers if d.dossier_id == other_dossier_id]
-            _add_fraud_signal(other_dossier, mine[0], [document], now)
-            for other_document in mine:
-                other_document.flags = [*other_document.flags, {
-                    "code": FRAUD_DUPLICATE_OTHER_INSTALLER,
-                    "message": "Fichier identique déposé ensuite par un autre installateur.",
-                    "other_documents": [document.pk],
-                    "other_dossiers": [dossier.reference],
-                }]
-                other_document.save(update_fields=["flags"])
-    document.save(update_fields=["flags"])
-
-
-def _add_fraud_signal(dossier: Dossier, document: Document, others: list[Document], detected_at: str) -> None:
-    dossier.fraud_signals = [*dossier.fraud_signals, {
-        "code": FRAUD_DUPLICATE_OTHER_INSTALLER,
-        "message": f"Le fichier « {document.original_filename} » est identique à un fichier "
-                   "déposé par un autre installateur.",
-        "sha256": document.sha256,
-        "document_id": document.pk,
-        "other_document_ids": [o.pk for o in others],
-        "other_dossiers": sorted({o.dossier.reference for o in others}),
-        "detected_at": detected_at,
-    }]
-    dossier.has_fraud_signal = True
-    dossier.save(update_fields=["fraud_signals", "has_fraud_signal", "updated_at"])
-    log_activity(
-        "fraud_signal",
-        target=dossier,
-        description="Signal de fraude : fichier identique déposé par un autre installateur.",
-        metadata={"code": FRAUD_DUPLICATE_OTHER_INSTALLER, "sha256": document.sha256,
-                  "other_dossiers": sorted({o.dossier.reference for o in others})},
-    )
-
-
-def _resume_dossier(dossier: Dossier, *, user, schedule_processing: bool, request) -> None:
-    """A new document restarts the pipeline of a dossier that was already past it."""
-    if dossier.status in RESUMED_STATUSES:
-        actor = user if user is not None and can_transition(dossier, DossierStatus.PROCESSING, user) else None
-        transition(
-            dossier, DossierStatus.PROCESSING, actor=actor, request=request,
-            reason="Nouveau document déposé.", metadata={"cause": "document_uploaded"},
-        )
-    if schedule_processing and dossier.status in RUNNING_STATUSES:
-        from dossiers.workflow.tasks import enqueue_dossier_processing
-
-        dossier_id = dossier.pk
-        transaction.on_commit(lambda: enqueue_dossier_processing(dossier_id))

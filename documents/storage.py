@@ -1,7 +1,7 @@
 """The one storage API for documents and page images: Django's default storage (local files by
 default, S3 through django-storages when ``S3_BUCKET`` is set), never public.
 
-Files are served by ``documents.views`` after the permission check: streamed from a local
+Files are served by ``dossiers.files`` after the permission check: streamed from a local
 storage, or through a short-lived presigned URL from S3.
 """
 from __future__ import annotations

@@ -153,6 +153,7 @@ class ReferenceDataRowAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 from . import admin_review  # noqa: E402,F401  (the Dossier admin: F's module)
+from .backoffice import document_admin  # noqa: E402,F401 - registers the Document admin (upload form, reprocess)
 from .mail import admin as mail_admin  # noqa: E402,F401 - registers the mail-ingestion ModelAdmins
 from .routine import admin as routine_admin  # noqa: E402,F401 - registers the routine-job ModelAdmin
 

@@ -1,7 +1,7 @@
 """Adding uploaded files to a dossier, and the bulk upload: one job's files → a new dossier.
 
 Both the portal and the API call these services; each file is ingested on its own
-(``documents.ingest.ingest_file``), so one refused file never costs the others, and the
+(``dossiers.workflow.upload.ingest_file``), so one refused file never costs the others, and the
 result says per file whether it was accepted and, if not, why.
 """
 from __future__ import annotations
@@ -13,10 +13,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from accounts.activity import log_activity
+from documents.ingest import IngestError
 
 from .models import CLOSED_STATUSES, Dossier
 from .selectors import can_view_dossier
 from .services import create_dossier, submit_dossier
+from .status import CLOSED_STATUSES
+from .workflow.upload import ingest_file
 
 # Shown until the pipeline has read the beneficiary from the documents.
 PLACEHOLDER_BENEFICIARY = "À compléter (dépôt groupé)"
@@ -64,8 +67,6 @@ class BulkUpload:
 
 
 def _ingest_each(dossier: Dossier, files: Iterable, *, user, declared_type_code: str | None, request=None) -> list[FileOutcome]:
-    from documents.ingest import IngestError, ingest_file
-
     outcomes = []
     for upload in files:
         name = getattr(upload, "name", "") or "fichier"

@@ -3,8 +3,8 @@ from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from cee.api.exceptions import not_found
-from documents.api.views import DocumentViewSet
 from dossiers.api.billing import PaymentListView
+from dossiers.api.documents import DocumentViewSet
 from dossiers.api.profile import ProfileView
 from dossiers.api.views import BulkUploadView, DossierViewSet
 from dossiers.webhooks.api import WebhookViewSet

@@ -16,11 +16,11 @@ from typing import Any, Iterator
 
 from django.conf import settings
 
+from documents.conf import text_layer_engine
 from extraction.types import Word
 
 from .base import clamp_bbox, text_from_words
 
-DEFAULT_TEXT_LAYER_ENGINE = "pdfium"
 DEFAULT_MIN_TEXT_CHARS = 10
 # Pages whose images cover more than this share of the page are OCR'd too: a text layer
 # can sit beside a scanned block (a typed header over a scanned form).
@@ -63,7 +63,8 @@ class TextLayerPage:
 
 
 def text_layer_engine_name() -> str:
-    return str(getattr(settings, "CEE_TEXT_LAYER_ENGINE", DEFAULT_TEXT_LAYER_ENGINE))
+    """``CEE_TEXT_LAYER_ENGINE``, read where ingest reads it too (documents.conf)."""
+    return text_layer_engine()
 
 
 def text_layer_engine_label(name: str | None = None) -> str:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from documents.ingest import ingest_file
 from dossiers.models import DossierStatus
+from dossiers.workflow.upload import ingest_file
 
 from .samples import devis_pdf, facture_pdf, upload
 
@@ -134,7 +134,7 @@ def test_session_authentication_works_for_the_browsable_api(client, installer_us
     assert response.json()["count"] == 1
 
 
-# --- File URLs outside the API (served by documents.views) ----------------------------
+# --- File URLs outside the API (served by dossiers.files) ----------------------------
 
 def test_file_urls_answer_404_for_another_installers_document(client, installer_user, their_document):
     client.force_login(installer_user)

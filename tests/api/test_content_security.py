@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 
-from documents.ingest import ingest_file
 from documents.models import Document
+from dossiers.workflow.upload import ingest_file
 from tests.api.samples import facture_pdf
 
 pytestmark = pytest.mark.django_db

@@ -29,8 +29,8 @@ from cee.api.idempotency import KEY_PATTERN
 from accounts.models import Installer
 from accounts.validators import luhn_valid
 from accounts.tokens import issue_token
-from documents.ingest import ingest_file
 from dossiers.models import Timeline
+from dossiers.workflow.upload import ingest_file
 from tests.factories import DossierFactory
 
 from .samples import devis_pdf, pdf_bytes

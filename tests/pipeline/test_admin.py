@@ -90,7 +90,7 @@ def test_reprocess_action_on_dossiers_queues_open_ones_and_refuses_closed_ones(r
 
 
 def test_document_page_shows_pages_fields_and_stage_runs(client, administrator, dossier):
-    from documents.ingest import ingest_file
+    from dossiers.workflow.upload import ingest_file
     from extraction.services import process_document
 
     document = ingest_file(dossier=dossier, fileobj_or_bytes=samples.text_pdf([samples.DEVIS_LINES]), filename="d.pdf")

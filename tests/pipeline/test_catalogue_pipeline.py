@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from documents.ingest import IngestError, ingest_file
+from documents.ingest import IngestError
 from documents.models import Document, DocumentStatus
+from dossiers.workflow.upload import ingest_file
 from extraction.models import EngineConfig, StageRun
 from extraction.services import process_document
 

@@ -9,9 +9,10 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from documents.ingest import IngestError, ingest_file
+from documents.ingest import IngestError
 from documents.models import Document, Page
 from documents.storage import purge_orphan_files, stored_file_names
+from dossiers.workflow.upload import ingest_file
 from extraction.services import process_document
 
 from . import samples

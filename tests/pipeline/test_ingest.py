@@ -10,9 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Activity
-from documents.ingest import IngestError, ingest_file, safe_display_name
+from documents.ingest import IngestError, safe_display_name
 from documents.models import Document, DocumentStatus
 from dossiers.models import DossierStatus
+from dossiers.workflow.upload import ingest_file
 from tests.factories import DossierFactory
 
 from . import samples
@@ -197,7 +198,7 @@ def test_failure_after_the_file_was_written_removes_the_file(dossier, stored_fil
     def broken_log(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("documents.ingest.log_activity", broken_log)
+    monkeypatch.setattr("dossiers.workflow.upload.log_activity", broken_log)
     with pytest.raises(RuntimeError):
         ingest_file(dossier=dossier, fileobj_or_bytes=samples.text_pdf([["Devis"]]), filename="devis.pdf")
     assert not Document.objects.filter(dossier=dossier).exists()

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from documents.ingest import ingest_file
 from documents.models import DocumentStatus, Page
+from dossiers.workflow.upload import ingest_file
 from extraction.engines import configured_ocr_engine, get_ocr_engine, resolve_engine_name
 from extraction.engines.easyocr_engine import cuda_available
 from extraction.models import EngineConfig

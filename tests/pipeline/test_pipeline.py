@@ -10,11 +10,11 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from accounts.models import Activity
-from documents.ingest import ingest_file
 from documents.models import Document, DocumentStatus, Page
 from dossiers.models import DossierOperation, DossierStatus, Timeline
 from dossiers.workflow import processing
 from dossiers.workflow.chain import dossier_stages
+from dossiers.workflow.upload import ingest_file
 from extraction import services
 from extraction.models import EngineConfig, ExtractedField, FieldSchema, FieldStatus, StageRun
 from extraction.pipeline import Stage, document_stages

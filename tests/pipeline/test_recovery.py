@@ -11,10 +11,10 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.utils import timezone
 
-from documents.ingest import ingest_file
 from documents.models import Document, DocumentStatus, Page
 from documents.storage import document_storage
 from dossiers.workflow import processing
+from dossiers.workflow.upload import ingest_file
 from extraction import services
 from extraction.heartbeat import beat, heartbeat, stale_after
 from dossiers.routine.schedules import ensure_schedules as ensure_dossier_schedules

@@ -7,7 +7,7 @@ from random import Random
 
 import pytest
 
-from documents.ingest import ingest_file
+from dossiers.workflow.upload import ingest_file
 from extraction import services
 from extraction.corpus.reading import tesseract_available
 from extraction.corpus.scan import degrade, render_pages

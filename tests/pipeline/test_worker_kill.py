@@ -18,12 +18,12 @@ from django.conf import settings as django_settings
 from django.db import connection
 from PIL import Image
 
-from documents.ingest import ingest_file
 from documents.models import Document, DocumentStatus, Page
 from documents.storage import stored_file_names
 from dossiers.models import Dossier, DossierStatus
 from dossiers.routine.schedules import ensure_schedules
 from dossiers.workflow.tasks import enqueue_dossier_processing
+from dossiers.workflow.upload import ingest_file
 from tests.factories import DossierFactory
 
 from . import samples

@@ -21,11 +21,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts.models import Installer
-from documents.ingest import IngestError, ingest_file
+from documents.ingest import IngestError
 from dossiers.models import Dossier, DossierStatus
 from dossiers.status import transition
 from dossiers.workflow import processing
 from dossiers.workflow.ingest_summary import file_summary
+from dossiers.workflow.upload import ingest_file
 from extraction import services
 from extraction.pipeline.hints import configuration_read_once
 from extraction.pipeline.runner import unflushed_transaction

@@ -9,12 +9,12 @@ from rest_framework.decorators import action
 
 from accounts.api.permissions import InstallerAPIMixin
 from cee.api.schema import error_responses
+from documents.api.serializers import DocumentSerializer
 from documents.models import Document
 from documents.storage import serve_stored_file
-from dossiers.api.examples import DOCUMENT
-from dossiers.selectors import dossiers_visible_to
 
-from .serializers import DocumentSerializer
+from ..selectors import dossiers_visible_to
+from .examples import DOCUMENT
 
 FILE_TYPES = (
     "application/pdf", "image/jpeg", "image/png", "image/tiff", "image/webp", "image/heic", "image/heif", "image/gif", "image/bmp",

@@ -1,6 +1,8 @@
 """File delivery: a document's file or a page image, only to users who may see the dossier.
 
-Anyone else gets a 404 (not a 403: the file's existence is not disclosed).
+Anyone else gets a 404 (not a 403: the file's existence is not disclosed). They live with the
+dossier, which decides who may see a file; the URLs keep the « documents » namespace
+(dossiers/files_urls.py).
 """
 from __future__ import annotations
 
@@ -10,10 +12,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
-from dossiers.selectors import can_view_dossier
+from documents.models import Document, Page
+from documents.storage import serve_stored_file
 
-from .models import Document, Page
-from .storage import serve_stored_file
+from .selectors import can_view_dossier
 
 
 @require_GET
