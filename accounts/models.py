@@ -69,6 +69,18 @@ class Installer(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.siret})"
 
+    def email_addresses(self) -> list[str]:
+        """Where the platform's e-mails to the company go: its active installer accounts (oldest
+        first), then its contact address, each address once (case ignored)."""
+        addresses = list(
+            self.users.filter(role=Role.INSTALLER, is_active=True).exclude(email="")
+            .order_by("pk").values_list("email", flat=True)
+        )
+        if self.email:
+            addresses.append(self.email)
+        seen: set[str] = set()
+        return [a for a in addresses if not (a.lower() in seen or seen.add(a.lower()))]
+
     def clean(self):
         self.siret = normalise_identifier(self.siret)
         if self.siret and not self.siren:

@@ -279,22 +279,6 @@ def reject_dossier(dossier: Dossier, user, *, reason: RejectionReason | str, com
     return locked
 
 
-def rejection_recipients(dossier: Dossier) -> list[str]:
-    """Active users of the dossier's installer, then the company's contact address, without duplicates."""
-    from accounts.models import User
-
-    addresses = list(
-        User.objects.filter(installer_id=dossier.installer_id, is_active=True)
-        .exclude(email="")
-        .order_by("pk")
-        .values_list("email", flat=True)
-    )
-    if dossier.installer.email:
-        addresses.append(dossier.installer.email)
-    seen: set[str] = set()
-    return [a for a in addresses if not (a.lower() in seen or seen.add(a.lower()))]
-
-
 def send_rejection_email(dossier_pk: int, *, reason_label: str, comment: str) -> int:
     """Email the installer that a dossier was rejected (French templates ``emails/rejection*``).
 
@@ -303,7 +287,7 @@ def send_rejection_email(dossier_pk: int, *, reason_label: str, comment: str) ->
     rejection itself is already committed).
     """
     dossier = Dossier.objects.select_related("installer", "validated_by").get(pk=dossier_pk)
-    recipients = rejection_recipients(dossier)
+    recipients = dossier.installer.email_addresses()
     if not recipients:
         logger.warning("Dossier %s rejected but its installer has no email address", dossier.reference)
         return 0

@@ -17,18 +17,6 @@ OPEN_STATUSES = [DossierStatus.SUBMITTED, DossierStatus.PROCESSING, DossierStatu
                  DossierStatus.READY_FOR_REVIEW, DossierStatus.IN_REVIEW]
 
 
-def installer_addresses(installer: Installer) -> list[str]:
-    """The company's active installer accounts, then its contact address, without duplicates."""
-    addresses = list(
-        User.objects.filter(installer=installer, role=Role.INSTALLER, is_active=True).exclude(email="")
-        .order_by("pk").values_list("email", flat=True)
-    )
-    if installer.email:
-        addresses.append(installer.email)
-    seen: set[str] = set()
-    return [a for a in addresses if not (a.lower() in seen or seen.add(a.lower()))]
-
-
 def installers_with_rge_ending(today: dt.date, within_days: int):
     """Active installers whose RGE ends between today and ``within_days`` days from now."""
     return Installer.objects.filter(

@@ -20,7 +20,7 @@ from ..models import Dossier
 from . import conf
 from .models import NoticeKind, RoutineNotice
 from .selectors import (
-    administrator_addresses, idle_drafts, installer_addresses, installers_with_rge_ending,
+    administrator_addresses, idle_drafts, installers_with_rge_ending,
     open_dossiers_of_expired_rge, weekly_figures,
 )
 
@@ -45,7 +45,7 @@ def warn_rge_expiring(today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     warned = 0
     for installer in installers_with_rge_ending(today, conf.rge_warning_days()):
-        recipients = installer_addresses(installer)
+        recipients = installer.email_addresses()
         if not recipients:
             logger.warning("Installer %s: RGE ends on %s but no address to warn", installer.pk, installer.rge_valid_until)
             continue
@@ -99,7 +99,7 @@ def remind_idle_drafts(now: dt.datetime | None = None) -> int:
     reminded = 0
     for drafts in by_installer.values():
         installer = drafts[0].installer
-        recipients = installer_addresses(installer)
+        recipients = installer.email_addresses()
         if not recipients:
             continue
         with transaction.atomic():

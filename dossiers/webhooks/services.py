@@ -21,7 +21,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.activity import log_activity
-from accounts.models import Role, User
 from cee.mail import send_templated_email
 
 from . import conf, signing, transport
@@ -221,17 +220,6 @@ def _disable(endpoint: WebhookEndpoint, last_error: str) -> None:
     transaction.on_commit(lambda: notify_disabled(endpoint.pk, last_error), robust=True)
 
 
-def installer_addresses(installer) -> list[str]:
-    """The active users of the company, then its contact address, without duplicates."""
-    addresses = list(
-        User.objects.filter(installer=installer, role=Role.INSTALLER, is_active=True).exclude(email="")
-        .order_by("pk").values_list("email", flat=True)
-    )
-    if installer.email and installer.email.lower() not in {a.lower() for a in addresses}:
-        addresses.append(installer.email)
-    return addresses
-
-
 def notify_disabled(endpoint_id: int, last_error: str) -> int:
     """E-mail the installer that an endpoint was disabled (a mail failure is logged, never raised)."""
     endpoint = WebhookEndpoint.objects.select_related("installer").get(pk=endpoint_id)
@@ -240,7 +228,7 @@ def notify_disabled(endpoint_id: int, last_error: str) -> int:
         "url": f"{settings.SITE_URL.rstrip('/')}/portail/webhooks/{endpoint.pk}/",
     }
     try:
-        return send_templated_email("webhook_disabled", context, installer_addresses(endpoint.installer))
+        return send_templated_email("webhook_disabled", context, endpoint.installer.email_addresses())
     except Exception:
         logger.exception("Webhook-disabled e-mail for endpoint %s failed", endpoint.pk)
         return 0

@@ -6,7 +6,6 @@ import logging
 from django.conf import settings
 
 from accounts.activity import log_activity
-from accounts.models import Role, User
 from cee.mail import send_templated_email
 
 logger = logging.getLogger(__name__)
@@ -16,18 +15,6 @@ def portal_dossier_url(dossier) -> str:
     return f"{settings.SITE_URL.rstrip('/')}/portail/dossiers/{dossier.pk}/"
 
 
-def installer_recipients(dossier) -> list[str]:
-    """The active users of the dossier's installer company (and its contact address)."""
-    emails = list(
-        User.objects.filter(installer_id=dossier.installer_id, role=Role.INSTALLER, is_active=True)
-        .order_by("email").values_list("email", flat=True)
-    )
-    company = dossier.installer.email
-    if company and company not in emails:
-        emails.append(company)
-    return emails
-
-
 def send_missing_documents_email(dossier, missing: list[dict], failed: list[dict]) -> int:
     """E-mail the installer the list of missing (and unreadable) documents with the portal link.
 
@@ -35,7 +22,7 @@ def send_missing_documents_email(dossier, missing: list[dict], failed: list[dict
     server error is logged on the dossier, never raised: the dossier's status is right
     whether or not the message left.
     """
-    recipients = installer_recipients(dossier)
+    recipients = dossier.installer.email_addresses()
     if not recipients:
         return 0
     context = {"dossier": dossier, "missing": missing, "failed": failed, "url": portal_dossier_url(dossier)}
