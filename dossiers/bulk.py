@@ -18,7 +18,6 @@ from documents.ingest import IngestError
 from .models import CLOSED_STATUSES, Dossier
 from .selectors import can_view_dossier
 from .services import create_dossier, submit_dossier
-from .status import CLOSED_STATUSES
 from .workflow.upload import ingest_file
 
 # Shown until the pipeline has read the beneficiary from the documents.

@@ -22,9 +22,6 @@ from cee.exceptions import DomainError
 from .models import Dossier, DossierStatus as S
 from .webhooks.events import record_status_change
 
-# Dossiers past review: they take no new document.
-CLOSED_STATUSES = {S.APPROVED, S.REJECTED, S.INVOICED, S.PAID}
-
 SYSTEM = "system"
 INSTALLER = "installer"
 VALIDATOR = "validator"

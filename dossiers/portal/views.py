@@ -32,7 +32,7 @@ from dossiers.api.filters import DossierFilter
 from dossiers.bulk import FileOutcome, UploadNotAllowed, add_files_to_dossier, create_dossier_from_files
 from dossiers.models import CLOSED_STATUSES, DossierStatus
 from dossiers.services import INSTALLER_EDITABLE_STATUSES, create_dossier, submit_dossier, update_dossier
-from dossiers.status import CLOSED_STATUSES, DossierTransitionError
+from dossiers.status import DossierTransitionError
 
 from .forms import BulkUploadForm, CompanyForm, DossierForm, TokenForm, UploadForm
 

@@ -19,8 +19,8 @@ from accounts.activity import log_activity
 from documents.ingest import SAME_FILE_LIMIT, IngestError, check_upload, store_upload
 from documents.models import Document
 
-from ..models import Dossier, DossierStatus
-from ..status import CLOSED_STATUSES, can_transition, transition
+from ..models import CLOSED_STATUSES, Dossier, DossierStatus
+from ..status import can_transition, transition
 from . import tasks as workflow_tasks
 
 # Dossiers whose pipeline must pick up a new document.
