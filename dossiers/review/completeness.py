@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..completeness import PRECARITY_DOCUMENT_TYPE
 from ..models import Dossier, DossierOperation, OperationDocumentRequirement, PrecarityStatus
 
 
@@ -36,11 +37,6 @@ class OperationChecklist:
     @property
     def missing(self) -> list[RequirementLine]:
         return [line for line in self.lines if line.missing]
-
-
-# The avis d'imposition is optional in the requirement table but becomes required as soon as
-# the dossier claims a precarity bonus (CEE-DOMAIN: "Avis d'imposition when a precarity bonus is claimed").
-PRECARITY_DOCUMENT_TYPE = "avis_imposition"
 
 
 def build_checklists(dossier: Dossier, dossier_operations, requirements, documents) -> list[OperationChecklist]:
