@@ -1,15 +1,15 @@
 """Completeness of a dossier: the documents each claimed operation requires, present or missing.
 
-Moved as is from the review selectors; the pipeline's own completeness stage is to be
-unified with it (one rule, with the precarity requirement).
+The rule is ``dossiers.completeness`` (the one the chain applies and the installer is asked
+by); these are its lines as the review screen shows them, and the approval's blockers.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..completeness import PRECARITY_DOCUMENT_TYPE
-from ..models import Dossier, DossierOperation, OperationDocumentRequirement, PrecarityStatus
+from ..completeness import claims_precarity, counts_for_completeness, is_present, is_required, missing_documents
+from ..models import Dossier, DossierOperation
 
 
 @dataclass
@@ -22,11 +22,11 @@ class RequirementLine:
 
     @property
     def present(self) -> bool:
-        return bool(self.documents)
+        return any(is_present(document) for document in self.documents)
 
     @property
     def missing(self) -> bool:
-        return self.required and not self.documents
+        return self.required and not self.present
 
 
 @dataclass
@@ -36,6 +36,8 @@ class OperationChecklist:
 
     @property
     def missing(self) -> list[RequirementLine]:
+        if not counts_for_completeness(self.dossier_operation):
+            return []
         return [line for line in self.lines if line.missing]
 
 
@@ -52,7 +54,7 @@ def build_checklists(dossier: Dossier, dossier_operations, requirements, documen
     per_operation: dict[int, list] = defaultdict(list)
     for requirement in requirements:
         per_operation[requirement.operation_id].append(requirement)
-    claims_precarity = dossier.precarity_status != PrecarityStatus.NONE
+    precarity = claims_precarity(dossier)
     checklists = []
     for item in dossier_operations:
         lines = []
@@ -60,9 +62,7 @@ def build_checklists(dossier: Dossier, dossier_operations, requirements, documen
             per_operation.get(item.operation_id, []),
             key=lambda r: (not r.required, r.document_type.display_order, r.document_type.name),
         ):
-            required = requirement.required or (
-                claims_precarity and requirement.document_type.code == PRECARITY_DOCUMENT_TYPE
-            )
+            required = is_required(requirement.required, requirement.document_type.code, precarity=precarity)
             lines.append(
                 RequirementLine(
                     document_type_id=requirement.document_type_id,
@@ -77,19 +77,7 @@ def build_checklists(dossier: Dossier, dossier_operations, requirements, documen
 
 
 def missing_required_documents(dossier: Dossier) -> list[str]:
-    """Labels of the required document types absent from ``dossier`` (two queries)."""
-    from documents.models import Document, DocumentStatus
-
-    operations = list(dossier.operations.all())
-    requirements = OperationDocumentRequirement.objects.filter(
-        operation_id__in=[item.operation_id for item in operations]
-    ).select_related("document_type")
-    documents = Document.objects.filter(dossier=dossier).exclude(status=DocumentStatus.SPLIT).only(
-        "id", "document_type_id"
-    )
-    missing: list[str] = []
-    for checklist in build_checklists(dossier, operations, requirements, documents):
-        for line in checklist.missing:
-            if line.label not in missing:
-                missing.append(line.label)
-    return missing
+    """Labels of the required document types absent from ``dossier`` (the one rule:
+    ``dossiers.completeness.missing_documents``)."""
+    missing, _ = missing_documents(dossier)
+    return [entry["label"] for entry in missing]

@@ -153,3 +153,12 @@ NOTE_LINES = [
     "Température de base : -7 °C ; puissance de la pompe à chaleur : 9 kW",
     "Taux de couverture des besoins de chauffage : 100 %",
 ]
+
+AVIS_LINES = [
+    "AVIS D'IMPÔT 2024 SUR LES REVENUS DE L'ANNÉE 2023",
+    "Direction générale des finances publiques - impots.gouv.fr",
+    "Déclarant 1 : Madame Jeanne Dupont - Numéro fiscal : 30 12 345 678 901",
+    "Adresse : 3 allée des Tilleuls, 69003 Lyon",
+    "Situation de famille : célibataire   Nombre de parts : 1",
+    "Revenu fiscal de référence : 14 200 €   Référence de l'avis : 24 69 A123456 78",
+]

@@ -323,6 +323,52 @@ def test_incomplete_dossier_waits_for_documents_and_the_installer_is_emailed(
     assert StageRun.objects.filter(dossier=dossier, stage="complete", outcome="succeeded").count() == 2
 
 
+def test_a_precarity_claim_asks_the_installer_for_the_tax_notice_that_approval_then_finds(
+    installer_company, django_capture_on_commit_callbacks
+):
+    """One completeness rule (dossiers.completeness): what approval requires is what the
+    installer is asked for. Before, the chain ignored precarity: the installer was never asked
+    for the avis d'imposition, and approval was then blocked by its absence."""
+    from dossiers.review.approval import approval_blockers
+
+    installer = UserFactory(installer=installer_company, email="pose@renov.example.fr")
+    dossier = DossierFactory(installer=installer_company, status=DossierStatus.SUBMITTED, precarity_status="modeste")
+    for name, pages in {**complete_dossier_files(), "note.pdf": [samples.NOTE_LINES]}.items():
+        upload(dossier, pages, name)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        processing.process_dossier(dossier)
+    dossier.refresh_from_db()
+
+    assert dossier.status == DossierStatus.AWAITING_DOCUMENTS
+    assert dossier.missing_documents == [
+        {"document_type": "avis_imposition", "label": "Avis d'imposition", "operations": ["BAR-TH-171"]}
+    ]
+    [message] = mail.outbox
+    assert installer.email in message.to and "Avis d'imposition" in message.body
+    assert "Document obligatoire manquant : Avis d'imposition" in approval_blockers(dossier)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(dossier, [samples.AVIS_LINES], "avis.pdf")
+    processing.process_dossier(dossier)
+    dossier.refresh_from_db()
+
+    assert Document.objects.get(dossier=dossier, original_filename="avis.pdf").document_type.code == "avis_imposition"
+    assert dossier.status == DossierStatus.READY_FOR_REVIEW and dossier.missing_documents == []
+    assert not [blocker for blocker in approval_blockers(dossier) if blocker.startswith("Document obligatoire manquant")]
+
+
+def test_a_classic_dossier_is_not_asked_for_a_tax_notice(dossier):
+    dossier.status = DossierStatus.SUBMITTED
+    dossier.save()
+    for name, pages in {**complete_dossier_files(), "note.pdf": [samples.NOTE_LINES]}.items():
+        upload(dossier, pages, name)
+    processing.process_dossier(dossier)
+    dossier.refresh_from_db()
+    assert dossier.precarity_status == "none"
+    assert dossier.status == DossierStatus.READY_FOR_REVIEW and dossier.missing_documents == []
+
+
 def test_unknown_and_abolished_codes_are_reported(dossier):
     dossier.status = DossierStatus.SUBMITTED
     dossier.save()

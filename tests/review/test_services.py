@@ -9,6 +9,7 @@ from accounts.models import Activity
 from dossiers.models import DossierStatus, RejectionReason
 from dossiers.review import services as review
 from dossiers.review.approval import approval_blockers
+from dossiers.review.screen import dossier_for_review
 from rules.models import RuleResult
 from rules.services import override_rule_result
 from tests.factories import AdministratorFactory, DossierFactory, UserFactory
@@ -170,6 +171,13 @@ def test_approval_is_refused_while_a_required_document_is_missing(validator):
 def test_a_precarity_claim_makes_the_tax_notice_required(validator):
     dossier = complete_dossier(precarity_status="modeste")
     assert "Document obligatoire manquant : Avis d'imposition" in approval_blockers(dossier)
+
+
+def test_with_its_tax_notice_a_precarity_dossier_is_complete_for_approval_and_on_the_screen(validator):
+    dossier = complete_dossier(precarity_status="modeste")
+    add_bare_document(dossier, "avis_imposition")
+    assert not [blocker for blocker in approval_blockers(dossier) if blocker.startswith("Document obligatoire")]
+    assert not [blocker for blocker in dossier_for_review(dossier.pk).blockers if blocker.startswith("Document obligatoire")]
 
 
 def test_only_the_holder_approves(validator, other_validator):
