@@ -1,7 +1,8 @@
 """Admin of the dossiers app's configuration (operations, rejection reasons) and logs.
 
-The Dossier and DossierOperation admin (queue, review) lives in admin_review.py. Also registers
-the site-wide "Exporter CSV / Excel" actions (see dossiers.backoffice.admin_actions).
+The Dossier and DossierOperation admin (the review queue and screen) lives in
+dossiers/review/admin_queue.py. Also registers the site-wide "Exporter CSV / Excel" actions
+(see dossiers.backoffice.admin_actions).
 """
 from __future__ import annotations
 
@@ -152,7 +153,7 @@ class ReferenceDataRowAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return "Telle que chargée : le prochain chargement la mettra à jour si les fichiers de référence changent."
 
 
-from . import admin_review  # noqa: E402,F401  (the Dossier admin: F's module)
+from .review import admin_queue  # noqa: E402,F401 - registers the Dossier (queue, review screen) and DossierOperation ModelAdmins
 from .backoffice import document_admin  # noqa: E402,F401 - registers the Document admin (upload form, reprocess)
 from .mail import admin as mail_admin  # noqa: E402,F401 - registers the mail-ingestion ModelAdmins
 from .routine import admin as routine_admin  # noqa: E402,F401 - registers the routine-job ModelAdmin

@@ -44,7 +44,7 @@ class FieldRow:
     page_id: int | None
     bbox: list[float] | None
     blocking: bool = False  # read by a blocking rule that fails
-    html: str = ""  # the row's markup, rendered by the admin view (dossiers.admin_review.render_field_rows)
+    html: str = ""  # the row's markup, rendered by the admin view (dossiers.review.admin_screen.render_field_rows)
 
     @cached_property
     def urgency(self) -> int:

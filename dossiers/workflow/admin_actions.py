@@ -1,6 +1,6 @@
 """Admin actions « Retraiter » on the dossier and document admins.
 
-The Dossier admin (dossiers.admin_review) picks up ``reprocess_dossiers_action``; the
+The Dossier admin (dossiers.review.admin_queue) picks up ``reprocess_dossiers_action``; the
 Document admin uses ``reprocess_documents_action``. Both only queue the work
 (``dossiers.workflow.tasks``): the workflow moves the dossiers through the state machine.
 """
