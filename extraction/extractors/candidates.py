@@ -28,6 +28,9 @@ POSITION_WEIGHT = {
 # A value read at the start of the next line of the running text its label closes: less sure
 # than one under a label heading a block (the sentence may say something else there).
 WRAPPED_WEIGHT = 0.7
+# A column header holding several different amounts heads a breakdown (one row per rate or
+# item): its first amount is less likely the field's total than one standing alone under its header.
+BREAKDOWN_FACTOR = 0.85
 SEPARATORS = {":", "-", "–", "—", "=", "/", ":-", "...", "…", "|"}
 
 
@@ -379,6 +382,10 @@ def _candidates_for_hit(
             out.append(_candidate(fv, value_words, base * weight * _typed_factor(fv, data_type, hints, 0), hit.line.page, how))
             if data_type == "string" and how == "below":
                 break
+        under = [c for c in out if c.how == "below" and re.search(r"\d[.,]\d{2}$", c.raw)]
+        if data_type in ("decimal", "integer") and len({c.value for c in under}) >= 2:
+            for c in under:
+                c.score *= BREAKDOWN_FACTOR  # « Montant TVA » over one row per rate: a breakdown, not the total
 
     if hints.row_labels:
         x0, x1 = _column_range(hit)

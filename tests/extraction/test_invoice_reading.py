@@ -203,3 +203,24 @@ def test_real_factur_x_samples_give_the_buyers_block(specs):
     assert (got["beneficiaire_nom"], got["beneficiaire_adresse"], got["beneficiaire_ville"]) == \
         ("Ma jolie boutique", "35 rue de la République", "Lyon")
     assert read(real_pages("documents/factur-x__invoice_EN16931.pdf"), specs, "facture")["beneficiaire_ville"] == "MA VILLE"
+
+
+def test_the_tax_total_beats_the_first_row_of_a_tax_breakdown(specs):
+    rows = [(0.59, 0.75, "Code"), (0.64, 0.75, "Taux"), (0.69, 0.75, "Base TVA"), (0.77, 0.75, "Montant TVA"),
+            (0.60, 0.76, "S"), (0.64, 0.76, "20,00%"), (0.72, 0.76, "11,00"), (0.82, 0.76, "2,20"),
+            (0.60, 0.78, "S"), (0.64, 0.78, "10,00%"), (0.72, 0.78, "27,00"), (0.82, 0.78, "2,70"),
+            (0.50, 0.81, "TOTAL HT"), (0.66, 0.81, "TOTAL TVA"), (0.82, 0.81, "TOTAL TTC"),
+            (0.51, 0.83, "38,00"), (0.68, 0.83, "4,90"), (0.84, 0.83, "42,90")]
+    got = read([page(rows)], specs, "facture")
+    assert (got["montant_ht"], got["montant_tva"], got["montant_ttc"]) == ("38.00", "4.90", "42.90")
+
+
+def test_the_total_without_taxes_is_no_tax(specs):
+    rows = [(0.15, 0.56, "Total hors taxes"), (0.33, 0.56, "TVA à 5,5 %"), (0.46, 0.56, "Total général TTC"),
+            (0.18, 0.585, "15 649,41 €"), (0.36, 0.585, "860,72 €"), (0.51, 0.585, "16 510,13 €")]
+    assert read([page(rows)], specs, "facture")["montant_tva"] == "860.72"
+
+
+def test_real_factur_x_invoice_takes_the_tax_total_not_its_breakdown_by_rate(specs):
+    got = read(real_pages("documents/factur-x__invoice_EN16931.pdf"), specs, "facture")
+    assert (got["montant_ht"], got["montant_tva"], got["montant_ttc"]) == ("100.00", "4.90", "104.90")
