@@ -33,7 +33,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from dossiers.demo import demo_dossiers
+    from dossiers.backoffice.demo.accounts import demo_dossiers
     from documents.models import Document
     from accounts.models import Activity
     from dossiers.models import DossierOperation

@@ -11,7 +11,9 @@ from django.test import RequestFactory
 
 from accounts.models import Activity, Installer, Role, User
 from documents.models import Document
-from dossiers.demo import CITIES, DEMO_ACCOUNTS, DEMO_DOCUMENT_FLAG, demo_dossiers
+from dossiers.backoffice.demo.accounts import DEMO_ACCOUNTS, demo_dossiers
+from dossiers.backoffice.demo.facts import CITIES
+from dossiers.backoffice.demo.plan import DEMO_DOCUMENT_FLAG
 from dossiers.models import DossierStatus, Timeline
 from extraction.models import ExtractedField, FieldSchema
 
@@ -119,13 +121,13 @@ def _constraints_and_indexes(tables):
 def test_a_large_seed_on_postgresql_sets_indexes_aside_and_puts_every_one_back(monkeypatch, db):
     from django.db import connection
 
-    from dossiers import demo
+    from dossiers.backoffice.demo import seeder
 
     if connection.vendor != "postgresql":
         pytest.skip("the bulk-load path is PostgreSQL's")
-    tables = [model._meta.db_table for model in demo.BULK_MODELS]
+    tables = [model._meta.db_table for model in seeder.BULK_MODELS]
     before = _constraints_and_indexes(tables)
-    monkeypatch.setattr(demo, "BULK_LOAD_THRESHOLD", 10)
+    monkeypatch.setattr(seeder, "BULK_LOAD_THRESHOLD", 10)
 
     output = seed("--dossiers", "30")
 
@@ -139,15 +141,17 @@ def test_a_large_seed_on_postgresql_sets_indexes_aside_and_puts_every_one_back(m
 def test_rows_that_break_a_foreign_key_while_indexes_are_aside_roll_everything_back(db):
     from django.db import IntegrityError, connection, transaction
 
-    from dossiers import demo
+    from dossiers.backoffice.bulk_load import indexes_set_aside, insert_rows
+    from dossiers.backoffice.demo.plan import TIMELINE_COLUMNS
+    from dossiers.backoffice.demo.seeder import BULK_MODELS
 
     if connection.vendor != "postgresql":
         pytest.skip("the bulk-load path is PostgreSQL's")
-    tables = [model._meta.db_table for model in demo.BULK_MODELS]
+    tables = [model._meta.db_table for model in BULK_MODELS]
     before = _constraints_and_indexes(tables)
     with pytest.raises(IntegrityError):
-        with transaction.atomic(), demo.indexes_set_aside(demo.BULK_MODELS, log=lambda *_: None):
-            demo.insert_rows(Timeline, demo.TIMELINE_COLUMNS, [(987654321, None, None, None, None, None)])
+        with transaction.atomic(), indexes_set_aside(BULK_MODELS, log=lambda *_: None):
+            insert_rows(Timeline, TIMELINE_COLUMNS, [(987654321, None, None, None, None, None)])
     assert _constraints_and_indexes(tables) == before
     assert not Timeline.objects.filter(dossier_id=987654321).exists()
 
@@ -157,12 +161,12 @@ def test_copy_lines_escape_what_postgresql_would_misread():
 
     from django.utils import timezone
 
-    from dossiers.demo import FIELD_COLUMNS, _field_copy_line
+    from dossiers.backoffice.demo.plan import FIELD_COLUMNS, field_copy_line
 
     at = timezone.make_aware(datetime.datetime(2026, 3, 4, 10, 30))
     row = (1, 2, 3, "a\tb\\c", "raw\nline", "0.950", "confirmed", "", "", 1, "[0.1, 0.2]", "text_layer", "demo",
            None, None, None, None, at, at)
     assert len(row) == len(FIELD_COLUMNS)
-    line = _field_copy_line(row)
+    line = field_copy_line(row)
     assert line.split("\t") == ["1", "2", "3", "a\\tb\\\\c", "raw\\nline", "0.950", "confirmed", "", "", "1",
                                 "[0.1, 0.2]", "text_layer", "demo", "\\N", "\\N", "\\N", "\\N", at.isoformat(), at.isoformat()]

@@ -12,7 +12,7 @@ from django.db import connection
 from django.urls import reverse
 
 from accounts.models import Installer
-from dossiers.demo import DEMO_COMPANIES
+from dossiers.backoffice.demo.accounts import DEMO_COMPANIES
 from dossiers.global_search import global_search
 from dossiers.models import DossierStatus as S
 from tests.factories import DocumentFactory, DossierFactory, InstallerFactory, make_siret

@@ -5,7 +5,9 @@ import time
 
 from django.core.management import BaseCommand, CommandError
 
-from dossiers.demo import DEMO_ACCOUNTS, DEMO_DOCUMENT_FLAG, DossierSeeder, delete_demo_dossiers, demo_dossiers, ensure_demo_accounts
+from dossiers.backoffice.demo.accounts import DEMO_ACCOUNTS, delete_demo_dossiers, demo_dossiers, ensure_demo_accounts
+from dossiers.backoffice.demo.plan import DEMO_DOCUMENT_FLAG
+from dossiers.backoffice.demo.seeder import DossierSeeder
 from dossiers.models import DossierStatus
 
 
