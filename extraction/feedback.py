@@ -17,6 +17,8 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from documents.models import Page
+
 from .learning.services import learn_from_verdict
 from .models import ExtractedField, FieldStatus, HumanFeedback
 from .signals import field_corrected
@@ -89,8 +91,6 @@ def feedback_context(field: ExtractedField) -> dict:
 
 
 def _page_of(field: ExtractedField):
-    from documents.models import Page
-
     if not field.page:
         return None
     document = field.document
