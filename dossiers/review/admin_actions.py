@@ -1,7 +1,7 @@
 """The review queue's actions on selected dossiers: assign, assign to a validator, release.
 
-The actions other apps offer on dossiers (reprocess, invoice) are added by the queue admin
-from ``EXTERNAL_ACTIONS``.
+The workflow's and the back office's actions on dossiers (reprocess, invoice) are added by the
+queue admin from ``EXTERNAL_ACTIONS``.
 """
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
+from ..backoffice.admin_actions import create_invoices_action
 from ..models import DossierStatus
+from ..workflow.admin_actions import reprocess_dossiers_action
 from . import services as review
 
 
@@ -75,23 +77,10 @@ def release_selected(modeladmin, request, queryset):
     _report(modeladmin, request, [None] * done, refused, "remis dans la file")
 
 
-# Actions other apps offer on dossiers, and whether validators may use them (the state
-# machine lets validators send a dossier back to processing; invoicing is the back office's).
+# Actions of the workflow and the back office offered on dossiers, and whether validators may
+# use them (the state machine lets validators send a dossier back to processing; invoicing is
+# the back office's).
 EXTERNAL_ACTIONS = (
-    ("dossiers.workflow.admin_actions", "reprocess_dossiers_action", True),
-    ("dossiers.backoffice.admin_actions", "create_invoices_action", False),
+    (reprocess_dossiers_action, True),
+    (create_invoices_action, False),
 )
-
-
-def external_actions() -> list[tuple]:
-    """(action, validators allowed) for each external action whose app provides it."""
-    found = []
-    for module, name, for_validators in EXTERNAL_ACTIONS:
-        try:
-            imported = __import__(module, fromlist=[name])
-        except ImportError:
-            continue
-        action = getattr(imported, name, None)
-        if action is not None:
-            found.append((action, for_validators))
-    return found

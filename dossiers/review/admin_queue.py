@@ -23,8 +23,8 @@ from cee.formats import format_duration
 from ..admin_search import hidden_search_matches
 from ..models import Dossier, DossierOperation, DossierStatus
 from .admin_actions import (
+    EXTERNAL_ACTIONS,
     QueueActionForm,
-    external_actions,
     assign_to_chosen_validator,
     assign_to_me,
     release_selected,
@@ -135,7 +135,7 @@ class DossierAdmin(ReviewScreenAdminMixin, admin.ModelAdmin):
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        for action, for_validators in external_actions():
+        for action, for_validators in EXTERNAL_ACTIONS:
             if is_administrator_request(request) or for_validators:
                 name = action.__name__
                 actions[name] = (action, name, getattr(action, "short_description", name))
