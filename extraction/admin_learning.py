@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Count
 
-from .models import LayoutFingerprint, LearnedFieldLocation, LearnedLabelPhrase
+from .models import LayoutFingerprint, LearnedFieldLocation, LearnedLabelPhrase, RankingModel
 
 
 @admin.action(description="Activer la sélection")
@@ -86,4 +86,21 @@ class LearnedLabelPhraseAdmin(admin.ModelAdmin):
     actions = [activate, deactivate]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(RankingModel)
+class RankingModelAdmin(admin.ModelAdmin):
+    """The learned rankings of candidates, one row a version of a field's model (``train_ranker``).
+    Written by the training only; an administrator may switch a version off (``utilisé``), and the
+    rule-based order then reads that field again."""
+
+    list_display = ["field_name", "version", "is_active", "documents", "examples", "trained_at"]
+    list_filter = ["is_active", "field_name"]
+    search_fields = ["field_name"]
+    fields = ["field_name", "version", "is_active", "documents", "examples", "feature_names", "trained_at"]
+    readonly_fields = ["field_name", "version", "documents", "examples", "feature_names", "trained_at"]
+    actions = [deactivate]
+
+    def has_add_permission(self, request, obj=None):
         return False
