@@ -64,6 +64,8 @@ def _cut_at_labels(words: list[Word], stop_labels: PhraseSet, after_separator: b
     ``after_separator``: only a label opening a new mention (« … - SIRET : … », « …, TVA »)."""
     if not words or not stop_labels:
         return words
+    if after_separator and not any(w.text in SEPARATORS or w.text.endswith((",", ";")) for w in words[:-1]):
+        return words  # no new mention starts inside the run (most amounts: « 1 234,00 € »)
     toks: list[tuple[str, int]] = []
     for i, w in enumerate(words):
         for t in token_texts(w.text):

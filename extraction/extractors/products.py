@@ -139,10 +139,10 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
     pages: dict[int, list[Line]] = {}
     for line in lines:
         pages.setdefault(line.page, []).append(line)
-    in_address = _address_lines(pages)
+    in_address: dict[int, set[int]] = {}
     found: list[ProductMention] = []
     for line in lines:
-        if not _is_designation(line) or (line.page, line.index) in in_address:
+        if not _is_designation(line):
             continue
         toks = line.token_texts
         line_tokens = line.tokens
@@ -158,6 +158,10 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
             if match is None:
                 i += 1
                 continue
+            if line.page not in in_address:
+                in_address[line.page] = _address_lines(pages[line.page], line.page)
+            if line.index in in_address[line.page]:
+                break  # a person's name and address, not a designation
             brand, form = match
             first_word = line_tokens[i].word
             last_word = line_tokens[i + len(form) - 1].word
@@ -183,16 +187,12 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
     return _without_product_lines(found)
 
 
-def _address_lines(pages: dict[int, list[Line]]) -> set[tuple[int, int]]:
-    """(page, line index) of the lines of address blocks and of lines opening with a civility:
-    « M. MILLET Philippe » / « 127 route des Frères Lumière » names a person, not a product."""
-    out: set[tuple[int, int]] = set()
-    for page, page_lines in pages.items():
-        boxes = {w.bbox for block in recipient_blocks(page_lines, page) for row in block.lines for w in row}
-        for line in page_lines:
-            if any(w.bbox in boxes for w in line.words) or CIVILITY_RE.match(" ".join(w.text for w in line.words[:4]) + " "):
-                out.add((page, line.index))
-    return out
+def _address_lines(page_lines: list[Line], page: int) -> set[int]:
+    """Indexes of a page's lines in address blocks or opening with a civility (computed once a
+    brand is met): « M. MILLET Philippe » / « 127 route des Frères Lumière » names a person."""
+    boxes = {w.bbox for block in recipient_blocks(page_lines, page) for row in block.lines for w in row}
+    return {line.index for line in page_lines
+            if any(w.bbox in boxes for w in line.words) or CIVILITY_RE.match(" ".join(w.text for w in line.words[:4]) + " ")}
 
 
 def _without_product_lines(found: list[ProductMention]) -> list[ProductMention]:
