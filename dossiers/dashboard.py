@@ -17,8 +17,9 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from extraction.models import EngineConfig, ModelMetric, RankingModel
+from extraction.models import EngineConfig, HumanFeedback, ModelMetric, RankingModel
 from extraction.ranking import BASELINE_ENGINE, ENGINE
+from rules.models import RuleResult
 
 from .models import Dossier, DossierStatus
 
@@ -135,8 +136,6 @@ def _series(today) -> DaySeries:
 
 
 def _correction_bars(group_by: list[str], label) -> list[Bar]:
-    from extraction.models import HumanFeedback
-
     rows = (
         HumanFeedback.objects.values(*group_by)
         .annotate(
@@ -156,8 +155,6 @@ def _correction_bars(group_by: list[str], label) -> list[Bar]:
 
 
 def _override_bars() -> list[Bar]:
-    from rules.models import RuleResult
-
     rows = (
         RuleResult.objects.filter(overridden=True)
         .values("rule__code", "rule__name").annotate(n=Count("pk")).order_by("-n", "rule__code")[:TOP]

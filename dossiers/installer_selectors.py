@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from accounts.models import Activity
 from billing.models import Invoice, Payment
 from documents.models import Document, DocumentType
+from extraction.models import StageRun
 from rules.models import Rule, RuleResult
 
 from .models import Dossier, DossierOperation, DossierStatus, Operation
@@ -272,8 +273,6 @@ def stage_summary(dossier: Dossier) -> list[dict[str, Any]]:
     Error texts stay internal: a failed document carries its own installer-facing
     message (``Document.error_message``).
     """
-    from extraction.models import StageRun
-
     summary: dict[str, dict[str, Any]] = {}
     runs = StageRun.objects.filter(dossier=dossier).order_by("started_at", "pk").values(
         "stage", "outcome", "started_at", "duration_ms"

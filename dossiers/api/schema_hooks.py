@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from django.db import DatabaseError
 
+from documents.models import DocumentType
+from dossiers.api.serializers import active_operation_codes
+
 
 def _reference_codes() -> tuple[list[str], list[str]]:
-    from documents.models import DocumentType
-    from dossiers.api.serializers import active_operation_codes
-
     try:
         return sorted(active_operation_codes()), list(
             DocumentType.objects.filter(is_active=True).order_by("display_order", "code").values_list("code", flat=True)

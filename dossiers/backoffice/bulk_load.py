@@ -66,8 +66,6 @@ def indexes_set_aside(model_list, *, log=print):
 def allocate_ids(model, count: int) -> list[int]:
     """Draw ``count`` primary keys for ``model`` from its table's sequence (inside the caller's
     transaction; on SQLite the open write transaction keeps other writers out)."""
-    from django.db import connection
-
     if count == 0:
         return []
     table = model._meta.db_table
@@ -113,8 +111,6 @@ def insert_rows(model, names: list[str], rows: list[tuple], *, chunk: int = 5000
     PostgreSQL, formats one row as a COPY text line (the named columns only), several times
     faster than psycopg's generic per-value row writer on millions of rows.
     """
-    from django.db import connection
-
     fields = [model._meta.get_field(name) for name in names]
     named = {f.column for f in fields}
     defaults = []

@@ -11,6 +11,8 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
+from accounts.models import User
+
 from ..backoffice.admin_actions import create_invoices_action
 from ..models import DossierStatus
 from ..workflow.admin_actions import reprocess_dossiers_action
@@ -25,8 +27,6 @@ class QueueActionForm(helpers.ActionForm):
     )
 
     def __init__(self, *args, **kwargs):
-        from accounts.models import User
-
         super().__init__(*args, **kwargs)
         self.fields["validator"].queryset = (
             User.objects.filter(is_active=True, is_staff=True)

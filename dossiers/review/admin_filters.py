@@ -11,6 +11,8 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.models import User
+
 from ..models import DossierStatus, Operation
 from .queue import (
     CONFIDENCE_BANDS,
@@ -113,8 +115,6 @@ class AssignedFilter(admin.SimpleListFilter):
     parameter_name = "validateur"
 
     def lookups(self, request, model_admin):
-        from accounts.models import User
-
         staff = (
             User.objects.filter(is_active=True, is_staff=True)
             .filter(Q(role__in=["validator", "administrator"]) | Q(is_superuser=True))

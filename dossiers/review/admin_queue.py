@@ -17,11 +17,13 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from accounts.activity import log_activity
 from cee.admin import ReadOnlyAdminMixin
 from cee.formats import format_duration
 
 from ..admin_search import hidden_search_matches
 from ..models import Dossier, DossierOperation, DossierStatus
+from ..services import EDITABLE_DOSSIER_FIELDS, update_dossier
 from .admin_actions import (
     EXTERNAL_ACTIONS,
     QueueActionForm,
@@ -120,14 +122,10 @@ class DossierAdmin(ReviewScreenAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         """An administrator's edit of the beneficiary or the site goes through update_dossier (logged)."""
-        from ..services import EDITABLE_DOSSIER_FIELDS, update_dossier
-
         changes = {name: form.cleaned_data[name] for name in form.changed_data if name in EDITABLE_DOSSIER_FIELDS}
         if "priority" in form.changed_data:
             previous = Dossier.objects.values_list("priority", flat=True).get(pk=obj.pk)
             Dossier.objects.filter(pk=obj.pk).update(priority=obj.priority)
-            from accounts.activity import log_activity
-
             log_activity("priority_changed", actor=request.user, target=obj,
                          description=f"Priorité {previous} → {obj.priority}", request=request)
         if changes:

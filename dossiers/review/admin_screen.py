@@ -25,6 +25,11 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 
+from extraction import feedback
+from extraction.models import ExtractedField
+from rules.models import RuleResult
+from rules.services import override_rule_result
+
 from ..models import Dossier
 from . import services as review
 from .queue import QUEUE_STATUSES
@@ -212,9 +217,6 @@ class ReviewScreenAdminMixin:
 
     def field_action_view(self, request, pk, field_pk, action):
         """Confirm (``confirm``), correct (``correct``, with ``value``) or mark wrong (``wrong``) a field."""
-        from extraction import feedback
-        from extraction.models import ExtractedField
-
         dossier = self._dossier_or_404(request, pk)
         field = get_object_or_404(
             ExtractedField.objects.select_related("schema", "document__document_type", "dossier"), pk=field_pk, dossier=dossier
@@ -238,14 +240,10 @@ class ReviewScreenAdminMixin:
 
     def override_view(self, request, pk, result_pk):
         """Override a failed rule result, with a mandatory reason (``rules.services.override_rule_result``)."""
-        from rules.models import RuleResult
-
         dossier = self._dossier_or_404(request, pk)
         result = get_object_or_404(RuleResult.objects.select_related("rule"), pk=result_pk, dossier=dossier)
 
         def act():
-            from rules.services import override_rule_result
-
             review.require_holder(dossier, request.user)
             reason = request.POST.get("reason", "").strip()
             if not reason:

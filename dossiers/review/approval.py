@@ -5,6 +5,8 @@ status that blocks approval.
 """
 from __future__ import annotations
 
+from rules.models import Rule, RuleResult
+
 from ..models import Dossier
 from .completeness import missing_required_documents
 
@@ -20,8 +22,6 @@ OVERRIDABLE_STATUSES = ("failed", "warning")
 
 def blocking_rule_results(dossier: Dossier):
     """Failed results of blocking rules (severity error), not overridden, of ``dossier``."""
-    from rules.models import Rule, RuleResult
-
     return list(
         RuleResult.objects.filter(
             dossier=dossier, status=BLOCKING_RULE_STATUS, overridden=False, rule__severity=Rule.Severity.ERROR

@@ -13,6 +13,9 @@ from decimal import Decimal
 from functools import cached_property
 
 from accounts.models import Activity
+from documents.models import Document, DocumentStatus, Page
+from extraction.models import ExtractedField
+from rules.models import RuleResult
 
 from ..models import Dossier, DossierOperation, OperationDocumentRequirement, RejectionReason
 from .approval import BLOCKING_RULE_STATUS, FAILING_RULE_STATUSES, OVERRIDABLE_STATUSES, UNVERIFIED_RULE_STATUSES
@@ -239,10 +242,6 @@ def dossier_for_review(pk: int) -> ReviewData:
     Raises Dossier.DoesNotExist. Large columns (page words and text, document text) are
     not loaded: the screen does not show them.
     """
-    from documents.models import Document, DocumentStatus, Page
-    from extraction.models import ExtractedField
-    from rules.models import RuleResult
-
     dossier = Dossier.objects.select_related("installer", "assigned_to", "validated_by", "timeline").get(pk=pk)
     operations = list(dossier.operations.select_related("operation").order_by("operation__code"))
     documents = list(

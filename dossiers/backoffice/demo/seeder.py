@@ -21,8 +21,12 @@ from django.utils import timezone
 
 from accounts.models import Activity, Installer
 from billing.models import Invoice, InvoiceLine, InvoiceSequence, Payment, PriceList
+from billing.pricing import price_or_none
+from billing.services import format_invoice_number
 from documents.models import Document, DocumentType
 from extraction.models import ExtractedField, FieldSchema
+from rules.cumac import applicable_coefficient, compute
+from rules.zones import climate_zone
 
 from ...models import (
     Dossier,
@@ -101,7 +105,9 @@ class DossierSeeder:
             {d for start, end in PriceList.objects.values_list("valid_from", "valid_until")
              for d in (start, end + datetime.timedelta(days=1) if end else None) if d}
         )
-        self._compute, self._coefficient, self._price_for, self._climate_zone = _cumac_functions()
+        self._compute, self._coefficient, self._price_for, self._climate_zone = (
+            compute, applicable_coefficient, price_or_none, climate_zone
+        )
 
     def _operations(self) -> dict[str, Operation]:
         found = {}
@@ -209,8 +215,6 @@ class DossierSeeder:
     def cumac(self, operation: Operation, postal_code: str, housing: str, inputs: dict, precarity: str, day):
         """(kWh cumac, coefficient, price list, price, premium) of one operation, by the rules app's
         calculator; each part is memoised on the inputs it depends on."""
-        if self._compute is None:
-            return Decimal("0"), Decimal("1"), None, None, Decimal("0")
         kwh_key = (operation.pk, self._zone(postal_code), housing, tuple(sorted(inputs.items())))
         if kwh_key not in self._kwh_cache:
             try:
@@ -289,8 +293,6 @@ class DossierSeeder:
         """Invoices (numbers from billing's yearly sequence), their lines, and payments for paid dossiers."""
         if not plans:
             return 0, 0, []
-        from billing.services import format_invoice_number
-
         by_year: dict[int, list[DossierPlan]] = {}
         for plan in plans:
             by_year.setdefault(plan.invoice_date.year, []).append(plan)
@@ -333,14 +335,3 @@ def _activity_row(actor, verb, dossier, content_type, object_id, description, me
 
 
 BULK_MODELS = (Dossier, DossierOperation, Timeline, Document, ExtractedField, Activity, Invoice, InvoiceLine, Payment)
-
-
-def _cumac_functions():
-    """The rules app's cumac calculator and billing's price lookup, when installed."""
-    try:
-        from billing.pricing import price_or_none as price_for
-        from rules.cumac import applicable_coefficient, compute
-        from rules.zones import climate_zone
-    except ImportError:
-        return None, None, None, None
-    return compute, applicable_coefficient, price_for, climate_zone
