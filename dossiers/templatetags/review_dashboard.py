@@ -2,7 +2,7 @@
 from django import template
 from django.urls import reverse
 
-from ..dashboard import dashboard_figures
+from ..review.dashboard import dashboard_figures
 from ..review.services import is_reviewer
 
 register = template.Library()

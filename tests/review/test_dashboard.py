@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from dossiers.dashboard import compute_dashboard_figures
+from dossiers.review.dashboard import compute_dashboard_figures
 from dossiers.models import DossierStatus
 from extraction.models import HumanFeedback
 from rules.models import Rule, RuleResult

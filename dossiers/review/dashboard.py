@@ -21,7 +21,7 @@ from extraction.models import EngineConfig, HumanFeedback, ModelMetric, RankingM
 from extraction.ranking import BASELINE_ENGINE, ENGINE
 from rules.models import RuleResult
 
-from .models import Dossier, DossierStatus
+from ..models import Dossier, DossierStatus
 
 CACHE_KEY = "review-dashboard-figures"
 CACHE_SECONDS = 60
