@@ -2,7 +2,7 @@
 
     CEE_VAR_DIR=/tmp/cee_x .venv/bin/python bench/accuracy.py --seed 4242 --dossiers 30 \
         [--scanned-ratio 0.3] [--multi-doc-ratio 0.2] [--engine pdfplumber|pdfium] [--scanned-limit N] \
-        [--out DIR] [--errors 20] [--via-ingest] [--family classic|letters|both]
+        [--out DIR] [--errors 20] [--via-ingest] [--family classic|letters|both] [--installers N]
 
 Generates a corpus with a seed the extractor was never developed or tested on (seeds in
 ``extraction.corpus.evaluate.SEEN_SEEDS`` are refused), reads every file the way the pipeline
@@ -22,7 +22,8 @@ side. Seeds of that family: develop on ``HELDOUT_DEV_SEEDS`` (1300–1349), repo
 nobody tunes on what the figures come from (see ``extraction/corpus/heldout_facts.py``).
 Every run also prints the figures of the signature and multi-valued fields (marque,
 reference_produit, the certificate domaines) and the classification confusions (true type →
-predicted type).
+predicted type). ``--installers N`` draws the dossiers from N installers that reuse their
+templates (``extraction/corpus/issuers.py``).
 
 ``--via-ingest`` runs ``manage.py ingest FILE --json`` (the whole pipeline: split, text, OCR,
 classify, extract) on every file instead and scores its JSON output; it needs that command.
@@ -137,6 +138,7 @@ def main() -> int:
     parser.add_argument("--weakest", type=int, default=10)
     parser.add_argument("--errors", type=int, default=0, help="print the first N wrong values")
     parser.add_argument("--via-ingest", action="store_true", help="score the output of `manage.py ingest --json`")
+    parser.add_argument("--installers", type=int, default=0, help="dossiers from N installers reusing their templates")
     parser.add_argument("--no-ink", action="store_true", help="signatures from the words only (no ink detector)")
     parser.add_argument("--family", default="classic", choices=["classic", "letters", "both"],
                         help="the generator's layouts: classic, the held-out letters of issue 13, or both")
@@ -171,7 +173,8 @@ def main() -> int:
         started = time.perf_counter()
         manifest = generate_corpus(root, CorpusOptions(dossiers=args.dossiers, seed=args.seed, family=family,
                                                        scanned_ratio=args.scanned_ratio,
-                                                       multi_doc_ratio=args.multi_doc_ratio))
+                                                       multi_doc_ratio=args.multi_doc_ratio,
+                                                       installers=args.installers))
         files = manifest["files"]
         print(f"\n#### family {family}: seed {args.seed}, {args.dossiers} dossiers, {len(files)} files "
               f"({sum(f['scanned'] for f in files)} scanned), {sum(len(f['documents']) for f in files)} documents, "

@@ -1,7 +1,7 @@
 """Benchmark: what corrections imported with ``import_feedback`` teach (not a test).
 
     nice .venv/bin/python bench/learning.py --seed 7301 --dossiers 16 [--family letters] [--scanned-ratio 0.3]
-        [--out DIR] [--ranker]
+        [--out DIR] [--ranker] [--installers N]
 
 Generates a corpus with the seed, and runs the whole pipeline twice on fresh databases
 (SQLite files under a private CEE_VAR_DIR each, migrated and loaded with the reference data):
@@ -17,6 +17,12 @@ Generates a corpus with the seed, and runs the whole pipeline twice on fresh dat
 It prints micro precision / recall / F1 of the second half, born-digital and scanned, with
 and without the feedback (issue 13 targets: ≥ 0.98 born-digital, ≥ 0.92 scanned, ≥ 0.03 above
 without), and what was learned (layouts, field locations, label phrases).
+
+``--installers N`` draws the dossiers from N installers that each reuse one template (with their
+obligé's cadre and their body's certificate, ``extraction/corpus/issuers.py``), as real
+installers do: the second half then holds layouts the first half's corrections taught. The
+bench prints how many installers each half has and how many second-half dossiers come from an
+installer of the first half.
 """
 from __future__ import annotations
 
@@ -110,6 +116,19 @@ def score(root: Path, files: list[dict], outputs: dict[str, list[dict]], specs) 
             for title, scanned in (("born-digital", False), ("scanned", True))}
 
 
+def installers_summary(first: list[dict], second: list[dict]) -> str:
+    """How many installers each half holds, and how many second-half dossiers have one the first
+    half taught (the corpus writes each file's installer SIRET with ``installers``)."""
+    def by_dossier(files):
+        return {f["dossier"]: f.get("installer") for f in files}
+
+    taught = set(by_dossier(first).values())
+    later = by_dossier(second)
+    return (f"installers: {len(taught)} in the first half, {len(set(later.values()))} in the second; "
+            f"{sum(i in taught for i in later.values())} of {len(later)} second-half dossiers have an installer "
+            "of the first half")
+
+
 def learned_summary(env: dict) -> str:
     return _manage(env, "shell", "-c",
                    "from extraction.models import LayoutFingerprint as L, LearnedFieldLocation as F, LearnedLabelPhrase as P; "
@@ -127,6 +146,8 @@ def main() -> int:
     parser.add_argument("--out", default=None, help="work folder (corpus, databases, feedback file)")
     parser.add_argument("--errors", type=int, default=0, help="print the first N wrong values of the WITH run")
     parser.add_argument("--ranker", action="store_true", help="train the learned ranking after the import")
+    parser.add_argument("--installers", type=int, default=0,
+                        help="draw the dossiers from N installers reusing their templates (0: a layout per document)")
     args = parser.parse_args()
 
     import django
@@ -142,6 +163,8 @@ def main() -> int:
         if "family" not in {f.name for f in dataclasses.fields(CorpusOptions)}:
             parser.error("this generator has a single layout family")
         options["family"] = args.family
+    if args.installers:
+        options["installers"] = args.installers
     root = base / "corpus"
     manifest = generate_corpus(root, CorpusOptions(**options))
     files = manifest["files"]
@@ -152,6 +175,8 @@ def main() -> int:
     specs = load_specs()
     print(f"seed {args.seed}: {len(dossiers)} dossiers, first half {len(first)} files, second half {len(second)} files "
           f"({sum(f['scanned'] for f in second)} scanned), in {base}")
+    if args.installers:
+        print(installers_summary(first, second))
 
     started = time.perf_counter()
     with_env = fresh_instance(base / "with")

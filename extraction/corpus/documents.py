@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from random import Random
 
-from .facts import OPERATION_TITLES, DossierFacts, Product, side_random
+from .facts import OPERATION_TITLES, DossierFacts, Product, content_random, side_random
 from .sheet import PAGE_H, PAGE_W, Sheet, table
 from .wording import AMOUNT_STYLES, DATE_STYLES, LABELS, SIRET_STYLES, fmt_amount, fmt_date, fmt_number, fmt_siret, label
 
@@ -426,7 +426,7 @@ def devis_classic(f: DossierFacts, rng: Random, *, facture: bool = False) -> Dra
     else:
         sh.text(sh.left, y, rng.choice(["Validité de l'offre : 3 mois", "Devis valable 30 jours", "Durée de validité : 90 jours"]))
         y += sh.base_size + 5
-    sh.text(sh.left, y, f"Réf. client : C{rng.randint(1000, 99999)}")
+    sh.text(sh.left, y, f"Réf. client : C{content_random(rng).randint(1000, 99999)}")
     y += sh.base_size + 12
     rows, tech, ambiguous = items_rows(sh, f, st, unit_column=True)
     truth.update(tech)
@@ -645,7 +645,7 @@ def devis_grid(f: DossierFacts, rng: Random, *, facture: bool = False) -> Drawn:
     columns = [(rng.choice(["Numéro", "N° de pièce", "Référence"]), 2, "left"),
                (rng.choice(["Date", "Date d'édition", "Émis le"]) if not facture else rng.choice(["Date", "Date de facture", "Facturé le"]), 2, "left"),
                ("Client n°", 1.5, "left")]
-    values = [number, fmt_date(doc_date, st.date), f"C{rng.randint(1000, 99999)}"]
+    values = [number, fmt_date(doc_date, st.date), f"C{content_random(rng).randint(1000, 99999)}"]
     if facture:
         columns.insert(2, (label(rng, "date_fin_travaux"), 2.5, "left"))
         values.insert(2, fmt_date(f.date_fin_travaux, st.date))
@@ -1055,12 +1055,12 @@ def note_dimensionnement(f: DossierFacts, rng: Random) -> Drawn:
     y = _title(sh, "NOTE DE DIMENSIONNEMENT", 60, centred=True)
     sh.text(PAGE_W / 2, y, "Pompe à chaleur – calcul des déperditions", sh.base_size, "italic", align="center")
     y += 30
-    base_temp = rng.choice([-2, -4, -5, -7, -9, -10])
-    deperditions = rng.randint(5, 14)
-    rows = [("Surface chauffée", f"{p.surface or rng.randint(70, 160)} m²"), ("Volume chauffé", f"{rng.randint(180, 420)} m³"),
+    values = content_random(rng)  # the house's figures, not the layout
+    base_temp, deperditions = values.choice([-2, -4, -5, -7, -9, -10]), values.randint(5, 14)
+    rows = [("Surface chauffée", f"{p.surface or values.randint(70, 160)} m²"), ("Volume chauffé", f"{values.randint(180, 420)} m³"),
             ("Température de base", f"{base_temp} °C"), ("Déperditions calculées", f"{deperditions} kW"),
-            ("Puissance calorifique de l'équipement", f"{deperditions + rng.randint(0, 3)} kW"),
-            ("Taux de couverture", f"{rng.randint(95, 120)} %"), ("Équipement", f"{p.brand} {p.reference}")]
+            ("Puissance calorifique de l'équipement", f"{deperditions + values.randint(0, 3)} kW"),
+            ("Taux de couverture", f"{values.randint(95, 120)} %"), ("Équipement", f"{p.brand} {p.reference}")]
     y = table(sh, y, [("Paramètre", 4, "left"), ("Valeur", 3, "left")], [list(r) for r in rows])
     return Drawn(sh.finish(), 1, {})
 

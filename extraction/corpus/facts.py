@@ -388,3 +388,10 @@ def side_random(facts: DossierFacts, what: str) -> Random:
     """A generator of its own for facts and marks added after the first layouts (the prior
     visit, the building's age), so that they leave every earlier draw of a seed as it was."""
     return Random(f"{facts.reference}|{facts.devis_number}|{facts.beneficiary.email}|{what}")
+
+
+def content_random(rng: Random) -> Random:
+    """The generator for a template's content draws (a client reference, a computed load): the
+    dossier's own when ``rng`` repeats an issuer's layout (``issuers.StyleRandom``), else ``rng``
+    itself, so that the default corpus draws exactly what it drew before."""
+    return getattr(rng, "content", rng)

@@ -25,6 +25,7 @@ from .documents import TEMPLATES, Drawn, note_dimensionnement
 from .facts import DossierFacts, make_dossier
 from .forms import avis_two_declarants, rge_by_body
 from .heldout_facts import letters_facts
+from .issuers import assign_installer, document_random, make_pool
 from .letters import attestation_letter, cadre_letter, devis_letter, facture_letter
 from .scan import scanned_file
 
@@ -44,6 +45,9 @@ class CorpusOptions:
     multi_doc_ratio: float = 0.2
     family: str = "classic"  # classic | letters (held-out layouts: see heldout_facts)
     photo_ratio: float = 0.4  # letters family: share of scans that are phone photos
+    # 0: every document draws its own layout. N > 0: dossiers pick one of N installers whose
+    # documents (and their obligé's cadre, their body's certificate) repeat one template (issuers.py).
+    installers: int = 0
 
 
 FAMILIES = ("classic", "letters")
@@ -99,14 +103,22 @@ def generate_corpus(out_dir: str | Path, options: CorpusOptions) -> dict:
         raise ValueError(f"unknown family {options.family!r} ({', '.join(FAMILIES)})")
     letters = options.family == "letters"
     templates = LETTER_TEMPLATES if letters else TEMPLATES
+    pool = make_pool(options.seed, options.installers, letters) if options.installers > 0 else None
     files = []
     for index in range(1, options.dossiers + 1):
         facts = make_dossier(rng, fake, index)
         if letters:
             letters_facts(facts)
+        installer = None
+        if pool:
+            installer = pool.pick()
+            assign_installer(facts, installer)
         folder = out / f"dossier_{index:04d}"
         folder.mkdir(exist_ok=True)
-        drawn = [(t, *_draw(t, facts, rng, templates)) for t in _documents_for(facts, rng)]
+        drawn = []
+        for doc_type in _documents_for(facts, rng):
+            style = document_random(pool, installer, facts, doc_type) if pool else None
+            drawn.append((doc_type, *_draw(doc_type, facts, style or rng, templates)))
         groups: list[list[tuple[str, Drawn, str]]] = []
         if rng.random() < options.multi_doc_ratio:
             merged = [d for d in drawn if d[0] in ("devis", "facture", "attestation_honneur")]
@@ -135,9 +147,12 @@ def generate_corpus(out_dir: str | Path, options: CorpusOptions) -> dict:
                 "format": ext,
                 "dpi": dpi,
                 "documents": documents,
+                **({"installer": installer.company.siret} if installer else {}),
             }
             (folder / f"{name}.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
             files.append(truth)
-    manifest = {"seed": options.seed, "options": options.__dict__, "files": files}
+    # Options at their default that older manifests did not have stay out (byte-identical files).
+    written = {k: v for k, v in options.__dict__.items() if k != "installers" or v}
+    manifest = {"seed": options.seed, "options": written, "files": files}
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return manifest
