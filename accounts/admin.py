@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from cee.admin import PrettyJSONAdminMixin, ReadOnlyAdminMixin, pretty_json_html
+from cee.admin import PrettyJSONAdminMixin, ReadOnlyAdminMixin, ReadOnlyInlineMixin, pretty_json_html
 
 from .activity import log_activity
 from .forms import InstallerForm, UserAddForm, UserEditForm
@@ -73,20 +73,14 @@ class UserAdmin(DjangoUserAdmin):
         return readonly
 
 
-class InstallerUserInline(admin.TabularInline):
+class InstallerUserInline(ReadOnlyInlineMixin, admin.TabularInline):
     """The company's users, for information; they are edited from the users' page."""
 
     model = User
     fields = ["email", "first_name", "last_name", "role", "is_active", "last_login"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
     verbose_name = "utilisateur de l'entreprise"
     verbose_name_plural = "utilisateurs de l'entreprise"
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from cee.admin import ReadOnlyAdminMixin
+from cee.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 
 from . import services
 from .documents import format_eur
@@ -52,27 +52,15 @@ class PriceListAdmin(SimpleHistoryAdmin):
         return obj.operation_code or "toutes"
 
 
-class InvoiceLineInline(admin.TabularInline):
+class InvoiceLineInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = InvoiceLine
-    extra = 0
-    can_delete = False
     fields = ["position", "operation_code", "label", "base_kwh_cumac", "coefficient", "kwh_cumac", "unit_price",
               "share_on_validation_percent", "amount_eur"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class PaymentInline(admin.TabularInline):
+class PaymentInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Payment
-    extra = 0
-    can_delete = False
     fields = ["date", "amount", "method", "reference", "created_by", "created_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class YearFilter(admin.SimpleListFilter):

@@ -85,3 +85,17 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyInlineMixin:
+    """An inline that shows related rows for information: every listed field read-only, no
+    added or deleted row, no empty extra form. Put it before TabularInline / StackedInline."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return list(self.fields or ()) + list(self.readonly_fields)
+
+    def has_add_permission(self, request, obj=None):
+        return False

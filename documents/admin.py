@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from cee.admin import PrettyJSONAdminMixin, pretty_json_html
+from cee.admin import PrettyJSONAdminMixin, ReadOnlyInlineMixin, pretty_json_html
 
 from .models import Document, DocumentType, Page
 
@@ -33,16 +33,10 @@ class DocumentTypeAdmin(PrettyJSONAdminMixin, SimpleHistoryAdmin):
         return obj._documents
 
 
-class PageInline(admin.TabularInline):
+class PageInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Page
     fields = ["number", "thumbnail", "text_source", "has_text_layer", "ocr_confidence", "rotation", "word_count"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="image")
     def thumbnail(self, page):
@@ -56,19 +50,13 @@ class PageInline(admin.TabularInline):
         return len(page.words or [])
 
 
-class PartInline(admin.TabularInline):
+class PartInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Document
     fk_name = "parent"
     fields = ["original_filename", "document_type", "page_start", "page_end", "status", "classification_confidence"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
     verbose_name = "partie découpée"
     verbose_name_plural = "parties découpées (plusieurs documents dans un fichier)"
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Page)

@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from cee.admin import ReadOnlyInlineMixin
 from documents.admin import PageInline, PartInline
 from documents.ingest import IngestError
 from documents.models import Document, DocumentType
@@ -62,34 +63,22 @@ def _file_link(document: Document):
                        reverse("documents:document-file", args=[document.pk]))
 
 
-class ExtractedFieldInline(admin.TabularInline):
+class ExtractedFieldInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = ExtractedField
 
     fields = ["schema", "value", "confidence", "page", "method", "status"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("schema")
 
 
-class StageRunInline(admin.TabularInline):
+class StageRunInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = StageRun
 
     fields = ["stage", "outcome", "attempt", "started_at", "duration_ms", "error"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     ordering = ["started_at"]
     verbose_name_plural = "étapes du traitement"
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Document)

@@ -18,7 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from accounts.activity import log_activity
-from cee.admin import ReadOnlyAdminMixin
+from cee.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 from cee.formats import format_duration
 
 from ..admin_search import hidden_search_matches
@@ -45,16 +45,10 @@ from .admin_screen import ReviewScreenAdminMixin, is_administrator_request, revi
 from .queue import QUEUE_ORDERING, QUEUE_STATUSES, queue_rows, queue_status_counts, search_dossiers
 
 
-class DossierOperationInline(admin.TabularInline):
+class DossierOperationInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = DossierOperation
     fields = ["operation", "status", "kwh_cumac", "coefficient", "premium_eur", "confidence"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Dossier)

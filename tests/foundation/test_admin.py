@@ -158,3 +158,22 @@ def test_administrator_revokes_api_tokens_from_the_list(client, administrator, i
     assert token.revoked_at is not None
     assert find_active_token(key) is None
     assert Activity.objects.filter(verb="api_token_revoked", actor=administrator).exists()
+
+
+def test_information_inlines_are_read_only_for_an_administrator(administrator):
+    """Pages, split parts, extracted fields, stages, operations, invoice lines and payments are
+    shown beside their parent for information: no field editable, no row added or deleted there."""
+    from cee.admin import ReadOnlyInlineMixin
+
+    request = as_request(administrator)
+    inlines = [(model_admin, inline_class) for model_admin in admin.site._registry.values()
+               for inline_class in model_admin.inlines if issubclass(inline_class, ReadOnlyInlineMixin)]
+    assert {inline.__name__ for _, inline in inlines} >= {
+        "InstallerUserInline", "PageInline", "PartInline", "InvoiceLineInline", "PaymentInline",
+        "DossierOperationInline", "ExtractedFieldInline", "StageRunInline"}
+    for model_admin, inline_class in inlines:
+        inline = inline_class(model_admin.model, admin.site)
+        assert set(inline.get_fields(request)) <= set(inline.get_readonly_fields(request)), inline_class
+        assert not inline.has_add_permission(request, None) and not inline.can_delete, inline_class
+        formset = inline.get_formset(request)
+        assert formset.extra == 0 and not formset.form.base_fields, inline_class
