@@ -237,7 +237,7 @@ def score_document(file: str, doc: dict, predicted_type: str, predicted: dict[st
 
 def _canonical(value) -> str:
     """A value from JSON output as the canonical string (a list of codes as its JSON text)."""
-    return value if isinstance(value, str) else json.dumps(value)
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def evaluate_ingest_output(root: Path, files: list[dict], run_ingest: Callable[[list[Path]], dict[str, list[dict]]],

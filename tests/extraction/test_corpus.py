@@ -10,7 +10,7 @@ from functools import partial
 import pytest
 
 from extraction.corpus import CorpusOptions, generate_corpus
-from extraction.corpus.evaluate import SEEN_SEEDS, evaluate_corpus, same_value
+from extraction.corpus.evaluate import SEEN_SEEDS, evaluate_corpus, evaluate_ingest_output, same_value
 from accounts.validators import luhn_valid as luhn_ok
 from extraction.corpus.reading import read_pages, tesseract_available
 
@@ -84,6 +84,16 @@ def test_names_compare_without_civility_or_word_order():
     assert same_value("beneficiaire_nom", "string", "M. DUPONT Jean", "Jean Dupont")
     assert not same_value("beneficiaire_nom", "string", "Jean Durand", "Jean Dupont")
     assert same_value("montant_ttc", "decimal", "12450.0", "12450.00")
+
+
+def test_a_list_in_ingest_output_keeps_its_accents(tmp_path):
+    # `ingest --json` gives a certificate's domains as a JSON list; the truth writes them as text
+    truth = [{"file": "d/certificat_rge.pdf", "scanned": False,
+              "documents": [{"type": "certificat_rge", "pages": [1], "fields": {"domaines": "Pompe à chaleur : chauffage"}}]}]
+    output = [{"type": "certificat_rge", "pages": [1],
+               "fields": {"domaines": {"value": ["Pompe à chaleur : chauffage"], "confidence": 0.9}}}]
+    report = evaluate_ingest_output(tmp_path, truth, lambda paths: {str(paths[0]): output})
+    assert report.micro.tp == 1 and not report.errors
 
 
 def test_accuracy_floor_born_digital(born_digital_corpus):
