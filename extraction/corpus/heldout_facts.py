@@ -25,8 +25,11 @@ from random import Random
 from .facts import RGE_BODIES, DossierFacts, Product, side_random
 from .wording import MONTH_NAMES, fmt_number
 
-HELDOUT_DEV_SEEDS = frozenset(range(1300, 1350))
-HELDOUT_MEASUREMENT_SEEDS = frozenset(range(7300, 7400))
+# Measurement seeds whose errors were read, moved to the dev list: 7311 (the errors of
+# bench/learning.py --installers 4, read to see what learning from corrections misses).
+_READ_SEEDS = frozenset({7311})
+HELDOUT_DEV_SEEDS = frozenset(range(1300, 1350)) | _READ_SEEDS
+HELDOUT_MEASUREMENT_SEEDS = frozenset(range(7300, 7400)) - _READ_SEEDS
 
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 
