@@ -101,17 +101,33 @@ class _TokenIndex:
         return sum(1 for i in starts if match_at(self.toks, list(phrase), i) is not None)
 
 
-def _title_lines(lines: list[str]) -> list[list[str]]:
-    """Token lists of the lines that may be a title: short, among the first lines."""
+def _title_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
+    """(line index, tokens) of what may be a title: short lines among the first lines, and the
+    run of capitals that ends such a line (a title set beside a subtitle or a sender block is
+    read on the same line: « Rénovation énergétique FACTURE »)."""
     titles = []
-    for line in lines[:TITLE_LINES]:
+    for i, line in enumerate(lines[:TITLE_LINES]):
         toks = token_texts(line)
         if 0 < len(toks) <= TITLE_MAX_TOKENS:
-            titles.append(toks)
+            titles.append((i, toks))
+            tail = _capitals_tail(line)
+            if tail and len(tail) < len(toks):
+                titles.append((i, tail))
     return titles
 
 
-def _score(hints: _TypeHints, index: _TokenIndex, titles: list[list[str]]) -> tuple[float, float, int | None]:
+def _capitals_tail(line: str) -> list[str]:
+    """Tokens of the words in capitals that end ``line`` after words that are not."""
+    words = line.split()
+    start = len(words)
+    while start > 0 and any(c.isalpha() for c in words[start - 1]) and words[start - 1] == words[start - 1].upper():
+        start -= 1
+    if start == 0 or start == len(words):
+        return []
+    return token_texts(" ".join(words[start:]))
+
+
+def _score(hints: _TypeHints, index: _TokenIndex, titles: list[tuple[int, list[str]]]) -> tuple[float, float, int | None]:
     """(keyword score, title weight, index of the first title line) for one type."""
     score = 0.0
     for phrase in hints.keywords:
@@ -121,7 +137,7 @@ def _score(hints: _TypeHints, index: _TokenIndex, titles: list[list[str]]) -> tu
     title_weight, title_line = 0.0, None
     for phrase in hints.titles:
         starts = index.vocabulary.starts(phrase.tokens)
-        for i, line in enumerate(titles):
+        for i, line in titles:
             # the title opens the line ("DEVIS N° 2024-12", "Attestation sur l'honneur")
             if (line[0] in starts and match_at(line, list(phrase.tokens), 0) is not None) or (
                 len(line) > 1 and line[0] in {"objet", "document", "titre"} and line[1] in starts
@@ -198,6 +214,7 @@ class PageClassification:
     page_of: tuple[int, int] | None = None  # "Page 1/2" → (1, 2)
     starts_document: bool = False  # strong cue that this page is a document's first page
     continues_document: bool = False  # strong cue that it is not ("Page 2/3")
+    ends_document: bool = False  # its numbering says it is the last page ("Page 2/2", "1/1")
 
 
 @dataclass
@@ -243,7 +260,8 @@ def classify_pages(pages: Iterable[PageContent], hints_by_code: dict[str, dict])
         continues = page_of is not None and page_of[0] > 1
         if continues:
             starts = False
-        results.append(PageClassification(page.number, classification, title_code, page_of, starts, continues))
+        ends = page_of is not None and page_of[0] == page_of[1]
+        results.append(PageClassification(page.number, classification, title_code, page_of, starts, continues, ends))
     return results
 
 
@@ -253,13 +271,16 @@ def segment_pages(
     """Proposed documents in a multi-page file: consecutive pages grouped, each group classified.
 
     A new document starts at a page that opens with a title or says ``Page 1/N``, or whose
-    confident type differs from the current document's without saying it continues it.
+    confident type differs from the current document's without saying it continues it, or
+    whose type differs from it after a page numbered as its last (``Page 2/2``: what follows
+    is another document, even one whose type is recognised with little margin).
     """
     if page_results is None:
         page_results = classify_pages(pages, hints_by_code)
     by_number = {p.number: p for p in pages}
     groups: list[list[PageClassification]] = []
     current_code: str | None = None
+    previous: PageClassification | None = None
     for result in page_results:
         page_code = result.title_code or result.classification.code
         new = not groups
@@ -272,6 +293,8 @@ def segment_pages(
                 and not result.title_code == current_code
             ):
                 new = True
+            elif previous is not None and previous.ends_document and result.classification.code not in (FALLBACK_CODE, current_code):
+                new = True
         if new:
             groups.append([result])
             current_code = page_code
@@ -279,6 +302,7 @@ def segment_pages(
             groups[-1].append(result)
             if current_code == FALLBACK_CODE:
                 current_code = page_code
+        previous = result
     compiled = _compile(hints_by_code)
     segments = []
     for group in groups:

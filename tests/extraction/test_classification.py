@@ -1,8 +1,16 @@
 """classify_text / classify_pages / segment_pages with the document types' hints (fixture data)."""
+from random import Random
+
 import pytest
+from faker import Faker
 
 from extraction.classification import classify_pages, classify_text, segment_pages
 from extraction.corpus.evaluate import load_hints
+from extraction.corpus.facts import make_dossier
+from extraction.corpus.generate import _draw, _merge
+from extraction.corpus.issuers import assign_installer, document_random, make_pool
+from extraction.engines.text_layer import read_text_layer
+from extraction.types import PageContent
 
 from .pages import page
 
@@ -84,12 +92,79 @@ def test_pages_give_first_page_cues(hints):
     assert second.page_of == (2, 2) and second.continues_document and not second.starts_document
 
 
-def test_a_multi_document_file_is_segmented_at_titles(hints):
-    pages = [
+def _devis_on_two_pages_then(facture: str) -> list:
+    return [
         _text_page(1, DEVIS + "\nPage 1/2"),
         _text_page(2, "Conditions générales de vente\nGarantie décennale.\nPage 2/2"),
-        _text_page(3, FACTURE),
+        _text_page(3, facture),
         _text_page(4, AH),
     ]
+
+
+def test_a_multi_document_file_is_segmented_at_titles(hints):
+    pages = _devis_on_two_pages_then(FACTURE)
     segments = segment_pages(pages, hints)
     assert [(s.code, s.pages) for s in segments] == [("devis", [1, 2]), ("facture", [3]), ("attestation_honneur", [4])]
+
+
+# A title set beside a subtitle is read on the same line as it (a text layer or an OCR line
+# joins what lies at the same height), after it.
+FACTURE_TITLE_BESIDE = """ECO RENOV HABITAT
+Rénovation énergétique FACTURE
+Référence F2024-0042  Facturé le 15/04/2024
+Total TTC 4 747,50 €  Prime CEE déduite - 1 500,00 €  Reste à charge 3 247,50 €"""
+
+
+def test_a_title_in_capitals_that_ends_a_top_line_is_a_title(hints):
+    (result,) = classify_pages([_text_page(1, FACTURE_TITLE_BESIDE)], hints)
+    assert result.title_code == "facture" and result.starts_document
+    # words in capitals after lowercase ones are a title only when they are a type's title
+    (quoted,) = classify_pages([_text_page(1, "Rénovation énergétique ECO RENOV\n" + AH)], hints)
+    assert quoted.title_code == "attestation_honneur"
+
+
+def test_a_page_after_the_last_numbered_page_starts_another_document(hints):
+    # no title at all and a type recognised with a small margin: only the numbering of the
+    # page before (« Page 2/2 ») says the quote is complete
+    facture = "ECO RENOV HABITAT\nRéférence F2024-0042  Facturé le 15/04/2024\nTotal TTC 4 747,50 €  Net à payer 3 247,50 €"
+    pages = _devis_on_two_pages_then(facture)
+    results = classify_pages(pages, hints)
+    assert results[2].classification.code == "facture" and results[2].classification.confidence < 0.8
+    assert results[1].ends_document and not results[0].ends_document
+    segments = segment_pages(pages, hints, results)
+    assert [(s.code, s.pages) for s in segments] == [("devis", [1, 2]), ("facture", [3]), ("attestation_honneur", [4])]
+
+
+def test_an_unrecognised_page_after_the_last_numbered_page_stays_with_the_document(hints):
+    pages = [
+        _text_page(1, DEVIS + "\nPage 1/1"),
+        _text_page(2, "Plan de situation\nCroquis des combles"),
+    ]
+    assert [(s.code, s.pages) for s in segment_pages(pages, hints)] == [("devis", [1, 2])]
+
+
+def test_the_files_of_installers_that_reuse_their_templates_are_cut_at_each_document(hints):
+    # devis, facture and attestation of one installer's templates in one PDF, for every
+    # installer of a few pools: facture_grid's title sits beside its subtitle, a devis may end
+    # on « Page 2/2 » (issue 13: 3 of these 16 files lost their facture page before)
+    wrong = []
+    for seed in range(7300, 7304):
+        pool = make_pool(seed, 4, letters=False)
+        for k, installer in enumerate(pool.installers):
+            rng = Random(seed * 10 + k)
+            fake = Faker("fr_FR")
+            fake.seed_instance(seed)
+            facts = make_dossier(rng, fake, k + 1)
+            assign_installer(facts, installer)
+            drawn = [(code, *_draw(code, facts, document_random(pool, installer, facts, code)))
+                     for code in ("devis", "facture", "attestation_honneur")]
+            pages = [PageContent(p.number, p.text, p.words, p.width, p.height)
+                     for p in read_text_layer(_merge([d.pdf for _, d, _ in drawn]))]
+            expected, first = [], 1
+            for code, d, _ in drawn:
+                expected.append((code, list(range(first, first + d.pages))))
+                first += d.pages
+            got = [(s.code, s.pages) for s in segment_pages(pages, hints)]
+            if got != expected:
+                wrong.append((seed, [template for _, _, template in drawn], got))
+    assert not wrong
