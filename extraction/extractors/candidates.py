@@ -244,12 +244,26 @@ def _words_in_range(line: Line, x0: float, x1: float, header_x: tuple[float, flo
         chosen.append((start, end))
     words: list[Word] = []
     for start, end in chosen:
-        cell = line.words[start:end]
+        cut = start
         if line.words[start].bbox[0] < x0 - 0.03 and not whole_cells:
             # a cell running in from the left holds the previous column's value too
-            cell = [w for w in cell if w.bbox[2] > x0 - 0.005]
-        words.extend(cell)
+            cut = next((i for i in range(start, end) if line.words[i].bbox[2] > x0 - 0.005), end)
+            cut = _number_start(line.words, start, cut)
+        words.extend(line.words[cut:end])
     return words
+
+
+_LEADING_GROUP_RE = re.compile(r"\d{1,3}")
+_THOUSANDS_GROUP_RE = re.compile(r"\d{3}(?:[.,]\d{1,3})?(?!\d)")
+
+
+def _number_start(words: list[Word], start: int, cut: int) -> int:
+    """``cut`` moved left over the thousands groups of a number it would split: an amount
+    right-aligned under a narrower header starts left of it (« 1 » of « 1 634,39 »)."""
+    while start < cut < len(words) and _LEADING_GROUP_RE.fullmatch(words[cut - 1].text) \
+            and _THOUSANDS_GROUP_RE.match(words[cut].text):
+        cut -= 1
+    return cut
 
 
 def _lines_below(layout: DocumentLayout, hit: _LabelHit, max_below: int) -> list[tuple[int, Line]]:

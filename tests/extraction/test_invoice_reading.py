@@ -64,6 +64,18 @@ def test_a_total_in_a_sentence_ending_a_clause_keeps_its_own_value(specs):
     assert read([page(rows)], specs, "facture")["prime_cee"] == "3297.07"
 
 
+def test_an_amount_right_aligned_under_a_narrower_header_keeps_its_thousands(specs):
+    # a row of totals under their headers, each amount ending where its header ends: « 1 »
+    # of « 1 634,39 » lies left of « Aide CEE », the cell must not be cut inside the number
+    x = 0.0085  # one character (pages.CHAR_W)
+    rows = [(0.20, 0.50, "Montant HT"), (0.42, 0.50, "TVA 5,5 %"), (0.63, 0.50, "Total TTC"), (0.845, 0.50, "Aide CEE"),
+            (0.19, 0.53, "7 186,46 EUR"), (0.41, 0.53, "395,26 EUR"), (0.61, 0.53, "7 581,72 EUR"),
+            (0.845 + 8 * x - 14 * x, 0.53, "- 1 634,39 EUR")]
+    got = read([page(rows)], specs, "facture")
+    assert got["prime_cee"] == "1634.39"
+    assert got["montant_ttc"] == "7581.72"
+
+
 def test_an_invoice_in_english_gives_its_number_and_totals(specs):
     rows = [(0.05, 0.25, "Invoice VT/2022/0001"),
             (0.52, 0.45, "Subtotal"), (0.86, 0.45, "1,509.00 €"),
