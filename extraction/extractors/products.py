@@ -29,6 +29,10 @@ DESCRIPTIVE = frozenset({"revetu", "revetue", "revetus", "avec", "sans", "pose",
                          "fenetre", "membrane", "pare", "panneau", "panneaux", "rouleau", "rouleaux", "kit",
                          "module", "unite", "fiche", "operation", "cee", "bar", "main", "fourni", "installation"})
 DIMENSION_UNITS = re.compile(r"^(?:mm|cm|m|m2|m²|m3|m³|ml)\b[.,;]?$", re.IGNORECASE)
+# A power right after the model's number names the model (« Aquarea T-CAP 12 kW », « Bradford 10 kW »)
+# and ends it; after a dash it describes it (« ETBH16 - 16 kW »).
+POWER_UNIT = re.compile(r"^kw[.,;]?$", re.IGNORECASE)
+NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 # What follows the quantity of an item line ("1 u × 204,00 €"): the number before it is no model.
 QUANTITY_MARKS = frozenset({"u", "u.", "unite", "unité", "unités", "unites", "×", "x", "pce", "pièce", "pièces", "ens",
                             "ens.", "forfait", "ft", "lot"})
@@ -85,11 +89,13 @@ def _is_designation(line: Line) -> bool:
     return line.token_set.isdisjoint(NOT_DESIGNATION)
 
 
-def _reference_words(words: list[Word], glued: bool = False, next_line_first: str = "") -> tuple[list[Word], bool]:
+def _reference_words(words: list[Word], glued: bool = False, next_line_first: str = "",
+                     previous: str = "") -> tuple[list[Word], bool]:
     """The model words opening ``words`` (what follows a brand in a designation), and whether
     they run to the end of ``words`` (the designation may go on on the next line). ``glued``:
     the first word holds the brand itself (« weber.therm »): it is the model's first word.
-    ``next_line_first``: the first word of the designation's next line (« XM ultra » / « 22 »)."""
+    ``next_line_first``: the first word of the designation's next line (« XM ultra » / « 22 »);
+    ``previous``: the model's last word on the line before, when ``words`` carry it on."""
     out: list[Word] = []
     for k, word in enumerate(words):
         if glued and k == 0:
@@ -107,6 +113,11 @@ def _reference_words(words: list[Word], glued: bool = False, next_line_first: st
             out.pop()  # "140 mm": the number was a dimension, not part of the model
             return out, False
         if bare[:1].isdigit() and (DIMENSION_UNITS.match(following) or following.lower() in QUANTITY_MARKS):
+            return out, False
+        if POWER_UNIT.match(bare):
+            before = out[-1].text if out else previous
+            if NUMBER.fullmatch(before):
+                out.append(Word(bare.rstrip(".,;"), word.bbox, word.conf))
             return out, False
         lower = bare[:1].islower() and not any(c.isdigit() for c in bare)
         if lower and not (out and len(bare) <= 6 and any(c.isdigit() for c in following)):
@@ -174,7 +185,7 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
             if open_end and len(reference) < MAX_REFERENCE_WORDS:
                 if following and reference and DIMENSION_UNITS.match(following[0].text) and reference[-1].text[:1].isdigit():
                     reference.pop()  # "Hybris 205 120" / "mm, résistance…": 120 was the thickness
-                more, _ = _reference_words(following)
+                more, _ = _reference_words(following, previous=reference[-1].text if reference else "")
                 reference += more[:MAX_REFERENCE_WORDS - len(reference)]
             found.append(ProductMention(brand.name, " ".join(w.text for w in reference),
                                         line.words[first_word:last_word + 1] + reference, line.page))

@@ -336,3 +336,12 @@ def test_the_resistance_closed_by_its_unit_on_a_designation_wrapped_past_the_amo
             (0.80, 0.372, "16 561,20"), (0.08, 0.386, "4,70 m².K/W")]
     got = values(extract_fields([page(rows)], specs["facture"], fixture_reading_data("facture")))
     assert got["resistance_thermique"] == "4.70"
+
+
+def test_a_power_right_after_the_model_number_is_part_of_the_reference(specs):
+    # on the line, and carried on to the next one by a narrow designation cell
+    rows = [(0.08, 0.40, "Pompe à chaleur air/eau PANASONIC Aquarea T-CAP 12 kW – fiche BAR-TH-171"), (0.70, 0.40, "1"),
+            (0.08, 0.44, "Poêle à granulés INVICTA Bradford 10"), (0.70, 0.44, "1"),
+            (0.08, 0.44 + 0.012, "kW – fiche BAR-TH-112")]
+    got = values(extract_fields([page(rows)], specs["devis"], fixture_reading_data("devis")))
+    assert json.loads(got["reference_produit"]) == ["Aquarea T-CAP 12 kW", "Bradford 10 kW"]
