@@ -44,6 +44,8 @@ Hints (``FieldSchema.extraction_hints``; every key optional)::
     stop_labels     extra words that end a text value
     period          "start" | "end": a date field reads its end of a period (« du 07/04/2023 au
                     06/04/2024 »); period_labels: labels whose value must be such a period
+    max_value       a decimal above it is a misreading (a household's CEE prime: 50000); read by
+                    OCR, it is read again as an amount that lost its decimal comma, else dropped
 
 Layout rules, the same for every field: a label is matched accent- and case-insensitively,
 with one OCR typo in words of five letters or more (seven for a one-word label), or with one
@@ -73,7 +75,7 @@ from .extractors.multiple import choose_many
 from .extractors.text import PhraseSet, phrase_set, token_texts
 from .extractors.unlabelled import (company_candidates, dateline_candidates, lexicon_candidates, phrase_candidates,
                                     recipient_candidates, rejected)
-from .normalise import format_decimal
+from .normalise import amount_without_its_comma, format_decimal
 from .types import FieldSpec, FieldValue, PageContent, ReadingData
 
 __all__ = ["extract_fields", "extract_field", "DocumentLayout"]
@@ -262,12 +264,36 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
     if hints.top_line:
         candidates.extend(_top_line_candidates(spec, hints, layout, block_stops))
     candidates.extend(_unlabelled_candidates(spec, hints, layout, reading, others, block_stops))
+    if hints.max_value is not None and spec.data_type == "decimal":
+        candidates = _plausible_amounts(candidates, Decimal(str(hints.max_value)))
     if spec.validation_pattern:
         pattern = re.compile(spec.validation_pattern)
         for c in candidates:
             if not pattern.fullmatch(c.value):
                 c.score *= 0.5
     return candidates
+
+
+def _plausible_amounts(candidates: list[Candidate], max_value: Decimal) -> list[Candidate]:
+    """Candidates above the field's ``max_value`` hint are misreadings: read by OCR, they are
+    read again as an amount whose decimal comma was lost or read as a dot (« 97728€ » for
+    977,28 €), kept at a lower score when that fits; otherwise dropped."""
+    kept = []
+    for c in candidates:
+        try:
+            value = abs(Decimal(c.value))
+        except ArithmeticError:
+            kept.append(c)
+            continue
+        if value <= max_value:
+            kept.append(c)
+            continue
+        repaired = amount_without_its_comma(c.raw) if c.ocr_confidence < 1.0 else None
+        if repaired is not None and repaired <= max_value:
+            c.value = format_decimal(repaired.copy_sign(Decimal(c.value)))
+            c.score *= 0.8
+            kept.append(c)
+    return kept
 
 
 def _unlabelled_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, reading: ReadingData | None,

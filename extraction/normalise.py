@@ -37,6 +37,7 @@ __all__ = [
     "parse_boolean",
     "clean_string",
     "format_decimal",
+    "amount_without_its_comma",
     "MONTHS",
 ]
 
@@ -221,6 +222,31 @@ def parse_decimal(raw: str, *, thousands_dot: bool = True) -> Decimal:
     except InvalidOperation:
         raise ValueError(f"Nombre illisible : « {str(raw).strip()} ».") from None
     return -value if negative else value
+
+
+def amount_without_its_comma(raw: str) -> Decimal | None:
+    """``raw`` read as an amount whose decimal comma OCR lost or read as a dot, with cents:
+    « 97728€ » (977,28 €) → 977.28, « 3.668.441 » (3 668,44 €, a speck after it read as a
+    digit) → 3668.44; ``None`` when ``raw`` already shows its cents or has too few digits.
+    For amounts too large to be what their field holds, read by OCR."""
+    try:
+        text = _number_text(str(raw))
+    except TypeError:
+        return None
+    matches = [m.group(0) for m in _NUMBER_RE.finditer(text) if any(c.isdigit() for c in m.group(0))]
+    if len(matches) != 1:
+        return None
+    number = re.sub(r"[\s'+\-−\u00a0\u202f\u2009]", "", matches[0]).rstrip(".,")
+    groups = re.split(r"[.,]", number)
+    if len(groups) > 1:
+        if len(groups[-1]) <= 2:
+            return None  # its cents are there
+        units, cents = "".join(groups[:-1]), groups[-1][:2]
+    elif len(number) >= 3:
+        units, cents = number[:-2], number[-2:]
+    else:
+        return None
+    return Decimal(f"{units}.{cents}")
 
 
 def parse_amount(raw: str) -> Decimal:

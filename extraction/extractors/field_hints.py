@@ -57,6 +57,7 @@ class _Hints:
     reject_values: frozenset = frozenset()
     period: str | None = None
     period_labels: frozenset = frozenset()
+    max_value: float | None = None
 
     @classmethod
     def from_spec(cls, spec: FieldSpec) -> "_Hints":
@@ -124,6 +125,7 @@ class _Hints:
             reject_values=frozenset(tuple(token_texts(t)) for t in h.get("reject_values", []) if token_texts(t)),
             period=h.get("period"),
             period_labels=frozenset(tuple(token_texts(t)) for t in h.get("period_labels", []) if token_texts(t)),
+            max_value=float(h["max_value"]) if h.get("max_value") is not None else None,
         )
 
 

@@ -76,6 +76,19 @@ def test_an_amount_right_aligned_under_a_narrower_header_keeps_its_thousands(spe
     assert got["montant_ttc"] == "7581.72"
 
 
+@pytest.mark.parametrize("printed, ocr, expected", [
+    ("3.668.441 €", True, "3668.44"),  # a scanned « 3 668,44 € »: comma read as a dot, a speck as a digit
+    ("97728€", True, "977.28"),  # a scanned « 977,28 € » whose comma was lost
+    ("3 668,44 €", True, "3668.44"),
+    ("3.668.441 €", False, None),  # printed so in a text layer: no misreading to undo, no prime that large
+])
+def test_a_prime_too_large_for_a_cee_prime_is_a_misread_amount(specs, printed, ocr, expected):
+    rows = [(0.08, 0.10, "TotalEnergies Marketing France"), (0.08, 0.30, "Opération : BAR-TH-172"),
+            (0.08, 0.33, f"Prime CEE : {printed}")]
+    got = read([page(rows, conf=0.8 if ocr else 1.0)], specs, "cadre_contribution")
+    assert got.get("montant_prime") == expected
+
+
 def test_an_invoice_in_english_gives_its_number_and_totals(specs):
     rows = [(0.05, 0.25, "Invoice VT/2022/0001"),
             (0.52, 0.45, "Subtotal"), (0.86, 0.45, "1,509.00 €"),

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from extraction.normalise import normalise, parse_amount, parse_date, parse_decimal
+from extraction.normalise import amount_without_its_comma, normalise, parse_amount, parse_date, parse_decimal
 
 
 @pytest.mark.parametrize("raw", [
@@ -57,6 +57,17 @@ def test_parse_helpers_return_python_values():
 def test_bad_numbers_are_refused(raw):
     with pytest.raises(ValueError):
         normalise("decimal", raw)
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("97728€", Decimal("977.28")),  # 977,28 € whose comma OCR lost
+    ("3.668.441 €", Decimal("3668.44")),  # 3 668,44 €: comma read as a dot, a speck read as a digit
+    ("3 668.441", Decimal("3668.44")),
+    ("3 668,44 €", None),  # its cents are there
+    ("12", None),
+])
+def test_an_amount_is_read_again_as_one_that_lost_its_decimal_comma(raw, expected):
+    assert amount_without_its_comma(raw) == expected
 
 
 def test_integers():
