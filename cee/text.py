@@ -33,13 +33,32 @@ def fold(text: str) -> str:
     Used wherever text is compared with words from the hints (labels, keywords): OCR engines
     trained on English drop accents, and documents mix ``’`` and ``'``.
     """
+    if text.isascii():
+        # Nothing to decompose or replace but the backquote: the extraction folds every word of
+        # every page several times (labels, phrases, signatures), most of them plain ASCII.
+        return SPACE_RE.sub(" ", text.replace("`", "'")).strip().lower()
+    # The same words come back from line to line and document to document: keep the short ones.
+    return _fold_cached(text) if len(text) <= 200 else _fold(text)
+
+
+def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    # Only non-ASCII characters can be combining: filter those runs, not every character of a page.
+    text = _NON_ASCII_RUN.sub(_without_combining, text)
     text = text.replace("’", "'").replace("‘", "'").replace("`", "'").replace("´", "'")
-    text = re.sub("[\u2010-\u2015\u2212]", "-", text)
+    text = _DASHES.sub("-", text)
     text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae")
     text = text.replace("η", "eta").replace("Η", "eta")  # ηs is how fiches write ETAS
     return SPACE_RE.sub(" ", text).strip().lower()
+
+
+_fold_cached = lru_cache(maxsize=16384)(_fold)
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_DASHES = re.compile("[\u2010-\u2015\u2212]")
+
+
+def _without_combining(match: re.Match) -> str:
+    return "".join(ch for ch in match.group(0) if not unicodedata.combining(ch))
 
 
 _ABBREVIATION_RE = re.compile(r"\b(?:[a-z]\.){1,3}[a-z]\b\.?")

@@ -20,7 +20,7 @@ from accounts.activity import log_activity
 from cee.exceptions import DomainError
 
 from .models import Dossier, DossierStatus as S
-from .webhooks.events import record_status_change
+from .webhooks.events import record_status_change, with_endpoint_flag
 
 SYSTEM = "system"
 INSTALLER = "installer"
@@ -112,7 +112,7 @@ def transition(dossier: Dossier, target: str, *, actor=None, reason: str = "", m
     when the actor's role may not make it, ReasonRequired for a rejection or reopening
     without a reason. Returns the updated dossier.
     """
-    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    locked = with_endpoint_flag(Dossier.objects.select_for_update()).get(pk=dossier.pk)
     source = locked.status
     if target not in S.values:
         raise IllegalTransition(f"Statut inconnu : {target!r}.")

@@ -10,6 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from ..models import DossierStatus
@@ -64,8 +65,19 @@ def record_events(installer_id: int, dossier_id: int | None, events: list[tuple[
     return deliveries
 
 
+def with_endpoint_flag(dossiers: QuerySet) -> QuerySet:
+    """``dossiers`` with ``has_webhook_endpoints``: whether their installer has an endpoint, read
+    with the dossier (the state machine's locking read) instead of a query of its own per move."""
+    return dossiers.annotate(has_webhook_endpoints=Exists(WebhookEndpoint.objects.filter(installer_id=OuterRef("installer_id"))))
+
+
 def record_status_change(dossier, source: str, target: str, reason: str = "") -> list[WebhookDelivery]:
-    """``dossier.status_changed`` for every move, and the move's own event for documents missing, approval, rejection."""
+    """``dossier.status_changed`` for every move, and the move's own event for documents missing, approval, rejection.
+
+    Nothing to write for a dossier read by ``with_endpoint_flag`` whose installer has no endpoint
+    (most installers: a dossier moves three times or more through its processing alone)."""
+    if getattr(dossier, "has_webhook_endpoints", True) is False:
+        return []
     base = dossier_data(dossier)
     events = [(WebhookEvent.STATUS_CHANGED, {"dossier": base, "from_status": source, "to_status": target, "reason": reason})]
     own = STATUS_EVENTS.get(target)

@@ -4,6 +4,7 @@ running; the page images of the interrupted run go; the schedules that drive it 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 
 import pytest
@@ -129,6 +130,28 @@ def test_the_heartbeat_thread_keeps_the_lease_while_the_work_runs(settings, comm
         document.refresh_from_db()
         assert document.processing_heartbeat_at > stale  # written by the thread, on its own connection
         assert processing.recover_stuck_documents(enqueue=False)["requeued"] == []
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="no heartbeat thread on SQLite (one writer at a time)")
+@pytest.mark.django_db(transaction=True)
+def test_one_heartbeat_thread_beats_one_document_after_another_and_stops_with_each(settings, committed_reference_data):
+    settings.CEE_HEARTBEAT_SECONDS = 0.05
+    dossier = DossierFactory()
+    first, second = upload(dossier), upload(dossier, name="facture.pdf", lines=["FACTURE", "Total TTC : 1 000,00 €"])
+    for document in (first, second):
+        in_processing(document, started_ago=dt.timedelta(hours=1), beat_ago=dt.timedelta(hours=1))
+    stale = timezone.now() - dt.timedelta(minutes=59)
+
+    for document in (first, second):
+        with heartbeat(document):
+            time.sleep(0.3)
+        document.refresh_from_db()
+        assert document.processing_heartbeat_at > stale
+    last_beats = [d.processing_heartbeat_at for d in (first, second)]
+    time.sleep(0.3)  # no document in hand: nothing is beaten any more
+
+    assert [Document.objects.get(pk=d.pk).processing_heartbeat_at for d in (first, second)] == last_beats
+    assert [t.name for t in threading.enumerate()].count("heartbeat") == 1
 
 
 @pytest.mark.django_db

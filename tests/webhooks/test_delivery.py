@@ -8,6 +8,8 @@ import hmac
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_q.models import Schedule
 from django_q.scheduler import scheduler
@@ -229,3 +231,18 @@ def test_a_name_that_does_not_resolve_is_registered_but_each_delivery_checks_it(
     move(dossier, S.SUBMITTED, django_capture_on_commit_callbacks, actor=installer_user)
     delivery = WebhookDelivery.objects.get(endpoint=endpoint)
     assert delivery.status == "pending" and "ne se résout pas" in delivery.last_error and delivery.next_attempt_at
+
+
+def test_a_move_reads_the_endpoints_with_the_dossier_and_writes_for_a_company_that_has_one(installer_user, dossier):
+    with CaptureQueriesContext(connection) as queries:
+        transition(dossier, S.SUBMITTED, actor=installer_user)
+    assert not [q["sql"] for q in queries if q["sql"].startswith('SELECT "dossiers_webhookendpoint".')]
+    assert WebhookDelivery.objects.count() == 0
+
+    # a disabled endpoint gets its deliveries too (sent when it is reactivated): no request here
+    endpoint = WebhookEndpoint.objects.create(installer=installer_user.installer, url="https://hooks.example.com/cee",
+                                              secret="whsec_x", is_active=False)
+    transition(DossierFactory(installer=installer_user.installer, created_by=installer_user), S.SUBMITTED,
+               actor=installer_user)
+    [delivery] = WebhookDelivery.objects.all()
+    assert (delivery.endpoint, delivery.event) == (endpoint, WebhookEvent.STATUS_CHANGED)
