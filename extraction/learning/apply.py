@@ -2,12 +2,15 @@
 at the learned spots first; what is found there wins over the generic extractor's value."""
 from __future__ import annotations
 
+import json
+
 from ..pipeline.hints import learning_on
 from ..types import FieldSpec, FieldValue, PageContent
 from .fingerprint import (BOX_MATCH_THRESHOLD, MATCH_THRESHOLD, is_multi_valued, layout_features, match_score,
                           page_shape, read_issuer)
+from .registration import anchor_moves, page_shift, registered
 from .selectors import KnownLayout, known_layouts, type_anchors
-from .spots import read_at
+from .spots import page_lines_of, read_at
 
 
 NUMERIC_TYPES = ("decimal", "integer")
@@ -65,7 +68,9 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
         for spot in spots:
             if spot["absent"] or (spot["relation"] == "none" and score < BOX_MATCH_THRESHOLD):
                 continue
-            found = read_at(pages, spec.data_type, spot, lines_of)
+            found = read_at(pages, spec.data_type, _registered(layout, spot, pages, lines_of), lines_of)
+            if found is not None and spec.data_type == "cee_code" and generic is not None and generic.value:
+                found = _with_codes_of(found, generic)
             if found is not None:
                 found.confidence = learned_confidence(spot["count"], present + absent)
                 # Only a layout close enough to be the same template, where the verdicts agree on the
@@ -83,6 +88,18 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
                 break
 
 
+def _registered(layout: KnownLayout, spot: dict, pages: list[PageContent], lines_of: dict) -> dict:
+    """A box spot moved as far as the layout's anchors moved on this document (a scanned page
+    shifted); an anchored spot as is."""
+    if spot["relation"] != "none" or not spot.get("bbox") or not spot.get("page"):
+        return spot
+    if "moves" not in lines_of:  # once per document: where the layout's anchors are found
+        every_spot = [s for spots in layout.spots.values() for s in spots]
+        lines = {index: page_lines_of(page, lines_of) for index, page in enumerate(sorted(pages, key=lambda p: p.number), 1)}
+        lines_of["moves"] = anchor_moves(lines, every_spot)
+    return registered(spot, page_shift(lines_of["moves"], spot["page"]))
+
+
 def _fill_from_anchors(document_type_id: int, pages, specs, result: dict, lines_of: dict, skip: int | None) -> None:
     """Fields still missing read after the anchors learned on the type's other layouts (the words
     before or above the value), most agreed first, with a lower confidence: a field the generic
@@ -96,7 +113,26 @@ def _fill_from_anchors(document_type_id: int, pages, specs, result: dict, lines_
             if spot["fingerprint_id"] == skip or (spec.data_type in NUMERIC_TYPES and spot["count"] < 2):
                 continue
             found = read_at(pages, spec.data_type, spot, lines_of)
-            if found is not None:
+            # the place of another layout may hold another field's value there (the dateline read
+            # as a signature date): what another field of the document already holds is not this one
+            if found is not None and not _held_by_another_field(specs, result, spec, found.value):
                 found.confidence = round(ANCHOR_CONFIDENCE * learned_confidence(spot["count"], spot["count"]), 3)
                 result[spec.name] = found
                 break
+
+
+def _with_codes_of(found: FieldValue, generic: FieldValue) -> FieldValue:
+    """The operation codes read at a spot joined to those the generic extractor read, its
+    first: a spot taught by a one-product document holds the first product's line, and the
+    next document may list several."""
+    try:
+        codes = json.loads(generic.value) + json.loads(found.value)
+    except (TypeError, ValueError):
+        return found
+    found.value = json.dumps(list(dict.fromkeys(codes)))
+    return found
+
+
+def _held_by_another_field(specs: list[FieldSpec], result: dict, spec: FieldSpec, value: str) -> bool:
+    return any(other.name != spec.name and other.data_type == spec.data_type and result.get(other.name) is not None
+               and result[other.name].value == value for other in specs)

@@ -307,6 +307,13 @@ def _anchor_lines(lines: list[Line], anchor: list[str], expected_top: float):
     return sorted(found)
 
 
+def page_lines_of(page: PageContent, lines_of: dict) -> list[Line]:
+    """The page's lines, kept in ``lines_of`` (by page number) between the reads of one document."""
+    if page.number not in lines_of:
+        lines_of[page.number] = page_lines(page)
+    return lines_of[page.number]
+
+
 def read_at(pages: list[PageContent], data_type: str, spot: dict, lines_of: dict | None = None) -> FieldValue | None:
     """The value of ``data_type`` at a learned ``spot`` (a LearnedFieldLocation's data), or None.
     ``lines_of`` keeps each page's lines between calls on one document."""
@@ -314,10 +321,7 @@ def read_at(pages: list[PageContent], data_type: str, spot: dict, lines_of: dict
     if not spot.get("page") or spot["page"] > len(ordered) or not spot.get("bbox"):
         return None
     page = ordered[spot["page"] - 1]
-    lines_of = {} if lines_of is None else lines_of
-    if page.number not in lines_of:
-        lines_of[page.number] = page_lines(page)
-    lines = lines_of[page.number]
+    lines = page_lines_of(page, {} if lines_of is None else lines_of)
     x0, y0, x1, y1 = spot["bbox"]
     anchor = (spot.get("anchor") or "").split()
     words: list[Word] = []

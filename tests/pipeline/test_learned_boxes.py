@@ -1,0 +1,96 @@
+"""Reading a learned layout's spots on the next document: boxes registered against the page,
+anchors borrowed from other layouts."""
+from __future__ import annotations
+
+import pytest
+
+from extraction.learning import apply
+from extraction.learning.selectors import KnownLayout
+from extraction.learning.spots import locate
+from extraction.types import FieldSpec, FieldValue, PageContent, Word
+
+pytestmark = pytest.mark.django_db  # whether learning is on is an engine setting
+
+
+def placed_page(lines: list[str], dx: float = 0.0, dy: float = 0.0) -> list[PageContent]:
+    """One page whose lines are written word after word, 0.03 apart, the whole page moved by
+    (dx, dy) as a scanner feeds it."""
+    words = []
+    for row, text in enumerate(lines):
+        x, top = 0.08 + dx, 0.1 + 0.03 * row + dy
+        for token in text.split():
+            width = 0.009 * len(token)
+            words.append(Word(token, (x, top, x + width, top + 0.012)))
+            x += width + 0.006
+    return [PageContent(1, "\n".join(lines), words, 595, 842)]
+
+
+def learned(pages: list[PageContent], truths: dict[str, tuple[str, str]], count: int = 1) -> KnownLayout:
+    """The layout taught by the verdicts ``truths`` (field name -> (data type, value)) on ``pages``."""
+    layout = KnownLayout(1, "", "portrait", frozenset())
+    for name, (data_type, value) in truths.items():
+        spot = locate(pages, data_type, value)
+        layout.spots[name] = [{"fingerprint_id": 1, "schema__name": name, "absent": False, "page": spot.page,
+                               "bbox": list(spot.bbox), "relation": spot.relation, "anchor": " ".join(spot.anchor),
+                               "offset": spot.offset, "count": count, "value_words": spot.value_words,
+                               "followed_by": spot.followed_by, "clauses_skipped": spot.clauses_skipped,
+                               "words_skipped": spot.words_skipped}]
+    return layout
+
+
+def letterhead(name: str, street: str, siret: str, number: str) -> list[str]:
+    return [name, street, f"SIRET : {siret}", "", f"Devis n° {number}"]
+
+
+SPECS = [FieldSpec("raison_sociale_installateur", "Raison sociale", "string"),
+         FieldSpec("siret_installateur", "SIRET", "siret"),
+         FieldSpec("numero_devis", "Numéro", "string")]
+
+
+def test_a_box_is_read_where_the_anchors_around_it_moved_on_a_shifted_scan(monkeypatch):
+    teaching = placed_page(letterhead("Iso' Bâtiment", "12 rue des Lilas 69007 Lyon", "732 829 320 00074", "D-1"))
+    layout = learned(teaching, {"raison_sociale_installateur": ("string", "Iso' Bâtiment"),
+                                "siret_installateur": ("siret", "73282932000074"),
+                                "numero_devis": ("string", "D-1")})
+    assert layout.spots["raison_sociale_installateur"][0]["relation"] == "none"
+    monkeypatch.setattr(apply, "matching_layout", lambda type_id, pages: (layout, 0.9))
+    monkeypatch.setattr(apply, "type_anchors", lambda type_id: {})
+
+    # The scanned page is fed one line higher: at the learned box lies the street line.
+    scan = placed_page(letterhead("Habitat Confort", "4 rue Haute 03100 Montluçon", "552 100 554 00017", "D-2"),
+                       dx=0.012, dy=-0.03)
+    values = apply.read_learned_spots(1, scan, SPECS, {})
+    assert values["raison_sociale_installateur"].value == "Habitat Confort"
+    assert values["siret_installateur"].value == "55210055400017"
+
+
+def test_operation_codes_read_at_a_spot_join_those_the_extractor_read(monkeypatch):
+    teaching = placed_page(["Opération CEE : BAR-EN-101", "Montant HT : 1 000,00 €"])
+    layout = learned(teaching, {"operations": ("cee_code", '["BAR-EN-101"]')})
+    layout.spots["operations"][0]["corrections"] = 1  # the extractor's reading was corrected there
+    monkeypatch.setattr(apply, "matching_layout", lambda type_id, pages: (layout, 0.9))
+    monkeypatch.setattr(apply, "type_anchors", lambda type_id: {})
+
+    # Two products: the learned line holds the first one's code, the extractor read both.
+    page = placed_page(["Opération CEE : BAR-EN-101", "Opération CEE : BAR-EN-103", "Montant HT : 2 000,00 €"])
+    generic = FieldValue('["BAR-EN-101", "BAR-EN-103"]', "BAR-EN-101 BAR-EN-103", 0.8)
+    values = apply.read_learned_spots(1, page, [FieldSpec("operations", "Opérations", "cee_code")],
+                                      {"operations": generic})
+    assert values["operations"].value == '["BAR-EN-101", "BAR-EN-103"]'
+
+
+def test_an_anchor_borrowed_from_another_layout_does_not_read_another_fields_value(monkeypatch):
+    teaching = placed_page(["Devis n° D-1", "Fait à Lyon, le 12/03/2024"])
+    borrowed = learned(teaching, {"date_signature": ("date", "2024-03-12")}).spots["date_signature"]
+    assert (borrowed[0]["relation"], borrowed[0]["anchor"]) == ("clause", "fait a")
+    monkeypatch.setattr(apply, "matching_layout", lambda type_id, pages: (None, 0.1))
+    monkeypatch.setattr(apply, "type_anchors", lambda type_id: {"date_signature": [{**borrowed[0], "fingerprint_id": 2}]})
+    specs = [FieldSpec("date_devis", "Date du devis", "date"), FieldSpec("date_signature", "Date de signature", "date")]
+
+    # An unsigned devis of another layout: its dateline is the devis's date, read by the extractor.
+    page = placed_page(["DEVIS D-7", "Fait à Valence, le 05/02/2024"])
+    values = apply.read_learned_spots(1, page, specs, {"date_devis": FieldValue("2024-02-05", "05/02/2024", 0.9)})
+    assert "date_signature" not in values
+    # A date no other field holds is still filled from the borrowed anchor.
+    values = apply.read_learned_spots(1, page, specs, {"date_devis": FieldValue("2024-01-20", "20/01/2024", 0.9)})
+    assert values["date_signature"].value == "2024-02-05"
