@@ -4,6 +4,10 @@ The extractor reads its labels from ``FieldSchema.extraction_hints["labels"]``; 
 learned phrases of a field join them (with a lower weight than the configured ones), so every
 reader that follows labels uses them. A phrase that is a configured label of another field of
 the same document type is left out: it names that other field.
+
+A phrase is learned from the words printed before a corrected value; on a letter those are
+often the value before it (the street before the town, the name over the address): such words
+never become a label (``is_label_phrase``).
 """
 from __future__ import annotations
 
@@ -13,6 +17,24 @@ from ..extractors.text import token_texts
 from ..models import LearnedLabelPhrase
 
 LEARNED_LABEL_WEIGHT = 0.9
+# Words of an address or a person's name as printed, never of a label: a phrase holding one was
+# read off the value before the corrected one (« 12 quai Jules Ferry, 69007 Lyon »).
+_VALUE_WORDS = {"rue", "avenue", "boulevard", "bd", "impasse", "chemin", "quai", "route", "allee", "square",
+                "lotissement", "residence", "hameau", "faubourg", "bis", "ter",
+                "mme", "mr", "mlle", "monsieur", "madame", "mademoiselle"}
+_SMALL_WORDS = {"de", "du", "des", "la", "le", "les", "et", "en", "au", "aux", "sur", "pour", "par"}
+
+
+def is_label_phrase(phrase: str, other_values=()) -> bool:
+    """Whether ``phrase`` (the folded words before a corrected value) may name its field on
+    other layouts: not when it holds an address's or a civility's word, nor a word of
+    ``other_values`` (the document's values of its other fields: « isolation » read before a
+    surface is the installer's name « Isolation Confort », not a label)."""
+    tokens = token_texts(phrase)
+    if not tokens or _VALUE_WORDS & set(tokens):
+        return False
+    taken = {t for value in other_values if value for t in token_texts(value) if len(t) > 2 and t not in _SMALL_WORDS}
+    return not taken & set(tokens)
 
 
 def learned_phrases(document_type_id: int) -> dict[str, list[str]]:
@@ -23,7 +45,8 @@ def learned_phrases(document_type_id: int) -> dict[str, list[str]]:
     for name, phrase in (LearnedLabelPhrase.objects
                          .filter(schema__document_type_id=document_type_id, is_active=True, count__gte=minimum)
                          .order_by("-count", "phrase").values_list("schema__name", "phrase")):
-        phrases.setdefault(name, []).append(phrase)
+        if is_label_phrase(phrase):  # rows learned before the words of values were left out
+            phrases.setdefault(name, []).append(phrase)
     return phrases
 
 

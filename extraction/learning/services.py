@@ -12,10 +12,12 @@ from django.utils import timezone
 
 from documents.models import Page
 
-from ..models import HumanFeedback, LayoutFingerprint, LearnedFieldLocation, LearnedLabelPhrase
+from ..models import (ExtractedField, HumanFeedback, LayoutFingerprint, LearnedFieldLocation, LearnedLabelPhrase,
+                      effective_value)
 from ..types import PageContent
 from .fingerprint import (MATCH_THRESHOLD, is_multi_valued, layout_digest, layout_features, match_score, page_shape,
                           read_issuer)
+from .phrases import is_label_phrase
 from .spots import locate
 
 
@@ -93,5 +95,12 @@ def learn_from_verdict(feedback: HumanFeedback, field) -> None:
             "anchor": " ".join(spot.anchor)[:120], "offset": spot.offset, "value_words": spot.value_words,
             "followed_by": spot.followed_by, "clauses_skipped": spot.clauses_skipped,
             "words_skipped": spot.words_skipped})
-    if feedback.kind == HumanFeedback.Kind.CORRECTED and spot.anchor:
-        _count(LearnedLabelPhrase, {"schema": field.schema, "phrase": " ".join(spot.anchor)[:120]}, {})
+    phrase = " ".join(spot.anchor)[:120]
+    if feedback.kind == HumanFeedback.Kind.CORRECTED and spot.anchor and is_label_phrase(phrase, _other_values(field)):
+        _count(LearnedLabelPhrase, {"schema": field.schema, "phrase": phrase}, {})
+
+
+def _other_values(field) -> list[str]:
+    """The values of the document's other fields, as they stand (corrected or as read)."""
+    return [effective_value(*row) for row in ExtractedField.objects.filter(document_id=field.document_id)
+            .exclude(pk=field.pk).values_list("status", "value", "corrected_value")]
