@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 
@@ -327,7 +327,9 @@ class LayoutFingerprint(models.Model):
 class LearnedFieldLocation(models.Model):
     """Where a field sits on a learned layout: its box on the page and, when a text precedes
     it on its line or above it, that anchor text and the value's offset from it. ``absent``
-    records that the layout does not carry the field. ``count`` is how many verdicts agree."""
+    records that the layout does not carry the field. ``count`` is how many verdicts agree,
+    ``corrections`` how many of them say the extractor misread the value (another value, not a
+    case or a civility; a value marked wrong): where it was confirmed, it reads that layout right."""
 
     class Relation(models.TextChoices):
         LEFT = "left", "À droite du repère"
@@ -354,6 +356,10 @@ class LearnedFieldLocation(models.Model):
     words_skipped = models.PositiveSmallIntegerField(
         "mots sautés", default=0, help_text="Dans une phrase : combien de mots séparent la dernière virgule de la valeur.")
     count = models.PositiveIntegerField("verdicts concordants", default=1)
+    corrections = models.PositiveIntegerField(
+        "dont corrections", default=0,
+        help_text="Verdicts qui disent que l'extracteur a lu une autre valeur (corrigée en d'autres mots, ou "
+                  "marquée fausse) : ni une casse ou une civilité corrigée, ni une valeur manquante complétée.")
     is_active = models.BooleanField("actif", default=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("mis à jour le", auto_now=True)
@@ -365,6 +371,7 @@ class LearnedFieldLocation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["fingerprint", "schema", "key"], name="learned_location_unique_key"),
             models.CheckConstraint(condition=Q(page__isnull=True) | Q(page__gte=1), name="learned_location_page_positive"),
+            models.CheckConstraint(condition=Q(corrections__lte=F("count")), name="learned_location_corrections_le_count"),
         ]
 
     def __str__(self) -> str:

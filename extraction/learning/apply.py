@@ -53,6 +53,14 @@ def read_learned_spots(document_type_id: int, pages: list[PageContent], specs: l
     return result
 
 
+def generic_failed(spots: list[dict]) -> bool:
+    """Whether the verdicts of a field on a layout corrected the extractor's reading more often
+    than they confirmed it: only then may what was learned overrule what the extractor reads
+    (where it was confirmed, it reads that layout right and a learned spot can only be worse)."""
+    corrections = sum(s.get("corrections") or 0 for s in spots)
+    return corrections > sum(s["count"] for s in spots) - corrections
+
+
 def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: dict, lines_of: dict) -> None:
     for spec in specs:
         spots = layout.spots.get(spec.name)
@@ -60,32 +68,42 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
             continue
         present = sum(s["count"] for s in spots if not s["absent"])
         absent = sum(s["count"] for s in spots if s["absent"])
+        generic = result.get(spec.name)
+        missing = generic is None or generic.value in (None, "")
+        may_overrule = generic_failed(spots)
         if absent > present:
-            if score >= BOX_MATCH_THRESHOLD:  # only a layout this close says the field is not printed
+            # Only a layout this close, where the extractor was marked wrong for inventing the field,
+            # says the field is not printed: whether a field is printed also depends on the works
+            # (an ETAS on a heat pump's invoice only), not only on the template.
+            if not missing and may_overrule and score >= BOX_MATCH_THRESHOLD:
                 result.pop(spec.name, None)
             continue
-        generic = result.get(spec.name)
         for spot in spots:
             if spot["absent"] or (spot["relation"] == "none" and score < BOX_MATCH_THRESHOLD):
                 continue
             found = read_at(pages, spec.data_type, _registered(layout, spot, pages, lines_of), lines_of)
-            if found is not None and spec.data_type == "cee_code" and generic is not None and generic.value:
+            if found is None:
+                continue
+            if spec.data_type == "cee_code" and not missing:
                 found = _with_codes_of(found, generic)
-            if found is not None:
-                found.confidence = learned_confidence(spot["count"], present + absent)
-                # Only a layout close enough to be the same template, where the verdicts agree on the
-                # field's place (or more sure than the generic reading), overrules what the generic
-                # extractor read; a looser match only fills what it left empty.
-                missing = generic is None or generic.value in (None, "")
-                close = not missing and score >= BOX_MATCH_THRESHOLD and (spot["count"] == present + absent
-                                                            or found.confidence >= generic.confidence)
-                # an anchor two verdicts or more agree on holds on a looser match too (a scan's
-                # OCR noise lowers the similarity of the same template)
-                agreed = (not missing and spot["relation"] != "none" and spot["count"] >= 2
-                          and found.confidence >= generic.confidence)
-                if missing or close or agreed:
-                    result[spec.name] = found
-                break
+            found.confidence = learned_confidence(spot["count"], present + absent)
+            if missing:
+                result[spec.name] = found
+            elif found.value == generic.value:  # two readings agree: the surer of the two
+                generic.confidence = max(generic.confidence, found.confidence)
+            elif may_overrule and _overrules(spot, score, found, generic, present + absent):
+                result[spec.name] = found
+            break
+
+
+def _overrules(spot: dict, score: float, found: FieldValue, generic: FieldValue, verdicts: int) -> bool:
+    """Whether a value read at a spot replaces a different one the extractor read: on a layout
+    close enough to be the same template, where the verdicts agree on the field's place (or more
+    sure than the generic reading); on a looser match, an anchor two verdicts or more agree on
+    (a scan's OCR noise lowers the similarity of the same template)."""
+    if score >= BOX_MATCH_THRESHOLD and (spot["count"] == verdicts or found.confidence >= generic.confidence):
+        return True
+    return spot["relation"] != "none" and spot["count"] >= 2 and found.confidence >= generic.confidence
 
 
 def _registered(layout: KnownLayout, spot: dict, pages: list[PageContent], lines_of: dict) -> dict:

@@ -10,10 +10,12 @@ from __future__ import annotations
 from django.db.models import F
 from django.utils import timezone
 
+from cee.text import tokens as name_words
+
 from documents.models import Page
 
-from ..models import (ExtractedField, HumanFeedback, LayoutFingerprint, LearnedFieldLocation, LearnedLabelPhrase,
-                      effective_value)
+from ..models import (ExtractedField, FieldSchema, HumanFeedback, LayoutFingerprint, LearnedFieldLocation,
+                      LearnedLabelPhrase, effective_value)
 from ..types import PageContent
 from .fingerprint import (MATCH_THRESHOLD, is_multi_valued, layout_digest, layout_features, match_score, page_shape,
                           read_issuer)
@@ -53,10 +55,27 @@ def layout_of(document, pages: list[PageContent]) -> LayoutFingerprint:
     return layout
 
 
-def _count(model, lookup: dict, defaults: dict) -> None:
-    row, created = model.objects.get_or_create(**lookup, defaults=defaults)
+def _count(model, lookup: dict, defaults: dict, **also: int) -> None:
+    """One more verdict for the row of ``lookup`` (created with ``defaults``); ``also`` names
+    other counters the verdict adds to (``corrections=1``)."""
+    row, created = model.objects.get_or_create(**lookup, defaults={**defaults, **also})
     if not created:
-        model.objects.filter(pk=row.pk).update(count=F("count") + 1, updated_at=timezone.now())
+        model.objects.filter(pk=row.pk).update(count=F("count") + 1, updated_at=timezone.now(),
+                                               **{name: F(name) + n for name, n in also.items()})
+
+
+def misread(feedback: HumanFeedback, data_type: str) -> bool:
+    """Whether a verdict says the extractor read another value than the document's: a value
+    marked wrong, or corrected into other words. A correction of the case, a civility or the
+    order of a name's words (« MORVAN André » into « André Morvan ») is no misreading, nor a
+    value filled in where the extractor had read none (it missed it, and may read it next time)."""
+    if feedback.kind == HumanFeedback.Kind.WRONG:
+        return True
+    if feedback.kind != HumanFeedback.Kind.CORRECTED or not feedback.original_value:
+        return False
+    if data_type == "string":
+        return name_words(feedback.original_value) != name_words(feedback.corrected_value)
+    return True
 
 
 def learn_from_verdict(feedback: HumanFeedback, field) -> None:
@@ -64,7 +83,9 @@ def learn_from_verdict(feedback: HumanFeedback, field) -> None:
 
     Confirmed: the value read is where the field sits. Corrected: where the corrected value is
     printed, when it can be found on the pages, and the words before it as a label phrase.
-    Marked wrong, or an empty value confirmed: the layout does not carry the field.
+    Marked wrong, or an empty value confirmed: the layout does not carry the field. A verdict
+    saying the extractor misread the value (``misread``) also counts as a correction of the
+    location: the extractor's reading of that field on the layout failed.
     """
     document = field.document
     if document.document_type_id is None:
@@ -78,29 +99,45 @@ def learn_from_verdict(feedback: HumanFeedback, field) -> None:
         value = field.value
     else:
         value = ""
+    changed = {"corrections": int(misread(feedback, field.schema.data_type))}
     layout = layout_of(document, pages)
     if not HumanFeedback.objects.filter(document_id=document.pk).exclude(pk=feedback.pk).exists():
         LayoutFingerprint.objects.filter(pk=layout.pk).update(documents_learned=F("documents_learned") + 1,
                                                               updated_at=timezone.now())
     if not value:
-        _count(LearnedFieldLocation, {"fingerprint": layout, "schema": field.schema, "key": "absent"}, {"absent": True})
+        _count(LearnedFieldLocation, {"fingerprint": layout, "schema": field.schema, "key": "absent"}, {"absent": True},
+               **changed)
         return
     if is_multi_valued(field.schema.extraction_hints):
         return  # a list of products: no one spot
-    spot = locate(pages, field.schema.data_type, value)
+    others = _other_values(field)
+    confirmed = feedback.kind == HumanFeedback.Kind.CONFIRMED and field.page and field.bbox
+    # The recipient's values change from one document of the layout to the next: never an anchor
+    # (the issuer's own name and address, printed on every document of its template, may be).
+    recipient = _recipient_fields()
+    spot = locate(pages, field.schema.data_type, value, other_values=[v for name, v in others if name in recipient],
+                  extracted_at=(field.page, tuple(field.bbox)) if confirmed else None)
     if spot is None:
         return
     _count(LearnedFieldLocation, {"fingerprint": layout, "schema": field.schema, "key": spot.key},
            {"page": spot.page, "bbox": [round(v, 5) for v in spot.bbox], "relation": spot.relation,
             "anchor": " ".join(spot.anchor)[:120], "offset": spot.offset, "value_words": spot.value_words,
             "followed_by": spot.followed_by, "clauses_skipped": spot.clauses_skipped,
-            "words_skipped": spot.words_skipped})
+            "words_skipped": spot.words_skipped}, **changed)
     phrase = " ".join(spot.anchor)[:120]
-    if feedback.kind == HumanFeedback.Kind.CORRECTED and spot.anchor and is_label_phrase(phrase, _other_values(field)):
+    if (feedback.kind == HumanFeedback.Kind.CORRECTED and spot.anchor
+            and is_label_phrase(phrase, [value for _, value in others])):
         _count(LearnedLabelPhrase, {"schema": field.schema, "phrase": phrase}, {})
 
 
-def _other_values(field) -> list[str]:
-    """The values of the document's other fields, as they stand (corrected or as read)."""
-    return [effective_value(*row) for row in ExtractedField.objects.filter(document_id=field.document_id)
-            .exclude(pk=field.pk).values_list("status", "value", "corrected_value")]
+def _other_values(field) -> list[tuple[str, str]]:
+    """The document's other fields with their values as they stand (corrected or as read)."""
+    return [(name, effective_value(status, value, corrected)) for name, status, value, corrected in
+            ExtractedField.objects.filter(document_id=field.document_id).exclude(pk=field.pk)
+            .values_list("schema__name", "status", "value", "corrected_value")]
+
+
+def _recipient_fields() -> set[str]:
+    """Names of the fields that hold the recipient's identity (the ``recipient`` hint of one
+    type or another: the beneficiary's name, street, postal code, town; the declarant)."""
+    return set(FieldSchema.objects.filter(extraction_hints__has_key="recipient").values_list("name", flat=True))

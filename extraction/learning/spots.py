@@ -163,24 +163,48 @@ def _clause_anchor(line: Line, start: int) -> tuple[list[str], list[Word], int, 
     return [], [], 0, 0
 
 
-def _above_anchor(lines: list[Line], at: int, box: BBox) -> tuple[list[str], list[Word]]:
-    line = lines[at]
+def _above_anchor(lines: list[Line], at: int, box: BBox, is_value) -> tuple[list[str], list[Word]]:
+    line = below = lines[at]
     for above in reversed(lines[max(0, at - 2):at]):
-        if line.top - above.bottom > 3 * max(line.height, 1e-3):
+        if below.top - above.bottom > 3 * max(line.height, 1e-3):
             break
+        below = above
         words = [w for w in above.words if w.bbox[0] < box[2] and w.bbox[2] > box[0] - 0.02]
         tokens = _anchor_tokens(words)
+        if tokens and is_value(tokens):
+            continue  # the name over the address in a recipient block: a value, the heading may be above it
         if tokens and len(tokens) == len([t for w in words for t in token_texts(w.text)]):
             return tokens, words
     return [], []
 
 
-def locate(pages: list[PageContent], data_type: str, value: str) -> Spot | None:
+def _other_values(values) -> list[set[str]]:
+    return [words for words in ({t for t in token_texts(v) if t not in _CIVILITIES} for v in values if v) if words]
+
+
+def _overlaps(box: BBox, other: BBox | None) -> bool:
+    return other is not None and box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
+
+
+def locate(pages: list[PageContent], data_type: str, value: str, *, other_values=(),
+           extracted_at: tuple[int, BBox] | None = None) -> Spot | None:
     """Where ``value`` (normalised, of ``data_type``) is printed, preferring a place with an
-    anchor before it; None when it is not on the pages as read."""
+    anchor before it; None when it is not on the pages as read.
+
+    ``other_values``: the document's values of its other fields, never an anchor (a name is not
+    the label of the address under it: the next document prints another name).
+    ``extracted_at``: (page number, box) where the extractor read the value, when a validator
+    confirmed it: of the places that print the value, that one (a date printed twice is the
+    invoice's date where the extractor found the invoice's date)."""
     if not value or data_type in _UNLOCATED_TYPES:
         return None
-    best: Spot | None = None
+    values = _other_values(other_values)
+
+    def is_value(tokens: list[str]) -> bool:
+        words = {t for t in tokens if t not in _CIVILITIES}
+        return bool(words) and any(words <= other for other in values)
+
+    found: list[tuple[bool, bool, Spot]] = []
     for index, page in enumerate(_ordered(pages), start=1):
         lines = page_lines(page)
         for at, line in enumerate(lines):
@@ -188,19 +212,24 @@ def locate(pages: list[PageContent], data_type: str, value: str) -> Spot | None:
                 box = union_box(w.bbox for w in line.words[start:end])
                 tokens, words = _left_anchor(line, start)
                 relation, clauses, skipped = ("left" if tokens else "none"), 0, 0
+                if tokens and is_value(tokens):
+                    tokens, words, relation = [], [], "none"
                 if not tokens:
                     tokens, words, clauses, skipped = _clause_anchor(line, start)
-                    relation = "clause" if tokens else "none"
-                if not tokens:
-                    tokens, words = _above_anchor(lines, at, box)
+                    relation = "clause" if tokens and not is_value(tokens) else "none"
+                if relation == "none":
+                    clauses, skipped = 0, 0
+                    tokens, words = _above_anchor(lines, at, box, is_value)
                     relation = "above" if tokens else "none"
                 after = token_texts(line.words[end].text) if end < len(line.words) else []
-                spot = Spot(index, box, relation, tuple(tokens), union_box(w.bbox for w in words) if tokens else None,
+                spot = Spot(index, box, relation, tuple(tokens) if relation != "none" else (),
+                            union_box(w.bbox for w in words) if relation != "none" else None,
                             end - start, after[0][:60] if after else "", clauses, skipped)
-                if relation != "none":
-                    return spot
-                best = best or spot
-    return best
+                where = extracted_at is not None and extracted_at[0] == page.number and _overlaps(box, extracted_at[1])
+                found.append((not where, relation == "none", spot))
+    if not found:
+        return None
+    return min(found, key=lambda item: item[:2])[2]
 
 
 _NUMBER_SIGN_RE = re.compile(r"^(?:n°|nº|no\b\.?|n\.)\s*:?", re.IGNORECASE)
@@ -314,6 +343,25 @@ def page_lines_of(page: PageContent, lines_of: dict) -> list[Line]:
     return lines_of[page.number]
 
 
+def _below_anchor(lines: list[Line], at: int, end: int, box: list[float], offset: list[float]) -> list[Word]:
+    """The words under the anchor of line ``at`` (its tokens up to ``end``), in the learned
+    value's columns, on the one of the next two lines nearest the learned vertical offset: under
+    « Maître d'ouvrage », the address is the line below the name, not the name."""
+    x0, _, x1, _ = box
+    anchor_x0 = lines[at].words[lines[at].tokens[end - 1].word].bbox[0]
+    start_x = min(x0, anchor_x0 + offset[0]) - 0.02
+    expected_top = lines[at].top + offset[1]
+    found = []
+    for below in lines[at + 1:at + 3]:
+        inside = [k for k, w in enumerate(below.words) if start_x <= w.bbox[0] <= max(x1, start_x + 0.05)]
+        if inside:
+            found.append((abs(below.top - expected_top), below, inside[0]))
+    if not found:
+        return []
+    _, below, first = min(found, key=lambda item: item[0])
+    return below.words[first:below.cell_of(first)[1]]
+
+
 def read_at(pages: list[PageContent], data_type: str, spot: dict, lines_of: dict | None = None) -> FieldValue | None:
     """The value of ``data_type`` at a learned ``spot`` (a LearnedFieldLocation's data), or None.
     ``lines_of`` keeps each page's lines between calls on one document."""
@@ -333,14 +381,7 @@ def read_at(pages: list[PageContent], data_type: str, spot: dict, lines_of: dict
             elif spot["relation"] == "left":
                 words = _after_anchor(lines[at], end)
             else:
-                anchor_x0 = lines[at].words[lines[at].tokens[end - 1].word].bbox[0]
-                for below in lines[at + 1:at + 3]:
-                    start_x = min(x0, anchor_x0 + offset[0]) - 0.02
-                    inside = [k for k, w in enumerate(below.words) if w.bbox[0] >= start_x and w.bbox[0] <= max(x1, start_x + 0.05)]
-                    if inside:
-                        cell_start, cell_end = below.cell_of(inside[0])
-                        words = below.words[inside[0]:cell_end]
-                        break
+                words = _below_anchor(lines, at, end, spot["bbox"], offset)
     elif spot.get("relation") == "none":
         height = max(y1 - y0, 0.005)
         for line in lines:

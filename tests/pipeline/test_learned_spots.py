@@ -55,3 +55,77 @@ def test_a_name_read_at_a_learned_spot_leaves_the_civilities_out():
     spot = locate(first, "string", "LEMAÎTRE ALPHONSE")
     second = sentence_page("Déclarant :", "M. OU MME DURAND PAUL")
     assert read_at(second, "string", spot_data(spot)).value == "DURAND PAUL"
+
+
+def recipient_letter(name: str, street: str, town: str) -> list[PageContent]:
+    return sentence_page("Maître d'ouvrage :", name, street, town, "Objet : votre devis")
+
+
+def test_a_name_is_not_the_anchor_of_the_address_under_it():
+    first = recipient_letter("Madame Virginie MENARD", "65 route Lamartine", "84000 Avignon")
+    street = locate(first, "string", "65 route Lamartine", other_values=["Virginie Menard", "84000", "Avignon"])
+    # the next document prints another name: the heading over the block is the anchor
+    assert (street.relation, street.anchor) == ("above", ("maitre", "d", "ouvrage"))
+    second = recipient_letter("Monsieur Aimé DE OLIVEIRA", "12 rue des Lilas", "29200 Brest")
+    assert read_at(second, "string", spot_data(street)).value == "12 rue des Lilas"
+
+
+def test_a_confirmed_value_printed_twice_is_located_where_the_extractor_read_it():
+    pages = sentence_page("Travaux terminés le 12/06/2024", "Facture du 12/06/2024")
+    invoice_date = pages[0].words[-1]
+    spot = locate(pages, "date", "2024-06-12", extracted_at=(1, invoice_date.bbox))
+    assert spot.anchor == ("facture", "du")
+    assert locate(pages, "date", "2024-06-12").anchor == ("travaux", "termines")
+
+
+def _learned(monkeypatch, pages, spots: dict[str, list[dict]]):
+    """The learning's reads replaced by one layout (the pages' own) holding ``spots``."""
+    from extraction.learning import apply
+    from extraction.learning.fingerprint import layout_features, page_shape
+    from extraction.learning.selectors import KnownLayout
+
+    layout = KnownLayout(1, "", page_shape(pages), frozenset(layout_features(pages)), spots)
+    monkeypatch.setattr(apply, "learning_on", lambda: True)
+    monkeypatch.setattr(apply, "known_layouts", lambda type_id: [layout])
+    monkeypatch.setattr(apply, "type_anchors", lambda type_id: {})
+
+
+def _read_value(pages, name: str, data_type: str, generic: str | None):
+    from extraction.learning.apply import read_learned_spots
+    from extraction.types import FieldSpec, FieldValue
+
+    values = {} if generic is None else {name: FieldValue(generic, generic, 0.5)}
+    return read_learned_spots(1, pages, [FieldSpec(name, name, data_type)], values).get(name)
+
+
+def _read(pages, name: str, data_type: str, generic: str | None):
+    found = _read_value(pages, name, data_type, generic)
+    return found.value if found else None
+
+
+def test_a_learned_spot_overrules_the_extractor_only_where_verdicts_corrected_it(monkeypatch):
+    taught = sentence_page("Facture n° F-1", "Total TTC : 1 200,00 €", "Acompte versé : 200,00 €")
+    spot = {**spot_data(locate(taught, "decimal", "1200.00")), "absent": False, "count": 2}
+    page = sentence_page("Facture n° F-2", "Total TTC : 1 500,00 €", "Acompte versé : 300,00 €")
+
+    # both verdicts confirmed what the extractor read: it reads this layout right, a spot cannot do better
+    _learned(monkeypatch, page, {"montant_ttc": [{**spot, "corrections": 0}]})
+    assert _read(page, "montant_ttc", "decimal", "300.00") == "300.00"
+    assert _read(page, "montant_ttc", "decimal", None) == "1500.00"  # what it missed is filled
+    agreeing = _read_value(page, "montant_ttc", "decimal", "1500.00")  # read at the spot too: surer
+    assert agreeing.value == "1500.00" and agreeing.confidence > 0.5
+
+    _learned(monkeypatch, page, {"montant_ttc": [{**spot, "corrections": 2}]})
+    assert _read(page, "montant_ttc", "decimal", "300.00") == "1500.00"
+
+
+def test_a_field_taught_absent_drops_a_value_only_where_the_extractor_was_marked_wrong_for_it(monkeypatch):
+    page = sentence_page("Facture n° F-2", "Efficacité énergétique saisonnière ETAS : 137 %")
+    absent = {"absent": True, "count": 3, "relation": "none", "anchor": "", "page": None, "bbox": None}
+    # three invoices of the installer had no heat pump: the extractor rightly read no ETAS on them
+    _learned(monkeypatch, page, {"etas": [{**absent, "corrections": 0}]})
+    assert _read(page, "etas", "decimal", "137") == "137"
+
+    # it read one where the template prints none, three times
+    _learned(monkeypatch, page, {"etas": [{**absent, "corrections": 3}]})
+    assert _read(page, "etas", "decimal", "137") is None

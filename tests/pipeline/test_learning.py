@@ -91,6 +91,9 @@ def test_a_correction_teaches_where_an_unlabelled_value_sits_on_the_layout(tmp_p
 
     location = LearnedFieldLocation.objects.get(schema__name="beneficiaire_nom")
     assert (location.relation, location.page, location.count, location.absent) == ("none", 1, 1, False)
+    # it had read another name, or none: only the first is a misreading of the layout
+    corrections = location.corrections
+    assert corrections == int(bool(value_of(first, "beneficiaire_nom")))
     assert LayoutFingerprint.objects.get().documents_learned == 1
     second = ingest(tmp_path, "f2.pdf", letter_facture("F-2", "Paul Martin", "18 avenue Foch", "75016 Paris", "9 120,00"))
     assert value_of(second, "beneficiaire_nom") == "Paul Martin"
@@ -99,7 +102,8 @@ def test_a_correction_teaches_where_an_unlabelled_value_sits_on_the_layout(tmp_p
     # The same value confirmed on the second document: two verdicts agree, a higher confidence.
     feedback.confirm_field(ExtractedField.objects.select_related("schema", "document__document_type", "dossier")
                            .get(document_id=second["id"], schema__name="beneficiaire_nom"), validator)
-    assert LearnedFieldLocation.objects.get(schema__name="beneficiaire_nom").count == 2
+    location = LearnedFieldLocation.objects.get(schema__name="beneficiaire_nom")
+    assert (location.count, location.corrections) == (2, corrections)  # a confirmation is no correction
     third = ingest(tmp_path, "f3.pdf", letter_facture("F-3", "Lucie Bernard", "2 place Carnot", "21000 Dijon", "8 000,00"))
     assert value_of(third, "beneficiaire_nom") == "Lucie Bernard"
     assert third["fields"]["beneficiaire_nom"]["confidence"] > second["fields"]["beneficiaire_nom"]["confidence"]
@@ -206,3 +210,23 @@ def test_a_failure_of_the_learning_does_not_cost_the_validators_verdict(tmp_path
     assert ExtractedField.objects.get(document_id=first["id"], schema__name="prime_cee").corrected_value == "2500.00"
     assert HumanFeedback.objects.filter(field_name="prime_cee", kind="corrected").count() == 1
     assert not LayoutFingerprint.objects.exists()  # the learning's savepoint rolled back whole
+
+
+def test_only_a_correction_into_other_words_says_the_extractor_misread_the_value():
+    from extraction.learning.services import misread
+    from extraction.models import HumanFeedback
+
+    def verdict(kind, original, corrected=""):
+        return HumanFeedback(kind=kind, original_value=original, corrected_value=corrected)
+
+    corrected, confirmed, wrong = HumanFeedback.Kind.CORRECTED, HumanFeedback.Kind.CONFIRMED, HumanFeedback.Kind.WRONG
+    assert misread(verdict(corrected, "HABITATBÂTIMENT", "Thomas Bonnet"), "string")
+    assert misread(verdict(corrected, "Thevenin Ducrot Distribution s'engage", "Thevenin Ducrot Distribution"), "string")
+    assert misread(verdict(corrected, "630.00", "1096.83"), "decimal")
+    assert misread(verdict(wrong, "137"), "decimal")
+    # the same words: the case, a civility, the order of a name
+    assert not misread(verdict(corrected, "M. MORVAN André", "André Morvan"), "string")
+    assert not misread(verdict(corrected, "AGEN", "Agen"), "string")
+    # a value the extractor missed, or confirmed
+    assert not misread(verdict(corrected, "", "Agen"), "string")
+    assert not misread(verdict(confirmed, "Agen"), "string")
