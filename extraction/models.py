@@ -355,6 +355,9 @@ class LearnedFieldLocation(models.Model):
         "virgules sautées", default=0, help_text="Dans une phrase : combien de virgules séparent le repère de la valeur.")
     words_skipped = models.PositiveSmallIntegerField(
         "mots sautés", default=0, help_text="Dans une phrase : combien de mots séparent la dernière virgule de la valeur.")
+    values_skipped = models.PositiveSmallIntegerField(
+        "nombres sautés", default=0,
+        help_text="Après le repère : combien de nombres précèdent la valeur (« TVA 5,5 % 300,37 € »).")
     count = models.PositiveIntegerField("verdicts concordants", default=1)
     corrections = models.PositiveIntegerField(
         "dont corrections", default=0,

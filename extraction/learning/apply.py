@@ -1,8 +1,10 @@
 """The extract stage's one call into the learning: a document whose layout was learned is read
-at the learned spots first; what is found there wins over the generic extractor's value."""
+at the learned spots first; what is found there fills what the generic extractor missed, and
+replaces what it read where the layout's verdicts say it misreads that field there."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 from ..pipeline.hints import learning_on
 from ..types import FieldSpec, FieldValue, PageContent
@@ -78,32 +80,42 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
             if not missing and may_overrule and score >= BOX_MATCH_THRESHOLD:
                 result.pop(spec.name, None)
             continue
+        readings = []
         for spot in spots:
             if spot["absent"] or (spot["relation"] == "none" and score < BOX_MATCH_THRESHOLD):
                 continue
             found = read_at(pages, spec.data_type, _registered(layout, spot, pages, lines_of), lines_of)
-            if found is None:
-                continue
-            if spec.data_type == "cee_code" and not missing:
+            if found is not None and spec.data_type == "cee_code" and not missing:
                 found = _with_codes_of(found, generic)
-            found.confidence = learned_confidence(spot["count"], present + absent)
-            if missing:
-                result[spec.name] = found
-            elif found.value == generic.value:  # two readings agree: the surer of the two
-                generic.confidence = max(generic.confidence, found.confidence)
-            elif may_overrule and _overrules(spot, score, found, generic, present + absent):
-                result[spec.name] = found
-            break
+            if found is not None:
+                readings.append((spot, found))
+        if not readings:
+            continue
+        # Spots that read the same value agree: a layout taught once after « Fait à » and once in
+        # the sentence « demeurant … » holds the town twice over.
+        support = Counter()
+        for spot, found in readings:
+            support[found.value] += spot["count"]
+        spot, found = max(readings, key=lambda reading: support[reading[1].value])  # ties: the most agreed spot
+        agreeing = support[found.value]
+        found.confidence = learned_confidence(agreeing, present + absent)
+        if missing:
+            result[spec.name] = found
+        elif found.value == generic.value:  # two readings agree: the surer of the two
+            generic.confidence = max(generic.confidence, found.confidence)
+        elif may_overrule and _overrules(spot, agreeing, score, found, generic, present + absent):
+            result[spec.name] = found
 
 
-def _overrules(spot: dict, score: float, found: FieldValue, generic: FieldValue, verdicts: int) -> bool:
-    """Whether a value read at a spot replaces a different one the extractor read: on a layout
-    close enough to be the same template, where the verdicts agree on the field's place (or more
-    sure than the generic reading); on a looser match, an anchor two verdicts or more agree on
-    (a scan's OCR noise lowers the similarity of the same template)."""
-    if score >= BOX_MATCH_THRESHOLD and (spot["count"] == verdicts or found.confidence >= generic.confidence):
+def _overrules(spot: dict, agreeing: int, score: float, found: FieldValue, generic: FieldValue, verdicts: int) -> bool:
+    """Whether a value read at a spot (``agreeing`` verdicts taught spots that read it) replaces
+    a different one the extractor read: on a layout close enough to be the same template, where
+    the verdicts agree on it (or it is surer than the generic reading); on a looser match, at an
+    anchor, two verdicts or more agreeing (a scan's OCR noise lowers the similarity of the same
+    template)."""
+    if score >= BOX_MATCH_THRESHOLD and (agreeing == verdicts or found.confidence >= generic.confidence):
         return True
-    return spot["relation"] != "none" and spot["count"] >= 2 and found.confidence >= generic.confidence
+    return spot["relation"] != "none" and agreeing >= 2 and found.confidence >= generic.confidence
 
 
 def _registered(layout: KnownLayout, spot: dict, pages: list[PageContent], lines_of: dict) -> dict:

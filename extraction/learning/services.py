@@ -123,7 +123,7 @@ def learn_from_verdict(feedback: HumanFeedback, field) -> None:
            {"page": spot.page, "bbox": [round(v, 5) for v in spot.bbox], "relation": spot.relation,
             "anchor": " ".join(spot.anchor)[:120], "offset": spot.offset, "value_words": spot.value_words,
             "followed_by": spot.followed_by, "clauses_skipped": spot.clauses_skipped,
-            "words_skipped": spot.words_skipped}, **changed)
+            "words_skipped": spot.words_skipped, "values_skipped": spot.values_skipped}, **changed)
     phrase = " ".join(spot.anchor)[:120]
     if (feedback.kind == HumanFeedback.Kind.CORRECTED and spot.anchor
             and is_label_phrase(phrase, [value for _, value in others])):

@@ -28,6 +28,11 @@ _CIVILITIES = {"m", "mme", "mlle", "mr", "monsieur", "madame", "mademoiselle", "
 # Part of a date as printed: "Achèvement des travaux : lundi 5 mai 2025"
 _WEEKDAYS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "le"}
 _UNLOCATED_TYPES = {"boolean"}  # ticks and statements: no spot of their own
+_NUMERIC_TYPES = ("decimal", "integer")
+# Units printed after a number: the end of another value, never a label (« … 345,00 EUR 395,26 »)
+_UNIT_WORDS = {"eur", "euro", "euros", "ht", "ttc", "m", "m2", "kw", "kwh", "w", "mm", "cm", "l"}
+MAX_VALUES_SKIPPED = 2
+_WEB_ADDRESS_RE = re.compile(r"@|^(?:https?:|www\.)", re.IGNORECASE)
 
 
 @dataclass
@@ -41,6 +46,7 @@ class Spot:
     followed_by: str = ""  # the folded word after the value on its line
     clauses_skipped: int = 0  # clause: the commas between the anchor and the value
     words_skipped: int = 0  # clause: the words between the last of those commas and the value
+    values_skipped: int = 0  # left: the numbers between the anchor and the value (« TVA 5,5 % 300,37 »)
 
     @property
     def offset(self) -> list[float] | None:
@@ -52,6 +58,8 @@ class Spot:
     def key(self) -> str:
         if self.relation == "clause":
             return f"p{self.page}|clause{self.clauses_skipped}.{self.words_skipped}|{' '.join(self.anchor)}"[:200]
+        if self.values_skipped:
+            return f"p{self.page}|{self.relation}+{self.values_skipped}|{' '.join(self.anchor)}"[:200]
         if self.relation != "none":
             return f"p{self.page}|{self.relation}|{' '.join(self.anchor)}"[:200]
         return f"p{self.page}|none|{round(self.bbox[0] * 20)},{round(self.bbox[1] * 40)}"
@@ -91,7 +99,12 @@ def _string_ranges(line: Line, value: str) -> list[tuple[int, int]]:
                 ranges.append((tokens[i].word, tokens[i + width - 1].word + 1))
         if ranges:
             break
-    return ranges
+    if "@" in value or "www" in wanted:
+        return ranges
+    # a company's name inside its e-mail or web address (« contact@thermenergies.fr ») is not
+    # where the name is printed: the next document's address line is read instead of the name
+    return [(start, end) for start, end in ranges
+            if not any(_WEB_ADDRESS_RE.search(w.text) for w in line.words[start:end])]
 
 
 def _hits(line: Line, data_type: str, value: str) -> list[tuple[int, int]]:
@@ -120,16 +133,37 @@ def _anchor_tokens(words: list[Word]) -> list[str]:
     return kept if any(len(t) >= 3 for t in kept) else []
 
 
-def _left_anchor(line: Line, start: int) -> tuple[list[str], list[Word]]:
+def _left_anchor(line: Line, start: int, data_type: str) -> tuple[list[str], list[Word], int]:
+    """The label before the value on its line, its words, and for a number the numbers between
+    them: « TVA au taux de 5,5 % 300,37 » anchors the tax on « tva au taux de », one number on."""
     cell_start, _ = line.cell_of(start)
     before = line.words[cell_start:start]
     if not before and cell_start > 0:
         previous_start, _ = line.cell_of(cell_start - 1)
         before = line.words[previous_start:cell_start]
     if before and before[-1].text.endswith(","):
-        return [], before  # the value opens a clause: what precedes it is another value ("…du Château, 20000")
+        return [], before, 0  # the value opens a clause: what precedes it is another value ("…du Château, 20000")
     tokens = _anchor_tokens(before)
-    return tokens, before
+    if data_type in _NUMERIC_TYPES and (not tokens or set(tokens) <= _UNIT_WORDS):
+        label, skipped = _without_numbers(before)
+        label_tokens = _anchor_tokens(label) if 0 < skipped <= MAX_VALUES_SKIPPED else []
+        if label_tokens and not set(label_tokens) <= _UNIT_WORDS:
+            return label_tokens, label, skipped
+        return [], before, 0
+    return tokens, before, 0
+
+
+def _without_numbers(words: list[Word]) -> tuple[list[Word], int]:
+    """``words`` without the numbers, units and signs that end them, and how many numbers those were."""
+    k = len(words)
+    while k > 0 and len(words) - k < 6 and _number_or_unit(words[k - 1].text):
+        k -= 1
+    return words[:k], len(find_values("decimal", words[k:])) if k < len(words) else 0
+
+
+def _number_or_unit(text: str) -> bool:
+    tokens = set(token_texts(text))
+    return any(ch.isdigit() for ch in text) or not tokens or tokens <= _UNIT_WORDS
 
 
 MAX_CLAUSES_SKIPPED, MAX_WORDS_SKIPPED = 2, 3
@@ -210,10 +244,10 @@ def locate(pages: list[PageContent], data_type: str, value: str, *, other_values
         for at, line in enumerate(lines):
             for start, end in _hits(line, data_type, value):
                 box = union_box(w.bbox for w in line.words[start:end])
-                tokens, words = _left_anchor(line, start)
+                tokens, words, numbers = _left_anchor(line, start, data_type)
                 relation, clauses, skipped = ("left" if tokens else "none"), 0, 0
                 if tokens and is_value(tokens):
-                    tokens, words, relation = [], [], "none"
+                    tokens, words, relation, numbers = [], [], "none", 0
                 if not tokens:
                     tokens, words, clauses, skipped = _clause_anchor(line, start)
                     relation = "clause" if tokens and not is_value(tokens) else "none"
@@ -224,7 +258,8 @@ def locate(pages: list[PageContent], data_type: str, value: str, *, other_values
                 after = token_texts(line.words[end].text) if end < len(line.words) else []
                 spot = Spot(index, box, relation, tuple(tokens) if relation != "none" else (),
                             union_box(w.bbox for w in words) if relation != "none" else None,
-                            end - start, after[0][:60] if after else "", clauses, skipped)
+                            end - start, after[0][:60] if after else "", clauses, skipped,
+                            numbers if relation == "left" else 0)
                 where = extracted_at is not None and extracted_at[0] == page.number and _overlaps(box, extracted_at[1])
                 found.append((not where, relation == "none", spot))
     if not found:
@@ -312,6 +347,15 @@ def _after_anchor(line: Line, end_token: int) -> list[Word]:
     return line.words[first:cell_end]
 
 
+def _after_values(line: Line, end_token: int, data_type: str, skipped: int) -> list[Word]:
+    """The words from the number ``skipped`` numbers after an anchor to the end of the line."""
+    if end_token >= len(line.tokens):
+        return []
+    words = line.words[line.tokens[end_token].word:]
+    found = find_values(data_type, words)
+    return words[found[skipped].start:] if len(found) > skipped else []
+
+
 def _after_clauses(line: Line, end_token: int, clauses: int, skipped: int) -> list[Word]:
     """The words ``clauses`` commas and ``skipped`` words after an anchor, to the end of its cell."""
     if end_token >= len(line.tokens) or not clauses:
@@ -378,6 +422,8 @@ def read_at(pages: list[PageContent], data_type: str, spot: dict, lines_of: dict
         for _, at, _, end in _anchor_lines(lines, anchor, y0 - offset[1])[:1]:
             if spot["relation"] == "clause":
                 words = _after_clauses(lines[at], end, spot.get("clauses_skipped") or 0, spot.get("words_skipped") or 0)
+            elif spot["relation"] == "left" and spot.get("values_skipped"):
+                words = _after_values(lines[at], end, data_type, spot["values_skipped"])
             elif spot["relation"] == "left":
                 words = _after_anchor(lines[at], end)
             else:

@@ -20,7 +20,8 @@ def sentence_page(*lines: str) -> list[PageContent]:
 def spot_data(spot) -> dict:
     return {"page": spot.page, "bbox": list(spot.bbox), "relation": spot.relation, "anchor": " ".join(spot.anchor),
             "offset": spot.offset, "value_words": spot.value_words, "followed_by": spot.followed_by,
-            "clauses_skipped": spot.clauses_skipped, "words_skipped": spot.words_skipped}
+            "clauses_skipped": spot.clauses_skipped, "words_skipped": spot.words_skipped,
+            "values_skipped": spot.values_skipped}
 
 
 def attestation(name: str, street: str, postal_code: str, city: str) -> list[PageContent]:
@@ -78,13 +79,15 @@ def test_a_confirmed_value_printed_twice_is_located_where_the_extractor_read_it(
     assert locate(pages, "date", "2024-06-12").anchor == ("travaux", "termines")
 
 
-def _learned(monkeypatch, pages, spots: dict[str, list[dict]]):
-    """The learning's reads replaced by one layout (the pages' own) holding ``spots``."""
+def _learned(monkeypatch, pages, spots: dict[str, list[dict]], similarity: float = 1.0):
+    """The learning's reads replaced by one layout holding ``spots``, the pages' own words (or
+    about ``similarity`` of them: a looser match, as a scan of the template)."""
     from extraction.learning import apply
     from extraction.learning.fingerprint import layout_features, page_shape
     from extraction.learning.selectors import KnownLayout
 
-    layout = KnownLayout(1, "", page_shape(pages), frozenset(layout_features(pages)), spots)
+    features = layout_features(pages)
+    layout = KnownLayout(1, "", page_shape(pages), frozenset(features[:round(len(features) * similarity)]), spots)
     monkeypatch.setattr(apply, "learning_on", lambda: True)
     monkeypatch.setattr(apply, "known_layouts", lambda type_id: [layout])
     monkeypatch.setattr(apply, "type_anchors", lambda type_id: {})
@@ -129,3 +132,38 @@ def test_a_field_taught_absent_drops_a_value_only_where_the_extractor_was_marked
     # it read one where the template prints none, three times
     _learned(monkeypatch, page, {"etas": [{**absent, "corrections": 3}]})
     assert _read(page, "etas", "decimal", "137") is None
+
+
+def test_a_company_name_is_not_located_inside_its_e_mail_address():
+    first = sentence_page("THERMÉNERGIES", "12 rue de la Paix 75002 Paris", "contact@thermenergies.fr")
+    spot = locate(first, "string", "Therménergies")
+    assert spot.bbox == first[0].words[0].bbox
+    only_email = sentence_page("Écrivez-nous : contact@thermenergies.fr")
+    assert locate(only_email, "string", "Therménergies") is None
+
+
+def test_spots_that_read_the_same_value_add_their_verdicts(monkeypatch):
+    taught = sentence_page("Facture n° F-1", "Total TTC : 1 200,00 €", "Net à payer : 1 200,00 €", "Réglé : 200,00 €")
+    net = [w for w in taught[0].words if w.text == "200,00"][1]  # the second line's amount
+    spots = [{**spot_data(spot), "absent": False, "count": 1, "corrections": 1}
+             for spot in (locate(taught, "decimal", "1200.00"), locate(taught, "decimal", "1200.00", extracted_at=(1, net.bbox)))]
+    assert [s["anchor"] for s in spots] == ["total ttc", "net a payer"]
+    page = sentence_page("Facture n° F-2", "Total TTC : 1 500,00 €", "Net à payer : 1 500,00 €", "Réglé : 300,00 €")
+    # a loose match (a scan): one verdict alone does not overrule the extractor, two that read one value do
+    _learned(monkeypatch, page, {"montant_ttc": spots}, similarity=0.35)
+    assert _read(page, "montant_ttc", "decimal", "300.00") == "1500.00"
+    _learned(monkeypatch, page, {"montant_ttc": spots[:1]}, similarity=0.35)
+    assert _read(page, "montant_ttc", "decimal", "300.00") == "300.00"
+
+
+def test_an_amount_after_a_rate_or_another_amount_is_anchored_on_the_label_before_them():
+    tax = locate(sentence_page("Total HT : 5 461,29 €", "TVA au taux de 5,5 % 300,37 EUR"), "decimal", "300.37")
+    assert (tax.relation, tax.anchor, tax.values_skipped) == ("left", ("tva", "au", "taux", "de"), 1)
+    # the next invoice: more items above, another rate, a thousands separator
+    page = sentence_page("Pose", "Total HT : 5 128,00 €", "TVA au taux de 20 % 1 025,60 EUR")
+    assert read_at(page, "decimal", spot_data(tax)).value == "1025.60"
+
+    # a currency is not a label: « EUR » is the end of the amount before
+    total = locate(sentence_page("Prix unitaire : 120,00 EUR 240,00 EUR"), "decimal", "240.00")
+    assert (total.anchor, total.values_skipped) == (("prix", "unitaire"), 1)
+    assert read_at(sentence_page("Prix unitaire : 99,00 EUR 1 188,00 EUR"), "decimal", spot_data(total)).value == "1188.00"

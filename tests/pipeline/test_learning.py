@@ -230,3 +230,15 @@ def test_only_a_correction_into_other_words_says_the_extractor_misread_the_value
     # a value the extractor missed, or confirmed
     assert not misread(verdict(corrected, "", "Agen"), "string")
     assert not misread(verdict(confirmed, "Agen"), "string")
+
+
+def test_a_layout_printing_another_issuer_matches_less_and_one_misread_digit_is_the_same_issuer():
+    from extraction.learning.fingerprint import match_score
+
+    words = {"objet@0,1", "designation@0,3", "total@2,5", "ttc@3,5"}
+    other = {"objet@0,1", "designation@0,3", "total@2,5", "remise@3,6"}
+    base = match_score(words, "", other, "73282932000074")
+    assert base == pytest.approx(0.6)
+    assert match_score(words, "73282932000074", other, "73282932000074") > base
+    assert match_score(words, "73282982000074", other, "73282932000074") > base  # a scan read 3 as 8
+    assert match_score(words, "51750004700090", other, "73282932000074") < base - 0.1
