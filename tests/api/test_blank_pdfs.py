@@ -68,3 +68,26 @@ def test_the_portal_bulk_upload_explains_it_in_french(client, installer_user, me
     assert response.status_code == 400
     assert "trop petite" in response.content.decode()
     assert not Dossier.objects.exists()
+
+
+def _pdf_drawing(draw) -> bytes:
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=(595, 842))
+    draw(pdf)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def test_the_quick_text_check_reads_strings_shown_on_the_first_page():
+    """Born-digital uploads skip pdfium's page load: their first page shows a string in a font.
+    Spaces alone, a drawing or a blank page leave the decision to the render check."""
+    from documents.ingest import _all_pages_blank, _first_page_shows_text
+
+    assert _first_page_shows_text(facture_pdf("BLANC-2"))
+    spaces = _pdf_drawing(lambda pdf: pdf.drawString(100, 700, "     "))
+    drawing = _pdf_drawing(lambda pdf: pdf.rect(100, 600, 200, 100, fill=1))
+    for data in (spaces, drawing, blank_pdf(595, 842)):
+        assert not _first_page_shows_text(data)
+    assert _all_pages_blank(spaces) and _all_pages_blank(blank_pdf(595, 842))
+    assert not _all_pages_blank(drawing) and not _all_pages_blank(facture_pdf("BLANC-3"))
