@@ -380,6 +380,19 @@ def _anchor_lines(lines: list[Line], anchor: list[str], expected_top: float):
     return sorted(found)
 
 
+def _text_start(line: Line, first: int, x0: float) -> int:
+    """The word a text read from word ``first`` starts at: the words before it in its cell that
+    end past ``x0`` (the learned box's left edge) less 0.1, up to a civility or a colon, belong to
+    it. A name starts further left when the civility or the first name before it is shorter than
+    on the teaching document (« M. Jacques BERTIN » under « Madame Thérèse MARTIN »), or when a
+    word of it is split off the learned box (« Iso' Bâtiment » read « Bâtiment »)."""
+    cell_start, _ = line.cell_of(first)
+    while (first > cell_start and line.words[first - 1].bbox[2] > x0 - 0.1
+           and not set(token_texts(line.words[first - 1].text)) <= _CIVILITIES):
+        first -= 1
+    return first
+
+
 def page_lines_of(page: PageContent, lines_of: dict) -> list[Line]:
     """The page's lines, kept in ``lines_of`` (by page number) between the reads of one document."""
     if page.number not in lines_of:
@@ -387,10 +400,12 @@ def page_lines_of(page: PageContent, lines_of: dict) -> list[Line]:
     return lines_of[page.number]
 
 
-def _below_anchor(lines: list[Line], at: int, end: int, box: list[float], offset: list[float]) -> list[Word]:
+def _below_anchor(lines: list[Line], at: int, end: int, box: list[float], offset: list[float],
+                  data_type: str) -> list[Word]:
     """The words under the anchor of line ``at`` (its tokens up to ``end``), in the learned
     value's columns, on the one of the next two lines nearest the learned vertical offset: under
-    « Maître d'ouvrage », the address is the line below the name, not the name."""
+    « Maître d'ouvrage », the address is the line below the name, not the name. A text starts
+    where its words start (``_text_start``)."""
     x0, _, x1, _ = box
     anchor_x0 = lines[at].words[lines[at].tokens[end - 1].word].bbox[0]
     start_x = min(x0, anchor_x0 + offset[0]) - 0.02
@@ -403,6 +418,8 @@ def _below_anchor(lines: list[Line], at: int, end: int, box: list[float], offset
     if not found:
         return []
     _, below, first = min(found, key=lambda item: item[0])
+    if data_type == "string":
+        first = _text_start(below, first, start_x)
     return below.words[first:below.cell_of(first)[1]]
 
 
@@ -427,7 +444,7 @@ def read_at(pages: list[PageContent], data_type: str, spot: dict, lines_of: dict
             elif spot["relation"] == "left":
                 words = _after_anchor(lines[at], end)
             else:
-                words = _below_anchor(lines, at, end, spot["bbox"], offset)
+                words = _below_anchor(lines, at, end, spot["bbox"], offset, data_type)
     elif spot.get("relation") == "none":
         height = max(y1 - y0, 0.005)
         for line in lines:
@@ -435,8 +452,8 @@ def read_at(pages: list[PageContent], data_type: str, spot: dict, lines_of: dict
             if y0 - height / 2 <= centre <= y1 + height / 2:
                 inside = [k for k, w in enumerate(line.words) if x0 - 0.02 <= w.bbox[0] <= x1]
                 if inside:
-                    _, cell_end = line.cell_of(inside[0])
-                    words = line.words[inside[0]:cell_end]
+                    first = _text_start(line, inside[0], x0 - 0.02) if data_type == "string" else inside[0]
+                    words = line.words[first:line.cell_of(first)[1]]
                     break
     typed = _typed(data_type, words, spot.get("value_words") or 0, spot.get("followed_by") or "")
     if typed is None:

@@ -94,3 +94,24 @@ def test_an_anchor_borrowed_from_another_layout_does_not_read_another_fields_val
     # A date no other field holds is still filled from the borrowed anchor.
     values = apply.read_learned_spots(1, page, specs, {"date_devis": FieldValue("2024-01-20", "20/01/2024", 0.9)})
     assert values["date_signature"].value == "2024-02-05"
+
+
+def test_a_name_under_its_heading_starts_left_of_the_learned_box_after_a_shorter_civility():
+    from extraction.learning.spots import read_at
+
+    teaching = placed_page(["Client :", "Madame Thérèse MARTIN", "4 rue Haute"])
+    spot = learned(teaching, {"beneficiaire_nom": ("string", "Thérèse MARTIN")}).spots["beneficiaire_nom"][0]
+    assert (spot["relation"], spot["anchor"]) == ("above", "client")
+    # « M. » is narrower than « Madame »: the first name starts left of where « Thérèse » was
+    page = placed_page(["Client :", "M. Jacques BERTIN", "78 ter quai de la Liberté"])
+    assert read_at(page, "string", spot).value == "Jacques BERTIN"
+
+
+def test_a_name_in_a_learned_box_starts_left_of_it_after_a_shorter_civility():
+    from extraction.learning.spots import read_at
+
+    teaching = placed_page(["Madame Thérèse MARTIN", "4 rue Haute", "03100 Montluçon"])
+    spot = learned(teaching, {"beneficiaire_nom": ("string", "Thérèse MARTIN")}).spots["beneficiaire_nom"][0]
+    assert spot["relation"] == "none"
+    page = placed_page(["M. Jacques BERTIN", "78 ter quai de la Liberté", "04000 Digne-les-Bains"])
+    assert read_at(page, "string", spot).value == "Jacques BERTIN"
