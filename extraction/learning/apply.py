@@ -119,13 +119,18 @@ def _overrules(spot: dict, agreeing: int, score: float, found: FieldValue, gener
 
 
 def _registered(layout: KnownLayout, spot: dict, pages: list[PageContent], lines_of: dict) -> dict:
-    """A box spot moved as far as the layout's anchors moved on this document (a scanned page
-    shifted); an anchored spot as is."""
-    if spot["relation"] != "none" or not spot.get("bbox") or not spot.get("page"):
+    """A box spot moved as far as the layout's anchors moved on this document when its page was
+    scanned (fed higher or lower); an anchored spot, or a born-digital page, as is: there the
+    anchors move with the document's values (a longer recipient block, one more item line), not
+    the page, and moving a letterhead's box with them read the line under the name (letters seed
+    7302, « 67000 » for « BATISUD »)."""
+    ordered = sorted(pages, key=lambda p: p.number)
+    if (spot["relation"] != "none" or not spot.get("bbox") or not spot.get("page") or spot["page"] > len(ordered)
+            or not ordered[spot["page"] - 1].source.startswith("ocr")):
         return spot
     if "moves" not in lines_of:  # once per document: where the layout's anchors are found
         every_spot = [s for spots in layout.spots.values() for s in spots]
-        lines = {index: page_lines_of(page, lines_of) for index, page in enumerate(sorted(pages, key=lambda p: p.number), 1)}
+        lines = {index: page_lines_of(page, lines_of) for index, page in enumerate(ordered, 1)}
         lines_of["moves"] = anchor_moves(lines, every_spot)
     return registered(spot, page_shift(lines_of["moves"], spot["page"]))
 

@@ -12,7 +12,7 @@ from extraction.types import FieldSpec, FieldValue, PageContent, Word
 pytestmark = pytest.mark.django_db  # whether learning is on is an engine setting
 
 
-def placed_page(lines: list[str], dx: float = 0.0, dy: float = 0.0) -> list[PageContent]:
+def placed_page(lines: list[str], dx: float = 0.0, dy: float = 0.0, source: str = "text_layer") -> list[PageContent]:
     """One page whose lines are written word after word, 0.03 apart, the whole page moved by
     (dx, dy) as a scanner feeds it."""
     words = []
@@ -22,7 +22,7 @@ def placed_page(lines: list[str], dx: float = 0.0, dy: float = 0.0) -> list[Page
             width = 0.009 * len(token)
             words.append(Word(token, (x, top, x + width, top + 0.012)))
             x += width + 0.006
-    return [PageContent(1, "\n".join(lines), words, 595, 842)]
+    return [PageContent(1, "\n".join(lines), words, 595, 842, source)]
 
 
 def learned(pages: list[PageContent], truths: dict[str, tuple[str, str]], count: int = 1) -> KnownLayout:
@@ -47,7 +47,7 @@ SPECS = [FieldSpec("raison_sociale_installateur", "Raison sociale", "string"),
          FieldSpec("numero_devis", "Numéro", "string")]
 
 
-def test_a_box_is_read_where_the_anchors_around_it_moved_on_a_shifted_scan(monkeypatch):
+def test_a_box_is_read_where_the_anchors_moved_on_a_shifted_scan_and_as_learned_on_a_born_digital_page(monkeypatch):
     teaching = placed_page(letterhead("Iso' Bâtiment", "12 rue des Lilas 69007 Lyon", "732 829 320 00074", "D-1"))
     layout = learned(teaching, {"raison_sociale_installateur": ("string", "Iso' Bâtiment"),
                                 "siret_installateur": ("siret", "73282932000074"),
@@ -58,10 +58,16 @@ def test_a_box_is_read_where_the_anchors_around_it_moved_on_a_shifted_scan(monke
 
     # The scanned page is fed one line higher: at the learned box lies the street line.
     scan = placed_page(letterhead("Habitat Confort", "4 rue Haute 03100 Montluçon", "552 100 554 00017", "D-2"),
-                       dx=0.012, dy=-0.03)
+                       dx=0.012, dy=-0.03, source="ocr:tesseract")
     values = apply.read_learned_spots(1, scan, SPECS, {})
     assert values["raison_sociale_installateur"].value == "Habitat Confort"
     assert values["siret_installateur"].value == "55210055400017"
+
+    # On a born-digital page the anchors move with the values between them, never the page:
+    # a letterhead stays where it was learned though the heading under it moved down.
+    letter = placed_page(["Habitat Confort", "4 rue Haute 03100 Montluçon", "", "SIRET : 552 100 554 00017",
+                          "", "Devis n° D-2"])
+    assert apply.read_learned_spots(1, letter, SPECS, {})["raison_sociale_installateur"].value == "Habitat Confort"
 
 
 def test_operation_codes_read_at_a_spot_join_those_the_extractor_read(monkeypatch):
