@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from cee.admin import PrettyJSONAdminMixin, ReadOnlyInlineMixin, pretty_json_html
+from cee.admin import PrettyJSONAdminMixin, ReadOnlyAdminMixin, ReadOnlyInlineMixin, pretty_json_html
 
-from .models import Document, DocumentType, Page
+from .models import Document, DocumentSearchVector, DocumentType, Page
 
 
 @admin.register(DocumentType)
@@ -87,3 +87,15 @@ class PageAdmin(admin.ModelAdmin):
     @admin.display(description="mots (texte, confiance, zone)")
     def words_display(self, page):
         return pretty_json_html((page.words or [])[:200])
+
+
+@admin.register(DocumentSearchVector)
+class DocumentSearchVectorAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The documents' full-text vectors, for a look when a document is not found: read-only, a
+    PostgreSQL trigger writes them from the text (empty on SQLite)."""
+
+    list_display = ["document"]
+    search_fields = ["document__original_filename", "document__dossier__reference"]
+    list_select_related = ["document"]
+    fields = ["document", "vector"]
+    readonly_fields = fields

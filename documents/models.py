@@ -4,6 +4,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -150,6 +151,30 @@ class Document(models.Model):
     def source(self) -> "Document":
         """The document whose file holds this document's pages."""
         return self.parent if self.parent_id else self
+
+
+class DocumentSearchVector(models.Model):
+    """The full-text vector of a document's text, for the global search (``dossiers.global_search``).
+
+    PostgreSQL only: a trigger (migration ``dossiers.0016_document_search_vector``) writes the row
+    when a document gets a text or its text changes, and a GIN index serves the search. It is a
+    table of its own, not a column of ``documents_document``, because the pipeline updates each
+    document's status six to nine times: in the document row, every such (non-HOT) update would
+    copy the vector and re-insert its lexemes into the GIN index; here nothing but a text change
+    touches it. On SQLite the table stays empty (the search folds accents in Python).
+    """
+
+    document = models.OneToOneField(
+        Document, on_delete=models.CASCADE, primary_key=True, related_name="search_vector", verbose_name="document"
+    )
+    vector = SearchVectorField("vecteur de recherche", null=True, editable=False)
+
+    class Meta:
+        verbose_name = "vecteur de recherche"
+        verbose_name_plural = "vecteurs de recherche"
+
+    def __str__(self) -> str:
+        return f"Vecteur de recherche du document {self.document_id}"
 
 
 class Page(models.Model):

@@ -6,9 +6,10 @@ regard to accents or case. PostgreSQL runs a full-text search with ``french_unac
 French configuration through the ``unaccent`` dictionary, migration ``dossiers.0011_global_search``): French
 stems, each word also matched as a prefix (« chauv » finds « Chauvin »), ranked by
 ``ts_rank`` with the name and reference weighted above the address, on GIN indexes over the
-same vectors. SQLite folds accents in Python (``cee_unaccent``) and ranks by where the words
-were found. A 9- or 14-digit query (spaces allowed) also looks up SIREN/SIRET, a reference
-(``CEE-2026-…``) the references.
+same vectors (for documents, stored ones: computed when the text changes, migration 0016).
+SQLite folds accents in Python (``cee_unaccent``) and ranks by where the words were found.
+A 9- or 14-digit query (spaces allowed) also looks up SIREN/SIRET, a reference (``CEE-2026-…``)
+the references.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -35,7 +36,9 @@ SNIPPET_CHARS = 160
 _MARK_OPEN, _MARK_CLOSE = "\u27e6", "\u27e7"  # never in a document: replaced by <mark> once escaped
 
 # (field, weight): A counts most. The GIN indexes of migration dossiers.0011_global_search are built on the
-# vectors these make; change one and the other together (tests check the index is used).
+# vectors these make; change one and the other together (tests check the index is used). Documents'
+# vectors are stored (documents.DocumentSearchVector, written by the trigger of migration
+# dossiers.0016_document_search_vector from the text, weight B): DOCUMENT_FIELDS serves SQLite.
 DOSSIER_FIELDS = [("reference", "A"), ("beneficiary_name", "A"), ("beneficiary_address", "B"),
                   ("beneficiary_postal_code", "B"), ("beneficiary_city", "B"), ("works_address", "B"),
                   ("works_postal_code", "B"), ("works_city", "B")]
@@ -158,10 +161,9 @@ def _ranked_pg(extra: Q | None, queryset: QuerySet, fields, tsquery, limit, to_h
 
 
 def _documents_pg(tsquery, limit) -> list[SearchHit]:
-    vector = search_vector(DOCUMENT_FIELDS)
     rows = (
-        Document.objects.alias(search_match=vector).filter(search_match=tsquery)
-        .annotate(rank=SearchRank(vector, tsquery), snippet=SearchHeadline(
+        Document.objects.filter(search_vector__vector=tsquery)
+        .annotate(rank=SearchRank(F("search_vector__vector"), tsquery), snippet=SearchHeadline(
             "text", tsquery, config=CONFIG, start_sel=_MARK_OPEN, stop_sel=_MARK_CLOSE, max_words=25, min_words=8,
         ))
         .select_related("dossier", "document_type").order_by("-rank", "pk")[:limit]

@@ -14,10 +14,18 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import Installer, User
+from documents.models import DocumentSearchVector
 from dossiers.models import Dossier
-from tests.factories import DossierFactory, InstallerFactory, UserFactory
+from tests.factories import DocumentFactory, DossierFactory, InstallerFactory, UserFactory
 
-FACTORIES = {Installer: InstallerFactory, User: UserFactory, Dossier: DossierFactory}
+
+def _document_search_vector():
+    """On PostgreSQL the trigger wrote the row when the document was inserted."""
+    return DocumentSearchVector.objects.get_or_create(document=DocumentFactory(text="Devis de pompe à chaleur"))[0]
+
+
+FACTORIES = {Installer: InstallerFactory, User: UserFactory, Dossier: DossierFactory,
+             DocumentSearchVector: _document_search_vector}
 
 # Values a model needs to be visible through its own manager (django-q2's failed tasks are a
 # proxy of Task filtered on success=False).

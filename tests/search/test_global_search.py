@@ -6,14 +6,16 @@ import json
 from io import StringIO
 
 import pytest
+from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
 from accounts.models import Installer
+from documents.models import Document, DocumentStatus
 from dossiers.backoffice.demo.accounts import DEMO_COMPANIES
-from dossiers.global_search import global_search
+from dossiers.global_search import CONFIG, global_search
 from dossiers.models import DossierStatus as S
 from tests.factories import DocumentFactory, DossierFactory, InstallerFactory, make_siret
 
@@ -100,6 +102,39 @@ def test_documents_are_found_by_their_text_and_link_to_their_dossier():
     assert "<mark>" in hit.snippet and "Excellia" in hit.snippet
     assert global_search("ecoliers pompe").documents[0].id == document.pk
     assert global_search("alfea combles").documents == []
+
+
+def test_a_document_is_found_by_its_new_text_and_its_vector_is_computed_only_when_the_text_changes():
+    document = DocumentFactory(text="Attestation sur l'honneur, isolation des combles.")
+    assert [h.id for h in global_search("combles").documents] == [document.pk]
+    initial = _search_row_version(document)
+    document.status = DocumentStatus.PROCESSED
+    document.save(update_fields=["status"])
+    document.save()  # every column written, the text unchanged
+    after_status = _search_row_version(document)
+    document.text = "Facture : pompe à chaleur Alféa Excellia, chemin des Écoliers."
+    document.save(update_fields=["text"])
+    assert [h.id for h in global_search("ecoliers").documents] == [document.pk]
+    assert global_search("combles").documents == []
+    if connection.vendor == "postgresql":  # SQLite keeps no vector: it folds the text in Python
+        assert after_status == initial  # the status updates left the vector alone
+        assert _search_row_version(document) != initial  # the new text rewrote it
+        with connection.cursor() as cursor:  # the GIN index on the stored vectors serves the search
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            tsquery = SearchQuery("ecoliers:*", search_type="raw", config=CONFIG)
+            sql, params = Document.objects.filter(search_vector__vector=tsquery).values("pk").query.sql_with_params()
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "document_search_vector_idx" in plan, plan
+
+
+def _search_row_version(document):
+    """Where the document's vector row lies (its ctid, which any rewrite of the row moves)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ctid::text FROM documents_documentsearchvector WHERE document_id = %s", [document.pk])
+        return cursor.fetchone()[0]
 
 
 def test_validators_search_everything_installers_cannot(client, validator, installer_user, administrator):
