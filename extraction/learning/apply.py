@@ -41,9 +41,10 @@ def matching_layout(document_type_id: int, pages: list[PageContent]) -> tuple[Kn
 def read_learned_spots(document_type_id: int, pages: list[PageContent], specs: list[FieldSpec],
                        values: dict[str, FieldValue]) -> dict[str, FieldValue]:
     """``values`` (the generic extractor's, by field name) with the learned spots of the
-    document's layout read first: a value found at a spot replaces the generic one, a field
-    the layout was taught not to carry is dropped. Unchanged when learning is off or the
-    layout is new."""
+    document's layout read first: a value found at a spot fills a field the generic extractor
+    missed, and replaces its value only where the verdicts say it misreads that field
+    (``generic_failed``), on the layout or, where the layout taught nothing of the field, across
+    the type's layouts. Unchanged when learning is off or nothing of the type was learned."""
     if not pages or not learning_on():
         return values
     layout, score = matching_layout(document_type_id, pages)
@@ -51,14 +52,14 @@ def read_learned_spots(document_type_id: int, pages: list[PageContent], specs: l
     result = dict(values)
     if layout is not None:
         _read_layout_spots(layout, score, pages, specs, result, lines_of)
-    _fill_from_anchors(document_type_id, pages, specs, result, lines_of, skip=layout.pk if layout else None)
+    _fill_from_anchors(document_type_id, pages, specs, result, lines_of, layout)
     return result
 
 
 def generic_failed(spots: list[dict]) -> bool:
-    """Whether the verdicts of a field on a layout corrected the extractor's reading more often
-    than they confirmed it: only then may what was learned overrule what the extractor reads
-    (where it was confirmed, it reads that layout right and a learned spot can only be worse)."""
+    """Whether the verdicts of a field on a layout (or a type) said the extractor misread it
+    more often than they confirmed it: where it was confirmed, it reads there right and what was
+    learned can only be worse."""
     corrections = sum(s.get("corrections") or 0 for s in spots)
     return corrections > sum(s["count"] for s in spots) - corrections
 
@@ -72,12 +73,12 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
         absent = sum(s["count"] for s in spots if s["absent"])
         generic = result.get(spec.name)
         missing = generic is None or generic.value in (None, "")
-        may_overrule = generic_failed(spots)
+        misreadings = sum(s.get("corrections") or 0 for s in spots)
         if absent > present:
             # Only a layout this close, where the extractor was marked wrong for inventing the field,
             # says the field is not printed: whether a field is printed also depends on the works
             # (an ETAS on a heat pump's invoice only), not only on the template.
-            if not missing and may_overrule and score >= BOX_MATCH_THRESHOLD:
+            if not missing and generic_failed(spots) and score >= BOX_MATCH_THRESHOLD:
                 result.pop(spec.name, None)
             continue
         readings = []
@@ -103,7 +104,10 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
             result[spec.name] = found
         elif found.value == generic.value:  # two readings agree: the surer of the two
             generic.confidence = max(generic.confidence, found.confidence)
-        elif may_overrule and _overrules(spot, agreeing, score, found, generic, present + absent):
+        elif agreeing > present + absent - misreadings and _overrules(spot, agreeing, score, found, generic,
+                                                                       present + absent):
+            # the spots that read this value held the field on more of the layout's documents than
+            # the extractor read it right
             result[spec.name] = found
 
 
@@ -135,25 +139,41 @@ def _registered(layout: KnownLayout, spot: dict, pages: list[PageContent], lines
     return registered(spot, page_shift(lines_of["moves"], spot["page"]))
 
 
-def _fill_from_anchors(document_type_id: int, pages, specs, result: dict, lines_of: dict, skip: int | None) -> None:
-    """Fields still missing read after the anchors learned on the type's other layouts (the words
-    before or above the value), most agreed first, with a lower confidence: a field the generic
-    extractor found is left alone."""
+def _fill_from_anchors(document_type_id: int, pages, specs, result: dict, lines_of: dict,
+                       layout: KnownLayout | None) -> None:
+    """Fields read after the anchors learned on the type's other layouts (the words before or
+    above the value), most agreed first, with a lower confidence: those the generic extractor
+    missed, and those it read where the type's verdicts say it misreads them and the document's
+    own layout taught nothing of them (an attestation's town read as the installer's), at an
+    anchor two verdicts taught."""
+    skip = layout.pk if layout else None
     for spec in specs:
-        found_before = result.get(spec.name)
-        if (found_before is not None and found_before.value not in (None, "")) or is_multi_valued(spec.hints):
+        if is_multi_valued(spec.hints):
+            continue
+        generic = result.get(spec.name)
+        missing = generic is None or generic.value in (None, "")
+        if not missing and (layout is not None and layout.spots.get(spec.name)
+                            or not generic_failed(_type_spots(document_type_id, spec.name))):
             continue
         for spot in type_anchors(document_type_id).get(spec.name, []):
-            # a number after a borrowed anchor is too easily another number: two verdicts needed
-            if spot["fingerprint_id"] == skip or (spec.data_type in NUMERIC_TYPES and spot["count"] < 2):
+            # a number after a borrowed anchor is too easily another number, and overruling the
+            # extractor takes more than one document's word: two verdicts needed
+            needs_two = spec.data_type in NUMERIC_TYPES or not missing
+            if spot["fingerprint_id"] == skip or (needs_two and spot["count"] < 2):
                 continue
             found = read_at(pages, spec.data_type, spot, lines_of)
             # the place of another layout may hold another field's value there (the dateline read
             # as a signature date): what another field of the document already holds is not this one
             if found is not None and not _held_by_another_field(specs, result, spec, found.value):
-                found.confidence = round(ANCHOR_CONFIDENCE * learned_confidence(spot["count"], spot["count"]), 3)
-                result[spec.name] = found
+                if missing or found.value != generic.value:
+                    found.confidence = round(ANCHOR_CONFIDENCE * learned_confidence(spot["count"], spot["count"]), 3)
+                    result[spec.name] = found
                 break
+
+
+def _type_spots(document_type_id: int, name: str) -> list[dict]:
+    """The spots of a field on every learned layout of the type (absent ones included)."""
+    return [spot for layout in known_layouts(document_type_id) for spot in layout.spots.get(name, [])]
 
 
 def _with_codes_of(found: FieldValue, generic: FieldValue) -> FieldValue:

@@ -120,6 +120,9 @@ def test_a_learned_spot_overrules_the_extractor_only_where_verdicts_corrected_it
 
     _learned(monkeypatch, page, {"montant_ttc": [{**spot, "corrections": 2}]})
     assert _read(page, "montant_ttc", "decimal", "300.00") == "1500.00"
+    # it misread one document of three, and the spot held the value on all three: the spot is surer
+    _learned(monkeypatch, page, {"montant_ttc": [{**spot, "count": 3, "corrections": 1}]})
+    assert _read(page, "montant_ttc", "decimal", "300.00") == "1500.00"
 
 
 def test_a_field_taught_absent_drops_a_value_only_where_the_extractor_was_marked_wrong_for_it(monkeypatch):
@@ -167,3 +170,29 @@ def test_an_amount_after_a_rate_or_another_amount_is_anchored_on_the_label_befor
     total = locate(sentence_page("Prix unitaire : 120,00 EUR 240,00 EUR"), "decimal", "240.00")
     assert (total.anchor, total.values_skipped) == (("prix", "unitaire"), 1)
     assert read_at(sentence_page("Prix unitaire : 99,00 EUR 1 188,00 EUR"), "decimal", spot_data(total)).value == "1188.00"
+
+
+def test_an_anchor_of_the_types_other_layouts_overrules_a_reading_the_types_verdicts_corrected(monkeypatch):
+    from extraction.learning import apply
+    from extraction.learning.selectors import KnownLayout
+
+    taught = attestation("COHEN Gilles", "155 ter route du Château", "20000", "Ajaccio")
+    town = {**spot_data(locate(taught, "string", "Ajaccio")), "absent": False, "count": 2}
+    page = attestation("MICHEL Renée", "65 impasse des Roses", "74000", "Annecy")
+
+    def learned(corrections: int):
+        # two other installers' attestations (nothing like this page's layout) taught the town twice each
+        layouts = [KnownLayout(pk, "", "portrait", frozenset({f"other{pk}@0,0"}),
+                               {"beneficiaire_ville": [{**town, "corrections": corrections}]}) for pk in (1, 2)]
+        monkeypatch.setattr(apply, "learning_on", lambda: True)
+        monkeypatch.setattr(apply, "known_layouts", lambda type_id: layouts)
+        monkeypatch.setattr(apply, "type_anchors", lambda type_id: {
+            "beneficiaire_ville": [{**town, "corrections": corrections, "fingerprint_id": pk} for pk in (1, 2)]})
+
+    # the extractor read the installer's town on every attestation taught: its reading is not trusted
+    learned(corrections=2)
+    assert _read(page, "beneficiaire_ville", "string", "AVIGNON") == "Annecy"
+    # it was confirmed there: left alone
+    learned(corrections=0)
+    assert _read(page, "beneficiaire_ville", "string", "AVIGNON") == "AVIGNON"
+    assert _read(page, "beneficiaire_ville", "string", None) == "Annecy"
