@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from decimal import Decimal
 
 from ..pipeline.hints import learning_on
 from ..types import FieldSpec, FieldValue, PageContent
@@ -85,7 +86,7 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
         for spot in spots:
             if spot["absent"] or (spot["relation"] == "none" and score < BOX_MATCH_THRESHOLD):
                 continue
-            found = read_at(pages, spec.data_type, _registered(layout, spot, pages, lines_of), lines_of)
+            found = _plausible(spec, read_at(pages, spec.data_type, _registered(layout, spot, pages, lines_of), lines_of))
             if found is not None and spec.data_type == "cee_code" and not missing:
                 found = _with_codes_of(found, generic)
             if found is not None:
@@ -161,7 +162,7 @@ def _fill_from_anchors(document_type_id: int, pages, specs, result: dict, lines_
             needs_two = spec.data_type in NUMERIC_TYPES or not missing
             if spot["fingerprint_id"] == skip or (needs_two and spot["count"] < 2):
                 continue
-            found = read_at(pages, spec.data_type, spot, lines_of)
+            found = _plausible(spec, read_at(pages, spec.data_type, spot, lines_of))
             # the place of another layout may hold another field's value there (the dateline read
             # as a signature date): what another field of the document already holds is not this one
             if found is not None and not _held_by_another_field(specs, result, spec, found.value):
@@ -191,3 +192,16 @@ def _with_codes_of(found: FieldValue, generic: FieldValue) -> FieldValue:
 def _held_by_another_field(specs: list[FieldSpec], result: dict, spec: FieldSpec, value: str) -> bool:
     return any(other.name != spec.name and other.data_type == spec.data_type and result.get(other.name) is not None
                and result[other.name].value == value for other in specs)
+
+
+def _plausible(spec: FieldSpec, found: FieldValue | None) -> FieldValue | None:
+    """A value read at a learned spot passes the field's ``max_value`` hint as the extractor's
+    candidates do: a CEE premium of 3 668 441 € is an OCR misreading (« 3.668.441 » for 3 668,44),
+    not a value to overrule the extractor with."""
+    limit = (spec.hints or {}).get("max_value")
+    if found is None or limit is None or spec.data_type not in NUMERIC_TYPES:
+        return found
+    try:
+        return found if abs(Decimal(found.value)) <= Decimal(str(limit)) else None
+    except ArithmeticError:
+        return found

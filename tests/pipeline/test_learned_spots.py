@@ -196,3 +196,22 @@ def test_an_anchor_of_the_types_other_layouts_overrules_a_reading_the_types_verd
     learned(corrections=0)
     assert _read(page, "beneficiaire_ville", "string", "AVIGNON") == "AVIGNON"
     assert _read(page, "beneficiaire_ville", "string", None) == "Annecy"
+
+
+def test_a_value_read_at_a_spot_above_the_fields_max_value_is_not_taken(monkeypatch):
+    """An OCR reading « 3.668.441 € » of a premium of 3 668,44 € found at the learned spot neither
+    fills the field nor overrules the extractor: the spot respects the field's max_value hint."""
+    from extraction.learning.apply import read_learned_spots
+    from extraction.types import FieldSpec, FieldValue
+
+    taught = sentence_page("Cadre de contribution", "Montant de la prime CEE : 977,28 €")
+    spot = {**spot_data(locate(taught, "decimal", "977.28")), "absent": False, "count": 3, "corrections": 3}
+    misread = sentence_page("Cadre de contribution", "Montant de la prime CEE : 3.668.441 €")
+    _learned(monkeypatch, misread, {"montant_prime": [spot]})
+    capped = FieldSpec("montant_prime", "montant_prime", "decimal", hints={"max_value": 50000})
+    assert read_learned_spots(1, misread, [capped], {}).get("montant_prime") is None
+    generic = {"montant_prime": FieldValue("3668.44", "3 668,44", 0.6)}
+    assert read_learned_spots(1, misread, [capped], generic)["montant_prime"].value == "3668.44"
+    # without the hint the spot's reading is taken as before
+    plain = FieldSpec("montant_prime", "montant_prime", "decimal")
+    assert read_learned_spots(1, misread, [plain], {})["montant_prime"].value == "3668441.00"
