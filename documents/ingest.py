@@ -171,7 +171,8 @@ def store_upload(
             document.file.save("upload", ContentFile(upload.inspected.stored_bytes), save=False)
             stored_name = document.file.name
             try:
-                with transaction.atomic():
+                # No savepoint of its own: the error leaves this whole block, which rolls back.
+                with transaction.atomic(savepoint=False):
                     document.save()
             except IntegrityError as exc:  # a concurrent upload of the same file won the race
                 raise _duplicate_error(upload.display_name) from exc
@@ -297,7 +298,10 @@ def _inspect_pdf(data: bytes, *, header_offset: int = 0) -> InspectedFile:
             if not _readable_pdf(stored):
                 raise corrupt
             flags.append({"code": "pdf_repaired", "message": "PDF endommagé, réparé automatiquement au dépôt."})
-    if _all_pages_blank(stored):
+        # The stored file is the one open here unless it was repaired: look at it while open.
+        text_looked_for = stored is data
+        shows_text = text_looked_for and _shows_text_on_first_page(pdf)
+    if not shows_text and _all_pages_blank(stored, text_looked_for=text_looked_for):
         raise IngestError(
             "blank_pdf",
             "Le PDF ne contient que des pages blanches : déposez le document rempli, ou son scan.",
@@ -327,17 +331,18 @@ BLANK_RENDER_SCALE = 12 / 72  # 12 dpi: enough to see ink, a few milliseconds a 
 BLANK_LIGHTEST_INK = 245  # a page whose darkest pixel is lighter than this is blank
 
 
-def _all_pages_blank(data: bytes) -> bool:
+def _all_pages_blank(data: bytes, *, text_looked_for: bool = False) -> bool:
     """True when every page renders white: no text, drawing or image shows.
 
     A page with printable characters in its text layer is not blank (the pipeline reads them): counting
     them costs a few hundredths of a millisecond where rendering costs several milliseconds,
     so born-digital documents, nearly every upload, are never rendered here. Before pdfium loads a
     page at all (~1 ms, and ~2.5 ms a file with its text page), the first page's content stream is
-    read for a string shown in a font (~0.2 ms): born-digital documents stop there."""
+    read for a string shown in a font (~0.2 ms): born-digital documents stop there (unless the
+    caller did that already: ``text_looked_for``)."""
     import pypdfium2
 
-    if _first_page_shows_text(data):
+    if not text_looked_for and _first_page_shows_text(data):
         return False
     try:
         document = pypdfium2.PdfDocument(data)
@@ -366,14 +371,24 @@ def _first_page_shows_text(data: bytes) -> bool:
 
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
-            page = pdf.pages[0]
-            if not page.obj.get("/Resources", {}).get("/Font"):
-                return False
-            for operands, _operator in pikepdf.parse_content_stream(page, _TEXT_OPERATORS):
-                for operand in operands:
-                    for item in (operand if isinstance(operand, pikepdf.Array) else [operand]):
-                        if isinstance(item, pikepdf.String) and bytes(item).strip(b" \x00"):
-                            return True
+            return _shows_text_on_first_page(pdf)
+    except Exception:
+        return False  # pdfium decides
+
+
+def _shows_text_on_first_page(pdf) -> bool:
+    """``_first_page_shows_text`` on a PDF already open with pikepdf."""
+    import pikepdf
+
+    try:
+        page = pdf.pages[0]
+        if not page.obj.get("/Resources", {}).get("/Font"):
+            return False
+        for operands, _operator in pikepdf.parse_content_stream(page, _TEXT_OPERATORS):
+            for operand in operands:
+                for item in (operand if isinstance(operand, pikepdf.Array) else [operand]):
+                    if isinstance(item, pikepdf.String) and bytes(item).strip(b" \x00"):
+                        return True
     except Exception:
         return False  # pdfium decides
     return False
