@@ -6,7 +6,7 @@ scratch dossier is created for a CLI installer. ``--json`` prints one JSON objec
 input file on stdout; a progress bar goes to stderr when it is a terminal.
 
 The writes that lead up to a file's result (the scratch dossier, the upload, the
-submission) commit without waiting for the disk (``unflushed_transaction``): the document's
+submission) commit without waiting for the disk (``unflushed_commits``): the document's
 final status commit, which does wait, makes them durable before its line is printed.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ from dossiers.workflow.ingest_summary import file_summary
 from dossiers.workflow.upload import ingest_file
 from extraction import services
 from extraction.pipeline.hints import configuration_read_once
-from extraction.pipeline.runner import unflushed_transaction
+from extraction.pipeline.runner import unflushed_commits, unflushed_transaction
 
 CLI_INSTALLER_SIRET = "99999999800019"  # Luhn-valid, outside the real SIRENE range in use
 
@@ -117,7 +117,7 @@ class Command(BaseCommand):
     def _ingest_one(self, dossier: Dossier, path: str) -> dict:
         file_path = Path(path)
         try:
-            with file_path.open("rb") as handle, unflushed_transaction():
+            with file_path.open("rb") as handle, unflushed_commits():
                 document = ingest_file(dossier=dossier, fileobj_or_bytes=handle, filename=file_path.name,
                                        schedule_processing=False)
         except IngestError as error:
@@ -130,7 +130,7 @@ class Command(BaseCommand):
     def _finish(self, dossier: Dossier) -> Dossier:
         dossier.refresh_from_db()
         if dossier.status == DossierStatus.DRAFT:
-            with unflushed_transaction():  # process_dossier's next commit waits for the disk
+            with unflushed_commits():  # process_dossier's next commit waits for the disk
                 transition(dossier, DossierStatus.SUBMITTED, reason="Dépôt en ligne de commande.")
         return processing.process_dossier(dossier)
 
