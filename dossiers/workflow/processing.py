@@ -19,6 +19,7 @@ from extraction import services as documents_pipeline
 from extraction.heartbeat import stuck_after
 from extraction.pipeline.base import StageError
 from extraction.pipeline.hints import configuration_read_once
+from extraction.pipeline.runner import unflushed_commits
 
 from ..models import CLOSED_STATUSES, Dossier, DossierStatus
 from ..status import can_transition, transition
@@ -59,7 +60,10 @@ def process_dossier(dossier: Dossier) -> Dossier:
     """
     dossier.refresh_from_db()
     if dossier.status in (DossierStatus.SUBMITTED, DossierStatus.AWAITING_DOCUMENTS):
-        _move(dossier, DossierStatus.PROCESSING)
+        # A step of the chain like a stage: the commits that end it (each document's final
+        # status, the routing in finish_dossier) wait for the disk and flush this one with them.
+        with unflushed_commits():
+            _move(dossier, DossierStatus.PROCESSING)
     if dossier.status != DossierStatus.PROCESSING:
         logger.info("Dossier %s is %s: nothing to process", dossier.reference, dossier.status)
         return dossier
