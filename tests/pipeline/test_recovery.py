@@ -182,3 +182,22 @@ def test_a_recovery_schedule_made_before_the_workflow_moved_points_at_the_new_ta
     assert recovery.func == "dossiers.workflow.tasks.recover_stuck_documents_task"
     assert (recovery.schedule_type, recovery.minutes, recovery.repeats) == (Schedule.MINUTES, 1, -1)
     assert not Schedule.objects.filter(func__startswith="extraction.tasks.").exists()
+
+
+@pytest.mark.django_db
+def test_a_claim_leaves_the_document_as_the_database_holds_it_and_takes_a_pending_document_only(dossier):
+    document = upload(dossier)
+    assert Document._meta.get_field("dossier").is_cached(document)
+    Document.objects.filter(pk=document.pk).update(processing_attempts=2, error_code="stale", error_message="old")
+    started = timezone.now()
+
+    assert services.claim_document(document)
+
+    expected = Document.objects.get(pk=document.pk)
+    for field in Document._meta.concrete_fields:
+        assert getattr(document, field.attname) == getattr(expected, field.attname), field.name
+    assert (document.status, document.processing_attempts, document.error_code) == (DocumentStatus.PROCESSING, 3, "")
+    assert document.processing_started_at == document.processing_heartbeat_at >= started
+    assert not Document._meta.get_field("dossier").is_cached(document)  # as refresh_from_db leaves it
+    assert not services.claim_document(document)  # in processing: someone has it
+    assert Document.objects.get(pk=document.pk).processing_attempts == 3
