@@ -159,6 +159,15 @@ def _zone_factor(hints: _Hints, line: Line, page_number: int) -> float:
 def _context_factor(hints: _Hints, layout: DocumentLayout, hit: _LabelHit) -> float:
     if not hints.context and not hints.avoid_context:
         return 1.0
+    # fields sharing labels and context (the beneficiary's name, address, town) ask for the same hits
+    key = (id(hit.line), hit.start_word, hit.end_word, hints.context, hints.avoid_context)
+    factor = layout.context_factors.get(key)
+    if factor is None:
+        factor = layout.context_factors[key] = _compute_context_factor(hints, layout, hit)
+    return factor
+
+
+def _compute_context_factor(hints: _Hints, layout: DocumentLayout, hit: _LabelHit) -> float:
     lines = layout.lines[hit.line.page]
     x0, _ = hit.line.x_range(hit.start_word, hit.end_word)
     near: list[list[str]] = []

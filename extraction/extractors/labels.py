@@ -34,6 +34,7 @@ class DocumentLayout:
     two_line_cells: dict = field(default_factory=dict)
     _token_lines: dict[int, dict[str, list[int]]] = field(default_factory=dict)
     zones: dict = field(default_factory=dict)  # what the unlabelled readers found, read once per document
+    context_factors: dict = field(default_factory=dict)  # ``candidates._context_factor`` of each hit and context
 
     @classmethod
     def of(cls, pages: list[PageContent]) -> "DocumentLayout":
@@ -152,14 +153,17 @@ def _wrapped_label_hits(layout: "DocumentLayout", page: int, labels: list[_Label
     pairs = layout.two_line_cells.get(page)
     if pairs is None:
         pairs = layout.two_line_cells[page] = _two_line_cells(layout.lines[page])
+    if not pairs:
+        return []
+    wanted = []  # (label, its key, its possible first tokens)
+    for label in labels:
+        key = tuple(label.tokens)
+        wanted.append((label, key, starts_of[key] if starts_of is not None else layout.vocabulary.starts(key)))
     hits = []
     for following, s, e, first, combined, column in pairs:
-        for label in labels:
-            key = tuple(label.tokens)
-            starts = starts_of[key] if starts_of is not None else layout.vocabulary.starts(key)
-            if len(label.tokens) > len(first) and combined[0] in starts \
-                    and match_at(combined, label.tokens, 0) == len(combined):
-                hits.append(_LabelHit(following, s, e, None, label.weight, len(label.tokens), tuple(label.tokens), column))
+        for label, key, starts in wanted:
+            if len(key) > len(first) and combined[0] in starts and match_at(combined, label.tokens, 0) == len(combined):
+                hits.append(_LabelHit(following, s, e, None, label.weight, len(key), key, column))
     return hits
 
 

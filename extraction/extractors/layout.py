@@ -36,11 +36,11 @@ class Line:
     _token_texts: list[str] | None = None
     _token_set: frozenset[str] | None = None
 
-    @property
+    # A line's words are not changed once it is built: its text and geometry are computed once.
+    @functools.cached_property
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
 
-    # A line's words are not changed once it is built: its geometry is computed once.
     @functools.cached_property
     def bbox(self) -> BBox:
         return union_box(w.bbox for w in self.words)

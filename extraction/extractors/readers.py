@@ -87,13 +87,11 @@ def _regex_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, st
         if hints.first_page_only and line.page != layout.pages[0].number:
             continue
         text = line.text
-        offsets = []
-        pos = 0
-        for w in line.words:
-            offsets.append((pos, pos + len(w.text)))
-            pos += len(w.text) + 1
+        offsets = None  # each word's span in the text, once a pattern matches
         for pattern in hints.regex:
             for m in pattern.finditer(text):
+                if offsets is None:
+                    offsets = _word_offsets(line.words)
                 g = 1 if m.groups() else 0
                 start, end = m.start(g), m.end(g)
                 words = [w for w, (s, e) in zip(line.words, offsets) if e > start and s < end]
@@ -103,6 +101,16 @@ def _regex_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, st
                     score = POSITION_WEIGHT["regex"] * _zone_factor(hints, line, line.page)
                     out.append(_candidate(fv, value_words, score, line.page, "regex"))
     return out
+
+
+def _word_offsets(words: list[Word]) -> list[tuple[int, int]]:
+    """Each word's (start, end) in the words joined by single spaces."""
+    offsets = []
+    pos = 0
+    for w in words:
+        offsets.append((pos, pos + len(w.text)))
+        pos += len(w.text) + 1
+    return offsets
 
 
 def _statement_candidates(hints: _Hints, layout: DocumentLayout) -> list[Candidate]:

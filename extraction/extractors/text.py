@@ -37,7 +37,7 @@ def token_texts(text: str) -> list[str]:
 
 @lru_cache(maxsize=100_000)
 def _token_texts(text: str) -> tuple[str, ...]:
-    return tuple(t.text for t in tokens(text))
+    return tuple(_TOKEN_RE.findall(fold_for_match(text)))  # the texts of ``tokens(text)``
 
 
 @lru_cache(maxsize=200_000)
