@@ -204,6 +204,8 @@ class _FieldPlan:
     every: list[_Label]  # labels and block anchors, longest first
     label_keys: set[tuple[str, ...]]
     anchors: set[tuple[str, ...]]
+    every_keys: list[tuple[str, ...]]  # the tokens of ``every``
+    negative_keys: list[tuple[str, ...]]
 
     @classmethod
     def of(cls, spec: FieldSpec, stop_labels) -> "_FieldPlan":
@@ -216,8 +218,9 @@ class _FieldPlan:
         label_keys = {tuple(l.tokens) for l in hints.labels}
         every = hints.labels + [a for a in hints.block_anchors if tuple(a.tokens) not in label_keys]
         block_stops = phrase_set(tuple(others.phrases) + tuple(tuple(l.tokens) for l in every))
-        plan = cls(hints, others, block_stops, sorted(every, key=lambda l: -len(l.tokens)), label_keys,
-                   {tuple(a.tokens) for a in hints.block_anchors})
+        every = sorted(every, key=lambda l: -len(l.tokens))
+        plan = cls(hints, others, block_stops, every, label_keys, {tuple(a.tokens) for a in hints.block_anchors},
+                   [tuple(l.tokens) for l in every], [tuple(neg) for neg in hints.negative_labels])
         if len(_PLANS_BY_ID) > 4096:
             _PLANS_BY_ID.clear()
         _PLANS_BY_ID[(id(spec), id(stop_labels))] = (spec, stop_labels, plan)
@@ -242,10 +245,10 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
     candidates: list[Candidate] = []
     pages = layout.pages[:1] if hints.first_page_only else layout.pages
     vocabulary = layout.vocabulary
-    starts_of = [vocabulary.starts(tuple(l.tokens)) for l in every]
+    starts_of = [vocabulary.starts(key) for key in plan.every_keys]
     possible_starts = frozenset().union(*starts_of) if every else frozenset()
-    negative_starts = [vocabulary.starts(tuple(neg)) for neg in hints.negative_labels]
-    label_starts = {tuple(l.tokens): starts for l, starts in zip(every, starts_of)}
+    negative_starts = [vocabulary.starts(key) for key in plan.negative_keys]
+    label_starts = dict(zip(plan.every_keys, starts_of))
     for page in pages:
         for hit in _wrapped_label_hits(layout, page.number, hints.labels, label_starts):
             candidates.extend(_candidates_for_hit(spec, hints, layout, hit, others, block_stops))

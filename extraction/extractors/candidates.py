@@ -168,22 +168,37 @@ def _context_factor(hints: _Hints, layout: DocumentLayout, hit: _LabelHit) -> fl
 
 
 def _compute_context_factor(hints: _Hints, layout: DocumentLayout, hit: _LabelHit) -> float:
+    near = _near_tokens(layout, hit)
+    factor = 1.0
+    if hints.context:
+        context = phrase_set(hints.context)
+        if any(_contains(toks, context) for toks in near):
+            factor *= 1.15
+    if hints.avoid_context:
+        avoid = phrase_set(hints.avoid_context)
+        if any(_contains(toks, avoid) for toks in near):
+            factor *= 0.6
+    return factor
+
+
+def _near_tokens(layout: DocumentLayout, hit: _LabelHit) -> list[list[str]]:
+    """The tokens where a label's context is read: its own line left of the label, the label,
+    and the few lines above in the same column (kept per document for each label position)."""
+    key = ("near", id(hit.line), hit.start_word, hit.end_word)
+    near = layout.context_factors.get(key)
+    if near is not None:
+        return near
     lines = layout.lines[hit.line.page]
     x0, _ = hit.line.x_range(hit.start_word, hit.end_word)
-    near: list[list[str]] = []
-    # the label's own line, left of the label, and the few lines above in the same column
+    near = []
     cell_start, _ = hit.line.cell_of(hit.start_word)
     near.append([t.text for t in hit.line.tokens if cell_start <= t.word < hit.start_word])
     near.append([t.text for t in hit.line.tokens if hit.start_word <= t.word < hit.end_word])
     for line in lines[max(0, hit.line.index - 6): hit.line.index]:
         toks = [t.text for t in line.tokens if abs(line.words[t.word].bbox[0] - x0) < 0.25 or line.words[t.word].bbox[0] <= x0 <= line.words[t.word].bbox[2]]
         near.append(toks)
-    factor = 1.0
-    if hints.context and any(_contains(toks, phrase_set(hints.context)) for toks in near):
-        factor *= 1.15
-    if hints.avoid_context and any(_contains(toks, phrase_set(hints.avoid_context)) for toks in near):
-        factor *= 0.6
-    return factor
+    layout.context_factors[key] = near
+    return near
 
 
 def _contains(toks: list[str], phrases) -> bool:

@@ -34,7 +34,8 @@ class DocumentLayout:
     two_line_cells: dict = field(default_factory=dict)
     _token_lines: dict[int, dict[str, list[int]]] = field(default_factory=dict)
     zones: dict = field(default_factory=dict)  # what the unlabelled readers found, read once per document
-    context_factors: dict = field(default_factory=dict)  # ``candidates._context_factor`` of each hit and context
+    context_factors: dict = field(default_factory=dict)  # ``candidates._context_factor`` by hit and context, and
+    # the tokens around each hit it reads
 
     @classmethod
     def of(cls, pages: list[PageContent]) -> "DocumentLayout":
@@ -84,15 +85,20 @@ def _find_labels(line: Line, labels: list[_Label], negatives: list[list[str]], v
         starts_of = [vocabulary.starts(tuple(l.tokens)) for l in labels]
     if negative_starts is None:
         negative_starts = [vocabulary.starts(tuple(neg)) for neg in negatives]
-    negatives = list(zip(negatives, negative_starts))
+    present = line.token_set
+    # a negative none of whose possible first tokens is on the line covers nothing there
+    negatives = [(neg, starts) for neg, starts in zip(negatives, negative_starts) if not present.isdisjoint(starts)]
     hits: list[_LabelHit] = []
     taken: set[int] = set()
-    present = line.token_set
+    positions = line.token_positions
     for label, starts in zip(labels, starts_of):
         if present.isdisjoint(starts):
             continue
-        for i in range(len(toks)):
-            if i in taken or toks[i] not in starts:
+        at = [i for token in starts if token in positions for i in positions[token]]
+        if len(at) > 1:
+            at.sort()
+        for i in at:
+            if i in taken:
                 continue
             found = match_at_flex(toks, label.tokens, i)
             if found is None:

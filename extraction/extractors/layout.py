@@ -80,6 +80,14 @@ class Line:
             self._token_set = frozenset(self.token_texts)
         return self._token_set
 
+    @functools.cached_property
+    def token_positions(self) -> dict[str, list[int]]:
+        """Where each token text stands in ``token_texts``."""
+        positions: dict[str, list[int]] = {}
+        for i, text in enumerate(self.token_texts):
+            positions.setdefault(text, []).append(i)
+        return positions
+
     def cell_of(self, word_index: int) -> tuple[int, int]:
         for start, end in self.cells:
             if start <= word_index < end:
@@ -87,7 +95,15 @@ class Line:
         return word_index, word_index + 1
 
     def x_range(self, start: int, end: int) -> tuple[float, float]:
-        return min(w.bbox[0] for w in self.words[start:end]), max(w.bbox[2] for w in self.words[start:end])
+        found = self._x_ranges.get((start, end))
+        if found is None:  # asked again and again for the same cells by every field
+            words = self.words[start:end]
+            found = self._x_ranges[(start, end)] = (min(w.bbox[0] for w in words), max(w.bbox[2] for w in words))
+        return found
+
+    @functools.cached_property
+    def _x_ranges(self) -> dict[tuple[int, int], tuple[float, float]]:
+        return {}
 
 
 def median(values: list[float]) -> float:
