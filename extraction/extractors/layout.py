@@ -8,6 +8,7 @@ a table or of a two-column header.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 from dataclasses import dataclass, field
@@ -109,7 +110,11 @@ class Line:
 def median(values: list[float]) -> float:
     """The middle value, or the mean of the two middle ones (as ``statistics.median``, for a
     list, faster: the layout takes thousands of small medians per page)."""
-    ordered = sorted(values)
+    return _sorted_median(sorted(values))
+
+
+def _sorted_median(ordered: list[float]) -> float:
+    """``median`` of a list already sorted."""
     middle = len(ordered) // 2
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
@@ -144,23 +149,36 @@ def estimate_skew(words: list[Word], aspect: float = A4_RATIO) -> float:
     buckets: dict[int, list[int]] = {}
     for i, key in enumerate(keys):
         buckets.setdefault(key, []).append(i)
-    nothing: list[int] = []
+    lefts = {key: [boxes[j][0] for j in bucket] for key, bucket in buckets.items()}  # ascending, as ``ordered``
     for i, (x0, y0, x1, y1) in enumerate(boxes):
         w = ordered[i]
         wh = y1 - y0
-        key = keys[i]
+        low, high = -0.2 * wh, 3 * wh
         best = None
-        for bucket in (buckets.get(key, nothing), buckets.get(key - 1, nothing), buckets.get(key + 1, nothing)):
-            for j in bucket:
+        for key in (keys[i], keys[i] - 1, keys[i] + 1):
+            bucket = buckets.get(key)
+            if bucket is None:
+                continue
+            # the neighbour is the leftmost word starting in [x1 + low, x1 + high]: skip the words left of it
+            xs = lefts[key]
+            p = bisect.bisect_left(xs, x1 + low)
+            while p > 0 and not xs[p - 1] - x1 < low:
+                p -= 1
+            while p < len(xs) and xs[p] - x1 < low:
+                p += 1
+            for j in bucket[p:]:
                 ox0, oy0, ox1, oy1 = boxes[j]
                 gap = ox0 - x1
-                if ordered[j] is w or gap < -0.2 * wh or gap > 3 * wh:
+                if gap > high:
+                    break
+                if ordered[j] is w or gap < low:
                     continue
                 oh = oy1 - oy0
                 if abs(oh - wh) > 0.3 * wh:
                     continue
                 if best is None or ox0 < best[0]:
                     best = boxes[j]
+                break  # the leftmost in this bucket: the others start right of it
         if best is None:
             continue
         dx = ((best[0] + best[2]) - (x0 + x1)) / 2
@@ -190,17 +208,20 @@ def build_lines(words: list[Word], page: PageContent | None = None, page_number:
     rows: list[list[Word]] = []
     row_y: list[float] = []
     row_h: list[float] = []
+    heights: list[float] = []  # the current row's word heights, sorted
     for y, w in ordered:
         h = max(w.bbox[3] - w.bbox[1], 1e-4)
         if rows and abs(y - row_y[-1]) <= 0.45 * min(max(row_h[-1], h), 2 * min(row_h[-1], h)):
             rows[-1].append(w)
+            bisect.insort(heights, w.bbox[3] - w.bbox[1])
             n = len(rows[-1])
             row_y[-1] = row_y[-1] + (y - row_y[-1]) / n
-            row_h[-1] = max(row_h[-1], h) if n < 3 else median([x.bbox[3] - x.bbox[1] for x in rows[-1]])
+            row_h[-1] = max(row_h[-1], h) if n < 3 else _sorted_median(heights)
         else:
             rows.append([w])
             row_y.append(y)
             row_h.append(h)
+            heights = [w.bbox[3] - w.bbox[1]]
     lines = []
     for i, row in enumerate(rows):
         row.sort(key=lambda w: w.bbox[0])
