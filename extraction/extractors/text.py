@@ -267,7 +267,10 @@ class Vocabulary:
 
     def _near(self, asked: _AskedWords, expected: str) -> list[str]:
         """This text's tokens (other than ``expected``) that ``asked.accepts`` for ``expected``."""
-        asked.register(expected)
+        position = asked.position.get(expected)
+        if position is None:
+            asked.register(expected)
+            position = asked.position[expected]
         built = self._inverse.get(id(asked))
         if built is None:
             candidates = [w for w in self.words if asked.takes(w)]
@@ -276,31 +279,27 @@ class Vocabulary:
                 for other in asked.near(word):
                     inverse.setdefault(other, []).append(word)
             built = self._inverse[id(asked)] = (len(asked.added), inverse, candidates)
-        if asked.position[expected] < built[0]:
-            return built[1].get(expected, [])
+        if position < built[0]:
+            return built[1].get(expected, _NOTHING)
         # asked for the first time after this text was indexed: check its tokens directly
         return [w for w in built[2] if w != expected and asked.accepts(w, expected)]
 
     def matches(self, expected: str) -> tuple[str, ...]:
-        """Tokens of the text that ``similar`` accepts for ``expected``."""
+        """Tokens of the text that ``similar`` accepts for ``expected`` (in no particular order)."""
         found = self._cache.get(expected)
         if found is None:
-            result = {expected} if expected in self.words else set()
-            if _allowed(expected):
-                result.update(self._near(_ASKED_SIMILAR, expected))
-            found = self._cache[expected] = tuple(result)
+            near = self._near(_ASKED_SIMILAR, expected) if _allowed(expected) else _NOTHING
+            found = self._cache[expected] = (expected, *near) if expected in self.words else tuple(near)
         return found
 
     def glued(self, first: str, second: str) -> tuple[str, ...]:
-        """Tokens that are ``first`` and ``second`` written without a space."""
+        """Tokens that are ``first`` and ``second`` written without a space (in no particular order)."""
         key = first + "\x00" + second
         found = self._cache.get(key)
         if found is None:
             joined = first + second
-            result = {joined} if joined in self.words else set()
-            if min(len(first), len(second)) >= 3:
-                result.update(self._near(_ASKED_GLUED, joined))
-            found = self._cache[key] = tuple(result)
+            near = self._near(_ASKED_GLUED, joined) if min(len(first), len(second)) >= 3 else _NOTHING
+            found = self._cache[key] = (joined, *near) if joined in self.words else tuple(near)
         return found
 
     def starts(self, phrase) -> frozenset[str]:
@@ -309,11 +308,15 @@ class Vocabulary:
         key = tuple(phrase[:2])
         found = self._starts.get(key)
         if found is None:
-            result = set(self.matches(phrase[0]))
-            if len(phrase) > 1:
-                result.update(self.glued(phrase[0], phrase[1]))
-            found = self._starts[key] = frozenset(result)
+            tokens = self.matches(key[0])
+            if len(key) > 1:
+                tokens += self.glued(key[0], key[1])
+            found = self._starts[key] = frozenset(tokens) if tokens else _NO_TOKENS
         return found
+
+
+_NOTHING: list[str] = []  # (never changed)
+_NO_TOKENS: frozenset[str] = frozenset()
 
 
 class PhraseSet:
