@@ -245,9 +245,9 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
     candidates: list[Candidate] = []
     pages = layout.pages[:1] if hints.first_page_only else layout.pages
     vocabulary = layout.vocabulary
-    starts_of = [vocabulary.starts(key) for key in plan.every_keys]
+    starts_of = vocabulary.starts_of(plan.every_keys)
     possible_starts = frozenset().union(*starts_of) if every else frozenset()
-    negative_starts = [vocabulary.starts(key) for key in plan.negative_keys]
+    negative_starts = vocabulary.starts_of(plan.negative_keys)
     label_starts = dict(zip(plan.every_keys, starts_of))
     for page in pages:
         for hit in _wrapped_label_hits(layout, page.number, hints.labels, label_starts):

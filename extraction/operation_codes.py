@@ -45,6 +45,11 @@ def find_cee_code_spans(text: str) -> list[tuple[str, int, int]]:
     return spans
 
 
+def may_hold_cee_code(text: str) -> bool:
+    """Whether ``find_cee_code_spans`` may find a code in ``text`` (a quick test before it)."""
+    return _CODE_RE.search(text) is not None
+
+
 def canonical_code(match: re.Match) -> str | None:
     sector = match.group(1).upper()
     sector = _SECTOR_LOOKALIKES.get(sector, sector)

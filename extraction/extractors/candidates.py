@@ -32,6 +32,8 @@ WRAPPED_WEIGHT = 0.7
 # item): its first amount is less likely the field's total than one standing alone under its header.
 BREAKDOWN_FACTOR = 0.85
 SEPARATORS = {":", "-", "–", "—", "=", "/", ":-", "...", "…", "|"}
+_SEPARATOR_RUN_RE = re.compile(r"[:\-–—=.…|_]+")
+_TRAILING_SEPARATOR_RE = re.compile(r"[:\-–—=.…|_,;]+")
 
 
 @dataclass
@@ -54,7 +56,7 @@ class Candidate:
 
 def _strip_separators(words: list[Word]) -> list[Word]:
     out = list(words)
-    while out and (out[0].text in SEPARATORS or re.fullmatch(r"[:\-–—=.…|_]+", out[0].text)):
+    while out and (out[0].text in SEPARATORS or _SEPARATOR_RUN_RE.fullmatch(out[0].text)):
         out.pop(0)
     return out
 
@@ -92,7 +94,7 @@ def _values_in(data_type: str, words: list[Word], hints: _Hints, stop_labels,
         words = _cut_at_labels(words, stop_labels)[: hints.max_words]
         words = _strip_separators(words)
         # trailing separators ("Dupont Jean -")
-        while words and re.fullmatch(r"[:\-–—=.…|_,;]+", words[-1].text):
+        while words and _TRAILING_SEPARATOR_RE.fullmatch(words[-1].text):
             words.pop()
         if not words:
             return []

@@ -31,7 +31,7 @@ class DocumentLayout:
     pages: list[PageContent]
     lines: dict[int, list[Line]] = field(default_factory=dict)
     vocabulary: Vocabulary | None = None
-    two_line_cells: dict = field(default_factory=dict)
+    two_line_cells: dict = field(default_factory=dict)  # page: (``_two_line_cells``, their first tokens)
     _token_lines: dict[int, dict[str, list[int]]] = field(default_factory=dict)
     zones: dict = field(default_factory=dict)  # what the unlabelled readers found, read once per document
     context_factors: dict = field(default_factory=dict)  # ``candidates._context_factor`` by hit and context, and
@@ -156,15 +156,19 @@ def _wrapped_label_hits(layout: "DocumentLayout", page: int, labels: list[_Label
     """Table headers written over two lines ("Total toutes taxes" / "comprises"): the hit is
     placed on the second line, so the values are looked for below it. ``starts_of``: the
     labels' possible first tokens, when known."""
-    pairs = layout.two_line_cells.get(page)
-    if pairs is None:
-        pairs = layout.two_line_cells[page] = _two_line_cells(layout.lines[page])
+    found = layout.two_line_cells.get(page)
+    if found is None:
+        pairs = _two_line_cells(layout.lines[page])
+        found = layout.two_line_cells[page] = (pairs, frozenset(combined[0] for *_, combined, _ in pairs))
+    pairs, firsts = found
     if not pairs:
         return []
-    wanted = []  # (label, its key, its possible first tokens)
+    wanted = []  # (label, its key, its possible first tokens), for the labels that may begin a pair
     for label in labels:
         key = tuple(label.tokens)
-        wanted.append((label, key, starts_of[key] if starts_of is not None else layout.vocabulary.starts(key)))
+        starts = starts_of[key] if starts_of is not None else layout.vocabulary.starts(key)
+        if not starts.isdisjoint(firsts):
+            wanted.append((label, key, starts))
     hits = []
     for following, s, e, first, combined, column in pairs:
         for label, key, starts in wanted:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from ..operation_codes import may_hold_cee_code
 from ..types import FieldSpec, Word
 from .candidates import (POSITION_WEIGHT, Candidate, _candidate, _column_range, _lines_below,
                          _right_words, _starts_with_label, _strip_separators, _values_in, _words_in_range,
@@ -146,6 +147,8 @@ def _scan_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout) -> 
     first_words: list[Word] = []
     page = None
     for line in layout.all_lines():
+        if spec.data_type == "cee_code" and not may_hold_cee_code(line.text):
+            continue  # most lines: no code to read
         for fv in find_values(spec.data_type, line.words):
             for code in json.loads(fv.value) if spec.data_type == "cee_code" else [fv.value]:
                 if code not in values:

@@ -302,6 +302,15 @@ class Vocabulary:
             found = self._cache[key] = (joined, *near) if joined in self.words else tuple(near)
         return found
 
+    def starts_of(self, phrases: list[tuple[str, ...]]) -> list[frozenset[str]]:
+        """``starts`` of each phrase (a tuple), those already known read without a call."""
+        known = self._starts
+        out = []
+        for phrase in phrases:
+            found = known.get(phrase[:2])
+            out.append(found if found is not None else self.starts(phrase))
+        return out
+
     def starts(self, phrase) -> frozenset[str]:
         """Tokens at which ``phrase`` may begin: every token of the text at which ``match_at``
         can match it is in this set (a quick test before calling it)."""
