@@ -10,7 +10,7 @@ from ..types import BBox, FieldSpec, Word
 from .field_hints import _Hints, _fold_unit
 from .labels import DocumentLayout, _LabelHit
 from .layout import Line, union_box
-from .text import PhraseSet, match_at, phrase_set, token_texts
+from .text import PhraseSet, match_at, phrase_set, token_texts, token_tuple
 from .values import FoundValue, find_values, period_first
 
 # How much each way of finding a value is trusted, before label, zone and context factors.
@@ -70,7 +70,7 @@ def _cut_at_labels(words: list[Word], stop_labels: PhraseSet, after_separator: b
         return words  # no new mention starts inside the run (most amounts: « 1 234,00 € »)
     toks: list[tuple[str, int]] = []
     for i, w in enumerate(words):
-        for t in token_texts(w.text):
+        for t in token_tuple(w.text):
             toks.append((t, i))
     texts = [t for t, _ in toks]
     for k in range(1, len(texts)):
@@ -352,7 +352,7 @@ def _heads_cell(hit: _LabelHit) -> bool:
 
 
 def _starts_with_label(words: list[Word], labels: PhraseSet) -> bool:
-    toks = token_texts(" ".join(w.text for w in _strip_separators(words)[:6]))
+    toks = token_tuple(" ".join(w.text for w in _strip_separators(words)[:6]))
     return bool(toks) and labels.match(toks, 0) is not None
 
 

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field
 
 from ..types import BBox, PageContent, Word
-from .text import Token, token_texts
+from .text import Token, token_tuple
 
 A4_RATIO = 297 / 210  # height / width, when the page size is unknown
 
@@ -36,6 +36,8 @@ class Line:
     _tokens: list[LineToken] | None = None
     _token_texts: list[str] | None = None
     _token_set: frozenset[str] | None = None
+    _token_positions: dict[str, list[int]] | None = field(default=None, compare=False, repr=False)
+    _x_ranges: dict[tuple[int, int], tuple[float, float]] | None = field(default=None, compare=False, repr=False)
 
     # A line's words are not changed once it is built: its text and geometry are computed once.
     @functools.cached_property
@@ -63,7 +65,7 @@ class Line:
         if self._tokens is None:
             result = []
             for i, word in enumerate(self.words):
-                for text in token_texts(word.text):
+                for text in token_tuple(word.text):
                     result.append(LineToken(text, i))
             self._tokens = result
         return self._tokens
@@ -81,13 +83,15 @@ class Line:
             self._token_set = frozenset(self.token_texts)
         return self._token_set
 
-    @functools.cached_property
+    @property
     def token_positions(self) -> dict[str, list[int]]:
         """Where each token text stands in ``token_texts``."""
-        positions: dict[str, list[int]] = {}
-        for i, text in enumerate(self.token_texts):
-            positions.setdefault(text, []).append(i)
-        return positions
+        if self._token_positions is None:
+            positions: dict[str, list[int]] = {}
+            for i, text in enumerate(self.token_texts):
+                positions.setdefault(text, []).append(i)
+            self._token_positions = positions
+        return self._token_positions
 
     def cell_of(self, word_index: int) -> tuple[int, int]:
         for start, end in self.cells:
@@ -96,15 +100,13 @@ class Line:
         return word_index, word_index + 1
 
     def x_range(self, start: int, end: int) -> tuple[float, float]:
+        if self._x_ranges is None:
+            self._x_ranges = {}
         found = self._x_ranges.get((start, end))
         if found is None:  # asked again and again for the same cells by every field
             words = self.words[start:end]
             found = self._x_ranges[(start, end)] = (min(w.bbox[0] for w in words), max(w.bbox[2] for w in words))
         return found
-
-    @functools.cached_property
-    def _x_ranges(self) -> dict[tuple[int, int], tuple[float, float]]:
-        return {}
 
 
 def median(values: list[float]) -> float:

@@ -35,6 +35,11 @@ def token_texts(text: str) -> list[str]:
     return list(_token_texts(text))
 
 
+def token_tuple(text: str) -> tuple[str, ...]:
+    """``token_texts`` as a tuple shared by every caller (for reading only: no copy)."""
+    return _token_texts(text)
+
+
 @lru_cache(maxsize=100_000)
 def _token_texts(text: str) -> tuple[str, ...]:
     return tuple(_TOKEN_RE.findall(fold_for_match(text)))  # the texts of ``tokens(text)``
@@ -70,6 +75,7 @@ def _bounded_edit_distance(a: str, b: str, bound: int) -> int:
     return previous[-1]
 
 
+@lru_cache(maxsize=200_000)
 def _glued(word: str, first: str, second: str) -> bool:
     joined = first + second
     if word == joined:

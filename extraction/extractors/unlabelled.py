@@ -21,7 +21,7 @@ from .field_hints import _Hints, _fold_unit
 from .labels import DocumentLayout
 from .phrases import PageText, clause_words, find_phrases
 from .products import ProductMention, find_products
-from .text import phrase_set, token_texts
+from .text import phrase_set, token_texts, token_tuple
 from .zones import Block, company_names, dateline_words, postal_and_town, recipient_block, sentence_identity
 
 NO_STOPS = phrase_set(())
@@ -56,7 +56,7 @@ def recipient_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout,
 
 
 def _starts_with(words: list[Word], labels) -> bool:
-    toks = token_texts(" ".join(w.text for w in words[:6]))
+    toks = token_tuple(" ".join(w.text for w in words[:6]))
     return bool(toks) and bool(labels) and labels.match(toks, 0) is not None
 
 
