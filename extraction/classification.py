@@ -69,18 +69,19 @@ def _phrases(data) -> list[_Phrase]:
 
 
 def _compile(hints_by_code: dict[str, dict]) -> list[_TypeHints]:
-    """The types' hints as phrases, kept per content (the pipeline passes the same hints for
-    every document: compiling them cost a tenth of a millisecond a document)."""
-    key = repr(hints_by_code)
-    compiled = _COMPILED.get(key)
-    if compiled is None:
-        if len(_COMPILED) >= 64:
-            _COMPILED.clear()
-        compiled = _COMPILED[key] = _compile_hints(hints_by_code)
+    """The types' hints as phrases, kept per hints object: the pipeline passes the same one for
+    every document (read once per configuration; hints are not changed in place)."""
+    seen = _COMPILED.get(id(hints_by_code))
+    if seen is not None and seen[0] is hints_by_code:
+        return seen[1]
+    compiled = _compile_hints(hints_by_code)
+    if len(_COMPILED) >= 64:
+        _COMPILED.clear()
+    _COMPILED[id(hints_by_code)] = (hints_by_code, compiled)
     return compiled
 
 
-_COMPILED: dict[str, list[_TypeHints]] = {}
+_COMPILED: dict[int, tuple[dict, list[_TypeHints]]] = {}
 
 
 def _compile_hints(hints_by_code: dict[str, dict]) -> list[_TypeHints]:

@@ -225,7 +225,7 @@ class _AskedWords:
         self.index = FuzzyIndex(depth=index_depth)
         self.added: list[str] = []  # in the order they were asked for
         self.position: dict[str, int] = {}
-        self._near: dict[str, tuple[int, tuple[str, ...]]] = {}
+        self.known_near: dict[str, tuple[int, tuple[str, ...]]] = {}  # token: (len(added) then, near)
 
     def register(self, expected: str) -> None:
         if expected not in self.position:
@@ -235,16 +235,16 @@ class _AskedWords:
 
     def near(self, token: str) -> tuple[str, ...]:
         """The asked words ``accepts`` takes ``token`` for (not the token itself)."""
-        cached = self._near.get(token)
+        cached = self.known_near.get(token)
         if cached is not None and cached[0] == len(self.added):
             return cached[1]
         if cached is not None and len(self.added) - cached[0] <= 64:
             found = cached[1] + tuple(e for e in self.added[cached[0]:] if e != token and self.accepts(token, e))
         else:
             found = tuple(e for e in self.index.near(token, self.query_depth(token)) if e != token and self.accepts(token, e))
-        if len(self._near) >= self.CACHE_LIMIT:
-            self._near.clear()
-        self._near[token] = (len(self.added), found)
+        if len(self.known_near) >= self.CACHE_LIMIT:
+            self.known_near.clear()
+        self.known_near[token] = (len(self.added), found)
         return found
 
 
@@ -281,8 +281,10 @@ class Vocabulary:
         if built is None:
             candidates = [w for w in self.words if asked.takes(w)]
             inverse: dict[str, list[str]] = {}
+            known, added = asked.known_near, len(asked.added)
             for word in candidates:
-                for other in asked.near(word):
+                cached = known.get(word)  # ``asked.near(word)`` without the call, when it is known
+                for other in cached[1] if cached is not None and cached[0] == added else asked.near(word):
                     inverse.setdefault(other, []).append(word)
             built = self._inverse[id(asked)] = (len(asked.added), inverse, candidates)
         if position < built[0]:
