@@ -55,10 +55,10 @@ class Candidate:
 
 
 def _strip_separators(words: list[Word]) -> list[Word]:
-    out = list(words)
-    while out and (out[0].text in SEPARATORS or _SEPARATOR_RUN_RE.fullmatch(out[0].text)):
-        out.pop(0)
-    return out
+    start = 0
+    while start < len(words) and (words[start].text in SEPARATORS or _SEPARATOR_RUN_RE.fullmatch(words[start].text)):
+        start += 1
+    return list(words[start:])
 
 
 def _cut_at_labels(words: list[Word], stop_labels: PhraseSet, after_separator: bool = False) -> list[Word]:
@@ -73,12 +73,13 @@ def _cut_at_labels(words: list[Word], stop_labels: PhraseSet, after_separator: b
         for t in token_tuple(w.text):
             toks.append((t, i))
     texts = [t for t, _ in toks]
-    for k in range(1, len(texts)):
-        if stop_labels.match(texts, k) is not None:
-            word_index = toks[k][1]
-            if word_index > 0 and (not after_separator or words[word_index - 1].text in SEPARATORS
-                                   or words[word_index - 1].text.endswith((",", ";"))):
-                return words[:word_index]
+    k = stop_labels.first_match(texts, 1)
+    while k is not None:
+        word_index = toks[k][1]
+        if word_index > 0 and (not after_separator or words[word_index - 1].text in SEPARATORS
+                               or words[word_index - 1].text.endswith((",", ";"))):
+            return words[:word_index]
+        k = stop_labels.first_match(texts, k + 1)
     return words
 
 
@@ -162,10 +163,12 @@ def _context_factor(hints: _Hints, layout: DocumentLayout, hit: _LabelHit) -> fl
     if not hints.context and not hints.avoid_context:
         return 1.0
     # fields sharing labels and context (the beneficiary's name, address, town) ask for the same hits
-    key = (id(hit.line), hit.start_word, hit.end_word, hints.context, hints.avoid_context)
-    factor = layout.context_factors.get(key)
-    if factor is None:
-        factor = layout.context_factors[key] = _compute_context_factor(hints, layout, hit)
+    key = (id(hit.line), hit.start_word, hit.end_word, id(hints.context), id(hints.avoid_context))
+    found = layout.context_factors.get(key)
+    if found is not None and found[0] is hints.context and found[1] is hints.avoid_context:
+        return found[2]
+    factor = _compute_context_factor(hints, layout, hit)
+    layout.context_factors[key] = (hints.context, hints.avoid_context, factor)
     return factor
 
 

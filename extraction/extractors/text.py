@@ -376,6 +376,17 @@ class PhraseSet:
             self._cache[token] = found
         return found
 
+    def first_match(self, toks: list[str], start: int = 0) -> int | None:
+        """The first position from ``start`` at which ``match`` finds a phrase, or None."""
+        known = self._cache
+        for k in range(start, len(toks)):
+            found = known.get(toks[k])
+            if found is None:
+                found = self.candidates(toks[k])
+            if found and self.match(toks, k) is not None:
+                return k
+        return None
+
     def match(self, toks: list[str], i: int) -> tuple[str, ...] | None:
         """The longest phrase that matches ``toks`` at ``i``."""
         best = None
