@@ -249,11 +249,16 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
     possible_starts = frozenset().union(*starts_of) if every else frozenset()
     negative_starts = vocabulary.starts_of(plan.negative_keys)
     label_starts = dict(zip(plan.every_keys, starts_of))
+    # labels and negatives none of whose first tokens is in the document are found nowhere in it
+    present = [(label, starts) for label, starts in zip(every, starts_of) if starts]
+    present_labels, present_starts = [label for label, _ in present], [starts for _, starts in present]
+    negatives = [(neg, starts) for neg, starts in zip(hints.negative_labels, negative_starts) if starts]
+    negative_labels, negative_starts = [neg for neg, _ in negatives], [starts for _, starts in negatives]
     for page in pages:
         for hit in _wrapped_label_hits(layout, page.number, hints.labels, label_starts):
             candidates.extend(_candidates_for_hit(spec, hints, layout, hit, others, block_stops))
         for line in layout.lines_with(page.number, possible_starts):
-            for hit in _find_labels(line, every, hints.negative_labels, vocabulary, starts_of, negative_starts):
+            for hit in _find_labels(line, present_labels, negative_labels, vocabulary, present_starts, negative_starts):
                 if hit.label in label_keys and hints.list_items:
                     candidates.extend(list_candidates(hints, layout, hit, _base_score(hints, layout, hit), others))
                     candidates.extend(as_list(c) for c in _candidates_for_hit(spec, hints, layout, hit, others, block_stops))

@@ -99,18 +99,20 @@ def match_at(haystack: list[str], phrase: list[str], i: int) -> int | None:
     """The index just after ``phrase`` if it matches ``haystack`` at ``i``, else None."""
     j = 0
     k = i
+    n, end = len(phrase), len(haystack)
     # a one-word label must be spelt right unless it is long: "Denis" is not "devis"
-    strict = len(phrase) == 1 and len(phrase[0]) < 7
-    while j < len(phrase):
-        if k >= len(haystack):
+    strict = n == 1 and len(phrase[0]) < 7
+    while j < n:
+        if k >= end:
             return None
         word = haystack[k]
-        if word == phrase[j] or (not strict and similar(word, phrase[j])):
+        expected = phrase[j]
+        if word == expected or (not strict and similar(word, expected)):
             j += 1
             k += 1
             continue
         # two phrase words glued into one token by OCR or by the PDF ("datede", "n°facture")
-        if j + 1 < len(phrase) and _glued(word, phrase[j], phrase[j + 1]):
+        if j + 1 < n and _glued(word, expected, phrase[j + 1]):
             j += 2
             k += 1
             continue
