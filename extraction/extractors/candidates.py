@@ -210,7 +210,7 @@ def _contains(toks: list[str], phrases) -> bool:
     """Whether one of ``phrases`` (a PhraseSet, or one phrase) occurs in ``toks``."""
     if not isinstance(phrases, PhraseSet):
         return any(match_at(toks, phrases, i) is not None for i in range(len(toks)))
-    return any(phrases.match(toks, i) is not None for i in range(len(toks)))
+    return phrases.first_match(toks) is not None
 
 
 MAX_TEXT_GAP = 0.3  # beyond this (page widths), text in a cell to the right is another column

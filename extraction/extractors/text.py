@@ -364,7 +364,7 @@ class PhraseSet:
         found = self._cache.get(token)
         if found is None:
             found = list(self.by_first.get(token, ()))
-            if len(token) >= 4:
+            if len(token) >= 4 and not token.isdigit():  # ``similar`` takes no number for a word
                 for first in _LABEL_FIRSTS.near(token):
                     if first != token and first in self.by_first and similar(token, first):
                         found.extend(self.by_first[first])
