@@ -126,8 +126,8 @@ def match_at_flex(haystack: list[str], phrase: list[str], i: int) -> tuple[int, 
     end = match_at(haystack, phrase, i)
     if end is not None:
         return end, False
-    if len(phrase) < 2:
-        return None
+    if len(phrase) < 2 or i + 3 > len(haystack):
+        return None  # a head, the extra word and a tail take three tokens at least
     for k in range(1, len(phrase)):
         head_end = match_at(haystack, phrase[:k], i)
         if head_end is None or head_end >= len(haystack):
