@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from .extractors.text import Vocabulary, match_at, token_texts
+from .extractors.text import Vocabulary, match_at, token_texts, token_tuple
 from cee.text import fold
 from .types import Classification, PageContent
 
@@ -114,7 +114,7 @@ class _TokenIndex:
         starts: list[int] = []
         for tok in self.vocabulary.starts(phrase):
             starts.extend(self.positions[tok])
-        return sum(1 for i in starts if match_at(self.toks, list(phrase), i) is not None)
+        return sum(1 for i in starts if match_at(self.toks, phrase, i) is not None)
 
 
 def _title_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
@@ -155,9 +155,9 @@ def _score(hints: _TypeHints, index: _TokenIndex, titles: list[tuple[int, list[s
         starts = index.vocabulary.starts(phrase.tokens)
         for i, line in titles:
             # the title opens the line ("DEVIS N° 2024-12", "Attestation sur l'honneur")
-            if (line[0] in starts and match_at(line, list(phrase.tokens), 0) is not None) or (
+            if (line[0] in starts and match_at(line, phrase.tokens, 0) is not None) or (
                 len(line) > 1 and line[0] in {"objet", "document", "titre"} and line[1] in starts
-                and match_at(line, list(phrase.tokens), 1) is not None
+                and match_at(line, phrase.tokens, 1) is not None
             ):
                 if title_line is None or i < title_line or (i == title_line and phrase.weight > title_weight):
                     title_weight, title_line = phrase.weight, i
@@ -187,7 +187,7 @@ def classify_text(text: str, hints_by_code: dict[str, dict]) -> Classification:
 
 
 def _classify(lines: list[str], compiled: list[_TypeHints]) -> tuple[Classification, str | None]:
-    index = _TokenIndex(token_texts("\n".join(lines)))
+    index = _TokenIndex(token_tuple("\n".join(lines)))
     titles = _title_lines(lines)
     scores: dict[str, float] = {}
     partial = {}

@@ -393,7 +393,7 @@ class PhraseSet:
         """The longest phrase that matches ``toks`` at ``i``."""
         best = None
         for phrase in self.candidates(toks[i]) if i < len(toks) else ():
-            if (best is None or len(phrase) > len(best)) and match_at(toks, list(phrase), i) is not None:
+            if (best is None or len(phrase) > len(best)) and match_at(toks, phrase, i) is not None:
                 best = phrase
         return best
 
