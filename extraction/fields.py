@@ -283,25 +283,36 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
 
 
 def _plausible_amounts(candidates: list[Candidate], max_value: Decimal) -> list[Candidate]:
-    """Candidates above the field's ``max_value`` hint are misreadings: read by OCR, they are
-    read again as an amount whose decimal comma was lost or read as a dot (« 97728€ » for
-    977,28 €), kept at a lower score when that fits; otherwise dropped."""
+    """Candidates above the field's ``max_value`` hint are misreadings (``within_max_value``):
+    kept, at a lower score, only where read again as an amount that fits."""
     kept = []
     for c in candidates:
-        try:
-            value = abs(Decimal(c.value))
-        except ArithmeticError:
-            kept.append(c)
+        value = within_max_value(c.value, c.raw, max_value, read_by_ocr=c.ocr_confidence < 1.0)
+        if value is None:
             continue
-        if value <= max_value:
-            kept.append(c)
-            continue
-        repaired = amount_without_its_comma(c.raw) if c.ocr_confidence < 1.0 else None
-        if repaired is not None and repaired <= max_value:
-            c.value = format_decimal(repaired.copy_sign(Decimal(c.value)))
+        if value != c.value:
+            c.value = value
             c.score *= 0.8
-            kept.append(c)
+        kept.append(c)
     return kept
+
+
+def within_max_value(value: str, raw: str, max_value: float | Decimal, *, read_by_ocr: bool) -> str | None:
+    """``value`` (a normalised number read as ``raw``) against a field's ``max_value`` hint: as
+    is when it fits (or is no number); above it, a misreading: read by OCR, read again as an
+    amount whose decimal comma was lost or read as a dot (« 97728€ » for 977,28 €) when that
+    fits; otherwise None. The extractor's candidates and the values read at learned spots."""
+    try:
+        number = Decimal(value)
+    except ArithmeticError:
+        return value
+    limit = Decimal(str(max_value))
+    if abs(number) <= limit:
+        return value
+    repaired = amount_without_its_comma(raw) if read_by_ocr else None
+    if repaired is not None and repaired <= limit:
+        return format_decimal(repaired.copy_sign(number))
+    return None
 
 
 def _unlabelled_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, reading: ReadingData | None,

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from decimal import Decimal
+from dataclasses import dataclass, field
 
+from ..extractors.field_hints import _Hints
+from ..extractors.layout import Line
+from ..fields import within_max_value
 from ..pipeline.hints import learning_on
 from ..types import FieldSpec, FieldValue, PageContent
 from .fingerprint import (BOX_MATCH_THRESHOLD, MATCH_THRESHOLD, is_multi_valued, layout_features, match_score,
@@ -18,6 +21,14 @@ from .spots import page_lines_of, read_at
 
 NUMERIC_TYPES = ("decimal", "integer")
 ANCHOR_CONFIDENCE = 0.75  # an anchor learned on another layout is weaker evidence than the layout's own spot
+
+
+@dataclass
+class _DocumentReads:
+    """What reading one document's spots works out once: each page's lines (by page number),
+    and, on a scan, where the layout's anchors moved (``registration.anchor_moves``)."""
+    lines: dict[int, list[Line]] = field(default_factory=dict)
+    moves: list[tuple[int, float, float, float]] | None = None
 
 
 def learned_confidence(agreeing: int, verdicts: int) -> float:
@@ -49,11 +60,11 @@ def read_learned_spots(document_type_id: int, pages: list[PageContent], specs: l
     if not pages or not learning_on():
         return values
     layout, score = matching_layout(document_type_id, pages)
-    lines_of: dict = {}
+    reads = _DocumentReads()
     result = dict(values)
     if layout is not None:
-        _read_layout_spots(layout, score, pages, specs, result, lines_of)
-    _fill_from_anchors(document_type_id, pages, specs, result, lines_of, layout)
+        _read_layout_spots(layout, score, pages, specs, result, reads)
+    _fill_from_anchors(document_type_id, pages, specs, result, reads, layout)
     return result
 
 
@@ -65,7 +76,7 @@ def generic_failed(spots: list[dict]) -> bool:
     return corrections > sum(s["count"] for s in spots) - corrections
 
 
-def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: dict, lines_of: dict) -> None:
+def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: dict, reads: _DocumentReads) -> None:
     for spec in specs:
         spots = layout.spots.get(spec.name)
         if not spots or is_multi_valued(spec.hints):  # lists of products: their own reader
@@ -86,7 +97,8 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
         for spot in spots:
             if spot["absent"] or (spot["relation"] == "none" and score < BOX_MATCH_THRESHOLD):
                 continue
-            found = _plausible(spec, read_at(pages, spec.data_type, _registered(layout, spot, pages, lines_of), lines_of))
+            found = _plausible(spec, pages, read_at(pages, spec.data_type, _registered(layout, spot, pages, reads),
+                                                    reads.lines))
             if found is not None and spec.data_type == "cee_code" and not missing:
                 found = _with_codes_of(found, generic)
             if found is not None:
@@ -123,7 +135,7 @@ def _overrules(spot: dict, agreeing: int, score: float, found: FieldValue, gener
     return spot["relation"] != "none" and agreeing >= 2 and found.confidence >= generic.confidence
 
 
-def _registered(layout: KnownLayout, spot: dict, pages: list[PageContent], lines_of: dict) -> dict:
+def _registered(layout: KnownLayout, spot: dict, pages: list[PageContent], reads: _DocumentReads) -> dict:
     """A box spot moved as far as the layout's anchors moved on this document when its page was
     scanned (fed higher or lower); an anchored spot, or a born-digital page, as is: there the
     anchors move with the document's values (a longer recipient block, one more item line), not
@@ -133,14 +145,14 @@ def _registered(layout: KnownLayout, spot: dict, pages: list[PageContent], lines
     if (spot["relation"] != "none" or not spot.get("bbox") or not spot.get("page") or spot["page"] > len(ordered)
             or not ordered[spot["page"] - 1].source.startswith("ocr")):
         return spot
-    if "moves" not in lines_of:  # once per document: where the layout's anchors are found
+    if reads.moves is None:  # once per document: where the layout's anchors are found
         every_spot = [s for spots in layout.spots.values() for s in spots]
-        lines = {index: page_lines_of(page, lines_of) for index, page in enumerate(ordered, 1)}
-        lines_of["moves"] = anchor_moves(lines, every_spot)
-    return registered(spot, page_shift(lines_of["moves"], spot["page"]))
+        lines = {index: page_lines_of(page, reads.lines) for index, page in enumerate(ordered, 1)}
+        reads.moves = anchor_moves(lines, every_spot)
+    return registered(spot, page_shift(reads.moves, spot["page"]))
 
 
-def _fill_from_anchors(document_type_id: int, pages, specs, result: dict, lines_of: dict,
+def _fill_from_anchors(document_type_id: int, pages, specs, result: dict, reads: _DocumentReads,
                        layout: KnownLayout | None) -> None:
     """Fields read after the anchors learned on the type's other layouts (the words before or
     above the value), most agreed first, with a lower confidence: those the generic extractor
@@ -162,7 +174,7 @@ def _fill_from_anchors(document_type_id: int, pages, specs, result: dict, lines_
             needs_two = spec.data_type in NUMERIC_TYPES or not missing
             if spot["fingerprint_id"] == skip or (needs_two and spot["count"] < 2):
                 continue
-            found = _plausible(spec, read_at(pages, spec.data_type, spot, lines_of))
+            found = _plausible(spec, pages, read_at(pages, spec.data_type, spot, reads.lines))
             # the place of another layout may hold another field's value there (the dateline read
             # as a signature date): what another field of the document already holds is not this one
             if found is not None and not _held_by_another_field(specs, result, spec, found.value):
@@ -194,14 +206,26 @@ def _held_by_another_field(specs: list[FieldSpec], result: dict, spec: FieldSpec
                and result[other.name].value == value for other in specs)
 
 
-def _plausible(spec: FieldSpec, found: FieldValue | None) -> FieldValue | None:
+def _plausible(spec: FieldSpec, pages: list[PageContent], found: FieldValue | None) -> FieldValue | None:
     """A value read at a learned spot passes the field's ``max_value`` hint as the extractor's
-    candidates do: a CEE premium of 3 668 441 € is an OCR misreading (« 3.668.441 » for 3 668,44),
-    not a value to overrule the extractor with."""
-    limit = (spec.hints or {}).get("max_value")
+    candidates do (``fields.within_max_value``): a CEE premium of 3 668 441 € read by OCR is
+    « 3.668.441 » for 3 668,44 €, read again so; on a text layer, a value to drop, not one to
+    overrule the extractor with."""
+    limit = _Hints.from_spec(spec).max_value
     if found is None or limit is None or spec.data_type not in NUMERIC_TYPES:
         return found
-    try:
-        return found if abs(Decimal(found.value)) <= Decimal(str(limit)) else None
-    except ArithmeticError:
-        return found
+    value = within_max_value(found.value, found.raw, limit, read_by_ocr=_read_by_ocr(pages, found))
+    if value is None:
+        return None
+    found.value = value
+    return found
+
+
+def _read_by_ocr(pages: list[PageContent], found: FieldValue) -> bool:
+    """Whether OCR read the words of ``found`` (as the extractor tells: a word's confidence under 1)."""
+    page = next((p for p in pages if p.number == found.page), None)
+    if page is None or not found.bbox:
+        return False
+    x0, y0, x1, y1 = found.bbox
+    return any(w.conf < 1.0 for w in page.words
+               if w.bbox[0] < x1 and w.bbox[2] > x0 and w.bbox[1] < y1 and w.bbox[3] > y0)

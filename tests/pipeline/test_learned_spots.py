@@ -215,3 +215,20 @@ def test_a_value_read_at_a_spot_above_the_fields_max_value_is_not_taken(monkeypa
     # without the hint the spot's reading is taken as before
     plain = FieldSpec("montant_prime", "montant_prime", "decimal")
     assert read_learned_spots(1, misread, [plain], {})["montant_prime"].value == "3668441.00"
+
+
+def test_an_ocr_reading_at_a_spot_above_the_fields_max_value_is_read_again_as_the_extractor_reads_it(monkeypatch):
+    """Read by OCR, « 3.668.441 € » at the learned spot is 3 668,44 € whose comma was read as a
+    dot and a speck as a digit: repaired as the extractor repairs its candidates, not dropped."""
+    from dataclasses import replace
+
+    from extraction.learning.apply import read_learned_spots
+    from extraction.types import FieldSpec
+
+    taught = sentence_page("Cadre de contribution", "Montant de la prime CEE : 977,28 €")
+    spot = {**spot_data(locate(taught, "decimal", "977.28")), "absent": False, "count": 3, "corrections": 3}
+    printed = sentence_page("Cadre de contribution", "Montant de la prime CEE : 3.668.441 €")[0]
+    scanned = [replace(printed, words=[replace(w, conf=0.83) for w in printed.words], source="ocr:tesseract")]
+    _learned(monkeypatch, scanned, {"montant_prime": [spot]})
+    capped = FieldSpec("montant_prime", "montant_prime", "decimal", hints={"max_value": 50000})
+    assert read_learned_spots(1, scanned, [capped], {})["montant_prime"].value == "3668.44"
