@@ -23,6 +23,7 @@ from .. import feedback
 from ..models import DataType, ExtractedField, FieldSchema, FieldStatus
 from ..normalise import normalise
 from .fingerprint import is_multi_valued
+from .services import verdict_batch
 
 ABSENT_NOTE = "Absent du document (import de retours)."
 
@@ -148,7 +149,7 @@ def import_feedback(lines, user) -> Counter:
     Raises FeedbackImportError (nothing imported) when a line is wrong.
     """
     outcomes: Counter = Counter()
-    with transaction.atomic():
+    with transaction.atomic(), verdict_batch():
         for verdict in read_verdicts(lines):
             outcomes[_apply(verdict, user)] += 1
     return outcomes

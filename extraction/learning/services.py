@@ -4,8 +4,15 @@ correction, the label phrase printed before the right value.
 ``learn_from_verdict`` is called by the feedback services (``extraction.feedback``) once a
 verdict's ``HumanFeedback`` row is stored, inside the verdict's transaction: a verdict that
 records nothing (the same file imported twice, a value confirmed again) teaches nothing.
+Inside ``verdict_batch()`` (an import of many verdicts) what a verdict reads that the verdicts
+do not change is read once: the recipient fields' names once per batch, a document's pages,
+layout and other values once per document.
 """
 from __future__ import annotations
+
+import contextlib
+from contextvars import ContextVar
+from dataclasses import dataclass, field as dataclass_field
 
 from django.db.models import F
 from django.utils import timezone
@@ -21,6 +28,45 @@ from .fingerprint import (MATCH_THRESHOLD, is_multi_valued, layout_digest, layou
                           read_issuer)
 from .phrases import is_label_phrase
 from .spots import locate
+
+
+@dataclass
+class _Batch:
+    """What ``learn_from_verdict`` read for the verdicts of one batch: the recipient fields'
+    names, and, for the document whose verdicts are being learned, its pages, its layout, its
+    fields' values by field id (kept up to date with each verdict) and whether it was counted."""
+    recipient_fields: set[str] | None = None
+    document_id: int | None = None
+    pages: list[PageContent] = dataclass_field(default_factory=list)
+    layout: LayoutFingerprint | None = None
+    values: dict[int, tuple[str, str]] = dataclass_field(default_factory=dict)
+    counted: bool = False
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("learning_verdict_batch", default=None)
+
+
+@contextlib.contextmanager
+def verdict_batch():
+    """Within this block, ``learn_from_verdict`` reads the recipient fields once, and each
+    document's pages, layout and values once for its consecutive verdicts (an import). The
+    verdicts must be the only writes to those fields meanwhile."""
+    if _batch.get() is not None:
+        yield
+        return
+    token = _batch.set(_Batch())
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+
+
+def _batch_for(document) -> _Batch | None:
+    """The batch, turned to ``document`` (what it kept of the previous document dropped)."""
+    batch = _batch.get()
+    if batch is not None and batch.document_id != document.pk:
+        batch.document_id, batch.pages, batch.layout, batch.values, batch.counted = document.pk, [], None, {}, False
+    return batch
 
 
 def document_pages(document) -> list[PageContent]:
@@ -90,7 +136,13 @@ def learn_from_verdict(feedback: HumanFeedback, field) -> None:
     document = field.document
     if document.document_type_id is None:
         return
-    pages = document_pages(document)
+    batch = _batch_for(document)
+    if batch is not None and not batch.pages:
+        batch.pages = document_pages(document)
+        batch.values = _field_values(document.pk)
+    if batch is not None:
+        batch.values[field.pk] = (field.schema.name, field.effective_value)
+    pages = batch.pages if batch is not None else document_pages(document)
     if not pages:
         return
     if feedback.kind == HumanFeedback.Kind.CORRECTED:
@@ -100,21 +152,26 @@ def learn_from_verdict(feedback: HumanFeedback, field) -> None:
     else:
         value = ""
     changed = {"corrections": int(misread(feedback, field.schema.data_type))}
-    layout = layout_of(document, pages)
-    if not HumanFeedback.objects.filter(document_id=document.pk).exclude(pk=feedback.pk).exists():
+    layout = batch.layout if batch is not None and batch.layout is not None else layout_of(document, pages)
+    if batch is not None:
+        batch.layout = layout
+    if not (batch is not None and batch.counted) and not (
+            HumanFeedback.objects.filter(document_id=document.pk).exclude(pk=feedback.pk).exists()):
         LayoutFingerprint.objects.filter(pk=layout.pk).update(documents_learned=F("documents_learned") + 1,
                                                               updated_at=timezone.now())
+    if batch is not None:
+        batch.counted = True  # its next verdicts find this one
     if not value:
         _count(LearnedFieldLocation, {"fingerprint": layout, "schema": field.schema, "key": "absent"}, {"absent": True},
                **changed)
         return
     if is_multi_valued(field.schema.extraction_hints):
         return  # a list of products: no one spot
-    others = _other_values(field)
+    others = _other_values(field, batch)
     confirmed = feedback.kind == HumanFeedback.Kind.CONFIRMED and field.page and field.bbox
     # The recipient's values change from one document of the layout to the next: never an anchor
     # (the issuer's own name and address, printed on every document of its template, may be).
-    recipient = _recipient_fields()
+    recipient = _recipient_fields(batch)
     spot = locate(pages, field.schema.data_type, value, other_values=[v for name, v in others if name in recipient],
                   extracted_at=(field.page, tuple(field.bbox)) if confirmed else None)
     if spot is None:
@@ -130,14 +187,24 @@ def learn_from_verdict(feedback: HumanFeedback, field) -> None:
         _count(LearnedLabelPhrase, {"schema": field.schema, "phrase": phrase}, {})
 
 
-def _other_values(field) -> list[tuple[str, str]]:
+def _other_values(field, batch: _Batch | None) -> list[tuple[str, str]]:
     """The document's other fields with their values as they stand (corrected or as read)."""
-    return [(name, effective_value(status, value, corrected)) for name, status, value, corrected in
-            ExtractedField.objects.filter(document_id=field.document_id).exclude(pk=field.pk)
-            .values_list("schema__name", "status", "value", "corrected_value")]
+    values = batch.values if batch is not None else _field_values(field.document_id)
+    return [value for pk, value in values.items() if pk != field.pk]
 
 
-def _recipient_fields() -> set[str]:
+def _field_values(document_id: int) -> dict[int, tuple[str, str]]:
+    return {pk: (name, effective_value(status, value, corrected)) for pk, name, status, value, corrected in
+            ExtractedField.objects.filter(document_id=document_id)
+            .values_list("pk", "schema__name", "status", "value", "corrected_value")}
+
+
+def _recipient_fields(batch: _Batch | None) -> set[str]:
     """Names of the fields that hold the recipient's identity (the ``recipient`` hint of one
     type or another: the beneficiary's name, street, postal code, town; the declarant)."""
-    return set(FieldSchema.objects.filter(extraction_hints__has_key="recipient").values_list("name", flat=True))
+    if batch is not None and batch.recipient_fields is not None:
+        return batch.recipient_fields
+    names = set(FieldSchema.objects.filter(extraction_hints__has_key="recipient").values_list("name", flat=True))
+    if batch is not None:
+        batch.recipient_fields = names
+    return names

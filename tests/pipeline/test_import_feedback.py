@@ -139,3 +139,31 @@ def test_an_unknown_validator_is_refused(tmp_path):
     path.write_text("", encoding="utf-8")
     with pytest.raises(CommandError, match="Validateur introuvable"):
         call_command("import_feedback", str(path), "--validator", "personne@cee.local", stdout=io.StringIO())
+
+
+def test_an_imports_verdicts_read_the_recipient_fields_once_and_each_documents_values_once(tmp_path, validator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    facture = ingest(tmp_path, "facture.pdf", samples.FACTURE_LINES)
+    attestation = ingest(tmp_path, "attestation.pdf", samples.ATTESTATION_LINES)
+    rows = [{"document": facture["id"], "field": name, "value": value} for name, value in (
+        ("date_facture", "12/05/2024"), ("montant_ttc", "10 600,00"), ("montant_ht", "10 000,00"),
+        ("beneficiaire_nom", "Jeanne Dupont"), ("beneficiaire_ville", "Lyon"))]
+    rows += [{"document": attestation["id"], "field": name, "value": value} for name, value in (
+        ("date_engagement", "20/03/2024"), ("date_achevement", "10/05/2024"), ("beneficiaire_ville", "Lyon"))]
+
+    with CaptureQueriesContext(connection) as queries:
+        import_lines(tmp_path, validator, rows)
+
+    sql = [q["sql"] for q in queries.captured_queries]
+    recipient_reads = [q for q in sql if "extraction_fieldschema" in q and "recipient" in q]
+    # the document's fields' names and values (a short select list, not a whole row's)
+    columns = [q.split(" FROM ")[0].split(", ") for q in sql]
+    value_reads = [c for c in columns if len(c) <= 5 and any('"extraction_fieldschema"."name"' in n for n in c)
+                   and any('"extraction_extractedfield"."corrected_value"' in n for n in c)]
+    page_reads = [q for q in sql if 'FROM "documents_page"' in q and 'ORDER BY "documents_page"."number"' in q
+                  and " LIMIT " not in q]
+    assert len(recipient_reads) == 1
+    assert len(value_reads) == 2  # one per document, not one per verdict
+    assert len(page_reads) == 2
