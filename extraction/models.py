@@ -358,6 +358,10 @@ class LearnedFieldLocation(models.Model):
     values_skipped = models.PositiveSmallIntegerField(
         "nombres sautés", default=0,
         help_text="Après le repère : combien de nombres précèdent la valeur (« TVA 5,5 % 300,37 € »).")
+    value_shapes = models.JSONField(
+        "formes de la valeur", default=list, blank=True,
+        help_text="Formes des valeurs apprises (A majuscule, a minuscule, 9 chiffre) : une lecture d'une autre "
+                  "forme est une autre ligne de la page ; un numéro lu par l'OCR est relu dans cette forme.")
     count = models.PositiveIntegerField("verdicts concordants", default=1)
     corrections = models.PositiveIntegerField(
         "dont corrections", default=0,

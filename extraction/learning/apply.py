@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..extractors.field_hints import _Hints
 from ..extractors.layout import Line
@@ -16,6 +16,7 @@ from .fingerprint import (BOX_MATCH_THRESHOLD, MATCH_THRESHOLD, is_multi_valued,
                           page_shape, read_issuer)
 from .registration import anchor_moves, page_shift, registered
 from .selectors import KnownLayout, known_layouts, type_anchors
+from .shapes import fits, in_numbering
 from .spots import page_lines_of, read_at
 
 
@@ -83,8 +84,10 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
             continue
         present = sum(s["count"] for s in spots if not s["absent"])
         absent = sum(s["count"] for s in spots if s["absent"])
-        generic = result.get(spec.name)
+        generic = _in_numbering(spec, spots, result.get(spec.name))
         missing = generic is None or generic.value in (None, "")
+        if not missing:
+            result[spec.name] = generic
         misreadings = sum(s.get("corrections") or 0 for s in spots)
         if absent > present:
             # Only a layout this close, where the extractor was marked wrong for inventing the field,
@@ -97,8 +100,8 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
         for spot in spots:
             if spot["absent"] or (spot["relation"] == "none" and score < BOX_MATCH_THRESHOLD):
                 continue
-            found = _plausible(spec, pages, read_at(pages, spec.data_type, _registered(layout, spot, pages, reads),
-                                                    reads.lines))
+            found = _shaped(spec, spot, _plausible(spec, pages, read_at(
+                pages, spec.data_type, _registered(layout, spot, pages, reads), reads.lines)))
             if found is not None and spec.data_type == "cee_code" and not missing:
                 found = _with_codes_of(found, generic)
             if found is not None:
@@ -122,6 +125,14 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
             # the spots that read this value held the field on more of the layout's documents than
             # the extractor read it right
             result[spec.name] = found
+        elif (spot["relation"] in ("left", "clause") and spec.data_type != "cee_code"
+              and _read_elsewhere(generic, [reading for _, reading in readings])):
+            # where the extractor read the field right on the layout, it read it at a spot; here it
+            # read it at a place no spot holds (the installer's stamp taken for the recipient's
+            # town, the line under a label OCR misread), while the words before the value on its
+            # line, where the layout prints it, hold another (a box or the line under a heading
+            # is too easily the next line when the blocks move: those do not overrule)
+            result[spec.name] = found
 
 
 def _overrules(spot: dict, agreeing: int, score: float, found: FieldValue, generic: FieldValue, verdicts: int) -> bool:
@@ -133,6 +144,39 @@ def _overrules(spot: dict, agreeing: int, score: float, found: FieldValue, gener
     if score >= BOX_MATCH_THRESHOLD and (agreeing == verdicts or found.confidence >= generic.confidence):
         return True
     return spot["relation"] != "none" and agreeing >= 2 and found.confidence >= generic.confidence
+
+
+def _shaped(spec: FieldSpec, spot: dict, found: FieldValue | None) -> FieldValue | None:
+    """A text read at a spot in the shapes its verdicts taught (``shapes``): an identifier's OCR
+    look-alikes read in the layout's numbering; None for a text whose letters and digits are
+    not of their kind (the street read where the layout's name sits: the recipient block moved)."""
+    if found is None or spec.data_type != "string" or not spot.get("value_shapes"):
+        return found
+    found.value = in_numbering(found.value, spot["value_shapes"])
+    return found if fits(found.value, spot["value_shapes"]) else None
+
+
+def _in_numbering(spec: FieldSpec, spots: list[dict], generic: FieldValue | None) -> FieldValue | None:
+    """The extractor's text read in the numbering the layout's verdicts taught (« FACO09358 »
+    for FAC009358), as the values read at its spots are."""
+    if generic is None or spec.data_type != "string" or not generic.value:
+        return generic
+    shapes = [shape for spot in spots if not spot["absent"] for shape in spot.get("value_shapes") or []]
+    value = in_numbering(generic.value, shapes)
+    return generic if value == generic.value else replace(generic, value=value)
+
+
+def _read_elsewhere(generic: FieldValue, readings: list[FieldValue]) -> bool:
+    """Whether the extractor's value lies away from every value read at the layout's spots
+    (unknown without its box)."""
+    if generic.page is None or not generic.bbox:
+        return False
+    return not any(reading.page == generic.page and reading.bbox and _overlap(reading.bbox, generic.bbox)
+                   for reading in readings)
+
+
+def _overlap(box, other) -> bool:
+    return box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
 
 
 def _registered(layout: KnownLayout, spot: dict, pages: list[PageContent], reads: _DocumentReads) -> dict:
@@ -174,7 +218,7 @@ def _fill_from_anchors(document_type_id: int, pages, specs, result: dict, reads:
             needs_two = spec.data_type in NUMERIC_TYPES or not missing
             if spot["fingerprint_id"] == skip or (needs_two and spot["count"] < 2):
                 continue
-            found = _plausible(spec, pages, read_at(pages, spec.data_type, spot, reads.lines))
+            found = _shaped(spec, spot, _plausible(spec, pages, read_at(pages, spec.data_type, spot, reads.lines)))
             # the place of another layout may hold another field's value there (the dateline read
             # as a signature date): what another field of the document already holds is not this one
             if found is not None and not _held_by_another_field(specs, result, spec, found.value):

@@ -50,7 +50,8 @@ def learned_phrases(document_type_id: int) -> dict[str, list[str]]:
     return phrases
 
 
-def _labels(hints: dict, label: str) -> dict[str, float]:
+def configured_labels(hints: dict, label: str) -> dict[str, float]:
+    """A field's labels with their weights, as its extraction hints give them (its name by default)."""
     raw = hints.get("labels") or [label]
     return {str(k): float(v) for k, v in raw.items()} if isinstance(raw, dict) else {str(k): 1.0 for k in raw}
 
@@ -61,13 +62,13 @@ def hints_with_learned_labels(schemas: list, phrases: dict[str, list[str]]) -> d
     if not phrases:
         return {}
     taken = {
-        schema.name: {tuple(token_texts(text)) for text in _labels(schema.extraction_hints or {}, schema.label)}
+        schema.name: {tuple(token_texts(text)) for text in configured_labels(schema.extraction_hints or {}, schema.label)}
         for schema in schemas
     }
     result = {}
     for schema in schemas:
         hints = dict(schema.extraction_hints or {})
-        labels = _labels(hints, schema.label)
+        labels = configured_labels(hints, schema.label)
         others = set().union(*(t for name, t in taken.items() if name != schema.name))
         added = False
         for phrase in phrases.get(schema.name, []):

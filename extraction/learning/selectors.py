@@ -33,7 +33,8 @@ def _load_layouts(document_type_id: int) -> list[KnownLayout]:
     rows = (LearnedFieldLocation.objects.filter(fingerprint_id__in=list(layouts), is_active=True, schema__is_active=True)
             .order_by("-count", "pk")
             .values("fingerprint_id", "schema__name", "absent", "page", "bbox", "relation", "anchor", "offset", "count", "corrections",
-                    "value_words", "followed_by", "clauses_skipped", "words_skipped", "values_skipped"))
+                    "value_words", "followed_by", "clauses_skipped", "words_skipped", "values_skipped",
+                    "value_shapes"))
     for row in rows:
         layouts[row["fingerprint_id"]].spots.setdefault(row["schema__name"], []).append(row)
     return list(layouts.values())

@@ -21,12 +21,14 @@ from cee.text import tokens as name_words
 
 from documents.models import Page
 
+from ..extractors.text import token_texts
 from ..models import (ExtractedField, FieldSchema, HumanFeedback, LayoutFingerprint, LearnedFieldLocation,
                       LearnedLabelPhrase, effective_value)
 from ..types import PageContent
 from .fingerprint import (MATCH_THRESHOLD, is_multi_valued, layout_digest, layout_features, match_score, page_shape,
                           read_issuer)
-from .phrases import is_label_phrase
+from .phrases import configured_labels, is_label_phrase
+from .shapes import with_shape
 from .spots import locate
 
 
@@ -101,12 +103,18 @@ def layout_of(document, pages: list[PageContent]) -> LayoutFingerprint:
     return layout
 
 
-def _count(model, lookup: dict, defaults: dict, **also: int) -> None:
+def _count(model, lookup: dict, defaults: dict, *, value: str = "", **also: int) -> None:
     """One more verdict for the row of ``lookup`` (created with ``defaults``); ``also`` names
-    other counters the verdict adds to (``corrections=1``)."""
-    row, created = model.objects.get_or_create(**lookup, defaults={**defaults, **also})
+    other counters the verdict adds to (``corrections=1``); ``value``: the value taught, whose
+    shape a learned location keeps."""
+    shaped = {"value_shapes": with_shape([], value)} if value else {}
+    row, created = model.objects.get_or_create(**lookup, defaults={**defaults, **shaped, **also})
     if not created:
-        model.objects.filter(pk=row.pk).update(count=F("count") + 1, updated_at=timezone.now(),
+        if value and with_shape(row.value_shapes, value) != row.value_shapes:
+            shaped = {"value_shapes": with_shape(row.value_shapes, value)}
+        else:
+            shaped = {}
+        model.objects.filter(pk=row.pk).update(count=F("count") + 1, updated_at=timezone.now(), **shaped,
                                                **{name: F(name) + n for name, n in also.items()})
 
 
@@ -172,15 +180,18 @@ def learn_from_verdict(feedback: HumanFeedback, field) -> None:
     # The recipient's values change from one document of the layout to the next: never an anchor
     # (the issuer's own name and address, printed on every document of its template, may be).
     recipient = _recipient_fields(batch)
+    labels = [tuple(token_texts(text)) for text in configured_labels(field.schema.extraction_hints or {},
+                                                                     field.schema.label)]
     spot = locate(pages, field.schema.data_type, value, other_values=[v for name, v in others if name in recipient],
-                  extracted_at=(field.page, tuple(field.bbox)) if confirmed else None)
+                  extracted_at=(field.page, tuple(field.bbox)) if confirmed else None, labels=labels)
     if spot is None:
         return
     _count(LearnedFieldLocation, {"fingerprint": layout, "schema": field.schema, "key": spot.key},
            {"page": spot.page, "bbox": [round(v, 5) for v in spot.bbox], "relation": spot.relation,
             "anchor": " ".join(spot.anchor)[:120], "offset": spot.offset, "value_words": spot.value_words,
             "followed_by": spot.followed_by, "clauses_skipped": spot.clauses_skipped,
-            "words_skipped": spot.words_skipped, "values_skipped": spot.values_skipped}, **changed)
+            "words_skipped": spot.words_skipped, "values_skipped": spot.values_skipped},
+           value=value if field.schema.data_type == "string" else "", **changed)
     phrase = " ".join(spot.anchor)[:120]
     if (feedback.kind == HumanFeedback.Kind.CORRECTED and spot.anchor
             and is_label_phrase(phrase, [value for _, value in others])):

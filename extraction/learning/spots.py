@@ -221,7 +221,7 @@ def _overlaps(box: BBox, other: BBox | None) -> bool:
 
 
 def locate(pages: list[PageContent], data_type: str, value: str, *, other_values=(),
-           extracted_at: tuple[int, BBox] | None = None) -> Spot | None:
+           extracted_at: tuple[int, BBox] | None = None, labels=()) -> Spot | None:
     """Where ``value`` (normalised, of ``data_type``) is printed, preferring a place with an
     anchor before it; None when it is not on the pages as read.
 
@@ -229,7 +229,10 @@ def locate(pages: list[PageContent], data_type: str, value: str, *, other_values
     the label of the address under it: the next document prints another name).
     ``extracted_at``: (page number, box) where the extractor read the value, when a validator
     confirmed it: of the places that print the value, that one (a date printed twice is the
-    invoice's date where the extractor found the invoice's date)."""
+    invoice's date where the extractor found the invoice's date).
+    ``labels``: the field's configured labels (token tuples): of the places that print the value,
+    one after such a label rather than one after other words (the invoice's date after « Date de
+    facture », not after « Fait à Lyon, le »)."""
     if not value or data_type in _UNLOCATED_TYPES:
         return None
     values = _other_values(other_values)
@@ -261,10 +264,20 @@ def locate(pages: list[PageContent], data_type: str, value: str, *, other_values
                             end - start, after[0][:60] if after else "", clauses, skipped,
                             numbers if relation == "left" else 0)
                 where = extracted_at is not None and extracted_at[0] == page.number and _overlaps(box, extracted_at[1])
-                found.append((not where, relation == "none", spot))
+                found.append((not where, not _labelled(spot.anchor, labels), relation == "none", spot))
     if not found:
         return None
-    return min(found, key=lambda item: item[:2])[2]
+    return min(found, key=lambda item: item[:3])[3]
+
+
+def _labelled(anchor: tuple[str, ...], labels) -> bool:
+    """Whether an anchor is one of the labels, or ends with one, or is the end of one (two words
+    at least: « de la facture » is the end of « date de la facture »)."""
+    for label in labels:
+        label = tuple(label)
+        if label and (anchor[-len(label):] == label or (len(anchor) >= 2 and label[-len(anchor):] == anchor)):
+            return True
+    return False
 
 
 _NUMBER_SIGN_RE = re.compile(r"^(?:n°|nº|no\b\.?|n\.)\s*:?", re.IGNORECASE)

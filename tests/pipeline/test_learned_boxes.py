@@ -121,3 +121,40 @@ def test_a_name_in_a_learned_box_starts_left_of_it_after_a_shorter_civility():
     assert spot["relation"] == "none"
     page = placed_page(["M. Jacques BERTIN", "78 ter quai de la Liberté", "04000 Digne-les-Bains"])
     assert read_at(page, "string", spot).value == "Jacques BERTIN"
+
+
+def test_a_text_read_at_a_spot_in_another_shape_than_taught_is_another_line(monkeypatch):
+    """The recipient block moved up on this letter: the learned box of the name holds the
+    street. A name was taught (letters only): a text opening with a house number is refused."""
+    from extraction.learning.shapes import with_shape
+
+    teaching = placed_page(["Objet : devis", "", "", "", "", "Madame Thérèse MARTIN", "4 rue Haute", "03100 Montluçon"])
+    layout = learned(teaching, {"beneficiaire_nom": ("string", "Thérèse MARTIN")})
+    assert layout.spots["beneficiaire_nom"][0]["relation"] == "none"
+    layout.spots["beneficiaire_nom"][0]["value_shapes"] = with_shape([], "Thérèse MARTIN")
+    monkeypatch.setattr(apply, "matching_layout", lambda type_id, pages: (layout, 0.9))
+    monkeypatch.setattr(apply, "type_anchors", lambda type_id: {})
+    specs = [FieldSpec("beneficiaire_nom", "Bénéficiaire", "string")]
+
+    moved = placed_page(["Objet : devis", "", "", "", "M. Jacques BERTIN", "7 boulevard des Roses", "04000 Digne-les-Bains"])
+    assert "beneficiaire_nom" not in apply.read_learned_spots(1, moved, specs, {})
+    in_place = placed_page(["Objet : devis", "", "", "", "", "M. Jacques BERTIN", "7 boulevard des Roses",
+                            "04000 Digne-les-Bains"])
+    assert apply.read_learned_spots(1, in_place, specs, {})["beneficiaire_nom"].value == "Jacques BERTIN"
+
+
+def test_an_identifier_read_by_ocr_is_read_again_in_the_numbering_the_layout_taught(monkeypatch):
+    from extraction.learning.shapes import with_shape
+
+    teaching = placed_page(["Facture n° FAC001388", "Total TTC : 1 200,00 €"])
+    layout = learned(teaching, {"numero_facture": ("string", "FAC001388")})
+    layout.spots["numero_facture"][0]["value_shapes"] = with_shape(with_shape([], "FAC001388"), "FAC008085")
+    monkeypatch.setattr(apply, "matching_layout", lambda type_id, pages: (layout, 0.9))
+    monkeypatch.setattr(apply, "type_anchors", lambda type_id: {})
+    specs = [FieldSpec("numero_facture", "Numéro", "string")]
+
+    scan = placed_page(["Facture n° FACO09358", "Total TTC : 1 500,00 €"], source="ocr:tesseract")
+    assert apply.read_learned_spots(1, scan, specs, {})["numero_facture"].value == "FAC009358"
+    # the extractor's own reading of it too
+    generic = {"numero_facture": FieldValue("FACO09358", "FACO09358", 0.89, page=1, bbox=scan[0].words[2].bbox)}
+    assert apply.read_learned_spots(1, scan, specs, generic)["numero_facture"].value == "FAC009358"

@@ -232,3 +232,36 @@ def test_an_ocr_reading_at_a_spot_above_the_fields_max_value_is_read_again_as_th
     _learned(monkeypatch, scanned, {"montant_prime": [spot]})
     capped = FieldSpec("montant_prime", "montant_prime", "decimal", hints={"max_value": 50000})
     assert read_learned_spots(1, scanned, [capped], {})["montant_prime"].value == "3668.44"
+
+
+def test_a_spot_overrules_a_value_the_extractor_read_where_no_spot_of_the_layout_is(monkeypatch):
+    """On the teaching attestation the extractor read the town after « demeurant » and was
+    confirmed; on the next one it takes the installer's stamp for the recipient: the spot's
+    value wins. Where it reads at the spot itself, its reading stands as before."""
+    from extraction.types import FieldValue
+
+    taught = attestation("COHEN Gilles", "155 ter route du Château", "20000", "Ajaccio")
+    spot = {**spot_data(locate(taught, "string", "Ajaccio")), "absent": False, "count": 1, "corrections": 0}
+    page = sentence_page("ATTESTATION SUR L'HONNEUR",
+                         "Je soussigné(e) MICHEL Renée, demeurant 65 impasse des Roses, 74000 Annecy, atteste sur l'honneur",
+                         "que les travaux ont été achevés.", "Cachet : ISOLEO 26000 VALENCE")
+    _learned(monkeypatch, page, {"beneficiaire_ville": [spot]})
+    stamp = next(w for w in page[0].words if w.text == "VALENCE")
+    from extraction.learning.apply import read_learned_spots
+    from extraction.types import FieldSpec
+
+    specs = [FieldSpec("beneficiaire_ville", "Ville", "string")]
+    elsewhere = {"beneficiaire_ville": FieldValue("VALENCE", "VALENCE", 0.67, page=1, bbox=stamp.bbox)}
+    assert read_learned_spots(1, page, specs, elsewhere)["beneficiaire_ville"].value == "Annecy"
+    town = next(w for w in page[0].words if w.text.startswith("Annecy"))
+    at_spot = {"beneficiaire_ville": FieldValue("ANNECY-LE-VIEUX", "ANNECY-LE-VIEUX", 0.67, page=1, bbox=town.bbox)}
+    assert read_learned_spots(1, page, specs, at_spot)["beneficiaire_ville"].value == "ANNECY-LE-VIEUX"
+
+
+def test_a_corrected_value_printed_twice_is_located_after_the_fields_configured_label():
+    """A correction says which value, not where: of the two places printing the date, the one
+    after a label of the field (« Date de facture ») is the invoice's date, not the end of works."""
+    pages = sentence_page("Travaux terminés le 12/06/2024", "Date de facture : 12/06/2024")
+    labels = [("date", "de", "facture"), ("facture", "du")]
+    assert locate(pages, "date", "2024-06-12", labels=labels).anchor == ("date", "de", "facture")
+    assert locate(pages, "date", "2024-06-12").anchor == ("travaux", "termines")  # without: the first place

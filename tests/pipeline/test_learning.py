@@ -104,6 +104,7 @@ def test_a_correction_teaches_where_an_unlabelled_value_sits_on_the_layout(tmp_p
                            .get(document_id=second["id"], schema__name="beneficiaire_nom"), validator)
     location = LearnedFieldLocation.objects.get(schema__name="beneficiaire_nom")
     assert (location.count, location.corrections) == (2, corrections)  # a confirmation is no correction
+    assert location.value_shapes == ["Aaaaaaa Aaaaa", "Aaaa Aaaaaa"]  # the taught values' shapes
     third = ingest(tmp_path, "f3.pdf", letter_facture("F-3", "Lucie Bernard", "2 place Carnot", "21000 Dijon", "8 000,00"))
     assert value_of(third, "beneficiaire_nom") == "Lucie Bernard"
     assert third["fields"]["beneficiaire_nom"]["confidence"] > second["fields"]["beneficiaire_nom"]["confidence"]

@@ -1,0 +1,73 @@
+"""The shape of a taught value, kept on its learned spot: pure functions.
+
+A shape writes each capital letter ``A``, each small letter ``a``, each digit ``9`` and keeps
+the other characters (« FAC008085 » → ``AAA999999``, « 11 boulevard Carnot » → ``99 aaaaaaaa
+Aaaaaa``). What is read at the spot on the next document is checked against the shapes its
+verdicts taught: a text whose letters and digits are not of their kind is another line of the
+page (a street read where a name was taught, a lone house number where a street was), and an
+identifier of the layout's numbering read by OCR with a letter for a digit (« FACO09358 ») is
+read again in that numbering.
+"""
+from __future__ import annotations
+
+MAX_SHAPE = 60
+MAX_SHAPES = 6  # distinct shapes kept per spot
+# OCR look-alikes: a letter read where the numbering has a digit, and the reverse
+_AS_DIGIT = {"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "i": "1", "|": "1", "S": "5", "s": "5",
+             "B": "8", "Z": "2", "z": "2", "G": "6"}
+_AS_LETTER = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G"}
+
+
+def value_shape(value: str) -> str:
+    return "".join("9" if c.isdigit() else ("A" if c.isupper() else "a") if c.isalpha() else c
+                   for c in value)[:MAX_SHAPE]
+
+
+def with_shape(shapes: list[str] | None, value: str) -> list[str]:
+    """``shapes`` with the shape of ``value`` added (the first ones kept)."""
+    shapes = list(shapes or [])
+    shape = value_shape(value)
+    if shape not in shapes and len(shapes) < MAX_SHAPES:
+        shapes.append(shape)
+    return shapes
+
+
+def _kind(shape: str) -> tuple[bool, bool, str]:
+    """(has letters, has digits, the kind of its first letter or digit)."""
+    letters, digits = any(c in "Aa" for c in shape), "9" in shape
+    first = next((("9" if c == "9" else "A") for c in shape if c in "Aa9"), "")
+    return letters, digits, first
+
+
+def fits(value: str, shapes: list[str] | None) -> bool:
+    """Whether ``value`` has letters and digits where one of the taught values had (any value
+    when nothing was taught)."""
+    if not shapes:
+        return True
+    return _kind(value_shape(value)) in {_kind(shape) for shape in shapes}
+
+
+def in_numbering(value: str, shapes: list[str] | None) -> str:
+    """``value`` with the OCR look-alikes replaced where an identifier's taught shape (one word of
+    letters and digits, the same length) has a digit or a letter: « FACO09358 » under
+    ``AAA999999`` is « FAC009358 »; ``value`` as is when no shape takes it."""
+    if not shapes or " " in value:
+        return value
+    own = value_shape(value).upper()
+    if any(own == shape.upper() for shape in shapes):
+        return value
+    for shape in shapes:
+        if len(shape) != len(value) or " " in shape or "9" not in shape or not any(c in "Aa" for c in shape):
+            continue
+        chars = []
+        for char, kind in zip(value, shape):
+            if kind == "9" and not char.isdigit():
+                char = _AS_DIGIT.get(char, char)
+            elif kind in "Aa" and char.isdigit():
+                letter = _AS_LETTER.get(char, char)
+                char = letter if kind == "A" else letter.lower()
+            chars.append(char)
+        repaired = "".join(chars)
+        if value_shape(repaired).upper() == shape.upper():
+            return repaired
+    return value
