@@ -125,13 +125,15 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
             # the spots that read this value held the field on more of the layout's documents than
             # the extractor read it right
             result[spec.name] = found
-        elif (spot["relation"] in ("left", "clause") and spec.data_type != "cee_code"
+        elif (spot["relation"] in ("left", "clause") and spec.data_type not in (*NUMERIC_TYPES, "cee_code")
               and _read_elsewhere(generic, [reading for _, reading in readings])):
             # where the extractor read the field right on the layout, it read it at a spot; here it
             # read it at a place no spot holds (the installer's stamp taken for the recipient's
             # town, the line under a label OCR misread), while the words before the value on its
             # line, where the layout prints it, hold another (a box or the line under a heading
-            # is too easily the next line when the blocks move: those do not overrule)
+            # is too easily the next line when the blocks move: those do not overrule; nor a number:
+            # the words before one are too often those of another number, « résistance » 7,20 read
+            # for the surface on a letters facture of seed 7301)
             result[spec.name] = found
 
 

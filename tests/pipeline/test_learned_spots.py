@@ -265,3 +265,17 @@ def test_a_corrected_value_printed_twice_is_located_after_the_fields_configured_
     labels = [("date", "de", "facture"), ("facture", "du")]
     assert locate(pages, "date", "2024-06-12", labels=labels).anchor == ("date", "de", "facture")
     assert locate(pages, "date", "2024-06-12").anchor == ("travaux", "termines")  # without: the first place
+
+
+def test_a_number_at_a_spot_does_not_overrule_the_extractors_number_read_elsewhere(monkeypatch):
+    from extraction.learning.apply import read_learned_spots
+    from extraction.types import FieldSpec, FieldValue
+
+    taught = sentence_page("Isolant résistance 7,20 m2", "Surface : 7,20 m2")
+    spot = {**spot_data(locate(taught, "decimal", "7.20")), "absent": False, "count": 1, "corrections": 0}
+    assert spot["anchor"] == "isolant resistance"
+    page = sentence_page("Isolant résistance 7,20 m2", "Surface : 147,00 m2")
+    _learned(monkeypatch, page, {"surface_m2": [spot]})
+    surface = next(w for w in page[0].words if w.text == "147,00")
+    generic = {"surface_m2": FieldValue("147.00", "147,00", 0.6, page=1, bbox=surface.bbox)}
+    assert read_learned_spots(1, page, [FieldSpec("surface_m2", "Surface", "decimal")], generic)["surface_m2"].value == "147.00"
