@@ -382,14 +382,18 @@ def _after_clauses(line: Line, end_token: int, clauses: int, skipped: int) -> li
     return words[ends[clauses - 1] + 1 + skipped:]
 
 
-def _anchor_lines(lines: list[Line], anchor: list[str], expected_top: float):
+def _anchor_lines(lines: list[Line], anchor: list[str], expected_top: float, expected_left: float | None = None):
+    """The occurrences of ``anchor`` (line index, first and end token), the nearest the learned
+    place first: its top, and its left edge where known (two columns printing « Adresse : »
+    on one line, the issuer's and the client's)."""
     found = []
     for at, line in enumerate(lines):
         texts = line.token_texts
         for i in range(len(texts)):
             end = match_at(texts, anchor, i)
             if end is not None:
-                found.append((abs(line.top - expected_top), at, i, end))
+                across = 0.0 if expected_left is None else abs(line.words[line.tokens[i].word].bbox[0] - expected_left)
+                found.append((abs(line.top - expected_top) + across, at, i, end))
     return sorted(found)
 
 
@@ -449,7 +453,8 @@ def read_at(pages: list[PageContent], data_type: str, spot: dict, lines_of: dict
     words: list[Word] = []
     if spot.get("relation") in ("left", "above", "clause") and anchor:
         offset = spot.get("offset") or [0, 0, 0, 0]
-        for _, at, _, end in _anchor_lines(lines, anchor, y0 - offset[1])[:1]:
+        left = x0 - offset[0] if spot.get("offset") else None
+        for _, at, _, end in _anchor_lines(lines, anchor, y0 - offset[1], left)[:1]:
             if spot["relation"] == "clause":
                 words = _after_clauses(lines[at], end, spot.get("clauses_skipped") or 0, spot.get("words_skipped") or 0)
             elif spot["relation"] == "left" and spot.get("values_skipped"):

@@ -279,3 +279,22 @@ def test_a_number_at_a_spot_does_not_overrule_the_extractors_number_read_elsewhe
     surface = next(w for w in page[0].words if w.text == "147,00")
     generic = {"surface_m2": FieldValue("147.00", "147,00", 0.6, page=1, bbox=surface.bbox)}
     assert read_learned_spots(1, page, [FieldSpec("surface_m2", "Surface", "decimal")], generic)["surface_m2"].value == "147.00"
+
+
+def test_an_anchor_printed_in_two_columns_is_read_where_it_was_learned():
+    """« Adresse : » heads the issuer's address and the client's on one line: the client's, learned
+    in the right column, is read there."""
+    def two_columns(issuer: str, client: str) -> list[PageContent]:
+        words, x = [], 0.08
+        for token in f"Adresse : {issuer}".split():
+            words.append(Word(token, (x, 0.2, x + 0.009 * len(token), 0.212)))
+            x += 0.009 * len(token) + 0.006
+        x = 0.55
+        for token in f"Adresse : {client}".split():
+            words.append(Word(token, (x, 0.2, x + 0.009 * len(token), 0.212)))
+            x += 0.009 * len(token) + 0.006
+        return [PageContent(1, "", words, 595, 842)]
+
+    spot = spot_data(locate(two_columns("156 bis place Gambetta", "49 quai Paul Bert"), "string", "49 quai Paul Bert"))
+    assert spot["anchor"] == "adresse"
+    assert read_at(two_columns("12 rue Haute", "7 avenue Foch"), "string", spot).value == "7 avenue Foch"
