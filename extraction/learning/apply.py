@@ -17,7 +17,7 @@ from .fingerprint import (BOX_MATCH_THRESHOLD, MATCH_THRESHOLD, is_multi_valued,
 from .registration import anchor_moves, page_shift, registered
 from .selectors import KnownLayout, known_layouts, type_anchors
 from .shapes import fits, in_numbering
-from .spots import page_lines_of, read_at
+from .spots import overlaps, page_lines_of, read_at
 
 
 NUMERIC_TYPES = ("decimal", "integer")
@@ -173,12 +173,8 @@ def _read_elsewhere(generic: FieldValue, readings: list[FieldValue]) -> bool:
     (unknown without its box)."""
     if generic.page is None or not generic.bbox:
         return False
-    return not any(reading.page == generic.page and reading.bbox and _overlap(reading.bbox, generic.bbox)
+    return not any(reading.page == generic.page and reading.bbox and overlaps(reading.bbox, generic.bbox)
                    for reading in readings)
-
-
-def _overlap(box, other) -> bool:
-    return box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
 
 
 def _registered(layout: KnownLayout, spot: dict, pages: list[PageContent], reads: _DocumentReads) -> dict:
@@ -272,6 +268,4 @@ def _read_by_ocr(pages: list[PageContent], found: FieldValue) -> bool:
     page = next((p for p in pages if p.number == found.page), None)
     if page is None or not found.bbox:
         return False
-    x0, y0, x1, y1 = found.bbox
-    return any(w.conf < 1.0 for w in page.words
-               if w.bbox[0] < x1 and w.bbox[2] > x0 and w.bbox[1] < y1 and w.bbox[3] > y0)
+    return any(w.conf < 1.0 for w in page.words if overlaps(w.bbox, found.bbox))

@@ -216,7 +216,8 @@ def _other_values(values) -> list[set[str]]:
     return [words for words in ({t for t in token_texts(v) if t not in _CIVILITIES} for v in values if v) if words]
 
 
-def _overlaps(box: BBox, other: BBox | None) -> bool:
+def overlaps(box: BBox, other: BBox | None) -> bool:
+    """Whether two boxes (x0, y0, x1, y1) share some area (False without ``other``)."""
     return other is not None and box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
 
 
@@ -263,7 +264,7 @@ def locate(pages: list[PageContent], data_type: str, value: str, *, other_values
                             union_box(w.bbox for w in words) if relation != "none" else None,
                             end - start, after[0][:60] if after else "", clauses, skipped,
                             numbers if relation == "left" else 0)
-                where = extracted_at is not None and extracted_at[0] == page.number and _overlaps(box, extracted_at[1])
+                where = extracted_at is not None and extracted_at[0] == page.number and overlaps(box, extracted_at[1])
                 found.append((not where, not _labelled(spot.anchor, labels), relation == "none", spot))
     if not found:
         return None
