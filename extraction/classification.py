@@ -118,9 +118,9 @@ class _TokenIndex:
 
 
 def _title_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
-    """(line index, tokens) of what may be a title: short lines among the first lines, and the
-    run of capitals that ends such a line (a title set beside a subtitle or a sender block is
-    read on the same line: « Rénovation énergétique FACTURE »)."""
+    """(line index, tokens) of what may be a title: short lines among the first lines, the run
+    of capitals that ends such a line (a title set beside a subtitle or a sender block is read
+    on the same line: « Rénovation énergétique FACTURE »), and the start of a subject line."""
     titles = []
     for i, line in enumerate(lines[:TITLE_LINES]):
         toks = token_texts(line)
@@ -129,6 +129,10 @@ def _title_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
             tail = _capitals_tail(line)
             if tail and len(tail) < len(toks):
                 titles.append((i, tail))
+        elif toks and toks[0] == "objet":
+            # a letter names what it is in its subject line, however long the works it lists
+            # after (« Objet : Facture n° FA-2024-09358 - isolation de combles… »)
+            titles.append((i, toks[:TITLE_MAX_TOKENS]))
     return titles
 
 

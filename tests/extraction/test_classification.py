@@ -123,6 +123,43 @@ def test_a_title_in_capitals_that_ends_a_top_line_is_a_title(hints):
     assert quoted.title_code == "attestation_honneur"
 
 
+# A quote then its invoice written as letters (letters dev seed 7313, a scan): neither page has a
+# title line; each names itself in a subject line longer than a title, after the recipient.
+DEVIS_LETTER = """Éco Bâtiment
+20 ter place Anatole France
+83000 TOULON
+Madame Édith Collet
+145 route de Verdun
+50100 Cherbourg-en-Cotentin
+Fait à Toulon, le 13 juillet 2024
+Objet : Devis estimatif n°DEV-2024-04354 - isolation de combles ou de toitures, isolation d'un plancher
+Madame, Monsieur,
+Suite à notre visite technique du 23 juin 2024, nous avons le plaisir de vous adresser notre proposition.
+Total HT 13 573,35 EUR
+Signature du client, précédée de la mention « Bon pour accord »"""
+
+FACTURE_LETTER = """Éco Bâtiment
+20 ter place Anatole France — 83000 Toulon
+Mme COLLET Édith
+145 route de Verdun
+50100 CHERBOURG-EN-COTENTIN
+Toulon, le Lundi 23 Septembre 2024
+Objet : Facture n°FA-2024-09358 - isolation de combles ou de toitures, isolation d'un plancher
+Madame, Monsieur,
+Facture relative à notre devis n° DEV-2024-04354, pour les travaux réalisés à votre domicile.
+Désignation Quantité P.U. HT Total HT
+Total TTC 14 319,88 €
+La prime accordée par HEXAGAZ DISTRIBUTION SAS d'un montant de 4 354,71 € a été déduite du montant à régler."""
+
+
+def test_a_letter_names_itself_in_its_subject_line(hints):
+    pages = [_text_page(1, DEVIS_LETTER), _text_page(2, FACTURE_LETTER), _text_page(3, AH)]
+    results = classify_pages(pages, hints)
+    assert [r.title_code for r in results] == ["devis", "facture", "attestation_honneur"]
+    segments = segment_pages(pages, hints, results)
+    assert [(s.code, s.pages) for s in segments] == [("devis", [1]), ("facture", [2]), ("attestation_honneur", [3])]
+
+
 def test_a_page_after_the_last_numbered_page_starts_another_document(hints):
     # no title at all and a type recognised with a small margin: only the numbering of the
     # page before (« Page 2/2 ») says the quote is complete
