@@ -84,7 +84,7 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
             continue
         present = sum(s["count"] for s in spots if not s["absent"])
         absent = sum(s["count"] for s in spots if s["absent"])
-        generic = _in_numbering(spec, spots, result.get(spec.name))
+        generic = _in_numbering(spec, spots, result.get(spec.name), pages)
         missing = generic is None or generic.value in (None, "")
         if not missing:
             result[spec.name] = generic
@@ -101,7 +101,7 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
             if spot["absent"] or (spot["relation"] == "none" and score < BOX_MATCH_THRESHOLD):
                 continue
             found = _shaped(spec, spot, _plausible(spec, pages, read_at(
-                pages, spec.data_type, _registered(layout, spot, pages, reads), reads.lines)))
+                pages, spec.data_type, _registered(layout, spot, pages, reads), reads.lines)), pages)
             if found is not None and spec.data_type == "cee_code" and not missing:
                 found = _with_codes_of(found, generic)
             if found is not None:
@@ -148,20 +148,24 @@ def _overrules(spot: dict, agreeing: int, score: float, found: FieldValue, gener
     return spot["relation"] != "none" and agreeing >= 2 and found.confidence >= generic.confidence
 
 
-def _shaped(spec: FieldSpec, spot: dict, found: FieldValue | None) -> FieldValue | None:
+def _shaped(spec: FieldSpec, spot: dict, found: FieldValue | None, pages: list[PageContent]) -> FieldValue | None:
     """A text read at a spot in the shapes its verdicts taught (``shapes``): an identifier's OCR
     look-alikes read in the layout's numbering; None for a text whose letters and digits are
     not of their kind (the street read where the layout's name sits: the recipient block moved)."""
     if found is None or spec.data_type != "string" or not spot.get("value_shapes"):
         return found
-    found.value = in_numbering(found.value, spot["value_shapes"])
+    if _read_by_ocr(pages, found):
+        found.value = in_numbering(found.value, spot["value_shapes"])
     return found if fits(found.value, spot["value_shapes"]) else None
 
 
-def _in_numbering(spec: FieldSpec, spots: list[dict], generic: FieldValue | None) -> FieldValue | None:
-    """The extractor's text read in the numbering the layout's verdicts taught (« FACO09358 »
-    for FAC009358), as the values read at its spots are."""
-    if generic is None or spec.data_type != "string" or not generic.value:
+def _in_numbering(spec: FieldSpec, spots: list[dict], generic: FieldValue | None,
+                  pages: list[PageContent]) -> FieldValue | None:
+    """The extractor's text read by OCR in the numbering the layout's verdicts taught
+    (« FACO09358 » for FAC009358), as the values read at its spots are; a text layer's as is:
+    its characters are the document's (« 202505911 » is another installer's numbering on a
+    template that two print, not « ZOZ505911 »)."""
+    if generic is None or spec.data_type != "string" or not generic.value or not _read_by_ocr(pages, generic):
         return generic
     shapes = [shape for spot in spots if not spot["absent"] for shape in spot.get("value_shapes") or []]
     value = in_numbering(generic.value, shapes)
@@ -216,7 +220,7 @@ def _fill_from_anchors(document_type_id: int, pages, specs, result: dict, reads:
             needs_two = spec.data_type in NUMERIC_TYPES or not missing
             if spot["fingerprint_id"] == skip or (needs_two and spot["count"] < 2):
                 continue
-            found = _shaped(spec, spot, _plausible(spec, pages, read_at(pages, spec.data_type, spot, reads.lines)))
+            found = _shaped(spec, spot, _plausible(spec, pages, read_at(pages, spec.data_type, spot, reads.lines)), pages)
             # the place of another layout may hold another field's value there (the dateline read
             # as a signature date): what another field of the document already holds is not this one
             if found is not None and not _held_by_another_field(specs, result, spec, found.value):
@@ -264,8 +268,11 @@ def _plausible(spec: FieldSpec, pages: list[PageContent], found: FieldValue | No
 
 
 def _read_by_ocr(pages: list[PageContent], found: FieldValue) -> bool:
-    """Whether OCR read the words of ``found`` (as the extractor tells: a word's confidence under 1)."""
+    """Whether OCR read the words of ``found``: its page was OCR'd, or (a text layer completed by
+    OCR) a word there has a confidence under 1, as the extractor tells."""
     page = next((p for p in pages if p.number == found.page), None)
-    if page is None or not found.bbox:
+    if page is None:
         return False
-    return any(w.conf < 1.0 for w in page.words if overlaps(w.bbox, found.bbox))
+    if (page.source or "").startswith("ocr"):
+        return True
+    return bool(found.bbox) and any(w.conf < 1.0 for w in page.words if overlaps(w.bbox, found.bbox))

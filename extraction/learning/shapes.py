@@ -16,6 +16,7 @@ MAX_SHAPES = 6  # distinct shapes kept per spot
 _AS_DIGIT = {"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "i": "1", "|": "1", "S": "5", "s": "5",
              "B": "8", "Z": "2", "z": "2", "G": "6"}
 _AS_LETTER = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G"}
+MAX_REPAIRS = 2  # characters OCR may have mistaken in one identifier; more is another numbering
 
 
 def value_shape(value: str) -> str:
@@ -50,7 +51,8 @@ def fits(value: str, shapes: list[str] | None) -> bool:
 def in_numbering(value: str, shapes: list[str] | None) -> str:
     """``value`` with the OCR look-alikes replaced where an identifier's taught shape (one word of
     letters and digits, the same length) has a digit or a letter: « FACO09358 » under
-    ``AAA999999`` is « FAC009358 »; ``value`` as is when no shape takes it."""
+    ``AAA999999`` is « FAC009358 »; ``value`` as is when no shape takes it, or when it takes more
+    than ``MAX_REPAIRS`` characters (« 202505911 » is another numbering than ``AAA999999``)."""
     if not shapes or " " in value:
         return value
     own = value_shape(value).upper()
@@ -68,6 +70,8 @@ def in_numbering(value: str, shapes: list[str] | None) -> str:
                 char = letter if kind == "A" else letter.lower()
             chars.append(char)
         repaired = "".join(chars)
+        if sum(a != b for a, b in zip(value, repaired)) > MAX_REPAIRS:
+            continue
         if value_shape(repaired).upper() == shape.upper():
             return repaired
     return value

@@ -158,3 +158,29 @@ def test_an_identifier_read_by_ocr_is_read_again_in_the_numbering_the_layout_tau
     # the extractor's own reading of it too
     generic = {"numero_facture": FieldValue("FACO09358", "FACO09358", 0.89, page=1, bbox=scan[0].words[2].bbox)}
     assert apply.read_learned_spots(1, scan, specs, generic)["numero_facture"].value == "FAC009358"
+
+
+def test_an_identifier_of_another_numbering_is_not_read_as_the_layouts(monkeypatch):
+    """A template two installers print (software sold to many): the layout taught FAC001388;
+    the next document's installer numbers its invoices 202505911. Its text layer is what the
+    document says, and a scan's nine digits are not three OCR slips (was « ZOZ505911 », letters
+    seed 7311 with shared templates)."""
+    from extraction.learning.shapes import in_numbering, with_shape
+
+    teaching = placed_page(["Facture n° FAC001388", "Total TTC : 1 200,00 €"])
+    layout = learned(teaching, {"numero_facture": ("string", "FAC001388")})
+    layout.spots["numero_facture"][0]["value_shapes"] = with_shape([], "FAC001388")
+    monkeypatch.setattr(apply, "matching_layout", lambda type_id, pages: (layout, 0.9))
+    monkeypatch.setattr(apply, "type_anchors", lambda type_id: {})
+    specs = [FieldSpec("numero_facture", "Numéro", "string")]
+
+    for source in ("text_layer", "ocr:tesseract"):
+        other = placed_page(["Facture n° 202505911", "Total TTC : 1 500,00 €"], source=source)
+        generic = {"numero_facture": FieldValue("202505911", "202505911", 0.9, page=1, bbox=other[0].words[2].bbox)}
+        assert apply.read_learned_spots(1, other, specs, generic)["numero_facture"].value == "202505911", source
+    # a text layer's look-alike is the document's own character
+    born_digital = placed_page(["Facture n° FACO09358", "Total TTC : 1 500,00 €"])
+    generic = {"numero_facture": FieldValue("FACO09358", "FACO09358", 0.9, page=1, bbox=born_digital[0].words[2].bbox)}
+    assert apply.read_learned_spots(1, born_digital, specs, generic)["numero_facture"].value == "FACO09358"
+    assert in_numbering("202505911", ["AAA999999"]) == "202505911"
+    assert in_numbering("FACO09358", ["AAA999999"]) == "FAC009358"
