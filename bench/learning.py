@@ -1,7 +1,7 @@
 """Benchmark: what corrections imported with ``import_feedback`` teach (not a test).
 
     nice .venv/bin/python bench/learning.py --seed 7301 --dossiers 16 [--family letters] [--scanned-ratio 0.3]
-        [--out DIR] [--ranker] [--installers N]
+        [--out DIR] [--ranker] [--installers N | --templates N]
 
 Generates a corpus with the seed, and runs the whole pipeline twice on fresh databases
 (SQLite files under a private CEE_VAR_DIR each, migrated and loaded with the reference data):
@@ -23,6 +23,9 @@ obligé's cadre and their body's certificate, ``extraction/corpus/issuers.py``),
 installers do: the second half then holds layouts the first half's corrections taught. The
 bench prints how many installers each half has and how many second-half dossiers come from an
 installer of the first half.
+
+``--templates N`` gives each document type N templates that any installer prints (software sold
+to many companies): the second half meets the first half's layouts with other issuers and values.
 """
 from __future__ import annotations
 
@@ -129,6 +132,15 @@ def installers_summary(first: list[dict], second: list[dict]) -> str:
             "of the first half")
 
 
+def templates_summary(first: list[dict], second: list[dict]) -> str:
+    """How many second-half documents were printed from a shared template a first-half document
+    of their type was printed from (the corpus writes each file's templates with ``templates``)."""
+    taught = {(doc_type, k) for f in first for doc_type, k in f.get("templates", {}).items()}
+    later = [(doc_type, k) for f in second for doc_type, k in f.get("templates", {}).items()]
+    return (f"shared templates: {len(taught)} taught by the first half; "
+            f"{sum(pick in taught for pick in later)} of {len(later)} second-half documents printed from one of them")
+
+
 def learned_summary(env: dict) -> str:
     return _manage(env, "shell", "-c",
                    "from extraction.models import LayoutFingerprint as L, LearnedFieldLocation as F, LearnedLabelPhrase as P; "
@@ -148,6 +160,8 @@ def main() -> int:
     parser.add_argument("--ranker", action="store_true", help="train the learned ranking after the import")
     parser.add_argument("--installers", type=int, default=0,
                         help="draw the dossiers from N installers reusing their templates (0: a layout per document)")
+    parser.add_argument("--templates", type=int, default=0,
+                        help="N shared templates per document type, printed by any installer (exclusive with --installers)")
     args = parser.parse_args()
 
     import django
@@ -165,6 +179,10 @@ def main() -> int:
         options["family"] = args.family
     if args.installers:
         options["installers"] = args.installers
+    if args.templates:
+        if args.installers:
+            parser.error("--templates and --installers are exclusive")
+        options["templates"] = args.templates
     root = base / "corpus"
     manifest = generate_corpus(root, CorpusOptions(**options))
     files = manifest["files"]
@@ -177,6 +195,8 @@ def main() -> int:
           f"({sum(f['scanned'] for f in second)} scanned), in {base}")
     if args.installers:
         print(installers_summary(first, second))
+    if args.templates:
+        print(templates_summary(first, second))
 
     started = time.perf_counter()
     with_env = fresh_instance(base / "with")

@@ -25,7 +25,7 @@ from .documents import TEMPLATES, Drawn, note_dimensionnement
 from .facts import DossierFacts, make_dossier
 from .forms import avis_two_declarants, rge_by_body
 from .heldout_facts import letters_facts
-from .issuers import assign_installer, document_random, make_pool
+from .issuers import assign_installer, document_random, make_pool, shared_template_random
 from .letters import attestation_letter, cadre_letter, devis_letter, facture_letter
 from .scan import scanned_file
 
@@ -48,6 +48,10 @@ class CorpusOptions:
     # 0: every document draws its own layout. N > 0: dossiers pick one of N installers whose
     # documents (and their obligé's cadre, their body's certificate) repeat one template (issuers.py).
     installers: int = 0
+    # 0: as ``installers`` says. N > 0: each document type has N templates that any installer
+    # prints (software sold to many: one layout, other companies and values); dossiers keep their
+    # own installer. Exclusive with ``installers``.
+    templates: int = 0
 
 
 FAMILIES = ("classic", "letters")
@@ -104,6 +108,9 @@ def generate_corpus(out_dir: str | Path, options: CorpusOptions) -> dict:
     letters = options.family == "letters"
     templates = LETTER_TEMPLATES if letters else TEMPLATES
     pool = make_pool(options.seed, options.installers, letters) if options.installers > 0 else None
+    if pool and options.templates:
+        raise ValueError("installers and templates are exclusive")
+    shared = Random(f"{options.seed}|templates") if options.templates > 0 else None
     files = []
     for index in range(1, options.dossiers + 1):
         facts = make_dossier(rng, fake, index)
@@ -115,9 +122,12 @@ def generate_corpus(out_dir: str | Path, options: CorpusOptions) -> dict:
             assign_installer(facts, installer)
         folder = out / f"dossier_{index:04d}"
         folder.mkdir(exist_ok=True)
-        drawn = []
+        drawn, shared_picks = [], {}
         for doc_type in _documents_for(facts, rng):
             style = document_random(pool, installer, facts, doc_type) if pool else None
+            if shared:
+                shared_picks[doc_type] = shared.randrange(options.templates)
+                style = shared_template_random(options.seed, shared_picks[doc_type], facts, doc_type)
             drawn.append((doc_type, *_draw(doc_type, facts, style or rng, templates)))
         groups: list[list[tuple[str, Drawn, str]]] = []
         if rng.random() < options.multi_doc_ratio:
@@ -148,11 +158,12 @@ def generate_corpus(out_dir: str | Path, options: CorpusOptions) -> dict:
                 "dpi": dpi,
                 "documents": documents,
                 **({"installer": installer.company.siret} if installer else {}),
+                **({"templates": {doc_type: shared_picks[doc_type] for doc_type, _, _ in group}} if shared else {}),
             }
             (folder / f"{name}.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
             files.append(truth)
     # Options at their default that older manifests did not have stay out (byte-identical files).
-    written = {k: v for k, v in options.__dict__.items() if k != "installers" or v}
+    written = {k: v for k, v in options.__dict__.items() if k not in ("installers", "templates") or v}
     manifest = {"seed": options.seed, "options": written, "files": files}
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return manifest

@@ -140,3 +140,12 @@ def document_random(pool: IssuerPool, installer: Installer, facts: DossierFacts,
     if doc_type == "certificat_rge":
         return StyleRandom(f"{pool.seed}|rge|{facts.installer.rge_body}", content)
     return None
+
+
+def shared_template_random(seed: int, template: int, facts: DossierFacts, doc_type: str) -> Random | None:
+    """The generator of a document printed from the ``template``-th shared template of its type
+    (``CorpusOptions(templates=N)``): the layout, wording and formats of that template, around the
+    dossier's own issuer and values; ``None`` for the avis d'imposition (one official form)."""
+    if doc_type == "avis_imposition":
+        return None
+    return StyleRandom(f"{seed}|template|{template}|{doc_type}", Random(f"{seed}|{facts.reference}|{doc_type}"))

@@ -76,3 +76,23 @@ def _draws(style: str, other_draws: int) -> tuple:
 def test_a_style_draws_the_same_at_one_place_whatever_the_other_places_drew():
     assert _draws("installer|1|devis", 0) == _draws("installer|1|devis", 5)
     assert len({_draws(f"installer|{k}|devis", 0) for k in range(5)}) == 5
+
+
+def test_shared_templates_repeat_a_layout_across_installers(tmp_path):
+    """``CorpusOptions(templates=N)``: software sold to many companies, each document type in N
+    layouts that any installer prints: documents of one template are nearer each other than
+    those of two, whoever issued them."""
+    manifest = generate_corpus(tmp_path, CorpusOptions(dossiers=8, seed=SEED, family="letters", scanned_ratio=0.0,
+                                                       multi_doc_ratio=0.0, templates=2))
+    assert manifest["options"]["templates"] == 2
+    devis = [(f["templates"]["devis"], f["documents"][0]["fields"]["siret_installateur"],
+              set(layout_features(pdf_pages(tmp_path / f["file"]))))
+             for f in manifest["files"] if f["documents"][0]["type"] == "devis"]
+    assert len({siret for _, siret, _ in devis}) == len(devis)  # every dossier its own installer
+    pairs = list(itertools.combinations(devis, 2))
+    same = [similarity(a[2], b[2]) for a, b in pairs if a[0] == b[0]]
+    other = [similarity(a[2], b[2]) for a, b in pairs if a[0] != b[0]]
+    assert same and other
+    assert min(same) > max(other)
+    with pytest.raises(ValueError):
+        generate_corpus(tmp_path / "both", CorpusOptions(dossiers=1, seed=SEED, templates=2, installers=2))
