@@ -36,8 +36,8 @@ _BLOCK_LABELS = (("client",), ("maitre", "d", "ouvrage"), ("adresse", "des", "tr
                  ("adresse", "du", "chantier"), ("adresse", "de", "l", "operation"), ("lieu", "de", "realisation"),
                  ("lieu", "des", "travaux"), ("adresse", "du", "chantier"), ("beneficiaire",), ("destinataire",),
                  ("facture", "a"), ("adresse", "de", "facturation"), ("a", "l", "attention", "de"))
-LEGAL_FORMS = ("sas", "sarl", "eurl", "sasu", "sa", "sci", "scop", "snc", "sca")
-_LEGAL_FORM_RE = re.compile(r"\b(SAS|SARL|EURL|SASU|SA|SCOP|SNC)\b")
+# capitals, with or without dots (« S.A.S. », « S.A.R.L. »: the trailing dot is stripped before matching)
+_LEGAL_FORM_RE = re.compile(r"\b(SAS|SARL|EURL|SASU|SA|SCOP|SNC|S\.A\.S|S\.A\.R\.L|E\.U\.R\.L|S\.A\.S\.U|S\.A)\b")
 _TOWN = r"[A-ZÀ-Ý][\w'’\-]*(?:[ \-](?:[A-ZÀ-Ý][\w'’\-]*|en|sur|sous|de|du|la|le|les|lès|d'[\w\-]+))*"
 # "Versailles, le 17 mai 2025" (a comma after the town) or "Fait à Lyon le 5 mai 2025"
 _DATELINE_RE = re.compile(rf"^(?:(?:[Ff]ait\s+)?[àaA]\s+)?{_TOWN}\s*,\s*le\s+|^[Ff]ait\s+[àa]\s+{_TOWN}\s*,?\s*le\s+")
@@ -206,18 +206,23 @@ def company_names(lines: list[Line]) -> list[tuple[Line, list[Word]]]:
             continue
         for start, end in line.cells:
             words = line.words[start:end]
-            name = _company_in(words)
+            name = _company_in(words, letterhead=line.top <= 0.2)
             if name:
                 out.append((line, name))
     return out
 
 
-def _company_in(words: list[Word]) -> list[Word] | None:
-    """The company name around the first legal form of ``words``, without the legal form
-    (the raison sociale as registered: « ISOL'CONFORT 63 » of « ISOL'CONFORT 63 SARL »)."""
+def _company_in(words: list[Word], letterhead: bool = False) -> list[Word] | None:
+    """The company name around the first legal form of ``words``: without the legal form where
+    it opens the legal mention (« ISOL'CONFORT 63 » of « ISOL'CONFORT 63 SARL au capital de… »),
+    as printed where a letterhead's name ends with it (« Au bon moulin SARL - 1242 chemin… »)."""
     name = _company_with_form(words)
     if name is None:
         return None
+    forms = [k for k, w in enumerate(name) if _LEGAL_FORM_RE.fullmatch(w.text.strip(",.;–-"))]
+    after = words.index(name[-1]) + 1
+    if letterhead and forms == [len(name) - 1] and (after >= len(words) or words[after].text.lower() not in ("au", "à", "a")):
+        return name
     bare = [w for w in name if not _LEGAL_FORM_RE.fullmatch(w.text.strip(",.;–-"))]
     return bare or None
 
@@ -239,11 +244,19 @@ def _company_with_form(words: list[Word]) -> list[Word] | None:
                 break
         return name if len(name) >= 2 and len(name) <= 6 else None
     begin = k
-    while begin > 0 and words[begin - 1].text.lower() not in stops and not words[begin - 1].text.endswith((",", ";", ":")) \
-            and k - begin < 5:
+    while begin > 0 and not _ends_clause(words, begin - 1, stops) and k - begin < 5:
         begin -= 1
     name = words[begin:k + 1]
     return name if len(name) >= 2 else None
+
+
+def _ends_clause(words: list[Word], k: int, stops: set[str]) -> bool:
+    """Whether ``words[k]``, before a legal form, is no part of the company's name: a stop word,
+    a word closing a clause; « au » only before « capital » (« Au bon moulin SARL » is a name)."""
+    text = words[k].text.lower()
+    if text == "au":
+        return k + 1 < len(words) and words[k + 1].text.lower() == "capital"
+    return text in stops or words[k].text.endswith((",", ";", ":"))
 
 
 _IDENTITY_RE = re.compile(

@@ -345,3 +345,16 @@ def test_a_power_right_after_the_model_number_is_part_of_the_reference(specs):
             (0.08, 0.44 + 0.012, "kW – fiche BAR-TH-112")]
     got = values(extract_fields([page(rows)], specs["devis"], fixture_reading_data("devis")))
     assert json.loads(got["reference_produit"]) == ["Aquarea T-CAP 12 kW", "Bradford 10 kW"]
+
+
+@pytest.mark.parametrize("top_line, expected", [
+    # the name a letterhead prints, its legal form last (real invoice oca-edi Facture_FR_BASICWL)
+    ("Au bon moulin SARL - 1242 chemin de l'olive - 84340 Malaucène - France", "Au bon moulin SARL"),
+    ("Lefebvre Rénovation S.A.S.", "Lefebvre Rénovation S.A.S."),
+    # the legal mention opens with the form: the name is what comes before it
+    ("ISOL'CONFORT 63 SARL au capital de 8 000 €", "ISOL'CONFORT 63"),
+])
+def test_a_letterhead_s_company_name_keeps_the_legal_form_it_prints(tmp_path, specs, top_line, expected):
+    runs = [(20, 18, top_line, 12)] + [run for run in FACTURE_LETTER[1:] if run[1] != 282]
+    got = values(extract_fields(letter(tmp_path, "facture", runs), specs["facture"], fixture_reading_data("facture")))
+    assert got["raison_sociale_installateur"] == expected
