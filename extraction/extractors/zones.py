@@ -76,6 +76,9 @@ def _text(words: list[Word]) -> str:
     return " ".join(w.text for w in words)
 
 
+_SIGNATURE_HEADINGS = frozenset({"cachet", "signature", "signatures"})
+
+
 def _is_block_label(words: list[Word]) -> int:
     """How many words at the start of ``words`` are a block label (``Client :``), else 0."""
     toks = token_texts(_text(words))
@@ -102,7 +105,9 @@ def _cell_words(line: Line, x0: float) -> list[Word] | None:
 
 
 def recipient_blocks(lines: list[Line], page: int) -> list[Block]:
-    """Address blocks (name, street, postal code and town) in the upper 60 % of a page."""
+    """Address blocks (name, street, postal code and town) in the upper 60 % of a page; not a
+    stamp's (the block just under a « Cachet » or « Signature » heading: a short attestation's
+    signature zone stands in the upper half)."""
     blocks = []
     for index, line in enumerate(lines):
         if line.top > 0.6:
@@ -115,9 +120,12 @@ def recipient_blocks(lines: list[Line], page: int) -> list[Block]:
             x0 = cell[0].bbox[0]
             rows = [cell]
             bottom_top = line.top
-            labelled = False
+            labelled = stamp = False
             for above in reversed(lines[max(0, index - 4):index]):
                 if bottom_top - above.bottom > 2.5 * line.height:
+                    break
+                if not above.token_set.isdisjoint(_SIGNATURE_HEADINGS):
+                    stamp = True  # under « Cachet de l'entreprise »: the issuer's stamp, read by OCR
                     break
                 words = _cell_words(above, x0)
                 if words is None:
@@ -132,7 +140,7 @@ def recipient_blocks(lines: list[Line], page: int) -> list[Block]:
                     break  # "Adresse :" heads another field
                 rows.insert(0, words)
                 bottom_top = above.top
-            if len(rows) < 2:
+            if len(rows) < 2 or stamp:
                 continue
             if len(rows) > 4:
                 rows = rows[-4:]

@@ -207,6 +207,23 @@ def test_an_attestation_in_sentences_names_its_beneficiary_and_dates(specs):
     assert got["raison_sociale_installateur"] == "THERMI'PRO"  # a company name ends at its comma
 
 
+def test_the_stamp_under_the_signature_heading_is_no_recipient(specs):
+    """A short attestation's signature zone stands in the upper half of its page; the company's
+    stamp there, read by OCR, is a name over a postal code and a town (letters dev seed 7301,
+    shared templates: the beneficiary's town was read « NIORT », the installer's)."""
+    rows = [(0.08, 0.10, "A / Le bénéficiaire"),
+            (0.08, 0.127, "Je soussigné(e) Madame Antoinette Marie, demeurant 172 impasse du Stade, 47000 Agen, atteste sur"),
+            (0.08, 0.143, "l'honneur que les travaux ont été achevés le mardi 23 septembre 2025."),
+            (0.08, 0.20, "B / Le professionnel"),
+            (0.08, 0.227, "L'entreprise Habitat Habitat, 42 ter quai de Bretagne, 79000 Niort, atteste avoir réalisé l'opération."),
+            (0.08, 0.26, "Fait à Agen, le mardi 23 septembre 2025"),
+            (0.08, 0.306, "Signature du client"), (0.52, 0.306, "Cachet de l'entreprise"),
+            (0.566, 0.338, "HABITAT HABITAT"), (0.585, 0.354, "79000 NIORT"), (0.542, 0.37, "SIRET 527094262000")]
+    got = values(extract_fields([page(rows)], specs["attestation_honneur"], fixture_reading_data("attestation_honneur")))
+    assert (got["beneficiaire_nom"], got["beneficiaire_code_postal"], got["beneficiaire_ville"]) == \
+        ("Madame Antoinette Marie", "47000", "Agen")
+
+
 def test_a_designation_wrapped_over_two_lines_keeps_its_whole_reference(specs):
     rows = [(0.08, 0.40, "Chaudière à granulés FROLING PE1 Pellet"), (0.60, 0.40, "1"), (0.75, 0.40, "12 198,61"),
             (0.08, 0.415, "15 – fiche BAR-TH-113"),
