@@ -120,7 +120,8 @@ class _TokenIndex:
 def _title_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
     """(line index, tokens) of what may be a title: short lines among the first lines, the run
     of capitals that ends such a line (a title set beside a subtitle or a sender block is read
-    on the same line: « Rénovation énergétique FACTURE »), and the start of a subject line."""
+    on the same line: « Rénovation énergétique FACTURE », « Artisan RGE FACTURE »), and the start
+    of a subject line."""
     titles = []
     for i, line in enumerate(lines[:TITLE_LINES]):
         toks = token_texts(line)
@@ -144,6 +145,9 @@ def _capitals_tail(line: str) -> list[str]:
         start -= 1
     if start == 0 or start == len(words):
         return []
+    # an acronym opening the run qualifies the subtitle before it (« Artisan RGE FACTURE »)
+    while start < len(words) - 1 and len(words[start]) <= 3:
+        start += 1
     return token_texts(" ".join(words[start:]))
 
 

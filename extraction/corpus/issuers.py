@@ -47,12 +47,13 @@ class StyleRandom(Random):
 
     def _stream(self) -> Random:
         """The stream of the place that draws: the caller (past ``random``'s own methods), and
-        the corpus functions that led to it."""
+        the corpus functions that led to it, each as its function and line within it (an edit
+        elsewhere in a module leaves the layouts drawn as they were)."""
         frame, place = sys._getframe(2), []
         while frame is not None:
-            filename = frame.f_code.co_filename
-            if filename not in (_RANDOM_MODULE, __file__) and (not place or filename.startswith(_PACKAGE)):
-                place.append(f"{os.path.basename(filename)}:{frame.f_lineno}")
+            code = frame.f_code
+            if code.co_filename not in (_RANDOM_MODULE, __file__) and (not place or code.co_filename.startswith(_PACKAGE)):
+                place.append(f"{os.path.basename(code.co_filename)}:{code.co_name}:{frame.f_lineno - code.co_firstlineno}")
             frame = frame.f_back
         key = tuple(place)
         stream = self._streams.get(key)
