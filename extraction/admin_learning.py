@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Count
 
-from .models import LayoutFingerprint, LearnedFieldLocation, LearnedLabelPhrase, RankingModel
+from .models import LayoutFingerprint, LearnedFieldLocation, LearnedLabelPhrase, LearnedProduct, RankingModel
 
 
 @admin.action(description="Activer la sélection")
@@ -83,6 +83,23 @@ class LearnedLabelPhraseAdmin(admin.ModelAdmin):
     search_fields = ["phrase", "schema__name"]
     list_select_related = ["schema__document_type"]
     readonly_fields = ["schema", "phrase", "count", "created_at", "updated_at"]
+    actions = [activate, deactivate]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(LearnedProduct)
+class LearnedProductAdmin(admin.ModelAdmin):
+    """Products learned from the verdicts on brands and references: while active, a brand the
+    lexicon does not name is read in item designations, and a reference a scan misread is put
+    back in the spelling validated."""
+
+    list_display = ["brand", "reference", "count", "is_active", "updated_at"]
+    list_filter = ["is_active"]
+    list_editable = ["is_active"]
+    search_fields = ["brand", "reference"]
+    readonly_fields = ["brand", "reference", "count", "created_at", "updated_at"]
     actions = [activate, deactivate]
 
     def has_add_permission(self, request):

@@ -408,6 +408,30 @@ class LearnedLabelPhrase(models.Model):
         return f"{self.schema} « {self.phrase} » ×{self.count}"
 
 
+class LearnedProduct(models.Model):
+    """A product validators confirmed or corrected on a document: its brand, and its reference
+    when the document's brands and references pair up. Active rows join the brand lexicon (a brand
+    it did not know is read on the next documents) and put a reference a scan misread (« NTHO1 »)
+    back in the spelling validated (« NTH01 »)."""
+
+    brand = models.CharField("marque", max_length=60)
+    reference = models.CharField("référence", max_length=120, blank=True)
+    count = models.PositiveIntegerField("validations", default=1)
+    is_active = models.BooleanField("actif", default=True,
+                                    help_text="Décocher pour que l'extraction n'utilise plus ce produit.")
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    class Meta:
+        verbose_name = "produit appris"
+        verbose_name_plural = "produits appris"
+        ordering = ["brand", "reference"]
+        constraints = [models.UniqueConstraint(fields=["brand", "reference"], name="learned_product_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.brand} {self.reference} ×{self.count}".replace("  ", " ")
+
+
 class PhrasePatternManager(models.Manager):
     def get_by_natural_key(self, document_type_code, field_name, pattern):
         return self.get(schema__document_type__code=document_type_code, schema__name=field_name, pattern=pattern)

@@ -7,19 +7,29 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+from cee.text import fold
+
 from .types import ReadingData
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
-def reading_data(phrase_rows, brand_rows) -> ReadingData:
+def reading_data(phrase_rows, brand_rows, product_rows=()) -> ReadingData:
     """``phrase_rows``: (field name, pattern, weight) of one document type's active patterns;
-    ``brand_rows``: (name, aliases) of the active brands."""
+    ``brand_rows``: (name, aliases) of the active brands; ``product_rows``: (brand, reference)
+    of the active learned products, whose brands the lexicon does not name join it."""
     phrases: dict[str, list[tuple[str, float]]] = {}
     for name, pattern, weight in phrase_rows:
         phrases.setdefault(name, []).append((pattern, float(weight)))
-    brands = tuple((name, tuple(str(a) for a in (aliases or []))) for name, aliases in brand_rows)
-    return ReadingData({name: tuple(items) for name, items in phrases.items()}, brands)
+    brands = [(name, tuple(str(a) for a in (aliases or []))) for name, aliases in brand_rows]
+    products = tuple((str(brand), str(reference)) for brand, reference in product_rows if brand)
+    known = {fold(form) for name, aliases in brands for form in (name, *aliases)}
+    for brand in dict.fromkeys(brand for brand, _ in products):
+        if fold(brand) not in known and len(brand) >= 3:
+            brands.append((brand, ()))
+            known.add(fold(brand))
+    return ReadingData({name: tuple(items) for name, items in phrases.items()}, tuple(brands),
+                       tuple((b, r) for b, r in products if r))
 
 
 @lru_cache(maxsize=16)

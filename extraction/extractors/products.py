@@ -11,7 +11,7 @@ reading order. Lines of the letterhead, of the legal footer and those naming a c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..types import Word
@@ -20,6 +20,7 @@ from .text import similar, token_texts
 from .zones import CIVILITY_RE, recipient_blocks
 
 MAX_REFERENCE_WORDS = 6
+OCR_MIN_LENGTH = 6  # a brand's first token OCR may have misspelled (as ``similar`` takes it)
 # A capitalised word that describes the product rather than names its model.
 DESCRIPTIVE = frozenset({"revetu", "revetue", "revetus", "avec", "sans", "pose", "posee", "fourni", "fournie",
                          "fourniture", "epaisseur", "ep", "resistance", "lambda", "certifie", "certifiee", "acermi",
@@ -66,6 +67,34 @@ def compile_lexicon(brands: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[di
             by_first.setdefault(form[0], []).append(brand)
             longest = max(longest, len(form))
     return by_first, longest
+
+
+@lru_cache(maxsize=64)
+def _deletions(brands: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, tuple[str, ...]]:
+    """The lexicon's long first tokens (``OCR_MIN_LENGTH`` letters or more) by each of their
+    one-letter deletions: an OCR'd token one slip away from one of them shares a key with it."""
+    by_first, _ = compile_lexicon(brands)
+    keys: dict[str, set[str]] = {}
+    for first in by_first:
+        if len(first) >= OCR_MIN_LENGTH:
+            for variant in {first[:k] + first[k + 1:] for k in range(len(first))}:
+                keys.setdefault(variant, set()).add(first)
+    return {variant: tuple(sorted(firsts)) for variant, firsts in keys.items()}
+
+
+def _ocr_first_tokens(token: str, brands) -> tuple[str, ...]:
+    """First tokens of the lexicon an OCR'd ``token`` may stand for, one letter dropped, added or
+    misread (« rockwoo » of « Rockwoo!l »)."""
+    if len(token) < OCR_MIN_LENGTH - 1 or token.isdigit():
+        return ()
+    deletions = _deletions(brands)
+    by_first, _ = compile_lexicon(brands)
+    found = set(deletions.get(token, ()))
+    for variant in {token[:k] + token[k + 1:] for k in range(len(token))}:
+        if variant in by_first:
+            found.add(variant)
+        found.update(deletions.get(variant, ()))
+    return tuple(sorted(first for first in found if first != token and similar(token, first)))
 
 
 def _form_at(toks: list[str], i: int, form: tuple[str, ...]) -> bool:
@@ -160,12 +189,17 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
         i = 0
         while i < len(toks):
             match = None
-            for brand in by_first.get(toks[i], ()):
-                for form in brand.forms:
-                    if form[0] == toks[i] and _form_at(toks, i, form) \
-                            and _short_brand_in_capitals(line, line_tokens[i].word, form):
-                        if match is None or len(form) > len(match[1]):
-                            match = (brand, form)
+            firsts = (toks[i],)
+            if toks[i] not in by_first and line.words[line_tokens[i].word].conf < 1.0:
+                firsts = _ocr_first_tokens(toks[i], brands)  # a scan's slip in the brand's first word
+            for first in firsts:
+                for brand in by_first.get(first, ()):
+                    for form in brand.forms:
+                        if form[0] == first and (_form_at(toks, i, form) if first == toks[i]
+                                                 else _form_at([first, *toks[i + 1:i + len(form)]], 0, form)) \
+                                and _short_brand_in_capitals(line, line_tokens[i].word, form):
+                            if match is None or len(form) > len(match[1]):
+                                match = (brand, form)
             if match is None:
                 i += 1
                 continue
@@ -177,8 +211,9 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
             first_word = line_tokens[i].word
             last_word = line_tokens[i + len(form) - 1].word
             cell_start, cell_end = line.cell_of(first_word)
-            glued = len(token_texts(line.words[last_word].text)) > len(form) and first_word == last_word
-            # "weber.therm XM": the brand opens the model's first word
+            # "weber.therm XM": the brand opens the model's first word (not a scan's « Rockwoo!l »)
+            glued = (len(token_texts(line.words[last_word].text)) > len(form) and first_word == last_word
+                     and firsts == (toks[i],))
             rest = line.words[last_word:cell_end] if glued else line.words[last_word + 1:cell_end]
             following = _continuation(pages[line.page], line, line.words[cell_start].bbox[0])
             reference, open_end = _reference_words(rest, glued, following[0].text if following else "")
@@ -220,3 +255,32 @@ def _without_product_lines(found: list[ProductMention]) -> list[ProductMention]:
 
 def _contains_run(toks: tuple[str, ...], run: tuple[str, ...]) -> bool:
     return bool(run) and any(toks[i:i + len(run)] == run for i in range(len(toks) - len(run) + 1))
+
+
+# Characters a scan reads for one another in a model's name: mapped to one, a reading and the
+# validated spelling compare equal where OCR swapped them (« NTHO1-FR-EC » and « NTH01-FR-EC »).
+_LOOKALIKES = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "|": "1", "!": "1", "B": "8",
+                             "S": "5", "Z": "2", "G": "6"})
+
+
+def ocr_skeleton(reference: str) -> str:
+    """``reference`` in capitals without spaces or punctuation, OCR look-alikes made one."""
+    return "".join(c for c in reference.upper() if c.isalnum() or c in "|!").translate(_LOOKALIKES)
+
+
+def in_catalogue(mentions: list[ProductMention], products: tuple[tuple[str, str], ...]) -> list[ProductMention]:
+    """``mentions`` with each reference OCR read put back in the spelling validators taught for
+    its brand (``LearnedProduct``), where the two differ only by look-alikes and spacing; a
+    text layer's references as printed."""
+    if not products or not mentions:
+        return mentions
+    taught: dict[str, dict[str, str]] = {}
+    for brand, reference in products:
+        taught.setdefault(brand, {}).setdefault(ocr_skeleton(reference), reference)
+    out = []
+    for mention in mentions:
+        spelling = taught.get(mention.brand, {}).get(ocr_skeleton(mention.reference))
+        if spelling and spelling != mention.reference and any(w.conf < 1.0 for w in mention.words):
+            mention = replace(mention, reference=spelling)
+        out.append(mention)
+    return out

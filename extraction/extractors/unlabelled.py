@@ -20,7 +20,7 @@ from .candidates import Candidate, _candidate, _values_in
 from .field_hints import _Hints, _fold_unit
 from .labels import DocumentLayout
 from .phrases import PageText, clause_words, find_phrases
-from .products import ProductMention, find_products
+from .products import ProductMention, find_products, in_catalogue
 from .text import phrase_set, token_texts, token_tuple
 from .zones import Block, company_names, dateline_words, postal_and_town, recipient_block, sentence_identity
 
@@ -137,7 +137,8 @@ def phrase_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, re
 def _products(layout: DocumentLayout, reading: ReadingData | None) -> list[ProductMention]:
     if "products" not in layout.zones:
         brands = reading.brands if reading else ()
-        layout.zones["products"] = find_products(list(layout.all_lines()), brands) if brands else []
+        found = find_products(list(layout.all_lines()), brands) if brands else []
+        layout.zones["products"] = in_catalogue(found, reading.products) if found else []
     return layout.zones["products"]
 
 

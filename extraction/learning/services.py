@@ -28,6 +28,7 @@ from ..types import PageContent
 from .fingerprint import (MATCH_THRESHOLD, is_multi_valued, layout_digest, layout_features, match_score, page_shape,
                           read_issuer)
 from .phrases import configured_labels, is_label_phrase
+from .products import learn_products
 from .shapes import with_shape
 from .spots import locate
 
@@ -173,8 +174,14 @@ def learn_from_verdict(feedback: HumanFeedback, field) -> None:
         _count(LearnedFieldLocation, {"fingerprint": layout, "schema": field.schema, "key": "absent"}, {"absent": True},
                **changed)
         return
-    if is_multi_valued(field.schema.extraction_hints):
-        return  # a list of products: no one spot
+    if is_multi_valued(field.schema.extraction_hints):  # a list of products: no one spot
+        lexicon = (field.schema.extraction_hints or {}).get("lexicon")
+        if lexicon:
+            brand_fields = set(FieldSchema.objects.filter(document_type_id=field.schema.document_type_id,
+                                                          extraction_hints__lexicon="marque").values_list("name", flat=True))
+            brands = [v for name, v in _other_values(field, batch) if name in brand_fields]
+            learn_products(lexicon, value, brands[0] if brands else None)
+        return
     others = _other_values(field, batch)
     confirmed = feedback.kind == HumanFeedback.Kind.CONFIRMED and field.page and field.bbox
     # The recipient's values change from one document of the layout to the next: never an anchor

@@ -1,17 +1,20 @@
 """The phrase patterns and the brand lexicon of a document type, read once per pipeline run."""
 from __future__ import annotations
 
-from extraction.models import PhrasePattern, ProductBrand
+from extraction.models import LearnedProduct, PhrasePattern, ProductBrand
 from extraction.reading import reading_data
 from extraction.types import ReadingData
 
-from .hints import read_once
+from .hints import learning_on, read_once
 
 
 def document_reading_data(document_type) -> ReadingData:
-    """The active phrase patterns of the type's active fields and the active brands."""
+    """The active phrase patterns of the type's active fields, the active brands and the active
+    learned products."""
     return read_once(("reading_data", document_type.pk), lambda: reading_data(
         PhrasePattern.objects.filter(schema__document_type=document_type, schema__is_active=True, is_active=True)
         .order_by("schema__name", "pattern").values_list("schema__name", "pattern", "weight"),
         ProductBrand.objects.filter(is_active=True).order_by("name").values_list("name", "aliases"),
+        LearnedProduct.objects.filter(is_active=True).order_by("brand", "-count", "reference")
+        .values_list("brand", "reference") if learning_on() else (),
     ))

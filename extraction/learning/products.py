@@ -1,0 +1,54 @@
+"""Products learned from the verdicts on the multi-valued product fields (``LearnedProduct``).
+
+A verdict on a document's brands (``lexicon: marque``) teaches each brand; one on its references
+(``lexicon: reference``) teaches each reference with the brand at the same place of the
+document's brands as they stand (corrected or as read), when both lists are as long. What the
+extractor does with them: ``reading.reading_data`` and ``extractors.products.in_catalogue``.
+"""
+from __future__ import annotations
+
+import json
+
+from django.db.models import F
+from django.utils import timezone
+
+from ..models import LearnedProduct
+
+MAX_BRAND, MAX_REFERENCE = 60, 120
+
+
+def values_of(text) -> list[str]:
+    """A multi-valued field's values: its JSON list, or the one value written plain."""
+    if not text:
+        return []
+    if isinstance(text, list):
+        items = text
+    else:
+        try:
+            items = json.loads(text)
+        except (TypeError, ValueError):
+            items = [text]
+        if not isinstance(items, list):
+            items = [items]
+    return [str(item).strip() for item in items if item is not None and str(item).strip()]
+
+
+def learn_products(lexicon: str, value, brands_now) -> None:
+    """Count what one verdict on a product field teaches. ``lexicon``: the field's ``lexicon``
+    hint; ``value``: the list validated; ``brands_now``: the document's brands as they stand."""
+    items = values_of(value)
+    if lexicon == "marque":
+        pairs = [(brand, "") for brand in items]
+    elif lexicon == "reference":
+        brands = values_of(brands_now)
+        if len(brands) != len(items):
+            return  # which brand makes which reference is not known
+        pairs = list(zip(brands, items))
+    else:
+        return
+    for brand, reference in dict.fromkeys(pairs):
+        if len(brand) > MAX_BRAND or len(reference) > MAX_REFERENCE:
+            continue
+        row, created = LearnedProduct.objects.get_or_create(brand=brand, reference=reference)
+        if not created:
+            LearnedProduct.objects.filter(pk=row.pk).update(count=F("count") + 1, updated_at=timezone.now())

@@ -1,0 +1,70 @@
+"""Products learned from the verdicts on brands and references (``LearnedProduct``): a brand the
+lexicon does not name is read on the next documents, and a reference a scan misread is put back
+in the spelling validated."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from extraction.extractors.layout import build_lines
+from extraction.extractors.products import find_products, in_catalogue, ocr_skeleton
+from extraction.models import EngineConfig, LearnedProduct
+from extraction.reading import fixture_reading_data, reading_data
+
+from ..extraction.pages import page
+from .test_learning import correct, ingest, positioned_pdf, value_of
+
+pytestmark = pytest.mark.django_db
+
+
+def devis(number: str, designation: str, top: float) -> bytes:
+    """A devis whose item line names a heat pump of a brand the shipped lexicon does not know."""
+    return positioned_pdf([
+        (60, 60, "THERMI'CONFORT SAS"), (60, 76, "3 rue de la Gare 69100 Villeurbanne - SIRET 732 829 320 00074"),
+        (60, 130, f"DEVIS N° {number}"), (60, 148, "Date du devis : 12/05/2024"),
+        (60, top, designation), (420, top, "1"), (480, top, "9 800,00 €"),
+        (60, top + 18, "Opération BAR-TH-171 - pompe à chaleur air/eau"),
+        (60, top + 60, "Total HT : 9 800,00 €"), (60, top + 78, "Total TTC : 10 339,00 €"),
+    ])
+
+
+def test_a_brand_and_reference_a_validator_taught_are_read_on_the_next_documents(tmp_path, validator):
+    first = ingest(tmp_path, "d1.pdf", devis("D-1", "Pompe à chaleur Heliatherm Orion 12 kW", 300))
+    assert not value_of(first, "marque")  # the shipped lexicon does not know the brand
+
+    correct(first["id"], "marque", json.dumps(["Heliatherm"]), validator)
+    correct(first["id"], "reference_produit", json.dumps(["Orion 12 kW"]), validator)
+    assert set(LearnedProduct.objects.values_list("brand", "reference", "count")) == {
+        ("Heliatherm", "", 1), ("Heliatherm", "Orion 12 kW", 1)}
+
+    # another layout (the item line lower), another model of the brand
+    second = ingest(tmp_path, "d2.pdf", devis("D-2", "Fourniture PAC HELIATHERM Orion 16 kW air/eau", 360))
+    assert value_of(second, "marque") == ["Heliatherm"]
+    assert value_of(second, "reference_produit") == ["Orion 16 kW"]
+
+    EngineConfig.objects.create(task=EngineConfig.Task.EXTRACTION, engine="learned", is_active=False)
+    third = ingest(tmp_path, "d3.pdf", devis("D-3", "Pompe à chaleur Heliatherm Orion 12 kW", 300))
+    assert not value_of(third, "marque")  # learning switched off
+
+
+def test_a_reference_misread_by_ocr_is_put_back_in_the_validated_spelling():
+    reading = reading_data([], [(name, aliases) for name, aliases in fixture_reading_data("devis").brands],
+                           [("Daikin", "Altherma 3 R EHBH08D6V"), ("Thermador", "NTH01-FR-EC"), ("Thermador", "")])
+    assert ("Thermador", ()) in reading.brands  # a brand only validators named joins the lexicon
+    rows = [(0.08, 0.40, "Pompe à chaleur Daikin Altherma 3 R EHBHO8D6V"), (0.08, 0.44, "Thermostat Thermador NTHO1-FR-EC")]
+    for conf, expected in ((0.9, ["Altherma 3 R EHBH08D6V", "NTH01-FR-EC"]),
+                           (1.0, ["Altherma 3 R EHBHO8D6V", "NTHO1-FR-EC"])):  # a text layer says what is printed
+        mentions = find_products(build_lines(page(rows, conf=conf).words), reading.brands)
+        assert [m.reference for m in in_catalogue(mentions, reading.products)] == expected
+    # another model is no misreading: « ETBH16 » is not « ETBH12 »
+    assert ocr_skeleton("ETBH16") != ocr_skeleton("ETBH12") and ocr_skeleton("NTHO1-FR-EC") == ocr_skeleton("NTH01 FR EC")
+
+
+def test_a_scan_s_slip_in_a_brand_s_first_word_still_names_it():
+    brands = fixture_reading_data("facture").brands
+    rows = [(0.08, 0.40, "isolant Rockwoo!l Rockmur 032 100 mm, résistance thermique R = 3,50 m2.K/W")]
+    assert [(m.brand, m.reference) for m in find_products(build_lines(page(rows, conf=0.9).words), brands)] == [
+        ("Rockwool", "Rockmur 032")]
+    # on a text layer the words are the document's: « Rockwoo!l » is no brand of the lexicon
+    assert find_products(build_lines(page(rows).words), brands) == []
