@@ -34,6 +34,8 @@ DIMENSION_UNITS = re.compile(r"^(?:mm|cm|m|m2|m²|m3|m³|ml)\b[.,;]?$", re.IGNOR
 # and ends it; after a dash it describes it (« ETBH16 - 16 kW »).
 POWER_UNIT = re.compile(r"^kw[.,;]?$", re.IGNORECASE)
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+AMOUNT = re.compile(r"\d{1,3}(?:[ .\u00a0]?\d{3})*,\d{2}")  # a price: decimal comma and cents
+CURRENCIES = frozenset("€£$")
 # What follows the quantity of an item line ("1 u × 204,00 €"): the number before it is no model.
 QUANTITY_MARKS = frozenset({"u", "u.", "unite", "unité", "unités", "unites", "×", "x", "pce", "pièce", "pièces", "ens",
                             "ens.", "forfait", "ft", "lot"})
@@ -138,6 +140,8 @@ def _reference_words(words: list[Word], glued: bool = False, next_line_first: st
         if not folded:
             return out, False
         following = words[k + 1].text.strip() if k + 1 < len(words) else next_line_first
+        if AMOUNT.fullmatch(bare) or any(c in CURRENCIES for c in bare):
+            return out, False  # the item's price, read on the designation's line by a scan (« Majrex 200 85,00 »)
         if out and DIMENSION_UNITS.match(bare):
             out.pop()  # "140 mm": the number was a dimension, not part of the model
             return out, False
