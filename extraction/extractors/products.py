@@ -204,13 +204,20 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
                                 and _short_brand_in_capitals(line, line_tokens[i].word, form):
                             if match is None or len(form) > len(match[1]):
                                 match = (brand, form)
-            if match is None:
+            wrapped = _wrapped(line, i, by_first, pages[line.page]) if match is None and toks[i] in by_first else None
+            if match is None and wrapped is None:
                 i += 1
                 continue
             if line.page not in in_address:
                 in_address[line.page] = _address_lines(pages[line.page], line.page)
             if line.index in in_address[line.page]:
                 break  # a person's name and address, not a designation
+            if wrapped is not None:
+                brand, following, taken = wrapped
+                reference, _ = _reference_words(following[taken:])
+                found.append(ProductMention(brand.name, " ".join(w.text for w in reference),
+                                            line.words[line_tokens[i].word:] + following[:taken] + reference, line.page))
+                break  # the brand's first words end the line
             brand, form = match
             first_word = line_tokens[i].word
             last_word = line_tokens[i + len(form) - 1].word
@@ -235,6 +242,29 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
             while i < len(toks) and line_tokens[i].word <= last:
                 i += 1
     return _without_product_lines(found)
+
+
+def _wrapped(line: Line, i: int, by_first: dict[str, list[Brand]], page_lines: list[Line]) -> tuple[Brand, list[Word], int] | None:
+    """A brand of several words whose first ones end the designation's cell from token ``i`` and
+    the rest open its next line (« … géothermique MITSUBISHI » / « ELECTRIC Ecodan PUZ-SWM80VAA »):
+    the brand, that next line's words, and how many of them the brand takes."""
+    cell_start, cell_end = line.cell_of(line.tokens[i].word)
+    left = tuple(t.text for t in line.tokens[i:] if t.word < cell_end)
+    for brand in by_first.get(left[0], ()):
+        for form in brand.forms:
+            if not 0 < len(left) < len(form) or form[:len(left)] != left \
+                    or not _short_brand_in_capitals(line, line.tokens[i].word, form):
+                continue
+            following = _continuation(page_lines, line, line.words[cell_start].bbox[0])
+            rest = form[len(left):]
+            if tuple(token_texts(" ".join(w.text for w in following)))[:len(rest)] != rest:
+                continue
+            taken, count = 0, 0
+            while taken < len(following) and count < len(rest):
+                count += len(token_texts(following[taken].text))
+                taken += 1
+            return brand, following, taken
+    return None
 
 
 def _address_lines(page_lines: list[Line], page: int) -> set[int]:

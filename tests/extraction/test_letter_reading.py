@@ -382,3 +382,12 @@ def test_the_price_a_scan_reads_on_the_designation_s_line_is_no_part_of_the_refe
     for text in ("Membrane pare-vapeur SIGA Majrex 200 85,00", "Membrane pare-vapeur SIGA Majrex 200 E£ 72,00"):
         got = values(extract_fields([page([(0.08, 0.40, text)], conf=0.9)], specs["devis"], fixture_reading_data("devis")))
         assert json.loads(got["reference_produit"]) == ["Majrex 200"], text
+
+
+def test_a_brand_wrapped_at_the_end_of_a_designation_s_line_goes_on_on_the_next(specs):
+    rows = [(0.08, 0.40, "Pompe à chaleur géothermique MITSUBISHI"), (0.60, 0.40, "1"), (0.75, 0.40, "9 017,86"),
+            (0.08, 0.415, "ELECTRIC Ecodan PUZ-SWM80VAA – opération"), (0.08, 0.43, "CEE BAR-TH-172"),
+            (0.08, 0.46, "Désembouage SENTINEL Eliminator Vortex 300"), (0.60, 0.46, "1"), (0.75, 0.46, "450,00")]
+    got = values(extract_fields([page(rows)], specs["devis"], fixture_reading_data("devis")))
+    assert json.loads(got["marque"]) == ["Mitsubishi Electric", "Sentinel"]
+    assert json.loads(got["reference_produit"]) == ["Ecodan PUZ-SWM80VAA", "Eliminator Vortex 300"]
