@@ -215,8 +215,10 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
             if wrapped is not None:
                 brand, following, taken = wrapped
                 reference, _ = _reference_words(following[taken:])
+                cell_end = line.cell_of(line_tokens[i].word)[1]
                 found.append(ProductMention(brand.name, " ".join(w.text for w in reference),
-                                            line.words[line_tokens[i].word:] + following[:taken] + reference, line.page))
+                                            line.words[line_tokens[i].word:cell_end] + following[:taken] + reference,
+                                            line.page))
                 break  # the brand's first words end the line
             brand, form = match
             first_word = line_tokens[i].word
@@ -244,7 +246,8 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
     return _without_product_lines(found)
 
 
-def _wrapped(line: Line, i: int, by_first: dict[str, list[Brand]], page_lines: list[Line]) -> tuple[Brand, list[Word], int] | None:
+def _wrapped(line: Line, i: int, by_first: dict[str, list[Brand]],
+             page_lines: list[Line]) -> tuple[Brand, list[Word], int] | None:
     """A brand of several words whose first ones end the designation's cell from token ``i`` and
     the rest open its next line (« … géothermique MITSUBISHI » / « ELECTRIC Ecodan PUZ-SWM80VAA »):
     the brand, that next line's words, and how many of them the brand takes."""
