@@ -23,15 +23,24 @@ _VALUE_WORDS = {"rue", "avenue", "boulevard", "bd", "impasse", "chemin", "quai",
                 "lotissement", "residence", "hameau", "faubourg", "bis", "ter",
                 "mme", "mr", "mlle", "monsieur", "madame", "mademoiselle"}
 _SMALL_WORDS = {"de", "du", "des", "la", "le", "les", "et", "en", "au", "aux", "sur", "pour", "par"}
+# Words naming the works (an item's designation, the fiche's title): printed before a surface or a
+# product on one letter, they are no label of it on another, where they name the company
+# (« ISO' ISOLATION ») or another line.
+_WORKS_WORDS = {"isolation", "isolant", "isolants", "combles", "comble", "perdus", "toiture", "toitures", "rampant",
+                "rampants", "plancher", "planchers", "mur", "murs", "pompe", "chaleur", "chaudiere", "chaudieres",
+                "fenetre", "fenetres", "ballon", "thermodynamique", "solaire", "poele", "insert", "ventilation",
+                "vmc", "radiateur", "radiateurs", "thermostat", "regulation", "operation", "fiche", "cee", "travaux",
+                "fourniture", "pose", "bar", "en", "th"}
 
 
 def is_label_phrase(phrase: str, other_values=()) -> bool:
     """Whether ``phrase`` (the folded words before a corrected value) may name its field on
-    other layouts: not when it holds an address's or a civility's word, nor a word of
+    other layouts: not when it holds an address's or a civility's word, nor when it only names
+    the works (« isolation »: the item line before a surface), nor a word of
     ``other_values`` (the document's values of its other fields: « isolation » read before a
     surface is the installer's name « Isolation Confort », not a label)."""
     tokens = token_texts(phrase)
-    if not tokens or _VALUE_WORDS & set(tokens):
+    if not tokens or _VALUE_WORDS & set(tokens) or set(tokens) <= _WORKS_WORDS | _SMALL_WORDS:
         return False
     taken = {t for value in other_values if value for t in token_texts(value) if len(t) > 2 and t not in _SMALL_WORDS}
     return not taken & set(tokens)

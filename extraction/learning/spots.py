@@ -346,7 +346,16 @@ def _typed(data_type: str, words: list[Word], value_words: int = 0, followed_by:
         codes = list(dict.fromkeys(code for fv in found for code in json.loads(fv.value)))
         return json.dumps(codes), " ".join(fv.raw for fv in found), words[found[0].start:found[-1].end]
     fv = found[0]
+    if followed_by[:1].isalpha() and not _followed_alike(words[fv.end:fv.end + 1], followed_by):
+        return None  # « 126,00 m2 » was taught: « 14000 Caen » under the anchor is another number
     return fv.value, fv.raw, words[fv.start:fv.end]
+
+
+def _followed_alike(after: list[Word], followed_by: str) -> bool:
+    """Whether the word after a number opens as the word (a unit) that followed the taught one,
+    give or take what OCR made of the rest of it (« m? » for « m² »)."""
+    tokens = token_texts(after[0].text) if after else []
+    return bool(tokens) and tokens[0][:1] == followed_by[:1]
 
 
 def _after_anchor(line: Line, end_token: int) -> list[Word]:

@@ -184,3 +184,17 @@ def test_an_identifier_of_another_numbering_is_not_read_as_the_layouts(monkeypat
     assert apply.read_learned_spots(1, born_digital, specs, generic)["numero_facture"].value == "FACO09358"
     assert in_numbering("202505911", ["AAA999999"]) == "202505911"
     assert in_numbering("FACO09358", ["AAA999999"]) == "FAC009358"
+
+
+def test_a_number_read_at_a_spot_is_followed_by_the_unit_taught_there():
+    """A surface was taught under « Isolation » followed by m2; on another letter the word is the
+    company's name and the number under it a postal code (letters dev seed 7312: 14000.00 m²
+    read from « 14000 Caen » filled the surface the extractor had missed)."""
+    from extraction.learning.spots import read_at
+
+    teaching = placed_page(["Isolation", "126,00 m2 x 48,23 €"])
+    spot = learned(teaching, {"surface_m2": ("decimal", "126.00")}).spots["surface_m2"][0]
+    assert (spot["relation"], spot["followed_by"]) == ("above", "m2")
+    assert read_at(placed_page(["Isolation", "93,50 m2 x 51,00 €"]), "decimal", spot).value == "93.50"
+    assert read_at(placed_page(["Isolation", "93,50 m? x 51,00 €"], source="ocr:tesseract"), "decimal", spot).value == "93.50"
+    assert read_at(placed_page(["Isolation", "14000 Caen - 01 64 24 39 14"]), "decimal", spot) is None

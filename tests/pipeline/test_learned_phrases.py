@@ -16,6 +16,11 @@ def test_words_of_an_address_a_civility_or_another_fields_value_are_no_label():
     assert not is_label_phrase("isolation", ["ISOLATION CONFORT SARL", "2500.00"])
     assert is_label_phrase("participation chauffage accordee", ["ISOLATION CONFORT SARL", "2500.00"])
     assert is_label_phrase("demeurant", ["Ginette GUYOT", "4 rue Haute"])
+    # the works named on the item line before a surface: on another letter « ISO' ISOLATION »
+    # (letters dev seed 7312: the label « isolation » cut the company's name to « ISO' »)
+    assert not is_label_phrase("isolation")
+    assert not is_label_phrase("isolation de combles perdus")
+    assert is_label_phrase("surface d isolation")
 
 
 @pytest.mark.django_db
