@@ -29,7 +29,8 @@ DESCRIPTIVE = frozenset({"revetu", "revetue", "revetus", "avec", "sans", "pose",
                          "pompe", "chaudiere", "isolant", "isolation", "poele", "chauffe", "ballon", "thermostat",
                          "fenetre", "membrane", "pare", "panneau", "panneaux", "rouleau", "rouleaux", "kit",
                          "module", "unite", "fiche", "operation", "cee", "bar", "main", "fourni", "installation"})
-DIMENSION_UNITS = re.compile(r"^(?:mm|cm|m|m2|m²|m3|m³|ml)\b[.,;]?$", re.IGNORECASE)
+# (« rm », « nm », « rnm »: a scan's « mm »)
+DIMENSION_UNITS = re.compile(r"^(?:mm|cm|m|m2|m²|m3|m³|ml|rm|nm|rnm)\b[.,;]?$", re.IGNORECASE)
 # A power right after the model's number names the model (« Aquarea T-CAP 12 kW », « Bradford 10 kW »)
 # and ends it; after a dash it describes it (« ETBH16 - 16 kW »).
 POWER_UNIT = re.compile(r"^kw[.,;]?$", re.IGNORECASE)
@@ -300,6 +301,9 @@ _LOOKALIKES = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "
                              "S": "5", "Z": "2", "G": "6"})
 
 
+LONG_SKELETON = 12  # a skeleton this long may have lost or gained a character to a scan
+
+
 def ocr_skeleton(reference: str) -> str:
     """``reference`` in capitals without spaces or punctuation, OCR look-alikes made one."""
     return "".join(c for c in reference.upper() if c.isalnum() or c in "|!").translate(_LOOKALIKES)
@@ -316,8 +320,28 @@ def in_catalogue(mentions: list[ProductMention], products: tuple[tuple[str, str]
         taught.setdefault(brand, {}).setdefault(ocr_skeleton(reference), reference)
     out = []
     for mention in mentions:
-        spelling = taught.get(mention.brand, {}).get(ocr_skeleton(mention.reference))
-        if spelling and spelling != mention.reference and any(w.conf < 1.0 for w in mention.words):
-            mention = replace(mention, reference=spelling)
+        if any(w.conf < 1.0 for w in mention.words):
+            spelling = _taught_spelling(ocr_skeleton(mention.reference), taught.get(mention.brand, {}))
+            if spelling and spelling != mention.reference:
+                mention = replace(mention, reference=spelling)
         out.append(mention)
     return out
+
+
+def _taught_spelling(skeleton: str, taught: dict[str, str]) -> str | None:
+    """The validated reference whose skeleton is ``skeleton``, or, for a long one
+    (``LONG_SKELETON`` characters), the only one a character more or less away (« 201.10 » read
+    for « 201.B10 »: a scan drops a character; one swapped for another may be another model)."""
+    if skeleton in taught:
+        return taught[skeleton]
+    if len(skeleton) < LONG_SKELETON - 1:
+        return None
+    near = [spelling for other, spelling in taught.items()
+            if len(other) >= LONG_SKELETON and abs(len(other) - len(skeleton)) == 1 and _one_apart(skeleton, other)]
+    return near[0] if len(near) == 1 else None
+
+
+def _one_apart(a: str, b: str) -> bool:
+    """Whether the longer of ``a`` and ``b`` is the other with one character more."""
+    short, long = sorted((a, b), key=len)
+    return any(long[:k] + long[k + 1:] == short for k in range(len(long)))

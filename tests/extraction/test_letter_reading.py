@@ -391,3 +391,9 @@ def test_a_brand_wrapped_at_the_end_of_a_designation_s_line_goes_on_on_the_next(
     got = values(extract_fields([page(rows)], specs["devis"], fixture_reading_data("devis")))
     assert json.loads(got["marque"]) == ["Mitsubishi Electric", "Sentinel"]
     assert json.loads(got["reference_produit"]) == ["Ecodan PUZ-SWM80VAA", "Eliminator Vortex 300"]
+
+
+def test_a_thickness_whose_unit_a_scan_misread_is_no_part_of_the_reference(specs):
+    rows = [(0.08, 0.40, "Fourniture et pose isolant ROCKWOOL Rockcomble 200 rm, résistance thermique R= 3,50 mKIW")]
+    got = values(extract_fields([page(rows, conf=0.9)], specs["devis"], fixture_reading_data("devis")))
+    assert json.loads(got["reference_produit"]) == ["Rockcomble"]

@@ -57,6 +57,13 @@ def test_a_reference_misread_by_ocr_is_put_back_in_the_validated_spelling():
                            (1.0, ["Altherma 3 R EHBHO8D6V", "NTHO1-FR-EC"])):  # a text layer says what is printed
         mentions = find_products(build_lines(page(rows, conf=conf).words), reading.brands)
         assert [m.reference for m in in_catalogue(mentions, reading.products)] == expected
+    # a long reference a scan read a character short, and only that
+    mentions = find_products(build_lines(page([(0.08, 0.40, "Pompe Viessmann Vitocal 200-A AWO-M-E-AC 201.10")],
+                                              conf=0.9).words), reading.brands)
+    taught = (("Viessmann", "Vitocal 200-A AWO-M-E-AC 201.B10"),)
+    assert [m.reference for m in in_catalogue(mentions, taught)] == ["Vitocal 200-A AWO-M-E-AC 201.B10"]
+    assert [m.reference for m in in_catalogue(mentions, (("Viessmann", "Vitocal 200-A AWO-M-E-AC 202.10"),))] == [
+        "Vitocal 200-A AWO-M-E-AC 201.10"]  # a character swapped: maybe another model
     # another model is no misreading: « ETBH16 » is not « ETBH12 »
     assert ocr_skeleton("ETBH16") != ocr_skeleton("ETBH12") and ocr_skeleton("NTHO1-FR-EC") == ocr_skeleton("NTH01 FR EC")
 
