@@ -25,7 +25,7 @@ from .text import token_texts
 
 CIVILITY_RE = re.compile(r"^(?:m\.?|mr\.?|mme\.?|mlle\.?|monsieur|madame|mademoiselle|m\.? et mme\.?|mm\.?|"
                          r"monsieur et madame|m\.? ou mme\.?|m ou mme)\s", re.IGNORECASE)
-_POSTAL_TOWN_RE = re.compile(r"^(?:F-|FR-)?(\d{2}\s?\d{3})\s+([A-Za-zÀ-ÿ'’\- ]{2,40}?)(?:\s+cedex(?:\s+\d+)?)?"
+_POSTAL_TOWN_RE = re.compile(r"^(?:F-|FR-)?(\d{2}\s?\d{3})[:.,;]?\s+([A-Za-zÀ-ÿ'’\- ]{2,40}?)(?:\s+cedex(?:\s+\d+)?)?"
                              r"(?:\s*,?\s+(?:FR|France))?$", re.IGNORECASE)
 # A country after the town (« 06000 NICE, FR »): no part of the town's name.
 _COUNTRY = frozenset({"fr", "france"})
@@ -145,7 +145,8 @@ def recipient_blocks(lines: list[Line], page: int) -> list[Block]:
             if len(rows) > 4:
                 rows = rows[-4:]
             tokens = {t for row in rows for w in row for t in token_texts(w.text)}
-            company = bool(tokens & _COMPANY_WORDS) or index < 2 and x0 < 0.4
+            # the letterhead: a block opening the page on the left
+            company = bool(tokens & _COMPANY_WORDS) or (index - len(rows) < 1 and x0 < 0.4)
             civility = bool(CIVILITY_RE.match(_text(rows[0]) + " "))
             blocks.append(Block(rows, page, x0, min(w.bbox[1] for w in rows[0]), civility, company, labelled))
     return blocks
@@ -169,7 +170,7 @@ def recipient_block(lines: list[Line], page: int) -> Block | None:
 def postal_and_town(words: list[Word]) -> tuple[list[Word], list[Word]]:
     """The postal code's words and the town's words of a ``03100 Montluçon`` line."""
     for k, word in enumerate(words):
-        if re.fullmatch(r"(?:F-|FR-)?\d{5}|\d{2}", word.text):
+        if re.fullmatch(r"(?:F-|FR-)?\d{5}[:.,;]?|\d{2}", word.text):  # « 71100: » of a scan
             if len(word.text) == 2 and k + 1 < len(words) and re.fullmatch(r"\d{3}", words[k + 1].text):
                 return words[k:k + 2], _town(words[k + 2:])
             return words[k:k + 1], _town(words[k + 1:])

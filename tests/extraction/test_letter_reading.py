@@ -397,3 +397,16 @@ def test_a_thickness_whose_unit_a_scan_misread_is_no_part_of_the_reference(specs
     rows = [(0.08, 0.40, "Fourniture et pose isolant ROCKWOOL Rockcomble 200 rm, résistance thermique R= 3,50 mKIW")]
     got = values(extract_fields([page(rows, conf=0.9)], specs["devis"], fixture_reading_data("devis")))
     assert json.loads(got["reference_produit"]) == ["Rockcomble"]
+
+
+def test_the_letterhead_is_no_recipient_when_a_scan_puts_a_colon_after_the_recipient_s_postal_code(specs):
+    # letters dev seed 7301, a scanned facture: « 71100: CHALON-SUR-SAÔNE » was no postal line, and
+    # the letterhead's block (three lines opening the page) was read as the beneficiary's
+    rows = [(0.08, 0.05, "Bâtiment Roux"), (0.08, 0.065, "24 rue Pasteur"), (0.08, 0.08, "44000 NANTES"),
+            (0.08, 0.095, "Tél. 02.05 89 76 18 - contact@batimentroux.fr"),
+            (0.55, 0.14, "M. BONNEAU Jean"), (0.55, 0.155, "11 ter avenue Henri Rolland"),
+            (0.55, 0.17, "71100: CHALON-SUR-SAÔNE"),
+            (0.08, 0.22, "Objet : Pompe à chaleur de type air/eau"), (0.08, 0.237, "Facture n° FA-2025-03142")]
+    got = values(extract_fields([page(rows, conf=0.9)], specs["facture"], fixture_reading_data("facture")))
+    assert (got["beneficiaire_nom"], got["beneficiaire_adresse"]) == ("M. BONNEAU Jean", "11 ter avenue Henri Rolland")
+    assert (got["beneficiaire_code_postal"], got["beneficiaire_ville"]) == ("71100", "CHALON-SUR-SAÔNE")
