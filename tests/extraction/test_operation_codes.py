@@ -22,3 +22,9 @@ def test_dashes_of_every_kind_and_no_separator():
 
 def test_empty_text():
     assert find_cee_codes("") == []
+
+
+def test_a_hyphen_a_scan_read_as_another_sign():
+    # letters dev seed 7301, a scanned cadre de contribution: « opération BAR:EN-101 » was missed
+    assert find_cee_codes("opération BAR:EN-101 « Isolation » et BAR-TH=148, BAR~TH-171") == [
+        "BAR-EN-101", "BAR-TH-148", "BAR-TH-171"]
