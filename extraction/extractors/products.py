@@ -315,13 +315,13 @@ def in_catalogue(mentions: list[ProductMention], products: tuple[tuple[str, str]
     text layer's references as printed."""
     if not products or not mentions:
         return mentions
-    taught: dict[str, dict[str, str]] = {}
-    for brand, reference in products:
-        taught.setdefault(brand, {}).setdefault(ocr_skeleton(reference), reference)
+    taught: dict[tuple[str, ...], dict[str, str]] = {}
+    for brand, reference in products:  # the brand as a validator typed it (« MITSUBISHI ELECTRIC »)
+        taught.setdefault(tuple(token_texts(brand)), {}).setdefault(ocr_skeleton(reference), reference)
     out = []
     for mention in mentions:
         if any(w.conf < 1.0 for w in mention.words):
-            spelling = _taught_spelling(ocr_skeleton(mention.reference), taught.get(mention.brand, {}))
+            spelling = _taught_spelling(ocr_skeleton(mention.reference), taught.get(tuple(token_texts(mention.brand)), {}))
             if spelling and spelling != mention.reference:
                 mention = replace(mention, reference=spelling)
         out.append(mention)

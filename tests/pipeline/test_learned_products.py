@@ -60,7 +60,7 @@ def test_a_reference_misread_by_ocr_is_put_back_in_the_validated_spelling():
     # a long reference a scan read a character short, and only that
     mentions = find_products(build_lines(page([(0.08, 0.40, "Pompe Viessmann Vitocal 200-A AWO-M-E-AC 201.10")],
                                               conf=0.9).words), reading.brands)
-    taught = (("Viessmann", "Vitocal 200-A AWO-M-E-AC 201.B10"),)
+    taught = (("VIESSMANN", "Vitocal 200-A AWO-M-E-AC 201.B10"),)  # the brand in the validator's case
     assert [m.reference for m in in_catalogue(mentions, taught)] == ["Vitocal 200-A AWO-M-E-AC 201.B10"]
     assert [m.reference for m in in_catalogue(mentions, (("Viessmann", "Vitocal 200-A AWO-M-E-AC 202.10"),))] == [
         "Vitocal 200-A AWO-M-E-AC 201.10"]  # a character swapped: maybe another model
