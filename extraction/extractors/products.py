@@ -30,6 +30,9 @@ DESCRIPTIVE = frozenset({"revetu", "revetue", "revetus", "avec", "sans", "pose",
                          "fenetre", "membrane", "pare", "panneau", "panneaux", "rouleau", "rouleaux", "kit",
                          "module", "unite", "fiche", "operation", "cee", "bar", "main", "fourni", "installation"})
 # (« rm », « nm », « rnm »: a scan's « mm »)
+# « Revêtu Kraft », « revêtu alu »: the facing of an insulation roll, part of its product's name
+COATED = frozenset({"revetu", "revetue", "revetus", "revetues"})
+FACINGS = frozenset({"kraft", "alu", "aluminium", "aluminise", "polypropylene", "voile"})
 DIMENSION_UNITS = re.compile(r"^(?:mm|cm|m|m2|m²|m3|m³|ml|rm|nm|rnm)\b[.,;]?$", re.IGNORECASE)
 # A power right after the model's number names the model (« Aquarea T-CAP 12 kW », « Bradford 10 kW »)
 # and ends it; after a dash it describes it (« ETBH16 - 16 kW »).
@@ -153,6 +156,10 @@ def _reference_words(words: list[Word], glued: bool = False, next_line_first: st
             if NUMBER.fullmatch(before):
                 out.append(Word(bare.rstrip(".,;"), word.bbox, word.conf))
             return out, False
+        if out and folded[0] in COATED and token_texts(following)[:1] and token_texts(following)[0] in FACINGS:
+            # « GR 32 Revêtu Kraft »: the facing names the product (GR 32 Nu is another, certified apart)
+            out.append(Word(bare, word.bbox, word.conf))
+            continue
         lower = bare[:1].islower() and not any(c.isdigit() for c in bare)
         if lower and not (out and len(bare) <= 6 and any(c.isdigit() for c in following)):
             return out, False  # a lower-case word describes ("posé", "soufflé"); "ultra 22" goes on

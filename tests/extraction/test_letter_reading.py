@@ -93,8 +93,12 @@ def test_the_reference_stops_where_the_designation_describes_the_product(specs):
             (0.08, 0.43, "Pompe à chaleur air/eau DAIKIN Altherma 3 H HT ETBH16 - 16 kW")]
     got = values(extract_fields([page(rows)], specs["devis"], fixture_reading_data("devis")))
     assert json.loads(got["marque"]) == ["Isover", "Daikin"]
-    assert json.loads(got["reference_produit"]) == ["GR 32", "Altherma 3 H HT ETBH16"]
+    # the facing names the product (GR 32 Nu is another, certified apart); the thickness does not
+    assert json.loads(got["reference_produit"]) == ["GR 32 Revêtu Kraft", "Altherma 3 H HT ETBH16"]
     assert got["resistance_thermique"] == "4.80"
+    rows = [(0.08, 0.40, "Isolant ISOVER GR 32 revêtu, posé en rampants")]
+    got = values(extract_fields([page(rows)], specs["devis"], fixture_reading_data("devis")))
+    assert json.loads(got["reference_produit"]) == ["GR 32"]  # « revêtu » alone describes
 
 
 def test_a_labelled_reference_saying_more_replaces_the_designations(specs):
