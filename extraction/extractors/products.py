@@ -1,12 +1,14 @@
 """Products inside item designations, found by their brand (the ``ProductBrand`` lexicon).
 
 « Isolant ISOVER GR 32 Revêtu Kraft 140 mm, R = 4,8 m².K/W » names the brand ISOVER and the
-reference GR 32: the reference is the run of model words after the brand (capitals, digits,
-a product line name), up to a dimension (140 mm), a lower-case or descriptive word (revêtu,
-pompe…), a comma or a dash; a designation wrapped on the next line goes on there. A
-document may name several products (a heat pump and its thermostat): every one is kept, in
-reading order. Lines of the letterhead, of the legal footer and those naming a company
-(SIRET, « partenaire ») are not designations.
+reference GR 32 Revêtu Kraft: the reference is the run of model words after the brand
+(capitals, digits, a product line name, a roll's facing), up to a dimension (140 mm), a price,
+a lower-case or descriptive word (posé, pompe…), a comma or a dash; a designation wrapped on
+the next line goes on there, a brand of several words too. A document may name several
+products (a heat pump and its thermostat): every one is kept, in reading order. Lines of the
+letterhead, of the legal footer and those naming a company (SIRET, « partenaire ») are not
+designations. On a scan, a brand's first word one letter off is still the brand, and the
+references validators taught (``in_catalogue``) put a misread one back in their spelling.
 """
 from __future__ import annotations
 
