@@ -58,10 +58,10 @@ def similar(word: str, expected: str) -> bool:
     allowed = 2 if n >= 12 else 1
     if abs(len(word) - n) > allowed:
         return False
-    return _bounded_edit_distance(word, expected, allowed) <= allowed
+    return bounded_edit_distance(word, expected, allowed) <= allowed
 
 
-def _bounded_edit_distance(a: str, b: str, bound: int) -> int:
+def bounded_edit_distance(a: str, b: str, bound: int) -> int:
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i] + [0] * len(b)
@@ -82,7 +82,7 @@ def _glued(word: str, first: str, second: str) -> bool:
         return True
     # one OCR typo in a glued pair, only when both words are real words (not "d" + "isolant")
     return (min(len(first), len(second)) >= 3 and abs(len(word) - len(joined)) <= 1
-            and _bounded_edit_distance(word, joined, 1) <= 1)
+            and bounded_edit_distance(word, joined, 1) <= 1)
 
 
 def find_phrase(haystack: list[str], phrase: list[str], start: int = 0) -> list[int]:
@@ -204,7 +204,7 @@ _LABEL_GLUED = FuzzyIndex(depth=1)
 
 def _glued_to(word: str, joined: str) -> bool:
     """``_glued`` for a pair whose two words have three letters or more, given joined."""
-    return word == joined or (abs(len(word) - len(joined)) <= 1 and _bounded_edit_distance(word, joined, 1) <= 1)
+    return word == joined or (abs(len(word) - len(joined)) <= 1 and bounded_edit_distance(word, joined, 1) <= 1)
 
 
 class _AskedWords:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from ..normalise import find_dates
 from ..types import Word
 from .layout import Line
-from .text import token_texts
+from .text import bounded_edit_distance, token_texts
 
 CIVILITY_RE = re.compile(r"^(?:m\.?|mr\.?|mme\.?|mlle\.?|monsieur|madame|mademoiselle|m\.? et mme\.?|mm\.?|"
                          r"monsieur et madame|m\.? ou mme\.?|m ou mme)\s", re.IGNORECASE)
@@ -79,11 +79,24 @@ def _text(words: list[Word]) -> str:
 _SIGNATURE_HEADINGS = frozenset({"cachet", "signature", "signatures"})
 
 
+def _label_at_start(toks: tuple[str, ...], label: tuple[str, ...]) -> bool:
+    """Whether ``toks`` open with ``label``; on a scan one word of a label of three may be read
+    with two slips (« Mañre d'ouvrage »: the others, « d ouvrage », spelt right)."""
+    head = toks[:len(label)]
+    if head == label:
+        return True
+    if len(label) < 3 or len(head) < len(label):
+        return False
+    wrong = [(read, word) for read, word in zip(head, label) if read != word]
+    return (len(wrong) == 1 and len(wrong[0][1]) >= 5
+            and bounded_edit_distance(wrong[0][0], wrong[0][1], 2) <= 2)
+
+
 def _is_block_label(words: list[Word]) -> int:
     """How many words at the start of ``words`` are a block label (``Client :``), else 0."""
     toks = token_texts(_text(words))
     for label in _BLOCK_LABELS:
-        if tuple(toks[:len(label)]) == label:
+        if _label_at_start(toks, label):
             taken, count = 0, 0
             for word in words:
                 taken += len(token_texts(word.text))

@@ -414,3 +414,16 @@ def test_the_letterhead_is_no_recipient_when_a_scan_puts_a_colon_after_the_recip
     got = values(extract_fields([page(rows, conf=0.9)], specs["facture"], fixture_reading_data("facture")))
     assert (got["beneficiaire_nom"], got["beneficiaire_adresse"]) == ("M. BONNEAU Jean", "11 ter avenue Henri Rolland")
     assert (got["beneficiaire_code_postal"], got["beneficiaire_ville"]) == ("71100", "CHALON-SUR-SAÔNE")
+
+
+@pytest.mark.parametrize("heading", ["Mañre d'ouvrage", "Maîlre d'ouvrage", "Lieu du chantler"])
+def test_a_recipient_block_label_a_scan_misread_is_no_name(specs, heading):
+    # a scanned letters devis (dev seeds): « Maître d'ouvrage » read « Mañre d'ouvrage » by OCR
+    # was taken for the beneficiary's name
+    rows = [(0.08, 0.05, "Bâtiment Roux"), (0.08, 0.065, "24 rue Pasteur - 44000 NANTES"),
+            (0.55, 0.125, heading),
+            (0.55, 0.14, "M. BONNEAU Jean"), (0.55, 0.155, "11 ter avenue Henri Rolland"),
+            (0.55, 0.17, "71100 CHALON-SUR-SAÔNE"),
+            (0.08, 0.22, "Objet : Pompe à chaleur de type air/eau"), (0.08, 0.237, "Devis n° DE-2025-03142")]
+    got = values(extract_fields([page(rows, conf=0.9)], specs["devis"], fixture_reading_data("devis")))
+    assert (got["beneficiaire_nom"], got["beneficiaire_adresse"]) == ("M. BONNEAU Jean", "11 ter avenue Henri Rolland")
