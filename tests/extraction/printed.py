@@ -1,0 +1,50 @@
+"""Whether a generated document prints the values its ground truth gives, in any of the forms
+the generator writes them (dates, amounts, SIRET, names): the corpus families' truth checks."""
+import datetime as dt
+import json
+import re
+
+import pdfplumber
+
+from cee.text import fold
+from extraction.corpus.wording import MONTH_NAMES
+
+
+def pdf_text(path) -> str:
+    with pdfplumber.open(path) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+def date_forms(iso: str) -> set[str]:
+    d = dt.date.fromisoformat(iso)
+    day = "1er" if d.day == 1 else str(d.day)
+    month = MONTH_NAMES[d.month - 1]
+    forms = {d.strftime(f) for f in ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d-%m-%y", "%d.%m.%Y")}
+    forms |= {f"{day} {month} {d.year}", f"{d.day:02d} {month} {d.year}"}
+    return {fold(f) for f in forms}
+
+
+def amount_forms(value: str) -> set[str]:
+    """How an amount may be written, with its spaces (and line breaks) taken out."""
+    integer, cents = value.split(".")
+    n = int(integer)
+    forms = {f"{n:,}".replace(",", sep) + dec + cents for sep in (".", ",", "") for dec in (",", ".")}
+    short = cents.rstrip("0")  # 123 %, R = 4,8
+    return forms | {f"{n}{',' + short if short else ''}"}
+
+
+def printed(name: str, value, text: str, folded: str, digits: str) -> bool:
+    if isinstance(value, list):
+        return all(fold(v) in folded for v in value)
+    if name.startswith("signature_") or name in ("operations", "batiment_plus_de_2_ans"):
+        return all(code in text for code in json.loads(value)) if name == "operations" else True
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return any(form in folded for form in date_forms(value))
+    if name.startswith("siret"):
+        return value in digits
+    if re.fullmatch(r"-?\d+\.\d{2}", value):
+        compact = re.sub(r"\s", "", text)
+        return any(form in compact for form in amount_forms(value))
+    if name in ("beneficiaire_nom", "declarant_nom"):
+        return all(fold(part) in folded for part in value.split())
+    return fold(value) in folded or value.replace(" ", "") in text.replace(" ", "")
