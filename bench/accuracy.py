@@ -2,7 +2,7 @@
 
     CEE_VAR_DIR=/tmp/cee_x .venv/bin/python bench/accuracy.py --seed 4242 --dossiers 30 \
         [--scanned-ratio 0.3] [--multi-doc-ratio 0.2] [--engine pdfplumber|pdfium] [--scanned-limit N] \
-        [--out DIR] [--errors 20] [--via-ingest] [--family classic|letters|both] [--installers N]
+        [--out DIR] [--errors 20] [--via-ingest] [--family classic|letters|software|both|all] [--installers N]
 
 Generates a corpus with a seed the extractor was never developed or tested on (seeds in
 ``extraction.corpus.evaluate.SEEN_SEEDS`` are refused), reads every file the way the pipeline
@@ -20,6 +20,10 @@ phone photos among the scans); ``both`` runs each family on the seed and prints 
 side. Seeds of that family: develop on ``HELDOUT_DEV_SEEDS`` (1300–1349), report figures from
 ``HELDOUT_MEASUREMENT_SEEDS`` (7300–7399); ``--errors`` is refused on a measurement seed, so that
 nobody tunes on what the figures come from (see ``extraction/corpus/heldout_facts.py``).
+``--family software`` draws the third held-out family (artisans' estimating and invoicing
+software, the regulatory attestation, obligés' partnership forms, Qualibat / Qualit'EnR sheets,
+the tax office's situation page: ``extraction/corpus/software_facts.py``), with the same rule on
+its own seeds: dev 1350–1399, measurement 7400–7499; ``all`` runs the three families.
 Every run also prints the figures of the signature and multi-valued fields (marque,
 reference_produit, the certificate domaines) and the classification confusions (true type →
 predicted type). ``--installers N`` draws the dossiers from N installers that reuse their
@@ -140,8 +144,9 @@ def main() -> int:
     parser.add_argument("--via-ingest", action="store_true", help="score the output of `manage.py ingest --json`")
     parser.add_argument("--installers", type=int, default=0, help="dossiers from N installers reusing their templates")
     parser.add_argument("--no-ink", action="store_true", help="signatures from the words only (no ink detector)")
-    parser.add_argument("--family", default="classic", choices=["classic", "letters", "both"],
-                        help="the generator's layouts: classic, the held-out letters of issue 13, or both")
+    parser.add_argument("--family", default="classic", choices=["classic", "letters", "software", "both", "all"],
+                        help="the generator's layouts: classic, the held-out letters of issue 13, the held-out "
+                             "software family, both (classic and letters) or all three")
     args = parser.parse_args()
 
     import django
@@ -151,19 +156,22 @@ def main() -> int:
     from extraction.corpus.evaluate import SEEN_SEEDS, Report, evaluate_corpus, evaluate_ingest_output, load_hints, load_specs
     from extraction.corpus.reading import ink_sources, read_pages, tesseract_available
 
-    from extraction.corpus.heldout_facts import HELDOUT_DEV_SEEDS, HELDOUT_MEASUREMENT_SEEDS
+    from extraction.corpus.heldout_facts import FAMILY_SEEDS
 
-    families = ["classic", "letters"] if args.family == "both" else [args.family]
+    families = {"both": ["classic", "letters"], "all": ["classic", "letters", "software"]}.get(args.family, [args.family])
     if "classic" in families and args.seed in SEEN_SEEDS:
         parser.error(f"seed {args.seed} was used to develop or test the extractor; pick another ({sorted(SEEN_SEEDS)})")
-    if "letters" in families:
-        if args.seed in HELDOUT_MEASUREMENT_SEEDS and args.errors:
-            parser.error(f"seed {args.seed} is a measurement seed of the letters family: its errors are not to be read "
-                         "(develop on 1300–1349)")
-        if args.seed in HELDOUT_DEV_SEEDS:
-            print(f"note: seed {args.seed} is a DEV seed of the letters family: these figures are not a measurement")
-        elif args.seed not in HELDOUT_MEASUREMENT_SEEDS:
-            print(f"note: seed {args.seed} is neither a dev nor a measurement seed of the letters family")
+    for family in families:
+        if family not in FAMILY_SEEDS:
+            continue
+        dev, measurement = FAMILY_SEEDS[family]
+        if args.seed in measurement and args.errors:
+            parser.error(f"seed {args.seed} is a measurement seed of the {family} family: its errors are not to be read "
+                         f"(develop on {min(dev)}–{max(s for s in dev if s < min(measurement))})")
+        if args.seed in dev:
+            print(f"note: seed {args.seed} is a DEV seed of the {family} family: these figures are not a measurement")
+        elif args.seed not in measurement:
+            print(f"note: seed {args.seed} is neither a dev nor a measurement seed of the {family} family")
     base = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="cee-accuracy-"))
     specs, hints = load_specs(), load_hints()
     totals = Report()

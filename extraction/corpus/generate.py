@@ -25,6 +25,9 @@ from .documents import TEMPLATES, Drawn, note_dimensionnement
 from .facts import DossierFacts, make_dossier
 from .forms import avis_two_declarants, rge_by_body
 from .heldout_facts import letters_facts
+from .software import devis_software, facture_software
+from .software_facts import software_facts
+from .software_forms import attestation_official, avis_justificatif, avis_situation, cadre_partner, note_software, rge_software
 from .issuers import assign_installer, document_random, make_pool, shared_template_random
 from .letters import attestation_letter, cadre_letter, devis_letter, facture_letter
 from .scan import scanned_file
@@ -35,6 +38,14 @@ LETTER_TEMPLATES = {
     "cadre_contribution": [cadre_letter], "certificat_rge": [rge_by_body], "avis_imposition": [avis_two_declarants],
     "note_dimensionnement": [note_dimensionnement],
 }
+# The third held-out family's layouts: artisans' software, regulatory and body-specific forms (software_facts).
+SOFTWARE_TEMPLATES = {
+    "devis": [devis_software], "facture": [facture_software], "attestation_honneur": [attestation_official],
+    "cadre_contribution": [cadre_partner], "certificat_rge": [rge_software], "avis_imposition": [avis_situation, avis_justificatif],
+    "note_dimensionnement": [note_software],
+}
+FAMILY_TEMPLATES = {"classic": TEMPLATES, "letters": LETTER_TEMPLATES, "software": SOFTWARE_TEMPLATES}
+FAMILY_FACTS = {"letters": letters_facts, "software": software_facts}
 
 
 @dataclass
@@ -43,8 +54,8 @@ class CorpusOptions:
     seed: int = 0
     scanned_ratio: float = 0.3
     multi_doc_ratio: float = 0.2
-    family: str = "classic"  # classic | letters (held-out layouts: see heldout_facts)
-    photo_ratio: float = 0.4  # letters family: share of scans that are phone photos
+    family: str = "classic"  # classic | letters | software (held-out layouts: see heldout_facts, software_facts)
+    photo_ratio: float = 0.4  # held-out families: share of scans that are phone photos
     # 0: every document draws its own layout. N > 0: dossiers pick one of N installers whose
     # documents (and their obligé's cadre, their body's certificate) repeat one template (issuers.py).
     installers: int = 0
@@ -54,7 +65,7 @@ class CorpusOptions:
     templates: int = 0
 
 
-FAMILIES = ("classic", "letters")
+FAMILIES = ("classic", "letters", "software")
 
 
 def _documents_for(facts: DossierFacts, rng: Random) -> list[str]:
@@ -105,17 +116,17 @@ def generate_corpus(out_dir: str | Path, options: CorpusOptions) -> dict:
     fake.seed_instance(options.seed)
     if options.family not in FAMILIES:
         raise ValueError(f"unknown family {options.family!r} ({', '.join(FAMILIES)})")
-    letters = options.family == "letters"
-    templates = LETTER_TEMPLATES if letters else TEMPLATES
-    pool = make_pool(options.seed, options.installers, letters) if options.installers > 0 else None
+    family_facts = FAMILY_FACTS.get(options.family)
+    templates = FAMILY_TEMPLATES[options.family]
+    pool = make_pool(options.seed, options.installers, options.family) if options.installers > 0 else None
     if pool and options.templates:
         raise ValueError("installers and templates are exclusive")
     shared = Random(f"{options.seed}|templates") if options.templates > 0 else None
     files = []
     for index in range(1, options.dossiers + 1):
         facts = make_dossier(rng, fake, index)
-        if letters:
-            letters_facts(facts)
+        if family_facts:
+            family_facts(facts)
         installer = None
         if pool:
             installer = pool.pick()
@@ -145,7 +156,7 @@ def generate_corpus(out_dir: str | Path, options: CorpusOptions) -> dict:
             pdf = group[0][1].pdf if len(group) == 1 else _merge([d.pdf for _, d, _ in group])
             scanned = rng.random() < options.scanned_ratio
             if scanned:
-                data, ext, dpi = scanned_file(pdf, rng, photo=letters and rng.random() < options.photo_ratio)
+                data, ext, dpi = scanned_file(pdf, rng, photo=options.family != "classic" and rng.random() < options.photo_ratio)
             else:
                 data, ext, dpi = pdf, "pdf", None
             path = folder / f"{name}.{ext}"

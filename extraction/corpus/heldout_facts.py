@@ -32,6 +32,12 @@ from .wording import MONTH_NAMES, fmt_number
 _READ_SEEDS = frozenset({7301, 7302, 7303, 7311})
 HELDOUT_DEV_SEEDS = frozenset(range(1300, 1350)) | _READ_SEEDS
 HELDOUT_MEASUREMENT_SEEDS = frozenset(range(7300, 7400)) - _READ_SEEDS
+# The ``software`` family (software_facts): the same rule, its own seeds.
+SOFTWARE_DEV_SEEDS = frozenset(range(1350, 1400))
+SOFTWARE_MEASUREMENT_SEEDS = frozenset(range(7400, 7500))
+# Per held-out family: (dev seeds, measurement seeds), for the benchmarks' refusals.
+FAMILY_SEEDS = {"letters": (HELDOUT_DEV_SEEDS, HELDOUT_MEASUREMENT_SEEDS),
+                "software": (SOFTWARE_DEV_SEEDS, SOFTWARE_MEASUREMENT_SEEDS)}
 
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 

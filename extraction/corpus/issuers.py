@@ -20,6 +20,7 @@ from random import Random
 
 from .facts import OBLIGES, OPERATION_SETS, RGE_BODIES, Company, DossierFacts, make_company, make_siret
 from .heldout_facts import LETTER_OBLIGES
+from .software_facts import SOFTWARE_OBLIGES
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
 _RANDOM_MODULE = random.__file__
@@ -99,12 +100,15 @@ class IssuerPool:
         return self.picks.choice(self.installers)
 
 
-def make_pool(seed: int, size: int, letters: bool) -> IssuerPool:
-    """``size`` installers with their style seeds, each working with one obligé (a smaller pool
-    of obligés, so some are shared), drawn from a generator of their own: the corpus's draws of
-    the dossiers' facts stay those of the default corpus."""
+def make_pool(seed: int, size: int, family: str = "classic", *, letters: bool | None = None) -> IssuerPool:
+    """``size`` installers with their style seeds, each working with one obligé of the
+    ``family``'s (a smaller pool of obligés, so some are shared), drawn from a generator of their
+    own: the corpus's draws of the dossiers' facts stay those of the default corpus.
+    ``letters``: the older flag, True for the letters family."""
+    if letters is not None:
+        family = "letters" if letters else "classic"
     rng = Random(f"{seed}|issuers")
-    names = [(name, "Service CEE") for name in OBLIGES] if not letters else list(LETTER_OBLIGES)
+    names = {"letters": LETTER_OBLIGES, "software": SOFTWARE_OBLIGES}.get(family) or [(name, "Service CEE") for name in OBLIGES]
     obliges = [Oblige(name, make_siret(rng), service, rng.getrandbits(32))
                for name, service in rng.sample(names, min(len(names), max(1, (size + 1) // 2)))]
     installers = [Installer(make_company(rng, list(rng.choice(OPERATION_SETS))), rng.getrandbits(32), rng.choice(obliges),

@@ -117,11 +117,16 @@ class Sheet:
         self.canvas.line(x0 if x0 is not None else self.left, PAGE_H - y, x1 if x1 is not None else self.right, PAGE_H - y)
         self.canvas.setStrokeColorRGB(0, 0, 0)
 
-    def rect(self, x: float, y: float, w: float, h: float, fill_gray: float | None = None, stroke: bool = True) -> None:
+    def rect(self, x: float, y: float, w: float, h: float, fill_gray: float | None = None, stroke: bool = True,
+             fill_rgb: tuple[float, float, float] | None = None) -> None:
+        """A box; filled with a gray level or, given ``fill_rgb``, a colour (a software's header band)."""
         if fill_gray is not None:
             self.canvas.setFillColorRGB(fill_gray, fill_gray, fill_gray)
+        if fill_rgb is not None:
+            self.canvas.setFillColorRGB(*fill_rgb)
         self.canvas.setLineWidth(0.6)
-        self.canvas.rect(x, PAGE_H - y - h, w, h, stroke=1 if stroke else 0, fill=1 if fill_gray is not None else 0)
+        filled = fill_gray is not None or fill_rgb is not None
+        self.canvas.rect(x, PAGE_H - y - h, w, h, stroke=1 if stroke else 0, fill=1 if filled else 0)
         self.canvas.setFillColorRGB(0, 0, 0)
 
     def scribble(self, x: float, y: float, w: float = 110, h: float = 28) -> None:

@@ -59,6 +59,10 @@ def fmt_amount(value: Decimal, style: str, currency: bool = True) -> str:
         text, symbol = f"{_group(integer, ' ')},{cents}", " €"
     elif style == "en":
         text, symbol = f"{_group(integer, ',')}.{cents}", " €"
+    elif style == "fr_dot_eur":  # 1.234,56 EUR (software exports)
+        text, symbol = f"{_group(integer, '.')},{cents}", " EUR"
+    elif style == "plain_dot":  # 1234.56 € (software printing the machine figure)
+        text, symbol = f"{integer}.{cents}", " €"
     else:
         text, symbol = f"{_group(integer, ' ')},{cents}", " €"
     if negative:

@@ -45,6 +45,34 @@ def printed(name: str, value, text: str, folded: str, digits: str) -> bool:
     if re.fullmatch(r"-?\d+\.\d{2}", value):
         compact = re.sub(r"\s", "", text)
         return any(form in compact for form in amount_forms(value))
+    if name == "domaines":  # one domain a line, or all in one
+        return all(fold(domain) in folded for domain in value.split(", "))
     if name in ("beneficiaire_nom", "declarant_nom"):
         return all(fold(part) in folded for part in value.split())
     return fold(value) in folded or value.replace(" ", "") in text.replace(" ", "")
+
+
+def zone_ink(path, heading: str = r"(Signature|Le bénéficiaire)", depth: float = 100) -> tuple[bool, bool]:
+    """Whether the beneficiary's zone (left) and the professional's (right), below the last line
+    that ``heading`` matches, hold curves or images within ``depth`` points."""
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[0]
+        row = [line for line in page.extract_text_lines() if re.match(heading, line["text"])][-1]
+        ink = [o for o in page.curves + page.images if row["bottom"] - 2 <= o["top"] <= row["bottom"] + depth]
+        middle = page.width / 2
+        return any(o["x1"] <= middle + 5 for o in ink), any(o["x0"] >= middle - 5 for o in ink)
+
+
+def unprinted_truth(root) -> tuple[int, list[tuple[str, str, object]]]:
+    """Over a born-digital corpus folder: how many truth values were checked, and the (file,
+    field, value) of those its PDFs do not print."""
+    checked, missing = 0, []
+    for f in json.loads((root / "manifest.json").read_text())["files"]:
+        text = pdf_text(root / f["file"])
+        folded, digits = fold(text), re.sub(r"\D", "", text)
+        for doc in f["documents"]:
+            for name, value in doc["fields"].items():
+                checked += 1
+                if not printed(name, value, text, folded, digits):
+                    missing.append((f["file"], name, value))
+    return checked, missing

@@ -28,8 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--multi-doc-ratio", type=_ratio, default=0.2,
                             help="part des dossiers dont devis, facture et attestation sont dans un seul PDF (défaut 0.2)")
         parser.add_argument("--family", choices=FAMILIES, default="classic",
-                            help="mises en page : classic, ou letters (courriers, formulaires, signatures manuscrites : "
-                                 "le jeu tenu à l'écart, graines de mesure 7300–7399)")
+                            help="mises en page : classic, letters (courriers, formulaires, signatures manuscrites : "
+                                 "graines de mesure 7300–7399) ou software (logiciels de devis, formulaires officiels : "
+                                 "graines de mesure 7400–7499), les deux tenus à l'écart")
 
     def handle(self, *args, **options):
         if options["dossiers"] < 1:
