@@ -14,10 +14,12 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from documents.models import Document, DocumentStatus
+from documents.models import Document, DocumentStatus, DocumentType
 from documents.storage import remove_unreferenced_page_images
 
 from .heartbeat import heartbeat, stale_after, stuck_after
+from .models import ExtractedField
+from .pipeline.classify import OWN_FLAGS, TYPE_SET_FLAG
 from .pipeline.hints import configuration_read_once
 from .pipeline.registry import stage_class
 from .pipeline.runner import fail_document, run_document_stages, unflushed_transaction
@@ -111,6 +113,23 @@ def rerun_document(document: Document) -> None:
     else:
         reset_document(document)
         process_document(document)
+
+
+def set_document_type(document: Document, document_type: DocumentType, user, *, note: str = "") -> None:
+    """A validator's correction of the document's type. The values read for the other type go
+    (their verdicts stay in the feedback history, detached); the fields of the new type are
+    created by the verdicts that follow. The type is kept when the document is processed again
+    (``pipeline.classify.TYPE_SET_FLAG``)."""
+    before = document.document_type.name if document.document_type_id else "non classé"
+    with transaction.atomic():
+        ExtractedField.objects.filter(document=document).exclude(schema__document_type=document_type).delete()
+        document.flags = [f for f in document.flags if f.get("code") not in (*OWN_FLAGS, TYPE_SET_FLAG)] + [{
+            "code": TYPE_SET_FLAG, "type": document_type.code,
+            "message": f"Type corrigé par {user} : « {before} » → « {document_type.name} »" + (f" ({note})." if note else "."),
+        }]
+        document.document_type = document_type
+        document.classification_confidence = 1
+        document.save(update_fields=["document_type", "classification_confidence", "flags"])
 
 
 def max_processing_attempts() -> int:

@@ -7,25 +7,32 @@ field's type imports nothing, and the error names the line. Each verdict goes th
 review screen's services (``extraction.feedback``), as the validator's: an equal value
 confirms, another value corrects, ``null`` says the document does not carry the field. A
 verdict already given changes nothing, so importing a file twice adds nothing.
+
+The lines of a document name the fields of its true type. When the classifier took it for
+another type, and exactly one type has every field its lines name, the document takes that type
+as the validator's correction (``extraction.services.set_document_type``) before its verdicts
+are applied; when none or several have, the file is refused like an unknown field.
 """
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 
-from documents.models import Document
+from documents.models import Document, DocumentType
 
 from .. import feedback
 from ..models import DataType, ExtractedField, FieldSchema, FieldStatus
 from ..normalise import normalise
+from ..services import set_document_type
 from .fingerprint import is_multi_valued
 from .services import verdict_batch
 
 ABSENT_NOTE = "Absent du document (import de retours)."
+RETYPE_NOTE = "import de retours"
 
 
 class FeedbackImportError(ValueError):
@@ -87,20 +94,48 @@ def _parse(lines) -> list[tuple[int, int, str, object]]:
     return rows
 
 
-def read_verdicts(lines) -> list[_Verdict]:
+def _true_types(rows, documents: dict[int, Document], schemas: dict) -> dict[int, DocumentType]:
+    """The type each misclassified document's lines name: the one type having every field they
+    give, for a document whose own type lacks one of them."""
+    named: dict[int, set[str]] = defaultdict(set)
+    for _, document_id, name, _ in rows:
+        named[document_id].add(name)
+    misread = {document_id: names for document_id, names in named.items() if document_id in documents
+               and any((documents[document_id].document_type_id, name) not in schemas for name in names)}
+    if not misread:
+        return {}
+    fields_of: dict[int, set[str]] = defaultdict(set)
+    for type_id, name in FieldSchema.objects.values_list("document_type_id", "name"):
+        fields_of[type_id].add(name)
+    types = DocumentType.objects.in_bulk(fields_of)
+    found = {}
+    for document_id, names in misread.items():
+        fitting = [type_id for type_id, fields in fields_of.items() if names <= fields]
+        if len(fitting) == 1:
+            found[document_id] = types[fitting[0]]
+    return found
+
+
+def read_verdicts(lines) -> tuple[list[_Verdict], dict[int, DocumentType]]:
     """Every line checked (JSON, document, field of its type, value of the field's type);
-    raises FeedbackImportError naming the first bad line."""
+    raises FeedbackImportError naming the first bad line. Also returns the documents whose lines
+    give them another type (``_true_types``), by id."""
     rows = _parse(lines)
     documents = Document.objects.select_related("document_type").in_bulk({row[1] for row in rows})
     schemas = {(s.document_type_id, s.name): s for s in FieldSchema.objects.filter(
         document_type_id__in={d.document_type_id for d in documents.values() if d.document_type_id})}
+    retyped = _true_types(rows, documents, schemas)
+    if retyped:
+        schemas.update({(s.document_type_id, s.name): s for s in FieldSchema.objects.filter(
+            document_type_id__in={t.pk for t in retyped.values()})})
     seen: dict[tuple[int, str], int] = {}
     verdicts = []
     for number, document_id, name, value in rows:
         document = documents.get(document_id)
         if document is None:
             raise FeedbackImportError(number, f"document {document_id} introuvable.")
-        schema = schemas.get((document.document_type_id, name))
+        type_id = retyped[document_id].pk if document_id in retyped else document.document_type_id
+        schema = schemas.get((type_id, name))
         if schema is None:
             type_code = document.document_type.code if document.document_type_id else "non classé"
             raise FeedbackImportError(number, f"le champ « {name} » n'existe pas pour un document de type {type_code}.")
@@ -114,7 +149,7 @@ def read_verdicts(lines) -> list[_Verdict]:
             except ValueError as error:
                 raise FeedbackImportError(number, f"valeur invalide pour « {name} » : {error}") from None
         verdicts.append(_Verdict(number, document, schema, text))
-    return verdicts
+    return verdicts, retyped
 
 
 def _field_of(verdict: _Verdict) -> ExtractedField:
@@ -145,11 +180,18 @@ def _apply(verdict: _Verdict, user) -> str:
 def import_feedback(lines, user) -> Counter:
     """Import the verdicts of ``lines`` (JSON lines) as ``user``'s, all or nothing.
 
-    Returns the count of each outcome (confirmed, corrected, marked_wrong, unchanged).
+    Returns the count of each outcome (confirmed, corrected, marked_wrong, unchanged, and
+    retyped: the documents whose lines gave them another type).
     Raises FeedbackImportError (nothing imported) when a line is wrong.
     """
     outcomes: Counter = Counter()
-    with transaction.atomic(), verdict_batch():
-        for verdict in read_verdicts(lines):
-            outcomes[_apply(verdict, user)] += 1
+    with transaction.atomic():
+        verdicts, retyped = read_verdicts(lines)
+        for verdict in verdicts:
+            if verdict.document.pk in retyped:
+                set_document_type(verdict.document, retyped.pop(verdict.document.pk), user, note=RETYPE_NOTE)
+                outcomes["retyped"] += 1
+        with verdict_batch():
+            for verdict in verdicts:
+                outcomes[_apply(verdict, user)] += 1
     return outcomes

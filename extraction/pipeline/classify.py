@@ -16,6 +16,9 @@ MISMATCH_FLAG = "declared_type_mismatch"
 LOW_CONFIDENCE_FLAG = "low_classification_confidence"
 UNRECOGNISED_FLAG = "unrecognised_type"
 OWN_FLAGS = (MISMATCH_FLAG, LOW_CONFIDENCE_FLAG, UNRECOGNISED_FLAG)
+# A validator gave the type (``extraction.services.set_document_type``): kept when the document
+# is processed again. The flag carries the type's code.
+TYPE_SET_FLAG = "type_set_by_validator"
 
 
 def review_threshold() -> float:
@@ -50,9 +53,10 @@ def as_confidence(value: float) -> Decimal:
 class ClassifyStage(Stage):
     """Sets ``document_type``, ``classification_confidence``, ``needs_review`` and ``text``.
 
-    Takes a document with its pages read. The classifier's answer wins; a type the
-    installer declared is kept only when the classifier is not confident (and the document
-    is flagged for review either way when they disagree). Below the review threshold
+    Takes a document with its pages read. A type a validator gave (``TYPE_SET_FLAG``) is
+    kept. Otherwise the classifier's answer wins; a type the installer declared is kept only
+    when the classifier is not confident (and the document is flagged for review either way
+    when they disagree). Below the review threshold
     (see ``review_threshold``), or when no CEE type is recognised (``autre``), the
     document needs a validator's look.
     """
@@ -72,7 +76,10 @@ class ClassifyStage(Stage):
         threshold = review_threshold()
         declared = document.declared_type
         flags = [f for f in document.flags if f.get("code") not in OWN_FLAGS]
-        if declared is not None and declared.code != code:
+        set_by_validator = next((f["type"] for f in flags if f.get("code") == TYPE_SET_FLAG), None)
+        if set_by_validator:
+            code, confidence, declared = set_by_validator, 1.0, None
+        elif declared is not None and declared.code != code:
             if confidence < threshold:
                 code = declared.code
             flags.append({

@@ -167,3 +167,44 @@ def test_an_imports_verdicts_read_the_recipient_fields_once_and_each_documents_v
     assert len(recipient_reads) == 1
     assert len(value_reads) == 2  # one per document, not one per verdict
     assert len(page_reads) == 2
+
+
+def test_a_document_the_classifier_misread_takes_the_type_its_lines_name(tmp_path, validator):
+    """A backlog validated elsewhere gives a document the fields of its true type: when only one
+    type has them all, the document takes it as the validator's correction, its verdicts apply,
+    and processing it again keeps that type."""
+    from documents.models import Document
+    from extraction.services import rerun_document
+
+    facture = ingest(tmp_path, "facture.pdf", samples.FACTURE_LINES)
+    assert facture["type"] == "facture"
+    rows = [
+        {"document": facture["id"], "field": "numero_devis", "value": "DV-2024-118"},
+        {"document": facture["id"], "field": "date_devis", "value": "02/04/2024"},
+        {"document": facture["id"], "field": "montant_ttc", "value": "10 600,00"},
+    ]
+    summary = import_lines(tmp_path, validator, rows)
+
+    assert "1 document(s) reclassé(s)" in summary
+    document = Document.objects.get(pk=facture["id"])
+    assert document.document_type.code == "devis"
+    assert any(f["code"] == "type_set_by_validator" for f in document.flags)
+    assert field(facture["id"], "numero_devis").effective_value == "DV-2024-118"
+    assert not ExtractedField.objects.filter(document_id=facture["id"], schema__name="numero_facture").exists()
+    assert "3 déjà donné(s)" in import_lines(tmp_path, validator, rows)
+
+    rerun_document(document)
+    document.refresh_from_db()
+    assert document.document_type.code == "devis"
+    assert field(facture["id"], "numero_devis").effective_value == "DV-2024-118"
+
+
+def test_lines_no_single_type_has_are_refused_and_name_the_line(tmp_path, validator):
+    facture = ingest(tmp_path, "facture.pdf", samples.FACTURE_LINES)
+    rows = [
+        {"document": facture["id"], "field": "numero_devis", "value": "DV-2024-118"},
+        {"document": facture["id"], "field": "nom_oblige", "value": "Picoty SAS"},
+    ]
+    with pytest.raises(CommandError, match="Ligne 1 : le champ « numero_devis » n'existe pas pour un document de type facture"):
+        import_lines(tmp_path, validator, rows)
+    assert not HumanFeedback.objects.exists()

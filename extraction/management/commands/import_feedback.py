@@ -34,4 +34,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{sum(outcomes.values())} verdict(s) : {outcomes['confirmed']} confirmé(s), {outcomes['corrected']} corrigé(s), "
             f"{outcomes['marked_wrong']} marqué(s) absent(s), {outcomes['unchanged']} déjà donné(s)."
+            + (f" {outcomes['retyped']} document(s) reclassé(s) selon les champs de leurs lignes." if outcomes["retyped"] else "")
         )
