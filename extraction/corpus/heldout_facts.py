@@ -32,9 +32,11 @@ from .wording import MONTH_NAMES, fmt_number
 _READ_SEEDS = frozenset({7301, 7302, 7303, 7311})
 HELDOUT_DEV_SEEDS = frozenset(range(1300, 1350)) | _READ_SEEDS
 HELDOUT_MEASUREMENT_SEEDS = frozenset(range(7300, 7400)) - _READ_SEEDS
-# The ``software`` family (software_facts): the same rule, its own seeds.
-SOFTWARE_DEV_SEEDS = frozenset(range(1350, 1400))
-SOFTWARE_MEASUREMENT_SEEDS = frozenset(range(7400, 7500))
+# The ``software`` family (software_facts): the same rule, its own seeds. 7400: its weakest
+# fields and misclassified files were printed at the family's first measurement.
+_SOFTWARE_READ_SEEDS = frozenset({7400})
+SOFTWARE_DEV_SEEDS = frozenset(range(1350, 1400)) | _SOFTWARE_READ_SEEDS
+SOFTWARE_MEASUREMENT_SEEDS = frozenset(range(7400, 7500)) - _SOFTWARE_READ_SEEDS
 # Per held-out family: (dev seeds, measurement seeds), for the benchmarks' refusals.
 FAMILY_SEEDS = {"letters": (HELDOUT_DEV_SEEDS, HELDOUT_MEASUREMENT_SEEDS),
                 "software": (SOFTWARE_DEV_SEEDS, SOFTWARE_MEASUREMENT_SEEDS)}
