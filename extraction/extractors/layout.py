@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import functools
 import math
+import re
 from dataclasses import dataclass, field
 
 from ..types import BBox, PageContent, Word
@@ -196,7 +197,8 @@ def estimate_skew(words: list[Word], aspect: float = A4_RATIO) -> float:
 def build_lines(words: list[Word], page: PageContent | None = None, page_number: int = 1) -> list[Line]:
     """The page's words grouped into lines (top to bottom), each line's words left to right,
     each line cut into cells at wide gaps."""
-    words = [w for w in words if w.text and w.text.strip()]
+    words = [_without_glued_rule(w) if w.conf < 1.0 and (w.text[0] in _GLUED_FIRST or w.text[-1] in _GLUED_LAST) else w
+             for w in words if w.text and w.text.strip()]
     if not words:
         return []
     aspect = _aspect(page)
@@ -227,10 +229,47 @@ def build_lines(words: list[Word], page: PageContent | None = None, page_number:
     lines = []
     for i, row in enumerate(rows):
         row.sort(key=lambda w: w.bbox[0])
-        line = Line(words=_dedupe(row), index=i, page=page_number)
+        line = Line(words=_with_square_metres(_dedupe(row)), index=i, page=page_number)
         line.cells = _cells(line.words, aspect)
         lines.append(line)
     return lines
+
+
+# What OCR glues to a word from the page around it: a table's rule (« [DEV-2023-01800 », « HT| »),
+# a speck read as an opening quote (« ‘21000 DIJON ») with nothing that closes it in the word, or
+# the label's colon before a name (« Nom du client :.Mme Denise GUILLAUME »).
+_GLUED_OPENING_RE = re.compile(r"^(?:[\[|‘]+(?=\w)|[:;.]+(?=[^\W\d_]))")
+_GLUED_CLOSING_RE = re.compile(r"(?<=[\w%€])[\]|]+$")
+_CLOSERS = {"[": "]", "‘": "’"}
+_GLUED_FIRST, _GLUED_LAST = "[|‘:;.", "]|"
+
+
+def _without_glued_rule(word: Word) -> Word:
+    """``word`` (read by OCR) without the rule or speck glued to either end of it; a text
+    layer's words (confidence 1) are read as printed."""
+    text = word.text
+    first = text[0]
+    if first in "|:;." or (first in _CLOSERS and _CLOSERS[first] not in text):
+        text = _GLUED_OPENING_RE.sub("", text)
+    if text[-1] == "|" or (text[-1] == "]" and "[" not in text):
+        text = _GLUED_CLOSING_RE.sub("", text)
+    return word if text == word.text else Word(text, word.bbox, word.conf)
+
+
+# « m² » after a number as OCR reads its superscript: « 59,50 m? », « 114 m° chauffés », « R = 3,70 m?.K/W ».
+_SQUARE_METRE_SLIP_RE = re.compile(r"^m(?:[?°*é]+|2\?)(?=$|[.,;:/])")
+_NUMBER_END_RE = re.compile(r"\d[.,]?$")
+
+
+def _with_square_metres(row: list[Word]) -> list[Word]:
+    """The row with each OCR'd « m? » / « m° » that follows a number read as the « m² » it is."""
+    for k in range(1, len(row)):
+        word = row[k]
+        if word.text[0] == "m" and word.conf < 1.0 and _NUMBER_END_RE.search(row[k - 1].text):
+            text = _SQUARE_METRE_SLIP_RE.sub("m²", word.text)
+            if text != word.text:
+                row[k] = Word(text, word.bbox, word.conf)
+    return row
 
 
 def _dedupe(row: list[Word]) -> list[Word]:

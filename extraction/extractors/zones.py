@@ -26,7 +26,7 @@ from .text import bounded_edit_distance, token_texts
 CIVILITY_RE = re.compile(r"^(?:m\.?|mr\.?|mme\.?|mlle\.?|monsieur|madame|mademoiselle|m\.? et mme\.?|mm\.?|"
                          r"monsieur et madame|m\.? ou mme\.?|m ou mme)\s", re.IGNORECASE)
 _POSTAL_TOWN_RE = re.compile(r"^(?:F-|FR-)?(\d{2}\s?\d{3})[:.,;]?\s+([A-Za-zÀ-ÿ'’\- ]{2,40}?)(?:\s+cedex(?:\s+\d+)?)?"
-                             r"(?:\s*,?\s+(?:FR|France))?$", re.IGNORECASE)
+                             r"(?:\s*,?\s+(?:FR|France))?\.?$", re.IGNORECASE)
 # A country after the town (« 06000 NICE, FR »): no part of the town's name.
 _COUNTRY = frozenset({"fr", "france"})
 _COMPANY_WORDS = frozenset({"siret", "siren", "rcs", "tel", "telephone", "fax", "email", "mail", "capital", "sas",
@@ -193,6 +193,8 @@ def postal_and_town(words: list[Word]) -> tuple[list[Word], list[Word]]:
 def _town(words: list[Word]) -> list[Word]:
     """The town's words after a postal code, without « cedex », its number, nor a country after a comma."""
     town = [w for w in words if w.text.lower() != "cedex" and not w.text.isdigit()]
+    if town and town[-1].text.endswith(".") and len(town[-1].text) > 2:
+        town[-1] = Word(town[-1].text[:-1], town[-1].bbox, town[-1].conf)  # « 21000 DIJON. »: a scan's speck
     if len(town) > 1 and town[-1].text.lower() in _COUNTRY:
         town = town[:-1]
         if town[-1].text.endswith(","):

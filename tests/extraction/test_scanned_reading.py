@@ -1,0 +1,63 @@
+"""Reading what OCR makes of a scanned page: the slips a reader sees through (a table's rule
+glued to a word, a speck before a postal code, the superscript of « m² »), on OCR'd words only
+(confidence below 1); a text layer's words are read as printed."""
+import json
+
+import pytest
+
+from extraction.corpus.evaluate import load_specs
+from extraction.fields import extract_fields
+from extraction.reading import fixture_reading_data
+
+from .pages import page
+
+SCAN = 0.9  # an OCR confidence
+
+
+@pytest.fixture(scope="module")
+def specs():
+    return load_specs()
+
+
+def values(result: dict) -> dict:
+    return {name: value.value for name, value in result.items()}
+
+
+def test_a_table_rule_glued_to_a_number_is_no_part_of_it(specs):
+    """A boxed header row read by OCR: the box's left edge opens the number (classic dev seed 1520)."""
+    rows = [(0.08, 0.30, "Référence"), (0.25, 0.30, "Date d'édition"), (0.45, 0.30, "Validité"), (0.62, 0.30, "Client n°"),
+            (0.08, 0.315, "[DEV-2023-01800"), (0.25, 0.315, "24/03/2023"), (0.45, 0.315, "1 mois"),
+            (0.62, 0.315, "C33715")]
+    got = values(extract_fields([page(rows, conf=SCAN)], specs["devis"], fixture_reading_data("devis")))
+    assert got["numero_devis"] == "DEV-2023-01800"
+
+
+def test_a_speck_before_the_postal_code_still_ends_the_recipient_block(specs):
+    """« ‘21000 DIJON. » on a phone photo of a letter (letters dev seed 1320)."""
+    rows = [(0.08, 0.05, "Solutions Perrin"), (0.08, 0.07, "84 impasse des Acacias - 14000 Caen - 04 74 54 14 17"),
+            (0.53, 0.15, "Mme GRENIER Christiane"), (0.53, 0.165, "138 boulevard Gambetta"), (0.53, 0.18, "‘21000 DIJON."),
+            (0.72, 0.215, "Fait à Caen, le 3 juin 2025"), (0.08, 0.24, "Objet : Pompe à chaleur de type air/eau")]
+    got = values(extract_fields([page(rows, conf=SCAN)], specs["devis"], fixture_reading_data("devis")))
+    assert (got["beneficiaire_nom"], got["beneficiaire_adresse"], got["beneficiaire_code_postal"],
+            got["beneficiaire_ville"]) == ("Mme GRENIER Christiane", "138 boulevard Gambetta", "21000", "DIJON")
+
+
+def test_square_metres_whose_superscript_ocr_read_as_a_sign(specs):
+    """OCR reads the ² of « m² » as « ? » or « ° » (letters dev seed 1320: 18 surfaces lost)."""
+    rows = [(0.08, 0.40, "Isolant Knauf Insulation Supafil Loft 045 100 mm, résistance"), (0.60, 0.40, "59,50 m?"),
+            (0.75, 0.40, "139,91"), (0.08, 0.415, "thermique R = 3,70 m?.K/W")]
+    got = values(extract_fields([page(rows, conf=SCAN)], specs["devis"], fixture_reading_data("devis")))
+    assert got["surface_m2"] == "59.50"
+    rows = [(0.08, 0.40, "Pompe à chaleur air/eau"), (0.75, 0.40, "9 052,81"), (0.08, 0.415, "Pour un logement de 114 m° chauffés")]
+    got = values(extract_fields([page(rows, conf=SCAN)], specs["facture"], fixture_reading_data("facture")))
+    assert got["surface_m2"] == "114.00"
+
+
+def test_a_label_s_colon_glued_to_the_name_after_it(specs):
+    """« Nom du client :.Mme Denise GUILLAUME »: OCR read the colon and a speck into the name's first word
+    (classic dev seed 1520)."""
+    rows = [(0.08, 0.30, "CADRE A - Identification du bénéficiaire"), (0.08, 0.32, "Nom du client :.Mme Denise GUILLAUME"),
+            (0.08, 0.34, "Adresse : 131 avenue du Château")]
+    got = values(extract_fields([page(rows, conf=SCAN)], specs["attestation_honneur"],
+                                fixture_reading_data("attestation_honneur")))
+    assert got["beneficiaire_nom"] == "Mme Denise GUILLAUME"
