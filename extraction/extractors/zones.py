@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from ..normalise import find_dates
 from ..types import Word
 from .layout import Line
-from .text import bounded_edit_distance, token_texts
+from .text import bounded_edit_distance, token_texts, token_tuple
 
 CIVILITY_RE = re.compile(r"^(?:m\.?|mr\.?|mme\.?|mlle\.?|monsieur|madame|mademoiselle|m\.? et mme\.?|mm\.?|"
                          r"monsieur et madame|m\.? ou mme\.?|m ou mme)\s", re.IGNORECASE)
@@ -94,7 +94,7 @@ def _label_at_start(toks: tuple[str, ...], label: tuple[str, ...]) -> bool:
 
 def _is_block_label(words: list[Word]) -> int:
     """How many words at the start of ``words`` are a block label (``Client :``), else 0."""
-    toks = token_texts(_text(words))
+    toks = token_tuple(_text(words))
     for label in _BLOCK_LABELS:
         if _label_at_start(toks, label):
             taken, count = 0, 0
