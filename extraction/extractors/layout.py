@@ -209,6 +209,15 @@ def build_lines(words: list[Word], page: PageContent | None = None, page_number:
         return (w.bbox[1] + w.bbox[3]) / 2 - slope * cx / aspect
 
     ordered = sorted(((level_y(w), w) for w in words), key=lambda item: item[0])
+    # OCR boxes a dash or a dot around its ink, a sliver of its line's height: such words join
+    # the nearest line once the lines are made (« HABITAT - SAS au capital »), never make one
+    least = 0.5 * median([w.bbox[3] - w.bbox[1] for w in words])
+    slivers = [(y, w) for y, w in ordered if w.bbox[3] - w.bbox[1] < least and not _has_alnum(w.text)]
+    if slivers and len(slivers) < len(ordered):
+        kept = {id(w) for _, w in slivers}
+        ordered = [(y, w) for y, w in ordered if id(w) not in kept]
+    else:
+        slivers = []
     rows: list[list[Word]] = []
     row_y: list[float] = []
     row_h: list[float] = []
@@ -226,6 +235,18 @@ def build_lines(words: list[Word], page: PageContent | None = None, page_number:
             row_y.append(y)
             row_h.append(h)
             heights = [w.bbox[3] - w.bbox[1]]
+    alone = []
+    for y, w in slivers:
+        k = bisect.bisect_left(row_y, y)
+        near = min((j for j in (k - 1, k) if 0 <= j < len(rows)), key=lambda j: abs(row_y[j] - y))
+        if abs(row_y[near] - y) <= 0.6 * row_h[near]:
+            rows[near].append(w)
+        else:
+            alone.append((y, w))  # a rule or a speck between lines: a line of its own, as before
+    for y, w in alone:
+        k = bisect.bisect_left(row_y, y)
+        rows.insert(k, [w])
+        row_y.insert(k, y)
     lines = []
     for i, row in enumerate(rows):
         row.sort(key=lambda w: w.bbox[0])
@@ -270,6 +291,10 @@ def _with_square_metres(row: list[Word]) -> list[Word]:
             if text != word.text:
                 row[k] = Word(text, word.bbox, word.conf)
     return row
+
+
+def _has_alnum(text: str) -> bool:
+    return any(c.isalnum() for c in text)
 
 
 def _dedupe(row: list[Word]) -> list[Word]:

@@ -39,8 +39,10 @@ _BLOCK_LABELS = (("client",), ("maitre", "d", "ouvrage"), ("adresse", "des", "tr
 # capitals, with or without dots (« S.A.S. », « S.A.R.L. »: the trailing dot is stripped before matching)
 _LEGAL_FORM_RE = re.compile(r"\b(SAS|SARL|EURL|SASU|SA|SCOP|SNC|S\.A\.S|S\.A\.R\.L|E\.U\.R\.L|S\.A\.S\.U|S\.A)\b")
 _TOWN = r"[A-ZÀ-Ý][\w'’\-]*(?:[ \-](?:[A-ZÀ-Ý][\w'’\-]*|en|sur|sous|de|du|la|le|les|lès|d'[\w\-]+))*"
-# "Versailles, le 17 mai 2025" (a comma after the town) or "Fait à Lyon le 5 mai 2025"
-_DATELINE_RE = re.compile(rf"^(?:(?:[Ff]ait\s+)?[àaA]\s+)?{_TOWN}\s*,\s*le\s+|^[Ff]ait\s+[àa]\s+{_TOWN}\s*,?\s*le\s+")
+# "Versailles, le 17 mai 2025" (a comma after the town) or "Fait à Lyon le 5 mai 2025"; a scan may
+# put a speck or a dash before it (« - Clermont-Ferrand, le 06-07-24 »)
+_DATELINE_RE = re.compile(rf"^(?:[-–—.,'‘’•·_]\s+)?(?:(?:(?:[Ff]ait\s+)?[àaA]\s+)?{_TOWN}\s*,\s*le\s+|"
+                          rf"[Ff]ait\s+[àa]\s+{_TOWN}\s*,?\s*le\s+)")
 
 
 @dataclass

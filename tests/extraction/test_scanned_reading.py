@@ -8,6 +8,7 @@ import pytest
 from extraction.corpus.evaluate import load_specs
 from extraction.fields import extract_fields
 from extraction.reading import fixture_reading_data
+from extraction.types import PageContent, Word
 
 from .pages import page
 
@@ -61,3 +62,26 @@ def test_a_label_s_colon_glued_to_the_name_after_it(specs):
     got = values(extract_fields([page(rows, conf=SCAN)], specs["attestation_honneur"],
                                 fixture_reading_data("attestation_honneur")))
     assert got["beneficiaire_nom"] == "Mme Denise GUILLAUME"
+
+
+def test_a_dash_ocr_boxed_around_its_ink_stays_in_its_line(specs):
+    """OCR boxes « - » as a sliver at mid-height of its line: it made a line of its own, and the
+    legal footer « HABITAT - SAS au capital… » lost the dash that names the company (classic dev
+    seed 1520: the street under « Émetteur » was read as the company in 4 devis and factures)."""
+    rows = [(0.05, 0.05, "HABITATHABITAT"), (0.05, 0.075, "Chauffage - Isolation - Énergies renouvelables"),
+            (0.05, 0.12, "Émetteur"), (0.05, 0.135, "54 bis quai du Moulin"), (0.05, 0.15, "12000 Rodez"),
+            (0.14, 0.943, "HABITATHABITAT - SAS au capital de 5 000 € - RCS Rodez 921 090 395")]
+    scanned = page(rows, conf=SCAN)
+    slivers = [Word(w.text, (w.bbox[0], w.bbox[1] + 0.0075, w.bbox[2], w.bbox[1] + 0.0081), w.conf)
+               if w.text == "-" else w for w in scanned.words]
+    scanned = PageContent(1, scanned.text, slivers, 595.0, 842.0, "ocr:tesseract")
+    got = values(extract_fields([scanned], specs["devis"], fixture_reading_data("devis")))
+    assert got["raison_sociale_installateur"] == "HABITATHABITAT"
+
+
+def test_a_dateline_after_a_speck(specs):
+    """A dash a scan puts before the dateline (letters dev seed 1320, a phone photo of a devis)."""
+    rows = [(0.08, 0.05, "Thermi Pro"), (0.08, 0.065, "3 rue de la Gare - 63000 Clermont-Ferrand"),
+            (0.55, 0.20, "- Clermont-Ferrand, le 06-07-24"), (0.08, 0.24, "Objet : Devis estimatif n° 202409678")]
+    got = values(extract_fields([page(rows, conf=SCAN)], specs["devis"], fixture_reading_data("devis")))
+    assert got["date_devis"] == "2024-07-06"
