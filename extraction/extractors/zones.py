@@ -286,14 +286,15 @@ def _ends_clause(words: list[Word], k: int, stops: set[str]) -> bool:
 
 
 _IDENTITY_RE = re.compile(
-    r"soussign[ée]+(?:\s*\(e\)|e?s?)\s+(?P<name>[^,]{3,60}?)\s*,\s*(?:demeurant|domicili[ée]+e?|r[ée]sidant)\s+"
-    r"(?:au\s+|à\s+|a\s+)?(?P<street>[^,]{3,80}?)\s*,?\s*(?P<cp>\d{2}\s?\d{3})\s+(?P<town>[^,.;()]{2,40}?)\s*(?:[,.;(]|$)",
+    r"soussign[ée]+(?:\s*\(e\)|e?s?)\s+(?P<name>[^,;]{3,60}?)\s*[,;]\s*(?:demeurant|domicili[ée]+e?|r[ée]sidant)\s+"
+    r"(?:au\s+|à\s+|a\s+)?(?P<street>[^,;]{3,80}?)\s*[,;]?\s*(?P<cp>\d{2}\s?\d{3})\s+(?P<town>[^,.;()]{2,40}?)\s*(?:[,.;(]|$)",
     re.IGNORECASE)
 
 
 def sentence_identity(lines: list[Line], page: int) -> Block | None:
     """The person of « Je soussigné(e) CARRE Maryse, demeurant 4 chemin de la Paix, 75011 Paris »
-    (an attestation written in sentences), as a block: name, street, postal code and town."""
+    (an attestation written in sentences), as a block: name, street, postal code and town; a
+    comma a scan read as a semicolon still ends the name or the street."""
     words = [w for line in lines for w in line.words]
     text, spans, pos = [], [], 0
     for word in words:

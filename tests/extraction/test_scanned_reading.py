@@ -85,3 +85,14 @@ def test_a_dateline_after_a_speck(specs):
             (0.55, 0.20, "- Clermont-Ferrand, le 06-07-24"), (0.08, 0.24, "Objet : Devis estimatif n° 202409678")]
     got = values(extract_fields([page(rows, conf=SCAN)], specs["devis"], fixture_reading_data("devis")))
     assert got["date_devis"] == "2024-07-06"
+
+
+def test_the_comma_after_the_beneficiary_s_name_read_as_a_semicolon(specs):
+    """« Je soussigné(e) LEFÈVRE Zacharie; demeurant … » on a scanned attestation (letters dev seed 1320)."""
+    rows = [(0.08, 0.10, "A / Le bénéficiaire"),
+            (0.08, 0.127, "Je soussigné(e) LEFÈVRE Zacharie; demeurant 19 avenue des Écoles, 92100"),
+            (0.08, 0.143, "Boulogne-Billancourt, atteste sur l'honneur que les travaux ont été achevés le 11/11/2024.")]
+    got = values(extract_fields([page(rows, conf=SCAN)], specs["attestation_honneur"],
+                                fixture_reading_data("attestation_honneur")))
+    assert (got["beneficiaire_nom"], got["beneficiaire_adresse"], got["beneficiaire_code_postal"],
+            got["beneficiaire_ville"]) == ("LEFÈVRE Zacharie", "19 avenue des Écoles", "92100", "Boulogne-Billancourt")
