@@ -40,3 +40,25 @@ def test_values_printed_on_dotted_leaders_are_read_without_the_dots(specs):
     assert got["raison_sociale_installateur"] == "THERMI CONFORT"
     assert got["reference_facture"] == "FA-2024-0815"
 
+
+def test_a_name_printed_in_two_fields_is_read_given_name_and_surname(specs):
+    rows = [
+        (0.30, 0.08, "ATTESTATION SUR L'HONNEUR"),
+        (0.08, 0.14, "A / IDENTIFICATION DU BÉNÉFICIAIRE"),
+        (0.08, 0.18, "Nom : ....................PIRES..."), (0.50, 0.18, "Prénom : ................Christine..."),
+        (0.08, 0.21, "Adresse des travaux : ..............................12 rue des Lilas......"),
+    ]
+    assert read(specs, "attestation_honneur", rows)["beneficiaire_nom"] == "Christine PIRES"
+
+
+def test_the_first_declarant_of_a_table_of_declarants_is_read_with_its_given_name(specs):
+    rows = [
+        (0.08, 0.06, "DIRECTION GÉNÉRALE DES FINANCES PUBLIQUES"),
+        (0.08, 0.10, "SITUATION DE L'IMPÔT SUR LE REVENU 2024"),
+        (0.35, 0.20, "Déclarant 1"), (0.62, 0.20, "Déclarant 2"),
+        (0.10, 0.23, "Nom"), (0.35, 0.23, "MARTIN"), (0.62, 0.23, "MARTIN"),
+        (0.10, 0.26, "Prénom(s)"), (0.35, 0.26, "Sylvie"), (0.62, 0.26, "Marc"),
+        (0.10, 0.29, "Date de naissance"), (0.35, 0.29, "12/04/1971"), (0.62, 0.29, "03/09/1969"),
+    ]
+    assert read(specs, "avis_imposition", rows)["declarant_nom"] == "Sylvie MARTIN"
+
