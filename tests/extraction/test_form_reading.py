@@ -62,3 +62,20 @@ def test_the_first_declarant_of_a_table_of_declarants_is_read_with_its_given_nam
     ]
     assert read(specs, "avis_imposition", rows)["declarant_nom"] == "Sylvie MARTIN"
 
+
+def test_an_obliges_form_names_it_in_its_logo_and_gives_the_total_of_its_primes(specs):
+    # the reference set above the logo's name; the form says « notre société », never the name, in its text
+    rows = [
+        (0.62, 0.045, "Réf. dossier : OB-2025-00412"),
+        (0.08, 0.06, "ENERGIE OUEST"), (0.62, 0.065, "Date : 14/02/2025"),
+        (0.25, 0.12, "CONTRAT DE PARTENARIAT"),
+        (0.08, 0.18, "Vos coordonnées"), (0.10, 0.195, "LEROY Paul"), (0.10, 0.21, "8 rue des Tanneurs"),
+        (0.10, 0.225, "35000 Rennes"),
+        (0.08, 0.26, "Dans le cadre de l'offre Prime Ouest, notre société contribue au financement de vos travaux."),
+        (0.08, 0.30, "Code opération"), (0.25, 0.30, "Intitulé"), (0.80, 0.30, "Prime (€)"),
+        (0.08, 0.32, "BAR-EN-101"), (0.25, 0.32, "Isolation de combles ou de toitures"), (0.80, 0.32, "1 200,00"),
+        (0.08, 0.34, "BAR-EN-103"), (0.25, 0.34, "Isolation d'un plancher"), (0.80, 0.34, "800,00"),
+        (0.25, 0.36, "Prime totale"), (0.80, 0.36, "2 000,00 €"),
+    ]
+    got = read(specs, "cadre_contribution", rows)
+    assert (got["nom_oblige"], got["montant_prime"], got["beneficiaire_nom"]) == ("ENERGIE OUEST", "2000.00", "LEROY Paul")
