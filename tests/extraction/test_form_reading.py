@@ -63,6 +63,17 @@ def test_the_first_declarant_of_a_table_of_declarants_is_read_with_its_given_nam
     assert read(specs, "avis_imposition", rows)["declarant_nom"] == "Sylvie MARTIN"
 
 
+def test_a_ticked_box_drawn_before_its_answer_goes_with_the_nearer_answer(specs):
+    # the empty boxes are drawn, not text: only the X of the ticked one is read, between « oui » and « non »
+    rows = [
+        (0.30, 0.08, "ATTESTATION SUR L'HONNEUR"),
+        (0.08, 0.20, "Le logement est achevé depuis plus de 2 ans :"), (0.60, 0.20, "oui"), (0.66, 0.20, "X non"),
+    ]
+    assert read(specs, "attestation_honneur", rows)["batiment_plus_de_2_ans"] == "false"
+    rows[-2:] = [(0.60, 0.20, "X oui"), (0.70, 0.20, "non")]
+    assert read(specs, "attestation_honneur", rows)["batiment_plus_de_2_ans"] == "true"
+
+
 def test_an_obliges_form_names_it_in_its_logo_and_gives_the_total_of_its_primes(specs):
     # the reference set above the logo's name; the form says « notre société », never the name, in its text
     rows = [
