@@ -74,6 +74,21 @@ def test_a_ticked_box_drawn_before_its_answer_goes_with_the_nearer_answer(specs)
     assert read(specs, "attestation_honneur", rows)["batiment_plus_de_2_ans"] == "true"
 
 
+def test_the_rge_categories_listed_under_a_centred_heading_are_the_domains(specs):
+    # bullets from the margin, the date each category was granted in a column of its own, a footnote after
+    rows = [
+        (0.30, 0.08, "CERTIFICAT DE QUALIFICATION"),
+        (0.08, 0.40, "Code"), (0.16, 0.40, "Qualification(s) en cours de validité"), (0.80, 0.40, "Date d'attribution*"),
+        (0.08, 0.43, "5212"), (0.16, 0.43, "Installation de pompes à chaleur"), (0.80, 0.43, "12/03/2023"),
+        (0.34, 0.50, "Catégories de travaux RGE couvertes"), (0.80, 0.50, "Date d'attribution"),
+        (0.08, 0.53, "o Pompe à chaleur : chauffage"), (0.80, 0.53, "12/03/2023"),
+        (0.08, 0.56, "o Chauffe-eau thermodynamique"), (0.80, 0.56, "12/03/2023"),
+        (0.08, 0.60, "* ou du plus récent renouvellement"),
+    ]
+    got = read(specs, "certificat_rge", rows)["domaines"]
+    assert got == '["Pompe à chaleur : chauffage", "Chauffe-eau thermodynamique"]'
+
+
 def test_an_obliges_form_names_it_in_its_logo_and_gives_the_total_of_its_primes(specs):
     # the reference set above the logo's name; the form says « notre société », never the name, in its text
     rows = [
