@@ -105,3 +105,12 @@ def test_an_obliges_form_names_it_in_its_logo_and_gives_the_total_of_its_primes(
     ]
     got = read(specs, "cadre_contribution", rows)
     assert (got["nom_oblige"], got["montant_prime"], got["beneficiaire_nom"]) == ("ENERGIE OUEST", "2000.00", "LEROY Paul")
+
+
+def test_the_year_closing_the_address_label_is_no_part_of_the_address(specs):
+    rows = [
+        (0.08, 0.06, "DIRECTION GÉNÉRALE DES FINANCES PUBLIQUES"),
+        (0.08, 0.10, "SITUATION DE L'IMPÔT SUR LE REVENU 2024"),
+        (0.10, 0.30, "Adresse au 1er janvier 2024 :"), (0.35, 0.30, "123 place des Vignes, 21000 DIJON"),
+    ]
+    assert read(specs, "avis_imposition", rows)["adresse"] == "123 place des Vignes"
