@@ -114,3 +114,13 @@ def test_the_year_closing_the_address_label_is_no_part_of_the_address(specs):
         (0.10, 0.30, "Adresse au 1er janvier 2024 :"), (0.35, 0.30, "123 place des Vignes, 21000 DIJON"),
     ]
     assert read(specs, "avis_imposition", rows)["adresse"] == "123 place des Vignes"
+
+
+def test_a_siren_printed_with_its_nic_after_it_is_the_siret(specs):
+    rows = [
+        (0.30, 0.08, "CERTIFICAT DE QUALIFICATION"),
+        (0.08, 0.20, "Forme juridique :"), (0.25, 0.20, "SAS"),
+        (0.08, 0.22, "Siren :"), (0.25, 0.22, "705 750 438"), (0.40, 0.22, "00081"),
+        (0.08, 0.24, "Code NACE :"), (0.25, 0.24, "4329A"),
+    ]
+    assert read(specs, "certificat_rge", rows)["siret"] == "70575043800081"
