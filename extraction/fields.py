@@ -72,6 +72,7 @@ from .extractors.readers import (_block_candidates, _regex_candidates, _scan_can
                                  _top_line_candidates)
 from .extractors.lists import as_list, list_candidates
 from .extractors.multiple import choose_many
+from .extractors.names import split_name_candidates
 from .extractors.text import PhraseSet, phrase_set, token_texts
 from .extractors.unlabelled import (company_candidates, dateline_candidates, lexicon_candidates, phrase_candidates,
                                     recipient_candidates, rejected)
@@ -330,6 +331,8 @@ def _unlabelled_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayou
         out.extend(dateline_candidates(spec, hints, layout))
     if hints.legal_form:
         out.extend(company_candidates(spec, hints, layout))
+    if hints.split_name:
+        out.extend(split_name_candidates(spec, hints, layout))
     if hints.lexicon:
         out.extend(lexicon_candidates(hints, layout, reading))
     return out

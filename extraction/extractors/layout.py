@@ -199,6 +199,8 @@ def build_lines(words: list[Word], page: PageContent | None = None, page_number:
     each line cut into cells at wide gaps."""
     words = [_without_glued_rule(w) if w.conf < 1.0 and (w.text[0] in _GLUED_FIRST or w.text[-1] in _GLUED_LAST) else w
              for w in words if w.text and w.text.strip()]
+    if any("..." in w.text or "…" in w.text for w in words):
+        words = _without_leaders(words)
     if not words:
         return []
     aspect = _aspect(page)
@@ -295,6 +297,31 @@ def _with_square_metres(row: list[Word]) -> list[Word]:
 
 def _has_alnum(text: str) -> bool:
     return any(c.isalnum() for c in text)
+
+
+_LEADER_RE = re.compile(r"\.{3,}|…+")
+
+
+def _without_leaders(words: list[Word]) -> list[Word]:
+    """The words with the dotted leaders of a filled form taken out (« Nom : ....DUPONT.... »,
+    « Ville : …………Lyon »): the value printed on the dots is a word of its own, at its place
+    in the run (each character given the same width), and a run of dots alone is no word."""
+    out: list[Word] = []
+    for w in words:
+        text = w.text
+        if "..." not in text and "…" not in text:
+            out.append(w)
+            continue
+        x0, y0, x1, y1 = w.bbox
+        step = (x1 - x0) / len(text)
+        start = 0
+        for match in [*_LEADER_RE.finditer(text), None]:
+            end = match.start() if match else len(text)
+            part = text[start:end]
+            if part.strip():
+                out.append(Word(part, (x0 + start * step, y0, x0 + end * step, y1), w.conf))
+            start = match.end() if match else end
+    return out
 
 
 def _dedupe(row: list[Word]) -> list[Word]:

@@ -18,7 +18,8 @@ from .labels import DocumentLayout, _LabelHit
 
 MAX_ITEMS = 12
 MAX_ITEM_WORDS = 10
-_BULLET_RE = re.compile(r"^(?:[•▪◦●\-–—*·✓✔]+|\(cid:\d+\))$")  # (cid:127): a bullet glyph without its character
+# (cid:127): a bullet glyph without its character; « o »: a hollow bullet whose symbol font the text layer lost
+_BULLET_RE = re.compile(r"^(?:[•▪◦●\-–—*·✓✔o]+|\(cid:\d+\))$")
 _CODE_RE = re.compile(r"^\d{3,4}$")  # a qualification code opening a table row ("7131")
 
 
@@ -31,6 +32,20 @@ def _item(words: list[Word]) -> tuple[list[Word], bool]:
         words = [Word(words[0].text[1:], words[0].bbox, words[0].conf)] + words[1:]
         bullet = True
     return words, bullet
+
+
+def _before_a_dated_cell(line, words: list[Word]) -> list[Word]:
+    """An item's words up to a cell of its line holding a date (« Isolation du toit » |
+    « 26/07/2022 »: the date the qualification was granted, in a column of its own)."""
+    if len(line.cells) < 2 or len(words) < 2:
+        return words
+    first = id(words[0])
+    for start, end in line.cells:
+        if not any(id(w) == first for w in line.words[start:end]) and line.words[start].bbox[0] > words[0].bbox[0] \
+                and find_dates(" ".join(w.text for w in line.words[start:end])):
+            cut = line.words[start].bbox[0]
+            return [w for w in words if w.bbox[0] < cut]
+    return words
 
 
 _ITEM_SEPARATOR_RE = re.compile(r"\s*[;,]\s*(?=[A-ZÀ-Ý])")
@@ -50,6 +65,12 @@ def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base:
     in_table = len(hit.line.cells) >= 3
     if not in_table:
         x1 = max(x1, 0.95)  # a list under a heading runs to the right margin
+        below = _lines_below(layout, hit, 1)
+        if below:
+            first = below[0][1]
+            start, end = first.cells[0] if first.cells else (0, len(first.words))
+            if first.words[start].bbox[0] < x0 and _item(first.words[start:end])[1]:
+                x0 = first.words[start].bbox[0]  # bullets from the margin under a centred heading
     items: list[str] = []
     words_seen: list[Word] = []
     bullets = None
@@ -61,11 +82,13 @@ def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base:
             continue
         if _starts_with_label(words, stop_labels):
             break
+        words = _before_a_dated_cell(line, words)
+        mark = words[0].text[:1]
         words, bullet = _item(words)
         if bullets is None:
-            bullets = bullet
-        elif bullet != bullets:
-            break  # the list ended: a sentence follows it
+            bullets, first_mark = bullet, mark
+        elif bullet != bullets or (bullet and mark != first_mark and "(" not in (mark, first_mark)):
+            break  # the list ended: a sentence follows it, or a footnote (« * ou du plus récent… »)
         if words and _CODE_RE.match(words[0].text) and not in_table:
             words = words[1:]
         text = " ".join(w.text for w in words).strip(" ;,.")

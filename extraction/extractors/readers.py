@@ -122,6 +122,11 @@ def _statement_candidates(hints: _Hints, layout: DocumentLayout) -> list[Candida
             for page in pages for hit in read_statements(layout.lines[page.number], phrases, hints.statement)]
 
 
+def _labelled_value(words: list[Word]) -> bool:
+    """Whether ``words`` are a label and its value (« Date : 12/03/2024 »)."""
+    return any(w.text == ":" or (w.text.endswith(":") and k < len(words) - 1) for k, w in enumerate(words))
+
+
 def _top_line_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, stops: PhraseSet) -> list[Candidate]:
     """The first line of the first page, when it is short text (a letterhead's company name);
     weighted by ``top_line`` (low: any labelled value beats it)."""
@@ -133,6 +138,11 @@ def _top_line_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout,
     line = lines[0]
     start, end = line.cells[0]
     words = line.words[start:end]
+    if len(lines) > 1 and lines[1].top <= 0.15 and _labelled_value(words):
+        # « Réf. dossier : CEE-268661 » set above the logo's name: a reference, not the letterhead
+        line = lines[1]
+        start, end = line.cells[0]
+        words = line.words[start:end]
     if len(words) > 5 or _starts_with_label(words, stops):
         return []
     if hints.top_line_exclude and _starts_with_label(words, phrase_set(hints.top_line_exclude)):

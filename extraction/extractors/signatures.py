@@ -93,6 +93,14 @@ def _labels_in_line(line: list[Word]) -> list[tuple[str, int, int, str]]:
                                      and any(_LABEL.search(f) for f in folded[i + 1:i + 5])):
             if not starts or i > starts[-1] + 1 and not _continues(line, starts[-1], i):
                 starts.append(i)
+    if starts:
+        # « Le bénéficiaire » alone heading its box beside « Cachet et signature du professionnel »
+        # (the regulatory model's signature boxes): a label of its own, ended by a wide gap
+        for i in range(len(line) - 1):
+            if folded[i] in ("le", "la") and re.fullmatch(r"(beneficiaire|client|demandeur)", folded[i + 1]) \
+                    and (i + 2 == len(line) or line[i + 2].bbox[0] - line[i + 1].bbox[2] > 0.05) \
+                    and all(abs(start - i) > 1 for start in starts):
+                starts = sorted(starts + [i])
     labels = []
     for k, start in enumerate(starts):
         end = (starts[k + 1] if k + 1 < len(starts) else len(line)) - 1

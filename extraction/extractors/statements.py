@@ -187,6 +187,13 @@ class _Page:
     def words(self, item: _Item) -> list[Word]:
         return self.lines[item.line].words[item.word:item.last_word + 1]
 
+    def gap(self, left: _Item, right: _Item) -> float:
+        """The blank between two items of a line (0 where they share a word)."""
+        if left.line != right.line:
+            return float("inf")
+        words = self.lines[left.line].words
+        return max(0.0, words[right.word].bbox[0] - words[left.last_word].bbox[2])
+
     def read(self, n: int, spots: list[tuple[int, int]], weight: float, subject, negations) -> StatementHit | None:
         """The answer to the phrase at ``spots`` ((line, word) of each of its tokens; it starts on line ``n``)."""
         lines = self.lines
@@ -234,7 +241,13 @@ class _Page:
         # 1. a Oui/Non answer
         answers = [k for k, i in enumerate(after) if i.kind == "word" and i.text in _ANSWERS]
         if answers:
-            marks_before = _is_mark(after, answers[0] - 1) is not None
+            first = answers[0]
+            marks_before = _is_mark(after, first - 1) is not None
+            if not marks_before and _is_mark(after, first + 1) is not None and first + 2 < len(after) \
+                    and after[first + 2].text in _ANSWERS and _is_mark(after, answers[-1] + 1) is None:
+                # « oui X non »: a box drawn before each answer, only the ticked one's X in the text
+                # (no mark after the last answer); the X goes with the answer it stands clearly nearer to
+                marks_before = self.gap(after[first + 1], after[first + 2]) < 0.5 * self.gap(after[first], after[first + 1])
             pairs = [(k, _is_mark(after, k - 1) if marks_before else _is_mark(after, k + 1)) for k in answers]
             if any(mark is not None for _, mark in pairs):
                 ticked = {_ANSWERS[after[k].text] for k, mark in pairs if mark}

@@ -32,7 +32,8 @@ _COUNTRY = frozenset({"fr", "france"})
 _COMPANY_WORDS = frozenset({"siret", "siren", "rcs", "tel", "telephone", "fax", "email", "mail", "capital", "sas",
                             "sarl", "eurl", "sasu", "sa", "www", "tva", "ape", "naf", "rge"})
 # Labels that open a recipient block without being part of it.
-_BLOCK_LABELS = (("client",), ("maitre", "d", "ouvrage"), ("adresse", "des", "travaux"), ("lieu", "du", "chantier"),
+_BLOCK_LABELS = (("le", "beneficiaire", "des", "travaux"), ("beneficiaire", "des", "travaux"), ("le", "beneficiaire"),
+                 ("vos", "coordonnees"), ("coordonnees", "du", "beneficiaire"), ("coordonnees", "du", "client"), ("client",), ("maitre", "d", "ouvrage"), ("adresse", "des", "travaux"), ("lieu", "du", "chantier"),
                  ("adresse", "du", "chantier"), ("adresse", "de", "l", "operation"), ("lieu", "de", "realisation"),
                  ("lieu", "des", "travaux"), ("adresse", "du", "chantier"), ("beneficiaire",), ("destinataire",),
                  ("facture", "a"), ("adresse", "de", "facturation"), ("a", "l", "attention", "de"))

@@ -48,8 +48,29 @@ Adresse du bien : 3 allée des Tilleuls 69003 Lyon
 Taxe foncière sur les propriétés bâties : 1 234 €"""
 
 
+PARTNERSHIP_FORM = """Réf. : OB-2025-00412
+ENERGIE OUEST
+Date : 14/02/2025
+CONTRAT DE PARTENARIAT - PRIME ÉNERGIE
+Le bénéficiaire des travaux
+M. LEROY Paul
+8 rue des Tanneurs
+35000 Rennes
+ENERGIE OUEST contribue au financement de vos travaux par le versement d'une prime, détaillée ci-dessous.
+Code opération Intitulé Prime (€)
+BAR-TH-171 Pompe à chaleur air/eau 2 500,00
+Prime totale 2 500,00 €
+La prime est versée après réception du dossier : facture, attestation sur l'honneur signée par le bénéficiaire.
+Pour ENERGIE OUEST Le bénéficiaire"""
+
+
 def test_an_obliges_letter_is_a_cadre_de_contribution(hints):
     result = classify_text(OBLIGE_LETTER, hints)
+    assert result.code == "cadre_contribution", result.scores
+
+
+def test_an_obliges_partnership_form_asking_for_the_attestation_is_a_cadre_de_contribution(hints):
+    result = classify_text(PARTNERSHIP_FORM, hints)
     assert result.code == "cadre_contribution", result.scores
 
 

@@ -416,6 +416,18 @@ def test_the_letterhead_is_no_recipient_when_a_scan_puts_a_colon_after_the_recip
     assert (got["beneficiaire_code_postal"], got["beneficiaire_ville"]) == ("71100", "CHALON-SUR-SAÔNE")
 
 
+@pytest.mark.parametrize("heading", ["Maître d'ouvrage", "Lieu du chantier", "Vos coordonnées", "Le bénéficiaire des travaux"])
+def test_a_recipient_block_under_its_label_is_the_beneficiary_s(specs, heading):
+    # the label is no line of the block: no name « Lieu du chantier » or « Vos coordonnées »
+    rows = [(0.08, 0.05, "Bâtiment Roux"), (0.08, 0.065, "24 rue Pasteur - 44000 NANTES"),
+            (0.08, 0.125, heading),
+            (0.08, 0.14, "BONNEAU Jean"), (0.08, 0.155, "11 ter avenue Henri Rolland"),
+            (0.08, 0.17, "71100 CHALON-SUR-SAÔNE"),
+            (0.08, 0.22, "Objet : Pompe à chaleur de type air/eau"), (0.08, 0.237, "Devis n° DE-2025-03142")]
+    got = values(extract_fields([page(rows)], specs["devis"], fixture_reading_data("devis")))
+    assert (got["beneficiaire_nom"], got["beneficiaire_adresse"]) == ("BONNEAU Jean", "11 ter avenue Henri Rolland")
+
+
 @pytest.mark.parametrize("heading", ["Mañre d'ouvrage", "Maîlre d'ouvrage", "Lieu du chantler", "Lieu du chantier",
                                      "Maître d'ouvrage", "Destinataire"])
 def test_a_recipient_block_label_a_scan_misread_is_no_name(specs, heading):

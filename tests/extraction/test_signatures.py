@@ -155,3 +155,19 @@ def test_a_sentence_speaking_of_a_signature_is_not_a_signature_zone():
     sh.text(sh.left, 100, "Les travaux ont été engagés après la signature du devis par le client et l'entreprise.")
     (page,) = pdf_pages_from(sh.finish())
     assert find_zones(page) == []
+
+
+def test_a_box_headed_le_beneficiaire_beside_a_signature_label_is_a_zone():
+    # the regulatory attestation's two boxes: « Le bénéficiaire » | « Le professionnel – cachet et signature »
+    sh = Sheet(Random(5))
+    sh.text(sh.left + 6, 600, "Le bénéficiaire", style="bold")
+    sh.text(sh.left + 260, 600, "Le professionnel – cachet et signature", style="bold")
+    (page,) = pdf_pages_from(sh.finish())
+    assert [z.role for z in find_zones(page)] == ["beneficiaire", "installateur"]
+
+
+def test_le_beneficiaire_alone_is_no_signature_zone():
+    sh = Sheet(Random(5))
+    sh.text(sh.left + 6, 600, "Le bénéficiaire", style="bold")
+    (page,) = pdf_pages_from(sh.finish())
+    assert find_zones(page) == []

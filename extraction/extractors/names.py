@@ -1,0 +1,94 @@
+"""A person's name a form prints in two fields: « Nom : DUPONT » beside or above « Prénom :
+Jean » (the regulatory attestation), or a « Nom » row over a « Prénom(s) » row of a table whose
+columns are the declarants (the tax office's pages). Read as one value, given name first.
+
+Hint (``FieldSchema.extraction_hints``) that calls it::
+
+    split_name  {"surname": ["nom", "nom de naissance"], "given": ["prénom", "prénom(s)"],
+                 "weight": 1.15}: the labels of the two fields and the candidate's score
+
+A label counts where it opens a cell and is all of its words before the value or a colon
+(« Nom du signataire » is no surname label); its value is the rest of its cell, else the next
+cell of its line (the first column of a table). The surname's label stands left of the given
+name's on its line, or in the same column on a line just above or below.
+"""
+from __future__ import annotations
+
+from ..types import FieldSpec, Word
+from .candidates import Candidate, _candidate, _values_in
+from .field_hints import _Hints
+from .labels import DocumentLayout
+from .layout import Line
+from .text import phrase_set, token_texts
+
+NO_STOPS = phrase_set(())
+NEAR_LINES = 2  # how far above or below the surname's label may stand
+SAME_COLUMN = 0.03  # of the page width, between the two labels' left edges
+
+
+def _labelled_values(line: Line, labels: list[list[str]]) -> list[tuple[float, list[Word]]]:
+    """(left edge of the label, value words) of each cell of ``line`` one of ``labels`` opens."""
+    found = []
+    tokens = line.tokens
+    for start, end in line.cells:
+        cell_tokens = [t for t in tokens if start <= t.word < end]
+        texts = [t.text for t in cell_tokens]
+        for label in labels:
+            if texts[:len(label)] != label:
+                continue
+            last_word = cell_tokens[len(label) - 1].word
+            if len(texts) > len(label) and cell_tokens[len(label)].word == last_word:
+                continue  # the label's last word goes on (« Nomenclature »)
+            rest = line.words[last_word + 1:end]
+            if rest and rest[0].text not in (":", "-") and not line.words[last_word].text.endswith(":"):
+                if len(texts) > len(label):
+                    continue  # « Nom du signataire », « Nom de l'entreprise »: another label
+            value = [w for w in rest if w.text not in (":", "-")]
+            if not value:
+                following = [cell for cell in line.cells if cell[0] == end]
+                if following:
+                    value = line.words[following[0][0]:following[0][1]]
+            if value:
+                found.append((line.words[start].bbox[0], value))
+            break
+    return found
+
+
+def _split_names(layout: DocumentLayout, surname: list[list[str]], given: list[list[str]]) -> list[tuple[int, list[Word], list[Word]]]:
+    """(page, given name's words, surname's words) of each pair of fields, top to bottom."""
+    pairs = []
+    first_tokens = {label[0] for label in given}
+    surname_tokens = {label[0] for label in surname}
+    for page in layout.pages:
+        lines = layout.lines[page.number]
+        for index in [i for i, line in enumerate(lines) if line.token_set & first_tokens]:
+            for x, first in _labelled_values(lines[index], given):
+                best = None
+                for other in range(max(0, index - NEAR_LINES), min(len(lines), index + NEAR_LINES + 1)):
+                    if not lines[other].token_set & surname_tokens:
+                        continue
+                    for sx, last in _labelled_values(lines[other], surname):
+                        beside = other == index and sx < x
+                        column = other != index and abs(sx - x) <= SAME_COLUMN
+                        distance = abs(other - index)
+                        if (beside or column) and (best is None or distance < best[0]):
+                            best = (distance, last)
+                if best is not None:
+                    pairs.append((page.number, first, best[1]))
+    return pairs
+
+
+def split_name_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout) -> list[Candidate]:
+    """« Prénom Nom » of each pair of name fields, the first one of the document scored highest."""
+    rule = hints.split_name or {}
+    surname = [token_texts(t) for t in rule.get("surname", ["nom"]) if token_texts(t)]
+    given = [token_texts(t) for t in rule.get("given", ["prénom"]) if token_texts(t)]
+    key = ("split_names", tuple(map(tuple, surname)), tuple(map(tuple, given)))
+    if key not in layout.zones:
+        layout.zones[key] = _split_names(layout, surname, given)
+    out = []
+    weight = float(rule.get("weight", 1.0))
+    for k, (page, first, last) in enumerate(layout.zones[key]):
+        for fv, value_words in _values_in(spec.data_type, first + last, hints, NO_STOPS)[:1]:
+            out.append(_candidate(fv, value_words, weight * (1.0 if k == 0 else 0.8), page, "split_name"))
+    return out

@@ -1,0 +1,126 @@
+"""Reading official and printed forms: the regulatory attestation's dotted leader lines and
+check boxes, certificates listing their domains, the tax office's pages, obligés' offers.
+
+The pages are built from rows of text (``tests/extraction/pages.py``) the way a text layer
+reports such forms: a value printed on its dots is one word with them (« ....DUPONT.... »).
+"""
+import pytest
+
+from extraction.corpus.evaluate import load_specs
+from extraction.fields import extract_fields
+from extraction.reading import fixture_reading_data
+
+from .pages import page
+
+
+@pytest.fixture(scope="module")
+def specs():
+    return load_specs()
+
+
+def read(specs, document_type: str, rows) -> dict:
+    result = extract_fields([page(rows)], specs[document_type], fixture_reading_data(document_type))
+    return {name: value.value for name, value in result.items()}
+
+
+def test_values_printed_on_dotted_leaders_are_read_without_the_dots(specs):
+    rows = [
+        (0.30, 0.08, "ATTESTATION SUR L'HONNEUR"),
+        (0.08, 0.14, "A / Identification du bénéficiaire"),
+        (0.08, 0.18, "Adresse des travaux : ..............................12 rue des Lilas......"),
+        (0.08, 0.21, "Code postal : ..........69100..."), (0.50, 0.21, "Ville : ..................Villeurbanne..."),
+        (0.08, 0.26, "B / Identification du professionnel"),
+        (0.08, 0.29, "Raison sociale : ..............................THERMI CONFORT..."),
+        (0.08, 0.34, "C / Caractéristiques de l'opération"),
+        (0.08, 0.37, "Référence de la facture : ………………………FA-2024-0815……"),
+    ]
+    got = read(specs, "attestation_honneur", rows)
+    assert got["beneficiaire_adresse"] == "12 rue des Lilas"
+    assert got["beneficiaire_ville"] == "Villeurbanne"
+    assert got["raison_sociale_installateur"] == "THERMI CONFORT"
+    assert got["reference_facture"] == "FA-2024-0815"
+
+
+def test_a_name_printed_in_two_fields_is_read_given_name_and_surname(specs):
+    rows = [
+        (0.30, 0.08, "ATTESTATION SUR L'HONNEUR"),
+        (0.08, 0.14, "A / IDENTIFICATION DU BÉNÉFICIAIRE"),
+        (0.08, 0.18, "Nom : ....................PIRES..."), (0.50, 0.18, "Prénom : ................Christine..."),
+        (0.08, 0.21, "Adresse des travaux : ..............................12 rue des Lilas......"),
+    ]
+    assert read(specs, "attestation_honneur", rows)["beneficiaire_nom"] == "Christine PIRES"
+
+
+def test_the_first_declarant_of_a_table_of_declarants_is_read_with_its_given_name(specs):
+    rows = [
+        (0.08, 0.06, "DIRECTION GÉNÉRALE DES FINANCES PUBLIQUES"),
+        (0.08, 0.10, "SITUATION DE L'IMPÔT SUR LE REVENU 2024"),
+        (0.35, 0.20, "Déclarant 1"), (0.62, 0.20, "Déclarant 2"),
+        (0.10, 0.23, "Nom"), (0.35, 0.23, "MARTIN"), (0.62, 0.23, "MARTIN"),
+        (0.10, 0.26, "Prénom(s)"), (0.35, 0.26, "Sylvie"), (0.62, 0.26, "Marc"),
+        (0.10, 0.29, "Date de naissance"), (0.35, 0.29, "12/04/1971"), (0.62, 0.29, "03/09/1969"),
+    ]
+    assert read(specs, "avis_imposition", rows)["declarant_nom"] == "Sylvie MARTIN"
+
+
+def test_a_ticked_box_drawn_before_its_answer_goes_with_the_nearer_answer(specs):
+    # the empty boxes are drawn, not text: only the X of the ticked one is read, between « oui » and « non »
+    rows = [
+        (0.30, 0.08, "ATTESTATION SUR L'HONNEUR"),
+        (0.08, 0.20, "Le logement est achevé depuis plus de 2 ans :"), (0.60, 0.20, "oui"), (0.66, 0.20, "X non"),
+    ]
+    assert read(specs, "attestation_honneur", rows)["batiment_plus_de_2_ans"] == "false"
+    rows[-2:] = [(0.60, 0.20, "X oui"), (0.70, 0.20, "non")]
+    assert read(specs, "attestation_honneur", rows)["batiment_plus_de_2_ans"] == "true"
+
+
+def test_the_rge_categories_listed_under_a_centred_heading_are_the_domains(specs):
+    # bullets from the margin, the date each category was granted in a column of its own, a footnote after
+    rows = [
+        (0.30, 0.08, "CERTIFICAT DE QUALIFICATION"),
+        (0.08, 0.40, "Code"), (0.16, 0.40, "Qualification(s) en cours de validité"), (0.80, 0.40, "Date d'attribution*"),
+        (0.08, 0.43, "5212"), (0.16, 0.43, "Installation de pompes à chaleur"), (0.80, 0.43, "12/03/2023"),
+        (0.34, 0.50, "Catégories de travaux RGE couvertes"), (0.80, 0.50, "Date d'attribution"),
+        (0.08, 0.53, "o Pompe à chaleur : chauffage"), (0.80, 0.53, "12/03/2023"),
+        (0.08, 0.56, "o Chauffe-eau thermodynamique"), (0.80, 0.56, "12/03/2023"),
+        (0.08, 0.60, "* ou du plus récent renouvellement"),
+    ]
+    got = read(specs, "certificat_rge", rows)["domaines"]
+    assert got == '["Pompe à chaleur : chauffage", "Chauffe-eau thermodynamique"]'
+
+
+def test_an_obliges_form_names_it_in_its_logo_and_gives_the_total_of_its_primes(specs):
+    # the reference set above the logo's name; the form says « notre société », never the name, in its text
+    rows = [
+        (0.62, 0.045, "Réf. dossier : OB-2025-00412"),
+        (0.08, 0.06, "ENERGIE OUEST"), (0.62, 0.065, "Date : 14/02/2025"),
+        (0.25, 0.12, "CONTRAT DE PARTENARIAT"),
+        (0.08, 0.18, "Vos coordonnées"), (0.10, 0.195, "LEROY Paul"), (0.10, 0.21, "8 rue des Tanneurs"),
+        (0.10, 0.225, "35000 Rennes"),
+        (0.08, 0.26, "Dans le cadre de l'offre Prime Ouest, notre société contribue au financement de vos travaux."),
+        (0.08, 0.30, "Code opération"), (0.25, 0.30, "Intitulé"), (0.80, 0.30, "Prime (€)"),
+        (0.08, 0.32, "BAR-EN-101"), (0.25, 0.32, "Isolation de combles ou de toitures"), (0.80, 0.32, "1 200,00"),
+        (0.08, 0.34, "BAR-EN-103"), (0.25, 0.34, "Isolation d'un plancher"), (0.80, 0.34, "800,00"),
+        (0.25, 0.36, "Prime totale"), (0.80, 0.36, "2 000,00 €"),
+    ]
+    got = read(specs, "cadre_contribution", rows)
+    assert (got["nom_oblige"], got["montant_prime"], got["beneficiaire_nom"]) == ("ENERGIE OUEST", "2000.00", "LEROY Paul")
+
+
+def test_the_year_closing_the_address_label_is_no_part_of_the_address(specs):
+    rows = [
+        (0.08, 0.06, "DIRECTION GÉNÉRALE DES FINANCES PUBLIQUES"),
+        (0.08, 0.10, "SITUATION DE L'IMPÔT SUR LE REVENU 2024"),
+        (0.10, 0.30, "Adresse au 1er janvier 2024 :"), (0.35, 0.30, "123 place des Vignes, 21000 DIJON"),
+    ]
+    assert read(specs, "avis_imposition", rows)["adresse"] == "123 place des Vignes"
+
+
+def test_a_siren_printed_with_its_nic_after_it_is_the_siret(specs):
+    rows = [
+        (0.30, 0.08, "CERTIFICAT DE QUALIFICATION"),
+        (0.08, 0.20, "Forme juridique :"), (0.25, 0.20, "SAS"),
+        (0.08, 0.22, "Siren :"), (0.25, 0.22, "705 750 438"), (0.40, 0.22, "00081"),
+        (0.08, 0.24, "Code NACE :"), (0.25, 0.24, "4329A"),
+    ]
+    assert read(specs, "certificat_rge", rows)["siret"] == "70575043800081"
