@@ -86,3 +86,17 @@ def test_a_reference_labelled_after_its_brand_is_read(specs):
             (0.10, 0.375, "Atlantic, modèle : Alféa Extensa A.I. 6")]
     got = read([page(rows)], specs, "devis")
     assert json.loads(got["reference_produit"]) == ["Efigreen Duo+", "Alféa Extensa A.I. 6"]
+
+
+@pytest.mark.parametrize("header", [
+    [(0.08, 0.30, "Réf."), (0.16, 0.30, "Désignation"), (0.60, 0.30, "Quantité"), (0.86, 0.30, "Montant HT")],
+    [(0.08, 0.30, "Réf. Désignation"), (0.60, 0.30, "Quantité Unité Prix unit. HT Montant HT")],  # run together
+])
+def test_a_lots_title_under_the_line_number_column_is_no_product_reference(specs, header):
+    rows = header + [
+        (0.08, 0.32, "LOT 1 – ISOLATION DES COMBLES PERDUS"),
+        (0.08, 0.34, "1.1"), (0.16, 0.34, "Isolation des combles perdus"), (0.62, 0.34, "74,00 m²"), (0.86, 0.34, "4 288,30"),
+        (0.16, 0.355, "Marque : SOPREMA – Réf. Efigreen Duo+"),
+        (0.16, 0.37, "Résistance thermique R=7,05 m².K/W")]
+    got = read([page(rows)], specs, "facture")
+    assert json.loads(got["reference_produit"]) == ["Efigreen Duo+"]
