@@ -126,8 +126,14 @@ def _values_in(data_type: str, words: list[Word], hints: _Hints, stop_labels,
         results.append((fv, value_words))
     return results
 
+# « +7/+35 °C », « 35/55 °C »: two numbers paired by a slash share the unit after the second.
+_PAIRED_NUMBER_RE = re.compile(r"^/\s?[+-]?\d+(?:[.,]\d+)?")
+
+
 def _unit_after(fv: FoundValue) -> str:
-    return _fold_unit(fv.after)
+    """The unit following a value, past the number it is paired with (« 7 » of « +7/+35 °C »: °C)."""
+    paired = _PAIRED_NUMBER_RE.match(fv.after)
+    return _fold_unit(fv.after[paired.end():] if paired else fv.after)
 
 
 def _typed_factor(fv: FoundValue, data_type: str, hints: _Hints, index: int) -> float:

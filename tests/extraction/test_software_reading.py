@@ -100,3 +100,11 @@ def test_a_lots_title_under_the_line_number_column_is_no_product_reference(specs
         (0.16, 0.37, "Résistance thermique R=7,05 m².K/W")]
     got = read([page(rows)], specs, "facture")
     assert json.loads(got["reference_produit"]) == ["Efigreen Duo+"]
+
+
+def test_the_temperatures_a_cop_is_measured_at_are_not_the_cop(specs):
+    rows = [(0.13, 0.41, "Pompe à chaleur air/eau"), (0.55, 0.41, "1 U"), (0.86, 0.41, "14.961,46"),
+            (0.13, 0.426, "VIESSMANN Vitocal 200-A AWO-M-E-AC 201.B10"),
+            (0.13, 0.441, "Efficacité énergétique saisonnière (ηs) : 163 %"),
+            (0.13, 0.455, "Coefficient de performance à +7/+35 °C : 3,90")]
+    assert read([page(rows)], specs, "devis")["cop"] == "3.90"
