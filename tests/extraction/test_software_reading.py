@@ -108,3 +108,12 @@ def test_the_temperatures_a_cop_is_measured_at_are_not_the_cop(specs):
             (0.13, 0.441, "Efficacité énergétique saisonnière (ηs) : 163 %"),
             (0.13, 0.455, "Coefficient de performance à +7/+35 °C : 3,90")]
     assert read([page(rows)], specs, "devis")["cop"] == "3.90"
+
+
+@pytest.mark.parametrize("period, end", [("du 3 avril 2024 au 5 avril 2024", "2024-04-05"),
+                                         ("du 27/05/2024 au 02/06/2024", "2024-06-02"),
+                                         ("du 1er Août 2024 au 3 août 2024", "2024-08-03")])
+def test_works_done_from_one_date_to_another_end_on_the_second(specs, period, end):
+    rows = [(0.08, 0.22, "Suivant devis n° DV243040 du 2 mars 2024"),
+            (0.08, 0.235, f"Travaux réalisés {period}")]
+    assert read([page(rows)], specs, "facture")["date_fin_travaux"] == end
