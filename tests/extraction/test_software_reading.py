@@ -117,3 +117,12 @@ def test_works_done_from_one_date_to_another_end_on_the_second(specs, period, en
     rows = [(0.08, 0.22, "Suivant devis n° DV243040 du 2 mars 2024"),
             (0.08, 0.235, f"Travaux réalisés {period}")]
     assert read([page(rows)], specs, "facture")["date_fin_travaux"] == end
+
+
+def test_a_line_number_is_no_surface_when_the_unit_column_comes_before_the_quantity(specs):
+    rows = [(0.10, 0.364, "#"), (0.14, 0.364, "Désignation des ouvrages"), (0.545, 0.364, "Unité"), (0.626, 0.364, "Qté"),
+            (0.70, 0.364, "PU HT €"), (0.85, 0.364, "Montant HT €"),
+            (0.10, 0.41, "1.1 Isolation du plancher bas"), (0.56, 0.41, "m²"), (0.61, 0.41, "37,00"),
+            (0.71, 0.41, "91,28"), (0.85, 0.41, "3.377,36"),
+            (0.14, 0.425, "SOPREMA Efigreen Duo+")]
+    assert read([page(rows)], specs, "devis").get("surface_m2") in (None, "37.00")
