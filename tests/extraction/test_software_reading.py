@@ -126,3 +126,11 @@ def test_a_line_number_is_no_surface_when_the_unit_column_comes_before_the_quant
             (0.71, 0.41, "91,28"), (0.85, 0.41, "3.377,36"),
             (0.14, 0.425, "SOPREMA Efigreen Duo+")]
     assert read([page(rows)], specs, "devis").get("surface_m2") in (None, "37.00")
+
+
+def test_the_coup_de_pouce_aid_deducted_from_the_total_is_the_prime(specs):
+    rows = [(0.55, 0.60, "Total TTC"), (0.80, 0.60, "4.625,09 EUR"),
+            (0.55, 0.62, "Aide Coup de pouce"), (0.80, 0.62, "- 3.535,64 EUR"),
+            (0.55, 0.64, "NET À PAYER"), (0.80, 0.64, "1.089,45 EUR")]
+    assert read([page(rows)], specs, "facture")["prime_cee"] == "3535.64"
+
