@@ -134,3 +134,10 @@ def test_the_coup_de_pouce_aid_deducted_from_the_total_is_the_prime(specs):
             (0.55, 0.64, "NET À PAYER"), (0.80, 0.64, "1.089,45 EUR")]
     assert read([page(rows)], specs, "facture")["prime_cee"] == "3535.64"
 
+
+def test_an_insulations_acermi_certificate_is_no_rge_number(specs):
+    rows = [(0.13, 0.40, "1.1 Isolation des combles perdus"), (0.62, 0.40, "74,00 m²"), (0.86, 0.40, "4 288,30"),
+            (0.13, 0.415, "Marque : SOPREMA – Réf. Efigreen Duo+"),
+            (0.13, 0.43, "Résistance thermique R=7,05 m².K/W"),
+            (0.13, 0.445, "Certificat ACERMI n° 08/181/598")]
+    assert "rge_numero" not in read([page(rows)], specs, "facture")
