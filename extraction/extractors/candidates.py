@@ -31,6 +31,10 @@ WRAPPED_WEIGHT = 0.7
 # A column header holding several different amounts heads a breakdown (one row per rate or
 # item): its first amount is less likely the field's total than one standing alone under its header.
 BREAKDOWN_FACTOR = 0.85
+# Words heading an item table's columns (« Réf. | Désignation | Qté | P.U. HT | Remise | Montant HT »):
+# a text layer may run several of them into one cell, a label among them still heads one column.
+TABLE_HEADINGS = frozenset({"ref", "designation", "description", "libelle", "article", "quantite", "qte", "unite",
+                            "prix", "pu", "remise", "montant", "tva"})
 SEPARATORS = {":", "-", "–", "—", "=", "/", ":-", "...", "…", "|"}
 _SEPARATOR_RUN_RE = re.compile(r"[:\-–—=.…|_]+")
 _TRAILING_SEPARATOR_RE = re.compile(r"[:\-–—=.…|_,;]+")
@@ -122,8 +126,14 @@ def _values_in(data_type: str, words: list[Word], hints: _Hints, stop_labels,
         results.append((fv, value_words))
     return results
 
+# « +7/+35 °C », « 35/55 °C »: two numbers paired by a slash share the unit after the second.
+_PAIRED_NUMBER_RE = re.compile(r"^/\s?[+-]?\d+(?:[.,]\d+)?")
+
+
 def _unit_after(fv: FoundValue) -> str:
-    return _fold_unit(fv.after)
+    """The unit following a value, past the number it is paired with (« 7 » of « +7/+35 °C »: °C)."""
+    paired = _PAIRED_NUMBER_RE.match(fv.after)
+    return _fold_unit(fv.after[paired.end():] if paired else fv.after)
 
 
 def _typed_factor(fv: FoundValue, data_type: str, hints: _Hints, index: int) -> float:
@@ -246,7 +256,8 @@ def _right_words(hit: _LabelHit) -> tuple[list[Word], bool]:
 
 
 def _column_range(hit: _LabelHit) -> tuple[float, float]:
-    """Horizontal span under a label: from its cell's left edge to the next cell on its line."""
+    """Horizontal span under a label: from its cell's left edge to the next cell on its line (to
+    the next column heading, in a table header the text layer ran into one cell: « Réf. Désignation »)."""
     if hit.column is not None:
         return hit.column
     line = hit.line
@@ -255,7 +266,32 @@ def _column_range(hit: _LabelHit) -> tuple[float, float]:
     x1 = max(w.bbox[2] for w in line.words[hit.start_word:hit.end_word])
     next_cells = [c for c in line.cells if c[0] >= cell_end]
     right_limit = line.words[next_cells[0][0]].bbox[0] if next_cells else 1.0
+    heading = _next_heading(line, hit.end_word, cell_end)
+    if heading is not None:
+        right_limit = line.words[heading].bbox[0]
     return x0, max(x1, right_limit - 0.005)
+
+
+def _next_heading(line: Line, start: int, end: int) -> int | None:
+    """The first word in ``line.words[start:end]`` heading a column, on a table's header row."""
+    if not _is_header_row(line):
+        return None
+    return next((i for i in range(start, end) if token_tuple(line.words[i].text)[:1] and
+                 token_tuple(line.words[i].text)[0] in TABLE_HEADINGS), None)
+
+
+def _spans_columns(words: list[Word], hit: _LabelHit) -> bool:
+    """Whether ``words``, read under a label heading a table's column, run over the next column's
+    heading: a row across the table (a lot's title « 1 – CHAUFFE-EAU THERMODYNAMIQUE », a note),
+    not that column's value."""
+    line = hit.line
+    if hit.column is not None or not words or not _is_header_row(line):
+        return False
+    _, cell_end = line.cell_of(hit.start_word)
+    heading = _next_heading(line, hit.end_word, cell_end)
+    if heading is None:
+        heading = next((start for start, _ in line.cells if start >= cell_end), None)
+    return heading is not None and max(w.bbox[2] for w in words) > line.words[heading].bbox[2]
 
 
 def _words_in_range(line: Line, x0: float, x1: float, header_x: tuple[float, float] | None = None,
@@ -334,14 +370,13 @@ def _separator_follows(hit: _LabelHit) -> bool:
 
 
 def _is_header_row(line: Line) -> bool:
-    """A table's header: three cells or more, short, without a digit ("Réf. | Désignation | Qté")."""
-    if len(line.cells) < 3:
+    """A table's header: three cells or more, short, without a digit ("Réf. | Désignation | Qté"),
+    or a line without a digit naming three column headings, however its cells were cut."""
+    if any(ch.isdigit() for w in line.words for ch in w.text):
         return False
-    for start, end in line.cells:
-        words = line.words[start:end]
-        if len(words) > 5 or any(ch.isdigit() for w in words for ch in w.text):
-            return False
-    return True
+    if len(TABLE_HEADINGS.intersection(line.token_set)) >= 3:
+        return True
+    return len(line.cells) >= 3 and all(end - start <= 5 for start, end in line.cells)
 
 
 def _heads_cell(hit: _LabelHit) -> bool:
@@ -409,6 +444,8 @@ def _candidates_for_hit(
             words = _words_in_range(line, x0, x1, (x0, x1), whole_cells=bool(hints.period) and data_type == "date")
             if not words:
                 continue  # a line of another column (a header wrapped on two lines)
+            if data_type == "string" and _spans_columns(words, hit):
+                continue  # a lot's title across the table, not this column's value
             k += 1
             if k > limit:
                 break

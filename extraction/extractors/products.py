@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from ..types import Word
 from .layout import Line
-from .text import similar, token_texts
+from .text import similar, token_texts, token_tuple
 from .zones import CIVILITY_RE, recipient_blocks
 
 MAX_REFERENCE_WORDS = 6
@@ -30,7 +30,11 @@ DESCRIPTIVE = frozenset({"revetu", "revetue", "revetus", "avec", "sans", "pose",
                          # the product's kind, naming the next item or a description ("… ETBH16 Pompe à chaleur")
                          "pompe", "chaudiere", "isolant", "isolation", "poele", "chauffe", "ballon", "thermostat",
                          "fenetre", "membrane", "pare", "panneau", "panneaux", "rouleau", "rouleaux", "kit",
-                         "module", "unite", "fiche", "operation", "cee", "bar", "main", "fourni", "installation"})
+                         "module", "unite", "fiche", "operation", "cee", "bar", "main", "fourni", "installation",
+                         # a performance the model is sold with, on the designation's next line (« Nuos Plus 250 » /
+                         # « COP 2,76 selon EN 16147 », « ETAS 187 % », « Efficacité saisonnière … »)
+                         "cop", "scop", "etas", "seer", "coefficient", "efficacite", "rendement", "performance",
+                         "puissance"})
 # (« rm », « nm », « rnm »: a scan's « mm »)
 # « Revêtu Kraft », « revêtu alu »: the facing of an insulation roll, part of its product's name
 COATED = frozenset({"revetu", "revetue", "revetus", "revetues"})
@@ -45,6 +49,9 @@ CURRENCIES = frozenset("€£$")
 # What follows the quantity of an item line ("1 u × 204,00 €"): the number before it is no model.
 QUANTITY_MARKS = frozenset({"u", "u.", "unite", "unité", "unités", "unites", "×", "x", "pce", "pièce", "pièces", "ens",
                             "ens.", "forfait", "ft", "lot"})
+# « Marque : SOPREMA – Réf. Efigreen Duo+ »: a label naming the model after its brand
+REFERENCE_LABELS = frozenset({"ref", "reference", "modele", "gamme"})
+REFERENCE_SEPARATORS = frozenset({"-", "–", "—", ":", ",", "/"})
 NOT_DESIGNATION = frozenset({"siret", "siren", "rcs", "capital", "partenaire", "agree", "agreee", "distributeur",
                              "qualibat", "qualit", "tva", "iban", "www"})
 
@@ -134,11 +141,15 @@ def _reference_words(words: list[Word], glued: bool = False, next_line_first: st
     ``next_line_first``: the first word of the designation's next line (« XM ultra » / « 22 »);
     ``previous``: the model's last word on the line before, when ``words`` carry it on."""
     out: list[Word] = []
+    labelled = False
     for k, word in enumerate(words):
         if glued and k == 0:
             out.append(Word(word.text.rstrip(",;:"), word.bbox, word.conf))
             continue
         text = word.text.strip()
+        if not out and _introduces_reference(words, k, labelled):
+            labelled = labelled or text not in REFERENCE_SEPARATORS
+            continue  # « SOPREMA – Réf. Efigreen Duo+ », « Atlantic, modèle : Alféa »
         if not text or text in {"-", "–", "—", ":", "|", "/", "(", "+"} or text.startswith("("):
             return out, False
         bare = text.rstrip(",;:")
@@ -148,11 +159,12 @@ def _reference_words(words: list[Word], glued: bool = False, next_line_first: st
         following = words[k + 1].text.strip() if k + 1 < len(words) else next_line_first
         if AMOUNT.fullmatch(bare) or any(c in CURRENCIES for c in bare):
             return out, False  # the item's price, read on the designation's line by a scan (« Majrex 200 85,00 »)
-        if out and DIMENSION_UNITS.match(bare):
-            out.pop()  # "140 mm": the number was a dimension, not part of the model
+        if out and DIMENSION_UNITS.match(bare) and NUMBER.fullmatch(out[-1].text):
+            out.pop()  # "140 mm": the number was a dimension, not part of the model (« Yutaki M » is one)
             return out, False
-        if bare[:1].isdigit() and (DIMENSION_UNITS.match(following) or following.lower() in QUANTITY_MARKS):
-            return out, False
+        if bare[:1].isdigit() and (DIMENSION_UNITS.match(following) or
+                                   (k + 1 < len(words) and following.lower() in QUANTITY_MARKS)):
+            return out, False  # (a « LOT 2 – … » heading the next line is no quantity)
         if POWER_UNIT.match(bare):
             before = out[-1].text if out else previous
             if NUMBER.fullmatch(before):
@@ -173,6 +185,19 @@ def _reference_words(words: list[Word], glued: bool = False, next_line_first: st
     return out, True
 
 
+def _introduces_reference(words: list[Word], k: int, labelled: bool) -> bool:
+    """Whether ``words[k]``, between a brand and its model, is a reference's label (« Réf. »,
+    « modèle ») or the separator before or after one."""
+    text = words[k].text.strip()
+    if text in REFERENCE_SEPARATORS:
+        if labelled:
+            return True
+        following = token_tuple(words[k + 1].text) if k + 1 < len(words) else ()
+        return bool(following) and following[0] in REFERENCE_LABELS
+    folded = token_tuple(text)
+    return not labelled and len(folded) == 1 and folded[0] in REFERENCE_LABELS
+
+
 def _continuation(lines: list[Line], line: Line, x0: float) -> list[Word]:
     """The words that carry a designation on to the next line: its first cell, starting where
     the designation's cell starts, just below."""
@@ -180,9 +205,24 @@ def _continuation(lines: list[Line], line: Line, x0: float) -> list[Word]:
     if following is None or following.top - line.bottom > 1.2 * line.height or len(following.cells) != 1:
         return []  # a line with several cells is the next item, not the rest of this one
     start, end = following.cells[0]
-    if abs(following.words[start].bbox[0] - x0) > 0.02:
+    words = following.words[start:end]
+    if abs(words[0].bbox[0] - x0) > 0.02 or _is_heading(words):
         return []
-    return following.words[start:end]
+    if any(w.text.endswith(":") for w in words[:5]):
+        return []  # « Superficie : 134 m² », « COP : 3,25 »: the next field of the item, under a labelled reference
+    return words
+
+
+def _is_heading(words: list[Word]) -> bool:
+    """A title across an item table (« LOT 2 – MAIN D'ŒUVRE », « 2 – TRAVAUX ANNEXES »): words
+    in capitals only, or « Lot » and its number; not the rest of the designation above."""
+    toks = token_tuple(" ".join(w.text for w in words[:2]))
+    if len(toks) >= 2 and toks[0] == "lot" and toks[1].isdigit():
+        return True
+    if any(c.islower() for w in words for c in w.text):
+        return False
+    plain = [w for w in words if len(w.text) >= 3 and w.text.replace("-", "").replace("'", "").replace("’", "").isalpha()]
+    return len(plain) >= 2  # words, not model codes (« PUD-SHWM120 (BAR-TH-171) » ends a model's name)
 
 
 def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], ...]) -> list[ProductMention]:

@@ -128,6 +128,8 @@ def phrase_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, re
                 if not found:
                     continue
                 fv, value_words = found[-1] if match.leading or closed else found[0]
+                if match.leading and spec.data_type != "string" and fv.end < len(words):
+                    continue  # « 1.1 Isolation du plancher bas » | « m² »: the number must touch what the pattern reads next
                 # a value on the next line may belong to another label ("Fin des travaux :" / "Date : …")
                 score = weight * (0.8 if next_line else 1.0)
                 out.append(_candidate(fv, value_words, score, page.number, "phrase"))
