@@ -36,13 +36,13 @@ class LayoutFingerprintAdmin(admin.ModelAdmin):
     positions first."""
 
     list_display = ["digest", "document_type", "issuer", "page_shape", "page_count", "documents_learned",
-                    "location_count", "is_active", "updated_at"]
+                    "types_corrected", "location_count", "is_active", "updated_at"]
     list_filter = ["document_type", "is_active"]
     list_editable = ["is_active"]
     search_fields = ["digest", "issuer"]
     list_select_related = ["document_type"]
     readonly_fields = ["document_type", "digest", "issuer", "page_count", "page_shape", "features",
-                       "documents_learned", "created_at", "updated_at"]
+                       "documents_learned", "types_corrected", "misread_as", "created_at", "updated_at"]
     inlines = [LearnedFieldLocationInline]
     actions = [activate, deactivate]
 

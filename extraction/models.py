@@ -309,6 +309,14 @@ class LayoutFingerprint(models.Model):
     features = models.JSONField("repères", default=list, blank=True,
                                 help_text="Mots du modèle (sans chiffres) avec leur position grossière sur la page.")
     documents_learned = models.PositiveIntegerField("documents appris", default=0)
+    # A validator corrected the type of documents of this layout: the classifier read them as
+    # ``misread_as``. The next document of the layout the classifier reads so gets the layout's
+    # type (``learning.apply.learned_type``).
+    types_corrected = models.PositiveIntegerField(
+        "types corrigés", default=0,
+        help_text="Documents de ce modèle dont un validateur a corrigé le type : les suivants prennent le type du modèle.")
+    misread_as = models.CharField("lu à tort comme", max_length=50, blank=True,
+                                  help_text="Type que la classification donnait aux documents de ce modèle avant correction.")
     is_active = models.BooleanField("actif", default=True,
                                     help_text="Décocher pour que l'extraction n'utilise plus ce qui a été appris de ce modèle.")
     created_at = models.DateTimeField("créé le", auto_now_add=True)

@@ -18,6 +18,7 @@ from documents.models import Document, DocumentStatus, DocumentType
 from documents.storage import remove_unreferenced_page_images
 
 from .heartbeat import heartbeat, stale_after, stuck_after
+from .learning.services import learn_type
 from .models import ExtractedField
 from .pipeline.classify import OWN_FLAGS, TYPE_SET_FLAG
 from .pipeline.hints import configuration_read_once
@@ -121,6 +122,7 @@ def set_document_type(document: Document, document_type: DocumentType, user, *, 
     created by the verdicts that follow. The type is kept when the document is processed again
     (``pipeline.classify.TYPE_SET_FLAG``)."""
     before = document.document_type.name if document.document_type_id else "non classé"
+    misread_as = document.document_type.code if document.document_type_id else ""
     with transaction.atomic():
         ExtractedField.objects.filter(document=document).exclude(schema__document_type=document_type).delete()
         document.flags = [f for f in document.flags if f.get("code") not in (*OWN_FLAGS, TYPE_SET_FLAG)] + [{
@@ -130,6 +132,7 @@ def set_document_type(document: Document, document_type: DocumentType, user, *, 
         document.document_type = document_type
         document.classification_confidence = 1
         document.save(update_fields=["document_type", "classification_confidence", "flags"])
+        learn_type(document, misread_as)
 
 
 def max_processing_attempts() -> int:

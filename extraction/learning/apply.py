@@ -15,7 +15,7 @@ from ..types import FieldSpec, FieldValue, PageContent
 from .fingerprint import (BOX_MATCH_THRESHOLD, MATCH_THRESHOLD, is_multi_valued, layout_features, match_score,
                           page_shape, read_issuer)
 from .registration import anchor_moves, page_shift, registered
-from .selectors import KnownLayout, known_layouts, type_anchors
+from .selectors import KnownLayout, corrected_layouts, known_layouts, type_anchors
 from .shapes import fits, in_numbering
 from .spots import overlaps, page_lines_of, read_at
 
@@ -49,6 +49,33 @@ def matching_layout(document_type_id: int, pages: list[PageContent]) -> tuple[Kn
         return None, 0.0
     score, _, best = max(scored, key=lambda item: (item[0], -item[1]))
     return (best, score) if score >= MATCH_THRESHOLD else (None, score)
+
+
+def learned_type(pages: list[PageContent], code: str, document_type_id: int | None) -> str | None:
+    """The type a validator gave documents of this layout, where the classifier read them as it
+    reads this one (``code``): the document matches that corrected layout, and matches it better
+    than every learned layout of the type the classifier gave (a devis and a facture of one
+    installer share their letterhead and footer: the devis's own layout wins there). None when
+    no corrected layout applies, or learning is off."""
+    if not pages or not learning_on():
+        return None
+    candidates = [layout for layout in corrected_layouts() if layout.misread_as == code]
+    if not candidates:
+        return None
+    features, issuer, shape = set(layout_features(pages)), read_issuer(pages), page_shape(pages)
+    scored = [(match_score(features, issuer, layout.features, layout.issuer), layout.type_code)
+              for layout in candidates if layout.shape == shape]
+    if not scored:
+        return None
+    score, type_code = max(scored)
+    if score < MATCH_THRESHOLD:
+        return None
+    if document_type_id is not None:
+        own = [match_score(features, issuer, layout.features, layout.issuer)
+               for layout in known_layouts(document_type_id) if layout.shape == shape]
+        if own and max(own) >= score:
+            return None
+    return type_code
 
 
 def read_learned_spots(document_type_id: int, pages: list[PageContent], specs: list[FieldSpec],

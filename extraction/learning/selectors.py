@@ -40,6 +40,26 @@ def _load_layouts(document_type_id: int) -> list[KnownLayout]:
     return list(layouts.values())
 
 
+@dataclass
+class CorrectedLayout:
+    """A learned layout whose documents' type a validator corrected: their type, and the type
+    the classifier gave them."""
+    type_code: str
+    misread_as: str
+    issuer: str
+    shape: str
+    features: frozenset[str]
+
+
+def corrected_layouts() -> list[CorrectedLayout]:
+    """The active learned layouts taught by a type correction (one query per run)."""
+    return read_once(("corrected_layouts",), lambda: [
+        CorrectedLayout(code, misread_as, issuer, shape, frozenset(features or []))
+        for code, misread_as, issuer, shape, features in LayoutFingerprint.objects.filter(
+            is_active=True, types_corrected__gt=0).exclude(misread_as="")
+        .values_list("document_type__code", "misread_as", "issuer", "page_shape", "features")])
+
+
 def type_anchors(document_type_id: int) -> dict[str, list[dict]]:
     """The anchored spots (text before or above the value) of every active learned layout of a
     document type, by field name, most agreed first: what can be looked for on any layout."""

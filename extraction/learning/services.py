@@ -205,6 +205,20 @@ def learn_from_verdict(feedback: HumanFeedback, field) -> None:
         _count(LearnedLabelPhrase, {"schema": field.schema, "phrase": phrase}, {})
 
 
+def learn_type(document, misread_as: str) -> None:
+    """A validator gave the document its type (``extraction.services.set_document_type``) where
+    the classifier read ``misread_as``: its layout, under the right type, remembers it, so that the
+    next document of the layout the classifier misreads the same way gets the right type."""
+    if document.document_type_id is None or not misread_as or misread_as == document.document_type.code:
+        return
+    pages = document_pages(document)
+    if not pages:
+        return
+    layout = layout_of(document, pages)
+    LayoutFingerprint.objects.filter(pk=layout.pk).update(types_corrected=F("types_corrected") + 1,
+                                                          misread_as=misread_as[:50], updated_at=timezone.now())
+
+
 def _other_values(field, batch: _Batch | None) -> list[tuple[str, str]]:
     """The document's other fields with their values as they stand (corrected or as read)."""
     values = batch.values if batch is not None else _field_values(field.document_id)

@@ -15,7 +15,11 @@ DEFAULT_REVIEW_THRESHOLD = 0.6
 MISMATCH_FLAG = "declared_type_mismatch"
 LOW_CONFIDENCE_FLAG = "low_classification_confidence"
 UNRECOGNISED_FLAG = "unrecognised_type"
-OWN_FLAGS = (MISMATCH_FLAG, LOW_CONFIDENCE_FLAG, UNRECOGNISED_FLAG)
+# The classifier's type was replaced by the one a validator gave documents of the same layout
+# (``learning.apply.learned_type``).
+LEARNED_TYPE_FLAG = "type_learned_from_layout"
+LEARNED_TYPE_CONFIDENCE = 0.75
+OWN_FLAGS = (MISMATCH_FLAG, LOW_CONFIDENCE_FLAG, UNRECOGNISED_FLAG, LEARNED_TYPE_FLAG)
 # A validator gave the type (``extraction.services.set_document_type``): kept when the document
 # is processed again. The flag carries the type's code.
 TYPE_SET_FLAG = "type_set_by_validator"
@@ -67,6 +71,7 @@ class ClassifyStage(Stage):
 
     def run(self, ctx):
         from extraction.classification import classify_text
+        from extraction.learning.apply import learned_type
 
         document = ctx.document
         pages = ctx.pages()
@@ -77,14 +82,19 @@ class ClassifyStage(Stage):
         declared = document.declared_type
         flags = [f for f in document.flags if f.get("code") not in OWN_FLAGS]
         set_by_validator = next((f["type"] for f in flags if f.get("code") == TYPE_SET_FLAG), None)
+        learned = None if set_by_validator else learned_type(ctx.page_contents(), code, getattr(_document_type(code), "pk", None))
         if set_by_validator:
             code, confidence, declared = set_by_validator, 1.0, None
-        elif declared is not None and declared.code != code:
+        elif learned:
+            flags.append({"code": LEARNED_TYPE_FLAG, "type": learned,
+                          "message": f"Reconnu « {result.code} », type « {learned} » appris d'un modèle corrigé par un validateur."})
+            code, confidence = learned, max(confidence, LEARNED_TYPE_CONFIDENCE)
+        if declared is not None and declared.code != code:
             if confidence < threshold:
                 code = declared.code
             flags.append({
                 "code": MISMATCH_FLAG,
-                "message": f"Déclaré « {declared.name} », reconnu « {result.code} » (confiance {confidence:.2f}).",
+                "message": f"Déclaré « {declared.name} », reconnu « {code} » (confiance {confidence:.2f}).",
             })
         if confidence < threshold:
             flags.append({"code": LOW_CONFIDENCE_FLAG, "message": f"Type incertain (confiance {confidence:.2f})."})
