@@ -2,7 +2,7 @@
 
     CEE_VAR_DIR=/tmp/cee_x .venv/bin/python bench/accuracy.py --seed 4242 --dossiers 30 \
         [--scanned-ratio 0.3] [--multi-doc-ratio 0.2] [--engine pdfplumber|pdfium] [--scanned-limit N] \
-        [--out DIR] [--errors 20] [--via-ingest] [--family classic|letters|software|both|all] [--installers N]
+        [--out DIR] [--errors 20] [--via-ingest] [--family classic|letters|software|office|both|all] [--installers N]
 
 Generates a corpus with a seed the extractor was never developed or tested on (seeds in
 ``extraction.corpus.evaluate.SEEN_SEEDS`` are refused), reads every file the way the pipeline
@@ -23,7 +23,12 @@ nobody tunes on what the figures come from (see ``extraction/corpus/heldout_fact
 ``--family software`` draws the third held-out family (artisans' estimating and invoicing
 software, the regulatory attestation, obligés' partnership forms, Qualibat / Qualit'EnR sheets,
 the tax office's situation page: ``extraction/corpus/software_facts.py``), with the same rule on
-its own seeds: dev 1350–1399, measurement 7400–7499; ``all`` runs the three families.
+its own seeds: dev 1350–1399, measurement 7400–7499. ``--family office`` draws the fourth
+(documents small companies type in Word or Excel: framed grids, parties side by side or in a
+sentence, totals in a sentence, « Fait à …, le … » at the end; a Cerfa-like attestation with comb
+fields and typewriter values; conventions in articles and obligés' e-mails; Qualifelec / Certibat
+/ Cequami certificates; the avis d'impôt's first page: ``extraction/corpus/office_facts.py``):
+dev 1400–1449, measurement 7500–7599; ``all`` runs the four families.
 Every run also prints the figures of the signature and multi-valued fields (marque,
 reference_produit, the certificate domaines) and the classification confusions (true type →
 predicted type). ``--installers N`` draws the dossiers from N installers that reuse their
@@ -144,9 +149,9 @@ def main() -> int:
     parser.add_argument("--via-ingest", action="store_true", help="score the output of `manage.py ingest --json`")
     parser.add_argument("--installers", type=int, default=0, help="dossiers from N installers reusing their templates")
     parser.add_argument("--no-ink", action="store_true", help="signatures from the words only (no ink detector)")
-    parser.add_argument("--family", default="classic", choices=["classic", "letters", "software", "both", "all"],
+    parser.add_argument("--family", default="classic", choices=["classic", "letters", "software", "office", "both", "all"],
                         help="the generator's layouts: classic, the held-out letters of issue 13, the held-out "
-                             "software family, both (classic and letters) or all three")
+                             "software and office families, both (classic and letters) or all four")
     args = parser.parse_args()
 
     import django
@@ -158,7 +163,8 @@ def main() -> int:
 
     from extraction.corpus.heldout_facts import FAMILY_SEEDS
 
-    families = {"both": ["classic", "letters"], "all": ["classic", "letters", "software"]}.get(args.family, [args.family])
+    families = {"both": ["classic", "letters"],
+                "all": ["classic", "letters", "software", "office"]}.get(args.family, [args.family])
     if "classic" in families and args.seed in SEEN_SEEDS:
         parser.error(f"seed {args.seed} was used to develop or test the extractor; pick another ({sorted(SEEN_SEEDS)})")
     for family in families:

@@ -63,6 +63,7 @@ RGE_BODIES = {
     "Qualibois": ("QB/{y}/{n}", "QUALIT'ENR"),
     "Qualifelec": ("QF-{n}", "QUALIFELEC"),
     "Certibat": ("CERTIBAT-RGE-{n}", "CERTIBAT"),
+    "Cequami": ("CEQ-RGE-{y}-{n}", "CEQUAMI"),
 }
 
 

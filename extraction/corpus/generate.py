@@ -28,6 +28,10 @@ from .heldout_facts import letters_facts
 from .software import devis_software, facture_software
 from .software_facts import software_facts
 from .software_forms import attestation_official, avis_justificatif, avis_situation, cadre_partner, note_software, rge_software
+from .office import devis_office, facture_office
+from .office_certificates import avis_first_page, note_bureau, rge_office
+from .office_facts import office_facts
+from .office_forms import attestation_comb, cadre_convention, cadre_email
 from .issuers import assign_installer, document_random, make_pool, shared_template_random
 from .letters import attestation_letter, cadre_letter, devis_letter, facture_letter
 from .scan import scanned_file
@@ -44,8 +48,15 @@ SOFTWARE_TEMPLATES = {
     "cadre_contribution": [cadre_partner], "certificat_rge": [rge_software], "avis_imposition": [avis_situation, avis_justificatif],
     "note_dimensionnement": [note_software],
 }
-FAMILY_TEMPLATES = {"classic": TEMPLATES, "letters": LETTER_TEMPLATES, "software": SOFTWARE_TEMPLATES}
-FAMILY_FACTS = {"letters": letters_facts, "software": software_facts}
+# The fourth held-out family's layouts: documents typed in Word / Excel, Cerfa-like forms with comb
+# fields, conventions and e-mails, other bodies' certificates, the tax office's first page (office_facts).
+OFFICE_TEMPLATES = {
+    "devis": [devis_office], "facture": [facture_office], "attestation_honneur": [attestation_comb],
+    "cadre_contribution": [cadre_convention, cadre_email], "certificat_rge": [rge_office], "avis_imposition": [avis_first_page],
+    "note_dimensionnement": [note_bureau],
+}
+FAMILY_TEMPLATES = {"classic": TEMPLATES, "letters": LETTER_TEMPLATES, "software": SOFTWARE_TEMPLATES, "office": OFFICE_TEMPLATES}
+FAMILY_FACTS = {"letters": letters_facts, "software": software_facts, "office": office_facts}
 
 
 @dataclass
@@ -54,7 +65,7 @@ class CorpusOptions:
     seed: int = 0
     scanned_ratio: float = 0.3
     multi_doc_ratio: float = 0.2
-    family: str = "classic"  # classic | letters | software (held-out layouts: see heldout_facts, software_facts)
+    family: str = "classic"  # classic | letters | software | office (held-out: heldout_facts, software_facts, office_facts)
     photo_ratio: float = 0.4  # held-out families: share of scans that are phone photos
     # 0: every document draws its own layout. N > 0: dossiers pick one of N installers whose
     # documents (and their obligé's cadre, their body's certificate) repeat one template (issuers.py).
@@ -65,7 +76,7 @@ class CorpusOptions:
     templates: int = 0
 
 
-FAMILIES = ("classic", "letters", "software")
+FAMILIES = ("classic", "letters", "software", "office")
 
 
 def _documents_for(facts: DossierFacts, rng: Random) -> list[str]:

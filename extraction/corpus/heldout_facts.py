@@ -37,9 +37,14 @@ HELDOUT_MEASUREMENT_SEEDS = frozenset(range(7300, 7400)) - _READ_SEEDS
 _SOFTWARE_READ_SEEDS = frozenset({7400})
 SOFTWARE_DEV_SEEDS = frozenset(range(1350, 1400)) | _SOFTWARE_READ_SEEDS
 SOFTWARE_MEASUREMENT_SEEDS = frozenset(range(7400, 7500)) - _SOFTWARE_READ_SEEDS
+# The ``office`` family (office_facts): the same rule, its own seeds; none of its measurement
+# seeds has been looked at.
+OFFICE_DEV_SEEDS = frozenset(range(1400, 1450))
+OFFICE_MEASUREMENT_SEEDS = frozenset(range(7500, 7600))
 # Per held-out family: (dev seeds, measurement seeds), for the benchmarks' refusals.
 FAMILY_SEEDS = {"letters": (HELDOUT_DEV_SEEDS, HELDOUT_MEASUREMENT_SEEDS),
-                "software": (SOFTWARE_DEV_SEEDS, SOFTWARE_MEASUREMENT_SEEDS)}
+                "software": (SOFTWARE_DEV_SEEDS, SOFTWARE_MEASUREMENT_SEEDS),
+                "office": (OFFICE_DEV_SEEDS, OFFICE_MEASUREMENT_SEEDS)}
 
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 

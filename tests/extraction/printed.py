@@ -38,8 +38,9 @@ def printed(name: str, value, text: str, folded: str, digits: str) -> bool:
         return all(fold(v) in folded for v in value)
     if name.startswith("signature_") or name in ("operations", "batiment_plus_de_2_ans"):
         return all(code in text for code in json.loads(value)) if name == "operations" else True
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return any(form in folded for form in date_forms(value))
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):  # a comb field prints each character in a box of its own
+        compact = re.sub(r"\s", "", folded)
+        return any(form in folded or form.replace(" ", "") in compact for form in date_forms(value))
     if name.startswith("siret"):
         return value in digits
     if re.fullmatch(r"-?\d+\.\d{2}", value):

@@ -30,7 +30,8 @@ class Command(BaseCommand):
         parser.add_argument("--family", choices=FAMILIES, default="classic",
                             help="mises en page : classic, letters (courriers, formulaires, signatures manuscrites : "
                                  "graines de mesure 7300–7399) ou software (logiciels de devis, formulaires officiels : "
-                                 "graines de mesure 7400–7499), les deux tenus à l'écart")
+                                 "graines de mesure 7400–7499) ou office (documents tapés sous Word / Excel, formulaires à "
+                                 "cases : graines de mesure 7500–7599), tous tenus à l'écart")
 
     def handle(self, *args, **options):
         if options["dossiers"] < 1:
