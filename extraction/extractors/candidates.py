@@ -3,6 +3,8 @@ column or on a row label's line; each scored by how it was found, the label's we
 context and the value's type."""
 from __future__ import annotations
 
+from cee.text import fold
+
 import re
 from dataclasses import dataclass
 
@@ -112,6 +114,8 @@ def _values_in(data_type: str, words: list[Word], hints: _Hints, stop_labels,
             return []
     if hints.skip_units:
         found = [fv for fv in found if not any(_unit_after(fv).startswith(u) for u in hints.skip_units)]
+    if hints.currency and data_type == "decimal":  # « Règlement à 30 jours », « au taux de 3 fois »: no sum of money
+        found = [fv for fv in found if fv.currency or not _counts_something_else(fv.after)]
     results = []
     for fv in found:
         value_words = words[fv.start:fv.end]
@@ -134,6 +138,23 @@ def _unit_after(fv: FoundValue) -> str:
     """The unit following a value, past the number it is paired with (« 7 » of « +7/+35 °C »: °C)."""
     paired = _PAIRED_NUMBER_RE.match(fv.after)
     return _fold_unit(fv.after[paired.end():] if paired else fv.after)
+
+
+# Words after an amount that still leave it a sum of money (« 4 075,13 TTC », « 1 200 euros »).
+_MONEY_WORDS = ("ht", "h.t", "ttc", "t.t.c", "net", "eur", "euro", "hors", "toutes", "tva", "dont", "soit", "et", "a",
+                "au", "pour", "de", "du", "le", "la", "les", "par")
+
+
+def _counts_something_else(after: str) -> bool:
+    """Whether the words after a number make it a count of something else than money: days,
+    months, times, a percentage, a surface."""
+    m = re.match(r"\s*([%°]|[a-z0-9²³]+)", fold(after))
+    if not m:
+        return False
+    word = m.group(1)
+    if word in ("%", "°") or word.startswith(("m2", "m²", "m3", "kw", "mm", "cm")):
+        return True
+    return word.isalpha() and word not in _MONEY_WORDS
 
 
 def _typed_factor(fv: FoundValue, data_type: str, hints: _Hints, index: int) -> float:
@@ -278,6 +299,24 @@ def _next_heading(line: Line, start: int, end: int) -> int | None:
         return None
     return next((i for i in range(start, end) if token_tuple(line.words[i].text)[:1] and
                  token_tuple(line.words[i].text)[0] in TABLE_HEADINGS), None)
+
+
+_PRICE_RE = re.compile(r"\d,\d{2}\b")
+
+
+def _item_row(line: Line) -> bool:
+    """A row of an item table: three cells or more, one of them a price."""
+    return len(line.cells) >= 3 and any(_PRICE_RE.search(w.text) for w in line.words)
+
+
+def _first_cell(line: Line, words: list[Word]) -> list[Word]:
+    """The words of ``words`` in the cell of its first word."""
+    first = next((i for i, w in enumerate(line.words) if w is words[0]), None)
+    if first is None:
+        return words
+    start, end = line.cell_of(first)
+    cell = line.words[start:end]
+    return [w for w in words if any(w is c for c in cell)]
 
 
 def _spans_columns(words: list[Word], hit: _LabelHit) -> bool:
@@ -435,22 +474,28 @@ def _candidates_for_hit(
 
     if data_type != "string" and _ends_a_sentence_cell(hit):
         return _wrapped_value(data_type, hints, layout, hit, base, stop_labels)
+    if data_type != "string" and _inside_prose(hit):
+        return out  # « le montant de la prime est précisé dans le courrier… »: no value below
 
     if hints.below or hints.table:
         x0, x1 = _column_range(hit)
-        limit = max(hints.max_below, 12 if hints.table else 0)
+        limit = max(hints.max_below, 12 if hints.table or hints.multiple else 0)  # a « Marque » column: every row
         k = 0
         for _, line in _lines_below(layout, hit, limit + 3):
             words = _words_in_range(line, x0, x1, (x0, x1), whole_cells=bool(hints.period) and data_type == "date")
             if not words:
                 continue  # a line of another column (a header wrapped on two lines)
             if data_type == "string" and _spans_columns(words, hit):
-                continue  # a lot's title across the table, not this column's value
+                words = _first_cell(line, words)  # « D2025-4702 » | « 9 avril 2025 » centred under a narrower « Date »
+                if _spans_columns(words, hit):
+                    continue  # a lot's title across the table, not this column's value
             k += 1
             if k > limit:
                 break
             if _starts_with_label(words, all_labels or stop_labels):
                 break
+            if hints.multiple and k > hints.max_below and (not _item_row(line) or _is_header_row(line)):
+                break  # the item table ended: the totals, a VAT recap, the conditions below are no products
             found = _values_in(data_type, words, hints, stop_labels, period_only)
             if not found:
                 continue
@@ -462,7 +507,7 @@ def _candidates_for_hit(
                 weight = POSITION_WEIGHT["column"] - 0.03 * k
                 how = "column"
             out.append(_candidate(fv, value_words, base * weight * _typed_factor(fv, data_type, hints, 0), hit.line.page, how))
-            if data_type == "string" and how == "below":
+            if data_type == "string" and how == "below" and not hints.multiple:
                 break
         under = [c for c in out if c.how == "below" and re.search(r"\d[.,]\d{2}$", c.raw)]
         if data_type in ("decimal", "integer") and len({c.value for c in under}) >= 2:
@@ -489,6 +534,19 @@ def _ends_a_sentence_cell(hit: _LabelHit) -> bool:
     if len(rest) > 2 or any(len(w.text) > 3 or any(ch.isdigit() for ch in w.text) for w in rest):
         return False
     return hit.start_word - cell_start >= 3 and not _separator_follows(hit)
+
+
+def _inside_prose(hit: _LabelHit) -> bool:
+    """The label is words of a sentence: no separator follows it, and its cell runs on after it
+    with four words or more, the first in lower case, none of the first four with a digit
+    (« le montant de la prime est précisé dans le courrier… »; a column's header « Prime CEE
+    versée par l'obligé » stays one, and so does a label closing its clause with a comma)."""
+    if _separator_follows(hit) or hit.line.words[hit.end_word - 1].text.endswith((",", ";", ")")):
+        return False  # « Signature du client, précédée de la mention… »: the label's clause ends there
+    _, cell_end = hit.line.cell_of(hit.start_word)
+    rest = hit.line.words[hit.end_word:cell_end]
+    return (len(rest) >= 4 and rest[0].text[:1].islower()
+            and not any(ch.isdigit() for w in rest[:4] for ch in w.text))
 
 
 def _wrapped_value(data_type: str, hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base: float,

@@ -16,6 +16,10 @@ from .field_hints import _Hints
 from .text import token_texts
 
 
+# The headings of a VAT recap or totals printed under an item table's columns.
+_RECAP_WORDS = frozenset({"taux", "base", "total", "totaux", "montant", "tva", "ht", "ttc", "net", "acompte", "sous"})
+
+
 def _key(value: str) -> tuple[str, ...]:
     return tuple(token_texts(value))
 
@@ -48,6 +52,14 @@ def choose_many(candidates: list[Candidate], hints: _Hints,
             elif labelled.confidence >= 0.3:
                 values.insert(0, labelled.value)
                 keys.insert(0, label_key)
+    # the other rows of a « Marque » / « Modèle » column: one product each
+    for c in sorted((c for c in candidates if c.how == "column"), key=lambda c: (c.page, c.bbox[1] if c.words else 0)):
+        key = _key(c.value)
+        if not any(t.isalpha() for t in key) or key[0] in _RECAP_WORDS:
+            continue  # « 10 % », « 1 234,00 », « Taux »: a VAT recap's rate, amount or heading under the column
+        if key and not any(_overlaps(key, k) or _overlaps(k, key) for k in keys):
+            values.append(c.value)
+            keys.append(key)
     if not values:
         return None
     if not found:

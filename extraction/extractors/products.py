@@ -19,7 +19,7 @@ from functools import lru_cache
 from ..types import Word
 from .layout import Line
 from .text import similar, token_texts, token_tuple
-from .zones import CIVILITY_RE, recipient_blocks
+from .zones import CIVILITY_RE, recipient_blocks, sentence_identity
 
 MAX_REFERENCE_WORDS = 6
 OCR_MIN_LENGTH = 6  # a brand's first token OCR may have misspelled (as ``similar`` takes it)
@@ -256,6 +256,9 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
                                 match = (brand, form)
             wrapped = _wrapped(line, i, by_first, pages[line.page]) if match is None and toks[i] in by_first else None
             if match is None and wrapped is None:
+                introduced = _introduced(line, i, by_first) if toks[i] == "marque" else None
+                if introduced is not None:
+                    found.append(introduced)
                 i += 1
                 continue
             if line.page not in in_address:
@@ -296,6 +299,38 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
     return _without_product_lines(found)
 
 
+def _introduced(line: Line, i: int, by_first: dict[str, list[Brand]]) -> ProductMention | None:
+    """A brand the lexicon does not know, introduced by the word « marque » inside a designation
+    (« Écran de sous-toiture de marque Delta, réf. Delta-Vent N »): the capitalised words after it,
+    up to a comma or the reference's label, and the model words after them. Not a « Marque »
+    column's heading, nor a brand the lexicon reads itself."""
+    word_index = line.tokens[i].word
+    cell_start, cell_end = line.cell_of(word_index)
+    if word_index == cell_start or line.words[word_index].text.rstrip().endswith(":"):
+        return None  # « Marque » heading a cell, « Marque : X » (a label, read as such)
+    if i + 1 < len(line.token_texts) and line.token_texts[i + 1] in by_first:
+        return None
+    brand: list[Word] = []
+    k = word_index + 1
+    while k < cell_end and len(brand) < 3:
+        text = line.words[k].text.strip()
+        bare = text.rstrip(",;:")
+        folded = token_texts(bare)
+        if not folded or not bare[:1].isupper() or folded[0] in REFERENCE_LABELS or folded[0] in DESCRIPTIVE:
+            break
+        brand.append(Word(bare, line.words[k].bbox, line.words[k].conf))
+        k += 1
+        if bare != text:
+            break  # « Delta, »: the brand's name ends at its comma
+    if not brand:
+        return None
+    reference, _ = _reference_words(line.words[k:cell_end])
+    if not reference:
+        return None  # « de marque française »: no product named
+    return ProductMention(" ".join(w.text for w in brand), " ".join(w.text for w in reference),
+                          brand + reference, line.page)
+
+
 def _wrapped(line: Line, i: int, by_first: dict[str, list[Brand]],
              page_lines: list[Line]) -> tuple[Brand, list[Word], int] | None:
     """A brand of several words whose first ones end the designation's cell from token ``i`` and
@@ -323,7 +358,11 @@ def _wrapped(line: Line, i: int, by_first: dict[str, list[Brand]],
 def _address_lines(page_lines: list[Line], page: int) -> set[int]:
     """Indexes of a page's lines in address blocks or opening with a civility (computed once a
     brand is met): « M. MILLET Philippe » / « 127 route des Frères Lumière » names a person."""
-    boxes = {w.bbox for block in recipient_blocks(page_lines, page) for row in block.lines for w in row}
+    blocks = recipient_blocks(page_lines, page)
+    sentence = sentence_identity(page_lines, page)  # « Facture établie à l'attention de Inès SEGUIN, domicilié(e) … »
+    if sentence is not None:
+        blocks.append(sentence)
+    boxes = {w.bbox for block in blocks for row in block.lines for w in row}
     return {line.index for line in page_lines
             if any(w.bbox in boxes for w in line.words) or CIVILITY_RE.match(" ".join(w.text for w in line.words[:4]) + " ")}
 

@@ -35,7 +35,9 @@ def _first_page_lines(layout: DocumentLayout):
 def _recipient(layout: DocumentLayout) -> Block | None:
     if "recipient" not in layout.zones:
         page, lines = _first_page_lines(layout)
-        layout.zones["recipient"] = (recipient_block(lines, page) or sentence_identity(lines, page)) if lines else None
+        sentence = sentence_identity(lines, page) if lines else None
+        layout.zones["recipient"] = sentence if sentence is not None and sentence.introduced else (
+            (recipient_block(lines, page) or sentence) if lines else None)
     return layout.zones["recipient"]
 
 
@@ -46,7 +48,7 @@ def recipient_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout,
         return []
     part = hints.recipient
     # under « Adresse des travaux » the whole block is the beneficiary's: it outweighs the line below the label
-    score = 1.1 if block.labelled else 0.85 if block.civility else hints.recipient_weight
+    score = 1.1 if block.labelled or block.introduced else 0.85 if block.civility else hints.recipient_weight
     postal, town = postal_and_town(block.postal_line)
     words = {"nom": block.name, "adresse": block.street, "code_postal": postal, "ville": town}.get(part) or []
     if any(_starts_with(row, stop_labels) for row in block.lines[:-1]):

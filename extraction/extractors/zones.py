@@ -55,6 +55,7 @@ class Block:
     civility: bool
     company: bool
     labelled: bool = False  # opened by « Client », « Adresse des travaux », « Lieu du chantier »…
+    introduced: bool = False  # named by the document's sentence: « Devis établi pour Mme X, résidant … »
 
     @property
     def name(self) -> list[Word]:
@@ -286,16 +287,28 @@ def _ends_clause(words: list[Word], k: int, stops: set[str]) -> bool:
     return text in stops or words[k].text.endswith((",", ";", ":"))
 
 
+# Who a sentence introduces, then where that person lives: « Je soussigné(e) CARRE Maryse,
+# demeurant … » (an attestation), « Devis établi pour Madame WEBER Pauline, résidant … »,
+# « Facture établie à l'attention de Mme LECOMTE Claire, domicilié(e) au … » (a quote or an
+# invoice naming its client in a sentence).
 _IDENTITY_RE = re.compile(
-    r"soussign[ée]+(?:\s*\(e\)|e?s?)\s+(?P<name>[^,;]{3,60}?)\s*[,;]\s*(?:demeurant|domicili[ée]+e?|r[ée]sidant)\s+"
+    r"(?:(?P<statement>soussign[ée]+(?:\s*\(e\)|e?s?))"
+    r"|(?:[ée]tablie?|[ée]mise?|adress[ée]e?|r[ée]dig[ée]e?|[ée]dit[ée]e?)(?:\s*\(e\))?\s+"
+    r"(?:pour|au\s+nom\s+de|[àa]\s+l['’]\s?attention\s+de|[àa]\s+l['’]\s?intention\s+de)"
+    r"|pour\s+le\s+compte\s+de|au\s+b[ée]n[ée]fice\s+de)"
+    r"\s+(?P<name>[^,;]{3,60}?)\s*[,;]\s*(?:demeurant|domicili[ée]+(?:\s*\(e\)|e)?|r[ée]sidant|habitant)\s+"
     r"(?:au\s+|à\s+|a\s+)?(?P<street>[^,;]{3,80}?)\s*[,;]?\s*(?P<cp>\d{2}\s?\d{3})\s+(?P<town>[^,.;()]{2,40}?)\s*(?:[,.;(]|$)",
     re.IGNORECASE)
 
 
 def sentence_identity(lines: list[Line], page: int) -> Block | None:
     """The person of « Je soussigné(e) CARRE Maryse, demeurant 4 chemin de la Paix, 75011 Paris »
-    (an attestation written in sentences), as a block: name, street, postal code and town; a
-    comma a scan read as a semicolon still ends the name or the street."""
+    (an attestation written in sentences) or of « Devis établi pour Madame WEBER Pauline,
+    résidant 163 ter cours du Parc, 40100 Dax » (a client named in a sentence), as a block: name,
+    street, postal code and town; a comma a scan read as a semicolon still ends the name or the
+    street. The block is ``company`` for a statement (« soussigné »): the document's own words
+    about its signatory, which a recipient block printed above outweighs; a client named so is
+    the document's recipient whatever blocks the page prints."""
     words = [w for line in lines for w in line.words]
     text, spans, pos = [], [], 0
     for word in words:
@@ -318,4 +331,5 @@ def sentence_identity(lines: list[Line], page: int) -> Block | None:
     postal_line = trimmed("cp") + trimmed("town")
     if not name or not street:
         return None
-    return Block([name, street, postal_line], page, name[0].bbox[0], name[0].bbox[1], True, False)
+    return Block([name, street, postal_line], page, name[0].bbox[0], name[0].bbox[1], True, False,
+                 introduced=not m.group("statement"))

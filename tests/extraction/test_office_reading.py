@@ -1,0 +1,97 @@
+"""Reading devis and factures typed in a word processor or a spreadsheet: the client named in a
+sentence (« Devis établi pour Madame WEBER Pauline, résidant … »), the totals written in one
+(« s'élève à 4 075,13 € TTC, soit 3 704,66 € HT et 370,47 € de TVA »), a « Marque » / « Modèle »
+column with one product a row, a brand the lexicon does not know introduced by « de marque »,
+and the words of running text that are no labels (« le montant de la prime est précisé dans le
+courrier… », « Règlement à 30 jours »). Pages are written here the way such documents look.
+"""
+import json
+
+import pytest
+
+from extraction.corpus.evaluate import load_specs
+from extraction.fields import extract_fields
+from extraction.reading import fixture_reading_data
+
+from .pages import page
+
+
+@pytest.fixture(scope="module")
+def specs():
+    return load_specs()
+
+
+def read(pages, specs, doc_type: str) -> dict:
+    return {name: v.value for name, v in extract_fields(pages, specs[doc_type], fixture_reading_data(doc_type)).items()}
+
+
+LETTERHEAD = [(0.08, 0.05, "ÉCO SOLUTIONS"), (0.08, 0.065, "35 chemin des Mimosas"), (0.08, 0.08, "73000 Chambéry"),
+              (0.08, 0.095, "SIRET : 895 475 465 00087")]
+
+
+@pytest.mark.parametrize("sentence, name, street, postal, town", [
+    ("Devis établi pour Madame WEBER Pauline, résidant 163 ter cours du Parc, 40100 Dax, concernant :",
+     "WEBER Pauline", "163 ter cours du Parc", "40100", "Dax"),
+    ("Facture établie à l'attention de Inès SEGUIN, domicilié(e) au 12 place du Stade, 33000 BORDEAUX, concernant :",
+     "Inès SEGUIN", "12 place du Stade", "33000", "BORDEAUX"),
+])
+def test_the_client_named_in_a_sentence_is_the_beneficiary(specs, sentence, name, street, postal, town):
+    doc_type = "devis" if sentence.startswith("Devis") else "facture"
+    rows = LETTERHEAD + [(0.08, 0.16, f"{doc_type.upper()} N° 2025-031"), (0.08, 0.20, sentence),
+                         (0.08, 0.24, "Nature des travaux : Isolation de combles ou de toitures")]
+    got = read([page(rows)], specs, doc_type)
+    assert got["beneficiaire_nom"].endswith(name)
+    assert (got["beneficiaire_adresse"], got["beneficiaire_code_postal"], got["beneficiaire_ville"]) == (street, postal, town)
+
+
+def test_totals_written_in_a_sentence(specs):
+    rows = LETTERHEAD + [
+        (0.08, 0.16, "DEVIS N° DV245653"),
+        (0.08, 0.30, "Le montant total des travaux s'élève à 4 075,13 € TTC, soit 3 704,66 € HT et 370,47 € de TVA au taux de"),
+        (0.08, 0.315, "10 %."),
+    ]
+    got = read([page(rows)], specs, "devis")
+    assert (got["montant_ttc"], got["montant_ht"], got["montant_tva"]) == ("4075.13", "3704.66", "370.47")
+
+
+def test_a_label_inside_running_text_reads_no_value_below(specs):
+    rows = LETTERHEAD + [
+        (0.08, 0.16, "FACTURE N° F-232086"),
+        (0.08, 0.40, "Les travaux donnent lieu à la délivrance de certificats d'économies d'énergie par ELMY Énergies ; le"),
+        (0.08, 0.415, "montant de la prime est précisé dans le courrier d'engagement qui vous a été remis."),
+        (0.08, 0.43, "Règlement à 30 jours, par chèque ou virement."),
+        (0.08, 0.445, "En cas de retard, pénalités au taux de 3 fois le taux d'intérêt légal et indemnité de 40 €."),
+    ]
+    got = read([page(rows)], specs, "facture")
+    assert got.get("prime_cee") in (None, ""), got["prime_cee"]
+
+
+def test_every_row_of_a_brand_and_model_column_is_a_product(specs):
+    rows = LETTERHEAD + [
+        (0.08, 0.16, "DEVIS N° D2025-1113"),
+        (0.08, 0.30, "Désignation"), (0.45, 0.30, "Marque"), (0.58, 0.30, "Modèle"), (0.80, 0.30, "Qté"),
+        (0.88, 0.30, "Total HT"),
+        (0.08, 0.32, "Chaudière biomasse individuelle"), (0.45, 0.32, "Okofen"), (0.58, 0.32, "Pellematic Compact 16"),
+        (0.80, 0.32, "1"), (0.88, 0.32, "14 129,61 €"),
+        (0.08, 0.335, "Efficacité saisonnière ETAS = 88 %"),
+        (0.08, 0.35, "Plots anti-vibratiles"), (0.45, 0.35, "PONTICELLI"), (0.58, 0.35, "PPL 100"),
+        (0.80, 0.35, "2"), (0.88, 0.35, "392,00 €"),
+        (0.08, 0.365, "Déplacement et nettoyage du chantier"), (0.80, 0.365, "1"), (0.88, 0.365, "599,52 €"),
+        (0.60, 0.40, "Total H.T."), (0.88, 0.40, "15 121,13 €"),
+        (0.08, 0.45, "Devis valable 3 mois à compter de sa date d'établissement."),
+    ]
+    got = read([page(rows)], specs, "devis")
+    assert [b.lower() for b in json.loads(got["marque"])] == ["okofen", "ponticelli"]
+    assert json.loads(got["reference_produit"]) == ["Pellematic Compact 16", "PPL 100"]
+
+
+def test_a_brand_introduced_by_de_marque_is_read_though_unknown(specs):
+    rows = LETTERHEAD + [
+        (0.08, 0.16, "DEVIS N° 2025-044"),
+        (0.08, 0.30, "Description"), (0.70, 0.30, "Qté"), (0.84, 0.30, "Montant HT"),
+        (0.08, 0.32, "Écran de sous-toiture HPV de marque Zolvex, réf. Tecto-Vent 90"), (0.70, 0.32, "105,00"),
+        (0.84, 0.32, "210,00 €"),
+    ]
+    got = read([page(rows)], specs, "devis")
+    assert json.loads(got["marque"]) == ["Zolvex"]
+    assert json.loads(got["reference_produit"]) == ["Tecto-Vent 90"]
