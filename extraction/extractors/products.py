@@ -157,6 +157,8 @@ def _reference_words(words: list[Word], glued: bool = False, next_line_first: st
         if not folded:
             return out, False
         following = words[k + 1].text.strip() if k + 1 < len(words) else next_line_first
+        if "=" in bare or (len(bare) <= 2 and following.startswith("=")):
+            return out, False  # « R = 7,50 m².K/W », « U=1,3 »: a performance, not the model
         if AMOUNT.fullmatch(bare) or any(c in CURRENCIES for c in bare):
             return out, False  # the item's price, read on the designation's line by a scan (« Majrex 200 85,00 »)
         if out and DIMENSION_UNITS.match(bare) and NUMBER.fullmatch(out[-1].text):
@@ -256,7 +258,7 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
                                 match = (brand, form)
             wrapped = _wrapped(line, i, by_first, pages[line.page]) if match is None and toks[i] in by_first else None
             if match is None and wrapped is None:
-                introduced = _introduced(line, i, by_first) if toks[i] == "marque" else None
+                introduced = _introduced(line, i, by_first, pages[line.page]) if toks[i] == "marque" else None
                 if introduced is not None:
                     found.append(introduced)
                 i += 1
@@ -299,7 +301,7 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
     return _without_product_lines(found)
 
 
-def _introduced(line: Line, i: int, by_first: dict[str, list[Brand]]) -> ProductMention | None:
+def _introduced(line: Line, i: int, by_first: dict[str, list[Brand]], page_lines: list[Line]) -> ProductMention | None:
     """A brand the lexicon does not know, introduced by the word « marque » inside a designation
     (« Écran de sous-toiture de marque Delta, réf. Delta-Vent N »): the capitalised words after it,
     up to a comma or the reference's label, and the model words after them. Not a « Marque »
@@ -324,7 +326,13 @@ def _introduced(line: Line, i: int, by_first: dict[str, list[Brand]]) -> Product
             break  # « Delta, »: the brand's name ends at its comma
     if not brand:
         return None
-    reference, _ = _reference_words(line.words[k:cell_end])
+    rest = line.words[k:cell_end]
+    following = _continuation(page_lines, line, line.words[cell_start].bbox[0])
+    reference, open_end = _reference_words(rest, next_line_first=following[0].text if following else "")
+    if open_end and following and len(reference) < MAX_REFERENCE_WORDS:
+        # « marque Delta, modèle » / « Delta-Vent N »: the model on the designation's next line
+        more, _ = _reference_words(following, previous=reference[-1].text if reference else "")
+        reference += more[:MAX_REFERENCE_WORDS - len(reference)]
     if not reference:
         return None  # « de marque française »: no product named
     return ProductMention(" ".join(w.text for w in brand), " ".join(w.text for w in reference),

@@ -95,3 +95,16 @@ def test_a_brand_introduced_by_de_marque_is_read_though_unknown(specs):
     got = read([page(rows)], specs, "devis")
     assert json.loads(got["marque"]) == ["Zolvex"]
     assert json.loads(got["reference_produit"]) == ["Tecto-Vent 90"]
+
+
+def test_a_model_on_the_designations_next_line_and_no_resistance_as_a_model(specs):
+    rows = LETTERHEAD + [
+        (0.08, 0.16, "DEVIS N° 2025-045"),
+        (0.08, 0.30, "Libellé"), (0.70, 0.30, "Quantité"), (0.84, 0.30, "Total HT"),
+        (0.08, 0.32, "Écran de sous-toiture HPV marque Zolvex, modèle"), (0.70, 0.32, "43,00"), (0.84, 0.32, "86,00 €"),
+        (0.08, 0.335, "Tecto-Vent 90"),
+        (0.08, 0.36, "Isolant laine de verre de marque Verrasol"), (0.70, 0.36, "157,50"), (0.84, 0.36, "14 540,40 €"),
+        (0.08, 0.375, "R = 7,50 m².K/W (ép. 350 mm)"),
+    ]
+    got = read([page(rows)], specs, "devis")
+    assert json.loads(got["reference_produit"]) == ["Tecto-Vent 90"]
