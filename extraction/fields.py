@@ -65,6 +65,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Callable
 
+from cee.text import fold
+
 from .extractors.candidates import Candidate, _base_score, _candidates_for_hit, _heads_cell
 from .extractors.field_hints import _Hints, _Label
 from .extractors.labels import DocumentLayout, _find_labels, _wrapped_label_hits
@@ -73,7 +75,7 @@ from .extractors.readers import (_block_candidates, _regex_candidates, _scan_can
 from .extractors.lists import as_list, list_candidates
 from .extractors.multiple import choose_many
 from .extractors.names import split_name_candidates
-from .extractors.text import PhraseSet, phrase_set, token_texts
+from .extractors.text import PhraseSet, bounded_edit_distance, phrase_set, token_texts
 from .extractors.unlabelled import (company_candidates, dateline_candidates, lexicon_candidates, phrase_candidates,
                                     recipient_candidates, rejected)
 from .normalise import amount_without_its_comma, format_decimal
@@ -101,6 +103,7 @@ def _choose(candidates: list[Candidate], hints: _Hints) -> FieldValue | None:
         ranked.append((group[0].score + 0.1 * support, group[0]))
     ranked.sort(key=lambda item: -item[0])
     score, best = ranked[0]
+    best = _read_again(best, ranked, by_value)
     second = ranked[1][0] if len(ranked) > 1 else 0.0
     margin = (score - second) / score if score > 0 else 0.0
     confidence = min(0.99, score) * (0.55 + 0.45 * margin) * best.ocr_confidence
@@ -111,6 +114,25 @@ def _choose(candidates: list[Candidate], hints: _Hints) -> FieldValue | None:
         page=best.page,
         bbox=tuple(round(v, 5) for v in best.bbox) if best.words else None,
     )
+
+
+OCR_SLIPS = 2  # characters a scan may have lost or misread in a text value read elsewhere right
+
+
+def _read_again(best: Candidate, ranked: list[tuple[float, Candidate]], by_value: dict[str, list[Candidate]]) -> Candidate:
+    """On a scan, a text value read once (« Ba Rénovation », the footer's « Bati » OCR cut) gives
+    way to a value a character or two apart that the page prints twice or more (the letterhead,
+    the signature block): the same words read again, where the one reading slipped."""
+    if best.ocr_confidence >= 1.0 or len(by_value[best.value]) > 1 or any(ch.isdigit() for ch in best.value):
+        return best
+    own = fold(best.value)
+    for _, other in ranked[1:]:
+        if len(by_value[other.value]) < 2 or len(own) < 5:
+            continue
+        theirs = fold(other.value)
+        if theirs != own and bounded_edit_distance(own, theirs, OCR_SLIPS) <= OCR_SLIPS:
+            return other
+    return best
 
 
 def _all_stop_labels(specs: list[FieldSpec], extra: list[str] | None = None) -> tuple[tuple[str, ...], ...]:

@@ -96,3 +96,21 @@ def test_the_comma_after_the_beneficiary_s_name_read_as_a_semicolon(specs):
                                 fixture_reading_data("attestation_honneur")))
     assert (got["beneficiaire_nom"], got["beneficiaire_adresse"], got["beneficiaire_code_postal"],
             got["beneficiaire_ville"]) == ("LEFÈVRE Zacharie", "19 avenue des Écoles", "92100", "Boulogne-Billancourt")
+
+
+def test_a_company_name_read_once_gives_way_to_its_reading_twice_elsewhere():
+    """A scan cut the footer's « Bati » to « Ba »; the letterhead and the signature block print
+    « Bati Rénovation » right: the name read twice wins over the one reading that slipped."""
+    from extraction.corpus.evaluate import load_specs
+    from extraction.fields import extract_fields
+    from extraction.reading import fixture_reading_data
+
+    from .pages import page
+
+    rows = [(0.08, 0.05, "Bati Rénovation"), (0.08, 0.065, "150 quai Louis Pergaud"), (0.08, 0.08, "45000 Orléans"),
+            (0.08, 0.16, "DEVIS N° DV-2025-118"),
+            (0.55, 0.80, "Entreprise : Bati Rénovation"),
+            (0.08, 0.95, "Ba Rénovation - SASU au capital de 100 000 € - SIRET 614 207 413 00095 - RCS Orléans")]
+    specs = load_specs()["devis"]
+    got = extract_fields([page(rows, conf=0.9)], specs, fixture_reading_data("devis"))
+    assert got["raison_sociale_installateur"].value == "Bati Rénovation"
