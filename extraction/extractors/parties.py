@@ -77,6 +77,8 @@ def contract_parties(layout_pages: list[tuple[int, list[Line]]]) -> list[Party]:
 def _party_name(words: list[Word]) -> list[Word]:
     """The name opening a party's clause: up to its first comma or its description."""
     words = [w for w in words if w.text not in (":", "-", "–", "—")]
+    while words and len(words[0].text) == 1 and not words[0].text.isupper():
+        words = words[1:]  # a scan's speck before the name (« e » / « Joseph HUET, … »)
     folded = [fold(w.text) for w in words]
     for intro in _INTRODUCTIONS:
         if tuple(folded[:len(intro)]) == intro:

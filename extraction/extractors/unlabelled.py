@@ -155,7 +155,8 @@ def party_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout) -> 
         layout.zones["parties"] = contract_parties([(p.number, layout.lines[p.number]) for p in layout.pages[:2]])
     out = []
     for party in layout.zones["parties"]:
-        if party.role in roles:
+        # « « je Bénéficiaire » » of a scan: the role's article misread, its noun right
+        if any(party.role == r or party.role.endswith(" " + r) for r in roles):
             for fv, words in _values_in(spec.data_type, party.words, hints, NO_STOPS)[:1]:
                 out.append(_candidate(fv, words, weight, party.page, "party"))
     side = rule.get("mail")

@@ -104,3 +104,17 @@ def test_parties_of_a_preamble_without_quotes():
 def test_signing_place_and_copies_as_dateline():
     lines = page_lines(page([(0.1, 0.8, "Fait à Lyon, en double exemplaire, le 5 mai 2025")]))
     assert [" ".join(w.text for w in words) for _, words in dateline_words(lines)] == ["5 mai 2025"]
+
+
+def test_scanned_preamble_with_a_speck_and_a_misread_article(specs):
+    """OCR of a scan: a speck « e » before the name, « le Bénéficiaire » read « je Bénéficiaire »."""
+    got = read(specs, [page([
+        (0.1, 0.10, "ENTRE LES SOUSSIGNÉS :"),
+        (0.1, 0.13, "La société Thermogaz Ouest, représentée par son gérant, ci-après dénommée « l'Obligé »,"),
+        (0.1, 0.16, "ET :"),
+        (0.1, 0.18, "e"),
+        (0.1, 0.20, "Joseph HUET, demeurant 29 quai Jules Ferry, 83000 Toulon, ci-après dénommé « je Bénéficiaire »,"),
+        (0.7, 0.23, "D'AUTRE PART,"),
+    ])])
+    assert got["nom_oblige"] == "Thermogaz Ouest"
+    assert got["beneficiaire_nom"] == "Joseph HUET"
