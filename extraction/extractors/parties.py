@@ -36,7 +36,7 @@ _ROLE_RE = re.compile(
     r"ci[- ]?(?:apres|dessous)\s*,?\s*(?:(?:denomme|designe|appele|nomme|indique)(?:\s*\(\s*e\s*\)|e)?s?\s*)?:?\s*"
     r"[«\"“]?\s*(?:l'|le\s|la\s|les\s)?\s*(?P<role>[a-z][a-z'\- ]{1,40}?)\s*(?:[»\"”,;.)]|\n|$)")
 # What ends the previous party or opens the next one
-_BOUNDARY_RE = re.compile(r"(?:\n\s*)?entre\s+les\s+(?:soussignes|parties)(?:\s*\(?e?s?\)?)?\s*:?|(?:^|\n)\s*entre\s*:?|"
+_BOUNDARY_RE = re.compile(r"(?:\n\s*)?entre\s+les\s+(?:soussignes|parties)(?:\s*\(?e?s?\)?)?\s*:?|(?<![a-z'])entre\s*:?|"
                           r"(?:^|\n|\s)et\s*:|d'une\s+part\s*[,;.]?|d'autre\s+part\s*[,;.]?|"
                           r"(?:^|\n)\s*et\s*(?=\n)")
 # Words that open the description of a party after its name (no comma before them)
@@ -77,8 +77,10 @@ def contract_parties(layout_pages: list[tuple[int, list[Line]]]) -> list[Party]:
 def _party_name(words: list[Word]) -> list[Word]:
     """The name opening a party's clause: up to its first comma or its description."""
     words = [w for w in words if w.text not in (":", "-", "–", "—")]
-    while words and len(words[0].text) == 1 and not words[0].text.isupper():
-        words = words[1:]  # a scan's speck before the name (« e » / « Joseph HUET, … »)
+    # what closes the previous party (« », et M. Dupont »), a scan's speck before the name (« e »)
+    while words and (not any(c.isalnum() for c in words[0].text) or fold(words[0].text) in ("et", "and")
+                     or (len(words[0].text) == 1 and not words[0].text.isupper())):
+        words = words[1:]
     folded = [fold(w.text) for w in words]
     for intro in _INTRODUCTIONS:
         if tuple(folded[:len(intro)]) == intro:
@@ -86,8 +88,8 @@ def _party_name(words: list[Word]) -> list[Word]:
             break
     name: list[Word] = []
     for word, low in zip(words, folded):
-        if low.rstrip(",;:") in _DESCRIPTION:
-            break
+        if low.rstrip(",;:") in _DESCRIPTION or low.startswith("("):
+            break  # « X, dont le siège… », « X (ci-après « l'Obligé ») »
         stripped = word.text.rstrip(",;:")
         if stripped:
             name.append(Word(stripped, word.bbox, word.conf))
@@ -103,26 +105,28 @@ _DISPLAY_SPLIT_RE = re.compile(r"\s+[–—\-|/]\s+")
 
 
 def mail_correspondents(lines: list[Line]) -> dict[str, list[Word]]:
-    """The sender's and the recipient's display names of a printed e-mail's headers (only when
-    the header carries an address: « Nom <adresse@…> » or the address after the name)."""
-    found: dict[str, list[Word]] = {}
+    """The sender's and the recipient's display names of a printed e-mail's headers. A header
+    that carries an address (« Nom <adresse@…> ») is one; one without (Outlook prints « De :
+    Service Primes ») only beside the other correspondent's header (a letter's « À : » alone is
+    no mail)."""
+    found: dict[str, tuple[list[Word], bool]] = {}
     for line in lines[:40]:
         words = line.words
         head = _header_label(words)
-        if head is None:
+        if head is None or head[0] in found:
             continue
         role, k = head
         rest = words[k:]
-        if role in found or not any("@" in w.text for w in rest):
-            continue
         name = []
         for word in rest:
             if "@" in word.text or word.text.startswith(("<", "[", "(")):
                 break
             name.append(word)
+        name = [Word(w.text.strip("'\"“”;"), w.bbox, w.conf) for w in name if w.text.strip("'\"“”;")]
         if name:
-            found[role] = name
-    return found
+            found[role] = (name, any("@" in w.text for w in rest))
+    both = len(found) == 2
+    return {role: name for role, (name, address) in found.items() if address or both}
 
 
 def _header_label(words: list[Word]) -> tuple[str, int] | None:

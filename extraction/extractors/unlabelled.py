@@ -166,20 +166,22 @@ def party_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout) -> 
             layout.zones["mail"] = mail_correspondents(lines)
         name = layout.zones["mail"].get(side)
         if name:
-            out.extend(_mail_candidates(spec, hints, layout, name, weight))
+            out.extend(_mail_candidates(spec, hints, layout, name, weight, side == "sender"))
     return out
 
 
 def _mail_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, name: list[Word],
-                     weight: float) -> list[Candidate]:
-    """A display name, or where it joins a department and a company with a dash, the part the
-    rest of the mail names again (the company, in the body or the signature)."""
+                     weight: float, sender: bool) -> list[Candidate]:
+    """A display name; the sender's, where it joins a department and a company with a dash, the
+    part the rest of the mail names again (the company, in the body or the signature)."""
     page = layout.pages[0].number
     parts = display_parts(name)
-    if len(parts) > 1:
-        body = " ".join(fold(w.text) for line in layout.all_lines() for w in line.words if w not in name)
-        named = [p for p in parts if f" {fold(' '.join(w.text for w in p))} " in f" {body} "]
-        parts, weight = (named[-1:], weight) if named else (parts[-1:], weight * 0.8)
+    if not sender:
+        return [_candidate(fv, words, weight, page, "mail") for fv, words in _values_in(spec.data_type, name, hints, NO_STOPS)[:1]]
+    body = " ".join(fold(w.text) for line in layout.all_lines() for w in line.words if w not in name)
+    named = [p for p in parts if f" {fold(' '.join(w.text for w in p))} " in f" {body} "]
+    # a sender not named again (« Jean Martin <j.martin@…> »: a person) is less sure the company
+    parts, weight = (named[-1:], weight) if named else (parts[-1:], weight * 0.8)
     out = []
     for fv, words in _values_in(spec.data_type, parts[0], hints, NO_STOPS)[:1]:
         out.append(_candidate(fv, words, weight, page, "mail"))

@@ -9,7 +9,7 @@ from reportlab.pdfgen import canvas
 from extraction.corpus.evaluate import load_specs
 from extraction.corpus.reading import pdf_pages
 from extraction.extractors.layout import page_lines
-from extraction.extractors.parties import contract_parties
+from extraction.extractors.parties import contract_parties, mail_correspondents
 from extraction.extractors.zones import dateline_words
 from extraction.fields import extract_fields
 from extraction.reading import fixture_reading_data
@@ -118,3 +118,26 @@ def test_scanned_preamble_with_a_speck_and_a_misread_article(specs):
     ])])
     assert got["nom_oblige"] == "Thermogaz Ouest"
     assert got["beneficiaire_nom"] == "Joseph HUET"
+
+
+def test_parties_named_inline_in_one_sentence():
+    lines = page_lines(page([
+        (0.1, 0.10, "La présente convention est conclue entre la société Picardie Fioul Services (ci-après « l'Obligé »)"),
+        (0.1, 0.12, "et M. Hugo Carpentier, demeurant 2 rue Neuve, 80000 Amiens (ci-après « le Bénéficiaire »)."),
+    ]))
+    parties = {p.role: " ".join(w.text for w in p.words) for p in contract_parties([(1, lines)])}
+    assert parties == {"oblige": "Picardie Fioul Services", "beneficiaire": "M. Hugo Carpentier"}
+
+
+def test_mail_headers_without_addresses():
+    """Outlook prints the display names only; a header needs the other one beside it."""
+    lines = page_lines(page([
+        (0.1, 0.05, "De : Primes Énergie – Picardie Fioul Services"),
+        (0.1, 0.07, "Envoyé : lundi 3 mars 2025 10:12"),
+        (0.1, 0.09, "À : 'Hugo Carpentier'"),
+        (0.1, 0.11, "Objet : votre prime"),
+    ]))
+    got = {role: " ".join(w.text for w in words) for role, words in mail_correspondents(lines).items()}
+    assert got == {"sender": "Primes Énergie – Picardie Fioul Services", "recipient": "Hugo Carpentier"}
+    letter = page_lines(page([(0.1, 0.05, "À : M. Hugo Carpentier"), (0.1, 0.07, "Objet : votre prime")]))
+    assert mail_correspondents(letter) == {}
