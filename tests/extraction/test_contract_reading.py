@@ -141,3 +141,18 @@ def test_mail_headers_without_addresses():
     assert got == {"sender": "Primes Énergie – Picardie Fioul Services", "recipient": "Hugo Carpentier"}
     letter = page_lines(page([(0.1, 0.05, "À : M. Hugo Carpentier"), (0.1, 0.07, "Objet : votre prime")]))
     assert mail_correspondents(letter) == {}
+
+
+def test_article_headings_and_articles_are_no_obliges(tmp_path, specs):
+    """Without a preamble: « Article 3 – Durée » under a line ending with « l'Obligé », or the
+    « Le » of « Le Bénéficiaire » beside « Pour l'Obligé », is no name."""
+    got = read(specs, printed(tmp_path, "articles", [
+        (20, 80, "Article 2 – Engagements du Bénéficiaire"),
+        (20, 85, "Le Bénéficiaire s'engage à ne pas valoriser cette opération auprès d'un autre obligé."),
+        (20, 93, "Article 3 – Durée"),
+        (20, 98, "La convention prend effet à sa signature, contrôles par un organisme mandaté par l'Obligé"),
+        (20, 102, "ou par l'administration."),
+        (20, 125, "Fait en deux exemplaires à Dijon, le 14 mars 2025"),
+        (20, 135, "Pour l'Obligé"), (120, 135, "Le Bénéficiaire"),
+    ]))
+    assert got.get("nom_oblige") not in ("Le", "Article 3 – Durée")
