@@ -76,8 +76,8 @@ from .extractors.lists import as_list, list_candidates
 from .extractors.multiple import choose_many
 from .extractors.names import split_name_candidates
 from .extractors.text import PhraseSet, bounded_edit_distance, phrase_set, token_texts
-from .extractors.unlabelled import (company_candidates, dateline_candidates, lexicon_candidates, phrase_candidates,
-                                    recipient_candidates, rejected)
+from .extractors.unlabelled import (company_candidates, dateline_candidates, lexicon_candidates, party_candidates,
+                                    phrase_candidates, recipient_candidates, rejected)
 from .normalise import amount_without_its_comma, format_decimal
 from .types import FieldSpec, FieldValue, PageContent, ReadingData
 
@@ -355,6 +355,8 @@ def _unlabelled_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayou
         out.extend(company_candidates(spec, hints, layout))
     if hints.split_name:
         out.extend(split_name_candidates(spec, hints, layout))
+    if hints.party:
+        out.extend(party_candidates(spec, hints, layout))
     if hints.lexicon:
         out.extend(lexicon_candidates(hints, layout, reading))
     return out

@@ -59,6 +59,7 @@ class _Hints:
     period_labels: frozenset = frozenset()
     max_value: float | None = None
     split_name: dict | None = None
+    party: dict | None = None
 
     @classmethod
     def from_spec(cls, spec: FieldSpec) -> "_Hints":
@@ -128,6 +129,7 @@ class _Hints:
             period_labels=frozenset(tuple(token_texts(t)) for t in h.get("period_labels", []) if token_texts(t)),
             max_value=float(h["max_value"]) if h.get("max_value") is not None else None,
             split_name=h.get("split_name") if isinstance(h.get("split_name"), dict) else None,
+            party=h.get("party") if isinstance(h.get("party"), dict) else None,
         )
 
 

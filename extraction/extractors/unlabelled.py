@@ -12,13 +12,21 @@ Hints (``FieldSchema.extraction_hints``) that call them::
     lexicon          "marque" | "reference": the products of the brand lexicon
     multiple         the value is a list (every product of the document)
     reject_values    texts a value can never be (a field label read as a name: « Téléphone »)
+    party            {"roles": ["obligé"], "mail": "sender" | "recipient", "weight": 1.1}: the party
+                     a contract's preamble calls « ci-après dénommé(e) « l'Obligé » », or the
+                     sender / recipient of a printed e-mail's headers (``extractors.parties``)
 """
 from __future__ import annotations
+
+import re
+
+from cee.text import fold
 
 from ..types import FieldSpec, ReadingData, Word
 from .candidates import Candidate, _candidate, _values_in
 from .field_hints import _Hints, _fold_unit
 from .labels import DocumentLayout
+from .parties import contract_parties, display_parts, mail_correspondents
 from .phrases import PageText, clause_words, find_phrases
 from .products import ProductMention, find_products, in_catalogue
 from .text import phrase_set, token_texts, token_tuple
@@ -118,6 +126,8 @@ def phrase_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, re
                         # « …COP de » | « 1 » (quantity column) / « 2,64 selon EN 16147 »: the sentence goes on below
                         words = words[len(match.first_line):]
                         next_line = True
+                    elif _thousands_wrapped(match.first_line, words):
+                        pass  # « une prime de 3 » / « 765,48 € »: the line end cut the amount's thousands
                     elif _values_in(spec.data_type, match.first_line, hints, stop_labels):
                         words = match.first_line
                     else:
@@ -136,6 +146,57 @@ def phrase_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, re
                 score = weight * (0.8 if next_line else 1.0)
                 out.append(_candidate(fv, value_words, score, page.number, "phrase"))
     return out
+
+
+def party_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout) -> list[Candidate]:
+    """The contract party of one of the field's roles, or the e-mail correspondent it names."""
+    rule = hints.party or {}
+    weight = float(rule.get("weight", 1.1))
+    roles = {fold(r).strip(" -'").removeprefix("l'").removeprefix("le ").removeprefix("la ") for r in rule.get("roles", [])}
+    if "parties" not in layout.zones:
+        layout.zones["parties"] = contract_parties([(p.number, layout.lines[p.number]) for p in layout.pages[:2]])
+    out = []
+    for party in layout.zones["parties"]:
+        # « « je Bénéficiaire » » of a scan: the role's article misread, its noun right
+        if any(party.role == r or party.role.endswith(" " + r) for r in roles):
+            for fv, words in _values_in(spec.data_type, party.words, hints, NO_STOPS)[:1]:
+                out.append(_candidate(fv, words, weight, party.page, "party"))
+    side = rule.get("mail")
+    if side and layout.pages:
+        if "mail" not in layout.zones:
+            page, lines = _first_page_lines(layout)
+            layout.zones["mail"] = mail_correspondents(lines)
+        name = layout.zones["mail"].get(side)
+        if name:
+            out.extend(_mail_candidates(spec, hints, layout, name, weight, side == "sender"))
+    return out
+
+
+def _mail_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, name: list[Word],
+                     weight: float, sender: bool) -> list[Candidate]:
+    """A display name; the sender's, where it joins a department and a company with a dash, the
+    part the rest of the mail names again (the company, in the body or the signature)."""
+    page = layout.pages[0].number
+    parts = display_parts(name)
+    if not sender:
+        return [_candidate(fv, words, weight, page, "mail") for fv, words in _values_in(spec.data_type, name, hints, NO_STOPS)[:1]]
+    body = " ".join(fold(w.text) for line in layout.all_lines() for w in line.words if w not in name)
+    named = [p for p in parts if f" {fold(' '.join(w.text for w in p))} " in f" {body} "]
+    # a sender not named again (« Jean Martin <j.martin@…> »: a person) is less sure the company
+    parts, weight = (named[-1:], weight) if named else (parts[-1:], weight * 0.8)
+    out = []
+    for fv, words in _values_in(spec.data_type, parts[0], hints, NO_STOPS)[:1]:
+        out.append(_candidate(fv, words, weight, page, "mail"))
+    return out
+
+
+def _thousands_wrapped(first_line: list[Word], words: list[Word]) -> bool:
+    """Whether a number ending its line goes on with a group of three digits and its decimals
+    on the next (« 3 » / « 765,48 € »): one amount cut by the line end."""
+    if not first_line or len(words) <= len(first_line):
+        return False
+    last, following = first_line[-1].text, words[len(first_line)].text
+    return bool(re.fullmatch(r"\d{1,3}", last) and re.fullmatch(r"\d{3}[,.]\d{2}", following))
 
 
 def _products(layout: DocumentLayout, reading: ReadingData | None) -> list[ProductMention]:

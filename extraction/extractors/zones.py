@@ -7,8 +7,8 @@
   recipient's (a civility, or the block right of the letterhead). A label opening the block
   (``Client :``, ``Maître d'ouvrage``, ``Adresse des travaux``, ``Lieu du chantier``) is not
   part of it; a line that is a field label (``Téléphone``) never becomes a name.
-- **Dateline**: ``Versailles, le 17 mai 2025`` / ``Fait à Lyon, le lundi 5 mai 2025``: the
-  document's date.
+- **Dateline**: ``Versailles, le 17 mai 2025`` / ``Fait à Lyon, le lundi 5 mai 2025`` / a
+  contract's ``Fait en deux exemplaires à Paris, le 3 février 2025``: the document's date.
 - **Company with its legal form** (``ÉCO-HABITAT 77 SAS``, ``SARL Dupont Isolation``) in the
   letterhead or in the legal footer (``… SAS au capital de 10 000 € – RCS …``): the issuer's
   raison sociale.
@@ -42,8 +42,10 @@ _LEGAL_FORM_RE = re.compile(r"\b(SAS|SARL|EURL|SASU|SA|SCOP|SNC|S\.A\.S|S\.A\.R\
 _TOWN = r"[A-ZÀ-Ý][\w'’\-]*(?:[ \-](?:[A-ZÀ-Ý][\w'’\-]*|en|sur|sous|de|du|la|le|les|lès|d'[\w\-]+))*"
 # "Versailles, le 17 mai 2025" (a comma after the town) or "Fait à Lyon le 5 mai 2025"; a scan may
 # put a speck or a dash before it (« - Clermont-Ferrand, le 06-07-24 »)
+# A contract's « Fait en deux exemplaires (originaux) à Paris, le … » / « Fait à Paris, en double exemplaire, le … »
+_COPIES = r"en\s+(?:deux|trois|quatre|double|triple|\d+)\s+(?:exemplaires?|originaux)(?:\s+originaux)?"
 _DATELINE_RE = re.compile(rf"^(?:[-–—.,'‘’•·_]\s+)?(?:(?:(?:[Ff]ait\s+)?[àaA]\s+)?{_TOWN}\s*,\s*le\s+|"
-                          rf"[Ff]ait\s+[àa]\s+{_TOWN}\s*,?\s*le\s+)")
+                          rf"[Ff]ait\s+(?:{_COPIES}\s*,?\s+)?[àa]\s+{_TOWN}\s*,?\s*(?:{_COPIES}\s*,?\s*)?le\s+)")
 
 
 @dataclass
