@@ -74,8 +74,8 @@ from .extractors.lists import as_list, list_candidates
 from .extractors.multiple import choose_many
 from .extractors.names import split_name_candidates
 from .extractors.text import PhraseSet, phrase_set, token_texts
-from .extractors.unlabelled import (company_candidates, dateline_candidates, lexicon_candidates, phrase_candidates,
-                                    recipient_candidates, rejected)
+from .extractors.unlabelled import (company_candidates, dateline_candidates, holder_candidates, lexicon_candidates,
+                                    phrase_candidates, recipient_candidates, rejected)
 from .normalise import amount_without_its_comma, format_decimal
 from .types import FieldSpec, FieldValue, PageContent, ReadingData
 
@@ -331,6 +331,8 @@ def _unlabelled_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayou
         out.extend(dateline_candidates(spec, hints, layout))
     if hints.legal_form:
         out.extend(company_candidates(spec, hints, layout))
+    if hints.holder:
+        out.extend(holder_candidates(spec, hints, layout, labels))
     if hints.split_name:
         out.extend(split_name_candidates(spec, hints, layout))
     if hints.lexicon:

@@ -49,6 +49,32 @@ def _before_a_dated_cell(line, words: list[Word]) -> list[Word]:
 
 
 _ITEM_SEPARATOR_RE = re.compile(r"\s*[;,]\s*(?=[A-ZÀ-Ý])")
+# « 7131 – Isolation thermique par l'intérieur (Isolation du toit) »: the RGE work domain, in
+# brackets after the body's own qualification (capitalised, two words at least: not « (CHE) »)
+_DOMAIN_IN_BRACKETS_RE = re.compile(r"\((?-i:[A-ZÀ-Ý])[^()]*\s[^()]*\)$")
+_CODE_DASH_RE = re.compile(r"^\d{3,4}\s*[–—-]\s*")  # « 7131 – » opening a qualification
+
+
+def _domain_of(text: str) -> str:
+    """The RGE domain an item names: its bracketed domain when a qualification leads it."""
+    bracketed = _DOMAIN_IN_BRACKETS_RE.search(text)
+    if bracketed and bracketed.start() > 0:
+        return bracketed.group()[1:-1].strip()
+    return _CODE_DASH_RE.sub("", text)
+
+
+def _centre(words: list[Word]) -> float:
+    return (words[0].bbox[0] + words[-1].bbox[2]) / 2
+
+
+def _centred_under(hit: _LabelHit, below: list) -> bool:
+    """Whether the list under a label is centred as its line is (a certificate's « pour les
+    qualifications suivantes : » over centred lines): then each line is an item, read whole."""
+    if not below or len(hit.line.cells) != 1:
+        return False
+    line = below[0][1]
+    axis = _centre(hit.line.words)
+    return len(line.cells) == 1 and abs(_centre(line.words) - axis) < 0.03 and 0.3 < axis < 0.7
 
 
 def as_list(candidate: Candidate) -> Candidate:
@@ -63,7 +89,10 @@ def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base:
     """The items listed under a label, as one candidate holding a JSON list."""
     x0, x1 = _column_range(hit)
     in_table = len(hit.line.cells) >= 3
-    if not in_table:
+    centred = not in_table and _centred_under(hit, _lines_below(layout, hit, 1))
+    if centred:
+        x0, x1 = 0.0, 1.0
+    elif not in_table:
         x1 = max(x1, 0.95)  # a list under a heading runs to the right margin
         below = _lines_below(layout, hit, 1)
         if below:
@@ -77,6 +106,8 @@ def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base:
     for _, line in _lines_below(layout, hit, MAX_ITEMS + 2):
         if in_table and len(line.cells) < 2:
             break  # a table's rows keep their columns; a line across them ends the table
+        if centred and (len(line.cells) > 1 or abs(_centre(line.words) - _centre(hit.line.words)) > 0.03):
+            break  # the centred list ended (« Date d'attribution : … » at the left)
         words = _words_in_range(line, x0 - 0.01, x1)
         if not words:
             continue
@@ -92,10 +123,11 @@ def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base:
         if words and _CODE_RE.match(words[0].text) and not in_table:
             words = words[1:]
         text = " ".join(w.text for w in words).strip(" ;,.")
-        if not text or not any(c.isalpha() for c in text) or len(words) > MAX_ITEM_WORDS or ". " in text \
+        if not text or not any(c.isalpha() for c in text) or len(_domain_of(text).split()) > MAX_ITEM_WORDS \
+                or ". " in text \
                 or find_dates(text):
             break  # a sentence after the list
-        items.extend(item.strip() for item in _ITEM_SEPARATOR_RE.split(text) if item.strip())
+        items.extend(_domain_of(item.strip()) for item in _ITEM_SEPARATOR_RE.split(text) if item.strip())
         words_seen.extend(words)
         if len(items) >= MAX_ITEMS:
             break
