@@ -261,8 +261,11 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
         for line in layout.lines_with(page.number, possible_starts):
             for hit in _find_labels(line, present_labels, negative_labels, vocabulary, present_starts, negative_starts):
                 if hit.label in label_keys and hints.list_items:
-                    candidates.extend(list_candidates(hints, layout, hit, _base_score(hints, layout, hit), others))
-                    candidates.extend(as_list(c) for c in _candidates_for_hit(spec, hints, layout, hit, others, block_stops))
+                    items = list_candidates(hints, layout, hit, _base_score(hints, layout, hit), others)
+                    candidates.extend(items)
+                    # the lines under it the list reader refused (« Le Président » beside a stamp) are no value either
+                    candidates.extend(as_list(c) for c in _candidates_for_hit(spec, hints, layout, hit, others, block_stops)
+                                      if items or c.how != "below")
                 elif hit.label in label_keys:
                     candidates.extend(_candidates_for_hit(spec, hints, layout, hit, others, block_stops))
                 if hit.label in anchors and _heads_cell(hit):

@@ -51,15 +51,20 @@ def _before_a_dated_cell(line, words: list[Word]) -> list[Word]:
 _ITEM_SEPARATOR_RE = re.compile(r"\s*[;,]\s*(?=[A-ZÀ-Ý])")
 # « 7131 – Isolation thermique par l'intérieur (Isolation du toit) »: the RGE work domain, in
 # brackets after the body's own qualification (capitalised, two words at least: not « (CHE) »)
+# brackets after the body's own qualification (two words at least: not « (CHE) »); capitalised,
+# unless a code leads the item (OCR lowers a capital: « 7131 - … (isolation du toit) »)
 _DOMAIN_IN_BRACKETS_RE = re.compile(r"\((?-i:[A-ZÀ-Ý])[^()]*\s[^()]*\)$")
-_CODE_DASH_RE = re.compile(r"^\d{3,4}\s*[–—-]\s*")  # « 7131 – » opening a qualification
+_ANY_IN_BRACKETS_RE = re.compile(r"\([^\W\d_][^()]*\s[^()]*\)$")
+_CODE_DASH_RE = re.compile(r"^(?:\d{3,4}\s*)?[–—-]\s*")  # « 7131 – » opening a qualification
 
 
-def _domain_of(text: str) -> str:
+def _domain_of(text: str, coded: bool = False) -> str:
     """The RGE domain an item names: its bracketed domain when a qualification leads it."""
-    bracketed = _DOMAIN_IN_BRACKETS_RE.search(text)
+    coded = coded or bool(_CODE_DASH_RE.match(text))
+    bracketed = (_ANY_IN_BRACKETS_RE if coded else _DOMAIN_IN_BRACKETS_RE).search(text)
     if bracketed and bracketed.start() > 0:
-        return bracketed.group()[1:-1].strip()
+        domain = bracketed.group()[1:-1].strip()
+        return domain[:1].upper() + domain[1:]
     return _CODE_DASH_RE.sub("", text)
 
 
@@ -100,6 +105,7 @@ def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base:
             start, end = first.cells[0] if first.cells else (0, len(first.words))
             if first.words[start].bbox[0] < x0 and _item(first.words[start:end])[1]:
                 x0 = first.words[start].bbox[0]  # bullets from the margin under a centred heading
+    label_right = max(w.bbox[2] for w in hit.line.words[hit.start_word:hit.end_word])
     items: list[str] = []
     words_seen: list[Word] = []
     bullets = None
@@ -113,6 +119,8 @@ def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base:
             continue
         if _starts_with_label(words, stop_labels):
             break
+        if not in_table and not centred and not items and words[0].bbox[0] > label_right + 0.05:
+            break  # a line far right of the heading (« Le Président » beside a stamp): no item of it
         words = _before_a_dated_cell(line, words)
         mark = words[0].text[:1]
         words, bullet = _item(words)
@@ -120,14 +128,15 @@ def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base:
             bullets, first_mark = bullet, mark
         elif bullet != bullets or (bullet and mark != first_mark and "(" not in (mark, first_mark)):
             break  # the list ended: a sentence follows it, or a footnote (« * ou du plus récent… »)
-        if words and _CODE_RE.match(words[0].text) and not in_table:
+        coded = bool(words) and bool(_CODE_RE.match(words[0].text)) and not in_table
+        if coded:
             words = words[1:]
         text = " ".join(w.text for w in words).strip(" ;,.")
-        if not text or not any(c.isalpha() for c in text) or len(_domain_of(text).split()) > MAX_ITEM_WORDS \
+        if not text or not any(c.isalpha() for c in text) or len(_domain_of(text, coded).split()) > MAX_ITEM_WORDS \
                 or ". " in text \
                 or find_dates(text):
             break  # a sentence after the list
-        items.extend(_domain_of(item.strip()) for item in _ITEM_SEPARATOR_RE.split(text) if item.strip())
+        items.extend(_domain_of(item.strip(), coded) for item in _ITEM_SEPARATOR_RE.split(text) if item.strip())
         words_seen.extend(words)
         if len(items) >= MAX_ITEMS:
             break

@@ -144,8 +144,8 @@ def recipient_blocks(lines: list[Line], page: int) -> list[Block]:
                     stamp = True  # under « Cachet de l'entreprise »: the issuer's stamp, read by OCR
                     break
                 words = _cell_words(above, x0)
-                if words is None:
-                    continue  # a line of the other column, printed between two of ours
+                if words is None or not any(c.isalnum() for w in words for c in w.text):
+                    continue  # a line of the other column, printed between two of ours; a scan's speck (« - »)
                 skip = _is_block_label(words)
                 if skip:
                     if words[skip:]:

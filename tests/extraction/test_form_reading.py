@@ -187,3 +187,26 @@ def test_the_rge_after_the_domains_label_is_part_of_it(specs):
     ]
     got = read(specs, "certificat_rge", rows)["domaines"]
     assert got == '["Pompe à chaleur : chauffage", "Chauffe-eau thermodynamique"]'
+
+
+def test_a_signature_title_beside_a_stamp_is_no_domain_and_ocr_lowers_the_bracketed_one(specs):
+    # a scan: the stamp « QUALIFICATION » at the bottom left, « Le Président » far right under it;
+    # OCR read the bracketed domain's capital as a small letter
+    rows = [
+        centred(0.10, "QUALIBAT"), centred(0.20, "délivrée à"), centred(0.225, "NORD MARTIN"),
+        centred(0.34, "pour les qualifications suivantes, avec la mention RGE :"),
+        centred(0.36, "7131 - Isolation thermique par l'intérieur (isolation du toit)"),
+        centred(0.44, "Date d'attribution : 22 août 2021", 0.345), centred(0.44, "Date d'échéance : 21 août 2025", 0.655),
+        (0.09, 0.80, "QUALIFICATION"), (0.80, 0.83, "Le Président"),
+    ]
+    assert read(specs, "certificat_rge", rows)["domaines"] == '["Isolation du toit"]'
+
+
+def test_a_scans_speck_over_the_window_address_is_no_name(specs):
+    rows = [
+        (0.12, 0.03, "DIRECTION GÉNÉRALE DES FINANCES PUBLIQUES"),
+        (0.54, 0.150, "-"), (0.55, 0.165, "M RENAUD ALFRED"), (0.55, 0.18, "99 QUAI DU PARC"),
+        (0.55, 0.195, "82000 MONTAUBAN"),
+        (0.11, 0.21, "Avis d'impôt 2023"), (0.11, 0.24, "IMPÔT SUR LE REVENU - sur les revenus de l'année 2022"),
+    ]
+    assert read(specs, "avis_imposition", rows)["declarant_nom"] == "M RENAUD ALFRED"
