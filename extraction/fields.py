@@ -70,7 +70,7 @@ from .extractors.field_hints import _Hints, _Label
 from .extractors.labels import DocumentLayout, _find_labels, _wrapped_label_hits
 from .extractors.readers import (_block_candidates, _regex_candidates, _scan_candidates, _statement_candidates,
                                  _top_line_candidates)
-from .extractors.lists import as_list, list_candidates
+from .extractors.lists import as_list, far_right_of, list_candidates
 from .extractors.multiple import choose_many
 from .extractors.names import split_name_candidates
 from .extractors.text import PhraseSet, phrase_set, token_texts
@@ -261,11 +261,10 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
         for line in layout.lines_with(page.number, possible_starts):
             for hit in _find_labels(line, present_labels, negative_labels, vocabulary, present_starts, negative_starts):
                 if hit.label in label_keys and hints.list_items:
-                    items = list_candidates(hints, layout, hit, _base_score(hints, layout, hit), others)
-                    candidates.extend(items)
-                    # the lines under it the list reader refused (« Le Président » beside a stamp) are no value either
+                    candidates.extend(list_candidates(hints, layout, hit, _base_score(hints, layout, hit), others))
+                    # a line far right of the heading (« Le Président » beside a stamp) is no value under it either
                     candidates.extend(as_list(c) for c in _candidates_for_hit(spec, hints, layout, hit, others, block_stops)
-                                      if items or c.how != "below")
+                                      if c.how != "below" or not far_right_of(hit, c.words))
                 elif hit.label in label_keys:
                     candidates.extend(_candidates_for_hit(spec, hints, layout, hit, others, block_stops))
                 if hit.label in anchors and _heads_cell(hit):

@@ -90,6 +90,14 @@ def as_list(candidate: Candidate) -> Candidate:
     return candidate
 
 
+def far_right_of(hit: _LabelHit, words: list[Word]) -> bool:
+    """Whether ``words`` under a heading (not a table's) start far right of its end: beside it,
+    not under it (« Le Président » right of a stamp « QUALIFICATION »)."""
+    if not words or len(hit.line.cells) >= 3:
+        return False
+    return words[0].bbox[0] > max(w.bbox[2] for w in hit.line.words[hit.start_word:hit.end_word]) + 0.05
+
+
 def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base: float, stop_labels) -> list[Candidate]:
     """The items listed under a label, as one candidate holding a JSON list."""
     x0, x1 = _column_range(hit)
@@ -105,7 +113,6 @@ def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base:
             start, end = first.cells[0] if first.cells else (0, len(first.words))
             if first.words[start].bbox[0] < x0 and _item(first.words[start:end])[1]:
                 x0 = first.words[start].bbox[0]  # bullets from the margin under a centred heading
-    label_right = max(w.bbox[2] for w in hit.line.words[hit.start_word:hit.end_word])
     items: list[str] = []
     words_seen: list[Word] = []
     bullets = None
@@ -119,7 +126,7 @@ def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base:
             continue
         if _starts_with_label(words, stop_labels):
             break
-        if not in_table and not centred and not items and words[0].bbox[0] > label_right + 0.05:
+        if not centred and not items and far_right_of(hit, words):
             break  # a line far right of the heading (« Le Président » beside a stamp): no item of it
         words = _before_a_dated_cell(line, words)
         mark = words[0].text[:1]
