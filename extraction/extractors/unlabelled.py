@@ -23,7 +23,7 @@ from .labels import DocumentLayout
 from .phrases import PageText, clause_words, find_phrases
 from .products import ProductMention, find_products, in_catalogue
 from .text import phrase_set, token_texts, token_tuple
-from .zones import (Block, company_names, dateline_words, holder_name, postal_and_town, recipient_block,
+from .zones import (Block, company_names, dateline_words, holder_names, postal_and_town, recipient_block,
                     sentence_identity)
 
 NO_STOPS = phrase_set(())
@@ -89,13 +89,15 @@ def company_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout) -
 
 
 def holder_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, stop_labels) -> list[Candidate]:
-    """The name heading the upper-most address block of page 1 (``zones.holder_name``)."""
+    """The name heading the upper-most address block of page 1 (``zones.holder_names``) that
+    is no rejected value (the body's own address block: « QUALIBAT / 55 avenue Kléber … »)."""
     page, lines = _first_page_lines(layout)
-    words = holder_name(lines) if lines else None
-    if not words:
-        return []
-    return [_candidate(fv, value_words, hints.holder, page, "holder")
-            for fv, value_words in _values_in(spec.data_type, words, hints, stop_labels)[:1]]
+    for words in holder_names(lines) if lines else []:
+        found = [(fv, value_words) for fv, value_words in _values_in(spec.data_type, words, hints, stop_labels)[:1]
+                 if not rejected(fv.value, hints)]
+        if found:
+            return [_candidate(fv, value_words, hints.holder, page, "holder") for fv, value_words in found]
+    return []
 
 
 def phrase_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, reading: ReadingData | None,

@@ -321,10 +321,11 @@ def sentence_identity(lines: list[Line], page: int) -> Block | None:
     return Block([name, street, postal_line], page, name[0].bbox[0], name[0].bbox[1], True, False)
 
 
-def holder_name(lines: list[Line]) -> list[Word] | None:
-    """The name over an address in the upper half of a page: name, street, postal code and town,
+def holder_names(lines: list[Line]) -> list[list[Word]]:
+    """The names over an address in the upper half of a page: name, street, postal code and town,
     left-aligned or centred on one axis (a certificate's holder printed without a label, the
-    body's logo beside it). The upper-most such block; None when there is none."""
+    body's logo beside it), the upper-most first."""
+    names = []
     for index, line in enumerate(lines):
         if line.top > 0.5:
             break
@@ -341,8 +342,8 @@ def holder_name(lines: list[Line]) -> list[Word] | None:
                     break
                 rows.insert(0, row)
             if len(rows) >= 3 and rows[-2][0].text[:1].isdigit():
-                return rows[-3]
-    return None
+                names.append(rows[-3])
+    return names
 
 
 def _aligned_cell(line: Line, cell: list[Word]) -> list[Word] | None:

@@ -210,3 +210,12 @@ def test_a_scans_speck_over_the_window_address_is_no_name(specs):
         (0.11, 0.21, "Avis d'impôt 2023"), (0.11, 0.24, "IMPÔT SUR LE REVENU - sur les revenus de l'année 2022"),
     ]
     assert read(specs, "avis_imposition", rows)["declarant_nom"] == "M RENAUD ALFRED"
+
+
+def test_the_bodys_own_address_block_over_the_holders_is_passed_over(specs):
+    rows = [
+        (0.08, 0.05, "QUALIBAT"), (0.08, 0.065, "55 avenue Kléber"), (0.08, 0.08, "75016 PARIS"),
+        centred(0.15, "CERTIFICAT DE QUALIFICATION"),
+        (0.55, 0.22, "THERMI HABITAT"), (0.55, 0.235, "12 rue des Forges"), (0.55, 0.25, "03100 Montluçon"),
+    ]
+    assert read(specs, "certificat_rge", rows)["raison_sociale"] == "THERMI HABITAT"
