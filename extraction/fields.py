@@ -72,12 +72,12 @@ from .extractors.field_hints import _Hints, _Label
 from .extractors.labels import DocumentLayout, _find_labels, _wrapped_label_hits
 from .extractors.readers import (_block_candidates, _regex_candidates, _scan_candidates, _statement_candidates,
                                  _top_line_candidates)
-from .extractors.lists import as_list, list_candidates
+from .extractors.lists import as_list, far_right_of, list_candidates
 from .extractors.multiple import choose_many
 from .extractors.names import split_name_candidates
 from .extractors.text import PhraseSet, bounded_edit_distance, phrase_set, token_texts
-from .extractors.unlabelled import (company_candidates, dateline_candidates, lexicon_candidates, party_candidates,
-                                    phrase_candidates, recipient_candidates, rejected)
+from .extractors.unlabelled import (company_candidates, dateline_candidates, holder_candidates, lexicon_candidates,
+                                    party_candidates, phrase_candidates, recipient_candidates, rejected)
 from .normalise import amount_without_its_comma, format_decimal
 from .types import FieldSpec, FieldValue, PageContent, ReadingData
 
@@ -284,7 +284,9 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
             for hit in _find_labels(line, present_labels, negative_labels, vocabulary, present_starts, negative_starts):
                 if hit.label in label_keys and hints.list_items:
                     candidates.extend(list_candidates(hints, layout, hit, _base_score(hints, layout, hit), others))
-                    candidates.extend(as_list(c) for c in _candidates_for_hit(spec, hints, layout, hit, others, block_stops))
+                    # a line far right of the heading (« Le Président » beside a stamp) is no value under it either
+                    candidates.extend(as_list(c) for c in _candidates_for_hit(spec, hints, layout, hit, others, block_stops)
+                                      if c.how != "below" or not far_right_of(hit, c.words))
                 elif hit.label in label_keys:
                     candidates.extend(_candidates_for_hit(spec, hints, layout, hit, others, block_stops))
                 if hit.label in anchors and _heads_cell(hit):
@@ -353,6 +355,8 @@ def _unlabelled_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayou
         out.extend(dateline_candidates(spec, hints, layout))
     if hints.legal_form:
         out.extend(company_candidates(spec, hints, layout))
+    if hints.holder:
+        out.extend(holder_candidates(spec, hints, layout, labels))
     if hints.split_name:
         out.extend(split_name_candidates(spec, hints, layout))
     if hints.party:

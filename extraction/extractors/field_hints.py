@@ -51,6 +51,7 @@ class _Hints:
     recipient_weight: float = 0.7
     dateline: float = 0.0
     legal_form: float = 0.0
+    holder: float = 0.0
     lexicon: str | None = None
     multiple: bool = False
     list_items: bool = False
@@ -121,6 +122,7 @@ class _Hints:
             recipient_weight=float(h.get("recipient_weight", 0.7)),
             dateline=float(h.get("dateline", 0) or 0),
             legal_form=float(h.get("legal_form", 0) or 0),
+            holder=float(h.get("holder", 0) or 0),
             lexicon=h.get("lexicon"),
             multiple=bool(h.get("multiple", False)),
             list_items=bool(h.get("list", False)),

@@ -49,6 +49,37 @@ def _before_a_dated_cell(line, words: list[Word]) -> list[Word]:
 
 
 _ITEM_SEPARATOR_RE = re.compile(r"\s*[;,]\s*(?=[A-ZÀ-Ý])")
+# « 7131 – Isolation thermique par l'intérieur (Isolation du toit) »: the RGE work domain, in
+# brackets after the body's own qualification (capitalised, two words at least: not « (CHE) »)
+# brackets after the body's own qualification (two words at least: not « (CHE) »); capitalised,
+# unless a code leads the item (OCR lowers a capital: « 7131 - … (isolation du toit) »)
+_DOMAIN_IN_BRACKETS_RE = re.compile(r"\((?-i:[A-ZÀ-Ý])[^()]*\s[^()]*\)$")
+_ANY_IN_BRACKETS_RE = re.compile(r"\([^\W\d_][^()]*\s[^()]*\)$")
+_CODE_DASH_RE = re.compile(r"^(?:\d{3,4}\s*)?[–—-]\s*")  # « 7131 – » opening a qualification
+
+
+def _domain_of(text: str, coded: bool = False) -> str:
+    """The RGE domain an item names: its bracketed domain when a qualification leads it."""
+    coded = coded or bool(_CODE_DASH_RE.match(text))
+    bracketed = (_ANY_IN_BRACKETS_RE if coded else _DOMAIN_IN_BRACKETS_RE).search(text)
+    if bracketed and bracketed.start() > 0:
+        domain = bracketed.group()[1:-1].strip()
+        return domain[:1].upper() + domain[1:]
+    return _CODE_DASH_RE.sub("", text)
+
+
+def _centre(words: list[Word]) -> float:
+    return (words[0].bbox[0] + words[-1].bbox[2]) / 2
+
+
+def _centred_under(hit: _LabelHit, below: list) -> bool:
+    """Whether the list under a label is centred as its line is (a certificate's « pour les
+    qualifications suivantes : » over centred lines): then each line is an item, read whole."""
+    if not below or len(hit.line.cells) != 1:
+        return False
+    line = below[0][1]
+    axis = _centre(hit.line.words)
+    return len(line.cells) == 1 and abs(_centre(line.words) - axis) < 0.03 and 0.3 < axis < 0.7
 
 
 def as_list(candidate: Candidate) -> Candidate:
@@ -59,11 +90,22 @@ def as_list(candidate: Candidate) -> Candidate:
     return candidate
 
 
+def far_right_of(hit: _LabelHit, words: list[Word]) -> bool:
+    """Whether ``words`` under a heading (not a table's) start far right of its end: beside it,
+    not under it (« Le Président » right of a stamp « QUALIFICATION »)."""
+    if not words or len(hit.line.cells) >= 3:
+        return False
+    return words[0].bbox[0] > max(w.bbox[2] for w in hit.line.words[hit.start_word:hit.end_word]) + 0.05
+
+
 def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base: float, stop_labels) -> list[Candidate]:
     """The items listed under a label, as one candidate holding a JSON list."""
     x0, x1 = _column_range(hit)
     in_table = len(hit.line.cells) >= 3
-    if not in_table:
+    centred = not in_table and _centred_under(hit, _lines_below(layout, hit, 1))
+    if centred:
+        x0, x1 = 0.0, 1.0
+    elif not in_table:
         x1 = max(x1, 0.95)  # a list under a heading runs to the right margin
         below = _lines_below(layout, hit, 1)
         if below:
@@ -77,11 +119,15 @@ def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base:
     for _, line in _lines_below(layout, hit, MAX_ITEMS + 2):
         if in_table and len(line.cells) < 2:
             break  # a table's rows keep their columns; a line across them ends the table
+        if centred and (len(line.cells) > 1 or abs(_centre(line.words) - _centre(hit.line.words)) > 0.03):
+            break  # the centred list ended (« Date d'attribution : … » at the left)
         words = _words_in_range(line, x0 - 0.01, x1)
         if not words:
             continue
         if _starts_with_label(words, stop_labels):
             break
+        if not centred and not items and far_right_of(hit, words):
+            break  # a line far right of the heading (« Le Président » beside a stamp): no item of it
         words = _before_a_dated_cell(line, words)
         mark = words[0].text[:1]
         words, bullet = _item(words)
@@ -89,13 +135,15 @@ def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base:
             bullets, first_mark = bullet, mark
         elif bullet != bullets or (bullet and mark != first_mark and "(" not in (mark, first_mark)):
             break  # the list ended: a sentence follows it, or a footnote (« * ou du plus récent… »)
-        if words and _CODE_RE.match(words[0].text) and not in_table:
+        coded = bool(words) and bool(_CODE_RE.match(words[0].text)) and not in_table
+        if coded:
             words = words[1:]
         text = " ".join(w.text for w in words).strip(" ;,.")
-        if not text or not any(c.isalpha() for c in text) or len(words) > MAX_ITEM_WORDS or ". " in text \
+        if not text or not any(c.isalpha() for c in text) or len(_domain_of(text, coded).split()) > MAX_ITEM_WORDS \
+                or ". " in text \
                 or find_dates(text):
             break  # a sentence after the list
-        items.extend(item.strip() for item in _ITEM_SEPARATOR_RE.split(text) if item.strip())
+        items.extend(_domain_of(item.strip(), coded) for item in _ITEM_SEPARATOR_RE.split(text) if item.strip())
         words_seen.extend(words)
         if len(items) >= MAX_ITEMS:
             break

@@ -29,9 +29,17 @@ def _block_lines(layout: DocumentLayout, hit: _LabelHit, stop_labels, max_lines:
         x1 = max(x1, x0 + 0.3)
     last_bottom = hit.line.bottom
     h = hit.line.height
-    for _, line in _lines_below(layout, hit, max_lines + 4):
-        row = _words_in_range(line, x0 - 0.01, x1)
-        row = [w for w in row if w.bbox[0] >= x0 - 0.03]
+    below = _lines_below(layout, hit, max_lines + 4)
+    axis = _centred_anchor(hit, bool(words), below)
+    for _, line in below:
+        if axis is not None:
+            # under a centred « délivrée à », the holder's lines are centred too, wider than it
+            row = line.words if len(line.cells) == 1 and abs(_centre(line.words) - axis) < 0.03 else []
+            if not row and block:
+                break
+        else:
+            row = _words_in_range(line, x0 - 0.01, x1)
+            row = [w for w in row if w.bbox[0] >= x0 - 0.03]
         if not row:
             continue  # a line of the neighbouring column, between two of ours
         if min(w.bbox[1] for w in row) - last_bottom > 2.2 * h:
@@ -44,6 +52,24 @@ def _block_lines(layout: DocumentLayout, hit: _LabelHit, stop_labels, max_lines:
         if len(block) >= max_lines:
             break
     return block
+
+
+def _centre(words: list[Word]) -> float:
+    return (words[0].bbox[0] + words[-1].bbox[2]) / 2
+
+
+def _centred_anchor(hit: _LabelHit, has_words: bool, below) -> float | None:
+    """The axis of an anchor alone on its line in the middle of the page with a wider line
+    centred under it (a certificate's « délivrée à » over the holder's name), whose block is
+    read as whole centred lines; None otherwise."""
+    line = hit.line
+    if has_words or not below or len(line.cells) != 1 or hit.start_word != 0 or hit.end_word < len(line.words) - 1:
+        return None
+    axis = _centre(line.words)
+    first = below[0][1]
+    centred = len(first.cells) == 1 and abs(_centre(first.words) - axis) < 0.03 \
+        and first.words[0].bbox[0] < line.words[0].bbox[0] - 0.01
+    return axis if centred and 0.4 < axis < 0.6 else None
 
 
 def _block_candidates(spec, hints: _Hints, layout, hit: _LabelHit, base: float, stop_labels) -> list[Candidate]:

@@ -9,6 +9,7 @@ Hints (``FieldSchema.extraction_hints``) that call them::
     recipient_weight score of a recipient candidate without a civility (default 0.7)
     dateline         weight of the date of a dateline (« Versailles, le 17 mai 2025 »)
     legal_form       weight of a company name written with its legal form (letterhead, footer)
+    holder           weight of the name over an address block without a label (a certificate's holder)
     lexicon          "marque" | "reference": the products of the brand lexicon
     multiple         the value is a list (every product of the document)
     reject_values    texts a value can never be (a field label read as a name: « Téléphone »)
@@ -30,7 +31,8 @@ from .parties import contract_parties, display_parts, mail_correspondents
 from .phrases import PageText, clause_words, find_phrases
 from .products import ProductMention, find_products, in_catalogue
 from .text import phrase_set, token_texts, token_tuple
-from .zones import Block, company_names, dateline_words, postal_and_town, recipient_block, sentence_identity
+from .zones import (Block, company_names, dateline_words, holder_names, postal_and_town, recipient_block,
+                    sentence_identity)
 
 NO_STOPS = phrase_set(())
 
@@ -94,6 +96,18 @@ def company_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout) -
         for fv, value_words in _values_in(spec.data_type, words, hints, NO_STOPS)[:1]:
             out.append(_candidate(fv, value_words, hints.legal_form * place, line.page, "legal_form"))
     return out
+
+
+def holder_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, stop_labels) -> list[Candidate]:
+    """The name heading the upper-most address block of page 1 (``zones.holder_names``) that
+    is no rejected value (the body's own address block: « QUALIBAT / 55 avenue Kléber … »)."""
+    page, lines = _first_page_lines(layout)
+    for words in holder_names(lines) if lines else []:
+        found = [(fv, value_words) for fv, value_words in _values_in(spec.data_type, words, hints, stop_labels)[:1]
+                 if not rejected(fv.value, hints)]
+        if found:
+            return [_candidate(fv, value_words, hints.holder, page, "holder") for fv, value_words in found]
+    return []
 
 
 def phrase_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, reading: ReadingData | None,

@@ -147,8 +147,8 @@ def recipient_blocks(lines: list[Line], page: int) -> list[Block]:
                     stamp = True  # under « Cachet de l'entreprise »: the issuer's stamp, read by OCR
                     break
                 words = _cell_words(above, x0)
-                if words is None:
-                    continue  # a line of the other column, printed between two of ours
+                if words is None or not any(c.isalnum() for w in words for c in w.text):
+                    continue  # a line of the other column, printed between two of ours; a scan's speck (« - »)
                 skip = _is_block_label(words)
                 if skip:
                     if words[skip:]:
@@ -335,3 +335,38 @@ def sentence_identity(lines: list[Line], page: int) -> Block | None:
         return None
     return Block([name, street, postal_line], page, name[0].bbox[0], name[0].bbox[1], True, False,
                  introduced=not m.group("statement"))
+
+
+def holder_names(lines: list[Line]) -> list[list[Word]]:
+    """The names over an address in the upper half of a page: name, street, postal code and town,
+    left-aligned or centred on one axis (a certificate's holder printed without a label, the
+    body's logo beside it), the upper-most first."""
+    names = []
+    for index, line in enumerate(lines):
+        if line.top > 0.5:
+            break
+        for start, end in line.cells:
+            cell = line.words[start:end]
+            if not _POSTAL_TOWN_RE.match(_text(cell)):
+                continue
+            rows = [cell]
+            for above in reversed(lines[max(0, index - 4):index]):
+                row = _aligned_cell(above, cell)
+                if row is None:
+                    continue  # a line of the other column (the body's logo), between two of ours
+                if rows[0][0].bbox[1] - row[0].bbox[3] > 2.5 * line.height:
+                    break
+                rows.insert(0, row)
+            if len(rows) >= 3 and rows[-2][0].text[:1].isdigit():
+                names.append(rows[-3])
+    return names
+
+
+def _aligned_cell(line: Line, cell: list[Word]) -> list[Word] | None:
+    """The cell of ``line`` that starts where ``cell`` starts or is centred on its axis."""
+    left, axis = cell[0].bbox[0], (cell[0].bbox[0] + cell[-1].bbox[2]) / 2
+    for start, end in line.cells:
+        words = line.words[start:end]
+        if abs(words[0].bbox[0] - left) < 0.02 or abs((words[0].bbox[0] + words[-1].bbox[2]) / 2 - axis) < 0.02:
+            return words
+    return None

@@ -10,7 +10,7 @@ from extraction.corpus.evaluate import load_specs
 from extraction.fields import extract_fields
 from extraction.reading import fixture_reading_data
 
-from .pages import page
+from .pages import CHAR_W, page
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +124,98 @@ def test_a_siren_printed_with_its_nic_after_it_is_the_siret(specs):
         (0.08, 0.24, "Code NACE :"), (0.25, 0.24, "4329A"),
     ]
     assert read(specs, "certificat_rge", rows)["siret"] == "70575043800081"
+
+
+def centred(y: float, text: str, axis: float = 0.5) -> tuple[float, float, str]:
+    """A run centred on ``axis``, as a certificate's framed page prints its lines."""
+    return (axis - len(text) * CHAR_W / 2, y, text)
+
+
+def test_a_framed_attestation_reads_its_centred_holder_and_the_domains_in_brackets(specs):
+    # « délivrée à » over a wider centred name; the qualifications centred under a sentence, each
+    # with the body's code and label, the RGE domain in brackets; the dates side by side after them
+    rows = [
+        centred(0.10, "QUALIBAT"), centred(0.15, "ATTESTATION DE QUALIFICATION"), centred(0.20, "délivrée à"),
+        centred(0.225, "HABITAT FONTAINE"), centred(0.25, "66 place Victor Hugo – 59000 LILLE"),
+        centred(0.275, "SIRET 954 035 572 00047"),
+        centred(0.38, "pour les qualifications suivantes, avec la mention RGE :"),
+        centred(0.41, "7132 – Isolation thermique par l'intérieur (technicité supérieure) (Isolation des murs et planchers bas)"),
+        centred(0.44, "7131 – Isolation thermique par l'intérieur (Isolation du toit)"),
+        centred(0.50, "Date d'attribution : 21 juillet 2023", 0.345),
+        centred(0.50, "Date d'échéance : 20 juillet 2027", 0.655),
+        centred(0.55, "Qualification n° E-E556965"),
+    ]
+    got = read(specs, "certificat_rge", rows)
+    assert got["raison_sociale"] == "HABITAT FONTAINE"
+    assert got["domaines"] == '["Isolation des murs et planchers bas", "Isolation du toit"]'
+    assert (got["date_debut_validite"], got["date_fin_validite"]) == ("2023-07-21", "2027-07-20")
+
+
+def test_a_short_centred_domain_is_read_whole_and_the_dates_after_it_are_no_domain(specs):
+    rows = [
+        centred(0.10, "QUALIPAC"), centred(0.15, "CERTIFICAT DE QUALIFICATION « RGE »"), centred(0.20, "délivrée à"),
+        centred(0.225, "CLIMISOLATION"), centred(0.25, "44 bis chemin du Château – 02100 SAINT-QUENTIN"),
+        centred(0.38, "pour les qualifications suivantes, avec la mention RGE :"),
+        centred(0.41, "Pompe à chaleur : chauffage"),
+        centred(0.45, "Date d'attribution : 11 mai 2023", 0.345), centred(0.45, "Date d'échéance : 10 mai 2027", 0.655),
+    ]
+    got = read(specs, "certificat_rge", rows)
+    assert (got["raison_sociale"], got["domaines"]) == ("CLIMISOLATION", '["Pompe à chaleur : chauffage"]')
+
+
+def test_the_holder_without_a_label_is_the_name_over_its_centred_address_not_the_body(specs):
+    # Certibat: the body's logo on the left between the holder's centred lines, no « Raison sociale »
+    rows = [
+        (0.06, 0.06, "RGE"), (0.82, 0.06, "Édité le : 25/02/2022"),
+        centred(0.08, "RENOV CONCEPT"), (0.06, 0.095, "CERTIBAT"), centred(0.095, "18 avenue Marcel Pagnol"),
+        (0.06, 0.11, "Rénovation énergétique"), centred(0.125, "11100 Narbonne"),
+        centred(0.14, "SIRET : 518 671 771 00013"),
+        centred(0.20, "Est certifié conformément :"),
+        centred(0.30, "pour son activité de :"),
+        centred(0.33, "ISOLATION DES MURS ET PLANCHERS BAS"), centred(0.36, "ISOLATION DU TOIT"),
+    ]
+    got = read(specs, "certificat_rge", rows)
+    assert got["raison_sociale"] == "RENOV CONCEPT"
+    assert got["domaines"] == '["ISOLATION DES MURS ET PLANCHERS BAS", "ISOLATION DU TOIT"]'
+
+
+def test_the_rge_after_the_domains_label_is_part_of_it(specs):
+    rows = [
+        (0.08, 0.10, "Raison sociale : RENOV SERVICES"),
+        (0.08, 0.40, "Domaine(s) de travaux RGE :"), (0.08, 0.43, "- Pompe à chaleur : chauffage"),
+        (0.08, 0.46, "- Chauffe-eau thermodynamique"),
+    ]
+    got = read(specs, "certificat_rge", rows)["domaines"]
+    assert got == '["Pompe à chaleur : chauffage", "Chauffe-eau thermodynamique"]'
+
+
+def test_a_signature_title_beside_a_stamp_is_no_domain_and_ocr_lowers_the_bracketed_one(specs):
+    # a scan: the stamp « QUALIFICATION » at the bottom left, « Le Président » far right under it;
+    # OCR read the bracketed domain's capital as a small letter
+    rows = [
+        centred(0.10, "QUALIBAT"), centred(0.20, "délivrée à"), centred(0.225, "NORD MARTIN"),
+        centred(0.34, "pour les qualifications suivantes, avec la mention RGE :"),
+        centred(0.36, "7131 - Isolation thermique par l'intérieur (isolation du toit)"),
+        centred(0.44, "Date d'attribution : 22 août 2021", 0.345), centred(0.44, "Date d'échéance : 21 août 2025", 0.655),
+        (0.09, 0.80, "QUALIFICATION"), (0.80, 0.83, "Le Président"),
+    ]
+    assert read(specs, "certificat_rge", rows)["domaines"] == '["Isolation du toit"]'
+
+
+def test_a_scans_speck_over_the_window_address_is_no_name(specs):
+    rows = [
+        (0.12, 0.03, "DIRECTION GÉNÉRALE DES FINANCES PUBLIQUES"),
+        (0.54, 0.150, "-"), (0.55, 0.165, "M RENAUD ALFRED"), (0.55, 0.18, "99 QUAI DU PARC"),
+        (0.55, 0.195, "82000 MONTAUBAN"),
+        (0.11, 0.21, "Avis d'impôt 2023"), (0.11, 0.24, "IMPÔT SUR LE REVENU - sur les revenus de l'année 2022"),
+    ]
+    assert read(specs, "avis_imposition", rows)["declarant_nom"] == "M RENAUD ALFRED"
+
+
+def test_the_bodys_own_address_block_over_the_holders_is_passed_over(specs):
+    rows = [
+        (0.08, 0.05, "QUALIBAT"), (0.08, 0.065, "55 avenue Kléber"), (0.08, 0.08, "75016 PARIS"),
+        centred(0.15, "CERTIFICAT DE QUALIFICATION"),
+        (0.55, 0.22, "THERMI HABITAT"), (0.55, 0.235, "12 rue des Forges"), (0.55, 0.25, "03100 Montluçon"),
+    ]
+    assert read(specs, "certificat_rge", rows)["raison_sociale"] == "THERMI HABITAT"
