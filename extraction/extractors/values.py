@@ -51,6 +51,41 @@ def join_words(words: list[Word]) -> tuple[str, list[tuple[int, int]]]:
     return " ".join(parts), spans
 
 
+# One character a box of a comb field (« 1 3 / 0 2 / 2 0 2 4 », « 4 6 0 0 0 »): a digit, or the
+# separator printed between two boxes.
+_COMB_CHAR_RE = re.compile(r"[0-9/.\-]")
+COMB_MIN_DIGITS = 4  # fewer single digits in a row are numbers of their own (« 1 / 2 », « 2 x 3 »)
+
+
+def join_comb_words(words: list[Word]) -> tuple[str, list[tuple[int, int]]]:
+    """As ``join_words``, with the characters a form's comb field spreads one per box joined
+    back: a run of one-character words, digits and the separators between them, holding at
+    least ``COMB_MIN_DIGITS`` digits, is one value (« 13/02/2024 », « 46000 »)."""
+    comb = [len(w.text) == 1 and bool(_COMB_CHAR_RE.fullmatch(w.text)) for w in words]
+    glued = [False] * len(words)  # word i follows word i-1 with no space
+    i = 0
+    while i < len(words):
+        if not comb[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(words) and comb[j]:
+            j += 1
+        if sum(words[k].text.isdigit() for k in range(i, j)) >= COMB_MIN_DIGITS:
+            for k in range(i + 1, j):
+                glued[k] = True
+        i = j
+    parts, spans, pos = [], [], 0
+    for k, w in enumerate(words):
+        if k and not glued[k]:
+            parts.append(" ")
+            pos += 1
+        parts.append(w.text)
+        spans.append((pos, pos + len(w.text)))
+        pos += len(w.text)
+    return "".join(parts), spans
+
+
 def _word_range(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
     first = next((i for i, (s, e) in enumerate(spans) if e > start), 0)
     last = next((i for i in range(len(spans) - 1, -1, -1) if spans[i][0] < end), len(spans) - 1)
@@ -61,7 +96,7 @@ def find_values(data_type: str, words: list[Word], percent: str = "allow") -> li
     """Typed values inside ``words`` in reading order (``percent``: allow | skip | require)."""
     if not words:
         return []
-    text, spans = join_words(words)
+    text, spans = join_comb_words(words) if data_type in ("date", "postal_code") else join_words(words)
     found: list[FoundValue] = []
 
     def add(value: str, raw: str, start: int, end: int, **flags):
