@@ -55,13 +55,25 @@ def join_words(words: list[Word]) -> tuple[str, list[tuple[int, int]]]:
 # separator printed between two boxes.
 _COMB_CHAR_RE = re.compile(r"[0-9/.\-]")
 COMB_MIN_DIGITS = 4  # fewer single digits in a row are numbers of their own (« 1 / 2 », « 2 x 3 »)
+# The boxes' sides as OCR reads them, alone or glued to the digits they frame (« | 4 | 6 | », « 4|6|0 »).
+_BORDERED_RE = re.compile(r"[0-9/.\-|\[\]]*[|\[\]][0-9/.\-|\[\]]*")
+_BORDER_RE = re.compile(r"[|\[\]]")
+
+
+def _without_borders(text: str) -> str:
+    """A word of digits and boxes' sides without the sides; any other word as it is."""
+    if _BORDERED_RE.fullmatch(text):
+        return _BORDER_RE.sub("", text)
+    return text
 
 
 def join_comb_words(words: list[Word]) -> tuple[str, list[tuple[int, int]]]:
     """As ``join_words``, with the characters a form's comb field spreads one per box joined
-    back: a run of one-character words, digits and the separators between them, holding at
-    least ``COMB_MIN_DIGITS`` digits, is one value (« 13/02/2024 », « 46000 »)."""
-    comb = [len(w.text) == 1 and bool(_COMB_CHAR_RE.fullmatch(w.text)) for w in words]
+    back: a run of one-character words, digits and the separators between them (the boxes'
+    sides OCR reads as « | » or « [ » left out), holding at least ``COMB_MIN_DIGITS`` digits, is
+    one value (« 13/02/2024 », « 46000 »)."""
+    texts = [_without_borders(w.text) for w in words]
+    comb = [not t or (len(t) == 1 and bool(_COMB_CHAR_RE.fullmatch(t))) for t in texts]
     glued = [False] * len(words)  # word i follows word i-1 with no space
     i = 0
     while i < len(words):
@@ -71,18 +83,21 @@ def join_comb_words(words: list[Word]) -> tuple[str, list[tuple[int, int]]]:
         j = i
         while j < len(words) and comb[j]:
             j += 1
-        if sum(words[k].text.isdigit() for k in range(i, j)) >= COMB_MIN_DIGITS:
+        if sum(texts[k].isdigit() for k in range(i, j)) >= COMB_MIN_DIGITS:
             for k in range(i + 1, j):
                 glued[k] = True
+        else:  # no comb field: a side of a box alone stays what it was
+            for k in range(i, j):
+                texts[k] = texts[k] or words[k].text
         i = j
     parts, spans, pos = [], [], 0
-    for k, w in enumerate(words):
+    for k, text in enumerate(texts):
         if k and not glued[k]:
             parts.append(" ")
             pos += 1
-        parts.append(w.text)
-        spans.append((pos, pos + len(w.text)))
-        pos += len(w.text)
+        parts.append(text)
+        spans.append((pos, pos + len(text)))
+        pos += len(text)
     return "".join(parts), spans
 
 
