@@ -60,11 +60,34 @@ _BORDERED_RE = re.compile(r"[0-9/.\-|\[\]]*[|\[\]][0-9/.\-|\[\]]*")
 _BORDER_RE = re.compile(r"[|\[\]]")
 
 
+# A date typed in boxes whose shared sides OCR read as characters: « [1]9]/[013]/[2T01214] » is
+# 19/03/2024, each side (« ] », « 1 », « T »…) between two digits (two boxes: three characters, four: seven).
+_BOXED_DATE_RE = re.compile(r"^[\[|(]?([^/]{3})[\]|)]?/[\[|(]?([^/]{3})[\]|)]?/[\[|(]?([^/]{7})[\]|)]?$")
+_SIDE_CHARS = frozenset("|[]()1Il!Tt")
+_DIGIT_SLIPS = str.maketrans({"I": "1", "l": "1", "O": "0", "o": "0"})
+
+
+def _boxed_date(text: str) -> str | None:
+    """« dd/mm/yyyy » of a date OCR read with the sides of its boxes between the digits, else None."""
+    m = _BOXED_DATE_RE.match(text)
+    if not m:
+        return None
+    parts = []
+    for group in m.groups():
+        digits = group[0::2].translate(_DIGIT_SLIPS)
+        if not digits.isdigit() or not all(ch in _SIDE_CHARS for ch in group[1::2]):
+            return None
+        parts.append(digits)
+    return "/".join(parts)
+
+
 def _without_borders(text: str) -> str:
     """A word of digits and boxes' sides without the sides; any other word as it is."""
     if _BORDERED_RE.fullmatch(text):
-        return _BORDER_RE.sub("", text)
-    return text
+        stripped = _BORDER_RE.sub("", text)
+        if not re.fullmatch(r"[^/]*/[^/]*/\d{5,}", stripped):
+            return stripped
+    return _boxed_date(text) or text
 
 
 def join_comb_words(words: list[Word]) -> tuple[str, list[tuple[int, int]]]:
