@@ -254,7 +254,7 @@ def _right_runs(hit: _LabelHit, data_type: str = "") -> list[tuple[list[Word], s
     cell_start, cell_end = line.cell_of(hit.start_word)
     prefix = [hit.remainder] if hit.remainder is not None else []
     runs = []
-    same_cell = prefix + line.words[hit.end_word:cell_end]
+    same_cell = _past_label_tail(prefix + line.words[hit.end_word:cell_end])
     if _strip_separators(same_cell):
         runs.append((same_cell, "right"))
     next_cells = [c for c in line.cells if c[0] >= cell_end]
@@ -265,6 +265,32 @@ def _right_runs(hit: _LabelHit, data_type: str = "") -> list[tuple[list[Word], s
         if data_type != "string" or gap < MAX_TEXT_GAP or colon or len(line.cells) == 2:
             runs.append((line.words[start:end], "right_cell"))
     return runs
+
+
+LABEL_TAIL_WORDS = 6  # at most this many words of a longer label after the known one
+
+
+def _past_label_tail(words: list[Word]) -> list[Word]:
+    """The words after the rest of a longer label than the one known, up to its colon: « de
+    l'opération : » of « Adresse de réalisation de l'opération : 75 allée… », « (signature du
+    devis) : » of « Date d'engagement (signature du devis) : … ». A label goes on in lower case
+    or between brackets, without digits; a value typed there (« Dupont Prénom : ») does not."""
+    for k, w in enumerate(words[:LABEL_TAIL_WORDS + 1]):
+        if w.text.endswith(":"):
+            if k == 0:
+                return words
+            tail = words[:k + 1]
+            if all(_continues_label(x.text.rstrip(":")) for x in tail if x.text != ":"):
+                return words[k + 1:]
+            return words
+    return words
+
+
+def _continues_label(text: str) -> bool:
+    if any(ch.isdigit() for ch in text):
+        return False
+    core = text.strip("()")
+    return bool(core) and (core[0].islower() or text.startswith("(") or text.endswith(")"))
 
 
 def _right_words(hit: _LabelHit) -> tuple[list[Word], bool]:

@@ -249,6 +249,7 @@ def build_lines(words: list[Word], page: PageContent | None = None, page_number:
         k = bisect.bisect_left(row_y, y)
         rows.insert(k, [w])
         row_y.insert(k, y)
+    rows = _with_floating_values(rows, row_y)
     lines = []
     for i, row in enumerate(rows):
         row.sort(key=lambda w: w.bbox[0])
@@ -256,6 +257,53 @@ def build_lines(words: list[Word], page: PageContent | None = None, page_number:
         line.cells = _cells(line.words, aspect)
         lines.append(line)
     return lines
+
+
+# A value typed on a printed form after the fact sits a little above or below its label's line
+# (the printer's feed): up to this share of a line's height between their centres it still
+# belongs to that line, where nothing else stands in its way.
+FLOATING_VALUE_SHIFT = 0.8
+
+
+def _follows_a_colon(word: Word, row: list[Word]) -> bool:
+    """Whether ``word`` stands in a gap of ``row`` just right of one of its labels (« Nom : »):
+    it overlaps none of the row's words and the nearest of them to its left ends with a colon."""
+    left = None
+    for other in row:
+        if other.bbox[0] < word.bbox[2] - 0.002 and other.bbox[2] > word.bbox[0] + 0.002:
+            return False
+        if other.bbox[2] <= word.bbox[0] + 0.002 and (left is None or other.bbox[2] > left.bbox[2]):
+            left = other
+    return left is not None and left.text.endswith(":")
+
+
+def _with_floating_values(rows: list[list[Word]], row_y: list[float]) -> list[list[Word]]:
+    """The rows with each row of values typed off its labels' line (« WEBER   Pauline » a few
+    points above « Nom :   Prénom : ») put back into that line: every word of the row stands
+    right of a label's colon there, in a gap, and the two rows are nearer than a line's height."""
+    if len(rows) < 2:
+        return rows
+    row_h = [median([w.bbox[3] - w.bbox[1] for w in row]) for row in rows]
+    target: dict[int, int] = {}
+    for i, row in enumerate(rows):
+        if any(w.text.endswith(":") for w in row):
+            continue  # a row of labels itself
+        best = None
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(rows) or j in target:
+                continue
+            distance = abs(row_y[i] - row_y[j])
+            if distance > FLOATING_VALUE_SHIFT * max(row_h[i], row_h[j]):
+                continue
+            if all(_follows_a_colon(w, rows[j]) for w in row) and (best is None or distance < best[0]):
+                best = (distance, j)
+        if best is not None:
+            target[i] = best[1]
+    if not target:
+        return rows
+    for i, j in target.items():
+        rows[j].extend(rows[i])
+    return [row for i, row in enumerate(rows) if i not in target]
 
 
 # What OCR glues to a word from the page around it: a table's rule (« [DEV-2023-01800 », « HT| »),

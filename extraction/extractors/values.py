@@ -51,6 +51,79 @@ def join_words(words: list[Word]) -> tuple[str, list[tuple[int, int]]]:
     return " ".join(parts), spans
 
 
+# One character a box of a comb field (« 1 3 / 0 2 / 2 0 2 4 », « 4 6 0 0 0 »): a digit, or the
+# separator printed between two boxes.
+_COMB_CHAR_RE = re.compile(r"[0-9/.\-]")
+COMB_MIN_DIGITS = 4  # fewer single digits in a row are numbers of their own (« 1 / 2 », « 2 x 3 »)
+# The boxes' sides as OCR reads them, alone or glued to the digits they frame (« | 4 | 6 | », « 4|6|0 »).
+_BORDERED_RE = re.compile(r"[0-9/.\-|\[\]]*[|\[\]][0-9/.\-|\[\]]*")
+_BORDER_RE = re.compile(r"[|\[\]]")
+
+
+# A date typed in boxes whose shared sides OCR read as characters: « [1]9]/[013]/[2T01214] » is
+# 19/03/2024, each side (« ] », « 1 », « T »…) between two digits (two boxes: three characters, four: seven).
+_BOXED_DATE_RE = re.compile(r"^[\[|(]?([^/]{3})[\]|)]?/[\[|(]?([^/]{3})[\]|)]?/[\[|(]?([^/]{7})[\]|)]?$")
+_SIDE_CHARS = frozenset("|[]()1Il!Tt")
+_DIGIT_SLIPS = str.maketrans({"I": "1", "l": "1", "O": "0", "o": "0"})
+
+
+def _boxed_date(text: str) -> str | None:
+    """« dd/mm/yyyy » of a date OCR read with the sides of its boxes between the digits, else None."""
+    m = _BOXED_DATE_RE.match(text)
+    if not m:
+        return None
+    parts = []
+    for group in m.groups():
+        digits = group[0::2].translate(_DIGIT_SLIPS)
+        if not digits.isdigit() or not all(ch in _SIDE_CHARS for ch in group[1::2]):
+            return None
+        parts.append(digits)
+    return "/".join(parts)
+
+
+def _without_borders(text: str) -> str:
+    """A word of digits and boxes' sides without the sides; any other word as it is."""
+    if _BORDERED_RE.fullmatch(text):
+        stripped = _BORDER_RE.sub("", text)
+        if not re.fullmatch(r"[^/]*/[^/]*/\d{5,}", stripped):
+            return stripped
+    return _boxed_date(text) or text
+
+
+def join_comb_words(words: list[Word]) -> tuple[str, list[tuple[int, int]]]:
+    """As ``join_words``, with the characters a form's comb field spreads one per box joined
+    back: a run of one-character words, digits and the separators between them (the boxes'
+    sides OCR reads as « | » or « [ » left out), holding at least ``COMB_MIN_DIGITS`` digits, is
+    one value (« 13/02/2024 », « 46000 »)."""
+    texts = [_without_borders(w.text) for w in words]
+    comb = [not t or (len(t) == 1 and bool(_COMB_CHAR_RE.fullmatch(t))) for t in texts]
+    glued = [False] * len(words)  # word i follows word i-1 with no space
+    i = 0
+    while i < len(words):
+        if not comb[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(words) and comb[j]:
+            j += 1
+        if sum(texts[k].isdigit() for k in range(i, j)) >= COMB_MIN_DIGITS:
+            for k in range(i + 1, j):
+                glued[k] = True
+        else:  # no comb field: a side of a box alone stays what it was
+            for k in range(i, j):
+                texts[k] = texts[k] or words[k].text
+        i = j
+    parts, spans, pos = [], [], 0
+    for k, text in enumerate(texts):
+        if k and not glued[k]:
+            parts.append(" ")
+            pos += 1
+        parts.append(text)
+        spans.append((pos, pos + len(text)))
+        pos += len(text)
+    return "".join(parts), spans
+
+
 def _word_range(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
     first = next((i for i, (s, e) in enumerate(spans) if e > start), 0)
     last = next((i for i in range(len(spans) - 1, -1, -1) if spans[i][0] < end), len(spans) - 1)
@@ -61,7 +134,7 @@ def find_values(data_type: str, words: list[Word], percent: str = "allow") -> li
     """Typed values inside ``words`` in reading order (``percent``: allow | skip | require)."""
     if not words:
         return []
-    text, spans = join_words(words)
+    text, spans = join_comb_words(words) if data_type in ("date", "postal_code") else join_words(words)
     found: list[FoundValue] = []
 
     def add(value: str, raw: str, start: int, end: int, **flags):

@@ -219,3 +219,85 @@ def test_the_bodys_own_address_block_over_the_holders_is_passed_over(specs):
         (0.55, 0.22, "THERMI HABITAT"), (0.55, 0.235, "12 rue des Forges"), (0.55, 0.25, "03100 Montluçon"),
     ]
     assert read(specs, "certificat_rge", rows)["raison_sociale"] == "THERMI HABITAT"
+
+
+def test_comb_fields_give_their_characters_one_per_box(specs):
+    # a Cerfa-like form: the postal code and the dates typed one character per box, the date's
+    # slashes printed between the boxes; the installer's address holds another postal code
+    rows = [
+        (0.30, 0.08, "ATTESTATION SUR L'HONNEUR"),
+        (0.08, 0.15, "1. Identité du bénéficiaire"),
+        (0.09, 0.20, "Adresse des travaux : 75 allée Henri Rolland"),
+        (0.09, 0.22, "Code postal : 4 6 0 0 0"), (0.50, 0.22, "Commune : Cahors"),
+        (0.09, 0.24, "Téléphone : 0 6 1 4 3 3 3 5 4 8"),
+        (0.08, 0.35, "2. Identité du professionnel"),
+        (0.09, 0.38, "Raison sociale : Thermnord"),
+        (0.09, 0.40, "N° SIRET : 6 3 5 3 0 3 1 7 5 1 0 0 3 0"),
+        (0.09, 0.42, "Adresse : 3 ter route des Mimosas 37000 Tours"),
+        (0.08, 0.48, "3. OPÉRATION RÉALISÉE"),
+        (0.09, 0.53, "Date d'engagement (signature du devis) : 1 3 / 0 2 / 2 0 2 4"),
+        (0.09, 0.56, "Date de fin de l'opération : 1 9 / 0 3 / 2 0 2 4"),
+    ]
+    got = read(specs, "attestation_honneur", rows)
+    assert got["beneficiaire_code_postal"] == "46000"
+    assert (got["date_engagement"], got["date_achevement"]) == ("2024-02-13", "2024-03-19")
+    assert got["siret_installateur"] == "63530317510030"
+
+
+def test_values_typed_a_little_off_their_labels_line_are_read_with_their_labels(specs):
+    # the printer's feed put each typed value a few points above its label: the text layer makes
+    # it a line of its own, between two lines of labels
+    rows = [
+        (0.30, 0.08, "ATTESTATION SUR L'HONNEUR"),
+        (0.08, 0.15, "1. Identité du bénéficiaire"),
+        (0.175, 0.170, "WEBER"), (0.599, 0.170, "Pauline"),
+        (0.094, 0.177, "Nom :"), (0.50, 0.177, "Prénom :"),
+        (0.29, 0.194, "163 ter cours du Parc"),
+        (0.094, 0.202, "Adresse des travaux :"),
+        (0.094, 0.219, "Code postal : 4 0 1 0 0"), (0.50, 0.219, "Commune : Dax"),
+        (0.08, 0.34, "2. PROFESSIONNEL AYANT RÉALISÉ L'OPÉRATION"),
+        (0.25, 0.363, "ÉCO SOLUTIONS"),
+        (0.094, 0.371, "Raison sociale :"),
+        (0.195, 0.413, "35 chemin des Mimosas 73000 Chambéry"),
+        (0.094, 0.421, "Adresse :"),
+        (0.33, 0.557, "FAC006526"),
+        (0.094, 0.564, "Référence de la facture :"),
+    ]
+    got = read(specs, "attestation_honneur", rows)
+    assert got["beneficiaire_nom"] == "Pauline WEBER"
+    assert got["beneficiaire_adresse"] == "163 ter cours du Parc"
+    assert got["raison_sociale_installateur"] == "ÉCO SOLUTIONS"
+    assert got["reference_facture"] == "FAC006526"
+
+
+def test_a_longer_label_than_the_known_one_is_read_to_its_colon(specs):
+    rows = [
+        (0.30, 0.08, "ATTESTATION SUR L'HONNEUR"),
+        (0.08, 0.15, "1. Identité du bénéficiaire"),
+        (0.09, 0.20, "Adresse de réalisation de l'opération : 75 allée Henri Rolland"),
+        (0.09, 0.22, "Code postal : 4 6 0 0 0"), (0.50, 0.22, "Commune : Cahors"),
+        (0.08, 0.35, "2. Identité du professionnel"),
+        (0.09, 0.38, "Raison sociale : Thermnord"),
+        (0.09, 0.42, "Adresse : 3 ter route des Mimosas 37000 Tours"),
+    ]
+    assert read(specs, "attestation_honneur", rows)["beneficiaire_adresse"] == "75 allée Henri Rolland"
+
+
+def test_comb_fields_read_by_ocr_with_the_boxes_sides_are_read_without_them(specs):
+    # Tesseract reads the sides of the boxes as « | », apart or glued to the digits they frame, or
+    # as a character between two digits (« [I[3]/[0]2]/[2101214] » for 13/02/2024, as it read a real scan)
+    rows = [
+        (0.30, 0.08, "ATTESTATION SUR L'HONNEUR"),
+        (0.08, 0.15, "1. Identité du bénéficiaire"),
+        (0.09, 0.20, "Adresse des travaux : 75 allée Henri Rolland"),
+        (0.09, 0.22, "Code postal : | 4 | 6 | 0 | 0 | 0 |"), (0.50, 0.22, "Commune : Cahors"),
+        (0.08, 0.35, "2. Identité du professionnel"),
+        (0.09, 0.42, "Adresse : 3 ter route des Mimosas 37000 Tours"),
+        (0.08, 0.48, "3. OPÉRATION RÉALISÉE"),
+        (0.09, 0.53, "Date d'engagement (signature du devis) : [I[3]/[0]2]/[2101214]"),
+        (0.09, 0.56, "Date d'achèvement des travaux : |1|9|/|0|3|/|2|0|2|4|"),
+    ]
+    result = extract_fields([page(rows, conf=0.9)], specs["attestation_honneur"], fixture_reading_data("attestation_honneur"))
+    got = {name: value.value for name, value in result.items()}
+    assert got["beneficiaire_code_postal"] == "46000"
+    assert (got["date_engagement"], got["date_achevement"]) == ("2024-02-13", "2024-03-19")
