@@ -2,15 +2,11 @@
 layout the classifier misreads the same way gets the corrected type (``learning.apply.learned_type``)."""
 from __future__ import annotations
 
-import io
-import json
-
 import pytest
-from django.core.management import call_command
 
 from extraction.models import LayoutFingerprint
 
-from . import samples
+from .test_import_feedback import import_lines, ingest
 
 pytestmark = pytest.mark.django_db
 
@@ -25,22 +21,6 @@ def facture_lines(number: str, client: str, amount: str) -> list[str]:
         f"Montant HT : {amount} €   TVA : 550,00 €   Net à payer TTC : 10 550,00 €",
         "Prime CEE déduite : 4 000,00 €",
     ]
-
-
-def ingest(tmp_path, name: str, lines: list[str]) -> dict:
-    path = tmp_path / name
-    path.write_bytes(samples.text_pdf([lines]))
-    out = io.StringIO()
-    call_command("ingest", str(path), "--json", stdout=out, stderr=io.StringIO())
-    return json.loads(out.getvalue().splitlines()[0])["documents"][0]
-
-
-def import_lines(tmp_path, validator, rows: list[dict], name: str) -> str:
-    path = tmp_path / name
-    path.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n", encoding="utf-8")
-    out = io.StringIO()
-    call_command("import_feedback", str(path), "--validator", validator.email, stdout=out)
-    return out.getvalue()
 
 
 def retype_as_devis(tmp_path, validator, document_id: int, name: str) -> None:

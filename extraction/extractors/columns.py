@@ -1,0 +1,134 @@
+"""Where a label's column runs on a page: the span under a label heading a column, the
+lines below it, the words of a line inside that span, and whether a row spans the table (a
+lot's title) or is an item row (one with a price). Shared by the readers of values below a
+label, of lists and of blocks."""
+from __future__ import annotations
+
+import re
+
+from ..types import Word
+from .labels import DocumentLayout, _LabelHit
+from .layout import Line
+from .text import token_tuple
+
+TABLE_HEADINGS = frozenset({"ref", "designation", "description", "libelle", "article", "quantite", "qte", "unite",
+                            "prix", "pu", "remise", "montant", "tva"})
+
+
+def _is_header_row(line: Line) -> bool:
+    """A table's header: three cells or more, short, without a digit ("Réf. | Désignation | Qté"),
+    or a line without a digit naming three column headings, however its cells were cut."""
+    if any(ch.isdigit() for w in line.words for ch in w.text):
+        return False
+    if len(TABLE_HEADINGS.intersection(line.token_set)) >= 3:
+        return True
+    return len(line.cells) >= 3 and all(end - start <= 5 for start, end in line.cells)
+
+
+def _column_range(hit: _LabelHit) -> tuple[float, float]:
+    """Horizontal span under a label: from its cell's left edge to the next cell on its line (to
+    the next column heading, in a table header the text layer ran into one cell: « Réf. Désignation »)."""
+    if hit.column is not None:
+        return hit.column
+    line = hit.line
+    cell_start, cell_end = line.cell_of(hit.start_word)
+    x0 = line.words[hit.start_word].bbox[0]
+    x1 = max(w.bbox[2] for w in line.words[hit.start_word:hit.end_word])
+    next_cells = [c for c in line.cells if c[0] >= cell_end]
+    right_limit = line.words[next_cells[0][0]].bbox[0] if next_cells else 1.0
+    heading = _next_heading(line, hit.end_word, cell_end)
+    if heading is not None:
+        right_limit = line.words[heading].bbox[0]
+    return x0, max(x1, right_limit - 0.005)
+
+
+def _next_heading(line: Line, start: int, end: int) -> int | None:
+    """The first word in ``line.words[start:end]`` heading a column, on a table's header row."""
+    if not _is_header_row(line):
+        return None
+    return next((i for i in range(start, end) if token_tuple(line.words[i].text)[:1] and
+                 token_tuple(line.words[i].text)[0] in TABLE_HEADINGS), None)
+
+
+_PRICE_RE = re.compile(r"\d,\d{2}\b")
+
+
+def _item_row(line: Line) -> bool:
+    """A row of an item table: three cells or more, one of them a price."""
+    return len(line.cells) >= 3 and any(_PRICE_RE.search(w.text) for w in line.words)
+
+
+def _first_cell(line: Line, words: list[Word]) -> list[Word]:
+    """The words of ``words`` in the cell of its first word."""
+    first = next((i for i, w in enumerate(line.words) if w is words[0]), None)
+    if first is None:
+        return words
+    start, end = line.cell_of(first)
+    cell = line.words[start:end]
+    return [w for w in words if any(w is c for c in cell)]
+
+
+def _spans_columns(words: list[Word], hit: _LabelHit) -> bool:
+    """Whether ``words``, read under a label heading a table's column, run over the next column's
+    heading: a row across the table (a lot's title « 1 – CHAUFFE-EAU THERMODYNAMIQUE », a note),
+    not that column's value."""
+    line = hit.line
+    if hit.column is not None or not words or not _is_header_row(line):
+        return False
+    _, cell_end = line.cell_of(hit.start_word)
+    heading = _next_heading(line, hit.end_word, cell_end)
+    if heading is None:
+        heading = next((start for start, _ in line.cells if start >= cell_end), None)
+    return heading is not None and max(w.bbox[2] for w in words) > line.words[heading].bbox[2]
+
+
+def _words_in_range(line: Line, x0: float, x1: float, header_x: tuple[float, float] | None = None,
+                    whole_cells: bool = False) -> list[Word]:
+    """The words of ``line`` in the cells that overlap [x0, x1]; ``whole_cells``: a cell running
+    in from the left is kept whole (« du 07/04/2023 au 06/04/2024 » under « valable : »)."""
+    chosen: list[tuple[int, int]] = []
+    for start, end in line.cells:
+        cx0, cx1 = line.x_range(start, end)
+        if cx1 < x0 - 0.01 or cx0 > x1:
+            continue
+        # a wide cell that starts far left of the label belongs to another column
+        if cx0 < x0 - 0.06 and header_x is not None and cx1 < header_x[0]:
+            continue
+        chosen.append((start, end))
+    words: list[Word] = []
+    for start, end in chosen:
+        cut = start
+        if line.words[start].bbox[0] < x0 - 0.03 and not whole_cells:
+            # a cell running in from the left holds the previous column's value too
+            cut = next((i for i in range(start, end) if line.words[i].bbox[2] > x0 - 0.005), end)
+            cut = _number_start(line.words, start, cut)
+        words.extend(line.words[cut:end])
+    return words
+
+
+_LEADING_GROUP_RE = re.compile(r"\d{1,3}")
+_THOUSANDS_GROUP_RE = re.compile(r"\d{3}(?:[.,]\d{1,3})?(?!\d)")
+
+
+def _number_start(words: list[Word], start: int, cut: int) -> int:
+    """``cut`` moved left over the thousands groups of a number it would split: an amount
+    right-aligned under a narrower header starts left of it (« 1 » of « 1 634,39 »)."""
+    while start < cut < len(words) and _LEADING_GROUP_RE.fullmatch(words[cut - 1].text) \
+            and _THOUSANDS_GROUP_RE.match(words[cut].text):
+        cut -= 1
+    return cut
+
+
+def _lines_below(layout: DocumentLayout, hit: _LabelHit, max_below: int) -> list[tuple[int, Line]]:
+    lines = layout.lines[hit.line.page]
+    out = []
+    previous_bottom = hit.line.bottom
+    h = hit.line.height
+    for k, line in enumerate(lines[hit.line.index + 1:], 1):
+        if len(out) >= max_below:
+            break
+        if line.top - previous_bottom > max(3.0 * h, 0.04):
+            break
+        out.append((k, line))
+        previous_bottom = max(previous_bottom, line.bottom)
+    return out
