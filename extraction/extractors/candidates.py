@@ -443,17 +443,24 @@ def _ends_a_sentence_cell(hit: _LabelHit) -> bool:
     return hit.start_word - cell_start >= 3 and not _separator_follows(hit)
 
 
+# Words that, right after a label, make it the subject of a sentence (« le montant de la prime
+# est précisé dans le courrier… »), not a label with its qualifier (« Montant de la prime CEE
+# versée par X : 2 860,01 € »).
+_SENTENCE_VERBS = frozenset({"est", "sera", "sont", "seront", "a", "ont", "vous", "nous", "figure", "figurent",
+                             "apparait", "reste", "depend", "correspond", "fera", "fait", "sera", "etait", "serait"})
+
+
 def _inside_prose(hit: _LabelHit) -> bool:
-    """The label is words of a sentence: no separator follows it, and its cell runs on after it
-    with four words or more, the first in lower case, none of the first four with a digit
-    (« le montant de la prime est précisé dans le courrier… »; a column's header « Prime CEE
-    versée par l'obligé » stays one, and so does a label closing its clause with a comma)."""
+    """The label is the subject of a sentence: no separator follows it, and its cell runs on
+    with a verb (« le montant de la prime est précisé dans le courrier… »): no value of its own
+    below. A label closing its clause with a comma, or followed by its qualifier (« versée par
+    X : »), stays one."""
     if _separator_follows(hit) or hit.line.words[hit.end_word - 1].text.endswith((",", ";", ")")):
-        return False  # « Signature du client, précédée de la mention… »: the label's clause ends there
+        return False
     _, cell_end = hit.line.cell_of(hit.start_word)
     rest = hit.line.words[hit.end_word:cell_end]
-    return (len(rest) >= 4 and rest[0].text[:1].islower()
-            and not any(ch.isdigit() for w in rest[:4] for ch in w.text))
+    first = token_tuple(rest[0].text)[:1] if rest else ()
+    return bool(first) and first[0] in _SENTENCE_VERBS
 
 
 def _wrapped_value(data_type: str, hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base: float,

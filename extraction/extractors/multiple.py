@@ -34,7 +34,7 @@ def choose_many(candidates: list[Candidate], hints: _Hints,
                 choose_one: Callable[[list[Candidate], _Hints], FieldValue | None]) -> FieldValue | None:
     """Every value of a multi-valued field, as a ``FieldValue`` holding a JSON list."""
     found = [c for c in candidates if c.how == "lexicon"]
-    labelled = choose_one([c for c in candidates if c.how != "lexicon"], hints)
+    labelled = choose_one([c for c in candidates if c.how not in ("lexicon", "column")], hints)
     values: list[str] = []
     keys: list[tuple[str, ...]] = []
     for c in found:

@@ -108,3 +108,28 @@ def test_a_model_on_the_designations_next_line_and_no_resistance_as_a_model(spec
     ]
     got = read([page(rows)], specs, "devis")
     assert json.loads(got["reference_produit"]) == ["Tecto-Vent 90"]
+
+
+def test_a_label_with_its_qualifier_reads_the_value_after_the_colon_below(specs):
+    rows = LETTERHEAD + [
+        (0.08, 0.16, "FACTURE N° F-2025-0412"),
+        (0.08, 0.40, "Montant de la prime CEE versée par Antargaz Energies dans le cadre de l'offre Prime Énergie"),
+        (0.08, 0.415, "Antargaz : 2 860,01 €. Ce montant est déduit du total TTC ; reste à votre charge : 15 172,74 €."),
+    ]
+    got = read([page(rows)], specs, "facture")
+    assert got["prime_cee"] == "2860.01"
+
+
+def test_a_vat_recap_under_the_reference_column_is_no_product(specs):
+    rows = LETTERHEAD + [
+        (0.08, 0.16, "DEVIS N° DV-2025-0140"),
+        (0.08, 0.30, "Réf."), (0.20, 0.30, "Désignation"), (0.80, 0.30, "Qté"), (0.88, 0.30, "Total HT"),
+        (0.08, 0.32, "1.1"), (0.20, 0.32, "Pompe à chaleur air/eau VIESSMANN Vitocal 250-A"), (0.80, 0.32, "1"),
+        (0.88, 0.32, "9 430,51 €"),
+        (0.08, 0.36, "Taux"), (0.20, 0.36, "Base HT"), (0.40, 0.36, "Montant TVA"), (0.60, 0.36, "Total HT"),
+        (0.88, 0.36, "9 430,51 €"),
+        (0.08, 0.375, "5,5 %"), (0.20, 0.375, "9 430,51 €"), (0.40, 0.375, "518,68 €"), (0.60, 0.375, "Total TVA"),
+        (0.88, 0.375, "518,68 €"),
+    ]
+    got = read([page(rows)], specs, "devis")
+    assert json.loads(got["reference_produit"]) == ["Vitocal 250-A"]
