@@ -446,8 +446,9 @@ def _ends_a_sentence_cell(hit: _LabelHit) -> bool:
 # Words that, right after a label, make it the subject of a sentence (« le montant de la prime
 # est précisé dans le courrier… »), not a label with its qualifier (« Montant de la prime CEE
 # versée par X : 2 860,01 € »).
-_SENTENCE_VERBS = frozenset({"est", "sera", "sont", "seront", "a", "ont", "vous", "nous", "figure", "figurent",
-                             "apparait", "reste", "depend", "correspond", "fera", "fait", "sera", "etait", "serait"})
+_SENTENCE_VERBS = frozenset({"est", "sera", "sont", "seront", "ont", "vous", "nous", "figure", "figurent",
+                             "apparait", "reste", "depend", "correspond", "fera", "fait", "etait", "serait"})
+# (not « a »: folded, « TVA à 5,5 % » would read as « TVA a »)
 
 
 def _inside_prose(hit: _LabelHit) -> bool:
