@@ -245,6 +245,7 @@ def _contains(toks: list[str], phrases) -> bool:
 
 
 MAX_TEXT_GAP = 0.3  # beyond this (page widths), text in a cell to the right is another column
+MAX_FORM_GAP = 0.5  # …unless the line holds only the label and it, up to this far
 
 
 def _right_runs(hit: _LabelHit, data_type: str = "") -> list[tuple[list[Word], str]]:
@@ -262,7 +263,9 @@ def _right_runs(hit: _LabelHit, data_type: str = "") -> list[tuple[list[Word], s
         start, end = next_cells[0]
         gap = line.words[start].bbox[0] - line.words[cell_end - 1].bbox[2]
         colon = line.words[cell_end - 1].text.endswith(":")
-        if data_type != "string" or gap < MAX_TEXT_GAP or colon or len(line.cells) == 2:
+        # a form's « Label | value » line, but not a stamp's word at the left margin with a
+        # signatory's title at the right one (« QUALIFICATION » … « Le Président »)
+        if data_type != "string" or gap < MAX_TEXT_GAP or colon or (len(line.cells) == 2 and gap < MAX_FORM_GAP):
             runs.append((line.words[start:end], "right_cell"))
     return runs
 

@@ -133,3 +133,16 @@ def test_a_vat_recap_under_the_reference_column_is_no_product(specs):
     ]
     got = read([page(rows)], specs, "devis")
     assert json.loads(got["reference_produit"]) == ["Vitocal 250-A"]
+
+
+def test_a_stamps_word_at_the_margin_is_no_label_of_the_signatorys_title(specs):
+    """The body's round stamp prints « QUALIFICATION » at the left margin, level with « Le
+    Président » at the right one: the text layer puts them on one line, far apart."""
+    rows = [(0.40, 0.09, "QUALIT'ENR"), (0.30, 0.15, "ATTESTATION DE QUALIFICATION"), (0.45, 0.19, "délivrée à"),
+            (0.40, 0.23, "RÉNOVATION LEFÈVRE"), (0.30, 0.27, "50 ter impasse Carnot – 86000 POITIERS"),
+            (0.20, 0.34, "pour les qualifications suivantes, avec la mention RGE :"),
+            (0.30, 0.37, "Chauffage et/ou eau chaude solaire"),
+            (0.30, 0.42, "valable du 19 août 2023 au 18 août 2027"),
+            (0.10, 0.83, "QUALIFICATIO"), (0.81, 0.83, "Le Président")]
+    got = read([page(rows)], specs, "certificat_rge")
+    assert json.loads(got["domaines"]) == ["Chauffage et/ou eau chaude solaire"]
