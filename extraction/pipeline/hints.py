@@ -8,7 +8,8 @@ first time only; outside it every call reads afresh. On PostgreSQL a run starts 
 query, a hash of the content of the tables these reads come from (document types, field
 schemas, engine settings): while it is unchanged the reads of the previous run are used
 again, so an edit saved anywhere (admin, another process, a rolled-back test) is seen by
-the next run. Elsewhere each run reads afresh.
+the next run. SQLite (the embedded default) does the same, the rows joined by the query and
+hashed in Python. Elsewhere each run reads afresh.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from django.db import connection
 
 from documents.models import DocumentType
 from extraction.models import (EngineConfig, FieldSchema, LayoutFingerprint, LearnedFieldLocation, LearnedLabelPhrase,
-                               PhrasePattern, ProductBrand)
+                               LearnedProduct, PhrasePattern, ProductBrand)
 from extraction.types import FieldSpec
 
 FALLBACK_TYPE_CODE = "autre"
@@ -28,7 +29,7 @@ FALLBACK_TYPE_CODE = "autre"
 CONFIGURATION_MODELS = (DocumentType, FieldSchema, EngineConfig, LearnedLabelPhrase, PhrasePattern, ProductBrand)
 # Tables that grow with every verdict: their row count, latest change, ids, active ids (and agreeing
 # verdicts) stand for their content.
-LEARNED_MODELS = (LayoutFingerprint, LearnedFieldLocation)
+LEARNED_MODELS = (LayoutFingerprint, LearnedFieldLocation, LearnedProduct)  # (learned products: pipeline.reading)
 
 _run_reads: ContextVar[dict | None] = ContextVar("pipeline_configuration_reads", default=None)
 _kept: dict[str, Any] = {"fingerprint": None, "reads": {}}
@@ -52,7 +53,9 @@ def configuration_read_once():
 
 
 def configuration_fingerprint() -> str | None:
-    """A hash of every row of the configuration tables (PostgreSQL), else None."""
+    """A hash of every row of the configuration tables (PostgreSQL, SQLite), else None."""
+    if connection.vendor == "sqlite":
+        return _sqlite_fingerprint()
     if connection.vendor != "postgresql":
         return None
     tables = [connection.ops.quote_name(model._meta.db_table) for model in CONFIGURATION_MODELS]
@@ -65,6 +68,28 @@ def configuration_fingerprint() -> str | None:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT md5(concat_ws('|', {parts}))")
         return cursor.fetchone()[0]
+
+
+def _sqlite_fingerprint() -> str:
+    """The PostgreSQL fingerprint's content on SQLite (the embedded default): every column of
+    every configuration row quoted and joined, the learned tables' counts and sums; hashed here."""
+    import hashlib
+
+    parts = []
+    for model in CONFIGURATION_MODELS:
+        table = connection.ops.quote_name(model._meta.db_table)
+        row = " || ',' || ".join(f"quote({connection.ops.quote_name(f.column)})" for f in model._meta.concrete_fields)
+        parts.append(f"(SELECT group_concat(r, ';') FROM (SELECT {row} AS r FROM {table} ORDER BY id))")
+    for model in LEARNED_MODELS:
+        table = connection.ops.quote_name(model._meta.db_table)
+        counted = " || ',' || ifnull(sum(count), 0)" if model is LearnedFieldLocation else ""
+        parts.append(f"(SELECT count(*) || ',' || ifnull(max(updated_at), '') || ',' || ifnull(sum(id), 0) || ',' || "
+                     f"ifnull(sum(CASE WHEN is_active THEN id ELSE 0 END), 0){counted} FROM {table})")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        values = cursor.fetchone()
+    return hashlib.md5("|".join("" if v is None else str(v) for v in values).encode("utf-8"),
+                       usedforsecurity=False).hexdigest()
 
 
 def read_once(key: tuple, load: Callable[[], Any]) -> Any:
