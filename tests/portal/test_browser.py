@@ -55,12 +55,14 @@ def browser():
 
 
 def wait_for(browser, condition, timeout=60):
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    # The page reloads itself after an upload: elements read mid-reload are retried.
+    # The page reloads itself after an upload: elements read mid-reload are retried (Chrome may
+    # also answer « Node with given id does not belong to the document », a plain WebDriverException).
     return WebDriverWait(
-        browser, timeout, poll_frequency=0.2, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)
+        browser, timeout, poll_frequency=0.2,
+        ignored_exceptions=(NoSuchElementException, StaleElementReferenceException, WebDriverException),
     ).until(condition)
 
 
