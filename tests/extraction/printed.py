@@ -1,10 +1,15 @@
 """Whether a generated document prints the values its ground truth gives, in any of the forms
-the generator writes them (dates, amounts, SIRET, names): the corpus families' truth checks."""
+the generator writes them (dates, amounts, SIRET, names): the corpus families' truth checks,
+and the helpers those tests share (a corpus's files, their digests, a family's truth fields)."""
 import datetime as dt
+import hashlib
 import json
 import re
+from pathlib import Path
+from random import Random
 
 import pdfplumber
+from faker import Faker
 
 from cee.text import fold
 from extraction.corpus.wording import MONTH_NAMES
@@ -77,3 +82,28 @@ def unprinted_truth(root) -> tuple[int, list[tuple[str, str, object]]]:
                 if not printed(name, value, text, folded, digits):
                     missing.append((f["file"], name, value))
     return checked, missing
+
+
+def manifest_files(root) -> list[dict]:
+    return json.loads((Path(root) / "manifest.json").read_text())["files"]
+
+
+def file_digests(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def fields_by_type(family: str, dossiers: int = 12) -> dict[str, set[str]]:
+    """The fields a family's truth gives per document type, over the same dossiers' facts."""
+    from extraction.corpus.facts import make_dossier
+    from extraction.corpus.generate import FAMILY_FACTS, FAMILY_TEMPLATES
+
+    found: dict[str, set[str]] = {}
+    for index in range(1, dossiers + 1):
+        fake = Faker("fr_FR")
+        fake.seed_instance(index)
+        facts = make_dossier(Random(index), fake, index)
+        FAMILY_FACTS[family](facts)
+        for doc_type, templates in FAMILY_TEMPLATES[family].items():
+            for template in templates:
+                found.setdefault(doc_type, set()).update(template(facts, Random(index)).fields)
+    return found

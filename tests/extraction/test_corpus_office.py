@@ -2,27 +2,24 @@
 or Excel, Cerfa-like forms with comb fields, conventions and e-mails, other bodies' certificates.
 Its files print what their ground truth says, its truth covers every field the software family's
 does, its seeds are kept apart, and drawing it leaves the other families' files as they were."""
-import hashlib
 import json
 import re
 import subprocess
 import sys
 from pathlib import Path
-from random import Random
 
 import pdfplumber
 import pytest
-from faker import Faker
 
 from extraction.corpus import CorpusOptions, generate_corpus
-from extraction.corpus.facts import OBLIGES, make_dossier
-from extraction.corpus.generate import FAMILY_FACTS, FAMILY_TEMPLATES
+from extraction.corpus.facts import OBLIGES
 from extraction.corpus.heldout_facts import FAMILY_SEEDS, LETTER_OBLIGES, OFFICE_DEV_SEEDS, OFFICE_MEASUREMENT_SEEDS
 from extraction.corpus.issuers import make_pool
 from extraction.corpus.office_facts import OFFICE_OBLIGES
 from extraction.corpus.software_facts import SOFTWARE_OBLIGES
 
-from .printed import pdf_text, unprinted_truth, zone_ink
+from .printed import (fields_by_type as _fields_by_type, file_digests as _digests, manifest_files as _files, pdf_text,
+                      unprinted_truth, zone_ink)
 
 SEED = 1401  # a dev seed of the family
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,36 +32,14 @@ def office_corpus(tmp_path_factory):
     return root
 
 
-def _files(root):
-    return json.loads((root / "manifest.json").read_text())["files"]
-
-
 def _of_type(root, doc_type):
     return [f for f in _files(root) if f["documents"][0]["type"] == doc_type]
-
-
-def _digests(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def test_every_truth_value_is_printed_in_the_pdf(office_corpus):
     checked, missing = unprinted_truth(office_corpus)
     assert not missing
     assert checked > 500
-
-
-def _fields_by_type(family: str, dossiers: int = 12) -> dict[str, set[str]]:
-    """The fields a family's truth gives per document type, over the same dossiers' facts."""
-    found: dict[str, set[str]] = {}
-    for index in range(1, dossiers + 1):
-        fake = Faker("fr_FR")
-        fake.seed_instance(index)
-        facts = make_dossier(Random(index), fake, index)
-        FAMILY_FACTS[family](facts)
-        for doc_type, templates in FAMILY_TEMPLATES[family].items():
-            for template in templates:
-                found.setdefault(doc_type, set()).update(template(facts, Random(index)).fields)
-    return found
 
 
 def test_the_truth_covers_every_field_the_software_family_covers():
