@@ -32,6 +32,10 @@ from .office import devis_office, facture_office
 from .office_certificates import avis_first_page, note_bureau, rge_office
 from .office_facts import office_facts
 from .office_forms import attestation_comb, cadre_convention, cadre_email
+from .network import devis_artisan, devis_network, facture_artisan, facture_network
+from .network_facts import network_facts
+from .network_forms import attestation_delegate, attestation_hand, cadre_delegate
+from .network_papers import avis_declarants, avis_situation_declarative, note_outil, rge_annuaire, rge_mark
 from .issuers import assign_installer, document_random, make_pool, shared_template_random
 from .letters import attestation_letter, cadre_letter, devis_letter, facture_letter
 from .scan import scanned_file
@@ -55,8 +59,18 @@ OFFICE_TEMPLATES = {
     "cadre_contribution": [cadre_convention, cadre_email], "certificat_rge": [rge_office], "avis_imposition": [avis_first_page],
     "note_dimensionnement": [note_bureau],
 }
-FAMILY_TEMPLATES = {"classic": TEMPLATES, "letters": LETTER_TEMPLATES, "software": SOFTWARE_TEMPLATES, "office": OFFICE_TEMPLATES}
-FAMILY_FACTS = {"letters": letters_facts, "software": software_facts, "office": office_facts}
+# The fifth held-out family's layouts: multi-page quotes and invoices in lots with « À reporter » and general
+# terms, délégataires' CEE blocks and engagement letters, the France Rénov' directory printed as RGE proof,
+# attestations filled in by hand, the avis de situation déclarative (network_facts).
+NETWORK_TEMPLATES = {
+    "devis": [devis_network, devis_artisan], "facture": [facture_network, facture_artisan],
+    "attestation_honneur": [attestation_hand, attestation_delegate], "cadre_contribution": [cadre_delegate],
+    "certificat_rge": [rge_annuaire, rge_mark], "avis_imposition": [avis_situation_declarative, avis_declarants],
+    "note_dimensionnement": [note_outil],
+}
+FAMILY_TEMPLATES = {"classic": TEMPLATES, "letters": LETTER_TEMPLATES, "software": SOFTWARE_TEMPLATES, "office": OFFICE_TEMPLATES,
+                    "network": NETWORK_TEMPLATES}
+FAMILY_FACTS = {"letters": letters_facts, "software": software_facts, "office": office_facts, "network": network_facts}
 
 
 @dataclass
@@ -65,7 +79,8 @@ class CorpusOptions:
     seed: int = 0
     scanned_ratio: float = 0.3
     multi_doc_ratio: float = 0.2
-    family: str = "classic"  # classic | letters | software | office (held-out: heldout_facts, software_facts, office_facts)
+    family: str = "classic"  # classic | letters | software | office | network (held-out: heldout_facts, software_facts,
+    # office_facts, network_facts)
     photo_ratio: float = 0.4  # held-out families: share of scans that are phone photos
     # 0: every document draws its own layout. N > 0: dossiers pick one of N installers whose
     # documents (and their obligé's cadre, their body's certificate) repeat one template (issuers.py).
@@ -76,7 +91,7 @@ class CorpusOptions:
     templates: int = 0
 
 
-FAMILIES = ("classic", "letters", "software", "office")
+FAMILIES = ("classic", "letters", "software", "office", "network")
 
 
 def _documents_for(facts: DossierFacts, rng: Random) -> list[str]:

@@ -41,10 +41,15 @@ SOFTWARE_MEASUREMENT_SEEDS = frozenset(range(7400, 7500)) - _SOFTWARE_READ_SEEDS
 # seeds has been looked at.
 OFFICE_DEV_SEEDS = frozenset(range(1400, 1450))
 OFFICE_MEASUREMENT_SEEDS = frozenset(range(7500, 7600))
+# The ``network`` family (network_facts): the same rule, its own seeds; none of its measurement
+# seeds has been looked at.
+NETWORK_DEV_SEEDS = frozenset(range(1450, 1500))
+NETWORK_MEASUREMENT_SEEDS = frozenset(range(7600, 7700))
 # Per held-out family: (dev seeds, measurement seeds), for the benchmarks' refusals.
 FAMILY_SEEDS = {"letters": (HELDOUT_DEV_SEEDS, HELDOUT_MEASUREMENT_SEEDS),
                 "software": (SOFTWARE_DEV_SEEDS, SOFTWARE_MEASUREMENT_SEEDS),
-                "office": (OFFICE_DEV_SEEDS, OFFICE_MEASUREMENT_SEEDS)}
+                "office": (OFFICE_DEV_SEEDS, OFFICE_MEASUREMENT_SEEDS),
+                "network": (NETWORK_DEV_SEEDS, NETWORK_MEASUREMENT_SEEDS)}
 
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 

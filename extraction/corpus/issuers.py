@@ -20,6 +20,7 @@ from random import Random
 
 from .facts import OBLIGES, OPERATION_SETS, RGE_BODIES, Company, DossierFacts, make_company, make_siret
 from .heldout_facts import LETTER_OBLIGES
+from .network_facts import NETWORK_OBLIGES
 from .office_facts import OFFICE_OBLIGES
 from .software_facts import SOFTWARE_OBLIGES
 
@@ -109,7 +110,8 @@ def make_pool(seed: int, size: int, family: str = "classic", *, letters: bool | 
     if letters is not None:
         family = "letters" if letters else "classic"
     rng = Random(f"{seed}|issuers")
-    names = {"letters": LETTER_OBLIGES, "software": SOFTWARE_OBLIGES, "office": OFFICE_OBLIGES}.get(family) or [(name, "Service CEE") for name in OBLIGES]
+    names = {"letters": LETTER_OBLIGES, "software": SOFTWARE_OBLIGES, "office": OFFICE_OBLIGES,
+             "network": NETWORK_OBLIGES}.get(family) or [(name, "Service CEE") for name in OBLIGES]
     obliges = [Oblige(name, make_siret(rng), service, rng.getrandbits(32))
                for name, service in rng.sample(names, min(len(names), max(1, (size + 1) // 2)))]
     installers = [Installer(make_company(rng, list(rng.choice(OPERATION_SETS))), rng.getrandbits(32), rng.choice(obliges),
