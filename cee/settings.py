@@ -236,6 +236,9 @@ CEE_EASYOCR_LANGS = env.list("CEE_EASYOCR_LANGS", default=["en"])
 CEE_EASYOCR_WORK_DIR = env.str("CEE_EASYOCR_WORK_DIR", default=str(VAR_DIR / "easyocr"))
 CEE_PAGE_IMAGE_DPI = env.int("CEE_PAGE_IMAGE_DPI", default=110)
 CEE_OCR_DPI = env.int("CEE_OCR_DPI", default=250)  # see extraction.engines.tesseract (max_dpi)
+# Tesseract reads a second time the characters its page layout analysis left unread
+# (extraction.engines.unread); EngineConfig parameter second_pass overrides it.
+CEE_OCR_SECOND_PASS = env.bool("CEE_OCR_SECOND_PASS", default=True)
 CEE_MAX_PAGES = env.int("CEE_MAX_PAGES", default=200)
 # Corrections that must have taught a label phrase before the extractor uses it (extraction.learning.phrases).
 CEE_LEARNED_PHRASE_MIN_COUNT = env.int("CEE_LEARNED_PHRASE_MIN_COUNT", default=2)

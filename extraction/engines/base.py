@@ -77,6 +77,12 @@ class OcrEngine(ABC):
         return osd_rotation(image)
 
 
+def centre_inside(word: Word, boxes) -> bool:
+    """The centre of ``word`` lies in one of ``boxes`` (relative boxes)."""
+    cx, cy = (word.bbox[0] + word.bbox[2]) / 2, (word.bbox[1] + word.bbox[3]) / 2
+    return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
+
+
 def clamp_bbox(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
     def c(v: float) -> float:
         return min(max(v, 0.0), 1.0)

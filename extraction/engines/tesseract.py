@@ -5,7 +5,13 @@ The image goes in on stdin as an uncompressed PGM (no encoding cost, no temporar
 Parameters (``EngineConfig.parameters``): ``lang`` (settings.CEE_TESSERACT_LANG, "fra"),
 ``psm`` (3: automatic layout), ``oem`` (1: LSTM), ``threads`` (OMP_THREAD_LIMIT, 1: a
 worker per core scales better than threads on a busy host), ``timeout`` (seconds, 120),
-``max_dpi`` (settings.CEE_OCR_DPI, 250): denser images are scaled down to it first.
+``max_dpi`` (settings.CEE_OCR_DPI, 250): denser images are scaled down to it first,
+``second_pass`` (settings.CEE_OCR_SECOND_PASS, on): with psm 3, the characters the page
+layout analysis left unread (``unread``) are read again as one block (psm 6).
+Measured on degraded 200-dpi renders of generated pages (6 office dossiers, 55 pages, dev
+seed 1400), the second pass lifts word recall from 0.876 to 0.951 (letters 0.936 -> 0.981,
+software 0.900 -> 0.952, classic 0.961 -> 0.979) for about 25 % more OCR time; the share of
+words read that match nothing printed stays the same (0.056 -> 0.055).
 Measured on degraded 300-dpi A4 scans of the test corpus (83 pages, two seeds), reading them
 at 250 dpi took 25-30 % less CPU and read as well or better (word recall 0.907 -> 0.939 and
 0.935 -> 0.934, field micro-F1 0.942 -> 0.956 and 0.957 -> 0.965): the LSTM models are trained
@@ -25,8 +31,13 @@ from PIL import Image
 
 from extraction.types import Word
 
-from .base import OcrEngine, OcrEngineError, OcrEngineUnavailable, OcrResult, clamp_bbox
+from .base import (OcrEngine, OcrEngineError, OcrEngineUnavailable, OcrResult, centre_inside, clamp_bbox,
+                   text_from_words)
+from .unread import unread_ink, unread_ink_image
 
+SECOND_PASS_PSM = 6  # the unread characters, on a white page, as one block of text
+SECOND_PASS_CONFIDENCE = 0.5
+TRUSTED_CONFIDENCE = 0.4  # a first reading below this may be read again
 OSD_MIN_CONFIDENCE = 1.5
 OSD_MAX_SIDE = 1700  # OSD needs no detail: a half-resolution page is read in a third of the time
 
@@ -105,10 +116,46 @@ class TesseractEngine(OcrEngine):
             arguments += ["--dpi", str(dpi)]
         tsv = _run([*arguments, "tsv"], image, threads=threads, timeout=timeout)
         words, text = parse_tsv(tsv, image.width, image.height)
-        return OcrResult(words=words, text=text, engine=self.label)
+        details = {}
+        if psm == 3 and words and _second_pass(self.parameters):
+            read_again = self._read_unread(image, words, arguments, threads=threads, timeout=timeout)
+            if read_again is not words:
+                details["second_pass_words"] = len(read_again) - len(words)
+                words = read_again
+                text = text_from_words(words)
+        return OcrResult(words=words, text=text, engine=self.label, details=details)
+
+    def _read_unread(self, image: Image.Image, words: list[Word], arguments: list[str], *, threads: int,
+                     timeout: float) -> list[Word]:
+        """The page's words with those of the ink the page reading left unread (``unread``), read
+        again as one block; a doubtful first reading where the second found a word gives way."""
+        trusted = [w for w in words if w.conf >= TRUSTED_CONFIDENCE]
+        unread = unread_ink(image, trusted)
+        if unread is None:
+            return words
+        second = list(arguments)
+        second[second.index("--psm") + 1] = str(SECOND_PASS_PSM)
+        tsv = _run([*second, "tsv"], unread_ink_image(image, unread), threads=threads, timeout=timeout)
+        found, _ = parse_tsv(tsv, image.width, image.height)
+        boxes = [w.bbox for w in trusted]
+        added = [w for w in found if w.conf >= SECOND_PASS_CONFIDENCE and any(c.isalnum() for c in w.text)
+                 and not centre_inside(w, boxes)]
+        if not added:
+            return words
+        kept = [w for w in words if w.conf >= TRUSTED_CONFIDENCE or not any(_overlap(w.bbox, a.bbox) for a in added)]
+        return kept + added
 
     def detect_rotation(self, image: Image.Image) -> int:
         return osd_rotation(image, threads=self._options()[3])
+
+
+def _second_pass(parameters: dict) -> bool:
+    value = parameters.get("second_pass", settings.CEE_OCR_SECOND_PASS)
+    return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes", "on")
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def parse_tsv(tsv: str, width: int, height: int) -> tuple[list[Word], str]:

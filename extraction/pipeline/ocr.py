@@ -7,7 +7,7 @@ from PIL import Image
 from documents.models import Page
 
 from extraction.engines import OcrEngineError, OcrEngineUnavailable, get_ocr_engine
-from extraction.engines.base import OcrEngine, OcrResult, clamp_bbox, text_from_words
+from extraction.engines.base import OcrEngine, OcrResult, centre_inside, clamp_bbox, text_from_words
 from extraction.engines.lighting import even_lighting
 from extraction.types import Word
 
@@ -83,11 +83,6 @@ def scan_dpi(pdf, index: int, ceiling: int) -> int:
     finally:
         page.close()
     return int(min(max(round(native), MIN_SCAN_DPI), ceiling))
-
-
-def _inside(word: Word, boxes: list[tuple[float, float, float, float]]) -> bool:
-    cx, cy = (word.bbox[0] + word.bbox[2]) / 2, (word.bbox[1] + word.bbox[3]) / 2
-    return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
 
 
 @register
@@ -182,7 +177,7 @@ class OcrStage(Stage):
                     bbox=clamp_bbox(x0 + word.bbox[0] * (x1 - x0), y0 + word.bbox[1] * (y1 - y0),
                                     x0 + word.bbox[2] * (x1 - x0), y0 + word.bbox[3] * (y1 - y0)),
                 )
-                if not _inside(mapped, existing_boxes):
+                if not centre_inside(mapped, existing_boxes):
                     added.append(mapped)
         details["regions"][str(page.number)] = len(added)
         if added:
