@@ -224,7 +224,7 @@ def _classify(lines: list[str], compiled: list[_TypeHints]) -> tuple[Classificat
 
 # ---------------------------------------------------------------------------- pages
 
-_PAGE_OF_RE = re.compile(r"\bpage\s*(\d{1,3})\s*(?:/|sur|of)\s*(\d{1,3})\b")
+_PAGE_OF_RE = re.compile(r"\bpage\s*(?:n°\s*)?:?\s*(\d{1,3})\s*(?:/|sur|of)\s*(\d{1,3})\b")
 _PAGE_OF_BARE_RE = re.compile(r"(?m)^\s*(\d{1,3})\s*/\s*(\d{1,3})\s*$")
 
 

@@ -43,8 +43,10 @@ OFFICE_DEV_SEEDS = frozenset(range(1400, 1450))
 OFFICE_MEASUREMENT_SEEDS = frozenset(range(7500, 7600))
 # The ``network`` family (network_facts): the same rule, its own seeds; none of its measurement
 # seeds has been looked at.
-NETWORK_DEV_SEEDS = frozenset(range(1450, 1500))
-NETWORK_MEASUREMENT_SEEDS = frozenset(range(7600, 7700))
+# 7600: its weakest fields were printed at the family's first measurement.
+_NETWORK_READ_SEEDS = frozenset({7600})
+NETWORK_DEV_SEEDS = frozenset(range(1450, 1500)) | _NETWORK_READ_SEEDS
+NETWORK_MEASUREMENT_SEEDS = frozenset(range(7600, 7700)) - _NETWORK_READ_SEEDS
 # Per held-out family: (dev seeds, measurement seeds), for the benchmarks' refusals.
 FAMILY_SEEDS = {"letters": (HELDOUT_DEV_SEEDS, HELDOUT_MEASUREMENT_SEEDS),
                 "software": (SOFTWARE_DEV_SEEDS, SOFTWARE_MEASUREMENT_SEEDS),

@@ -31,8 +31,7 @@ from PIL import Image
 
 from extraction.types import Word
 
-from .base import (OcrEngine, OcrEngineError, OcrEngineUnavailable, OcrResult, centre_inside, clamp_bbox,
-                   text_from_words)
+from .base import OcrEngine, OcrEngineError, OcrEngineUnavailable, OcrResult, centre_inside, clamp_bbox
 from .unread import unread_ink, unread_ink_image
 
 SECOND_PASS_PSM = 6  # the unread characters, on a white page, as one block of text
@@ -115,35 +114,38 @@ class TesseractEngine(OcrEngine):
         if dpi:
             arguments += ["--dpi", str(dpi)]
         tsv = _run([*arguments, "tsv"], image, threads=threads, timeout=timeout)
-        words, text = parse_tsv(tsv, image.width, image.height)
+        words, line_of = _tsv_words(tsv, image.width, image.height)
         details = {}
         if psm == 3 and words and _second_pass(self.parameters):
-            read_again = self._read_unread(image, words, arguments, threads=threads, timeout=timeout)
-            if read_again is not words:
-                details["second_pass_words"] = len(read_again) - len(words)
-                words = read_again
-                text = text_from_words(words)
+            kept, added = self._read_unread(image, words, line_of, arguments, threads=threads, timeout=timeout)
+            if added:
+                details["second_pass_words"] = len(added[0])
+                text = _merged_text(_lines(*kept), _lines(*added))
+                return OcrResult(words=kept[0] + added[0], text=text, engine=self.label, details=details)
+        text = "\n".join(t for _, t in _lines(words, line_of))
         return OcrResult(words=words, text=text, engine=self.label, details=details)
 
-    def _read_unread(self, image: Image.Image, words: list[Word], arguments: list[str], *, threads: int,
-                     timeout: float) -> list[Word]:
-        """The page's words with those of the ink the page reading left unread (``unread``), read
-        again as one block; a doubtful first reading where the second found a word gives way."""
+    def _read_unread(self, image: Image.Image, words: list[Word], line_of: list, arguments: list[str], *,
+                     threads: int, timeout: float) -> tuple[tuple[list, list], tuple[list, list]]:
+        """The ink the page reading left unread (``unread``), read again as one block: the page's
+        words kept and the words added, each with their Tesseract line keys. A doubtful first
+        reading where the second found a word gives way."""
         trusted = [w for w in words if w.conf >= TRUSTED_CONFIDENCE]
         unread = unread_ink(image, trusted)
         if unread is None:
-            return words
+            return (words, line_of), ([], [])
         second = list(arguments)
         second[second.index("--psm") + 1] = str(SECOND_PASS_PSM)
         tsv = _run([*second, "tsv"], unread_ink_image(image, unread), threads=threads, timeout=timeout)
-        found, _ = parse_tsv(tsv, image.width, image.height)
+        found, found_lines = _tsv_words(tsv, image.width, image.height)
         boxes = [w.bbox for w in trusted]
-        added = [w for w in found if w.conf >= SECOND_PASS_CONFIDENCE and any(c.isalnum() for c in w.text)
-                 and not centre_inside(w, boxes)]
+        added = [(w, key) for w, key in zip(found, found_lines)
+                 if w.conf >= SECOND_PASS_CONFIDENCE and any(c.isalnum() for c in w.text) and not centre_inside(w, boxes)]
         if not added:
-            return words
-        kept = [w for w in words if w.conf >= TRUSTED_CONFIDENCE or not any(_overlap(w.bbox, a.bbox) for a in added)]
-        return kept + added
+            return (words, line_of), ([], [])
+        kept = [(w, key) for w, key in zip(words, line_of)
+                if w.conf >= TRUSTED_CONFIDENCE or not any(_overlap(w.bbox, a.bbox) for a, _ in added)]
+        return ([w for w, _ in kept], [k for _, k in kept]), ([w for w, _ in added], [k for _, k in added])
 
     def detect_rotation(self, image: Image.Image) -> int:
         return osd_rotation(image, threads=self._options()[3])
@@ -160,10 +162,14 @@ def _overlap(a, b) -> bool:
 
 def parse_tsv(tsv: str, width: int, height: int) -> tuple[list[Word], str]:
     """Words (relative boxes, confidence 0–1) and the text, lines as Tesseract found them."""
+    words, line_of = _tsv_words(tsv, width, height)
+    return words, "\n".join(text for _, text in _lines(words, line_of))
+
+
+def _tsv_words(tsv: str, width: int, height: int) -> tuple[list[Word], list[tuple[str, ...]]]:
+    """The words of a TSV output and, for each, the key of the line Tesseract put it on."""
     words: list[Word] = []
-    lines: list[str] = []
-    current_key = None
-    current: list[str] = []
+    line_of: list[tuple[str, ...]] = []
     for row in tsv.splitlines()[1:]:
         cells = row.split("\t")
         if len(cells) < 12 or cells[0] != "5":
@@ -180,15 +186,30 @@ def parse_tsv(tsv: str, width: int, height: int) -> tuple[list[Word], str]:
                 conf=confidence / 100.0,
             )
         )
-        key = (cells[1], cells[2], cells[3], cells[4])
-        if key != current_key and current:
-            lines.append(" ".join(current))
-            current = []
-        current_key = key
-        current.append(text)
-    if current:
-        lines.append(" ".join(current))
-    return words, "\n".join(lines)
+        line_of.append((cells[1], cells[2], cells[3], cells[4]))
+    return words, line_of
+
+
+def _lines(words: list[Word], line_of: list[tuple[str, ...]]) -> list[tuple[float, str]]:
+    """(top, text) of each line, in Tesseract's order."""
+    lines: list[tuple[float, list[str]]] = []
+    current_key = None
+    for word, key in zip(words, line_of):
+        if key != current_key:
+            lines.append((word.bbox[1], []))
+            current_key = key
+        lines[-1][1].append(word.text)
+    return [(top, " ".join(texts)) for top, texts in lines]
+
+
+def _merged_text(first: list[tuple[float, str]], second: list[tuple[float, str]]) -> str:
+    """The page reading's lines in their order, each line read again placed before the first
+    line that starts below it (Tesseract's own lines stay whole on a skewed scan)."""
+    out = list(first)
+    for top, text in second:
+        at = next((i for i, (t, _) in enumerate(out) if t > top), len(out))
+        out.insert(at, (top, text))
+    return "\n".join(text for _, text in out)
 
 
 def osd_rotation(image: Image.Image, *, threads: int = 1) -> int:

@@ -159,12 +159,18 @@ def _name_wrapped(words: list[Word]) -> bool:
     return 0 < len(words) <= 4 and all(w.text[:1].isupper() or w.text[:1].isdigit() for w in words)
 
 
+LEGAL_FORMS = frozenset({"SAS", "SARL", "EURL", "SASU", "SA", "SCOP", "SNC", "SEM", "GIE", "SCIC"})
+
+
 def clause_words(words: list[Word], leading: bool) -> list[Word]:
     """The words of a text value that belong to its clause: a name stops at a comma, a colon or
-    a full stop (« …accordée par HEXAGAZ SAS, partenaire… »)."""
+    a full stop (« …accordée par HEXAGAZ SAS, partenaire… »), or after its legal form when a
+    verb follows (« …, Objectif Prime Énergie SAS s'engage à vous… »)."""
     out: list[Word] = []
     for word in words:
         text = word.text
+        if not leading and out and out[-1].text in LEGAL_FORMS and text[:1].islower():
+            break
         if text in ("–", "—", "-", "|") and not leading:
             break  # "E-E947545 – Assurance décennale": a dash opens the next mention
         if re.search(r"[,;:]$|\.$", text) and not re.fullmatch(r"(?:[A-Za-z]\.)+", text):

@@ -179,8 +179,8 @@ def _reference_words(words: list[Word], glued: bool = False, next_line_first: st
         lower = bare[:1].islower() and not any(c.isdigit() for c in bare)
         if lower and not (out and len(bare) <= 6 and any(c.isdigit() for c in following)):
             return out, False  # a lower-case word describes ("posé", "soufflé"); "ultra 22" goes on
-        if folded[0] in DESCRIPTIVE:
-            return out, False
+        if folded[0] in DESCRIPTIVE and not (labelled and not out):
+            return out, False  # (« réf. Kit 165 DN25 »: a reference's label names what follows)
         out.append(Word(bare, word.bbox, word.conf))
         if bare != text or len(out) >= MAX_REFERENCE_WORDS:
             return out, False
@@ -200,15 +200,21 @@ def _introduces_reference(words: list[Word], k: int, labelled: bool) -> bool:
     return not labelled and len(folded) == 1 and folded[0] in REFERENCE_LABELS
 
 
-def _continuation(lines: list[Line], line: Line, x0: float) -> list[Word]:
+_ITEM_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,2}\.?|[a-z]\))$")
+
+
+def _continuation(lines: list[Line], line: Line, cell_start: int) -> list[Word]:
     """The words that carry a designation on to the next line: its first cell, starting where
-    the designation's cell starts, just below."""
+    the designation's cell starts (or its text, after an item's number « 1.1 »), just below."""
     following = lines[line.index + 1] if line.index + 1 < len(lines) else None
     if following is None or following.top - line.bottom > 1.2 * line.height or len(following.cells) != 1:
         return []  # a line with several cells is the next item, not the rest of this one
+    starts = [line.words[cell_start].bbox[0]]
+    if _ITEM_NUMBER.match(line.words[cell_start].text) and cell_start + 1 < len(line.words):
+        starts.append(line.words[cell_start + 1].bbox[0])
     start, end = following.cells[0]
     words = following.words[start:end]
-    if abs(words[0].bbox[0] - x0) > 0.02 or _is_heading(words):
+    if all(abs(words[0].bbox[0] - x0) > 0.02 for x0 in starts) or _is_heading(words):
         return []
     if any(w.text.endswith(":") for w in words[:5]):
         return []  # « Superficie : 134 m² », « COP : 3,25 »: the next field of the item, under a labelled reference
@@ -258,7 +264,8 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
                                 match = (brand, form)
             wrapped = _wrapped(line, i, by_first, pages[line.page]) if match is None and toks[i] in by_first else None
             if match is None and wrapped is None:
-                introduced = _introduced(line, i, by_first, pages[line.page]) if toks[i] == "marque" else None
+                introduced = _introduced(line, i, by_first, pages[line.page]) if toks[i] == "marque" \
+                    else _in_capitals(line, i)
                 if introduced is not None:
                     found.append(introduced)
                 i += 1
@@ -283,7 +290,7 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
             glued = (len(token_texts(line.words[last_word].text)) > len(form) and first_word == last_word
                      and firsts == (toks[i],))
             rest = line.words[last_word:cell_end] if glued else line.words[last_word + 1:cell_end]
-            following = _continuation(pages[line.page], line, line.words[cell_start].bbox[0])
+            following = _continuation(pages[line.page], line, cell_start)
             reference, open_end = _reference_words(rest, glued, following[0].text if following else "")
             if open_end and len(reference) < MAX_REFERENCE_WORDS:
                 if following and reference and DIMENSION_UNITS.match(following[0].text) and reference[-1].text[:1].isdigit():
@@ -327,7 +334,7 @@ def _introduced(line: Line, i: int, by_first: dict[str, list[Brand]], page_lines
     if not brand:
         return None
     rest = line.words[k:cell_end]
-    following = _continuation(page_lines, line, line.words[cell_start].bbox[0])
+    following = _continuation(page_lines, line, cell_start)
     reference, open_end = _reference_words(rest, next_line_first=following[0].text if following else "")
     if open_end and following and len(reference) < MAX_REFERENCE_WORDS:
         # « marque Delta, modèle » / « Delta-Vent N »: the model on the designation's next line
@@ -337,6 +344,35 @@ def _introduced(line: Line, i: int, by_first: dict[str, list[Brand]], page_lines
         return None  # « de marque française »: no product named
     return ProductMention(" ".join(w.text for w in brand), " ".join(w.text for w in reference),
                           brand + reference, line.page)
+
+
+# Words in capitals inside a designation that name no brand: acronyms of the trade and units.
+ACRONYMS = frozenset({"cee", "tva", "ht", "ttc", "pac", "vmc", "ecs", "cop", "scop", "etas", "rge", "dtu", "bbc", "led",
+                      "cet", "pvc", "pse", "pur", "pir", "xps", "eps", "nf", "ce", "acermi", "cstb", "atec", "dn", "inox",
+                      "gaz", "fioul", "bois", "air", "eau", "kw", "mm", "cm", "ml", "lot", "ens", "pce", "fft", "forfait",
+                      "bar", "ind", "res", "ter", "ref", "mo", "sav", "ue", "ttc.", "ht.", "ral", "aaa", "aa", "epdm"})
+_ITEM_PRICE = re.compile(r"\d,\d{2}\b")
+
+
+def _in_capitals(line: Line, i: int) -> ProductMention | None:
+    """A brand the lexicon does not know, written in capitals after the lower-case words of an
+    item's designation and followed by a model with a digit (« Support mural de groupe extérieur
+    FISCHER SMG 450 », « Rehausse de trappe de visite NICOLL TRV 60 ») on a priced item row."""
+    word_index = line.tokens[i].word
+    text = line.words[word_index].text.strip().rstrip(",;:")
+    if len(text) < 3 or not text.isupper() or not text.replace("-", "").replace("'", "").isalpha() \
+            or line.token_texts[i] in ACRONYMS:
+        return None
+    cell_start, cell_end = line.cell_of(word_index)
+    if word_index == cell_start or not line.words[word_index - 1].text[:1].islower():
+        return None
+    if len(line.cells) < 3 or not any(_ITEM_PRICE.search(w.text) for w in line.words):
+        return None
+    reference, _ = _reference_words(line.words[word_index + 1:cell_end])
+    if not reference or not any(c.isdigit() for w in reference for c in w.text):
+        return None
+    brand = Word(text, line.words[word_index].bbox, line.words[word_index].conf)
+    return ProductMention(text, " ".join(w.text for w in reference), [brand, *reference], line.page)
 
 
 def _wrapped(line: Line, i: int, by_first: dict[str, list[Brand]],
@@ -351,7 +387,7 @@ def _wrapped(line: Line, i: int, by_first: dict[str, list[Brand]],
             if not 0 < len(left) < len(form) or form[:len(left)] != left \
                     or not _short_brand_in_capitals(line, line.tokens[i].word, form):
                 continue
-            following = _continuation(page_lines, line, line.words[cell_start].bbox[0])
+            following = _continuation(page_lines, line, cell_start)
             rest = form[len(left):]
             if tuple(token_texts(" ".join(w.text for w in following)))[:len(rest)] != rest:
                 continue

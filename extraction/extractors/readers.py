@@ -13,7 +13,7 @@ from .candidates import (POSITION_WEIGHT, Candidate, _candidate, _column_range, 
 from .field_hints import _Hints
 from .labels import DocumentLayout, _LabelHit
 from .statements import read_statements
-from .text import PhraseSet, phrase_set
+from .text import PhraseSet, phrase_set, token_texts
 from .values import find_values
 
 
@@ -72,7 +72,22 @@ def _centred_anchor(hit: _LabelHit, has_words: bool, below) -> float | None:
     return axis if centred and 0.4 < axis < 0.6 else None
 
 
+_SIGNATURE_ZONE = frozenset({"signature", "cachet", "paraphe", "visa"})
+
+
+def _heads_no_block(hit: _LabelHit) -> bool:
+    """The anchor names whose signature goes below (« Signature du client »: a signature or the
+    issuer's stamp is read there, not the client's address), or is the subject of a sentence
+    (« Le client reconnaît avoir pris connaissance… »)."""
+    cell_start, cell_end = hit.line.cell_of(hit.start_word)
+    before = {t for w in hit.line.words[cell_start:hit.start_word] for t in token_texts(w.text)}
+    after = hit.line.words[hit.end_word:cell_end]
+    return not before.isdisjoint(_SIGNATURE_ZONE) or (len(after) >= 3 and after[0].text[:1].islower())
+
+
 def _block_candidates(spec, hints: _Hints, layout, hit: _LabelHit, base: float, stop_labels) -> list[Candidate]:
+    if _heads_no_block(hit):
+        return []
     block = _block_lines(layout, hit, stop_labels)
     if not block:
         return []

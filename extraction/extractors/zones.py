@@ -27,6 +27,9 @@ CIVILITY_RE = re.compile(r"^(?:m\.?|mr\.?|mme\.?|mlle\.?|monsieur|madame|mademoi
                          r"monsieur et madame|m\.? ou mme\.?|m ou mme)\s", re.IGNORECASE)
 _POSTAL_TOWN_RE = re.compile(r"^(?:F-|FR-)?(\d{2}\s?\d{3})[:.,;]?\s+([A-Za-zÀ-ÿ'’\- ]{2,40}?)(?:\s+cedex(?:\s+\d+)?)?"
                              r"(?:\s*,?\s+(?:FR|France))?\.?$", re.IGNORECASE)
+# A street, its postal code and town on one line (« 95 bis place Marcel Pagnol, 20000 Ajaccio »).
+_STREET_POSTAL_TOWN_RE = re.compile(r"^\d{1,4}\s*(?:bis|ter|[a-c])?,?\s+[^,;]{3,60}?[,;]?\s+\d{2}\s?\d{3}\s+"
+                                    r"[A-Za-zÀ-ÿ'’\- ]{2,40}?(?:\s+cedex(?:\s+\d+)?)?\.?$", re.IGNORECASE)
 # A country after the town (« 06000 NICE, FR »): no part of the town's name.
 _COUNTRY = frozenset({"fr", "france"})
 _COMPANY_WORDS = frozenset({"siret", "siren", "rcs", "tel", "telephone", "fax", "email", "mail", "capital", "sas",
@@ -164,6 +167,8 @@ def recipient_blocks(lines: list[Line], page: int) -> list[Block]:
             if len(rows) > 4:
                 rows = rows[-4:]
             tokens = {t for row in rows for w in row for t in token_texts(w.text)}
+            if tokens & _SIGNATURE_HEADINGS or {"bon", "pour", "accord"} <= tokens:
+                continue  # a stamp read with the words beside it (« SERVICES LEFÈVRE Bon pour accord le … »)
             # the letterhead: a block opening the page on the left
             company = bool(tokens & _COMPANY_WORDS) or (index - len(rows) < 1 and x0 < 0.4)
             civility = bool(CIVILITY_RE.match(_text(rows[0]) + " "))
@@ -347,7 +352,9 @@ def holder_names(lines: list[Line]) -> list[list[Word]]:
             break
         for start, end in line.cells:
             cell = line.words[start:end]
-            if not _POSTAL_TOWN_RE.match(_text(cell)):
+            text = _text(cell)
+            one_line = _STREET_POSTAL_TOWN_RE.match(text)
+            if not one_line and not _POSTAL_TOWN_RE.match(text):
                 continue
             rows = [cell]
             for above in reversed(lines[max(0, index - 4):index]):
@@ -357,7 +364,9 @@ def holder_names(lines: list[Line]) -> list[list[Word]]:
                 if rows[0][0].bbox[1] - row[0].bbox[3] > 2.5 * line.height:
                     break
                 rows.insert(0, row)
-            if len(rows) >= 3 and rows[-2][0].text[:1].isdigit():
+            if one_line and len(rows) >= 2:
+                names.append(rows[-2])  # « 95 bis place Marcel Pagnol, 20000 Ajaccio » under the name
+            elif len(rows) >= 3 and rows[-2][0].text[:1].isdigit():
                 names.append(rows[-3])
     return names
 

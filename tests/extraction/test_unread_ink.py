@@ -75,14 +75,15 @@ def test_the_engine_reads_the_lines_its_first_reading_left():
     image, boxes = _page()
     engine = TesseractEngine(lang="fra")
     arguments = ["-l", "fra", "--psm", "3", "--oem", "1", "--dpi", "200"]
-    words = engine._read_unread(image, _words(boxes, image)[:1], arguments, threads=1, timeout=60)
-    texts = [w.text for w in words]
-    assert texts[0] == LINES[0]  # kept as it was
-    assert {"attestons", "l'honneur", "Chambéry", "26/11/2025"} <= set(texts)
+    (kept, _), (added, _) = engine._read_unread(image, _words(boxes, image)[:1], [(1,)], arguments, threads=1,
+                                                timeout=60)
+    assert [w.text for w in kept] == [LINES[0]]  # kept as it was
+    assert {"attestons", "l'honneur", "Chambéry", "26/11/2025"} <= {w.text for w in added}
     # A doubtful first reading of an unread line gives way to the second reading.
     doubtful = Word(text="Nou5", bbox=_words(boxes, image)[1].bbox, conf=0.1)
-    again = engine._read_unread(image, [*_words(boxes, image)[:1], doubtful], arguments, threads=1, timeout=60)
-    assert "Nou5" not in [w.text for w in again] and "attestons" in [w.text for w in again]
+    (kept, _), (added, _) = engine._read_unread(image, [*_words(boxes, image)[:1], doubtful], [(1,), (2,)],
+                                                arguments, threads=1, timeout=60)
+    assert [w.text for w in kept] == [LINES[0]] and "attestons" in [w.text for w in added]
 
 
 @needs_tesseract
@@ -96,3 +97,7 @@ def test_a_scanned_attestation_keeps_the_paragraph_under_its_framed_part(tmp_pat
     result = TesseractEngine(lang="fra").recognise(scan, dpi=200)
     assert result.details.get("second_pass_words", 0) > 0
     assert {"attestons", "l'honneur", "Dax"} <= {w.text for w in result.words}
+    # Tesseract's own lines stay whole in the page's text, the lines read again placed among them.
+    lines = result.text.splitlines()
+    assert "ATTESTATION SUR L'HONNEUR" in result.text
+    assert lines.index(next(t for t in lines if "attestons" in t)) > lines.index(next(t for t in lines if "Description" in t))

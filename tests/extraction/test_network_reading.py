@@ -1,0 +1,177 @@
+"""Reading the documents of networks, délégataires and small artisans: the France Rénov'
+directory printed as RGE proof (the company's card over a one-line address, a table of
+qualifications with « Certificat » and « Date de début » columns), item tables with the seller's
+article codes, models after an item's number, unknown brands in capitals, a délégataire whose
+name holds another field's label word, forms in two far-apart columns, « Page : 1 / 2 », and
+the wordings « Chantier réceptionné le … », « Suite à notre passage du … ». Pages are written
+here the way such documents look (the network family of the corpus draws them too).
+"""
+import json
+from pathlib import Path
+
+import pytest
+
+from extraction.classification import segment_pages
+from extraction.corpus.evaluate import load_specs
+from extraction.corpus.generate import CorpusOptions, generate_corpus
+from extraction.corpus.reading import pdf_pages
+from extraction.fields import extract_fields
+from extraction.reading import fixture_reading_data
+
+from .pages import CHAR_W, page
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def specs():
+    return load_specs()
+
+
+def read(pages, specs, doc_type: str) -> dict:
+    return {name: v.value for name, v in extract_fields(pages, specs[doc_type], fixture_reading_data(doc_type)).items()}
+
+
+LETTERHEAD = [(0.08, 0.05, "HABITAT SUD"), (0.08, 0.065, "138 ter place de Bretagne – 87000 Limoges"),
+              (0.08, 0.08, "SIRET 792 444 457 00031")]
+ITEMS_HEADER = [(0.08, 0.30, "Réf."), (0.16, 0.30, "Désignation"), (0.68, 0.30, "Qté"), (0.73, 0.30, "U."),
+                (0.78, 0.30, "P.U. HT"), (0.88, 0.30, "Montant HT")]
+
+
+def _item(y: float, code: str, designation: str, quantity: str, unit: str, price: str, total: str):
+    return [(0.08, y, code), (0.16, y, designation), (0.68, y, quantity), (0.73, y, unit), (0.78, y, price),
+            (0.88, y, total)]
+
+
+def _right(y: float, text: str, edge: float = 0.92) -> tuple[float, float, str]:
+    """``text`` right-aligned on ``edge``."""
+    return edge - len(text) * CHAR_W, y, text
+
+
+def test_the_rge_directory_printout_gives_holder_number_and_dates(specs):
+    rows = [
+        (0.03, 0.02, "06/07/2023, 16:33"), (0.40, 0.02, "Annuaire des professionnels RGE | France Rénov'"),
+        (0.08, 0.11, "Accueil › Annuaire des professionnels RGE › ISO'RÉNOVATION"),
+        (0.08, 0.14, "Annuaire des professionnels RGE"),
+        (0.09, 0.19, "ISO'RÉNOVATION"), (0.78, 0.19, "Entreprise RGE"),
+        (0.09, 0.215, "95 bis place Marcel Pagnol, 20000 Ajaccio"),
+        (0.09, 0.235, "SIRET : 683 081 210 00091"),
+        (0.09, 0.255, "Téléphone : 09 72 21 78 25"),
+        (0.07, 0.42, "Qualifications et certifications"),
+        (0.07, 0.445, "Organisme"), (0.20, 0.445, "Qualification"), (0.32, 0.445, "Domaine"),
+        (0.54, 0.445, "Certificat"), (0.70, 0.445, "Date de début"), (0.82, 0.445, "Date de fin de"),
+        (0.84, 0.458, "validité"),
+        (0.07, 0.475, "QUALIBAT"), (0.20, 0.475, "Qualibat RGE"), (0.32, 0.475, "Isolation du toit"),
+        (0.54, 0.475, "E-E765667"), (0.70, 0.475, "26/04/2021"), (0.82, 0.475, "25/04/2025"),
+        (0.03, 0.97, "https://france-renov.gouv.fr/annuaire-rge/entreprise/68308121000091"), (0.95, 0.97, "1/1"),
+    ]
+    got = read([page(rows)], specs, "certificat_rge")
+    assert got["raison_sociale"] == "ISO'RÉNOVATION"
+    assert got["rge_numero"] == "E-E765667"
+    assert got["date_debut_validite"] == "2021-04-26"
+
+
+def test_the_sellers_article_codes_are_no_product_references(specs):
+    rows = LETTERHEAD + [(0.08, 0.16, "FACTURE N° 202303093")] + ITEMS_HEADER
+    rows += _item(0.32, "DÉP001", "Dépose de l'ancienne chaudière", "1", "Ft", "477,00", "477,00")
+    rows += _item(0.34, "SUP002", "Poêle à granulés SUPRA Elise 2", "1", "pce", "3 280,35", "3 280,35")
+    rows += _item(0.36, "FER003", "Filtre magnétique – marque FERNOX, réf. TF1 Omega", "3", "ens", "402,00", "1 206,00")
+    rows += _item(0.38, "MAI004", "Main d'œuvre d'installation", "5", "h", "45,00", "225,00")
+    got = read([page(rows)], specs, "facture")
+    assert json.loads(got["reference_produit"]) == ["Elise 2", "TF1 Omega"]
+
+
+def test_a_labelled_reference_keeps_its_first_word_and_an_unknown_brand_in_capitals_is_read(specs):
+    rows = LETTERHEAD + [(0.08, 0.16, "DEVIS N° DEV-2023-00149")] + ITEMS_HEADER
+    rows += _item(0.32, "1.1", "Kit hydraulique – marque Caleffi, réf. Kit 165 DN25", "2", "U", "255,00", "510,00")
+    rows += _item(0.34, "1.2", "Support mural de groupe extérieur FISCHER SMG 450", "2", "ens", "111,00", "222,00")
+    rows += _item(0.36, "1.3", "Évacuation des déchets et DEEE", "1", "Ft", "110,00", "110,00")
+    got = read([page(rows)], specs, "devis")
+    assert json.loads(got["reference_produit"]) == ["Kit 165 DN25", "SMG 450"]
+    assert [b.lower() for b in json.loads(got["marque"])] == ["caleffi", "fischer"]
+
+
+def test_the_model_goes_on_under_the_designation_after_the_items_number(specs):
+    rows = LETTERHEAD + [(0.08, 0.16, "FACTURE N° 202405839"),
+                         (0.08, 0.30, "N° Désignation des ouvrages"), (0.62, 0.30, "Quantité"), (0.88, 0.30, "Total HT"),
+                         (0.08, 0.32, "Lot 1 : Chauffage – pompe à chaleur"),
+                         (0.08, 0.34, "1.1"), (0.12, 0.34, "Pompe à chaleur air/eau Panasonic"), (0.62, 0.34, "1 pce"),
+                         (0.88, 0.34, "15417,76 €"),
+                         (0.12, 0.355, "Aquarea T-CAP 12 kW"),
+                         (0.12, 0.37, "Puissance calorifique nominale : 6 kW")]
+    got = read([page(rows)], specs, "facture")
+    assert json.loads(got["reference_produit"]) == ["Aquarea T-CAP 12 kW"]
+
+
+def test_a_sentences_last_word_opening_a_line_is_no_label(specs):
+    """« Selon DTU en vigueur et préconisations du » / « fabricant »: « fabricant » labels no brand."""
+    rows = LETTERHEAD + [(0.08, 0.16, "DEVIS N° DEV-2024-0310")] + ITEMS_HEADER
+    rows += _item(0.32, "ÉVA001", "Évacuation des déchets et DEEE", "1", "Ft", "110,00", "110,00")
+    rows += [(0.16, 0.335, "Selon DTU en vigueur et préconisations du"), (0.16, 0.35, "fabricant")]
+    rows += _item(0.365, "NEU002", "Neutralisation et évacuation de la cuve fioul", "1", "ens", "944,00", "944,00")
+    rows += _item(0.385, "PAN003", "Pompe à chaleur air/eau Panasonic Aquarea WH-MDC09J3E5", "1", "U", "12 345,95",
+                  "12 345,95")
+    got = read([page(rows)], specs, "devis")
+    assert [b.lower() for b in json.loads(got["marque"])] == ["panasonic"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Dans le cadre du dispositif des certificats d'économies d'énergie, Objectif Prime Énergie SAS s'engage à vous",
+    "Dans le cadre du dispositif des certificats d'économies d'énergie, Objectif Prime Énergie SAS",
+])
+def test_a_delegataires_name_holding_another_fields_word_is_read_whole(specs, sentence):
+    rows = [(0.07, 0.04, "Objectif Prime Énergie SAS"), (0.07, 0.06, "Pôle Délégation CEE"),
+            (0.07, 0.075, "27 avenue Jean Jaurès"), (0.07, 0.09, "69007 Lyon"),
+            (0.07, 0.20, "Objet : engagement de versement de la prime CEE"),
+            (0.07, 0.30, sentence), (0.07, 0.315, "s'engage à vous apporter une contribution financière pour les travaux"),
+            (0.07, 0.40, "Montant de la prime CEE"), (0.55, 0.40, "3 117,76 €")]
+    got = read([page(rows)], specs, "cadre_contribution")
+    assert got["nom_oblige"] == "Objectif Prime Énergie SAS"
+
+
+def test_a_form_in_two_far_apart_columns_reads_its_values_at_the_right(specs):
+    rows = [(0.08, 0.05, "DIRECTION GÉNÉRALE DES FINANCES PUBLIQUES"),
+            (0.08, 0.10, "AVIS DE SITUATION DÉCLARATIVE À L'IMPÔT SUR LE REVENU 2022"),
+            (0.08, 0.12, "Revenus de l'année 2021"),
+            (0.09, 0.19, "Déclarant 1"), _right(0.19, "PINTO BENJAMIN"),
+            (0.09, 0.21, "Date d'établissement"), _right(0.21, "27/07/2022"),
+            (0.09, 0.23, "Nombre de part(s)"), _right(0.23, "1,50"),
+            (0.09, 0.25, "Revenu fiscal de référence"), _right(0.25, "46 260")]
+    got = read([page(rows)], specs, "avis_imposition")
+    assert got["declarant_nom"] == "PINTO BENJAMIN"
+
+
+def test_completion_and_survey_dates_in_the_networks_wordings(specs):
+    facture = read([page(LETTERHEAD + [(0.08, 0.16, "FACTURE N° F-241658"),
+                                       (0.08, 0.22, "Chantier réceptionné le 08/09/2024")])], specs, "facture")
+    devis = read([page(LETTERHEAD + [(0.08, 0.16, "DEVIS N° DEV-2024-0088"),
+                                     (0.08, 0.22, "Suite à notre passage du 23/04/2024 pour le relevé des mesures")])],
+                 specs, "devis")
+    assert facture["date_fin_travaux"] == "2024-09-08"
+    assert devis["date_visite_technique"] == "2024-04-23"
+
+
+def test_page_colon_one_of_two_opens_the_next_document(tmp_path):
+    """Network dev seed 1451, dossier 17: a devis and a facture of two pages each, numbered
+    « Page : 1 / 2 », then the attestation."""
+    manifest = generate_corpus(tmp_path, CorpusOptions(dossiers=17, seed=1451, family="network", scanned_ratio=0.0))
+    truth = next(f for f in manifest["files"] if f["file"] == "dossier_0017/dossier.pdf")
+    hints = {o["fields"]["code"]: o["fields"].get("classification_hints") or {}
+             for o in json.loads((FIXTURES / "document_types.json").read_text())}
+    segments = segment_pages(pdf_pages(tmp_path / truth["file"]), hints)
+    expected = [(d["type"], d["pages"]) for d in truth["documents"]]
+    assert [(s.code, s.pages) for s in segments] == expected
+
+
+def test_the_stamp_under_the_signatures_is_no_clients_address(specs):
+    """Page 2 of a devis: « Le client reconnaît… » is a sentence, « Signature du client » heads a
+    signature, and the stamp the OCR reads below them is the issuer's."""
+    first = page(LETTERHEAD + [(0.55, 0.13, "Madame Océane LENOIR"), (0.55, 0.145, "4 place du Château"),
+                               (0.55, 0.16, "64000 PAU"), (0.08, 0.22, "DEVIS N° 202504092")])
+    second = page([(0.08, 0.05, "Devis n° 202504092 du 18/03/2025 (suite)"),
+                   (0.08, 0.09, "Le client reconnaît avoir pris connaissance des conditions générales de vente."),
+                   (0.08, 0.11, "Cachet et signature de l'entreprise"), (0.55, 0.11, "Signature du client"),
+                   (0.15, 0.145, "SERVICES LEFÈVRE"), (0.15, 0.16, "28000 GRENOBLE"),
+                   (0.55, 0.145, "Bon pour accord le 07/04/2025")], number=2)
+    got = read([first, second], specs, "devis")
+    assert (got["beneficiaire_adresse"], got["beneficiaire_ville"]) == ("4 place du Château", "PAU")
