@@ -36,7 +36,8 @@ from .unread import unread_ink, unread_ink_image
 
 SECOND_PASS_PSM = 6  # the unread characters, on a white page, as one block of text
 SECOND_PASS_CONFIDENCE = 0.5
-TRUSTED_CONFIDENCE = 0.4  # a first reading below this may be read again
+TRUSTED_CONFIDENCE = 0.4  # a first reading below this may be read again…
+COVERED_SHARE = 0.7  # …and gives way to the second when this much of its width was read again
 OSD_MIN_CONFIDENCE = 1.5
 OSD_MAX_SIDE = 1700  # OSD needs no detail: a half-resolution page is read in a third of the time
 
@@ -141,10 +142,18 @@ class TesseractEngine(OcrEngine):
         boxes = [w.bbox for w in trusted]
         added = [(w, key) for w, key in zip(found, found_lines)
                  if w.conf >= SECOND_PASS_CONFIDENCE and any(c.isalnum() for c in w.text) and not centre_inside(w, boxes)]
+        kept = []
+        for word, key in zip(words, line_of):
+            over = [a for a in added if _overlap(word.bbox, a[0].bbox)]
+            if word.conf >= TRUSTED_CONFIDENCE or not over:
+                kept.append((word, key))
+            elif _covered(word, [a for a, _ in over]):
+                continue  # read again whole: the second reading stands
+            else:
+                kept.append((word, key))  # « 10/06/2014 » read again as « 014 »: the first reading stays
+                added = [a for a in added if a not in over]
         if not added:
             return (words, line_of), ([], [])
-        kept = [(w, key) for w, key in zip(words, line_of)
-                if w.conf >= TRUSTED_CONFIDENCE or not any(_overlap(w.bbox, a.bbox) for a, _ in added)]
         return ([w for w, _ in kept], [k for _, k in kept]), ([w for w, _ in added], [k for _, k in added])
 
     def detect_rotation(self, image: Image.Image) -> int:
@@ -154,6 +163,19 @@ class TesseractEngine(OcrEngine):
 def _second_pass(parameters: dict) -> bool:
     value = parameters.get("second_pass", settings.CEE_OCR_SECOND_PASS)
     return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes", "on")
+
+
+def _covered(word: Word, others: list[Word]) -> bool:
+    """``others`` span at least COVERED_SHARE of ``word``'s width."""
+    width = word.bbox[2] - word.bbox[0]
+    spans = sorted((max(o.bbox[0], word.bbox[0]), min(o.bbox[2], word.bbox[2])) for o in others)
+    covered, reach = 0.0, word.bbox[0]
+    for start, end in spans:
+        start = max(start, reach)
+        if end > start:
+            covered += end - start
+            reach = end
+    return width <= 0 or covered >= COVERED_SHARE * width
 
 
 def _overlap(a, b) -> bool:

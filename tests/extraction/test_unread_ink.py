@@ -101,3 +101,13 @@ def test_a_scanned_attestation_keeps_the_paragraph_under_its_framed_part(tmp_pat
     lines = result.text.splitlines()
     assert "ATTESTATION SUR L'HONNEUR" in result.text
     assert lines.index(next(t for t in lines if "attestons" in t)) > lines.index(next(t for t in lines if "Description" in t))
+
+
+def test_a_doubtful_reading_gives_way_only_to_a_second_reading_of_all_of_it():
+    """The certificate's « 10/06/2014 » read at confidence 0 and read again as « 014 » stays."""
+    from extraction.engines.tesseract import _covered
+
+    doubtful = Word(text="10/06/2014", bbox=(0.382, 0.743, 0.453, 0.759), conf=0.0)
+    assert not _covered(doubtful, [Word(text="014", bbox=(0.430, 0.743, 0.453, 0.759), conf=0.97)])
+    assert _covered(doubtful, [Word(text="10/06", bbox=(0.382, 0.743, 0.415, 0.759), conf=0.9),
+                               Word(text="/2014", bbox=(0.415, 0.743, 0.453, 0.759), conf=0.9)])
