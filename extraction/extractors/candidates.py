@@ -427,7 +427,7 @@ def _candidates_for_hit(
         x0, x1 = _column_range(hit)
         limit = max(hints.max_below, 12 if hints.table or hints.multiple else 0)  # a « Marque » column: every row
         k = 0
-        for _, line in _lines_below(layout, hit, limit + 3):
+        for _, line in _lines_below(layout, hit, 80 if hints.multiple else limit + 3):  # long designations
             words = _words_in_range(line, x0, x1, (x0, x1), whole_cells=bool(hints.period) and data_type == "date")
             if not words:
                 continue  # a line of another column (a header wrapped on two lines)
@@ -438,6 +438,8 @@ def _candidates_for_hit(
             k += 1
             if k > limit:
                 break
+            if hints.multiple and k > hints.max_below and line.token_texts[:1] in (["sous"], ["report"], ["reporte"]):
+                continue  # « Sous-total lot 1 », « Report »: the item table goes on below
             if _starts_with_label(words, all_labels or stop_labels):
                 break
             if hints.multiple and k > hints.max_below and (not _item_row(line) or _is_header_row(line)):

@@ -133,6 +133,15 @@ def _is_designation(line: Line) -> bool:
     return line.token_set.isdisjoint(NOT_DESIGNATION)
 
 
+def _numbered_model(words: list[Word], k: int) -> bool:
+    """Word ``k`` opens a model: a capitalised word followed by a code with a digit that is no
+    dimension (« Kit 165 DN25 », not « Rouleau 100 mm »)."""
+    if not words[k].text[:1].isupper() or k + 1 >= len(words) or not any(c.isdigit() for c in words[k + 1].text):
+        return False
+    after = words[k + 2].text if k + 2 < len(words) else ""
+    return not DIMENSION_UNITS.match(after) and not POWER_UNIT.match(after) and not AMOUNT.fullmatch(words[k + 1].text)
+
+
 def _reference_words(words: list[Word], glued: bool = False, next_line_first: str = "",
                      previous: str = "") -> tuple[list[Word], bool]:
     """The model words opening ``words`` (what follows a brand in a designation), and whether
@@ -179,8 +188,8 @@ def _reference_words(words: list[Word], glued: bool = False, next_line_first: st
         lower = bare[:1].islower() and not any(c.isdigit() for c in bare)
         if lower and not (out and len(bare) <= 6 and any(c.isdigit() for c in following)):
             return out, False  # a lower-case word describes ("posé", "soufflé"); "ultra 22" goes on
-        if folded[0] in DESCRIPTIVE and not (labelled and not out):
-            return out, False  # (« réf. Kit 165 DN25 »: a reference's label names what follows)
+        if folded[0] in DESCRIPTIVE and not (labelled and not out) and not (not out and _numbered_model(words, k)):
+            return out, False  # (« réf. Kit 165 DN25 », « Caleffi Kit 165 DN25 »: the model's own word)
         out.append(Word(bare, word.bbox, word.conf))
         if bare != text or len(out) >= MAX_REFERENCE_WORDS:
             return out, False

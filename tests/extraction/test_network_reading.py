@@ -175,3 +175,19 @@ def test_the_stamp_under_the_signatures_is_no_clients_address(specs):
                    (0.55, 0.145, "Bon pour accord le 07/04/2025")], number=2)
     got = read([first, second], specs, "devis")
     assert (got["beneficiaire_adresse"], got["beneficiaire_ville"]) == ("4 place du Château", "PAU")
+
+
+def test_article_codes_are_told_across_lots_and_long_designations(specs):
+    """The code column runs past a product's ten lines of description and a lot's subtotal."""
+    rows = LETTERHEAD + [(0.08, 0.16, "FACTURE N° FAC008535")] + ITEMS_HEADER + [(0.08, 0.315, "1. CHAUFFAGE – GÉOTHERMIE")]
+    rows += _item(0.33, "HIT001", "Fourniture et pose : pompe à chaleur géothermique", "1", "U", "11 335,32", "11 335,32")
+    rows += [(0.16, 0.345, "HITACHI Yutaki S RWM-4.0NE")]
+    rows += [(0.16, 0.36 + 0.015 * i, "la régulation avec sonde extérieure et thermostat d'ambiance, le vase") for i in range(10)]
+    rows += _item(0.52, "CAL002", "Kit hydraulique Caleffi Kit 165 DN25", "2", "pce", "255,00", "510,00")
+    rows += [(0.08, 0.535, "Sous-total Chauffage – géothermie"), (0.88, 0.535, "11 845,32")]
+    rows += _item(0.55, "ÉCH003", "Échafaudage roulant pour accès en hauteur", "1", "ens", "303,00", "303,00")
+    rows += _item(0.565, "MAI004", "Main d'œuvre d'installation", "13", "h", "48,00", "624,00")
+    rows += [(0.08, 0.60, "Travaux réalisés par une entreprise qualifiée RGE : Certibat n° CERTIBAT-RGE-55690.")]
+    got = read([page(rows)], specs, "facture")
+    assert json.loads(got["reference_produit"]) == ["Yutaki S RWM-4.0NE", "Kit 165 DN25"]
+    assert got["rge_numero"] == "CERTIBAT-RGE-55690"
