@@ -369,7 +369,8 @@ def _heads_cell(hit: _LabelHit) -> bool:
         return True
     last = hit.line.words[hit.end_word - 1].text
     following = hit.line.words[hit.end_word].text if hit.end_word < len(hit.line.words) else ""
-    return last.endswith(":") or following.startswith(":")
+    bracketed = hit.line.words[hit.start_word].text.startswith("(") and last.rstrip(":").endswith(")")
+    return last.endswith(":") or following.startswith(":") or bracketed  # « Entreprise (raison sociale) »
 
 
 def _starts_with_label(words: list[Word], labels: PhraseSet) -> bool:

@@ -37,7 +37,7 @@ ANSWER_WEIGHT = {"answer": 0.95, "box": 0.9, "sentence": 0.8}
 
 # Marks as a text layer or an OCR engine writes them; a lone X is handled with the words.
 _ITEM_RE = re.compile(
-    r"(?P<on>\[\s*[xX✓✔✗✘]\s*\]|\(\s*[xX]\s*\)|[☒☑✓✔✗✘■⊠])"
+    r"(?P<on>\[\s*[xX✓✔✗✘]\s*\]|\(\s*[xX]\s*\)|[☒☑✓✔✗✘■⊠]|[xX](?=(?i:oui|non)\b))"  # « XOui »: a cross glued to its answer
     r"|(?P<off>\[\s*_?\s*\]|\(\s*\)|[☐□❏❑◻○])"
     r"|(?P<word>[^\W_]+)"
     r"|(?P<end>[.;:!?])"

@@ -191,3 +191,19 @@ def test_article_codes_are_told_across_lots_and_long_designations(specs):
     got = read([page(rows)], specs, "facture")
     assert json.loads(got["reference_produit"]) == ["Yutaki S RWM-4.0NE", "Kit 165 DN25"]
     assert got["rge_numero"] == "CERTIBAT-RGE-55690"
+
+
+def test_a_delegataires_attestation_gives_the_installer_in_its_labelled_cell_and_a_glued_cross(specs):
+    rows = [(0.07, 0.04, "Ouest Certificats Énergie SAS"), (0.60, 0.04, "Réf. dossier : OPE-2024-235323"),
+            (0.07, 0.06, "Gestion des dossiers"),
+            (0.20, 0.10, "ATTESTATION SUR L'HONNEUR DE RÉALISATION"),
+            (0.07, 0.20, "Nom et prénom du bénéficiaire"), (0.42, 0.20, "Blondel Alexandrie"),
+            (0.07, 0.32, "Entreprise (raison sociale)"), (0.42, 0.32, "BATI PLUS"),
+            (0.07, 0.34, "SIRET de l'entreprise"), (0.42, 0.34, "55416342800028"),
+            (0.07, 0.46, "Logement achevé depuis plus de deux ans :"), (0.42, 0.46, "XOui"), (0.50, 0.46, "Non"),
+            (0.07, 0.50, "Le bénéficiaire et le professionnel attestent sur l'honneur que l'opération ci-dessus a été"),
+            (0.07, 0.515, "engagée après la proposition de Ouest Certificats Énergie SAS."),
+            (0.07, 0.95, "Ouest Certificats Énergie SAS – formulaire AH v4.9 – page 1/1")]
+    got = read([page(rows)], specs, "attestation_honneur")
+    assert got["raison_sociale_installateur"] == "BATI PLUS"
+    assert got["batiment_plus_de_2_ans"] == "true"
