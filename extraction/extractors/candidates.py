@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from ..types import BBox, FieldSpec, Word
 from .field_hints import _Hints, _fold_unit
 from .columns import (_column_range, _first_cell, _is_header_row, _item_row, _lines_below, _spans_columns,
-                      _words_in_range)
+                      _words_in_range, article_codes, two_column_row)
 from .labels import DocumentLayout, _LabelHit
-from .phrases import LEGAL_FORMS
+from .phrases import inside_company_name
 from .layout import Line, union_box
 from .text import PhraseSet, match_at, phrase_set, token_texts, token_tuple
 from .values import FoundValue, find_values, period_first
@@ -85,24 +85,10 @@ def _cut_at_labels(words: list[Word], stop_labels: PhraseSet, after_separator: b
         word_index = toks[k][1]
         if word_index > 0 and (not after_separator or words[word_index - 1].text in SEPARATORS
                                or words[word_index - 1].text.endswith((",", ";"))) \
-                and not _inside_company_name(words, word_index):
+                and not inside_company_name(words, word_index):
             return words[:word_index]
         k = stop_labels.first_match(texts, k + 1)
     return words
-
-
-def _inside_company_name(words: list[Word], index: int) -> bool:
-    """Another field's label in capitals inside a company's name, capitalised words up to its
-    legal form (« Objectif Prime Énergie SAS »): part of the name."""
-    if not words[index].text[:1].isupper() or not words[index - 1].text[:1].isupper():
-        return False
-    for word in words[index:index + 4]:
-        bare = word.text.rstrip(",;.")
-        if bare in LEGAL_FORMS:
-            return True
-        if not bare[:1].isupper():
-            return False
-    return False
 
 
 def _values_in(data_type: str, words: list[Word], hints: _Hints, stop_labels,
@@ -283,25 +269,9 @@ def _right_runs(hit: _LabelHit, data_type: str = "", layout: DocumentLayout | No
         # a form's « Label | value » line, but not a stamp's word at the left margin with a
         # signatory's title at the right one (« QUALIFICATION » … « Le Président »)
         if data_type != "string" or gap < MAX_TEXT_GAP or colon or (len(line.cells) == 2 and gap < MAX_FORM_GAP) \
-                or (layout is not None and _two_column_row(layout, line)):
+                or (layout is not None and two_column_row(layout, line)):
             runs.append((line.words[start:end], "right_cell"))
     return runs
-
-
-def _two_column_row(layout: DocumentLayout, line: Line) -> bool:
-    """A row of a form printed in two columns, labels left and values right-aligned far right
-    (« Déclarant 1 … PINTO BENJAMIN » / « Date d'établissement … 27/07/2022 »): the lines just
-    above or below hold two cells too, the second ending where this one's does."""
-    if len(line.cells) != 2:
-        return False
-    right = line.words[line.cells[1][1] - 1].bbox[2]
-    left = line.words[0].bbox[0]
-    lines = layout.lines[line.page]
-    for other in lines[max(line.index - 2, 0):line.index] + lines[line.index + 1:line.index + 3]:
-        if len(other.cells) == 2 and abs(other.words[0].bbox[0] - left) < 0.02 \
-                and abs(other.words[other.cells[1][1] - 1].bbox[2] - right) < 0.02:
-            return True
-    return False
 
 
 LABEL_TAIL_WORDS = 6  # at most this many words of a longer label after the known one
@@ -458,7 +428,7 @@ def _candidates_for_hit(
             out.append(_candidate(fv, value_words, base * weight * _typed_factor(fv, data_type, hints, 0), hit.line.page, how))
             if data_type == "string" and how == "below" and not hints.multiple:
                 break
-        if hints.multiple and data_type == "string" and _article_codes(out):
+        if hints.multiple and data_type == "string" and article_codes(out):
             return []  # « DÉP001 | SUP002 | FER003 » under « Réf. »: the seller's article codes, no products
         under = [c for c in out if c.how == "below" and re.search(r"\d[.,]\d{2}$", c.raw)]
         if data_type in ("decimal", "integer") and len({c.value for c in under}) >= 2:
@@ -474,21 +444,6 @@ def _candidates_for_hit(
             for fv, value_words in _values_in(data_type, words, hints, stop_labels)[:1]:
                 out.append(_candidate(fv, value_words, base * POSITION_WEIGHT["row"] * _typed_factor(fv, data_type, hints, 0), hit.line.page, "row"))
     return out
-
-
-def _shape(text: str) -> str:
-    """Letters and digits alike (a scan reads « ISO001 » as « 1S0001 »), punctuation as it is."""
-    return re.sub(r"[^\W_]", "X", text)
-
-
-def _article_codes(found: list[Candidate]) -> bool:
-    """Three values or more of a column, most of one shape (« DÉP001 », « SUP002 », « MAI004 »: a
-    code per item row, labour included): the seller's article codes, not manufacturers' references."""
-    shapes = [_shape(c.raw) for c in found if any(ch.isdigit() for ch in c.raw)]
-    if len(shapes) < 3:
-        return False
-    common = max(shapes.count(s) for s in set(shapes))
-    return common >= 3 and common >= 0.75 * len(found)
 
 
 def _ends_a_sentence_cell(hit: _LabelHit) -> bool:

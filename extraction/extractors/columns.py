@@ -22,7 +22,9 @@ def _is_header_row(line: Line) -> bool:
         return False
     if len(TABLE_HEADINGS.intersection(line.token_set)) >= 3:
         return True
-    return len(line.cells) >= 3 and all(end - start <= 5 for start, end in line.cells)
+    cells = [(start, end) for start, end in line.cells
+             if any(ch.isalnum() for w in line.words[start:end] for ch in w.text)]  # not a scan's « | »
+    return len(cells) >= 3 and all(end - start <= 5 for start, end in cells)
 
 
 def _column_range(hit: _LabelHit) -> tuple[float, float]:
@@ -132,3 +134,34 @@ def _lines_below(layout: DocumentLayout, hit: _LabelHit, max_below: int) -> list
         out.append((k, line))
         previous_bottom = max(previous_bottom, line.bottom)
     return out
+
+
+def _shape(text: str) -> str:
+    """Letters and digits alike (a scan reads « ISO001 » as « 1S0001 »), punctuation as it is."""
+    return re.sub(r"[^\W_]", "X", text)
+
+
+def article_codes(found: list) -> bool:
+    """Three values or more of a column, most of one shape (« DÉP001 », « SUP002 », « MAI004 »: a
+    code per item row, labour included): the seller's article codes, not manufacturers' references."""
+    shapes = [_shape(c.raw) for c in found if any(ch.isdigit() for ch in c.raw)]
+    if len(shapes) < 3:
+        return False
+    common = max(shapes.count(s) for s in set(shapes))
+    return common >= 3 and common >= 0.75 * len(found)
+
+
+def two_column_row(layout: DocumentLayout, line: Line) -> bool:
+    """A row of a form printed in two columns, labels left and values right-aligned far right
+    (« Déclarant 1 … PINTO BENJAMIN » / « Date d'établissement … 27/07/2022 »): the lines just
+    above or below hold two cells too, the second ending where this one's does."""
+    if len(line.cells) != 2:
+        return False
+    right = line.words[line.cells[1][1] - 1].bbox[2]
+    left = line.words[0].bbox[0]
+    lines = layout.lines[line.page]
+    for other in lines[max(line.index - 2, 0):line.index] + lines[line.index + 1:line.index + 3]:
+        if len(other.cells) == 2 and abs(other.words[0].bbox[0] - left) < 0.02 \
+                and abs(other.words[other.cells[1][1] - 1].bbox[2] - right) < 0.02:
+            return True
+    return False

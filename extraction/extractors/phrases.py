@@ -182,3 +182,17 @@ def clause_words(words: list[Word], leading: bool) -> list[Word]:
             continue
         out.append(word)
     return out
+
+
+def inside_company_name(words: list[Word], index: int) -> bool:
+    """Another field's label in capitals inside a company's name, capitalised words up to its
+    legal form (« Objectif Prime Énergie SAS »): part of the name."""
+    if not words[index].text[:1].isupper() or not words[index - 1].text[:1].isupper():
+        return False
+    for word in words[index:index + 4]:
+        bare = word.text.rstrip(",;.")
+        if bare in LEGAL_FORMS:
+            return True
+        if not bare[:1].isupper():
+            return False
+    return False

@@ -207,3 +207,12 @@ def test_a_delegataires_attestation_gives_the_installer_in_its_labelled_cell_and
     got = read([page(rows)], specs, "attestation_honneur")
     assert got["raison_sociale_installateur"] == "BATI PLUS"
     assert got["batiment_plus_de_2_ans"] == "true"
+
+
+def test_a_scans_stray_bar_makes_no_table_header_of_a_form_row(specs):
+    """OCR reads a box's right side as a third cell « | »: the row is still a label and its value."""
+    rows = [(0.07, 0.04, "Groupe Néréa Délégation"), (0.20, 0.10, "ATTESTATION SUR L'HONNEUR DE RÉALISATION"),
+            (0.07, 0.16, "Nom et prénom du bénéficiaire"), (0.38, 0.16, "LENOIR Océane"), (0.90, 0.16, "|"),
+            (0.07, 0.18, "Adresse des travaux"), (0.38, 0.18, "4 place du Château")]
+    got = read([page(rows, conf=0.9)], specs, "attestation_honneur")
+    assert got["beneficiaire_nom"] == "LENOIR Océane"
