@@ -85,7 +85,10 @@ def as_list(value) -> list[str] | None:
 def same_value(name: str, data_type: str, predicted: str, expected: str | list[str]) -> bool:
     """Whether a predicted value is the expected one. A multi-valued truth (a list: marque,
     reference_produit of a document naming several products) is matched as a set, order and
-    case ignored; a single predicted value matches a one-element list."""
+    case ignored; a single predicted value matches a one-element list. The operations a document
+    names (a JSON list of fiche codes) are a set too: their order means nothing."""
+    if name == "operations" and isinstance(expected, str) and as_list(expected) is not None:
+        expected = as_list(expected)
     if isinstance(expected, list):
         got = as_list(predicted)
         got = got if got is not None else [predicted]

@@ -40,6 +40,11 @@ def test_products_are_multi_valued_lists_and_several_per_document(letters_corpus
     assert not same_value("marque", "string", "Isover", ["Isover", "Siga"])
 
 
+def test_a_documents_operations_compare_in_any_order():
+    assert same_value("operations", "cee_code", '["BAR-EN-101", "BAR-EN-102"]', '["BAR-EN-102", "BAR-EN-101"]')
+    assert not same_value("operations", "cee_code", '["BAR-EN-101"]', '["BAR-EN-102", "BAR-EN-101"]')
+
+
 def test_attestation_signatures_are_ink_where_the_truth_says_signed(letters_corpus):
     seen = set()
     for f in _files(letters_corpus):
