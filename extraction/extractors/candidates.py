@@ -416,8 +416,8 @@ def _candidates_for_hit(
             if hints.multiple and k > hints.max_below and (not _item_row(line) or _is_header_row(line)):
                 break  # the item table ended: the totals, a VAT recap, the conditions below are no products
             found = _values_in(data_type, words, hints, stop_labels, period_only)
-            if not found:
-                continue
+            if not found or (hints.multiple and _prose_or_heading(found[0][1])):
+                continue  # « Travaux réalisés du 8 juin », « Lot 1 - Chauffage au » in a scan's column
             fv, value_words = found[0]
             if k <= hints.max_below and hints.below:
                 weight = POSITION_WEIGHT["below"] - 0.1 * (k - 1)
@@ -444,6 +444,13 @@ def _candidates_for_hit(
             for fv, value_words in _values_in(data_type, words, hints, stop_labels)[:1]:
                 out.append(_candidate(fv, value_words, base * POSITION_WEIGHT["row"] * _typed_factor(fv, data_type, hints, 0), hit.line.page, "row"))
     return out
+
+
+def _prose_or_heading(words: list[Word]) -> bool:
+    """Words that name no product: two lower-case words or more, or a lot's heading."""
+    toks = token_tuple(" ".join(w.text for w in words[:2]))
+    lower = sum(1 for w in words if w.text[:1].islower() and w.text.isalpha() and len(w.text) > 2)
+    return lower >= 2 or (len(toks) >= 2 and toks[0] == "lot" and toks[1].isdigit())
 
 
 def _ends_a_sentence_cell(hit: _LabelHit) -> bool:

@@ -62,10 +62,15 @@ def choose_many(candidates: list[Candidate], hints: _Hints,
             keys.append(key)
     if not values:
         return None
-    if not found:
-        assert labelled is not None
+    if not found and labelled is not None:
         return FieldValue(json.dumps(values, ensure_ascii=False), labelled.raw, labelled.confidence,
                           labelled.page, labelled.bbox)
+    if not found:  # only the rows of a column, none read right under its heading
+        column = [c for c in candidates if c.how == "column"]
+        first = column[0]
+        return FieldValue(json.dumps(values, ensure_ascii=False), " ; ".join(values),
+                          round(max(0.01, min(first.score * first.ocr_confidence, 0.99)), 3), first.page,
+                          tuple(round(v, 5) for v in first.bbox) if first.words else None)
     first = found[0]
     agreeing = labelled is not None and any(_overlaps(_key(labelled.value), k) or _overlaps(k, _key(labelled.value))
                                            for k in keys)

@@ -216,3 +216,18 @@ def test_a_scans_stray_bar_makes_no_table_header_of_a_form_row(specs):
             (0.07, 0.18, "Adresse des travaux"), (0.38, 0.18, "4 place du Château")]
     got = read([page(rows, conf=0.9)], specs, "attestation_honneur")
     assert got["beneficiaire_nom"] == "LENOIR Océane"
+
+
+def test_a_sentence_or_a_lots_heading_down_a_product_column_is_no_product(specs):
+    """A scan cuts cells its own way: a note and a lot's title fall in the « Modèle » column."""
+    rows = LETTERHEAD + [(0.08, 0.16, "FACTURE N° F-2025-0311"),
+                         (0.08, 0.30, "Désignation"), (0.45, 0.30, "Marque"), (0.58, 0.30, "Modèle"),
+                         (0.80, 0.30, "Qté"), (0.88, 0.30, "Total HT"),
+                         (0.58, 0.315, "Lot 1 - Chauffage au"),
+                         (0.08, 0.33, "Poêle à bois"), (0.45, 0.33, "Godin"), (0.58, 0.33, "Carvin 7 kW"),
+                         (0.80, 0.33, "1"), (0.88, 0.33, "3 120,00 €"),
+                         (0.08, 0.36, "Thermostat connecté"), (0.45, 0.36, "Tado"), (0.58, 0.36, "V3+ Smart"),
+                         (0.80, 0.36, "1"), (0.88, 0.36, "199,00 €"),
+                         (0.58, 0.375, "Travaux réalisés du 8 juin")]
+    got = read([page(rows, conf=0.9)], specs, "facture")
+    assert json.loads(got["reference_produit"]) == ["Carvin 7 kW", "V3+ Smart"]
