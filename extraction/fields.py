@@ -75,6 +75,7 @@ from .extractors.readers import (_block_candidates, _regex_candidates, _scan_can
 from .extractors.lists import as_list, far_right_of, list_candidates
 from .extractors.multiple import choose_many
 from .extractors.names import split_name_candidates
+from .extractors.quantities import quantity_candidates
 from .extractors.text import PhraseSet, bounded_edit_distance, phrase_set, token_texts
 from .extractors.unlabelled import (company_candidates, dateline_candidates, holder_candidates, lexicon_candidates,
                                     party_candidates, phrase_candidates, recipient_candidates, rejected)
@@ -363,6 +364,8 @@ def _unlabelled_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayou
         out.extend(party_candidates(spec, hints, layout))
     if hints.lexicon:
         out.extend(lexicon_candidates(hints, layout, reading))
+    if hints.quantity:
+        out.extend(quantity_candidates(spec, hints, layout))
     return out
 
 

@@ -61,6 +61,7 @@ class _Hints:
     max_value: float | None = None
     split_name: dict | None = None
     party: dict | None = None
+    quantity: dict | None = None
 
     @classmethod
     def from_spec(cls, spec: FieldSpec) -> "_Hints":
@@ -132,6 +133,7 @@ class _Hints:
             max_value=float(h["max_value"]) if h.get("max_value") is not None else None,
             split_name=h.get("split_name") if isinstance(h.get("split_name"), dict) else None,
             party=h.get("party") if isinstance(h.get("party"), dict) else None,
+            quantity=h.get("quantity") if isinstance(h.get("quantity"), dict) else None,
         )
 
 

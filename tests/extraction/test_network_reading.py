@@ -231,3 +231,22 @@ def test_a_sentence_or_a_lots_heading_down_a_product_column_is_no_product(specs)
                          (0.58, 0.375, "Travaux réalisés du 8 juin")]
     got = read([page(rows, conf=0.9)], specs, "facture")
     assert json.loads(got["reference_produit"]) == ["Carvin 7 kW", "V3+ Smart"]
+
+
+@pytest.mark.parametrize("unit, fiche, expected", [
+    ("", "BAR-EN-101", "76.00"), ("m²", "BAR-EN-101", "76.00"), ("ens", "BAR-EN-101", None), ("", "BAR-TH-148", None)])
+def test_the_insulated_surface_as_the_quantity_of_the_insulation_row(specs, unit, fiche, expected):
+    """Only the quantity column gives the surface (« tous les 10 m² » of the description is none),
+    for an insulation fiche and a quantity that counts no pieces."""
+    header = [(0.08, 0.30, "Description"), (0.62, 0.30, "Qté"), (0.68, 0.30, "U."), (0.74, 0.30, "PU HT"),
+              (0.88, 0.30, "Total HT €")]
+    rows = LETTERHEAD + [(0.08, 0.16, "DEVIS N° DEV-2023-0412")] + header + [
+        (0.08, 0.32, "Isolation des combles perdus – Laine de verre URSA"), (0.62, 0.32, "76,00"),
+        (0.68, 0.32, unit), (0.74, 0.32, "35,19"), (0.88, 0.32, "2 674,44"),
+        (0.08, 0.335, "pose de piges de contrôle d'épaisseur tous les 10 m² et fiche d'identification"),
+        (0.08, 0.35, f"Opération {fiche} éligible aux CEE")]
+    got = read([page([r for r in rows if r[2]])], specs, "devis")
+    if expected:
+        assert got["surface_m2"] == expected
+    else:
+        assert got.get("surface_m2") != "76.00"
