@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..types import Word
+from .columns import _item_row
 from .layout import Line
 from .text import similar, token_texts, token_tuple
 from .zones import CIVILITY_RE, recipient_blocks, sentence_identity
@@ -359,8 +360,7 @@ def _introduced(line: Line, i: int, by_first: dict[str, list[Brand]], page_lines
 ACRONYMS = frozenset({"cee", "tva", "ht", "ttc", "pac", "vmc", "ecs", "cop", "scop", "etas", "rge", "dtu", "bbc", "led",
                       "cet", "pvc", "pse", "pur", "pir", "xps", "eps", "nf", "ce", "acermi", "cstb", "atec", "dn", "inox",
                       "gaz", "fioul", "bois", "air", "eau", "kw", "mm", "cm", "ml", "lot", "ens", "pce", "fft", "forfait",
-                      "bar", "ind", "res", "ter", "ref", "mo", "sav", "ue", "ttc.", "ht.", "ral", "aaa", "aa", "epdm"})
-_ITEM_PRICE = re.compile(r"\d,\d{2}\b")
+                      "bar", "ind", "res", "ter", "ref", "mo", "sav", "ue", "ral", "aaa", "aa", "epdm"})
 
 
 def _in_capitals(line: Line, i: int) -> ProductMention | None:
@@ -375,7 +375,7 @@ def _in_capitals(line: Line, i: int) -> ProductMention | None:
     cell_start, cell_end = line.cell_of(word_index)
     if word_index == cell_start or not line.words[word_index - 1].text[:1].islower():
         return None
-    if len(line.cells) < 3 or not any(_ITEM_PRICE.search(w.text) for w in line.words):
+    if not _item_row(line):
         return None
     reference, _ = _reference_words(line.words[word_index + 1:cell_end])
     if not reference or not any(c.isdigit() for w in reference for c in w.text):

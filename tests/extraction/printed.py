@@ -88,6 +88,11 @@ def manifest_files(root) -> list[dict]:
     return json.loads((Path(root) / "manifest.json").read_text())["files"]
 
 
+def files_of_type(root, doc_type: str) -> list[dict]:
+    """The manifest's files whose (first) document is of ``doc_type``."""
+    return [f for f in manifest_files(root) if f["documents"][0]["type"] == doc_type]
+
+
 def file_digests(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
 

@@ -22,8 +22,8 @@ from extraction.corpus.network_facts import NETWORK_OBLIGES
 from extraction.corpus.office_facts import OFFICE_OBLIGES
 from extraction.corpus.software_facts import SOFTWARE_OBLIGES
 
-from .printed import (fields_by_type as _fields_by_type, file_digests as _digests, manifest_files as _files, pdf_text,
-                      unprinted_truth, zone_ink)
+from .printed import (fields_by_type as _fields_by_type, file_digests as _digests, files_of_type as _of_type,
+                      pdf_text, unprinted_truth, zone_ink)
 
 SEED = 1451  # a dev seed of the family
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,10 +34,6 @@ def network_corpus(tmp_path_factory):
     root = tmp_path_factory.mktemp("network")
     generate_corpus(root, CorpusOptions(dossiers=14, seed=SEED, family="network", scanned_ratio=0.0, multi_doc_ratio=0.0))
     return root
-
-
-def _of_type(root, doc_type):
-    return [f for f in _files(root) if f["documents"][0]["type"] == doc_type]
 
 
 def test_every_truth_value_is_printed_in_the_pdf(network_corpus):
