@@ -46,6 +46,8 @@ Hints (``FieldSchema.extraction_hints``; every key optional)::
                     06/04/2024 »); period_labels: labels whose value must be such a period
     max_value       a decimal above it is a misreading (a household's CEE prime: 50000); read by
                     OCR, it is read again as an amount that lost its decimal comma, else dropped
+    sum_of          ["montant_ht", "montant_tva"]: this total is their sum; where the values chosen
+                    do not add up, the candidates that do are taken (``sums``)
 
 Layout rules, the same for every field: a label is matched accent- and case-insensitively,
 with one OCR typo in words of five letters or more (seven for a one-word label), or with one
@@ -80,6 +82,7 @@ from .extractors.text import PhraseSet, bounded_edit_distance, phrase_set, token
 from .extractors.unlabelled import (company_candidates, dateline_candidates, holder_candidates, lexicon_candidates,
                                     party_candidates, phrase_candidates, recipient_candidates, rejected)
 from .normalise import amount_without_its_comma, format_decimal
+from .sums import agree, sum_relations
 from .types import FieldSpec, FieldValue, PageContent, ReadingData
 
 __all__ = ["extract_fields", "extract_field", "DocumentLayout"]
@@ -381,9 +384,18 @@ def extract_fields(pages: list[PageContent], specs: list[FieldSpec], reading: Re
     """
     layout = DocumentLayout.of(pages)
     stop_labels = _all_stop_labels(specs)
+    relations = sum_relations(specs, lambda spec: _Hints.from_spec(spec).sum_of)
+    in_sums = {name for total, parts in relations.items() for name in (total, *parts)}
     results: dict[str, FieldValue] = {}
+    kept: dict[str, list[Candidate]] = {}
     for spec in specs:
-        value = extract_field(spec, layout, stop_labels, reading, ranker)
+        if spec.name in in_sums and not _Hints.from_spec(spec).multiple:
+            kept[spec.name] = candidates = choice_candidates(spec, layout, stop_labels, reading)
+            if ranker is not None and candidates:
+                ranker(spec, candidates)
+            value = _choose(candidates, _Hints.from_spec(spec))
+        else:
+            value = extract_field(spec, layout, stop_labels, reading, ranker)
         if value is not None:
             results[spec.name] = value
-    return results
+    return agree(relations, results, kept) if relations else results

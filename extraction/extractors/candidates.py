@@ -91,6 +91,18 @@ def _cut_at_labels(words: list[Word], stop_labels: PhraseSet, after_separator: b
     return words
 
 
+# Lower-case words that carry on a sentence, never a name's (« la société Pro Martin avec ses clients… »)
+_PROSE_WORDS = frozenset({"avec", "qui", "dont", "ses", "est", "sont", "vous", "nous", "implique", "s'engage"})
+
+
+def _before_prose(words: list[Word]) -> list[Word]:
+    """A text value's words up to the sentence that goes on after it (general terms of sale)."""
+    for i, word in enumerate(words[1:], 1):
+        if word.text.replace("’", "'") in _PROSE_WORDS:
+            return words[:i]
+    return words
+
+
 def _values_in(data_type: str, words: list[Word], hints: _Hints, stop_labels,
                period_only: bool = False) -> list[tuple[FoundValue, list[Word]]]:
     """Typed values in a run of words (for strings: the run itself, cut at other labels). A date
@@ -100,7 +112,7 @@ def _values_in(data_type: str, words: list[Word], hints: _Hints, stop_labels,
     if not words:
         return []
     if data_type == "string":
-        words = _cut_at_labels(words, stop_labels)[: hints.max_words]
+        words = _before_prose(_cut_at_labels(words, stop_labels))[: hints.max_words]
         words = _strip_separators(words)
         # trailing separators ("Dupont Jean -")
         while words and _TRAILING_SEPARATOR_RE.fullmatch(words[-1].text):
@@ -373,6 +385,8 @@ def _candidates_for_hit(
         return out  # "…, bénéficiaire de l'opération d'économies…": a word in a sentence, not a label
     if _ends_a_sentence(layout, hit):
         return out  # « Selon DTU en vigueur et préconisations du » / « fabricant »: no label
+    if data_type == "string" and _closes_a_sentence(hit):
+        return out  # « … ou professionnels. Toute commande implique… »: the next sentence is no value
 
     if hints.right and not _is_header_row(hit.line):
         for words, how in _right_runs(hit, data_type, layout):
@@ -478,9 +492,11 @@ _LINKING_WORDS = frozenset({"du", "de", "des", "d", "la", "le", "les", "l", "et"
 
 def _ends_a_sentence(layout: DocumentLayout, hit: _LabelHit) -> bool:
     """The label, in lower case, opens a line that carries on the sentence of the line above, cut
-    after a linking word (« … préconisations du » / « fabricant »)."""
+    after a linking word (« … préconisations du » / « fabricant »). A header written over two
+    lines (« Date de » / « début ») is one label, not a sentence's end."""
     line = hit.line
-    if hit.start_word != 0 or not line.words[0].text[:1].islower() or line.index == 0:
+    if hit.start_word != 0 or not line.words[0].text[:1].islower() or line.index == 0 \
+            or line.token_texts[:1] != list(hit.label[:1]):
         return False
     above = layout.lines[line.page][line.index - 1]
     if line.top - above.bottom > line.height or not above.words:
@@ -491,6 +507,14 @@ def _ends_a_sentence(layout: DocumentLayout, hit: _LabelHit) -> bool:
         return False
     last = token_tuple(above.words[cell[1] - 1].text)
     return bool(last) and last[-1] in _LINKING_WORDS and above.words[cell[1] - 1].text[-1:].isalpha()
+
+
+def _closes_a_sentence(hit: _LabelHit) -> bool:
+    """The label's last word, a whole word, ends with a full stop and a capital opens the words
+    after it: the end of one sentence, the next begins."""
+    last = hit.line.words[hit.end_word - 1].text
+    after = hit.line.words[hit.end_word:hit.end_word + 1]
+    return last.endswith(".") and sum(ch.isalpha() for ch in last) >= 5 and bool(after) and after[0].text[:1].isupper()
 
 
 def _inside_prose(hit: _LabelHit) -> bool:

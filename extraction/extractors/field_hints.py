@@ -62,6 +62,7 @@ class _Hints:
     split_name: dict | None = None
     party: dict | None = None
     quantity: dict | None = None
+    sum_of: tuple[str, ...] = ()
 
     @classmethod
     def from_spec(cls, spec: FieldSpec) -> "_Hints":
@@ -134,6 +135,7 @@ class _Hints:
             split_name=h.get("split_name") if isinstance(h.get("split_name"), dict) else None,
             party=h.get("party") if isinstance(h.get("party"), dict) else None,
             quantity=h.get("quantity") if isinstance(h.get("quantity"), dict) else None,
+            sum_of=tuple(str(name) for name in h.get("sum_of", ()) if name) if isinstance(h.get("sum_of"), list) else (),
         )
 
 

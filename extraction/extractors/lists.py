@@ -18,8 +18,9 @@ from .labels import DocumentLayout, _LabelHit
 
 MAX_ITEMS = 12
 MAX_ITEM_WORDS = 10
-# (cid:127): a bullet glyph without its character; « o »: a hollow bullet whose symbol font the text layer lost
-_BULLET_RE = re.compile(r"^(?:[•▪◦●\-–—*·✓✔o]+|\(cid:\d+\))$")
+# (cid:127): a bullet glyph without its character; « o »: a hollow bullet whose symbol font the text layer lost;
+# « + », « » », « > »: a check mark or an arrow as OCR reads it
+_BULLET_RE = re.compile(r"^(?:[•▪◦●\-–—*·✓✔o+»›>]+|\(cid:\d+\))$")
 _CODE_RE = re.compile(r"^\d{3,4}$")  # a qualification code opening a table row ("7131")
 
 

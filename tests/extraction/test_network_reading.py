@@ -71,6 +71,17 @@ def test_the_rge_directory_printout_gives_holder_number_and_dates(specs):
     assert got["date_debut_validite"] == "2021-04-26"
 
 
+def test_a_scanned_check_mark_read_as_plus_opens_the_domain_list_and_a_heading_ends_it(specs):
+    """OCR reads the directory's check mark « ✓ » as « + »: it is the item's bullet, and the section
+    heading under the list (no bullet) is no domain."""
+    rows = [(0.09, 0.19, "Ouest Lefèvre"), (0.78, 0.19, "Entreprise RGE"),
+            (0.09, 0.215, "166 rue du Château, 22000 Saint-Brieuc"),
+            (0.07, 0.30, "Domaines de travaux"), (0.07, 0.325, "+ Pompe à chaleur : chauffage"),
+            (0.07, 0.36, "Qualifications et certifications")]
+    got = read([page(rows, conf=0.85)], specs, "certificat_rge")
+    assert json.loads(got["domaines"]) == ["Pompe à chaleur : chauffage"]
+
+
 def test_the_sellers_article_codes_are_no_product_references(specs):
     rows = LETTERHEAD + [(0.08, 0.16, "FACTURE N° 202303093")] + ITEMS_HEADER
     rows += _item(0.32, "DÉP001", "Dépose de l'ancienne chaudière", "1", "Ft", "477,00", "477,00")
@@ -250,3 +261,27 @@ def test_the_insulated_surface_as_the_quantity_of_the_insulation_row(specs, unit
         assert got["surface_m2"] == expected
     else:
         assert got.get("surface_m2") != "76.00"
+
+
+def test_a_column_header_over_two_lines_ending_on_de_is_a_label(specs):
+    """« Date de » / « début » (and « Date de fin de » / « validité »): the header's first line ends on
+    « de », which does not make « début » the end of a sentence."""
+    rows = [(0.09, 0.19, "HABITAT ÉNERGIES"), (0.09, 0.205, "7 bis avenue des Roses, 37000 Tours"),
+            (0.075, 0.401, "Organisme"), (0.199, 0.401, "Qualification"), (0.325, 0.401, "Domaine"),
+            (0.551, 0.401, "Certificat"), (0.72, 0.401, "Date de"), (0.814, 0.401, "Date de fin de"),
+            (0.727, 0.416, "début"), (0.839, 0.416, "validité"),
+            (0.075, 0.431, "QUALIFELEC Qualifelec RGE"), (0.325, 0.431, "Chauffe-eau"), (0.551, 0.431, "QF-83430"),
+            (0.711, 0.431, "26/01/2022"), (0.829, 0.431, "25/01/2026"), (0.325, 0.447, "thermodynamique")]
+    got = read([page(rows, conf=0.9)], specs, "certificat_rge")
+    assert (got["date_debut_validite"], got["date_fin_validite"]) == ("2022-01-26", "2026-01-25")
+
+
+def test_the_general_terms_name_no_company(specs):
+    """The general terms of sale mention the seller in running text: « … conclues par la société Pro
+    Martin avec ses clients consommateurs ou professionnels. Toute commande implique… »."""
+    rows = [(0.08, 0.10, "Article 1 - Champ d'application"),
+            (0.08, 0.12, "Les présentes conditions s'appliquent aux ventes conclues par la"),
+            (0.08, 0.135, "Société Pro Martin avec ses clients consommateurs ou"),
+            (0.08, 0.15, "Professionnels. Toute commande implique l'acceptation sans réserve des présentes")]
+    got = read([page(rows)], specs, "devis")
+    assert got.get("raison_sociale_installateur") in (None, "Pro Martin")

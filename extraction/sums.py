@@ -1,0 +1,104 @@
+"""A document's totals agree: the amount excluding tax plus the VAT make the amount including tax.
+
+Each total is chosen by its own candidates first (``fields._choose``). On a scan, one of them is
+often misread — « 957477 » for 9 574,77 € (the comma lost), a sub-total's 17 432,97 € for the
+total's 19 702,97 € — while the two others are right. Where a field's hints say ``"sum_of":
+["montant_ht", "montant_tva"]`` and the three values chosen do not add up, the combination of
+their candidates that adds up (to the cent) with the best scores is taken instead; a candidate
+read by OCR also stands for the amount its digits make with the comma put back. Nothing changes
+when the chosen values add up, when one of the three was not found at all, or when no
+combination adds up. A VAT above 20 % of the amount it is charged on is no combination.
+"""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from itertools import product
+
+from .extractors.candidates import Candidate
+from .normalise import amount_without_its_comma, format_decimal
+from .types import FieldSpec, FieldValue
+
+OPTIONS = 6  # distinct values tried per field, best first
+CENT = Decimal("0.015")
+MAX_VAT_RATE = Decimal("0.2")
+
+
+def sum_relations(specs: list[FieldSpec], sum_of) -> dict[str, tuple[str, str]]:
+    """{total field: (part, part)} from the hints (``sum_of(spec)`` gives a spec's parts), where
+    the three are single-valued fields of these specs."""
+    names = {spec.name for spec in specs}
+    relations = {}
+    for spec in specs:
+        parts = sum_of(spec)
+        if len(parts) == 2 and spec.name in names and all(part in names for part in parts):
+            relations[spec.name] = (parts[0], parts[1])
+    return relations
+
+
+def agree(relations: dict[str, tuple[str, str]], values: dict[str, FieldValue],
+          candidates: dict[str, list[Candidate]]) -> dict[str, FieldValue]:
+    """``values`` where each relation's chosen totals add up, or made to from the candidates."""
+    for total, (first, second) in relations.items():
+        chosen = [values.get(name) for name in (first, second, total)]
+        if any(value is None for value in chosen):
+            continue
+        amounts = [_amount(value.value) for value in chosen]
+        if None in amounts or _adds_up(*amounts):
+            continue
+        best = _best_combination([_options(candidates.get(name, [])) for name in (first, second, total)])
+        if best is None:
+            continue
+        for name, (amount, candidate) in zip((first, second, total), best):
+            if amount != _amount(values[name].value):
+                values[name] = _value(amount, candidate)
+    return values
+
+
+def _adds_up(first: Decimal, second: Decimal, total: Decimal) -> bool:
+    return abs(first + second - total) <= CENT and total > 0 and 0 <= second <= first * MAX_VAT_RATE + CENT
+
+
+def _options(candidates: list[Candidate]) -> list[tuple[Decimal, Candidate, float]]:
+    """(amount, its best candidate, weight) for the best distinct amounts, weight 1 for the best."""
+    best: dict[Decimal, tuple[float, Candidate]] = {}
+    for c in candidates:
+        readings = [(_amount(c.value), c.score)]
+        if c.ocr_confidence < 1.0:
+            repaired = amount_without_its_comma(c.raw)
+            if repaired is not None:
+                readings.append((repaired.copy_abs(), c.score * 0.8))
+        for amount, score in readings:
+            if amount is None:
+                continue
+            amount = abs(amount)
+            if amount not in best or best[amount][0] < score:
+                best[amount] = (score, c)
+    ranked = sorted(best.items(), key=lambda item: -item[1][0])[:OPTIONS]
+    if not ranked or ranked[0][1][0] <= 0:
+        return []
+    top = ranked[0][1][0]
+    return [(amount, c, score / top) for amount, (score, c) in ranked]
+
+
+def _best_combination(options: list[list[tuple[Decimal, Candidate, float]]]):
+    best, best_weight = None, 0.0
+    for combination in product(*options):
+        if not _adds_up(*(amount for amount, _, _ in combination)):
+            continue
+        weight = sum(w for _, _, w in combination)
+        if weight > best_weight:
+            best, best_weight = [(amount, c) for amount, c, _ in combination], weight
+    return best
+
+
+def _amount(value: str | None) -> Decimal | None:
+    try:
+        return abs(Decimal(value))
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+
+
+def _value(amount: Decimal, candidate: Candidate) -> FieldValue:
+    confidence = min(0.99, candidate.score) * 0.8 * candidate.ocr_confidence
+    return FieldValue(value=format_decimal(amount), raw=candidate.raw, confidence=round(max(0.01, confidence), 3),
+                      page=candidate.page, bbox=tuple(round(v, 5) for v in candidate.bbox) if candidate.words else None)

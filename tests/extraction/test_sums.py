@@ -1,0 +1,48 @@
+"""The totals of a devis or a facture agree (HT + TVA = TTC): on a scan, the one total OCR
+misread, or the sub-total taken for the total, gives way to the candidates that add up."""
+import pytest
+
+from extraction.corpus.evaluate import load_specs
+from extraction.fields import extract_fields
+from extraction.reading import fixture_reading_data
+
+from .pages import page
+
+
+@pytest.fixture(scope="module")
+def specs():
+    return load_specs()
+
+
+def read(pages, specs, doc_type: str = "devis") -> dict:
+    return {name: v.value for name, v in extract_fields(pages, specs[doc_type], fixture_reading_data(doc_type)).items()}
+
+
+HEAD = [(0.08, 0.05, "ISOLATION DU CENTRE"), (0.08, 0.065, "SIRET 792 444 457 00031"),
+        (0.60, 0.12, "DEVIS N° DV-2025-0412"), (0.60, 0.135, "Date : 14/03/2025")]
+
+
+def _totals(ht: str, tva: str, ttc: str, y: float = 0.70) -> list:
+    return [(0.60, y, "Total HT"), (0.80, y, ht), (0.60, y + 0.02, "TVA 5,5 %"), (0.80, y + 0.02, tva),
+            (0.60, y + 0.04, "Total TTC"), (0.80, y + 0.04, ttc)]
+
+
+def test_a_total_whose_comma_ocr_lost_is_read_again_to_add_up(specs):
+    scanned = page(HEAD + _totals("957477 €", "526,61 €", "10 101,38 €"), conf=0.8)
+    values = read([scanned], specs)
+    assert (values["montant_ht"], values["montant_tva"], values["montant_ttc"]) == ("9574.77", "526.61", "10101.38")
+
+
+def test_a_page_total_gives_way_to_the_total_that_adds_up(specs):
+    # page 1 ends with its own « Total HT » (carried over), the last page with the document's
+    rows = HEAD + [(0.60, 0.40, "Total HT"), (0.80, 0.40, "1 200,00 €"), (0.60, 0.42, "A reporter"), (0.80, 0.42, "1 200,00 €")]
+    values = read([page(rows), page(_totals("2 000,00 €", "110,00 €", "2 110,00 €"), number=2)], specs)
+    assert (values["montant_ht"], values["montant_tva"], values["montant_ttc"]) == ("2000.00", "110.00", "2110.00")
+
+
+def test_totals_that_add_up_are_kept_and_those_that_cannot_are_left(specs):
+    values = read([page(HEAD + _totals("1 000,00 €", "55,00 €", "1 055,00 €"))], specs)
+    assert (values["montant_ht"], values["montant_tva"], values["montant_ttc"]) == ("1000.00", "55.00", "1055.00")
+    # nothing adds up: each keeps what its own candidates chose
+    values = read([page(HEAD + _totals("1 000,00 €", "55,00 €", "1 155,00 €"))], specs)
+    assert (values["montant_ht"], values["montant_tva"], values["montant_ttc"]) == ("1000.00", "55.00", "1155.00")
