@@ -25,6 +25,10 @@ class Drawn:
     pages: int
     fields: dict[str, str]
     ambiguous: list[str] = field(default_factory=list)  # fields the truth cannot pin down (two products)
+    # the type the truth gives the document when it is not the one it stands in for: « autre » for the
+    # online « justificatif de revenus imposables » (a substitute for the avis, classified other, as the
+    # real documents' catalogue does: ../shared/testdata/real/documents/expected.json)
+    type: str | None = None
 
 
 @dataclass

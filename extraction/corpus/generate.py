@@ -125,7 +125,7 @@ def _merge(pdfs: list[bytes]) -> bytes:
 
 def _truth_document(doc_type: str, drawn: Drawn, template: str, first_page: int) -> dict:
     return {
-        "type": doc_type,
+        "type": drawn.type or doc_type,
         "pages": list(range(first_page, first_page + drawn.pages)),
         "template": template,
         "fields": drawn.fields,
