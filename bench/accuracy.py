@@ -36,8 +36,8 @@ directory printed as RGE proof, attestations filled in by hand, the avis de situ
 sixth (documents of online invoicing tools and e-signature platforms: a dark band with the legal mentions
 sideways in the margin, a coloured sidebar or a bare page, zebra tables, the prime as a negative line, deposits,
 the 2026 e-invoicing mentions, « Signé électroniquement par … » boxes and the signing service's certificate page,
-the attestation filled in online, the délégataire platform's « Simulation de prime », the RGE body's web space
-and e-mail, the avis downloaded from impots.gouv: ``extraction/corpus/platform_facts.py``): dev 1500–1549,
+the attestation filled in online, the délégataire platform's « Simulation de prime » and engagement summary, the RGE body's web space
+and e-mail, the avis downloaded from impots.gouv or seen on a phone: ``extraction/corpus/platform_facts.py``): dev 1500–1549,
 measurement 7700–7799; ``all`` runs the six families.
 Every run also prints the figures of the signature and multi-valued fields (marque,
 reference_produit, the certificate domaines) and the classification confusions (true type →

@@ -37,8 +37,8 @@ from .network_facts import network_facts
 from .network_forms import attestation_delegate, attestation_hand, cadre_delegate
 from .network_papers import avis_declarants, avis_situation_declarative, note_outil, rge_annuaire, rge_mark
 from .platform_facts import platform_facts
-from .platform_forms import attestation_proof, attestation_web, cadre_simulation
-from .platform_papers import avis_telecharge, note_simulateur, rge_espace, rge_mail
+from .platform_forms import attestation_proof, attestation_web, cadre_recap, cadre_simulation
+from .platform_papers import avis_mobile, avis_telecharge, note_simulateur, rge_espace, rge_mail
 from .platform_quotes import devis_bare, devis_saas, devis_sidebar, facture_bare, facture_saas, facture_sidebar
 from .issuers import assign_installer, document_random, make_pool, shared_template_random
 from .letters import attestation_letter, cadre_letter, devis_letter, facture_letter
@@ -77,8 +77,9 @@ NETWORK_TEMPLATES = {
 # space and e-mail, the avis downloaded from impots.gouv, a maker's online sizing tool (platform_facts).
 PLATFORM_TEMPLATES = {
     "devis": [devis_saas, devis_sidebar, devis_bare], "facture": [facture_saas, facture_sidebar, facture_bare],
-    "attestation_honneur": [attestation_web, attestation_proof], "cadre_contribution": [cadre_simulation],
-    "certificat_rge": [rge_espace, rge_mail], "avis_imposition": [avis_telecharge], "note_dimensionnement": [note_simulateur],
+    "attestation_honneur": [attestation_web, attestation_proof], "cadre_contribution": [cadre_simulation, cadre_recap],
+    "certificat_rge": [rge_espace, rge_mail], "avis_imposition": [avis_telecharge, avis_mobile],
+    "note_dimensionnement": [note_simulateur],
 }
 FAMILY_TEMPLATES = {"classic": TEMPLATES, "letters": LETTER_TEMPLATES, "software": SOFTWARE_TEMPLATES, "office": OFFICE_TEMPLATES,
                     "network": NETWORK_TEMPLATES, "platform": PLATFORM_TEMPLATES}

@@ -10,7 +10,8 @@
 - The délégataire platform's offer: « Votre offre de prime CEE », « Date de l'offre », the parties'
   cards, the « Simulation de prime » table (fiche, volume in kWh cumac, bonus, amount), the date
   before which the quote must not be signed, the beneficiary's electronic acceptance, the
-  délégataire named in the legal text at the foot (« Offre proposée par … »).
+  délégataire named in the legal text at the foot (« Offre proposée par … »); or the engagement summary
+  the platform generates at the acceptance: labels and values, the offer's date and the acceptance's.
 """
 from __future__ import annotations
 
@@ -365,6 +366,58 @@ def cadre_simulation(f: DossierFacts, rng: Random) -> Drawn:
     for line in sh.wrap(legal, sh.right - sh.left, 6.8):
         sh.text(sh.left, yy, line, 6.8, color=GREY)
         yy += 9
+    truth = {"date_cadre": _iso(f.date_cadre), "nom_oblige": f.oblige, "montant_prime": _dec(f.prime),
+             "beneficiaire_nom": f"{p.first_name} {p.last_name}", "operations": json.dumps(f.operations)}
+    return Drawn(sh.finish(), 1, truth)
+
+
+def cadre_recap(f: DossierFacts, rng: Random) -> Drawn:
+    """The platform's engagement summary (« Cadre de contribution CEE – récapitulatif »): a list of
+    labels and values, the acceptance date after the offer's, the délégataire's numbers at the foot."""
+    sh, values = Sheet(rng), content_random(rng)
+    p, c = f.beneficiary, f.installer
+    esign = f.extra.get("esign", {})
+    style, amount = rng.choice(["iso", "long", "slash", "abbr"]), rng.choice(["thin", "eur", "fr", "bare"])
+    colour = rng.choice([(0.0, 0.38, 0.55), (0.45, 0.1, 0.35), (0.1, 0.35, 0.2)])
+    accepted = min(f.date_cadre + dt.timedelta(days=values.randint(0, 3)), f.date_devis)
+    if esign.get("cadre"):
+        envelope_header(sh, esign.get("service", "Yousign"), esign.get("envelope", "0"))
+    sh.text(sh.left, 46, f.oblige, sh.base_size + 3, "bold", color=colour)
+    sh.text(sh.right, 46, rng.choice(["Cadre de contribution CEE", "Engagement de contribution"]), sh.base_size - 0.5, "bold",
+            align="right", color=GREY)
+    sh.rect(sh.left, 56, sh.right - sh.left, 2.5, stroke=False, fill_rgb=colour)
+    sh.text(sh.left, 92, rng.choice(["Récapitulatif de votre engagement", "Cadre de contribution – récapitulatif"]), 17, "bold")
+    sh.paragraph(sh.left, 110, "Document généré automatiquement à l'acceptation de l'offre ; il matérialise la contribution "
+                 f"de {f.oblige} à l'opération avant son engagement.", sh.right - sh.left, sh.base_size - 1.2)
+    name = couple_name(f, rng)
+    rows = [("Numéro de dossier", [f.extra.get("dossier_ref", "")]),
+            ("Offre émise le", [date_text(f.date_cadre, style)]),
+            ("Acceptée par le bénéficiaire le", [date_text(accepted, style)]),
+            ("Bénéficiaire", [name]), ("Adresse des travaux", [p.street, f"{p.postal_code} {p.city}"]),
+            ("Professionnel", [c.name, f"SIRET {c.siret}"]),
+            ("Opération(s)", [f"{op} – {OPERATION_TITLES[op]}" for op in f.operations]),
+            ("Montant de la contribution", [money(f.prime, amount, sh)]),
+            ("Versement", [rng.choice(["par virement au bénéficiaire sous 30 jours après validation du dossier",
+                                       "déduite de la facture du professionnel"])])]
+    y = 150
+    for label, lines in rows:
+        sh.text(sh.left, y, label, sh.base_size - 0.5, color=GREY)
+        for k, line in enumerate(lines):
+            sh.text(sh.left + 185, y + k * (sh.base_size + 3), line, sh.base_size + (1 if label.startswith("Montant") else 0),
+                    "bold" if k == 0 else "regular")
+        y += len(lines) * (sh.base_size + 3) + 9
+        sh.hline(y - sh.base_size - 1, width=0.3, gray=0.85)
+    y += 14
+    y = sh.paragraph(sh.left, y, f"{f.oblige} est délégataire d'obligations d'économies d'énergie. Cette contribution est "
+                     "subordonnée à la signature du devis après la date d'émission de l'offre, à la réalisation des travaux par "
+                     "un professionnel qualifié RGE et à la conformité de l'opération à la fiche d'opération standardisée.",
+                     sh.right - sh.left, sh.base_size - 1.2) + 10
+    if esign.get("cadre"):
+        esign_box(sh, sh.left, y, 250, esign.get("service", "Yousign"), f"{p.first_name} {p.last_name}", signed_at(f, accepted, 3),
+                  drawn=False, ink=Random(0), wording=values.randrange(3))
+    siren = f"{values.randint(300, 999)} {values.randint(100, 999)} {values.randint(100, 999)}"
+    sh.text(PAGE_W / 2, PAGE_H - 22, f"{f.oblige} – SIREN {siren} – inscrit au registre national des CEE – Page 1 sur 1", 6.8,
+            align="center", color=GREY)
     truth = {"date_cadre": _iso(f.date_cadre), "nom_oblige": f.oblige, "montant_prime": _dec(f.prime),
              "beneficiaire_nom": f"{p.first_name} {p.last_name}", "operations": json.dumps(f.operations)}
     return Drawn(sh.finish(), 1, truth)

@@ -9,7 +9,8 @@
 - The avis d'impôt downloaded from impots.gouv: « Avis d'impôt 2025 sur les revenus 2024 », the
   household's address in the window, « Vos références » with one or two declarants' tax numbers,
   the reference figures in framed tiles (revenu fiscal de référence, nombre de parts « 2,5 »), the
-  download line at the foot.
+  download line at the foot; or the espace particulier's page of the avis on a phone saved as PDF
+  (status bar, « ‹ Mes documents », the figures in cards).
 - A heat-pump maker's online sizing tool's export: project tiles, the load curve against the
   outside temperature, the chosen model and its coverage.
 """
@@ -209,6 +210,58 @@ def avis_telecharge(f: DossierFacts, rng: Random) -> Drawn:
     downloaded = dt.date(year, values.randint(8, 12), values.randint(1, 28))
     sh.text(sh.left, PAGE_H - 20, f"Document téléchargé depuis impots.gouv.fr le {downloaded:%d/%m/%Y}", 7, color=GREY)
     sh.text(sh.right, PAGE_H - 20, "1/4", 7, align="right", color=GREY)
+    truth = _avis_truth(f)
+    truth["adresse"] = street
+    return Drawn(sh.finish(), 1, truth)
+
+
+def avis_mobile(f: DossierFacts, rng: Random) -> Drawn:
+    """The espace particulier's page of the avis on a phone, saved as PDF: a narrow column, the status
+    bar, « ‹ Mes documents », the avis's card with its figures, the download button."""
+    sh, values = Sheet(rng), content_random(rng)
+    p = f.beneficiary
+    spouse = f.extra.get("spouse") and f.declarant2
+    billing = f.extra.get("billing")
+    street, postal, city = billing if billing else (p.street, p.postal_code, p.city)
+    year = f.annee_revenus + 1
+    width = 290
+    x0 = (PAGE_W - width) / 2
+    right = x0 + width
+    sh.rect(x0 - 8, 24, width + 16, 640, fill_gray=0.97)
+    sh.text(x0, 42, f"{values.randint(8, 21)}:{values.randint(10, 59)}", 8.5, "bold")
+    sh.text(right, 42, f"4G  {values.randint(18, 96)} %", 8, align="right")
+    sh.rect(x0 - 8, 52, width + 16, 34, stroke=False, fill_rgb=(0.0, 0.0, 0.57))
+    sh.text(x0, 73, "‹ Mes documents", 9, "bold", color=(1, 1, 1))
+    sh.text(right, 73, "impots.gouv", 9, align="right", color=(1, 1, 1))
+    y = 112
+    sh.text(x0, y, f"Avis d'impôt {year}", 15, "bold")
+    sh.text(x0, y + 16, f"Impôt sur les revenus {f.annee_revenus}", 9.5, color=GREY)
+    y += 34
+    parts = _parts(f.nombre_parts, rng)
+    rfr = _int_fr(f.revenu_fiscal) if rng.random() < 0.7 else str(f.revenu_fiscal)
+    cards = [[("Déclarant 1", f"{p.last_name.upper()} {p.first_name}")] +
+             ([("Déclarant 2", f"{p.last_name.upper()} {f.declarant2}")] if spouse else []) +
+             [("Adresse", street), ("", f"{postal} {city.upper()}")],
+             [("Revenu fiscal de référence", f"{rfr} €"), ("Nombre de parts", parts),
+              ("Impôt sur le revenu net", f"{_int_fr(int(f.revenu_fiscal * values.uniform(0, 0.06)))} €")],
+             [("Date de mise en recouvrement", f"{values.randint(25, 31)}/07/{year}"),
+              ("Référence de l'avis", f"{str(year)[2:]} {postal[:2]} {values.randint(1000000, 9999999)} {values.randint(10, 99)}")]]
+    for card in cards:
+        height = len(card) * 30 + 10
+        sh.canvas.setFillColorRGB(1, 1, 1)
+        sh.canvas.setStrokeColorRGB(0.85, 0.85, 0.88)
+        sh.canvas.roundRect(x0, PAGE_H - y - height, width, height, 8, stroke=1, fill=1)
+        sh.canvas.setStrokeColorRGB(0, 0, 0)
+        sh.canvas.setFillColorRGB(0, 0, 0)
+        for k, (label, value) in enumerate(card):
+            top = y + 16 + k * 30
+            if label:
+                sh.text(x0 + 12, top, label, 7.8, color=GREY)
+            sh.text(x0 + 12, top + (12 if label else -2), value, 10, "bold")
+        y += height + 12
+    sh.rect(x0, y + 4, width, 30, stroke=False, fill_rgb=(0.0, 0.0, 0.57))
+    sh.text(x0 + width / 2, y + 23, "Télécharger l'avis (PDF)", 9.5, "bold", align="center", color=(1, 1, 1))
+    sh.text(PAGE_W / 2, PAGE_H - 20, "https://cfspart.impots.gouv.fr/monprofil-webapp/documents", 7, align="center", color=GREY)
     truth = _avis_truth(f)
     truth["adresse"] = street
     return Drawn(sh.finish(), 1, truth)

@@ -15,6 +15,7 @@ from random import Random
 import pytest
 from faker import Faker
 
+from cee.text import fold
 from extraction.corpus import CorpusOptions, generate_corpus
 from extraction.corpus.facts import OBLIGES, make_dossier
 from extraction.corpus.generate import PLATFORM_TEMPLATES
@@ -31,6 +32,15 @@ from .printed import fields_by_type as _fields_by_type, file_digests as _digests
 
 SEED = 1500  # a dev seed of the family
 ROOT = Path(__file__).resolve().parents[2]
+def pdfplumber_text(data: bytes) -> str:
+    import io
+
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
 ESIGN = r"(?:Signé électroniquement par|Signé par|Signature électronique de) "
 
 
@@ -57,7 +67,7 @@ def test_every_document_type_and_several_templates_appear(platform_corpus):
     drawn = {(doc["type"], doc["template"]) for f in json.loads((platform_corpus / "manifest.json").read_text())["files"]
              for doc in f["documents"]}
     assert {doc_type for doc_type, _ in drawn} == set(PLATFORM_TEMPLATES)
-    for doc_type in ("devis", "facture", "attestation_honneur", "certificat_rge"):
+    for doc_type in ("devis", "facture", "attestation_honneur", "cadre_contribution", "certificat_rge"):
         assert len({template for kind, template in drawn if kind == doc_type}) >= 2, doc_type
 
 
@@ -111,7 +121,8 @@ def test_cadres_are_offers_of_the_familys_delegataires(platform_corpus):
     for f in _of_type(platform_corpus, "cadre_contribution"):
         text = pdf_text(platform_corpus / f["file"])
         assert f["documents"][0]["fields"]["nom_oblige"] in {name for name, _ in PLATFORM_OBLIGES}
-        assert "Simulation de prime" in text and "Offre proposée par" in text and "Date de l'offre" in text
+        assert ("Simulation de prime" in text and "Offre proposée par" in text and "Date de l'offre" in text) or \
+            ("Offre émise le" in text and "Acceptée par le bénéficiaire le" in text)
 
 
 def test_rge_proofs_and_tax_notices_have_their_layouts(platform_corpus):
@@ -120,8 +131,19 @@ def test_rge_proofs_and_tax_notices_have_their_layouts(platform_corpus):
         assert "Espace entreprise" in text or "Pièce jointe :" in text
     for f in _of_type(platform_corpus, "avis_imposition"):
         text = pdf_text(platform_corpus / f["file"])
-        assert re.search(r"avis d'impôt \d{4}", text, re.I) and "Vos références" in text
-        assert "Document téléchargé depuis impots.gouv.fr" in text
+        assert re.search(r"avis d'impôt \d{4}", text, re.I)
+        assert ("Vos références" in text and "Document téléchargé depuis impots.gouv.fr" in text) or "Mes documents" in text
+
+
+def test_both_tax_notice_layouts_print_the_households_figures():
+    fake = Faker("fr_FR")
+    fake.seed_instance(3)
+    facts = platform_facts(make_dossier(Random(3), fake, 3))
+    for template in PLATFORM_TEMPLATES["avis_imposition"]:
+        drawn = template(facts, Random(5))
+        text = pdfplumber_text(drawn.pdf)
+        assert str(facts.annee_revenus) in text and fold(drawn.fields["adresse"]) in fold(text)
+        assert re.sub(r"\D", "", text).find(drawn.fields["revenu_fiscal_reference"]) >= 0
 
 
 def test_a_billing_address_apart_from_the_works_goes_on_the_avis_not_on_the_quotes_truth():
