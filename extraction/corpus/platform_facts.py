@@ -46,6 +46,8 @@ PLATFORM_ACCESSORIES = {
     "heat": [("Filtre anti-boues magnétique", "Adey", "MagnaClean Pro2"), ("Thermostat connecté", "Somfy", "TaHoma Therm"),
              ("Passerelle de pilotage", "Cozytouch", "Bridge V2"), ("Socle anti-vibratile", "Sauermann", "Si-SOC 600")],
 }
+PARTICLE_NAMES = ["de La Roche", "Le Goff-Morvan", "d'Harcourt", "Lefèvre-Delattre", "de Saint-Aubin", "N'Diaye",
+                  "Da Costa", "Bénard-Ségalen", "du Plessis", "Le Bihan"]
 THIN = "\u202f"  # the narrow no-break space online tools put between thousands
 
 
@@ -85,6 +87,8 @@ def platform_facts(facts: DossierFacts) -> DossierFacts:
     }
     facts.extra["saas"] = side.choice(SAAS_TOOLS)
     facts.extra["deposit"] = side.choice([None, None, 20, 30, 30, 40])
+    if side.random() < 0.2:  # names with particles, hyphens, apostrophes and accents
+        facts.beneficiary.last_name = side.choice(PARTICLE_NAMES)
     roll = side.random()
     body = "Qualifelec" if roll < 0.1 else "Cequami" if roll < 0.16 else None
     if body:

@@ -30,7 +30,7 @@ def esign_box(sh: Sheet, x: float, y: float, w: float, service: str, signer: str
               drawn: bool, ink: Random, wording: int = 0) -> float:
     """The stamp box of an e-signature; returns the y below it. ``ink`` draws the tablet signature."""
     colour = SERVICE_COLOURS.get(service, (0.3, 0.3, 0.6))
-    height = 62 if drawn else 44
+    height = 68 if drawn else 44
     sh.rect(x, y, w, height, fill_rgb=(0.97, 0.97, 1.0))
     sh.rect(x, y, 3.5, height, stroke=False, fill_rgb=colour)
     size = 7.2
@@ -41,9 +41,9 @@ def esign_box(sh: Sheet, x: float, y: float, w: float, service: str, signer: str
     if drawn:
         saved = sh.rng
         sh.rng = ink
-        vector_signature(sh, x + 10, y + 4, min(w - 20, 130), 22)
+        vector_signature(sh, x + 10, y + 3, min(w - 20, 130), 20)
         sh.rng = saved
-    top = y + (28 if drawn else 10)
+    top = y + (34 if drawn else 10)
     for k, (line, style) in enumerate(lines):
         sh.text(x + 9, top + k * (size + 3.2), line, size, style, color=(0.15, 0.15, 0.2))
     return y + height + 6
