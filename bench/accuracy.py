@@ -2,7 +2,7 @@
 
     CEE_VAR_DIR=/tmp/cee_x .venv/bin/python bench/accuracy.py --seed 4242 --dossiers 30 \
         [--scanned-ratio 0.3] [--multi-doc-ratio 0.2] [--engine pdfplumber|pdfium] [--scanned-limit N] \
-        [--out DIR] [--errors 20] [--via-ingest] [--family classic|letters|software|office|network|both|all] [--installers N]
+        [--out DIR] [--errors 20] [--via-ingest] [--family classic|letters|software|office|network|platform|both|all] [--installers N]
 
 Generates a corpus with a seed the extractor was never developed or tested on (seeds in
 ``extraction.corpus.evaluate.SEEN_SEEDS`` are refused), reads every file the way the pipeline
@@ -32,7 +32,13 @@ dev 1400–1449, measurement 7500–7599. ``--family network`` draws the fifth (
 délégataires and small artisans: quotes and invoices over two or three pages with lots, « À reporter »
 and general terms of sale, the délégataire's CEE block and engagement letter, the France Rénov'
 directory printed as RGE proof, attestations filled in by hand, the avis de situation déclarative:
-``extraction/corpus/network_facts.py``): dev 1450–1499, measurement 7600–7699; ``all`` runs the five families.
+``extraction/corpus/network_facts.py``): dev 1450–1499, measurement 7600–7699. ``--family platform`` draws the
+sixth (documents of online invoicing tools and e-signature platforms: a dark band with the legal mentions
+sideways in the margin, a coloured sidebar or a bare page, zebra tables, the prime as a negative line, deposits,
+the 2026 e-invoicing mentions, « Signé électroniquement par … » boxes and the signing service's certificate page,
+the attestation filled in online, the délégataire platform's « Simulation de prime » and engagement summary, the RGE body's web space
+and e-mail, the avis downloaded from impots.gouv or seen on a phone: ``extraction/corpus/platform_facts.py``): dev 1500–1549,
+measurement 7700–7799; ``all`` runs the six families.
 Every run also prints the figures of the signature and multi-valued fields (marque,
 reference_produit, the certificate domaines) and the classification confusions (true type →
 predicted type). ``--installers N`` draws the dossiers from N installers that reuse their
@@ -153,9 +159,10 @@ def main() -> int:
     parser.add_argument("--via-ingest", action="store_true", help="score the output of `manage.py ingest --json`")
     parser.add_argument("--installers", type=int, default=0, help="dossiers from N installers reusing their templates")
     parser.add_argument("--no-ink", action="store_true", help="signatures from the words only (no ink detector)")
-    parser.add_argument("--family", default="classic", choices=["classic", "letters", "software", "office", "network", "both", "all"],
+    parser.add_argument("--family", default="classic", choices=["classic", "letters", "software", "office", "network", "platform", "both",
+                                                                 "all"],
                         help="the generator's layouts: classic, the held-out letters of issue 13, the held-out "
-                             "software, office and network families, both (classic and letters) or all five")
+                             "software, office, network and platform families, both (classic and letters) or all six")
     args = parser.parse_args()
 
     import django
@@ -168,7 +175,7 @@ def main() -> int:
     from extraction.corpus.heldout_facts import FAMILY_SEEDS
 
     families = {"both": ["classic", "letters"],
-                "all": ["classic", "letters", "software", "office", "network"]}.get(args.family, [args.family])
+                "all": ["classic", "letters", "software", "office", "network", "platform"]}.get(args.family, [args.family])
     if "classic" in families and args.seed in SEEN_SEEDS:
         parser.error(f"seed {args.seed} was used to develop or test the extractor; pick another ({sorted(SEEN_SEEDS)})")
     for family in families:

@@ -36,6 +36,10 @@ from .network import devis_artisan, devis_network, facture_artisan, facture_netw
 from .network_facts import network_facts
 from .network_forms import attestation_delegate, attestation_hand, cadre_delegate
 from .network_papers import avis_declarants, avis_situation_declarative, note_outil, rge_annuaire, rge_mark
+from .platform_facts import platform_facts
+from .platform_forms import attestation_proof, attestation_web, cadre_recap, cadre_simulation
+from .platform_papers import avis_mobile, avis_telecharge, note_simulateur, rge_espace, rge_mail
+from .platform_quotes import devis_bare, devis_saas, devis_sidebar, facture_bare, facture_saas, facture_sidebar
 from .issuers import assign_installer, document_random, make_pool, shared_template_random
 from .letters import attestation_letter, cadre_letter, devis_letter, facture_letter
 from .scan import scanned_file
@@ -68,9 +72,19 @@ NETWORK_TEMPLATES = {
     "certificat_rge": [rge_annuaire, rge_mark], "avis_imposition": [avis_situation_declarative, avis_declarants],
     "note_dimensionnement": [note_outil],
 }
+# The sixth held-out family's layouts: online invoicing tools (dark band, sidebar, bare page), e-signatures and
+# their proof pages, the attestation filled in online, the délégataire platform's offer, the RGE body's web
+# space and e-mail, the avis downloaded from impots.gouv, a maker's online sizing tool (platform_facts).
+PLATFORM_TEMPLATES = {
+    "devis": [devis_saas, devis_sidebar, devis_bare], "facture": [facture_saas, facture_sidebar, facture_bare],
+    "attestation_honneur": [attestation_web, attestation_proof], "cadre_contribution": [cadre_simulation, cadre_recap],
+    "certificat_rge": [rge_espace, rge_mail], "avis_imposition": [avis_telecharge, avis_mobile],
+    "note_dimensionnement": [note_simulateur],
+}
 FAMILY_TEMPLATES = {"classic": TEMPLATES, "letters": LETTER_TEMPLATES, "software": SOFTWARE_TEMPLATES, "office": OFFICE_TEMPLATES,
-                    "network": NETWORK_TEMPLATES}
-FAMILY_FACTS = {"letters": letters_facts, "software": software_facts, "office": office_facts, "network": network_facts}
+                    "network": NETWORK_TEMPLATES, "platform": PLATFORM_TEMPLATES}
+FAMILY_FACTS = {"letters": letters_facts, "software": software_facts, "office": office_facts, "network": network_facts,
+                "platform": platform_facts}
 
 
 @dataclass
@@ -79,8 +93,8 @@ class CorpusOptions:
     seed: int = 0
     scanned_ratio: float = 0.3
     multi_doc_ratio: float = 0.2
-    family: str = "classic"  # classic | letters | software | office | network (held-out: heldout_facts, software_facts,
-    # office_facts, network_facts)
+    family: str = "classic"  # classic | letters | software | office | network | platform (held-out: heldout_facts,
+    # software_facts, office_facts, network_facts, platform_facts)
     photo_ratio: float = 0.4  # held-out families: share of scans that are phone photos
     # 0: every document draws its own layout. N > 0: dossiers pick one of N installers whose
     # documents (and their obligé's cadre, their body's certificate) repeat one template (issuers.py).
@@ -91,7 +105,7 @@ class CorpusOptions:
     templates: int = 0
 
 
-FAMILIES = ("classic", "letters", "software", "office", "network")
+FAMILIES = ("classic", "letters", "software", "office", "network", "platform")
 
 
 def _documents_for(facts: DossierFacts, rng: Random) -> list[str]:

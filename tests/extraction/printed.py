@@ -24,8 +24,10 @@ def date_forms(iso: str) -> set[str]:
     d = dt.date.fromisoformat(iso)
     day = "1er" if d.day == 1 else str(d.day)
     month = MONTH_NAMES[d.month - 1]
-    forms = {d.strftime(f) for f in ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d-%m-%y", "%d.%m.%Y")}
+    forms = {d.strftime(f) for f in ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d-%m-%y", "%d.%m.%Y", "%Y-%m-%d")}
     forms |= {f"{day} {month} {d.year}", f"{d.day:02d} {month} {d.year}"}
+    short = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."][d.month - 1]
+    forms.add(f"{day} {short} {d.year}")  # abbreviated months (online tools)
     return {fold(f) for f in forms}
 
 
