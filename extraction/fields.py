@@ -48,6 +48,8 @@ Hints (``FieldSchema.extraction_hints``; every key optional)::
                     OCR, it is read again as an amount that lost its decimal comma, else dropped
     sum_of          ["montant_ht", "montant_tva"]: this total is their sum; where the values chosen
                     do not add up, the candidates that do are taken (``sums``)
+    one_person      a couple's name gives its first person (« M. et Mme TESSIER Marguerite et
+                    Anne-Laure » → « TESSIER Marguerite »)
 
 Layout rules, the same for every field: a label is matched accent- and case-insensitively,
 with one OCR typo in words of five letters or more (seven for a one-word label), or with one
@@ -76,7 +78,7 @@ from .extractors.readers import (_block_candidates, _regex_candidates, _scan_can
                                  _top_line_candidates)
 from .extractors.lists import as_list, far_right_of, list_candidates
 from .extractors.multiple import choose_many
-from .extractors.names import split_name_candidates
+from .extractors.names import one_person, split_name_candidates
 from .extractors.quantities import quantity_candidates
 from .extractors.text import PhraseSet, bounded_edit_distance, phrase_set, token_texts
 from .extractors.unlabelled import (company_candidates, dateline_candidates, holder_candidates, lexicon_candidates,
@@ -397,5 +399,5 @@ def extract_fields(pages: list[PageContent], specs: list[FieldSpec], reading: Re
         else:
             value = extract_field(spec, layout, stop_labels, reading, ranker)
         if value is not None:
-            results[spec.name] = value
+            results[spec.name] = one_person(value) if _Hints.from_spec(spec).one_person else value
     return agree(relations, results, kept) if relations else results

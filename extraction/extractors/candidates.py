@@ -95,6 +95,16 @@ def _cut_at_labels(words: list[Word], stop_labels: PhraseSet, after_separator: b
 _PROSE_WORDS = frozenset({"avec", "qui", "dont", "ses", "est", "sont", "vous", "nous", "implique", "s'engage"})
 
 
+def _after_e_signature(words: list[Word]) -> list[Word]:
+    """The name an electronic signature's box gives, without its « Signé (électroniquement) par »."""
+    folded = [fold(w.text) for w in words[:3]]
+    if folded[:1] in (["signe"], ["signee"]):
+        k = 2 if folded[1:2] == ["electroniquement"] else 1
+        if folded[k:k + 1] == ["par"] and len(words) > k + 1:
+            return words[k + 1:]
+    return words
+
+
 def _before_prose(words: list[Word]) -> list[Word]:
     """A text value's words up to the sentence that goes on after it (general terms of sale)."""
     for i, word in enumerate(words[1:], 1):
@@ -112,7 +122,7 @@ def _values_in(data_type: str, words: list[Word], hints: _Hints, stop_labels,
     if not words:
         return []
     if data_type == "string":
-        words = _before_prose(_cut_at_labels(words, stop_labels))[: hints.max_words]
+        words = _before_prose(_cut_at_labels(_after_e_signature(words), stop_labels))[: hints.max_words]
         words = _strip_separators(words)
         # trailing separators ("Dupont Jean -")
         while words and _TRAILING_SEPARATOR_RE.fullmatch(words[-1].text):
@@ -335,6 +345,12 @@ def _fills_cell(hit: _LabelHit) -> bool:
     return hit.line.cell_of(hit.start_word) == (hit.start_word, hit.end_word)
 
 
+def _numero_sign(hit: _LabelHit) -> bool:
+    """The label is the sign « N° » opening its cell: a label without a colon (« N° F-231523 »)."""
+    return hit.end_word - hit.start_word == 1 and hit.line.words[hit.start_word].text.rstrip(".:") in ("N°", "Nº", "n°", "nº") \
+        and hit.line.cell_of(hit.start_word)[0] == hit.start_word
+
+
 def _separator_follows(hit: _LabelHit) -> bool:
     """``=`` or ``:`` right after the label (in its last word or as the next word)."""
     if hit.remainder is not None:
@@ -378,8 +394,8 @@ def _candidates_for_hit(
     if hints.presence is not None:
         return _presence_candidates(hints, layout, hit, base, stop_labels)
 
-    if len(hit.label) == 1 and len(hit.label[0]) <= 2 and not (_separator_follows(hit) or _fills_cell(hit)):
-        return out  # "R" inside a product name is a letter; "R = 7,00", "CP : …", a "CP" cell are labels
+    if len(hit.label) == 1 and len(hit.label[0]) <= 2 and not (_separator_follows(hit) or _fills_cell(hit) or _numero_sign(hit)):
+        return out  # "R" inside a product name is a letter; "R = 7,00", "CP : …", a "CP" cell, « N° F-231523 » are labels
 
     if data_type == "string" and hints.max_words > 1 and not _heads_cell(hit):
         return out  # "…, bénéficiaire de l'opération d'économies…": a word in a sentence, not a label

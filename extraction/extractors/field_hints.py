@@ -63,6 +63,7 @@ class _Hints:
     party: dict | None = None
     quantity: dict | None = None
     sum_of: tuple[str, ...] = ()
+    one_person: bool = False
 
     @classmethod
     def from_spec(cls, spec: FieldSpec) -> "_Hints":
@@ -136,6 +137,7 @@ class _Hints:
             party=h.get("party") if isinstance(h.get("party"), dict) else None,
             quantity=h.get("quantity") if isinstance(h.get("quantity"), dict) else None,
             sum_of=tuple(str(name) for name in h.get("sum_of", ()) if name) if isinstance(h.get("sum_of"), list) else (),
+            one_person=bool(h.get("one_person", False)),
         )
 
 

@@ -30,11 +30,41 @@ def _overlaps(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     return n > 0 and any(long[i:i + n] == short for i in range(len(long) - n + 1))
 
 
+REPEATED_LABEL = 0.95  # a label repeated item after item reads each value at the same score
+
+
+def _each_item_labelled(beside: list[Candidate], found: list[Candidate]) -> list[Candidate]:
+    """Values read beside a label that each item repeats (« Marque : Atlantic – Réf. : Alfea… » /
+    « Marque : Sauermann – Réf. : Si-SOC 600 »): when two lines or more give the best score read
+    the same way, each is a product, as the lexicon's findings are."""
+    if not beside:
+        return []
+    best = max(beside, key=lambda c: c.score)
+    if best.how not in ("right", "right_cell"):
+        return []  # under a column's heading: the column's rows are read as such (article codes are no products)
+    same = [c for c in beside if c.how == best.how and c.score >= REPEATED_LABEL * best.score and c.words]
+    lines = {(c.page, round(c.bbox[1], 3)) for c in same}
+    if len(lines) < 2:
+        return []
+    keys = [_key(c.value) for c in found]
+    out: list[Candidate] = []
+    for c in sorted(same, key=lambda c: (c.page, c.bbox[1])):
+        key = _key(c.value)
+        if key and not any(_overlaps(key, k) or _overlaps(k, key) for k in keys):
+            out.append(Candidate(c.value, c.raw, c.score, c.page, c.words, "lexicon"))
+            keys.append(key)
+    return out
+
+
 def choose_many(candidates: list[Candidate], hints: _Hints,
                 choose_one: Callable[[list[Candidate], _Hints], FieldValue | None]) -> FieldValue | None:
     """Every value of a multi-valued field, as a ``FieldValue`` holding a JSON list."""
     found = [c for c in candidates if c.how == "lexicon"]
-    labelled = choose_one([c for c in candidates if c.how not in ("lexicon", "column")], hints)
+    beside = [c for c in candidates if c.how not in ("lexicon", "column")]
+    labelled = choose_one(beside, hints)
+    extra = _each_item_labelled(beside, found)
+    if extra:
+        found = sorted(found + extra, key=lambda c: (c.page, c.bbox[1] if c.words else 0.0))
     values: list[str] = []
     keys: list[tuple[str, ...]] = []
     for c in found:

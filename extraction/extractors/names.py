@@ -14,7 +14,9 @@ name's on its line, or in the same column on a line just above or below.
 """
 from __future__ import annotations
 
-from ..types import FieldSpec, Word
+import re
+
+from ..types import FieldSpec, FieldValue, Word
 from .candidates import Candidate, _candidate, _values_in
 from .field_hints import _Hints
 from .labels import DocumentLayout
@@ -26,8 +28,12 @@ NEAR_LINES = 2  # how far above or below the surname's label may stand
 SAME_COLUMN = 0.03  # of the page width, between the two labels' left edges
 
 
-def _labelled_values(line: Line, labels: list[list[str]]) -> list[tuple[float, list[Word]]]:
-    """(left edge of the label, value words) of each cell of ``line`` one of ``labels`` opens."""
+def _labelled_values(line: Line, labels: list[list[str]], below: Line | None = None,
+                     others: list[list[str]] = ()) -> list[tuple[float, list[Word]]]:
+    """(left edge of the label, value words) of each cell of ``line`` one of ``labels`` opens:
+    the rest of its cell, else the next cell unless another label (``others``) opens it, else the
+    cell of the line ``below`` that starts under the label (« Nom | Prénom(s) » over « LEFÈVRE |
+    Honoré »)."""
     found = []
     tokens = line.tokens
     for start, end in line.cells:
@@ -46,12 +52,22 @@ def _labelled_values(line: Line, labels: list[list[str]]) -> list[tuple[float, l
             value = [w for w in rest if w.text not in (":", "-")]
             if not value:
                 following = [cell for cell in line.cells if cell[0] == end]
-                if following:
+                if following and not _opens_label(line, following[0], [*labels, *others]):
                     value = line.words[following[0][0]:following[0][1]]
+            if not value and below is not None:
+                x0 = line.words[start].bbox[0]
+                under = [cell for cell in below.cells if abs(below.words[cell[0]].bbox[0] - x0) <= SAME_COLUMN]
+                if under and below.top - line.bottom < 1.5 * line.height:
+                    value = below.words[under[0][0]:under[0][1]]
             if value:
                 found.append((line.words[start].bbox[0], value))
             break
     return found
+
+
+def _opens_label(line: Line, cell: tuple[int, int], labels: list[list[str]]) -> bool:
+    texts = [t.text for t in line.tokens if cell[0] <= t.word < cell[1]]
+    return any(texts[:len(label)] == label for label in labels)
 
 
 def _split_names(layout: DocumentLayout, surname: list[list[str]], given: list[list[str]]) -> list[tuple[int, list[Word], list[Word]]]:
@@ -62,12 +78,14 @@ def _split_names(layout: DocumentLayout, surname: list[list[str]], given: list[l
     for page in layout.pages:
         lines = layout.lines[page.number]
         for index in [i for i, line in enumerate(lines) if line.token_set & first_tokens]:
-            for x, first in _labelled_values(lines[index], given):
+            below = lines[index + 1] if index + 1 < len(lines) else None
+            for x, first in _labelled_values(lines[index], given, below, surname):
                 best = None
                 for other in range(max(0, index - NEAR_LINES), min(len(lines), index + NEAR_LINES + 1)):
                     if not lines[other].token_set & surname_tokens:
                         continue
-                    for sx, last in _labelled_values(lines[other], surname):
+                    under = lines[other + 1] if other + 1 < len(lines) else None
+                    for sx, last in _labelled_values(lines[other], surname, under, given):
                         beside = other == index and sx < x
                         column = other != index and abs(sx - x) <= SAME_COLUMN
                         distance = abs(other - index)
@@ -92,3 +110,35 @@ def split_name_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout
         for fv, value_words in _values_in(spec.data_type, first + last, hints, NO_STOPS)[:1]:
             out.append(_candidate(fv, value_words, weight * (1.0 if k == 0 else 0.8), page, "split_name"))
     return out
+
+
+_COUPLE_CIVILITY_RE = re.compile(r"^(?:m\.?|mr\.?|monsieur)\s+(?:et|&)\s+(?:mme\.?|madame)\s+", re.IGNORECASE)
+_AND_RE = re.compile(r"\s+(?:et|&)\s+", re.IGNORECASE)
+
+
+def _is_surname(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def first_person(value: str) -> str:
+    """The first person a couple's name gives (« M. et Mme TESSIER Marguerite et Anne-Laure » →
+    « TESSIER Marguerite », « Stéphane et Sophie BERTIN » → « Stéphane BERTIN », « Paul DURAND et
+    Sophie MARTIN » → « Paul DURAND »); one person's name as it is."""
+    text = _COUPLE_CIVILITY_RE.sub("", value.strip())
+    parts = _AND_RE.split(text, maxsplit=1)
+    if len(parts) != 2 or not parts[0] or not parts[1]:
+        return value  # one person (« M. et Mme LEROY Bernard » names the household by one person: kept)
+    first, second = parts[0].split(), parts[1].split()
+    if any(_is_surname(w) for w in first):
+        return " ".join(first)  # « TESSIER Marguerite et Anne-Laure », « Paul DURAND et Sophie MARTIN »
+    surnames = [w for w in second if _is_surname(w)]
+    if surnames:
+        return " ".join(first + surnames)  # « Stéphane et Sophie BERTIN »
+    return value
+
+
+def one_person(value: FieldValue) -> FieldValue:
+    """``value`` naming the first person of a couple (hint ``one_person``)."""
+    name = first_person(value.value)
+    return value if name == value.value else FieldValue(name, value.raw, value.confidence, value.page, value.bbox)

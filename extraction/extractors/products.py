@@ -36,6 +36,8 @@ DESCRIPTIVE = frozenset({"revetu", "revetue", "revetus", "avec", "sans", "pose",
                          # « COP 2,76 selon EN 16147 », « ETAS 187 % », « Efficacité saisonnière … »)
                          "cop", "scop", "etas", "seer", "coefficient", "efficacite", "rendement", "performance",
                          "puissance"})
+PERFORMANCE = frozenset({"cop", "scop", "etas", "seer", "coefficient", "efficacite", "rendement", "performance",
+                         "puissance"})
 # (« rm », « nm », « rnm »: a scan's « mm »)
 # « Revêtu Kraft », « revêtu alu »: the facing of an insulation roll, part of its product's name
 COATED = frozenset({"revetu", "revetue", "revetus", "revetues"})
@@ -189,8 +191,9 @@ def _reference_words(words: list[Word], glued: bool = False, next_line_first: st
         lower = bare[:1].islower() and not any(c.isdigit() for c in bare)
         if lower and not (out and len(bare) <= 6 and any(c.isdigit() for c in following)):
             return out, False  # a lower-case word describes ("posé", "soufflé"); "ultra 22" goes on
-        if folded[0] in DESCRIPTIVE and not (labelled and not out) and not (not out and _numbered_model(words, k)):
-            return out, False  # (« réf. Kit 165 DN25 », « Caleffi Kit 165 DN25 »: the model's own word)
+        if folded[0] in DESCRIPTIVE and not (labelled and not out) \
+                and not (not out and folded[0] not in PERFORMANCE and _numbered_model(words, k)):
+            return out, False  # (« réf. Kit 165 DN25 », « Caleffi Kit 165 DN25 »: the model's own word; « ETAS 184 » is none)
         out.append(Word(bare, word.bbox, word.conf))
         if bare != text or len(out) >= MAX_REFERENCE_WORDS:
             return out, False
@@ -275,7 +278,7 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
             wrapped = _wrapped(line, i, by_first, pages[line.page]) if match is None and toks[i] in by_first else None
             if match is None and wrapped is None:
                 introduced = _introduced(line, i, by_first, pages[line.page]) if toks[i] == "marque" \
-                    else _in_capitals(line, i)
+                    else (_dotted(line, pages[line.page]) if i == 0 else None) or _in_capitals(line, i)
                 if introduced is not None:
                     found.append(introduced)
                 i += 1
@@ -382,6 +385,29 @@ def _in_capitals(line: Line, i: int) -> ProductMention | None:
         return None
     brand = Word(text, line.words[word_index].bbox, line.words[word_index].conf)
     return ProductMention(text, " ".join(w.text for w in reference), [brand, *reference], line.page)
+
+
+_DOTS = frozenset({"·", "•", "|"})
+
+
+def _dotted(line: Line, page_lines: list[Line]) -> ProductMention | None:
+    """A brand the lexicon does not know opening the line under an item's designation, set off
+    from its model by a middle dot (« Bande adhésive d'étanchéité … 232,00 € » / « Proclima ·
+    Tescon No.1 »): one to three capitalised words without digits, the dot, the model words."""
+    if line.index == 0 or len(line.cells) != 1 or not any(_item_row(l) for l in page_lines[max(0, line.index - 2):line.index]):
+        return None
+    words = line.words
+    dot = next((k for k, w in enumerate(words[:4]) if w.text in _DOTS), None)
+    if not dot:
+        return None
+    brand = words[:dot]
+    if any(not w.text[:1].isupper() or any(c.isdigit() for c in w.text) for w in brand) \
+            or (token_tuple(" ".join(w.text for w in brand)) or ("",))[0] in ACRONYMS | REFERENCE_LABELS | DESCRIPTIVE:
+        return None
+    reference, _ = _reference_words(words[dot + 1:])
+    if not reference:
+        return None
+    return ProductMention(" ".join(w.text for w in brand), " ".join(w.text for w in reference), brand + reference, line.page)
 
 
 def _wrapped(line: Line, i: int, by_first: dict[str, list[Brand]],

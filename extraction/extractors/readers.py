@@ -4,6 +4,9 @@ a letterhead's first line, or by scanning the whole document."""
 from __future__ import annotations
 
 import json
+import re
+
+from cee.text import fold
 
 from ..operation_codes import may_hold_cee_code
 from ..types import FieldSpec, Word
@@ -168,6 +171,15 @@ def _labelled_value(words: list[Word]) -> bool:
     return any(w.text == ":" or (w.text.endswith(":") and k < len(words) - 1) for k, w in enumerate(words))
 
 
+# What a signature service or a browser prints above a document's own first line.
+_SERVICE_HEADER_RE = re.compile(r"\b(?:envelope|enveloppe|transaction|docusign|yousign|universign|oodrive)\b"
+                                r"|^\d{1,2}/\d{1,2}/\d{2,4},? \d{1,2}[:h]\d{2}")
+
+
+def _service_header(line) -> bool:
+    return bool(_SERVICE_HEADER_RE.search(fold(" ".join(w.text for w in line.words))))
+
+
 def _top_line_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, stops: PhraseSet) -> list[Candidate]:
     """The first line of the first page, when it is short text (a letterhead's company name);
     weighted by ``top_line`` (low: any labelled value beats it)."""
@@ -176,6 +188,8 @@ def _top_line_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout,
     lines = layout.lines[layout.pages[0].number]
     if not lines or lines[0].top > 0.15:
         return []
+    if len(lines) > 1 and lines[1].top <= 0.15 and _service_header(lines[0]):
+        lines = lines[1:]  # « Docusign Envelope ID: … », « 06/03/2023 11:12 Attestation … »: the service's, not the letterhead
     line = lines[0]
     start, end = line.cells[0]
     words = line.words[start:end]

@@ -93,6 +93,8 @@ def _labels_in_line(line: list[Word]) -> list[tuple[str, int, int, str]]:
                                      and any(_LABEL.search(f) for f in folded[i + 1:i + 5])):
             if not starts or i > starts[-1] + 1 and not _continues(line, starts[-1], i):
                 starts.append(i)
+    if not starts:
+        starts = _two_parties(line, folded)
     if starts:
         # « Le bénéficiaire » alone heading its box beside « Cachet et signature du professionnel »
         # (the regulatory model's signature boxes): a label of its own, ended by a wide gap
@@ -115,6 +117,24 @@ def _labels_in_line(line: list[Word]) -> list[tuple[str, int, int, str]]:
         if role:
             labels.append((role, start, end, text))
     return labels
+
+
+_PARTY_HEADS = {"beneficiaire": "beneficiaire", "client": "beneficiaire", "professionnel": "installateur",
+                "entreprise": "installateur", "installateur": "installateur"}
+
+
+def _two_parties(line: list[Word], folded: list[str]) -> list[int]:
+    """« Le bénéficiaire » and « Le professionnel » side by side, alone on their line, far apart:
+    the heads of the two signature boxes of a form's last page (the word « signature » is in its
+    section's title above). The start of each, or nothing."""
+    if len(line) > 6:
+        return []
+    heads = [i for i in range(len(line) - 1) if folded[i] in ("le", "la", "l") and folded[i + 1] in _PARTY_HEADS]
+    roles = {_PARTY_HEADS[folded[i + 1]] for i in heads}
+    if len(heads) != 2 or roles != {"beneficiaire", "installateur"} or len(line) != 4 \
+            or line[heads[1]].bbox[0] - line[heads[0] + 1].bbox[2] < 0.1:
+        return []
+    return heads
 
 
 def _in_sentence(previous: Word, word: Word) -> bool:
@@ -261,16 +281,47 @@ def pdf_page_drawings(page) -> list[tuple[str, BBox, int]] | None:
     return drawings
 
 
+# An electronic signature (Yousign, DocuSign, Universign…) prints who signed, not ink, in the zone:
+# « Signé électroniquement par Marie Dupont le 14/03/2025 », « Signature électronique de X »; a
+# document sent for signature and not signed yet says so.
+_E_SIGNED = re.compile(r"\bsignee? (?:electroniquement )?par\b|\bsignee? electroniquement\b|\bsignature electronique (?:de|du|par)\b")
+_NOT_SIGNED = re.compile(r"\ben attente de signature\b|\bnon signee?\b|\bsignature en attente\b")
+E_SIGNED_CONFIDENCE = 0.9
+
+
+def e_signature(page: PageContent, zone: Zone, zones: list[Zone] = ()) -> bool | None:
+    """True where the zone says an electronic signature was made, False where it says the document
+    still waits for one, None where it says neither (the ink decides). The signature service's box
+    may start left of the label's first word (« Signature – le bénéficiaire » over « Signé par … »):
+    the zone is read from the nearest other zone on its left, or the margin."""
+    left = max((z.bbox[2] for z in zones if z is not zone and z.bbox[2] <= zone.label_box[0]
+                and z.bbox[1] < zone.bbox[3] and zone.bbox[1] < z.bbox[3]), default=0.0)
+    band = (left, zone.bbox[1], zone.bbox[2], zone.bbox[3])
+    words = [w for w in page.words if _inside(w.bbox, band) and not _inside(w.bbox, zone.label_box)]
+    text = " ".join(fold(w.text) for line in _lines(words) for w in line)
+    if _NOT_SIGNED.search(text):
+        return False
+    if _E_SIGNED.search(text):
+        return True
+    return None
+
+
 def detect_signatures(pages: list[PageContent], sources: dict[int, InkSource]) -> dict[str, FieldValue]:
     """``signature_beneficiaire`` / ``signature_installateur`` for the roles whose zone was found
-    on a page with an ink source; a role with several zones is signed when any of them is."""
+    on a page with an ink source, or whose zone carries an electronic signature's wording; a role
+    with several zones is signed when any of them is."""
     found: dict[str, tuple[Ink, Zone]] = {}
     for page in pages:
         source = sources.get(page.number)
-        if source is None or (source.drawings is None and source.image is None):
-            continue
-        for zone in find_zones(page):
-            if source.image is not None:
+        has_ink = source is not None and (source.drawings is not None or source.image is not None)
+        zones = find_zones(page)
+        for zone in zones:
+            typed = e_signature(page, zone, zones)
+            if typed is not None:
+                ink = Ink(typed, E_SIGNED_CONFIDENCE, 0.0)
+            elif not has_ink:
+                continue
+            elif source.image is not None:
                 ink = ink_in_image(source.image, page.words, zone)
             else:
                 ink = ink_in_drawings(source.drawings, zone)

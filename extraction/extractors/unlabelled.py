@@ -126,8 +126,9 @@ def phrase_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, re
                 if match.leading and hints.skip_units and any(_fold_unit(match.after).startswith(u) for u in hints.skip_units):
                     continue  # "R = 7,30 m².K/W" read by a "{valeur} m²" pattern is no surface
                 if match.next_line and match.open_end and spec.data_type == "string" \
-                        and not any(c.isdigit() for w in match.words[:1] for c in w.text):
-                    continue  # "L'entreprise" closing its line heads a block; "n°" / "QPAC/2021/161677" goes on
+                        and not any(c.isdigit() for w in match.words[:1] for c in w.text) and not _sentence_before(pattern):
+                    continue  # "L'entreprise" closing its line heads a block; "n°" / "QPAC/2021/161677" goes on;
+                    # « … a accordé à l'entreprise » / « ÉCOSERVICES (SIRET …) »: a sentence's name runs onto the next line
                 words = match.words
                 next_line = match.next_line
                 closed = spec.data_type != "string" and not match.leading and not match.open_end
@@ -160,6 +161,11 @@ def phrase_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, re
                 score = weight * (0.8 if next_line else 1.0)
                 out.append(_candidate(fv, value_words, score, page.number, "phrase"))
     return out
+
+
+def _sentence_before(pattern: str) -> bool:
+    """A pattern whose words before ``{valeur}`` make a sentence (four words or more), not a heading."""
+    return len(re.findall(r"[a-z0-9]+", fold(pattern.split("{valeur}")[0]))) >= 4
 
 
 def party_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout) -> list[Candidate]:

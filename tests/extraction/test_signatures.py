@@ -171,3 +171,35 @@ def test_le_beneficiaire_alone_is_no_signature_zone():
     sh.text(sh.left + 6, 600, "Le bénéficiaire", style="bold")
     (page,) = pdf_pages_from(sh.finish())
     assert find_zones(page) == []
+
+
+def test_an_electronic_signature_is_read_from_its_wording_in_the_zone():
+    """Yousign / DocuSign / Universign print who signed in the zone, no ink: signed; a document sent
+    for signature and not signed yet says so: not signed. Without any drawing to look at."""
+    sh = Sheet(Random(5))
+    sh.text(sh.left + 6, 600, "Signature du bénéficiaire", style="bold")
+    sh.text(sh.left + 260, 600, "Cachet et signature du professionnel", style="bold")
+    sh.text(sh.left + 6, 625, "Signé électroniquement par Honoré Lefèvre")
+    sh.text(sh.left + 6, 640, "le 14/03/2025 à 10:42 – Yousign")
+    sh.text(sh.left + 260, 625, "En attente de signature")
+    (page,) = pdf_pages_from(sh.finish())
+    values = detect_signatures([page], {})
+    assert values["signature_beneficiaire"].value == "true"
+    assert values["signature_installateur"].value == "false"
+    assert values["signature_installateur"].confidence >= 0.6  # a finding, not a doubt
+
+
+def test_two_party_heads_alone_on_their_line_are_the_signature_boxes():
+    """A web form's last page: « Le bénéficiaire » and « Le professionnel » side by side (the word
+    « signature » is in the section's title), each over its electronic signature."""
+    sh = Sheet(Random(5))
+    sh.text(sh.left, 560, "4. Déclaration et signature", style="bold")
+    sh.text(sh.left + 6, 600, "Le bénéficiaire", style="bold")
+    sh.text(sh.left + 260, 600, "Le professionnel", style="bold")
+    sh.text(sh.left + 6, 625, "Signé électroniquement par Honoré Lefèvre")
+    sh.text(sh.left + 260, 625, "Signé par SOLUTIONS MARTIN")
+    sh.text(sh.left, 700, "Le bénéficiaire et le professionnel attestent l'exactitude des informations.")
+    (page,) = pdf_pages_from(sh.finish())
+    assert [z.role for z in find_zones(page)] == ["beneficiaire", "installateur"]
+    values = detect_signatures([page], {})
+    assert (values["signature_beneficiaire"].value, values["signature_installateur"].value) == ("true", "true")

@@ -1,0 +1,112 @@
+"""Reading documents of online invoicing tools, délégataires' platforms and e-signature services:
+« N° D-000113 » without a colon, products on a designation's grey second line (« Marque : Atlantic –
+Réf. : Alfea Excellia A.I. 11 » item after item, « Proclima · Tescon No.1 »), a performance line
+under the model (« ETAS 159 % · COP 4,66 »), the signature service's header above the letterhead,
+« Signé électroniquement par … » in a name's place, « Nom | Prénom(s) » over their values, couples
+(« M. et Mme TESSIER Marguerite et Anne-Laure »), the regulatory wording with its values inside
+(« La société X, SIRET … », « Date d'engagement de l'opération (acceptation du devis) : … ») and an
+RGE body's e-mail (« … a accordé à l'entreprise X (SIRET …) »). Pages are written here the way such
+documents look (the platform family of the corpus draws them too).
+"""
+import json
+
+import pytest
+
+from extraction.corpus.evaluate import load_specs
+from extraction.extractors.names import first_person
+from extraction.fields import extract_fields
+from extraction.reading import fixture_reading_data
+
+from .pages import page
+
+
+@pytest.fixture(scope="module")
+def specs():
+    return load_specs()
+
+
+def read(pages, specs, doc_type: str) -> dict:
+    return {name: v.value for name, v in extract_fields(pages, specs[doc_type], fixture_reading_data(doc_type)).items()}
+
+
+HEAD = [(0.06, 0.02, "Oodrive Sign · Enveloppe n° 40601142-6063-2318-C702-B89FD2028596"),
+        (0.10, 0.057, "SOLUTIONS MARTIN"), (0.80, 0.057, "DEVIS"),
+        (0.10, 0.071, "115 rue Lamartine · 92100 Boulogne-Billancourt"),
+        (0.10, 0.084, "03 02 28 21 02 · contact@solutionsmartin.fr"), (0.80, 0.084, "N° D-000113")]
+TABLE = [(0.08, 0.40, "Désignation"), (0.50, 0.40, "Qté"), (0.56, 0.40, "Unité"), (0.64, 0.40, "PU HT"),
+         (0.76, 0.40, "TVA"), (0.86, 0.40, "Total HT")]
+
+
+def _item(y: float, designation: str, quantity: str, unit: str, price: str, total: str) -> list:
+    return [(0.08, y, designation), (0.50, y, quantity), (0.56, y, unit), (0.64, y, price), (0.76, y, "10 %"),
+            (0.86, y, total)]
+
+
+def test_the_number_after_its_sign_and_the_letterhead_under_the_signature_service(specs):
+    got = read([page(HEAD)], specs, "devis")
+    assert got["numero_devis"] == "D-000113"
+    assert got["raison_sociale_installateur"] == "SOLUTIONS MARTIN"
+
+
+def test_each_item_names_its_product_on_its_second_line(specs):
+    rows = HEAD + TABLE
+    rows += _item(0.42, "Pompe à chaleur air/eau", "1", "u", "9 602,01 €", "9 602,01 €")
+    rows += [(0.08, 0.435, "Marque : Atlantic – Réf. : Alfea Excellia A.I. 11"),
+             (0.08, 0.45, "ETAS 159 % · COP 4,66 · Surface chauffée 166 m²")]
+    rows += _item(0.47, "Socle anti-vibratile", "3", "u", "49,00 €", "147,00 €")
+    rows += [(0.08, 0.485, "Marque : Sauermann – Réf. : Si-SOC 600")]
+    rows += _item(0.50, "Bande adhésive d'étanchéité", "116,00", "m²", "2,00 €", "232,00 €")
+    rows += [(0.08, 0.515, "Proclima · Tescon No.1")]
+    got = read([page(rows)], specs, "devis")
+    assert json.loads(got["marque"]) == ["Atlantic", "Sauermann", "Proclima"]
+    assert json.loads(got["reference_produit"]) == ["Alfea Excellia A.I. 11", "Si-SOC 600", "Tescon No.1"]
+
+
+def test_a_performance_line_under_the_model_is_not_the_model(specs):
+    rows = HEAD + TABLE + _item(0.42, "Pompe à chaleur géothermique sol/eau", "1", "u", "14 323,80 €", "14 323,80 €")
+    rows += [(0.08, 0.435, "Mitsubishi Electric Ecodan PUZ-SWM80VAA"),
+             (0.08, 0.45, "ETAS 184 % · COP 4,88 · Surface chauffée 146 m²")]
+    got = read([page(rows)], specs, "devis")
+    assert json.loads(got["reference_produit"]) == ["Ecodan PUZ-SWM80VAA"]
+
+
+def test_a_web_forms_names_under_their_labels_and_its_electronic_signatures(specs):
+    rows = [(0.10, 0.02, "06/03/2023 11:12 Attestation sur l'honneur – Watt'Incitation"),
+            (0.10, 0.182, "1. Bénéficiaire"), (0.10, 0.214, "Nom"), (0.50, 0.214, "Prénom(s)"),
+            (0.10, 0.235, "LEFÈVRE"), (0.50, 0.235, "Honoré"),
+            (0.10, 0.60, "Le bénéficiaire"), (0.50, 0.60, "Le professionnel"),
+            (0.10, 0.625, "Signé électroniquement par Honoré Lefèvre"), (0.50, 0.625, "Signé par SOLUTIONS MARTIN")]
+    got = read([page(rows)], specs, "attestation_honneur")
+    assert got["beneficiaire_nom"] == "Honoré LEFÈVRE"
+
+
+def test_the_regulatory_wording_gives_the_professional_and_the_engagement_date(specs):
+    rows = [(0.08, 0.20, "Fiche(s) d'opération standardisée(s) : BAR-TH-172 (Pompe à chaleur). Date d'engagement de l'opération"),
+            (0.08, 0.215, "(acceptation du devis) : 2024-06-06. Date d'achèvement des travaux : 2024-07-06."),
+            (0.08, 0.30, "C. Professionnel"),
+            (0.08, 0.32, "La société ÉCOSERVICES, SIRET 78186365900053, dont le siège est situé 71 ter rue Henri Rolland,"),
+            (0.08, 0.335, "42000 Saint-Étienne, atteste avoir réalisé l'opération ci-dessus conformément aux exigences de la fiche.")]
+    got = read([page(rows)], specs, "attestation_honneur")
+    assert got["date_engagement"] == "2024-06-06"
+    assert got["raison_sociale_installateur"] == "ÉCOSERVICES"
+
+
+def test_an_rge_bodys_email_names_the_company_before_its_siret(specs):
+    rows = [(0.08, 0.05, "Messagerie – contact@ecoservices.fr"),
+            (0.08, 0.08, "Votre certificat de qualification QualiPAC n° QPAC/2021/131649"),
+            (0.08, 0.20, "Nous avons le plaisir de vous informer que la commission d'attribution a accordé à l'entreprise"),
+            (0.08, 0.215, "ÉCOSERVICES (SIRET 78186365900053)"),
+            (0.08, 0.23, "la qualification QualiPAC assortie de la mention RGE, sous le numéro QPAC/2021/131649.")]
+    got = read([page(rows)], specs, "certificat_rge")
+    assert got["raison_sociale"] == "ÉCOSERVICES"
+
+
+@pytest.mark.parametrize("couple, person", [
+    ("M. et Mme TESSIER Marguerite et Anne-Laure", "TESSIER Marguerite"),
+    ("Stéphane et Sophie BERTIN", "Stéphane BERTIN"),
+    ("Paul DURAND et Sophie MARTIN", "Paul DURAND"),
+    ("DUPONT Jean", "DUPONT Jean"),
+    ("Martin et Fils", "Martin et Fils"),
+])
+def test_a_couple_names_its_first_person(couple, person):
+    assert first_person(couple) == person
