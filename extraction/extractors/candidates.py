@@ -148,12 +148,14 @@ def _values_in(data_type: str, words: list[Word], hints: _Hints, stop_labels,
             if not m:
                 continue
             kept = (m.group(1) if m.groups() and m.group(1) is not None else m.group(0)).strip()
+            kept = _FILE_EXTENSION_RE.sub("", kept)  # « Document Devis DV257132.pdf »: the file's name, not the number
             if not kept:
                 continue
             fv = FoundValue(kept, kept, fv.start, fv.end)
         results.append((fv, value_words))
     return results
 
+_FILE_EXTENSION_RE = re.compile(r"\.(?:pdf|docx?|xlsx?|odt|jpe?g|png|tiff?)$", re.IGNORECASE)
 # « +7/+35 °C », « 35/55 °C »: two numbers paired by a slash share the unit after the second.
 _PAIRED_NUMBER_RE = re.compile(r"^/\s?[+-]?\d+(?:[.,]\d+)?")
 

@@ -176,6 +176,24 @@ _SERVICE_HEADER_RE = re.compile(r"\b(?:envelope|enveloppe|transaction|docusign|y
                                 r"|^\d{1,2}/\d{1,2}/\d{2,4},? \d{1,2}[:h]\d{2}")
 
 
+def _logo_letters(words: list[Word]) -> bool:
+    """A logo's one to three capitals alone in their cell (« É », « SM »)."""
+    text = "".join(w.text for w in words)
+    return len(words) == 1 and 1 <= len(text) <= 3 and text.isalpha() and text.isupper()
+
+
+def _without_monogram(words: list[Word]) -> list[Word]:
+    """The letterhead's name without the logo's monogram before it (« CF Concept Fontaine », « IS Iso' Sud »):
+    two or three capitals that are the initials of the words after them."""
+    if len(words) < 3:
+        return words
+    first = words[0].text
+    initials = "".join(w.text[:1] for w in words[1:1 + len(first)]).upper()
+    if 2 <= len(first) <= 3 and first.isalpha() and first.isupper() and initials == first.upper():
+        return words[1:]
+    return words
+
+
 def _service_header(line) -> bool:
     return bool(_SERVICE_HEADER_RE.search(fold(" ".join(w.text for w in line.words))))
 
@@ -193,11 +211,21 @@ def _top_line_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout,
     line = lines[0]
     start, end = line.cells[0]
     words = line.words[start:end]
+    if len(lines) > 1 and lines[1].top <= 0.15 and _logo_letters(words):
+        line = lines[1]  # « É » (a logo's letter in its box) over « ÉNERGIENORD »
+        start, end = line.cells[0]
+        words = line.words[start:end]
+        if len(lines) > 2 and lines[2].top <= 0.15 and (_labelled_value(words) or words[0].text in ("N°", "Nº")):
+            # « N° FAC000521 » under the logo
+            line = lines[2]
+            start, end = line.cells[0]
+            words = line.words[start:end]
     if len(lines) > 1 and lines[1].top <= 0.15 and _labelled_value(words):
         # « Réf. dossier : CEE-268661 » set above the logo's name: a reference, not the letterhead
         line = lines[1]
         start, end = line.cells[0]
         words = line.words[start:end]
+    words = _without_monogram(words)
     if len(words) > 5 or _starts_with_label(words, stops):
         return []
     if hints.top_line_exclude and _starts_with_label(words, phrase_set(hints.top_line_exclude)):

@@ -169,11 +169,33 @@ def recipient_blocks(lines: list[Line], page: int) -> list[Block]:
             tokens = {t for row in rows for w in row for t in token_texts(w.text)}
             if tokens & _SIGNATURE_HEADINGS or {"bon", "pour", "accord"} <= tokens:
                 continue  # a stamp read with the words beside it (« SERVICES LEFÈVRE Bon pour accord le … »)
-            # the letterhead: a block opening the page on the left
-            company = bool(tokens & _COMPANY_WORDS) or (index - len(rows) < 1 and x0 < 0.4)
+            # the letterhead: a block opening the page on the left, or one its company's identifiers close
+            # (« THERMIALPES » / street / « 16000 Angoulême » / « SIRET … »), or the sender's (« De »)
+            company = bool(tokens & _COMPANY_WORDS) or (index - len(rows) < 1 and x0 < 0.4) \
+                or _identified_below(lines, index, x0) or _sender_above(lines, index - len(rows), x0)
             civility = bool(CIVILITY_RE.match(_text(rows[0]) + " "))
             blocks.append(Block(rows, page, x0, min(w.bbox[1] for w in rows[0]), civility, company, labelled))
     return blocks
+
+
+_IDENTIFIERS = frozenset({"siret", "siren", "rcs", "tva", "ape", "naf"})
+_SENDER_HEADS = frozenset({("de",), ("emetteur",), ("expediteur",), ("vendeur",), ("prestataire",)})
+
+
+def _identified_below(lines: list[Line], index: int, x0: float) -> bool:
+    """The line under a block's postal line, in its column, gives a company's identifier."""
+    if index + 1 >= len(lines) or lines[index + 1].top - lines[index].bottom > 1.5 * lines[index].height:
+        return False
+    words = _cell_words(lines[index + 1], x0)
+    return bool(words) and token_texts(words[0].text)[:1] != [] and token_texts(words[0].text)[0] in _IDENTIFIERS
+
+
+def _sender_above(lines: list[Line], heading: int, x0: float) -> bool:
+    """The block is headed « De » (the sender's card beside « Adressé à »): ``heading``, the line above it."""
+    if heading < 0 or heading >= len(lines):
+        return False
+    words = _cell_words(lines[heading], x0)
+    return bool(words) and token_tuple(_text(words)) in _SENDER_HEADS
 
 
 def recipient_block(lines: list[Line], page: int) -> Block | None:

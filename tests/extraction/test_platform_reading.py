@@ -110,3 +110,36 @@ def test_an_rge_bodys_email_names_the_company_before_its_siret(specs):
 ])
 def test_a_couple_names_its_first_person(couple, person):
     assert first_person(couple) == person
+
+
+def test_a_sidebars_logo_letter_and_sender_card_are_not_the_client(specs):
+    """A sidebar's logo letter over the company's name, a « De » card with the seller's address and SIRET
+    beside « Adressé à »: the company is the name under the letter, the client the card addressed to."""
+    rows = [(0.05, 0.06, "É"), (0.60, 0.06, "Facture"), (0.05, 0.085, "N° FAC000521"),
+            (0.05, 0.104, "ÉNERGIENORD"), (0.60, 0.104, "Date d'émission"), (0.75, 0.104, "14 juin 2023"),
+            (0.30, 0.179, "De"), (0.30, 0.194, "THERMIQUE DES ALPES"), (0.30, 0.211, "72 rue Jules Ferry"),
+            (0.30, 0.227, "16000 Angoulême"), (0.30, 0.243, "SIRET 75655400200060"),
+            (0.30, 0.284, "Adressé à"), (0.65, 0.284, "Adresse d'intervention"),
+            (0.30, 0.299, "Madame Adélaïde Guillot"), (0.65, 0.299, "Identique à l'adresse du client"),
+            (0.30, 0.316, "153 ter rue Marcel Pagnol"), (0.30, 0.332, "87000 Limoges")]
+    got = read([page(rows)], specs, "facture")
+    assert got["raison_sociale_installateur"] == "ÉNERGIENORD"
+    assert (got["beneficiaire_adresse"], got["beneficiaire_ville"]) == ("153 ter rue Marcel Pagnol", "Limoges")
+
+
+def test_a_monogram_before_the_letterhead_and_a_file_name_after_the_number(specs):
+    rows = [(0.06, 0.05, "CF Concept Fontaine"), (0.80, 0.05, "DEVIS"),
+            (0.06, 0.08, "02 07 42 85 54 · contact@conceptfontaine.fr"), (0.80, 0.08, "N° DV257132"),
+            (0.06, 0.50, "Document Devis DV257132.pdf")]
+    got = read([page(rows)], specs, "devis")
+    assert got["raison_sociale_installateur"] == "Concept Fontaine"
+    assert got["numero_devis"] == "DV257132"
+
+
+def test_an_offers_issue_date_is_the_cadres_date(specs):
+    rows = [(0.06, 0.05, "Ecodelta Certificats SAS"), (0.60, 0.05, "Engagement de contribution"),
+            (0.06, 0.20, "Numéro de dossier"), (0.40, 0.20, "PRM-2501-67016"),
+            (0.06, 0.22, "Offre émise le"), (0.40, 0.22, "03/01/2025"),
+            (0.06, 0.24, "Acceptée par le bénéficiaire le"), (0.40, 0.24, "06/01/2025")]
+    got = read([page(rows)], specs, "cadre_contribution")
+    assert got["date_cadre"] == "2025-01-03"
