@@ -7,7 +7,9 @@ total's 19 702,97 € — while the two others are right. Where a field's hints 
 their candidates that adds up (to the cent) with the best scores is taken instead; a candidate
 read by OCR also stands for the amount its digits make with the comma put back. Nothing changes
 when the chosen values add up, when one of the three was not found at all, or when no
-combination adds up. A VAT above 20 % of the amount it is charged on is no combination.
+combination adds up. A VAT above 20 % of the amount it is charged on is no combination. Where no
+combination adds up, the one amount whose digits are those the two others make with one or two lost
+(a scan's dropped digit, thousands a glyph covered) is read as that sum or difference.
 """
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ from .types import FieldSpec, FieldValue
 OPTIONS = 6  # distinct values tried per field, best first
 CENT = Decimal("0.015")
 MAX_VAT_RATE = Decimal("0.2")
+RATES = (Decimal("0.055"), Decimal("0.1"), Decimal("0.2"))  # a repair makes a VAT of one rate
+RATE_SLACK = Decimal("0.001")
 
 
 def sum_relations(specs: list[FieldSpec], sum_of) -> dict[str, tuple[str, str]]:
@@ -47,11 +51,43 @@ def agree(relations: dict[str, tuple[str, str]], values: dict[str, FieldValue],
             continue
         best = _best_combination([_options(candidates.get(name, [])) for name in (first, second, total)])
         if best is None:
+            _repair_one(values, (first, second, total), amounts)
             continue
         for name, (amount, candidate) in zip((first, second, total), best):
             if amount != _amount(values[name].value):
                 values[name] = _value(amount, candidate)
     return values
+
+
+def _repair_one(values: dict[str, FieldValue], names: tuple[str, str, str], amounts: list[Decimal]) -> None:
+    """Where no candidates add up, the one amount whose digits are the sum's with one or two lost
+    (« 374,17 » read for 3 794,17 €, « 598,44 » for 19 598,44 € whose thousands a glyph covered) is
+    the one the two others make; nothing changes when none or several could be."""
+    first, second, total = amounts
+    derived = {names[0]: total - second, names[1]: total - first, names[2]: first + second}
+    fits = [name for name, amount in zip(names, amounts)
+            if derived[name] > 0 and _lost_digits(_digits(amount), _digits(derived[name]))]
+    if len(fits) != 1:
+        return
+    name = fits[0]
+    repaired = [derived[n] if n == name else amount for n, amount in zip(names, amounts)]
+    if not _adds_up(*repaired) or not any(abs(repaired[1] - rate * repaired[0]) <= RATE_SLACK * repaired[0] for rate in RATES):
+        return  # the VAT would be no rate French invoices charge (5,5 %, 10 %, 20 %): no repair
+    old = values[name]
+    values[name] = FieldValue(format_decimal(derived[name]), old.raw, round(max(0.01, old.confidence * 0.8), 3),
+                              old.page, old.bbox)
+
+
+def _digits(amount: Decimal) -> str:
+    return format_decimal(amount).replace(".", "").lstrip("0")
+
+
+def _lost_digits(read: str, full: str) -> bool:
+    """Whether ``read`` is ``full`` with one or two of its digits lost."""
+    if not read or not 1 <= len(full) - len(read) <= 2:
+        return False
+    it = iter(full)
+    return all(ch in it for ch in read)
 
 
 def _adds_up(first: Decimal, second: Decimal, total: Decimal) -> bool:

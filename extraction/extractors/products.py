@@ -399,7 +399,7 @@ def _dotted(line: Line, page_lines: list[Line]) -> ProductMention | None:
     words = line.words
     dot = next((k for k, w in enumerate(words[:4]) if w.text in _DOTS), None)
     if not dot:
-        return None
+        return _brand_and_model(line, page_lines)
     brand = words[:dot]
     if any(not w.text[:1].isupper() or any(c.isdigit() for c in w.text) for w in brand) \
             or (token_tuple(" ".join(w.text for w in brand)) or ("",))[0] in ACRONYMS | REFERENCE_LABELS | DESCRIPTIVE:
@@ -408,6 +408,26 @@ def _dotted(line: Line, page_lines: list[Line]) -> ProductMention | None:
     if not reference:
         return None
     return ProductMention(" ".join(w.text for w in brand), " ".join(w.text for w in reference), brand + reference, line.page)
+
+
+def _brand_and_model(line: Line, page_lines: list[Line]) -> ProductMention | None:
+    """The line right under an item row that is all a product: a capitalised word the lexicon does
+    not know and a model with letters and digits to the end of the line (« Support mural anti-vibratile
+    … 327,00 » / « Sauermann Silent 400 »)."""
+    words = line.words
+    if not 2 <= len(words) <= 6 or not _item_row(page_lines[line.index - 1]):
+        return None
+    first = words[0].text
+    folded = token_tuple(first)
+    if not first[:1].isupper() or not first.replace("-", "").isalpha() or first.isupper() and len(first) <= 3 \
+            or not folded or folded[0] in ACRONYMS | REFERENCE_LABELS | DESCRIPTIVE:
+        return None
+    reference, to_the_end = _reference_words(words[1:])
+    text = " ".join(w.text for w in reference)
+    if not to_the_end or len(reference) != len(words) - 1 or not any(c.isdigit() for c in text) \
+            or not any(c.isalpha() for c in text):
+        return None
+    return ProductMention(first, text, [words[0], *reference], line.page)
 
 
 def _wrapped(line: Line, i: int, by_first: dict[str, list[Brand]],

@@ -32,7 +32,7 @@ from .phrases import PageText, clause_words, find_phrases
 from .products import ProductMention, find_products, in_catalogue
 from .text import phrase_set, token_texts, token_tuple
 from .zones import (Block, company_names, dateline_words, holder_names, postal_and_town, recipient_block,
-                    sentence_identity)
+                    recipient_blocks, sentence_identity)
 
 NO_STOPS = phrase_set(())
 
@@ -51,6 +51,18 @@ def _recipient(layout: DocumentLayout) -> Block | None:
     return layout.zones["recipient"]
 
 
+WORKS_WEIGHT = 1.15  # the address under « Adresse des travaux » outweighs the client's own
+
+
+def _works_block(layout: DocumentLayout) -> Block | None:
+    """The address block page 1 heads « Adresse des travaux », « Adresse d'intervention »…, if any."""
+    if "works_block" not in layout.zones:
+        page, lines = _first_page_lines(layout)
+        works = [b for b in recipient_blocks(lines, page) if b.works and not b.company] if lines else []
+        layout.zones["works_block"] = works[0] if works else None
+    return layout.zones["works_block"]
+
+
 def recipient_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, stop_labels) -> list[Candidate]:
     """The part ``hints.recipient`` names of the recipient block of page 1."""
     block = _recipient(layout) if layout.pages else None
@@ -59,8 +71,14 @@ def recipient_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout,
     part = hints.recipient
     # under « Adresse des travaux » the whole block is the beneficiary's: it outweighs the line below the label
     score = 1.1 if block.labelled or block.introduced else 0.85 if block.civility else hints.recipient_weight
+    if part != "nom":
+        works = _works_block(layout)
+        if works is not None and works is not block:
+            block, score = works, WORKS_WEIGHT  # « Client » … | « Adresse d'intervention » …: the operation's address
     postal, town = postal_and_town(block.postal_line)
     words = {"nom": block.name, "adresse": block.street, "code_postal": postal, "ville": town}.get(part) or []
+    if part == "adresse" and block.works and block.lines[0] and block.lines[0][0].text[:1].isdigit():
+        words = [w for row in block.lines[:-1] for w in row]  # a works' address has no name over its street
     if any(_starts_with(row, stop_labels) for row in block.lines[:-1]):
         return []  # "Téléphone", "Code postal / Ville": the lines of a labelled form, not an address block
     found = _values_in(spec.data_type, words, hints, NO_STOPS if part != "nom" else stop_labels)[:1]

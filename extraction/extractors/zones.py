@@ -39,7 +39,14 @@ _BLOCK_LABELS = (("le", "beneficiaire", "des", "travaux"), ("beneficiaire", "des
                  ("vos", "coordonnees"), ("coordonnees", "du", "beneficiaire"), ("coordonnees", "du", "client"), ("client",), ("maitre", "d", "ouvrage"), ("adresse", "des", "travaux"), ("lieu", "du", "chantier"),
                  ("adresse", "du", "chantier"), ("adresse", "de", "l", "operation"), ("lieu", "de", "realisation"),
                  ("lieu", "des", "travaux"), ("adresse", "du", "chantier"), ("beneficiaire",), ("destinataire",),
-                 ("facture", "a"), ("adresse", "de", "facturation"), ("a", "l", "attention", "de"))
+                 ("facture", "a"), ("adresse", "de", "facturation"), ("a", "l", "attention", "de"),
+                 ("adresse", "d", "intervention"), ("lieu", "d", "intervention"), ("site", "des", "travaux"),
+                 ("adresse", "de", "realisation"), ("adresse", "du", "logement"))
+# Those of them that head the address of the works (where a CEE operation is), not the client's own
+_WORKS_LABELS = (("adresse", "des", "travaux"), ("lieu", "du", "chantier"), ("adresse", "du", "chantier"),
+                 ("adresse", "de", "l", "operation"), ("lieu", "de", "realisation"), ("lieu", "des", "travaux"),
+                 ("adresse", "d", "intervention"), ("lieu", "d", "intervention"), ("site", "des", "travaux"),
+                 ("adresse", "de", "realisation"), ("adresse", "du", "logement"))
 # capitals, with or without dots (« S.A.S. », « S.A.R.L. »: the trailing dot is stripped before matching)
 _LEGAL_FORM_RE = re.compile(r"\b(SAS|SARL|EURL|SASU|SA|SCOP|SNC|S\.A\.S|S\.A\.R\.L|E\.U\.R\.L|S\.A\.S\.U|S\.A)\b")
 _TOWN = r"[A-ZÀ-Ý][\w'’\-]*(?:[ \-](?:[A-ZÀ-Ý][\w'’\-]*|en|sur|sous|de|du|la|le|les|lès|d'[\w\-]+))*"
@@ -60,6 +67,7 @@ class Block:
     civility: bool
     company: bool
     labelled: bool = False  # opened by « Client », « Adresse des travaux », « Lieu du chantier »…
+    works: bool = False  # opened by « Adresse des travaux », « Adresse d'intervention »…: the works' address
     introduced: bool = False  # named by the document's sentence: « Devis établi pour Mme X, résidant … »
 
     @property
@@ -142,7 +150,7 @@ def recipient_blocks(lines: list[Line], page: int) -> list[Block]:
             x0 = cell[0].bbox[0]
             rows = [cell]
             bottom_top = line.top
-            labelled = stamp = False
+            labelled = stamp = works = False
             for above in reversed(lines[max(0, index - 4):index]):
                 if bottom_top - above.bottom > 2.5 * line.height:
                     break
@@ -157,6 +165,8 @@ def recipient_blocks(lines: list[Line], page: int) -> list[Block]:
                     if words[skip:]:
                         rows.insert(0, words[skip:])
                     labelled = True
+                    toks = token_tuple(_text(words[:skip]))
+                    works = any(_label_at_start(toks, label) for label in _WORKS_LABELS)
                     break
                 if words[-1].text.endswith(":"):
                     break  # "Adresse :" heads another field
@@ -174,7 +184,7 @@ def recipient_blocks(lines: list[Line], page: int) -> list[Block]:
             company = bool(tokens & _COMPANY_WORDS) or (index - len(rows) < 1 and x0 < 0.4) \
                 or _identified_below(lines, index, x0) or _sender_above(lines, index - len(rows), x0)
             civility = bool(CIVILITY_RE.match(_text(rows[0]) + " "))
-            blocks.append(Block(rows, page, x0, min(w.bbox[1] for w in rows[0]), civility, company, labelled))
+            blocks.append(Block(rows, page, x0, min(w.bbox[1] for w in rows[0]), civility, company, labelled, works=works))
     return blocks
 
 

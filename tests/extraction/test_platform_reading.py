@@ -143,3 +143,27 @@ def test_an_offers_issue_date_is_the_cadres_date(specs):
             (0.06, 0.24, "Acceptée par le bénéficiaire le"), (0.40, 0.24, "06/01/2025")]
     got = read([page(rows)], specs, "cadre_contribution")
     assert got["date_cadre"] == "2025-01-03"
+
+
+def test_a_line_under_an_item_that_is_all_a_brand_and_its_model(specs):
+    rows = HEAD + TABLE + _item(0.42, "Support mural anti-vibratile", "1", "u", "327,00 €", "327,00 €")
+    rows += [(0.08, 0.435, "Sauermann Silent 400")]
+    rows += _item(0.46, "Mise en service", "1", "forfait", "120,00 €", "120,00 €")
+    rows += [(0.08, 0.475, "Délai 3 semaines")]
+    got = read([page(rows)], specs, "devis")
+    assert json.loads(got["marque"]) == ["Sauermann"]
+    assert json.loads(got["reference_produit"]) == ["Silent 400"]
+
+
+def test_the_works_address_beside_the_clients_is_the_operations(specs):
+    """« Client » (name and home address) beside « Adresse d'intervention » (street and town only): the
+    beneficiary is the client, the address where the works are."""
+    rows = [(0.06, 0.05, "Renov Habitat"), (0.70, 0.05, "Facture"), (0.70, 0.07, "N° F2025-1391"),
+            (0.30, 0.20, "Client"), (0.65, 0.20, "Adresse d'intervention"),
+            (0.30, 0.221, "Monsieur Nicolas Bénard-Ségalen"), (0.65, 0.221, "43 ter allée des Cerisiers"),
+            (0.30, 0.233, "27 route Jules Ferry"), (0.65, 0.233, "28000 Chartres"),
+            (0.30, 0.245, "26000 Valence")]
+    got = read([page(rows)], specs, "facture")
+    assert got["beneficiaire_nom"] == "Monsieur Nicolas Bénard-Ségalen"
+    assert (got["beneficiaire_adresse"], got["beneficiaire_code_postal"], got["beneficiaire_ville"]) == \
+        ("43 ter allée des Cerisiers", "28000", "Chartres")

@@ -46,3 +46,13 @@ def test_totals_that_add_up_are_kept_and_those_that_cannot_are_left(specs):
     # nothing adds up: each keeps what its own candidates chose
     values = read([page(HEAD + _totals("1 000,00 €", "55,00 €", "1 155,00 €"))], specs)
     assert (values["montant_ht"], values["montant_tva"], values["montant_ttc"]) == ("1000.00", "55.00", "1155.00")
+
+
+def test_a_total_that_lost_digits_is_the_sum_of_the_two_others(specs):
+    # the scan dropped a digit of the TTC (« 1 055,0 » read « 155,00 »): no candidate adds up, the
+    # TTC's digits are the sum's with one lost
+    values = read([page(HEAD + _totals("1 000,00 €", "55,00 €", "105,50 €"))], specs)
+    assert (values["montant_ht"], values["montant_tva"], values["montant_ttc"]) == ("1000.00", "55.00", "1055.00")
+    # no amount is one of the others' sum or difference with digits lost, or the VAT would be no rate: kept
+    values = read([page(HEAD + _totals("1 000,00 €", "55,00 €", "2 000,00 €"))], specs)
+    assert values["montant_ttc"] == "2000.00"
