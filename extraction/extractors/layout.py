@@ -201,8 +201,9 @@ def build_lines(words: list[Word], page: PageContent | None = None, page_number:
              for w in words if w.text and w.text.strip()]
     if any("..." in w.text or "…" in w.text for w in words):
         words = _without_leaders(words)
+    columns, words = _vertical_columns(words)
     if not words:
-        return []
+        return [_vertical_line(column, k, page_number) for k, column in enumerate(columns)]
     aspect = _aspect(page)
     slope = estimate_skew(words, aspect)
 
@@ -256,7 +257,39 @@ def build_lines(words: list[Word], page: PageContent | None = None, page_number:
         line = Line(words=_with_square_metres(_dedupe(row)), index=i, page=page_number)
         line.cells = _cells(line.words, aspect)
         lines.append(line)
+    # text printed sideways down a margin (a sidebar's legal mentions): lines of their own, after the page's
+    lines.extend(_vertical_line(column, len(lines) + k, page_number) for k, column in enumerate(columns))
     return lines
+
+
+VERTICAL = 2.5  # a word this many times taller than wide, of three characters or more, runs down the page
+
+
+def _vertical_columns(words: list[Word]) -> tuple[list[list[Word]], list[Word]]:
+    """The words of a text layer printed sideways (a margin's legal mentions, turned a quarter): the
+    columns of words sharing the left and right edges of a clearly vertical one, top to bottom, and the
+    other words."""
+    tall = [w for w in words if w.conf >= 1.0 and len(w.text) >= 3
+            and w.bbox[3] - w.bbox[1] > VERTICAL * (w.bbox[2] - w.bbox[0])]
+    if not tall:
+        return [], words
+    columns: list[list[Word]] = []
+    taken: set[int] = set()
+    for seed in tall:
+        if id(seed) in taken:
+            continue
+        column = [w for w in words if id(w) not in taken and w.conf >= 1.0
+                  and abs(w.bbox[0] - seed.bbox[0]) < 0.004 and abs(w.bbox[2] - seed.bbox[2]) < 0.004]
+        if len(column) >= 3:
+            columns.append(sorted(column, key=lambda w: w.bbox[1]))
+            taken.update(id(w) for w in column)
+    if not columns:
+        return [], words
+    return columns, [w for w in words if id(w) not in taken]
+
+
+def _vertical_line(column: list[Word], index: int, page_number: int) -> Line:
+    return Line(words=column, index=index, page=page_number, cells=[(0, len(column))])
 
 
 # A value typed on a printed form after the fact sits a little above or below its label's line

@@ -55,6 +55,7 @@ QUANTITY_MARKS = frozenset({"u", "u.", "unite", "unité", "unités", "unites", "
 # « Marque : SOPREMA – Réf. Efigreen Duo+ »: a label naming the model after its brand
 REFERENCE_LABELS = frozenset({"ref", "reference", "modele", "gamme"})
 REFERENCE_SEPARATORS = frozenset({"-", "–", "—", ":", ",", "/"})
+BRAND_MODEL_SEPARATORS = frozenset({"/", "·", "•", "|"})  # between a brand and its model, nothing else
 NOT_DESIGNATION = frozenset({"siret", "siren", "rcs", "capital", "partenaire", "agree", "agreee", "distributeur",
                              "qualibat", "qualit", "tva", "iban", "www"})
 
@@ -162,6 +163,8 @@ def _reference_words(words: list[Word], glued: bool = False, next_line_first: st
         if not out and _introduces_reference(words, k, labelled):
             labelled = labelled or text not in REFERENCE_SEPARATORS
             continue  # « SOPREMA – Réf. Efigreen Duo+ », « Atlantic, modèle : Alféa »
+        if k == 0 and not glued and text in BRAND_MODEL_SEPARATORS:
+            continue  # « Atlantic / Alfea Excellia A.I. 11 », « Proclima · Tescon No.1 »
         if not text or text in {"-", "–", "—", ":", "|", "/", "(", "+"} or text.startswith("("):
             return out, False
         bare = text.rstrip(",;:")
@@ -391,15 +394,23 @@ _DOTS = frozenset({"·", "•", "|"})
 
 
 def _dotted(line: Line, page_lines: list[Line]) -> ProductMention | None:
-    """A brand the lexicon does not know opening the line under an item's designation, set off
-    from its model by a middle dot (« Bande adhésive d'étanchéité … 232,00 € » / « Proclima ·
-    Tescon No.1 »): one to three capitalised words without digits, the dot, the model words."""
-    if line.index == 0 or len(line.cells) != 1 or not any(_item_row(l) for l in page_lines[max(0, line.index - 2):line.index]):
+    """A brand the lexicon does not know opening a cell of the line under an item's designation, set
+    off from its model by a middle dot (« Bande adhésive d'étanchéité … 232,00 € » / « Proclima ·
+    Tescon No.1 »): one to three capitalised words without digits, the dot, the model words; or,
+    right under the item row, a cell that is all a brand and its model (``_brand_and_model``). A
+    sidebar's cell beside it (« BIC AGRIFRPP ») is another column."""
+    if line.index == 0 or not any(_item_row(l) for l in page_lines[max(0, line.index - 2):line.index]):
         return None
-    words = line.words
-    dot = next((k for k, w in enumerate(words[:4]) if w.text in _DOTS), None)
-    if not dot:
-        return _brand_and_model(line, page_lines)
+    for start, end in line.cells:
+        words = line.words[start:end]
+        dot = next((k for k, w in enumerate(words[:4]) if w.text in _DOTS), None)
+        found = _brand_and_model(words, line, page_lines) if not dot else _brand_dot_model(words, dot, line.page)
+        if found is not None:
+            return found
+    return None
+
+
+def _brand_dot_model(words: list[Word], dot: int, page: int) -> ProductMention | None:
     brand = words[:dot]
     if any(not w.text[:1].isupper() or any(c.isdigit() for c in w.text) for w in brand) \
             or (token_tuple(" ".join(w.text for w in brand)) or ("",))[0] in ACRONYMS | REFERENCE_LABELS | DESCRIPTIVE:
@@ -407,14 +418,13 @@ def _dotted(line: Line, page_lines: list[Line]) -> ProductMention | None:
     reference, _ = _reference_words(words[dot + 1:])
     if not reference:
         return None
-    return ProductMention(" ".join(w.text for w in brand), " ".join(w.text for w in reference), brand + reference, line.page)
+    return ProductMention(" ".join(w.text for w in brand), " ".join(w.text for w in reference), brand + reference, page)
 
 
-def _brand_and_model(line: Line, page_lines: list[Line]) -> ProductMention | None:
-    """The line right under an item row that is all a product: a capitalised word the lexicon does
-    not know and a model with letters and digits to the end of the line (« Support mural anti-vibratile
-    … 327,00 » / « Sauermann Silent 400 »)."""
-    words = line.words
+def _brand_and_model(words: list[Word], line: Line, page_lines: list[Line]) -> ProductMention | None:
+    """A cell right under an item row that is all a product: a capitalised word the lexicon does not
+    know and a model with letters and digits to the cell's end (« Support mural anti-vibratile …
+    327,00 » / « Sauermann Silent 400 »)."""
     if not 2 <= len(words) <= 6 or not _item_row(page_lines[line.index - 1]):
         return None
     first = words[0].text

@@ -176,6 +176,9 @@ _SERVICE_HEADER_RE = re.compile(r"\b(?:envelope|enveloppe|transaction|docusign|y
                                 r"|^\d{1,2}/\d{1,2}/\d{2,4},? \d{1,2}[:h]\d{2}")
 
 
+NO_STOPS = phrase_set(())
+
+
 def _logo_letters(words: list[Word]) -> bool:
     """A logo's one to three capitals alone in their cell (« É », « SM »)."""
     text = "".join(w.text for w in words)
@@ -185,11 +188,11 @@ def _logo_letters(words: list[Word]) -> bool:
 def _without_monogram(words: list[Word]) -> list[Word]:
     """The letterhead's name without the logo's monogram before it (« CF Concept Fontaine », « IS Iso' Sud »):
     two or three capitals that are the initials of the words after them."""
-    if len(words) < 3:
+    first = words[0].text if words else ""
+    if len(words) < len(first) + 1:
         return words
-    first = words[0].text
     initials = "".join(w.text[:1] for w in words[1:1 + len(first)]).upper()
-    if 2 <= len(first) <= 3 and first.isalpha() and first.isupper() and initials == first.upper():
+    if 1 <= len(first) <= 3 and first.isalpha() and first.isupper() and initials == first.upper():
         return words[1:]
     return words
 
@@ -230,8 +233,10 @@ def _top_line_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout,
         return []
     if hints.top_line_exclude and _starts_with_label(words, phrase_set(hints.top_line_exclude)):
         return []  # a document title ("ATTESTATION SUR L'HONNEUR"), not a letterhead
+    # the letterhead's name is read whole: another field's label word inside it is part of the name
+    # (« Rénoval Primes Énergie »), a line that opens with one is no name (above)
     return [_candidate(fv, value_words, hints.top_line, line.page, "top_line")
-            for fv, value_words in _values_in(spec.data_type, words, hints, stops)[:1]]
+            for fv, value_words in _values_in(spec.data_type, words, hints, NO_STOPS)[:1]]
 
 
 def _scan_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout) -> list[Candidate]:

@@ -77,7 +77,10 @@ def recipient_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout,
             block, score = works, WORKS_WEIGHT  # « Client » … | « Adresse d'intervention » …: the operation's address
     postal, town = postal_and_town(block.postal_line)
     words = {"nom": block.name, "adresse": block.street, "code_postal": postal, "ville": town}.get(part) or []
-    if part == "adresse" and block.works and block.lines[0] and block.lines[0][0].text[:1].isdigit():
+    nameless = block.works and block.lines[0] and block.lines[0][0].text[:1].isdigit()
+    if nameless and part == "nom":
+        return []  # « Lieu des travaux » / « 4 place Paul Bert »: a street, no one's name
+    if nameless and part == "adresse":
         words = [w for row in block.lines[:-1] for w in row]  # a works' address has no name over its street
     if any(_starts_with(row, stop_labels) for row in block.lines[:-1]):
         return []  # "Téléphone", "Code postal / Ville": the lines of a labelled form, not an address block

@@ -167,3 +167,42 @@ def test_the_works_address_beside_the_clients_is_the_operations(specs):
     assert got["beneficiaire_nom"] == "Monsieur Nicolas Bénard-Ségalen"
     assert (got["beneficiaire_adresse"], got["beneficiaire_code_postal"], got["beneficiaire_ville"]) == \
         ("43 ter allée des Cerisiers", "28000", "Chartres")
+
+
+def test_legal_mentions_printed_down_the_margin_stay_out_of_the_page_lines(specs):
+    """A sidebar's legal mentions turned a quarter: each word a tall narrow box at the same left edge.
+    They make a line of their own (its SIRET still read), not pieces of the client's block."""
+    from extraction.types import Word
+    from extraction.extractors.layout import build_lines
+
+    mentions = "CONFORT SOLUTIONS – SAS au capital de 5 000 € – SIRET 352 317 127 10052".split()
+    y, sideways = 0.15, []
+    for text in mentions:
+        height = 0.004 * len(text) + 0.002
+        sideways.append(Word(text, (0.035, y, 0.045, y + height), 1.0))
+        y += height + 0.002
+    rows = [(0.30, 0.205, "CLIENT"), (0.65, 0.205, "LIEU DES TRAVAUX"),
+            (0.30, 0.22, "Olivier CHAUVEAU"), (0.65, 0.22, "4 place Paul Bert"),
+            (0.30, 0.235, "180 bis rue Lamartine"), (0.65, 0.235, "10000 TROYES"),
+            (0.30, 0.249, "67000 Strasbourg")]
+    base = page(rows)
+    sheet = type(base)(base.number, base.text, base.words + sideways, base.width, base.height, base.source)
+    lines = build_lines(sheet.words, sheet)
+    assert [w.text for w in lines[-1].words] == mentions
+    assert all(w.bbox[0] > 0.1 for line in lines[:-1] for w in line.words)
+    got = read([sheet], specs, "facture")
+    assert got["beneficiaire_nom"] == "Olivier CHAUVEAU"
+    assert (got["beneficiaire_adresse"], got["beneficiaire_ville"]) == ("4 place Paul Bert", "TROYES")
+    assert got["siret_installateur"] == "35231712710052"
+
+
+def test_a_brand_and_its_model_split_by_a_slash_and_a_letterhead_with_a_label_word(specs):
+    rows = HEAD + TABLE + _item(0.42, "Pompe à chaleur géothermique sol/eau", "1", "u", "12 690,69 €", "12 690,69 €")
+    rows += [(0.08, 0.435, "Produit : Atlantic / Alfea Excellia A.I. 11")]
+    got = read([page(rows)], specs, "devis")
+    assert json.loads(got["reference_produit"]) == ["Alfea Excellia A.I. 11"]
+    cadre = [(0.06, 0.043, "Rénoval Primes Énergie"), (0.60, 0.043, "Engagement de contribution"),
+             (0.06, 0.093, "Récapitulatif de votre engagement")]
+    assert read([page(cadre)], specs, "cadre_contribution")["nom_oblige"] == "Rénoval Primes Énergie"
+    letter = [(0.06, 0.05, "T THERMIISOLATION"), (0.80, 0.05, "DEVIS")]
+    assert read([page(letter)], specs, "devis")["raison_sociale_installateur"] == "THERMIISOLATION"
