@@ -33,13 +33,15 @@ def tesseract_available() -> bool:
 
 
 def ocr_image(image, number: int = 1, lang: str = "fra", dpi: int | None = None) -> PageContent:
-    """Tesseract on a PIL image (its lighting evened out, its combs compacted, as the OCR stage does): words with
+    """Tesseract on a PIL image (its lighting evened out, its dark bands and combs made readable, as the OCR stage does): words with
     confidences and relative boxes."""
+    from ..engines.bands import invert_dark_bands
     from ..engines.combs import compact_combs
     from ..engines.lighting import even_lighting
     from ..engines.tesseract import TesseractEngine
 
-    result = TesseractEngine(lang=lang).recognise(compact_combs(even_lighting(image.convert("L"))), dpi=dpi)
+    reading = compact_combs(even_lighting(invert_dark_bands(image.convert("L"))))
+    result = TesseractEngine(lang=lang).recognise(reading, dpi=dpi)
     width, height = image.size
     return PageContent(number, result.text, result.words, float(width), float(height), "ocr:tesseract")
 

@@ -17,6 +17,7 @@ from .phrases import inside_company_name
 from .layout import Line, union_box
 from .text import PhraseSet, match_at, phrase_set, token_texts, token_tuple
 from .values import FoundValue, find_values, period_first
+from .trims import after_e_signature, before_prose, without_file_extension
 
 # How much each way of finding a value is trusted, before label, zone and context factors.
 POSITION_WEIGHT = {
@@ -91,28 +92,6 @@ def _cut_at_labels(words: list[Word], stop_labels: PhraseSet, after_separator: b
     return words
 
 
-# Lower-case words that carry on a sentence, never a name's (« la société Pro Martin avec ses clients… »)
-_PROSE_WORDS = frozenset({"avec", "qui", "dont", "ses", "est", "sont", "vous", "nous", "implique", "s'engage"})
-
-
-def _after_e_signature(words: list[Word]) -> list[Word]:
-    """The name an electronic signature's box gives, without its « Signé (électroniquement) par »."""
-    folded = [fold(w.text) for w in words[:3]]
-    if folded[:1] in (["signe"], ["signee"]):
-        k = 2 if folded[1:2] == ["electroniquement"] else 1
-        if folded[k:k + 1] == ["par"] and len(words) > k + 1:
-            return words[k + 1:]
-    return words
-
-
-def _before_prose(words: list[Word]) -> list[Word]:
-    """A text value's words up to the sentence that goes on after it (general terms of sale)."""
-    for i, word in enumerate(words[1:], 1):
-        if word.text.replace("’", "'") in _PROSE_WORDS:
-            return words[:i]
-    return words
-
-
 def _values_in(data_type: str, words: list[Word], hints: _Hints, stop_labels,
                period_only: bool = False) -> list[tuple[FoundValue, list[Word]]]:
     """Typed values in a run of words (for strings: the run itself, cut at other labels). A date
@@ -122,7 +101,7 @@ def _values_in(data_type: str, words: list[Word], hints: _Hints, stop_labels,
     if not words:
         return []
     if data_type == "string":
-        words = _before_prose(_cut_at_labels(_after_e_signature(words), stop_labels))[: hints.max_words]
+        words = before_prose(_cut_at_labels(after_e_signature(words), stop_labels))[: hints.max_words]
         words = _strip_separators(words)
         # trailing separators ("Dupont Jean -")
         while words and _TRAILING_SEPARATOR_RE.fullmatch(words[-1].text):
@@ -148,14 +127,13 @@ def _values_in(data_type: str, words: list[Word], hints: _Hints, stop_labels,
             if not m:
                 continue
             kept = (m.group(1) if m.groups() and m.group(1) is not None else m.group(0)).strip()
-            kept = _FILE_EXTENSION_RE.sub("", kept)  # « Document Devis DV257132.pdf »: the file's name, not the number
+            kept = without_file_extension(kept)  # « Document Devis DV257132.pdf »: the file's name, not the number
             if not kept:
                 continue
             fv = FoundValue(kept, kept, fv.start, fv.end)
         results.append((fv, value_words))
     return results
 
-_FILE_EXTENSION_RE = re.compile(r"\.(?:pdf|docx?|xlsx?|odt|jpe?g|png|tiff?)$", re.IGNORECASE)
 # « +7/+35 °C », « 35/55 °C »: two numbers paired by a slash share the unit after the second.
 _PAIRED_NUMBER_RE = re.compile(r"^/\s?[+-]?\d+(?:[.,]\d+)?")
 

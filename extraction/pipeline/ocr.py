@@ -8,6 +8,7 @@ from documents.models import Page
 
 from extraction.engines import OcrEngineError, OcrEngineUnavailable, get_ocr_engine
 from extraction.engines.base import OcrEngine, OcrResult, centre_inside, clamp_bbox, text_from_words
+from extraction.engines.bands import invert_dark_bands
 from extraction.engines.combs import compact_combs
 from extraction.engines.lighting import even_lighting
 from extraction.types import Word
@@ -47,12 +48,14 @@ def read_upright(engine: OcrEngine, image: Image.Image, dpi: int | None) -> tupl
     """Read ``image``; when the reading is poor or the text runs sideways, try it turned upright.
 
     A blank page is not sent to the engine at all; an unevenly lit one (a phone photo) is read
-    with its lighting evened out (``extraction.engines.lighting``), a form's comb fields with their
-    characters side by side (``extraction.engines.combs``)."""
+    with its lighting evened out (``extraction.engines.lighting``), its dark bands' light letters made
+    dark (``extraction.engines.bands``), a form's comb fields with their characters side by side
+    (``extraction.engines.combs``)."""
     if looks_blank(image):
         return OcrResult(words=[], text="", engine=engine.label, details={"blank": True}), image
-    # a photo's shadow flattened and comb fields' boxes taken away for the engine; the page kept as it is
-    reading = compact_combs(even_lighting(image))
+    # a photo's shadow flattened, light letters on dark bands turned dark and comb fields' boxes taken
+    # away for the engine; the page kept as it is
+    reading = compact_combs(even_lighting(invert_dark_bands(image)))
     result = engine.recognise(reading, dpi=dpi)
     sideways = result.looks_sideways(image.width, image.height)
     if len(result.words) >= 3 and (sideways or result.mean_confidence < ORIENTATION_CHECK_CONFIDENCE):

@@ -1,0 +1,65 @@
+"""Light text on dark bands made dark on light before OCR.
+
+Invoicing tools print the company's name, address and SIRET in white on a dark header band, a
+sidebar or a table's header row. Engines binarise a page for dark ink on light paper: white
+letters on a dark band come out broken or not at all (« EXPERT ROUX SN », « 29 31 07 SIRET » for
+« 09 23 29 31 02 · … · SIRET 975 330 382 000 97 »). Each large dark area of the page — dark over
+most of its box, wider than a column — is turned negative, so its letters read as any other.
+Pages without such areas are returned as they are.
+"""
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+SHRINK = 4  # the page is searched on a copy this many times smaller
+DARK = 150  # grey level under which a pixel of the copy is dark (a band lit unevenly on a photo: up to 140)
+MIN_AREA = 0.004  # of the page, for a dark area to be a band (not a word, a logo, a signature)
+MIN_FILL = 0.6  # share of its box the dark area covers (white letters leave holes)
+MIN_WIDTH = 0.12  # of the page width
+
+
+def invert_dark_bands(image: Image.Image) -> Image.Image:
+    """``image`` (greyscale) with its dark bands turned negative; the image itself when it has none."""
+    from scipy import ndimage
+
+    gray = np.asarray(image if image.mode == "L" else image.convert("L"))
+    if gray.ndim != 2 or min(gray.shape) < 8 * SHRINK:
+        return image
+    small = gray[::SHRINK, ::SHRINK] < DARK
+    labels, count = ndimage.label(small)
+    if not count:
+        return image
+    height, width = small.shape
+    areas = np.bincount(labels.ravel())
+    bands = []
+    for index, found in enumerate(ndimage.find_objects(labels), 1):
+        if found is None:
+            continue
+        rows, cols = found
+        h, w = rows.stop - rows.start, cols.stop - cols.start
+        if h * w < MIN_AREA * height * width or w < MIN_WIDTH * width:
+            continue
+        filled = ndimage.binary_fill_holes(labels[found] == index).sum()  # the band with its letters
+        if filled < MIN_FILL * h * w or areas[index] < 0.5 * filled:
+            continue  # a frame, a grid or a photograph's outline, not a band
+        bands.append((rows.start * SHRINK, min(gray.shape[0], rows.stop * SHRINK),
+                      cols.start * SHRINK, min(gray.shape[1], cols.stop * SHRINK)))
+    if not bands:
+        return image
+    out = gray.copy()
+    for top, bottom, left, right in bands:
+        out[top:bottom, left:right] = _negative(gray[top:bottom, left:right])
+    return Image.fromarray(out, mode="L")
+
+
+def _negative(region: np.ndarray) -> np.ndarray:
+    """A band's letters dark on white: each pixel's lift above the band's own level around it (a
+    photo lights a band unevenly), stretched to the full range and turned negative."""
+    from scipy import ndimage
+
+    pixels = region.astype(np.float32)
+    level = ndimage.uniform_filter(ndimage.minimum_filter(pixels, size=15), size=15)
+    lift = np.clip(pixels - level, 0, None)
+    top = float(np.percentile(lift, 99.5)) or 1.0
+    return (255 - np.clip(lift * (255.0 / top), 0, 255)).astype(np.uint8)

@@ -1,0 +1,38 @@
+"""Trimming a text value read beside or under its label: what a signing service, a sentence or a
+file's name adds around it."""
+from __future__ import annotations
+
+import re
+
+from cee.text import fold
+
+from ..types import Word
+
+# Lower-case words that carry on a sentence, never a name's (« la société Pro Martin avec ses clients… »)
+_PROSE_WORDS = frozenset({"avec", "qui", "dont", "ses", "est", "sont", "vous", "nous", "implique", "s'engage"})
+
+
+def after_e_signature(words: list[Word]) -> list[Word]:
+    """The name an electronic signature's box gives, without its « Signé (électroniquement) par »."""
+    folded = [fold(w.text) for w in words[:3]]
+    if folded[:1] in (["signe"], ["signee"]):
+        k = 2 if folded[1:2] == ["electroniquement"] else 1
+        if folded[k:k + 1] == ["par"] and len(words) > k + 1:
+            return words[k + 1:]
+    return words
+
+
+def before_prose(words: list[Word]) -> list[Word]:
+    """A text value's words up to the sentence that goes on after it (general terms of sale)."""
+    for i, word in enumerate(words[1:], 1):
+        if word.text.replace("’", "'") in _PROSE_WORDS:
+            return words[:i]
+    return words
+
+
+_FILE_EXTENSION_RE = re.compile(r"\.(?:pdf|docx?|xlsx?|odt|jpe?g|png|tiff?)$", re.IGNORECASE)
+
+
+def without_file_extension(value: str) -> str:
+    """« DV257132.pdf » (a signature certificate's « Document Devis DV257132.pdf »): the number."""
+    return _FILE_EXTENSION_RE.sub("", value)
