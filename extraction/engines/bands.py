@@ -40,26 +40,33 @@ def invert_dark_bands(image: Image.Image) -> Image.Image:
         h, w = rows.stop - rows.start, cols.stop - cols.start
         if h * w < MIN_AREA * height * width or w < MIN_WIDTH * width:
             continue
-        filled = ndimage.binary_fill_holes(labels[found] == index).sum()  # the band with its letters
-        if filled < MIN_FILL * h * w or areas[index] < 0.5 * filled:
+        filled = ndimage.binary_fill_holes(labels[found] == index)  # the band with its letters
+        if filled.sum() < MIN_FILL * h * w or areas[index] < 0.5 * filled.sum():
             continue  # a frame, a grid or a photograph's outline, not a band
-        bands.append((rows.start * SHRINK, min(gray.shape[0], rows.stop * SHRINK),
-                      cols.start * SHRINK, min(gray.shape[1], cols.stop * SHRINK)))
+        bands.append((rows.start * SHRINK, cols.start * SHRINK, filled))
     if not bands:
         return image
     out = gray.copy()
-    for top, bottom, left, right in bands:
-        out[top:bottom, left:right] = _negative(gray[top:bottom, left:right])
+    for top, left, filled in bands:
+        # the band's own pixels, not its box: a tilted page's band leaves paper and text in its box
+        mask = ndimage.binary_erosion(np.repeat(np.repeat(filled, SHRINK, 0), SHRINK, 1), iterations=2)
+        mask = mask[:gray.shape[0] - top, :gray.shape[1] - left]
+        box = (slice(top, top + mask.shape[0]), slice(left, left + mask.shape[1]))
+        negative = _negative(gray[box], mask)
+        out[box][mask] = negative[mask]
     return Image.fromarray(out, mode="L")
 
 
-def _negative(region: np.ndarray) -> np.ndarray:
+def _negative(region: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """A band's letters dark on white: each pixel's lift above the band's own level around it (a
-    photo lights a band unevenly), stretched to the full range and turned negative."""
+    photo lights a band unevenly; outside ``mask`` counts as the band's usual level), stretched to
+    the full range and turned negative."""
     from scipy import ndimage
 
     pixels = region.astype(np.float32)
+    if mask.any():
+        pixels = np.where(mask, pixels, float(np.median(pixels[mask])))
     level = ndimage.uniform_filter(ndimage.minimum_filter(pixels, size=15), size=15)
     lift = np.clip(pixels - level, 0, None)
-    top = float(np.percentile(lift, 99.5)) or 1.0
-    return (255 - np.clip(lift * (255.0 / top), 0, 255)).astype(np.uint8)
+    top = float(np.percentile(lift[mask], 99.5)) if mask.any() else 0.0
+    return (255 - np.clip(lift * (255.0 / (top or 1.0)), 0, 255)).astype(np.uint8)

@@ -23,10 +23,10 @@ def _page(band: bool) -> Image.Image:
     font = ImageFont.truetype(FONT, 34)
     if band:
         for x in range(1654):  # darker on the left, as a photo lights it
-            draw.line((x, 0, x, 260), fill=40 + x * 90 // 1654)
+            draw.line((x, 0, x, 360), fill=40 + x * 90 // 1654)
     ink = 250 if band else 0
-    draw.text((120, 60), "EXPERT ROUX", font=font, fill=ink)
-    draw.text((120, 120), "SIRET 975 330 382 00097", font=font, fill=ink)
+    draw.text((120, 130), "EXPERT ROUX", font=font, fill=ink)
+    draw.text((120, 200), "SIRET 975 330 382 00097", font=font, fill=ink)
     draw.text((120, 600), "Objet : pompe à chaleur air/eau", font=font, fill=0)
     draw.rectangle((120, 900, 1500, 1100), outline=0, width=3)  # a frame is no band
     return image
@@ -39,16 +39,16 @@ def test_a_page_without_a_dark_band_is_left_as_it_is():
 
 def test_the_band_turns_white_and_its_letters_dark():
     out = np.asarray(invert_dark_bands(_page(band=True)))
-    assert np.median(out[:260]) > 200  # the band is paper now
-    assert out[:260].min() < 100  # its letters are ink
-    assert (out[300:] == np.asarray(_page(band=True))[300:]).all()  # the rest of the page is untouched
+    assert np.median(out[:360]) > 200  # the band is paper now
+    assert out[:360].min() < 100  # its letters are ink
+    assert (out[400:] == np.asarray(_page(band=True))[400:]).all()  # the rest of the page is untouched
 
 
 @needs_tesseract
-@pytest.mark.parametrize("seed", [2, 3])
+@pytest.mark.parametrize("seed", [2, 3, 4])
 def test_the_bands_letters_are_read_on_a_phone_photo(seed):
     """Photographed, the band is lit unevenly: without it turned negative first, Tesseract loses
-    « SIRET … » (seed 2) or « EXPERT ROUX » (seed 3); the lighting is evened out after."""
+    « SIRET … » (seeds 2, 3) or « EXPERT ROUX » (seed 4); the lighting is evened out after."""
     photo = photograph(_page(band=True), Random(seed))
     text = TesseractEngine(lang="fra").recognise(even_lighting(invert_dark_bands(photo)), dpi=200).text
     assert "EXPERT ROUX" in text
