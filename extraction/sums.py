@@ -9,7 +9,8 @@ read by OCR also stands for the amount its digits make with the comma put back. 
 when the chosen values add up, when one of the three was not found at all, or when no
 combination adds up. A VAT above 20 % of the amount it is charged on is no combination. Where no
 combination adds up, the one amount whose digits are those the two others make with one or two lost
-(a scan's dropped digit, thousands a glyph covered) is read as that sum or difference.
+(a scan's dropped digit, thousands a glyph covered) is read as that sum or difference, and so
+is a VAT above 20 % of its base, when the difference is one rate's.
 """
 from __future__ import annotations
 
@@ -67,6 +68,8 @@ def _repair_one(values: dict[str, FieldValue], names: tuple[str, str, str], amou
     derived = {names[0]: total - second, names[1]: total - first, names[2]: first + second}
     fits = [name for name, amount in zip(names, amounts)
             if derived[name] > 0 and _lost_digits(_digits(amount), _digits(derived[name]))]
+    if not fits and second > MAX_VAT_RATE * first + CENT and 0 < first < total:
+        fits = [names[1]]  # a VAT above 20 % of its base is a misreading (« 10 000 » of « TVA 10 % … »)
     if len(fits) != 1:
         return
     name = fits[0]

@@ -56,3 +56,9 @@ def test_a_total_that_lost_digits_is_the_sum_of_the_two_others(specs):
     # no amount is one of the others' sum or difference with digits lost, or the VAT would be no rate: kept
     values = read([page(HEAD + _totals("1 000,00 €", "55,00 €", "2 000,00 €"))], specs)
     assert values["montant_ttc"] == "2000.00"
+
+
+def test_a_vat_larger_than_a_fifth_of_its_base_is_the_difference_of_the_totals(specs):
+    # « TVA 10 % » read with a stray « 000 »: 10 000 € of VAT on 8 068,40 € is no VAT; 806,84 € is 10 %
+    values = read([page(HEAD + _totals("8 068,40 €", "10 000", "8 875,24 €"), conf=0.8)], specs)
+    assert (values["montant_ht"], values["montant_tva"], values["montant_ttc"]) == ("8068.40", "806.84", "8875.24")
