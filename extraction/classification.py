@@ -125,6 +125,8 @@ def _title_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
     titles = []
     for i, line in enumerate(lines[:TITLE_LINES]):
         toks = token_texts(line)
+        if _names_another_document(toks):
+            continue  # « Devis d'origine DV256472 » on an invoice: a reference, not its title
         if 0 < len(toks) <= TITLE_MAX_TOKENS:
             titles.append((i, toks))
             tail = _capitals_tail(line)
@@ -135,6 +137,15 @@ def _title_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
             # after (« Objet : Facture n° FA-2024-09358 - isolation de combles… »)
             titles.append((i, toks[:TITLE_MAX_TOKENS]))
     return titles
+
+
+_OTHER_DOCUMENT = (("d", "origine"), ("de", "reference"), ("associe",), ("lie",), ("initial",))
+
+
+def _names_another_document(toks: list[str]) -> bool:
+    """« Devis d'origine », « Devis de référence », « Devis associé » opening a line: the document this
+    one refers to."""
+    return len(toks) >= 2 and any(tuple(toks[1:1 + len(q)]) == q for q in _OTHER_DOCUMENT)
 
 
 def _capitals_tail(line: str) -> list[str]:

@@ -206,3 +206,19 @@ def test_a_brand_and_its_model_split_by_a_slash_and_a_letterhead_with_a_label_wo
     assert read([page(cadre)], specs, "cadre_contribution")["nom_oblige"] == "Rénoval Primes Énergie"
     letter = [(0.06, 0.05, "T THERMIISOLATION"), (0.80, 0.05, "DEVIS")]
     assert read([page(letter)], specs, "devis")["raison_sociale_installateur"] == "THERMIISOLATION"
+
+
+def test_an_obliges_online_offer_and_an_invoice_naming_its_quote_are_told_from_a_quote():
+    from extraction.classification import classify_text
+    from extraction.corpus.evaluate import load_hints
+
+    offer = ("Kelvin Primes SAS Espace bénéficiaire\nProposition de prime énergie\nOffre n° Date de l'offre Valable jusqu'au\n"
+             "PRM-2306-55114 18 juin 2023 16 septembre 2023\nSimulation de prime\nPrime CEE totale 2 511,28 €\n"
+             "Votre devis ne doit pas être signé avant l'acceptation de la présente offre : la date d'engagement de "
+             "l'opération est la date de signature du devis.\nSignature électronique de Alain DIAS")
+    assert classify_text(offer, load_hints()).code == "cadre_contribution"
+    invoice = ("Iso Alpes\nF actu re contact@isoalpes.fr\nNuméro de facture 202506302\nDate d'émission 3 octobre 2025\n"
+               "Date d'échéance 18 octobre 2025\nDevis d'origine DV256472\nDescription Qté Unité Prix unitaire TVA Montant HT\n"
+               "Total HT 3 447,33 EUR\nTotal TTC 3 636,93 EUR\nAcompte de 40 % versé le 22 septembre 2025 - 1 454,77 EUR\n"
+               "Reste à charge TTC 799,34 EUR")
+    assert classify_text(invoice, load_hints()).code == "facture"
