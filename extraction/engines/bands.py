@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
+from .base import ink_components
+
 SHRINK = 4  # the page is searched on a copy this many times smaller
 DARK = 150  # grey level under which a pixel of the copy is dark (a band lit unevenly on a photo: up to 140)
 MIN_AREA = 0.004  # of the page, for a dark area to be a band (not a word, a logo, a signature)
@@ -27,23 +29,16 @@ def invert_dark_bands(image: Image.Image) -> Image.Image:
     if gray.ndim != 2 or min(gray.shape) < 8 * SHRINK:
         return image
     small = gray[::SHRINK, ::SHRINK] < DARK
-    labels, count = ndimage.label(small)
-    if not count:
-        return image
+    labels, components = ink_components(small)
     height, width = small.shape
-    areas = np.bincount(labels.ravel())
     bands = []
-    for index, found in enumerate(ndimage.find_objects(labels), 1):
-        if found is None:
-            continue
-        rows, cols = found
-        h, w = rows.stop - rows.start, cols.stop - cols.start
+    for index, found, h, w, area in components:
         if h * w < MIN_AREA * height * width or w < MIN_WIDTH * width:
             continue
         filled = ndimage.binary_fill_holes(labels[found] == index)  # the band with its letters
-        if filled.sum() < MIN_FILL * h * w or areas[index] < 0.5 * filled.sum():
+        if filled.sum() < MIN_FILL * h * w or area < 0.5 * filled.sum():
             continue  # a frame, a grid or a photograph's outline, not a band
-        bands.append((rows.start * SHRINK, cols.start * SHRINK, filled))
+        bands.append((found[0].start * SHRINK, found[1].start * SHRINK, filled))
     if not bands:
         return image
     out = gray.copy()

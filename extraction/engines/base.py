@@ -109,3 +109,20 @@ def group_lines(words: list[Word]) -> list[list[Word]]:
 def text_from_words(words: list[Word]) -> str:
     """Plain text rebuilt from word boxes: one line per visual line."""
     return "\n".join(" ".join(w.text for w in line) for line in group_lines(words))
+
+
+def ink_components(mask, structure=None):
+    """The connected components of a boolean image: (label image, then for each component its
+    label, its box as slices, its height, width and pixel count). Shared by the page cleaners
+    (``bands``, ``combs``)."""
+    import numpy as np
+    from scipy import ndimage
+
+    labels, count = ndimage.label(mask, structure=structure)
+    if not count:
+        return labels, []
+    areas = np.bincount(labels.ravel())
+    found = [(index, box, box[0].stop - box[0].start, box[1].stop - box[1].start, int(areas[index]))
+             for index, box in enumerate(ndimage.find_objects(labels), 1) if box is not None]
+    return labels, found
+

@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
+from .base import ink_components
+
 # A comb's height as a share of the page's width (4 to 12 mm on an A4 page), and its shape.
 MIN_HEIGHT, MAX_HEIGHT = 0.012, 0.06
 MIN_BOXES = 2
@@ -25,29 +27,20 @@ REGULAR = 1.6  # widest box / narrowest box
 def compact_combs(image: Image.Image) -> Image.Image:
     """``image`` (greyscale) with its comb fields' frames taken away and their characters set side
     by side; the image itself when it has no comb."""
-    from scipy import ndimage
-
     gray = np.asarray(image if image.mode == "L" else image.convert("L"))
     if gray.ndim != 2 or gray.size == 0:
         return image
     ink = gray < _threshold(gray)
-    labels, count = ndimage.label(ink, structure=np.ones((3, 3), dtype=bool))
-    if not count:
-        return image
-    areas = np.bincount(labels.ravel())
+    labels, components = ink_components(ink, np.ones((3, 3), dtype=bool))
     width = gray.shape[1]
     combs = []
-    for index, found in enumerate(ndimage.find_objects(labels), 1):
-        if found is None:
-            continue
-        rows, cols = found
-        h, w = rows.stop - rows.start, cols.stop - cols.start
-        if not (MIN_HEIGHT * width <= h <= MAX_HEIGHT * width and w >= 1.5 * h) or areas[index] > MAX_FILL * w * h:
+    for index, found, h, w, area in components:
+        if not (MIN_HEIGHT * width <= h <= MAX_HEIGHT * width and w >= 1.5 * h) or area > MAX_FILL * w * h:
             continue
         frame = labels[found] == index
         sides = _sides(frame, h)
         if sides is not None:
-            combs.append(_Comb(rows.start, cols.start, h, w, frame, sides))
+            combs.append(_Comb(found[0].start, found[1].start, h, w, frame, sides))
     if not combs:
         return image
     out = gray.copy()
