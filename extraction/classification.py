@@ -283,6 +283,16 @@ def _page_of(lines: list[str]) -> tuple[int, int] | None:
     return None
 
 
+# The page an e-signature service adds to the document it signed (who signed, when, from where):
+# part of that document, whatever its title says.
+_SIGNATURE_PROOF_RE = re.compile(r"\b(?:certificat de signature|fichier de preuve|dossier de preuve|journal de preuve|"
+                                 r"certificate of completion|audit trail|piste d'audit)\b")
+
+
+def _signature_proof(lines: list[str]) -> bool:
+    return any(_SIGNATURE_PROOF_RE.search(fold(line)) for line in lines[:TITLE_LINES])
+
+
 def classify_pages(pages: Iterable[PageContent], hints_by_code: dict[str, dict]) -> list[PageClassification]:
     """Each page classified on its own, with its first-page cues (title at the top, ``Page 1/N``)."""
     compiled = _compile(hints_by_code)
@@ -291,8 +301,11 @@ def classify_pages(pages: Iterable[PageContent], hints_by_code: dict[str, dict])
         lines = page_lines(page)
         classification, title_code = _classify(lines, compiled)
         page_of = _page_of(lines)
+        proof = _signature_proof(lines)
+        if proof:
+            title_code = None  # « Certificat de signature » is no RGE certificate
         starts = bool(title_code) or (page_of is not None and page_of[0] == 1)
-        continues = page_of is not None and page_of[0] > 1
+        continues = (page_of is not None and page_of[0] > 1) or proof
         if continues:
             starts = False
         ends = page_of is not None and page_of[0] == page_of[1]

@@ -222,3 +222,17 @@ def test_an_obliges_online_offer_and_an_invoice_naming_its_quote_are_told_from_a
                "Total HT 3 447,33 EUR\nTotal TTC 3 636,93 EUR\nAcompte de 40 % versé le 22 septembre 2025 - 1 454,77 EUR\n"
                "Reste à charge TTC 799,34 EUR")
     assert classify_text(invoice, load_hints()).code == "facture"
+
+
+def test_the_signature_services_certificate_page_belongs_to_the_document_it_signed():
+    from extraction.classification import segment_pages
+    from extraction.corpus.evaluate import load_hints
+
+    quote = page(HEAD + [(0.08, 0.30, "Objet : Pompe à chaleur air/eau (BAR-TH-171)"), (0.60, 0.70, "Total HT"),
+                         (0.80, 0.70, "10 779,00 €"), (0.08, 0.80, "Bon pour accord – signature du client")])
+    proof = page([(0.06, 0.02, "Docusign Envelope ID: 80603D83-69D7-CDAB-46FD-E951A1D6BA63"),
+                  (0.06, 0.08, "Certificat de signature"),
+                  (0.06, 0.10, "Généré par Docusign – ce document fait partie intégrante du document signé"),
+                  (0.06, 0.12, "Document Devis D-000113.pdf"), (0.06, 0.20, "Signataire 1 : Honoré Lefèvre"),
+                  (0.06, 0.22, "Signé le 23/01/2023 16:48:49 (heure de Paris)")], number=2)
+    assert [(s.code, s.pages) for s in segment_pages([quote, proof], load_hints())] == [("devis", [1, 2])]
