@@ -19,6 +19,7 @@ DARK = 150  # grey level under which a pixel of the copy is dark (a band lit une
 MIN_AREA = 0.004  # of the page, for a dark area to be a band (not a word, a logo, a signature)
 MIN_FILL = 0.6  # share of its box the dark area covers (white letters leave holes)
 MIN_WIDTH = 0.12  # of the page width
+NOISE = 20  # grey levels above the band's level that are a scan's noise, not a letter
 
 
 def invert_dark_bands(image: Image.Image) -> Image.Image:
@@ -61,7 +62,10 @@ def _negative(region: np.ndarray, mask: np.ndarray) -> np.ndarray:
     pixels = region.astype(np.float32)
     if mask.any():
         pixels = np.where(mask, pixels, float(np.median(pixels[mask])))
-    level = ndimage.uniform_filter(ndimage.minimum_filter(pixels, size=15), size=15)
-    lift = np.clip(pixels - level, 0, None)
+    # the band's level: a median over some forty pixels around (letters and a scan's specks are too
+    # small to move it), taken on a smaller copy
+    small = ndimage.median_filter(pixels[::SHRINK, ::SHRINK], size=9)
+    level = np.repeat(np.repeat(small, SHRINK, 0), SHRINK, 1)[:pixels.shape[0], :pixels.shape[1]]
+    lift = np.clip(pixels - level - NOISE, 0, None)
     top = float(np.percentile(lift[mask], 99.5)) if mask.any() else 0.0
     return (255 - np.clip(lift * (255.0 / (top or 1.0)), 0, 255)).astype(np.uint8)
