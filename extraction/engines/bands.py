@@ -45,11 +45,14 @@ def invert_dark_bands(image: Image.Image) -> Image.Image:
     out = gray.copy()
     for top, left, filled in bands:
         # the band's own pixels, not its box: a tilted page's band leaves paper and text in its box
-        mask = ndimage.binary_erosion(np.repeat(np.repeat(filled, SHRINK, 0), SHRINK, 1), iterations=2)
-        mask = mask[:gray.shape[0] - top, :gray.shape[1] - left]
+        full = np.repeat(np.repeat(filled, SHRINK, 0), SHRINK, 1)[:gray.shape[0] - top, :gray.shape[1] - left]
+        mask = ndimage.binary_erosion(full, iterations=2)
         box = (slice(top, top + mask.shape[0]), slice(left, left + mask.shape[1]))
         negative = _negative(gray[box], mask)
-        out[box][mask] = negative[mask]
+        region = out[box]
+        region[mask] = negative[mask]
+        # the band's edge, left dark around its negative, would read as a frame: paper too
+        region[ndimage.binary_dilation(full, iterations=2) & ~mask] = 255
     return Image.fromarray(out, mode="L")
 
 
