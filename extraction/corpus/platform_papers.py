@@ -146,14 +146,19 @@ def rge_mail(f: DossierFacts, rng: Random) -> Drawn:
 
 # ---------------------------------------------------------------------------- avis d'impôt
 
+def _tax_household(f: DossierFacts):
+    """The avis's declarant, spouse (or None), the address the tax office has (the billing one where
+    it differs from the works') and the tax year."""
+    p = f.beneficiary
+    billing = f.extra.get("billing")
+    return (p, f.extra.get("spouse") and f.declarant2, billing if billing else (p.street, p.postal_code, p.city),
+            f.annee_revenus + 1)
+
+
 def avis_telecharge(f: DossierFacts, rng: Random) -> Drawn:
     """The avis d'impôt as downloaded from the espace particulier: the 2025 first page."""
     sh, values = Sheet(rng), content_random(rng)
-    p = f.beneficiary
-    spouse = f.extra.get("spouse") and f.declarant2
-    billing = f.extra.get("billing")
-    street, postal, city = billing if billing else (p.street, p.postal_code, p.city)
-    year = f.annee_revenus + 1
+    p, spouse, (street, postal, city), year = _tax_household(f)
     sh.text(sh.left, 40, "RÉPUBLIQUE", 8, "bold")
     sh.text(sh.left, 49, "FRANÇAISE", 8, "bold")
     sh.text(sh.left, 62, "Liberté · Égalité · Fraternité" if sh.fonts.regular.startswith("DejaVuSans") else "Liberté, Égalité, Fraternité",
@@ -219,11 +224,7 @@ def avis_mobile(f: DossierFacts, rng: Random) -> Drawn:
     """The espace particulier's page of the avis on a phone, saved as PDF: a narrow column, the status
     bar, « ‹ Mes documents », the avis's card with its figures, the download button."""
     sh, values = Sheet(rng), content_random(rng)
-    p = f.beneficiary
-    spouse = f.extra.get("spouse") and f.declarant2
-    billing = f.extra.get("billing")
-    street, postal, city = billing if billing else (p.street, p.postal_code, p.city)
-    year = f.annee_revenus + 1
+    p, spouse, (street, postal, city), year = _tax_household(f)
     width = 290
     x0 = (PAGE_W - width) / 2
     right = x0 + width
