@@ -18,8 +18,15 @@ def pdf_pages(path: str | Path, engine: str = "pdfplumber") -> list[PageContent]
     """Every page of a PDF through its text layer (``engine``: pdfplumber or pdfium)."""
     from ..engines.text_layer import read_text_layer
 
-    pages = read_text_layer(Path(path).read_bytes(), engine=engine)
+    pages = read_text_layer(pdf_bytes(path), engine=engine)
     return [PageContent(p.number, p.text, p.words, p.width, p.height, "text_layer") for p in pages]
+
+
+def pdf_bytes(path: str | Path) -> bytes:
+    """A PDF's bytes as the pipeline reads them: filled-in form fields drawn into the pages."""
+    from ..engines.forms import flatten_form_fields
+
+    return flatten_form_fields(Path(path).read_bytes())
 
 
 def tesseract_available() -> bool:
@@ -62,7 +69,7 @@ def scanned_pdf_pages(path: str | Path, dpi: int = SCAN_DPI, lang: str = "fra") 
     """An image-only PDF rendered page by page and read by Tesseract."""
     from ..corpus.scan import render_pages
 
-    return [ocr_image(image, i, lang, dpi) for i, image in enumerate(render_pages(Path(path).read_bytes(), dpi), 1)]
+    return [ocr_image(image, i, lang, dpi) for i, image in enumerate(render_pages(pdf_bytes(path), dpi), 1)]
 
 
 def read_pages(path: str | Path, lang: str = "fra", engine: str = "pdfplumber") -> list[PageContent]:
@@ -88,7 +95,7 @@ def ink_sources(path: str | Path, pages: list[PageContent], dpi: int = SCAN_DPI)
 
         from ..corpus.scan import render_pages
 
-        document = pdfium.PdfDocument(path.read_bytes())
+        document = pdfium.PdfDocument(pdf_bytes(path))
         try:
             drawings = {p.number: pdf_page_drawings(document[p.number - 1]) for p in pages
                         if p.source == "text_layer" and p.number <= len(document)}
@@ -96,7 +103,7 @@ def ink_sources(path: str | Path, pages: list[PageContent], dpi: int = SCAN_DPI)
             document.close()
         sources = {n: InkSource(drawings=d) for n, d in drawings.items() if d is not None}
         if len(sources) < len(pages):
-            images = render_pages(path.read_bytes(), dpi)
+            images = render_pages(pdf_bytes(path), dpi)
             sources.update({p.number: InkSource(image=images[p.number - 1]) for p in pages if p.number not in sources})
         return sources
     from PIL import Image, ImageSequence

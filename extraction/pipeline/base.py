@@ -108,13 +108,19 @@ class DocumentContext:
         return self.document.mime_type == "application/pdf"
 
     def source_bytes(self) -> bytes:
-        """The bytes of the file holding this document's pages (read once)."""
+        """The bytes of the file holding this document's pages (read once); a PDF's filled-in
+        form fields drawn into its pages (``engines.forms``), so that every stage reads them."""
         if self._source_bytes is None:
             source = self.document.source
             if not source.file:
                 raise StageError("Le fichier d'origine de ce document est introuvable.", code="file_missing")
             with source.file.open("rb") as handle:
-                self._source_bytes = handle.read()
+                data = handle.read()
+            if self.is_pdf:
+                from extraction.engines.forms import flatten_form_fields
+
+                data = flatten_form_fields(data)
+            self._source_bytes = data
         return self._source_bytes
 
     def pdfium_document(self):

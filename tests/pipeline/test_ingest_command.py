@@ -104,3 +104,21 @@ def test_progress_bar_only_on_a_terminal():
         bar.close()
     assert "2/2" in terminal.getvalue() and "#" in terminal.getvalue()
     assert pipe.getvalue() == ""
+
+
+def test_a_filled_in_pdf_form_is_read_with_its_values(tmp_path):
+    """An attestation filled in a viewer and sent without flattening: its values live in form
+    fields, which the pipeline draws into the page before reading it."""
+    from tests.extraction.filled_forms import filled_attestation
+
+    path = tmp_path / "attestation-remplie.pdf"
+    path.write_bytes(filled_attestation(built=True))
+    results, _, error = run_ingest(str(path), "--json")
+    assert error is None
+    (document,) = results[0]["documents"]
+    assert document["type"] == "attestation_honneur"
+    fields = {name: field["value"] for name, field in document["fields"].items()}
+    assert fields["beneficiaire_nom"] == "GUYOT Ginette"
+    assert fields["date_engagement"] == "2025-02-14"
+    assert fields["reference_facture"] == "FA-2025-0412"
+    assert fields["batiment_plus_de_2_ans"] in (True, "true")
