@@ -282,9 +282,12 @@ def pdf_page_drawings(page) -> list[tuple[str, BBox, int]] | None:
 
 
 # An electronic signature (Yousign, DocuSign, Universign…) prints who signed, not ink, in the zone:
-# « Signé électroniquement par Marie Dupont le 14/03/2025 », « Signature électronique de X »; a
-# document sent for signature and not signed yet says so.
-_E_SIGNED = re.compile(r"\bsignee? (?:electroniquement )?par\b|\bsignee? electroniquement\b|\bsignature electronique (?:de|du|par)\b")
+# « Signé électroniquement par Marie Dupont le 14/03/2025 », « Signature électronique de X », and a
+# certificate-based signature's box as Acrobat draws it (« Signature numérique de Marie Dupont
+# Date : 2025.03.14 10:22:31 +01'00' », « Signé numériquement par X »); a document sent for
+# signature and not signed yet says so.
+_E_SIGNED = re.compile(r"\bsignee? (?:(?:electroniquement|numeriquement) )?par\b|\bsignee? (?:electroniquement|numeriquement)\b"
+                       r"|\bsignature (?:electronique|numerique) (?:de|du|par)\b")
 _NOT_SIGNED = re.compile(r"\ben attente de signature\b|\bnon signee?\b|\bsignature en attente\b")
 E_SIGNED_CONFIDENCE = 0.9
 

@@ -13,10 +13,11 @@ _PROSE_WORDS = frozenset({"avec", "qui", "dont", "ses", "est", "sont", "vous", "
 
 
 def after_e_signature(words: list[Word]) -> list[Word]:
-    """The name an electronic signature's box gives, without its « Signé (électroniquement) par »."""
+    """The name an electronic signature's box gives, without its « Signé (électroniquement |
+    numériquement) par »."""
     folded = [fold(w.text) for w in words[:3]]
     if folded[:1] in (["signe"], ["signee"]):
-        k = 2 if folded[1:2] == ["electroniquement"] else 1
+        k = 2 if folded[1:2] in (["electroniquement"], ["numeriquement"]) else 1
         if folded[k:k + 1] == ["par"] and len(words) > k + 1:
             return words[k + 1:]
     return words

@@ -203,3 +203,25 @@ def test_two_party_heads_alone_on_their_line_are_the_signature_boxes():
     assert [z.role for z in find_zones(page)] == ["beneficiaire", "installateur"]
     values = detect_signatures([page], {})
     assert (values["signature_beneficiaire"].value, values["signature_installateur"].value) == ("true", "true")
+
+
+def test_a_certificate_signature_box_as_acrobat_draws_it_signs_the_zone():
+    """A PDF signed with a certificate in Acrobat shows « Signature numérique de X » / « Signé
+    numériquement par X » with the date in the signature field's box: no ink, but signed."""
+    sh = Sheet(Random(5))
+    sh.text(sh.left + 6, 600, "Signature du bénéficiaire", style="bold")
+    sh.text(sh.left + 260, 600, "Signature du professionnel", style="bold")
+    sh.text(sh.left + 6, 625, "Signature numérique de Honoré Lefèvre")
+    sh.text(sh.left + 6, 640, "Date : 2025.03.14 10:22:31 +01'00'")
+    sh.text(sh.left + 260, 625, "Signé numériquement par SOLUTIONS MARTIN")
+    (page,) = pdf_pages_from(sh.finish())
+    values = detect_signatures([page], {})
+    assert (values["signature_beneficiaire"].value, values["signature_installateur"].value) == ("true", "true")
+
+
+def test_a_signature_box_gives_the_signers_name_without_its_wording():
+    from extraction.extractors.trims import after_e_signature
+    from extraction.types import Word
+
+    words = [Word(t, (0, 0, 0.1, 0.01), 1.0) for t in "Signé numériquement par SOLUTIONS MARTIN".split()]
+    assert [w.text for w in after_e_signature(words)] == ["SOLUTIONS", "MARTIN"]
