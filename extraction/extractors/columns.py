@@ -84,6 +84,11 @@ def _spans_columns(words: list[Word], hit: _LabelHit) -> bool:
     return heading is not None and max(w.bbox[2] for w in words) > line.words[heading].bbox[2]
 
 
+# A cell starting within this much of a column's right edge and running on past it belongs to the
+# next column (a skewed scan's designations drift left under « Réf. »).
+NEXT_COLUMN_SLIVER = 0.012
+
+
 def _words_in_range(line: Line, x0: float, x1: float, header_x: tuple[float, float] | None = None,
                     whole_cells: bool = False) -> list[Word]:
     """The words of ``line`` in the cells that overlap [x0, x1]; ``whole_cells``: a cell running
@@ -93,6 +98,8 @@ def _words_in_range(line: Line, x0: float, x1: float, header_x: tuple[float, flo
         cx0, cx1 = line.x_range(start, end)
         if cx1 < x0 - 0.01 or cx0 > x1:
             continue
+        if cx0 > x1 - NEXT_COLUMN_SLIVER and cx1 > x1 + 3 * NEXT_COLUMN_SLIVER:
+            continue  # the next column's text, drifted onto the edge by a skewed scan
         # a wide cell that starts far left of the label belongs to another column
         if cx0 < x0 - 0.06 and header_x is not None and cx1 < header_x[0]:
             continue

@@ -171,6 +171,12 @@ def read_statements(lines: list[Line], phrases: list[tuple[list[str], float]], r
     return hits
 
 
+# A ticked box the OCR engine read as a letter or two (« D oui [] non », « Q Oui ☐ Non »): at most
+# this many characters, this close to its answer (in page widths).
+MISREAD_TICK_CHARS = 2
+MISREAD_TICK_GAP = 0.02
+
+
 class _Page:
     """One page's lines and their marks and words (items), read once."""
 
@@ -193,6 +199,31 @@ class _Page:
             return float("inf")
         words = self.lines[left.line].words
         return max(0.0, words[right.word].bbox[0] - words[left.last_word].bbox[2])
+
+    def _misread_tick(self, after: list[_Item], pairs: list[tuple[int, bool | None]], side: int) -> list[tuple[int, bool | None]]:
+        """``pairs`` (each answer's box: ticked, empty, None for no box) where one answer's box
+        reads empty and the other's reads as a short word beside its answer: that word is the
+        tick, misread (a box can only be empty or ticked, and the form answers once)."""
+        if len(pairs) != 2 or sorted(mark is None for _, mark in pairs) != [False, True] \
+                or not any(mark is False for _, mark in pairs):
+            return pairs
+        k = next(k for k, mark in pairs if mark is None)
+        if not 0 <= k + side < len(after):
+            return pairs
+        if not self._tick_like(after, k + side, k):
+            return pairs
+        return [(j, True if j == k else mark) for j, mark in pairs]
+
+    def _tick_like(self, after: list[_Item], k: int, answer: int) -> bool:
+        """Whether ``after[k]`` could be a tick misread beside the answer ``after[answer]``: a
+        word of a character or two, no answer itself, right next to it."""
+        if not 0 <= k < len(after):
+            return False
+        box = after[k]
+        if box.kind != "word" or len(box.text) > MISREAD_TICK_CHARS or box.text in _ANSWERS:
+            return False
+        left, right = (box, after[answer]) if k < answer else (after[answer], box)
+        return self.gap(left, right) <= MISREAD_TICK_GAP
 
     def read(self, n: int, spots: list[tuple[int, int]], weight: float, subject, negations) -> StatementHit | None:
         """The answer to the phrase at ``spots`` ((line, word) of each of its tokens; it starts on line ``n``)."""
@@ -246,9 +277,13 @@ class _Page:
             if not marks_before and _is_mark(after, first + 1) is not None and first + 2 < len(after) \
                     and after[first + 2].text in _ANSWERS and _is_mark(after, answers[-1] + 1) is None:
                 # « oui X non »: a box drawn before each answer, only the ticked one's X in the text
-                # (no mark after the last answer); the X goes with the answer it stands clearly nearer to
-                marks_before = self.gap(after[first + 1], after[first + 2]) < 0.5 * self.gap(after[first], after[first + 1])
+                # (no mark after the last answer); the X goes with the answer it stands clearly nearer to;
+                # a tick misread as a letter before the first answer puts the boxes before them
+                # (« D oui [] non »)
+                marks_before = self.gap(after[first + 1], after[first + 2]) < 0.5 * self.gap(after[first], after[first + 1]) \
+                    or self._tick_like(after, first - 1, first)
             pairs = [(k, _is_mark(after, k - 1) if marks_before else _is_mark(after, k + 1)) for k in answers]
+            pairs = self._misread_tick(after, pairs, -1 if marks_before else 1)
             if any(mark is not None for _, mark in pairs):
                 ticked = {_ANSWERS[after[k].text] for k, mark in pairs if mark}
                 if len(ticked) != 1:

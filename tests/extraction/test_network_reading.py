@@ -285,3 +285,37 @@ def test_the_general_terms_name_no_company(specs):
             (0.08, 0.15, "Professionnels. Toute commande implique l'acceptation sans réserve des présentes")]
     got = read([page(rows)], specs, "devis")
     assert got.get("raison_sociale_installateur") in (None, "Pro Martin")
+
+
+def test_the_footers_company_before_an_em_dash_and_its_legal_form_not_the_rge_mention(specs):
+    """« Solu France — SAS au capital de … » in the footer names the company; the line « Entreprise
+    RGE — Qualibat — certificat n° … » under it is its qualification, not its name."""
+    rows = [(0.08, 0.05, "DEVIS N° D-006804"), (0.08, 0.07, "Établi le 13/09/2025"),
+            (0.08, 0.12, "Client"), (0.08, 0.135, "Monsieur BRUNEAU Jean"), (0.08, 0.15, "156 chemin Marcel Pagnol"),
+            (0.08, 0.165, "09000 Foix"),
+            (0.08, 0.90, "Solu France — SAS au capital de 20 000 € — SIRET 698.457.462.00027 — RCS Montpellier 698 457 462"),
+            (0.08, 0.915, "Entreprise RGE — Qualibat — certificat n° E-E958927")]
+    assert read([page(rows)], specs, "devis")["raison_sociale_installateur"] == "Solu France"
+
+
+def test_a_skewed_scans_designations_drifting_under_ref_leave_the_article_codes_aside(specs):
+    """A scan turned a little: the designation's wrapped lines start at 0.161 where « Désignation »
+    starts at 0.167, on the edge of the « Réf. » column; the article codes are still a column of
+    codes (none a product), the designations still the next column."""
+    rows = LETTERHEAD + [(0.074, 0.30, "Réf."), (0.167, 0.30, "Désignation"), (0.649, 0.30, "Qté"),
+                         (0.702, 0.30, "U."), (0.78, 0.30, "P.U. HT"), (0.88, 0.30, "Montant HT")]
+    rows += [(0.073, 0.32, "GI0001"), (0.166, 0.32, "Système solaire combiné Giordano"), (0.65, 0.32, "1"),
+             (0.70, 0.32, "ens"), (0.78, 0.32, "11 883,90 €"), (0.88, 0.32, "11 883,90 €"),
+             (0.166, 0.335, "SSC Ecosol 300")]
+    drift = ["Mise en service par station agréée", "Comprenant : l'unité extérieure sur supports, le",
+             "module hydraulique intérieur avec circulateur à", "haute efficacité, la régulation avec sonde",
+             "extérieure et thermostat d'ambiance, le vase", "d'expansion, les organes de sécurité, le",
+             "remplissage et la purge du circuit, les essais et la", "mise en service, la remise de la notice et du",
+             "certificat de conformité au client.", "Fiche technique et notice remises au client à la", "réception"]
+    rows += [(0.165 - 0.0004 * i, 0.35 + 0.013 * i, text) for i, text in enumerate(drift)]
+    rows += [(0.066, 0.50, "CALO02"), (0.160, 0.50, "Kit hydraulique - marque Caleffi, réf."), (0.65, 0.50, "2"),
+             (0.70, 0.50, "ens"), (0.78, 0.50, "193,00 €"), (0.88, 0.50, "386,00 €"), (0.160, 0.515, "Kit 165 DN25"),
+             (0.065, 0.53, "ÉVA003"), (0.160, 0.53, "Évacuation des déchets et DEEE"), (0.65, 0.53, "1"),
+             (0.70, 0.53, "Ft"), (0.78, 0.53, "117,00 €"), (0.88, 0.53, "117,00 €")]
+    got = json.loads(read([page(rows)], specs, "devis")["reference_produit"])
+    assert "GI0001" not in got and "SSC Ecosol 300" in got

@@ -50,6 +50,21 @@ def test_boxes_left_empty_or_both_ticked_give_no_answer(specs):
     assert building_age(specs, (0.08, 0.5, f"{question} ☒ Oui ☒ Non")) is None
 
 
+@pytest.mark.parametrize("answer, expected", [
+    ("D oui [] non", "true"), ("☐ Oui Q Non", "false"), ("Oui ☐ Non Ø", "false"), ("XI OUI □ NON", "true"),
+])
+def test_a_tick_the_ocr_read_as_a_letter_answers_beside_an_empty_box(specs, answer, expected):
+    """A scanned form: the ticked box came out as a letter or two (« D »), the other as an empty box."""
+    question = "Le bâtiment est existant depuis plus de 2 ans à la date d'engagement :"
+    assert building_age(specs, (0.08, 0.5, f"{question} {answer}")) == expected
+
+
+def test_an_empty_box_alone_is_no_answer_for_the_other(specs):
+    question = "Le bâtiment est existant depuis plus de 2 ans à la date d'engagement :"
+    assert building_age(specs, (0.08, 0.5, f"{question} Oui ☐ Non")) is None
+    assert building_age(specs, (0.08, 0.5, f"{question} Oui ☐ Non (joindre un justificatif)")) is None
+
+
 def test_the_answer_may_sit_on_the_line_below_the_question(specs):
     assert building_age(specs, (0.08, 0.5, "Logement existant depuis plus de deux ans :"),
                         (0.08, 0.513, "☐ Oui ☒ Non")) == "false"
