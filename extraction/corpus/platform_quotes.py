@@ -54,6 +54,8 @@ class Pages:
 
     def __init__(self, doc: Doc, truth: dict):
         self.doc, self.legal = doc, _legal(doc, truth)
+        if doc.rge == "side":  # the sidebar's « Qualification RGE » section prints it
+            truth["rge_numero"] = doc.f.installer.rge_numero
         self.cells = meta_cells(doc, truth)
         c = doc.f.installer
         self.company_lines = [c.street, f"{c.postal_code} {c.city}", c.phone, c.email]

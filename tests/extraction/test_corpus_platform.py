@@ -86,6 +86,17 @@ def test_quotes_and_invoices_look_like_online_tools(platform_corpus):
     assert negative and facturx and proof
 
 
+def test_a_sidebars_rge_number_is_in_the_truth(platform_corpus):
+    """A quote or an invoice whose sidebar prints « Qualification RGE » and its number records the
+    number in its truth (an extractor reading it is right)."""
+    seen = 0
+    for f in _of_type(platform_corpus, "devis") + _of_type(platform_corpus, "facture"):
+        if "QUALIFICATION RGE" in pdf_text(platform_corpus / f["file"]):
+            seen += 1
+            assert f["documents"][0]["fields"].get("rge_numero"), f["file"]
+    assert seen
+
+
 def test_an_e_signed_quote_carries_the_envelope_on_every_page_and_its_acceptance_date(platform_corpus):
     seen = 0
     for f in _of_type(platform_corpus, "devis"):
