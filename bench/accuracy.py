@@ -2,7 +2,7 @@
 
     CEE_VAR_DIR=/tmp/cee_x .venv/bin/python bench/accuracy.py --seed 4242 --dossiers 30 \
         [--scanned-ratio 0.3] [--multi-doc-ratio 0.2] [--engine pdfplumber|pdfium] [--scanned-limit N] \
-        [--out DIR] [--errors 20] [--via-ingest] [--family classic|letters|software|office|network|platform|both|all] [--installers N]
+        [--out DIR] [--errors 20] [--via-ingest] [--family classic|letters|software|office|network|platform|retail|both|all] [--installers N]
 
 Generates a corpus with a seed the extractor was never developed or tested on (seeds in
 ``extraction.corpus.evaluate.SEEN_SEEDS`` are refused), reads every file the way the pipeline
@@ -38,7 +38,14 @@ sideways in the margin, a coloured sidebar or a bare page, zebra tables, the pri
 the 2026 e-invoicing mentions, « Signé électroniquement par … » boxes and the signing service's certificate page,
 the attestation filled in online, the délégataire platform's « Simulation de prime » and engagement summary, the RGE body's web space
 and e-mail, the avis downloaded from impots.gouv or seen on a phone: ``extraction/corpus/platform_facts.py``): dev 1500–1549,
-measurement 7700–7799; ``all`` runs the six families.
+measurement 7700–7799. ``--family retail`` draws the seventh (documents of home-improvement retailers' installation
+services, energy suppliers' CEE programmes and franchise networks: quotes and invoices crowded with order, customer,
+store, loyalty-card and PDL / PCE numbers, eight-column item tables with EAN codes and discounts, amounts as « 1.234,56
+EUR » or « EUR 1 234,56 », the prime as a negative « Prime CEE / Coup de pouce » line and a « Reste à charge », a
+spreadsheet export in A4 landscape, headers repeated on two-page documents, the attestation as a fillable PDF form or
+typed and signed in ink, the supplier's « Coup de pouce » offer and partner contract summary, multi-row RGE
+certificates with a QR-code block, the avis d'impôt on one or two pages, faded scans:
+``extraction/corpus/retail_facts.py``): dev 1550–1599, measurement 7800–7899; ``all`` runs the seven families.
 Every run also prints the figures of the signature and multi-valued fields (marque,
 reference_produit, the certificate domaines) and the classification confusions (true type →
 predicted type). ``--installers N`` draws the dossiers from N installers that reuse their
@@ -159,10 +166,10 @@ def main() -> int:
     parser.add_argument("--via-ingest", action="store_true", help="score the output of `manage.py ingest --json`")
     parser.add_argument("--installers", type=int, default=0, help="dossiers from N installers reusing their templates")
     parser.add_argument("--no-ink", action="store_true", help="signatures from the words only (no ink detector)")
-    parser.add_argument("--family", default="classic", choices=["classic", "letters", "software", "office", "network", "platform", "both",
-                                                                 "all"],
+    parser.add_argument("--family", default="classic", choices=["classic", "letters", "software", "office", "network", "platform", "retail",
+                                                                 "both", "all"],
                         help="the generator's layouts: classic, the held-out letters of issue 13, the held-out "
-                             "software, office, network and platform families, both (classic and letters) or all six")
+                             "software, office, network, platform and retail families, both (classic and letters) or all seven")
     args = parser.parse_args()
 
     import django
@@ -175,7 +182,7 @@ def main() -> int:
     from extraction.corpus.heldout_facts import FAMILY_SEEDS
 
     families = {"both": ["classic", "letters"],
-                "all": ["classic", "letters", "software", "office", "network", "platform"]}.get(args.family, [args.family])
+                "all": ["classic", "letters", "software", "office", "network", "platform", "retail"]}.get(args.family, [args.family])
     if "classic" in families and args.seed in SEEN_SEEDS:
         parser.error(f"seed {args.seed} was used to develop or test the extractor; pick another ({sorted(SEEN_SEEDS)})")
     for family in families:

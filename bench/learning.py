@@ -1,6 +1,6 @@
 """Benchmark: what corrections imported with ``import_feedback`` teach (not a test).
 
-    nice .venv/bin/python bench/learning.py --seed 7301 --dossiers 16 [--family letters|software|office|network|platform] [--scanned-ratio 0.3]
+    nice .venv/bin/python bench/learning.py --seed 7301 --dossiers 16 [--family letters|software|office|network|platform|retail] [--scanned-ratio 0.3]
         [--out DIR] [--ranker] [--installers N | --templates N]
 
 Generates a corpus with the seed, and runs the whole pipeline twice on fresh databases

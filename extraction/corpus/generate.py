@@ -40,6 +40,11 @@ from .platform_facts import platform_facts
 from .platform_forms import attestation_proof, attestation_web, cadre_recap, cadre_simulation
 from .platform_papers import avis_mobile, avis_telecharge, note_simulateur, rge_espace, rge_mail
 from .platform_quotes import devis_bare, devis_saas, devis_sidebar, facture_bare, facture_saas, facture_sidebar
+from .retail_facts import retail_facts
+from .retail_forms import attestation_formulaire, attestation_saisie, cadre_contrat, cadre_coup_de_pouce
+from .retail_papers import avis_deux_pages, avis_impot, note_etude, rge_attestation, rge_certificat
+from .retail_quotes import devis_magasin, devis_partenaire, devis_tableur, facture_magasin, facture_partenaire, facture_tableur
+from .retail_scan import retail_scanned_file
 from .issuers import assign_installer, document_random, make_pool, shared_template_random
 from .letters import attestation_letter, cadre_letter, devis_letter, facture_letter
 from .scan import scanned_file
@@ -81,10 +86,24 @@ PLATFORM_TEMPLATES = {
     "certificat_rge": [rge_espace, rge_mail], "avis_imposition": [avis_telecharge, avis_mobile],
     "note_dimensionnement": [note_simulateur],
 }
+# The seventh held-out family's layouts: home-improvement retailers' installation services, energy suppliers' CEE
+# programmes and franchise networks (a store's quote crowded with order, customer, store and loyalty numbers, a
+# spreadsheet export in landscape, a supplier partner's quote under the programme's band), the attestation as a
+# fillable PDF form or typed and signed in ink, the supplier's « Coup de pouce » offer and partner contract summary,
+# multi-row RGE certificates, the avis d'impôt on one or two pages, the installation service's sizing note
+# (retail_facts); its scans are faded on some files (retail_scan).
+RETAIL_TEMPLATES = {
+    "devis": [devis_magasin, devis_tableur, devis_partenaire], "facture": [facture_magasin, facture_tableur, facture_partenaire],
+    "attestation_honneur": [attestation_formulaire, attestation_saisie], "cadre_contribution": [cadre_coup_de_pouce, cadre_contrat],
+    "certificat_rge": [rge_certificat, rge_attestation], "avis_imposition": [avis_impot, avis_deux_pages],
+    "note_dimensionnement": [note_etude],
+}
 FAMILY_TEMPLATES = {"classic": TEMPLATES, "letters": LETTER_TEMPLATES, "software": SOFTWARE_TEMPLATES, "office": OFFICE_TEMPLATES,
-                    "network": NETWORK_TEMPLATES, "platform": PLATFORM_TEMPLATES}
+                    "network": NETWORK_TEMPLATES, "platform": PLATFORM_TEMPLATES, "retail": RETAIL_TEMPLATES}
 FAMILY_FACTS = {"letters": letters_facts, "software": software_facts, "office": office_facts, "network": network_facts,
-                "platform": platform_facts}
+                "platform": platform_facts, "retail": retail_facts}
+# How a family's files are scanned, where it is not ``scan.scanned_file``.
+FAMILY_SCANS = {"retail": retail_scanned_file}
 
 
 @dataclass
@@ -93,8 +112,8 @@ class CorpusOptions:
     seed: int = 0
     scanned_ratio: float = 0.3
     multi_doc_ratio: float = 0.2
-    family: str = "classic"  # classic | letters | software | office | network | platform (held-out: heldout_facts,
-    # software_facts, office_facts, network_facts, platform_facts)
+    family: str = "classic"  # classic | letters | software | office | network | platform | retail (held-out:
+    # heldout_facts, software_facts, office_facts, network_facts, platform_facts, retail_facts)
     photo_ratio: float = 0.4  # held-out families: share of scans that are phone photos
     # 0: every document draws its own layout. N > 0: dossiers pick one of N installers whose
     # documents (and their obligé's cadre, their body's certificate) repeat one template (issuers.py).
@@ -105,7 +124,7 @@ class CorpusOptions:
     templates: int = 0
 
 
-FAMILIES = ("classic", "letters", "software", "office", "network", "platform")
+FAMILIES = ("classic", "letters", "software", "office", "network", "platform", "retail")
 
 
 def _documents_for(facts: DossierFacts, rng: Random) -> list[str]:
@@ -129,7 +148,11 @@ def _merge(pdfs: list[bytes]) -> bytes:
 
     writer = PdfWriter()
     for data in pdfs:
-        for page in PdfReader(io.BytesIO(data)).pages:
+        reader = PdfReader(io.BytesIO(data))
+        if "/AcroForm" in reader.trailer["/Root"]:
+            writer.append(reader)  # a filled-in form keeps its fields (the retail family's attestation)
+            continue
+        for page in reader.pages:
             writer.add_page(page)
     writer.add_metadata({"/Producer": "cee corpus"})
     out = io.BytesIO()
@@ -158,6 +181,7 @@ def generate_corpus(out_dir: str | Path, options: CorpusOptions) -> dict:
         raise ValueError(f"unknown family {options.family!r} ({', '.join(FAMILIES)})")
     family_facts = FAMILY_FACTS.get(options.family)
     templates = FAMILY_TEMPLATES[options.family]
+    scanner = FAMILY_SCANS.get(options.family, scanned_file)
     pool = make_pool(options.seed, options.installers, options.family) if options.installers > 0 else None
     if pool and options.templates:
         raise ValueError("installers and templates are exclusive")
@@ -196,7 +220,7 @@ def generate_corpus(out_dir: str | Path, options: CorpusOptions) -> dict:
             pdf = group[0][1].pdf if len(group) == 1 else _merge([d.pdf for _, d, _ in group])
             scanned = rng.random() < options.scanned_ratio
             if scanned:
-                data, ext, dpi = scanned_file(pdf, rng, photo=options.family != "classic" and rng.random() < options.photo_ratio)
+                data, ext, dpi = scanner(pdf, rng, photo=options.family != "classic" and rng.random() < options.photo_ratio)
             else:
                 data, ext, dpi = pdf, "pdf", None
             path = folder / f"{name}.{ext}"

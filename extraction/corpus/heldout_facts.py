@@ -51,12 +51,17 @@ NETWORK_MEASUREMENT_SEEDS = frozenset(range(7600, 7700)) - _NETWORK_READ_SEEDS
 # seeds has been looked at.
 PLATFORM_DEV_SEEDS = frozenset(range(1500, 1550))
 PLATFORM_MEASUREMENT_SEEDS = frozenset(range(7700, 7800))
+# The ``retail`` family (retail_facts): the same rule, its own seeds; none of its measurement
+# seeds has been looked at.
+RETAIL_DEV_SEEDS = frozenset(range(1550, 1600))
+RETAIL_MEASUREMENT_SEEDS = frozenset(range(7800, 7900))
 # Per held-out family: (dev seeds, measurement seeds), for the benchmarks' refusals.
 FAMILY_SEEDS = {"letters": (HELDOUT_DEV_SEEDS, HELDOUT_MEASUREMENT_SEEDS),
                 "software": (SOFTWARE_DEV_SEEDS, SOFTWARE_MEASUREMENT_SEEDS),
                 "office": (OFFICE_DEV_SEEDS, OFFICE_MEASUREMENT_SEEDS),
                 "network": (NETWORK_DEV_SEEDS, NETWORK_MEASUREMENT_SEEDS),
-                "platform": (PLATFORM_DEV_SEEDS, PLATFORM_MEASUREMENT_SEEDS)}
+                "platform": (PLATFORM_DEV_SEEDS, PLATFORM_MEASUREMENT_SEEDS),
+                "retail": (RETAIL_DEV_SEEDS, RETAIL_MEASUREMENT_SEEDS)}
 
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 

@@ -23,6 +23,7 @@ from .heldout_facts import LETTER_OBLIGES
 from .network_facts import NETWORK_OBLIGES
 from .office_facts import OFFICE_OBLIGES
 from .platform_facts import PLATFORM_OBLIGES
+from .retail_facts import RETAIL_OBLIGES
 from .software_facts import SOFTWARE_OBLIGES
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
@@ -112,7 +113,7 @@ def make_pool(seed: int, size: int, family: str = "classic", *, letters: bool | 
         family = "letters" if letters else "classic"
     rng = Random(f"{seed}|issuers")
     names = {"letters": LETTER_OBLIGES, "software": SOFTWARE_OBLIGES, "office": OFFICE_OBLIGES,
-             "network": NETWORK_OBLIGES, "platform": PLATFORM_OBLIGES}.get(family) or [(name, "Service CEE") for name in OBLIGES]
+             "network": NETWORK_OBLIGES, "platform": PLATFORM_OBLIGES, "retail": RETAIL_OBLIGES}.get(family) or [(name, "Service CEE") for name in OBLIGES]
     obliges = [Oblige(name, make_siret(rng), service, rng.getrandbits(32))
                for name, service in rng.sample(names, min(len(names), max(1, (size + 1) // 2)))]
     installers = [Installer(make_company(rng, list(rng.choice(OPERATION_SETS))), rng.getrandbits(32), rng.choice(obliges),
