@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -197,8 +198,8 @@ def _words_from_chars(text: str, textpage, to_display) -> list[Word]:
             overlap = (c_top if c_top < y1 else y1) - (c_bottom if c_bottom > y0 else y0)
             gap = c_left - x1
             # pdfium inserts spaces for gaps; this catches words placed side by side without one.
-            if overlap <= 0.3 * (c_height if c_height < height else height) or gap > 0.6 * line_height \
-                    or gap < -2 * line_height:
+            if (overlap <= 0.3 * (c_height if c_height < height else height) or gap > 0.6 * line_height
+                    or gap < -2 * line_height) and not _sideways_next(raw, index, (x0, y0, x1, y1), (c_left, c_bottom, c_right, c_top)):
                 words.append(_word(chars, (x0, y0, x1, y1), to_display))
                 chars = []
         if chars:
@@ -216,6 +217,27 @@ def _words_from_chars(text: str, textpage, to_display) -> list[Word]:
     if chars:
         words.append(_word(chars, (x0, y0, x1, y1), to_display))
     return words
+
+
+SIDEWAYS_ANGLES = (math.pi / 2, 3 * math.pi / 2)
+
+
+def _sideways_next(raw, index: int, box, char) -> bool:
+    """Whether character ``index`` (its box ``char``: left, bottom, right, top) carries on the word
+    in ``box`` down or up the page: text printed sideways (a margin's legal mentions turned a
+    quarter), whose characters follow each other vertically in the same narrow column. Only asked
+    where a horizontal reading would end the word, and the angle only where the boxes line up."""
+    import pypdfium2.raw as pdfium_c
+
+    x0, y0, x1, y1 = box
+    c_left, c_bottom, c_right, c_top = char
+    width = c_right - c_left
+    if width <= 0 or min(c_right, x1) - max(c_left, x0) < 0.8 * max(width, x1 - x0):
+        return False  # not the same column
+    if min(abs(y0 - c_top), abs(c_bottom - y1)) > 0.3 * width:
+        return False  # not the next character down or up
+    angle = pdfium_c.FPDFText_GetCharAngle(raw, index)
+    return any(abs(angle - a) < 0.1 for a in SIDEWAYS_ANGLES)
 
 
 def _word(chars: list[str], box, to_display) -> Word:
@@ -242,14 +264,16 @@ def _read_with_pdfplumber(data: bytes) -> list[TextLayerPage]:
                     covered += (x1 - x0) * (y1 - y0)
                     result.image_regions.append(clamp_bbox(x0 / width, y0 / height, x1 / width, y1 / height))
             result.image_coverage = min(covered / area, 1.0)
-            result.words = [
-                Word(
-                    text=unicodedata.normalize("NFC", w["text"]),
-                    bbox=clamp_bbox(w["x0"] / width, w["top"] / height, w["x1"] / width, w["bottom"] / height),
-                    conf=1.0,
-                )
-                for w in page.extract_words(keep_blank_chars=False)
-            ]
+            words, upward = [], []
+            for w in page.extract_words(keep_blank_chars=False, return_chars=True):
+                text = w["text"]
+                # text turned to read bottom to top: pdfplumber reads its letters and words top down
+                reads_up = not w.get("upright", True) and w["chars"] and w["chars"][0]["matrix"][1] > 0
+                word = Word(text=unicodedata.normalize("NFC", text[::-1] if reads_up else text),
+                            bbox=clamp_bbox(w["x0"] / width, w["top"] / height, w["x1"] / width, w["bottom"] / height),
+                            conf=1.0)
+                (upward if reads_up else words).append(word)
+            result.words = words + upward[::-1]
             result.text = text_from_words(result.words)
             pages.append(result)
             page.close()

@@ -267,8 +267,9 @@ VERTICAL = 2.5  # a word this many times taller than wide, of three characters o
 
 def _vertical_columns(words: list[Word]) -> tuple[list[list[Word]], list[Word]]:
     """The words of a text layer printed sideways (a margin's legal mentions, turned a quarter): the
-    columns of words sharing the left and right edges of a clearly vertical one, top to bottom, and the
-    other words."""
+    columns of words sharing the left and right edges of a clearly vertical one, in the text layer's
+    order (the reading order: top to bottom, or bottom to top for text turned the other way), and
+    the other words."""
     tall = [w for w in words if w.conf >= 1.0 and len(w.text) >= 3
             and w.bbox[3] - w.bbox[1] > VERTICAL * (w.bbox[2] - w.bbox[0])]
     if not tall:
@@ -281,7 +282,7 @@ def _vertical_columns(words: list[Word]) -> tuple[list[list[Word]], list[Word]]:
         column = [w for w in words if id(w) not in taken and w.conf >= 1.0
                   and abs(w.bbox[0] - seed.bbox[0]) < 0.004 and abs(w.bbox[2] - seed.bbox[2]) < 0.004]
         if len(column) >= 3:
-            columns.append(sorted(column, key=lambda w: w.bbox[1]))
+            columns.append(column)
             taken.update(id(w) for w in column)
     if not columns:
         return [], words

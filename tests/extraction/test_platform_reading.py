@@ -236,3 +236,46 @@ def test_the_signature_services_certificate_page_belongs_to_the_document_it_sign
                   (0.06, 0.12, "Document Devis D-000113.pdf"), (0.06, 0.20, "Signataire 1 : Honoré Lefèvre"),
                   (0.06, 0.22, "Signé le 23/01/2023 16:48:49 (heure de Paris)")], number=2)
     assert [(s.code, s.pages) for s in segment_pages([quote, proof], load_hints())] == [("devis", [1, 2])]
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+@pytest.mark.parametrize("angle", [90, -90])
+def test_a_real_pdfs_margin_printed_sideways_reads_as_words_with_either_text_layer(tmp_path, specs, engine, angle):
+    """The same margin in a real PDF (reportlab, the text turned a quarter either way): pdfium
+    gives each character its own box one under the other; they make words again, not a letter per
+    line cutting the client's block apart."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from extraction.corpus.reading import pdf_pages
+    from extraction.extractors.layout import page_lines
+
+    buffer = io.BytesIO()
+    sheet = canvas.Canvas(buffer, pagesize=A4)
+    width, height = A4
+    sheet.setFont("Helvetica", 7)
+    sheet.saveState()
+    if angle == 90:
+        sheet.translate(24, 160)
+    else:
+        sheet.translate(24, height - 160)
+    sheet.rotate(angle)
+    sheet.drawString(0, 0, "CONFORT SOLUTIONS – SAS au capital de 5 000 € – SIRET 352 317 127 10052")
+    sheet.restoreState()
+    sheet.setFont("Helvetica", 10)
+    for x, y, text in [(170, 160, "CLIENT"), (380, 160, "LIEU DES TRAVAUX"), (170, 174, "Olivier CHAUVEAU"),
+                       (380, 174, "4 place Paul Bert"), (170, 188, "180 bis rue Lamartine"), (380, 188, "10000 TROYES"),
+                       (170, 202, "67000 Strasbourg"), (170, 100, "FACTURE N° FA-2025-0117 du 12/03/2025")]:
+        sheet.drawString(x, height - y, text)
+    sheet.save()
+    path = tmp_path / "facture.pdf"
+    path.write_bytes(buffer.getvalue())
+    (got_page,) = pdf_pages(path, engine=engine)
+    single = [w.text for w in got_page.words if len(w.text) == 1 and w.text.isalpha()]
+    assert len(single) <= 2  # « à »-like words only, no letters one per box
+    assert all(w.bbox[0] > 0.1 for line in page_lines(got_page)[:-1] for w in line.words)
+    got = read([got_page], specs, "facture")
+    assert got["beneficiaire_nom"] == "Olivier CHAUVEAU"
+    assert got["siret_installateur"] == "35231712710052"
