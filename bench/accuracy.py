@@ -6,7 +6,8 @@
 
 Generates a corpus with a seed the extractor was never developed or tested on (seeds in
 ``extraction.corpus.evaluate.SEEN_SEEDS`` are refused), reads every file the way the pipeline
-does — born-digital PDFs through the text layer (pdfplumber by default), scans through
+does — born-digital PDFs through the text layer (the pipeline's engine, CEE_TEXT_LAYER_ENGINE: pdfium
+unless configured otherwise), scans through
 Tesseract — classifies each true document, extracts its fields with the fixture schemas, and
 prints: classification accuracy, segmentation of multi-document files, micro precision /
 recall / F1 for born-digital and scanned files separately, the weakest fields, and the
@@ -158,7 +159,8 @@ def main() -> int:
     parser.add_argument("--dossiers", type=int, default=30)
     parser.add_argument("--scanned-ratio", type=float, default=0.3)
     parser.add_argument("--multi-doc-ratio", type=float, default=0.2)
-    parser.add_argument("--engine", default="pdfplumber", choices=["pdfplumber", "pdfium"], help="text-layer reader")
+    parser.add_argument("--engine", default=None, choices=["pdfplumber", "pdfium"],
+                        help="text-layer reader (default: the pipeline's, CEE_TEXT_LAYER_ENGINE)")
     parser.add_argument("--scanned-limit", type=int, default=None, help="read at most N scanned files (CPU time)")
     parser.add_argument("--out", default=None, help="keep the corpus in this folder")
     parser.add_argument("--weakest", type=int, default=10)
@@ -175,6 +177,9 @@ def main() -> int:
     import django
 
     django.setup()
+    from extraction.engines.text_layer import text_layer_engine_name
+
+    args.engine = args.engine or text_layer_engine_name()
     from extraction.corpus import CorpusOptions, generate_corpus
     from extraction.corpus.evaluate import SEEN_SEEDS, Report, evaluate_corpus, evaluate_ingest_output, load_hints, load_specs
     from extraction.corpus.reading import ink_sources, read_pages, tesseract_available
