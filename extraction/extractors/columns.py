@@ -107,12 +107,21 @@ def _words_in_range(line: Line, x0: float, x1: float, header_x: tuple[float, flo
     words: list[Word] = []
     for start, end in chosen:
         cut = start
-        if line.words[start].bbox[0] < x0 - 0.03 and not whole_cells:
+        if line.words[start].bbox[0] < x0 - 0.03 and not (whole_cells and _reads_as_a_period(line.words[start:end])):
             # a cell running in from the left holds the previous column's value too
             cut = next((i for i in range(start, end) if line.words[i].bbox[2] > x0 - 0.005), end)
             cut = _number_start(line.words, start, cut)
         words.extend(line.words[cut:end])
     return words
+
+
+_PERIOD_WORDS = frozenset({"du", "au", "à", "jusqu'au", "jusqu’au", "depuis"})
+
+
+def _reads_as_a_period(words: list[Word]) -> bool:
+    """« du 07/04/2023 au 06/04/2024 »: a cell kept whole under a period's label; two dates side
+    by side in a table's row (« 19 avril 2023 18 avril 2027 ») are two columns' values."""
+    return any(w.text.lower() in _PERIOD_WORDS for w in words)
 
 
 _LEADING_GROUP_RE = re.compile(r"\d{1,3}")

@@ -26,7 +26,9 @@ _WORD_RE = re.compile(r"[a-z0-9]+|[×=€%]")
 # A dot between digits (« 23.08.2021 ») is no sentence end.
 _GAP_RE = r"(?:[^.]|(?<=[0-9])\.(?=[0-9])){0,60}?(?<![a-z0-9])"
 # Where a name captured before the end of the text stops: the end of its clause.
-_CLAUSE_END_RE = re.compile(r"[,;:()]|\.(?:\s|$)")
+# Where a value leading its phrase starts at the latest: after a clause's punctuation, or after a
+# dash between spaces (« Article 1 – Lumina Énergie SA s'engage à verser… »).
+_CLAUSE_END_RE = re.compile(r"[,;:()]|\.(?:\s|$)|\s[–—-]\s")
 
 
 @dataclass(frozen=True)
