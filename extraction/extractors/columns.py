@@ -159,7 +159,13 @@ def _shape(text: str) -> str:
 
 def article_codes(found: list) -> bool:
     """Three values or more of a column, most of one shape (« DÉP001 », « SUP002 », « MAI004 »: a
-    code per item row, labour included): the seller's article codes, not manufacturers' references."""
+    code per item row, labour included), or codes in capitals some with digits and some without:
+    the seller's article codes, not manufacturers' references."""
+    if len(found) >= 3 and all(" " not in c.raw.strip() and not any(ch.islower() for ch in c.raw) for c in found) \
+            and len({any(ch.isdigit() for ch in c.raw) for c in found}) == 2:
+        # a store's column: numbers for the goods (« 62923556 »), words for the services (« SRV-MES »,
+        # « POSE »), each one token in capitals; a maker's models all hold digits
+        return True
     shapes = [_shape(c.raw) for c in found if any(ch.isdigit() for ch in c.raw)]
     if len(shapes) < 3:
         return False

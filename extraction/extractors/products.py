@@ -217,6 +217,9 @@ def _introduces_reference(words: list[Word], k: int, labelled: bool) -> bool:
 
 
 _ITEM_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,2}\.?|[a-z]\))$")
+# A seller's article code in the row's first cell, run into the designation by the text layer
+# (« 22674010 Système solaire combiné – Giordano » / « SSC Ecosol 300 » under the designation)
+_ARTICLE_CODE = re.compile(r"^(?=[A-Z0-9-]*[0-9-])[A-Z0-9][A-Z0-9-]{3,}$")
 
 
 def _continuation(lines: list[Line], line: Line, cell_start: int) -> list[Word]:
@@ -226,7 +229,8 @@ def _continuation(lines: list[Line], line: Line, cell_start: int) -> list[Word]:
     if following is None or following.top - line.bottom > 1.2 * line.height or len(following.cells) != 1:
         return []  # a line with several cells is the next item, not the rest of this one
     starts = [line.words[cell_start].bbox[0]]
-    if _ITEM_NUMBER.match(line.words[cell_start].text) and cell_start + 1 < len(line.words):
+    first = line.words[cell_start].text
+    if (_ITEM_NUMBER.match(first) or _ARTICLE_CODE.match(first)) and cell_start + 1 < len(line.words):
         starts.append(line.words[cell_start + 1].bbox[0])
     start, end = following.cells[0]
     words = following.words[start:end]

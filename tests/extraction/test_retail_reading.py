@@ -4,6 +4,8 @@ travaux »), a partner contract's articles (« Article 1 – Lumina Énergie SA 
 and qualification certificates as a table with « Attribuée le » and « Valable jusqu'au »
 columns. Pages are written here the way such documents look (the retail family of the corpus
 draws them too)."""
+import json
+
 import pytest
 
 from extraction.corpus.evaluate import load_specs
@@ -49,3 +51,38 @@ def test_a_qualification_tables_dates_under_attribuee_le_and_valable_jusquau(spe
             (0.691, 0.22, "19 avril 2023"), (0.807, 0.22, "18 avril 2027")]
     got = read(rows, specs, "certificat_rge")
     assert (got["date_debut_validite"], got["date_fin_validite"]) == ("2023-04-19", "2027-04-18")
+
+
+STORE_TABLE = [(0.074, 0.40, "Réf."), (0.177, 0.40, "Désignation"), (0.62, 0.40, "Qté"), (0.66, 0.40, "Unité"),
+               (0.70, 0.40, "PU HT"), (0.77, 0.40, "Remise %"), (0.83, 0.40, "TVA %"), (0.88, 0.40, "Montant HT")]
+
+
+def _row(y, code, designation, qty, unit, price, discount, total):
+    return [(0.074, y, code), (0.177, y, designation), (0.62, y, qty), (0.66, y, unit), (0.70, y, price),
+            (0.77, y, discount), (0.83, y, "5,5"), (0.88, y, total)]
+
+
+def test_a_stores_article_codes_and_service_codes_are_no_products(specs):
+    """« Réf. » holds the store's codes: EAN-like numbers for the goods, « SRV-MES », « POSE » for
+    the services; the products are the brands' models in the designations."""
+    rows = [(0.08, 0.04, "Magasin Bricoval Nantes (n° 0369)"), (0.70, 0.04, "DEVIS")] + STORE_TABLE
+    rows += _row(0.42, "62923556", "Chaudière Okofen Pellematic Compact 16", "1", "u", "17 588,09", "0", "17 588,09")
+    rows += _row(0.44, "88965215", "Thermostat Frisquet Eco Radio System Visio", "2", "u", "288,78", "5", "548,68")
+    rows += _row(0.46, "SRV-PROT", "Protection des sols et du mobilier", "1", "forfait", "236,00", "0", "236,00")
+    rows += _row(0.48, "SRV-MES", "Mise en service et réglages", "1", "forfait", "100,00", "0", "100,00")
+    rows += _row(0.50, "POSE", "Forfait pose et main d'œuvre", "1", "forfait", "293,34", "0", "293,34")
+    got = read(rows, specs, "devis")
+    assert json.loads(got["reference_produit"]) == ["Pellematic Compact 16", "Eco Radio System Visio"]
+
+
+def test_a_model_under_its_designation_after_the_stores_code(specs):
+    """The text layer runs the code into the designation (« 22674010 Système solaire combiné –
+    Giordano »); the model opens the designation's next line, under the designation, not the code."""
+    header = [(0.151, 0.40, "Désignation") if text == "Désignation" else (x, y, text) for x, y, text in STORE_TABLE]
+    rows = [(0.08, 0.04, "Magasin Bricoval Le Mans (n° 0117)"), (0.70, 0.04, "PROPOSITION COMMERCIALE")] + header
+    rows += [(0.074, 0.42, "22674010 Système solaire combiné – Giordano"), (0.62, 0.42, "1"), (0.66, 0.42, "u"),
+             (0.70, 0.42, "9.601,81"), (0.77, 0.42, "0"), (0.83, 0.42, "5,5"), (0.88, 0.42, "9.601,81"),
+             (0.151, 0.435, "SSC Ecosol 300"), (0.151, 0.45, "Efficacité énergétique saisonnière ETAS 123 %")]
+    got = read(rows, specs, "devis")
+    assert json.loads(got["reference_produit"]) == ["SSC Ecosol 300"]
+    assert json.loads(got["marque"]) == ["Giordano"]
