@@ -27,6 +27,8 @@ Hints (``FieldSchema.extraction_hints``; every key optional)::
     zone            preferred area: header | footer | top | bottom | left | right
     context         words that, just above or left of the label, confirm the block ("client")
     avoid_context   words that, there, mean another party's block ("entreprise", "siret")
+    avoid_section   words of a form's numbered section heading a label under it is another party's
+                    (« 3. Le professionnel » over « Ville Angers », for the client's town), whatever the column
     block           {"line": 0} | {"find": "postal_code"} | {"after": "postal_code"} |
                     {"line_before": "postal_code"}: the value inside the block under the label
     scan            collect every value of the type in the document (CEE codes)

@@ -195,7 +195,7 @@ def _zone_factor(hints: _Hints, line: Line, page_number: int) -> float:
 
 
 def _context_factor(hints: _Hints, layout: DocumentLayout, hit: _LabelHit) -> float:
-    if not hints.context and not hints.avoid_context:
+    if not hints.context and not hints.avoid_context and not hints.avoid_section:
         return 1.0
     # fields sharing labels and context (the beneficiary's name, address, town) ask for the same hits
     key = (id(hit.line), hit.start_word, hit.end_word, id(hints.context), id(hints.avoid_context))
@@ -208,8 +208,15 @@ def _context_factor(hints: _Hints, layout: DocumentLayout, hit: _LabelHit) -> fl
 
 
 def _compute_context_factor(hints: _Hints, layout: DocumentLayout, hit: _LabelHit) -> float:
-    near = _near_tokens(layout, hit)
     factor = 1.0
+    if hints.avoid_section:
+        # the form's section: « 3. Le professionnel » over « SIRET … Ville Angers » is not the client's town
+        heading = _section_tokens(layout, hit)
+        if heading and _contains(heading, phrase_set(hints.avoid_section)):
+            factor *= 0.6
+        if not hints.context and not hints.avoid_context:
+            return factor
+    near = _near_tokens(layout, hit)
     if hints.context:
         context = phrase_set(hints.context)
         if any(_contains(toks, context) for toks in near):
@@ -239,6 +246,35 @@ def _near_tokens(layout: DocumentLayout, hit: _LabelHit) -> list[list[str]]:
         near.append(toks)
     layout.context_factors[key] = near
     return near
+
+
+SECTION_REACH = 20  # lines above a label where the heading of its section is looked for
+_SECTION_NUMBER_RE = re.compile(r"^(?:\d{1,2}|[A-H]|[IVX]{1,4})(?:\s*[.)/–-])?$|^(?:\d{1,2}|[A-H])[.)]\S+$")
+_SECTION_MARKS = frozenset({".", ")", "/", "–", "-", "—"})
+
+
+def _section_heading(line: Line) -> bool:
+    """A numbered heading alone on its line at the left (« 1. Le bénéficiaire », « B / Identification
+    du professionnel », « C - Professionnel ayant réalisé l'opération »): a form's section, across
+    its columns."""
+    if len(line.cells) != 1 or len(line.words) < 2 or len(line.words) > 8 or line.words[0].bbox[0] > 0.2:
+        return False
+    first = line.words[0].text
+    if not _SECTION_NUMBER_RE.match(first):
+        return False
+    return first[-1] in _SECTION_MARKS or first[1:2] in (".", ")") or line.words[1].text in _SECTION_MARKS
+
+
+def _section_tokens(layout: DocumentLayout, hit: _LabelHit) -> list[str]:
+    """The tokens of the nearest section heading above the label (none: [])."""
+    key = ("section", id(hit.line))
+    found = layout.context_factors.get(key)
+    if found is None:
+        lines = layout.lines[hit.line.page]
+        heading = next((line for line in reversed(lines[max(0, hit.line.index - SECTION_REACH): hit.line.index])
+                        if _section_heading(line)), None)
+        found = layout.context_factors[key] = [t.text for t in heading.tokens] if heading is not None else []
+    return found
 
 
 def _contains(toks: list[str], phrases) -> bool:

@@ -64,6 +64,7 @@ class _Hints:
     quantity: dict | None = None
     sum_of: tuple[str, ...] = ()
     one_person: bool = False
+    avoid_section: tuple[tuple[str, ...], ...] = ()  # words of a numbered section heading the label is not under
 
     @classmethod
     def from_spec(cls, spec: FieldSpec) -> "_Hints":
@@ -138,6 +139,7 @@ class _Hints:
             quantity=h.get("quantity") if isinstance(h.get("quantity"), dict) else None,
             sum_of=tuple(str(name) for name in h.get("sum_of", ()) if name) if isinstance(h.get("sum_of"), list) else (),
             one_person=bool(h.get("one_person", False)),
+            avoid_section=tuple(tuple(token_texts(t)) for t in h.get("avoid_section", []) if token_texts(t)),
         )
 
 

@@ -245,14 +245,24 @@ def _town(words: list[Word]) -> list[Word]:
     return town
 
 
+# A letter's date alone in its cell, without the town: « Le 9 septembre 2024 », « Le 07/02/2024 »
+_LONE_DATELINE_RE = re.compile(r"^Le\s+")
+LONE_DATELINE_WORDS = 4  # « lundi 9 septembre 2024 » at most after « Le »
+
+
 def dateline_words(lines: list[Line]) -> list[tuple[Line, list[Word]]]:
-    """Datelines (``Versailles, le 17 mai 2025``): each line with the words after ``le``."""
+    """Datelines (``Versailles, le 17 mai 2025``, ``Le 9 septembre 2024`` alone in its cell):
+    each line with the words after ``le``."""
     out = []
     for line in lines:
         for start, end in line.cells:
             words = line.words[start:end]
             text = _text(words)
             m = _DATELINE_RE.match(text)
+            if not m:
+                m = _LONE_DATELINE_RE.match(text)
+                if m and len(text[m.end():].split()) > LONE_DATELINE_WORDS:
+                    continue  # « Le 14/03/2025 à 10:42 – Yousign »: a sentence, not a dateline
             if not m or not find_dates(text[m.end():]):
                 continue
             consumed, pos = 0, 0

@@ -9,6 +9,8 @@ import json
 import pytest
 
 from extraction.corpus.evaluate import load_specs
+from extraction.corpus.generate import CorpusOptions, generate_corpus
+from extraction.corpus.reading import pdf_pages
 from extraction.fields import extract_fields
 from extraction.reading import fixture_reading_data
 
@@ -86,3 +88,40 @@ def test_a_model_under_its_designation_after_the_stores_code(specs):
     got = read(rows, specs, "devis")
     assert json.loads(got["reference_produit"]) == ["SSC Ecosol 300"]
     assert json.loads(got["marque"]) == ["Giordano"]
+
+
+def test_a_forms_numbered_sections_tell_the_clients_town_from_the_professionals(specs, tmp_path):
+    """The programme's attestation form (the retail family's, a real PDF): « Ville Angers » under
+    « 3. Le professionnel », « Commune Angoulême » under « 1. Le bénéficiaire »: each party's
+    fields come from its own section, whatever the column."""
+    generate_corpus(tmp_path, CorpusOptions(dossiers=1, seed=1551, family="retail", scanned_ratio=0.0, multi_doc_ratio=0.0))
+    pages = pdf_pages(tmp_path / "dossier_0001" / "attestation_honneur.pdf", engine="pdfium")
+    assert "3. Le professionnel" in pages[0].text and "Ville Angers" in pages[0].text
+    got = {name: v.value for name, v in extract_fields(pages, specs["attestation_honneur"],
+                                                        fixture_reading_data("attestation_honneur")).items()}
+    assert got["beneficiaire_ville"] == "Angoulême"
+    assert got["raison_sociale_installateur"] == "Habitat Dépôt Installation"
+
+
+def test_a_company_filling_the_form_is_read_beside_its_wording(specs):
+    rows = [(0.08, 0.04, "LUMINA ÉNERGIE SA"), (0.50, 0.04, "Réf. programme : Éco-prime Lumina"),
+            (0.08, 0.08, "ATTESTATION SUR L'HONNEUR"),
+            (0.08, 0.14, "Nom et prénom / raison sociale du bénéficiaire"), (0.50, 0.14, "GILLET Charlotte"),
+            (0.08, 0.30, "Entreprise ayant réalisé les travaux"), (0.50, 0.30, "RENOVISOLATION"),
+            (0.08, 0.32, "N° SIRET de l'entreprise"), (0.50, 0.32, "55961914310013")]
+    assert read(rows, specs, "attestation_honneur")["raison_sociale_installateur"] == "RENOVISOLATION"
+
+
+def test_a_cadres_date_alone_in_its_line_and_the_total_of_its_primes(specs):
+    """« Le 9 septembre 2024 » alone, with no town, dates the offer; « Total de votre prime » sums
+    the table's rows, one per operation."""
+    rows = [(0.08, 0.04, "Coup de pouce Hexaly"), (0.08, 0.10, "Vos références"),
+            (0.55, 0.12, "M. et Mme Robert FERNANDES"), (0.08, 0.22, "Le 9 septembre 2024"),
+            (0.08, 0.25, "Objet : votre Offre Prime Énergie Isolation"),
+            (0.08, 0.30, "Opération"), (0.50, 0.30, "Fiche"), (0.70, 0.30, "Montant de la prime"),
+            (0.08, 0.32, "Isolation de combles ou de toitures"), (0.50, 0.32, "BAR-EN-101"), (0.70, 0.32, "EUR 951,51"),
+            (0.08, 0.34, "Chauffe-eau thermodynamique à accumulation"), (0.50, 0.34, "BAR-TH-148"), (0.70, 0.34, "EUR 1 927,42"),
+            (0.08, 0.36, "Total de votre prime"), (0.70, 0.36, "EUR 2 878,93"),
+            (0.08, 0.45, "Le 14/03/2025 à 10:42, votre conseiller vous a appelé.")]
+    got = read(rows, specs, "cadre_contribution")
+    assert (got["date_cadre"], got["montant_prime"]) == ("2024-09-09", "2878.93")
