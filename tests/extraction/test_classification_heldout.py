@@ -105,3 +105,29 @@ def test_real_documents_with_a_text_layer(hints, name, expected):
         pytest.skip("real documents not available")
     text = "\n".join(p.text for p in pdf_pages(path))
     assert classify_text(text, hints).code == expected
+
+
+# An energy supplier's offer letter scanned: the table of operations lost to the OCR, « attestation
+# sur l'honneur » named among the documents to send back.
+SUPPLIER_OFFER_SCANNED = """Programme Volténa Rénov'
+Service clients : 09 70355453
+Vos références
+N° client : CL768246398 VIDAL CAPUCINE
+Le 6 juillet 2024
+Objet : votre Offre Prime Énergie Isolation
+Madame, Monsieur,
+Dans le cadre du dispositif des Certificats d'Économies d'Énergie, Volténa Énergie SA
+Contribue à vos travaux de rénovation réalisés par notre Partenaire Habitat Lefèvre (56100
+Lorient). Nous avons le plaisir de vous Proposer la prime Suivante, sous réserve de l'éligibilité
+os de
+Total de votre prime 308,06 EUR
+Important pour bénéficier de cette offre, vous devez l'accepter AVANT de signer le devis de votre
+professionnel. La prime vous sera versée par virement dans un délai de 8 semaines après réception du
+dossier complet (devis Signé, facture, attestation sur l'honneur).
+Bon pour acceptation de 2 Signature du client
+Volténa Énergie SA - société anonyme - fournisseur d'énergie soumis aux obligations d'économies d'énergie (articles
+"""
+
+
+def test_an_energy_suppliers_offer_letter_read_by_ocr_is_a_cadre_de_contribution(hints):
+    assert classify_text(SUPPLIER_OFFER_SCANNED, hints).code == "cadre_contribution"
