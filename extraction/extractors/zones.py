@@ -41,12 +41,18 @@ _BLOCK_LABELS = (("le", "beneficiaire", "des", "travaux"), ("beneficiaire", "des
                  ("lieu", "des", "travaux"), ("adresse", "du", "chantier"), ("beneficiaire",), ("destinataire",),
                  ("facture", "a"), ("adresse", "de", "facturation"), ("a", "l", "attention", "de"),
                  ("adresse", "d", "intervention"), ("lieu", "d", "intervention"), ("site", "des", "travaux"),
-                 ("adresse", "de", "realisation"), ("adresse", "du", "logement"))
+                 ("adresse", "de", "realisation"), ("adresse", "du", "logement"),
+                 # a store's « Livraison / pose chez » box, an installer's « Adresse de pose »
+                 ("livraison", "pose", "chez"), ("pose", "chez"), ("livraison", "et", "pose"), ("adresse", "de", "pose"),
+                 ("lieu", "de", "pose"), ("adresse", "d", "installation"), ("lieu", "d", "installation"))
 # Those of them that head the address of the works (where a CEE operation is), not the client's own
 _WORKS_LABELS = (("adresse", "des", "travaux"), ("lieu", "du", "chantier"), ("adresse", "du", "chantier"),
                  ("adresse", "de", "l", "operation"), ("lieu", "de", "realisation"), ("lieu", "des", "travaux"),
                  ("adresse", "d", "intervention"), ("lieu", "d", "intervention"), ("site", "des", "travaux"),
-                 ("adresse", "de", "realisation"), ("adresse", "du", "logement"))
+                 ("adresse", "de", "realisation"), ("adresse", "du", "logement"),
+                 # a store's « Livraison / pose chez » box, an installer's « Adresse de pose »
+                 ("livraison", "pose", "chez"), ("pose", "chez"), ("livraison", "et", "pose"), ("adresse", "de", "pose"),
+                 ("lieu", "de", "pose"), ("adresse", "d", "installation"), ("lieu", "d", "installation"))
 # capitals, with or without dots (« S.A.S. », « S.A.R.L. »: the trailing dot is stripped before matching)
 _LEGAL_FORM_RE = re.compile(r"\b(SAS|SARL|EURL|SASU|SA|SCOP|SNC|S\.A\.S|S\.A\.R\.L|E\.U\.R\.L|S\.A\.S\.U|S\.A)\b")
 _TOWN = r"[A-ZÀ-Ý][\w'’\-]*(?:[ \-](?:[A-ZÀ-Ý][\w'’\-]*|en|sur|sous|de|du|la|le|les|lès|d'[\w\-]+))*"

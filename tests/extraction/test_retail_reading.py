@@ -125,3 +125,25 @@ def test_a_cadres_date_alone_in_its_line_and_the_total_of_its_primes(specs):
             (0.08, 0.45, "Le 14/03/2025 à 10:42, votre conseiller vous a appelé.")]
     got = read(rows, specs, "cadre_contribution")
     assert (got["date_cadre"], got["montant_prime"]) == ("2024-09-09", "2878.93")
+
+
+def test_a_stores_quote_gives_the_works_address_under_livraison_pose_chez(specs):
+    """« Facturé à » the client's home, « Livraison / pose chez » the works: the beneficiary's address is
+    where the works are."""
+    rows = [(0.08, 0.04, "Magasin Habitat Dépôt Troyes (n° 0367)"), (0.70, 0.04, "DEVIS"),
+            (0.08, 0.12, "N° de devis"), (0.30, 0.12, "Date du devis"), (0.60, 0.12, "Facturé à"),
+            (0.08, 0.14, "D0367-24-004744"), (0.30, 0.14, "06/02/2024"), (0.60, 0.15, "M. Thibault POULAIN"),
+            (0.08, 0.17, "N° de commande"), (0.30, 0.17, "N° client"), (0.60, 0.17, "134 boulevard Pasteur"),
+            (0.08, 0.19, "4967797510"), (0.30, 0.19, "CL115446075"), (0.60, 0.19, "89000 Auxerre"),
+            (0.60, 0.24, "Livraison / pose chez"), (0.60, 0.26, "M. Thibault POULAIN"), (0.60, 0.28, "23 rue des Cerisiers"),
+            (0.60, 0.30, "68100 MULHOUSE"), (0.08, 0.34, "Objet : Chaudière biomasse individuelle")]
+    got = read(rows, specs, "devis")
+    assert (got["beneficiaire_adresse"], got["beneficiaire_code_postal"], got["beneficiaire_ville"]) == \
+        ("23 rue des Cerisiers", "68100", "MULHOUSE")
+
+
+def test_the_name_after_a_label_naming_a_person_or_a_company(specs):
+    rows = [(0.08, 0.04, "ALIZÉE GAZ & ÉLECTRICITÉ"), (0.08, 0.08, "ATTESTATION SUR L'HONNEUR"),
+            (0.08, 0.14, "Nom et prénom / raison sociale du bénéficiaire"), (0.50, 0.14, "GUYOT Maryse"),
+            (0.08, 0.16, "Adresse des travaux"), (0.50, 0.16, "67 quai Lamartine")]
+    assert read(rows, specs, "attestation_honneur")["beneficiaire_nom"] == "GUYOT Maryse"
