@@ -78,7 +78,7 @@ from .extractors.field_hints import _Hints, _Label
 from .extractors.labels import DocumentLayout, _find_labels, _wrapped_label_hits
 from .extractors.readers import (_block_candidates, _regex_candidates, _scan_candidates, _statement_candidates,
                                  _top_line_candidates)
-from .extractors.lists import as_list, far_right_of, list_candidates
+from .extractors.lists import as_list, far_right_of, list_candidates, repeated_label_items
 from .extractors.multiple import choose_many
 from .extractors.names import one_person, split_name_candidates
 from .extractors.quantities import quantity_candidates
@@ -287,7 +287,8 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
     negative_labels, negative_starts = [neg for neg, _ in negatives], [starts for _, starts in negatives]
     for page in pages:
         for hit in _wrapped_label_hits(layout, page.number, hints.labels, label_starts):
-            candidates.extend(_candidates_for_hit(spec, hints, layout, hit, others, block_stops))
+            found = _candidates_for_hit(spec, hints, layout, hit, others, block_stops)
+            candidates.extend(as_list(c) for c in found) if hints.list_items else candidates.extend(found)
         for line in layout.lines_with(page.number, possible_starts):
             for hit in _find_labels(line, present_labels, negative_labels, vocabulary, present_starts, negative_starts):
                 if hit.label in label_keys and hints.list_items:
@@ -300,6 +301,8 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
                 if hit.label in anchors and _heads_cell(hit):
                     base = _base_score(hints, layout, hit)
                     candidates.extend(_block_candidates(spec, hints, layout, hit, base, block_stops))
+    if hints.list_items:
+        candidates.extend(repeated_label_items(candidates))
     if hints.regex:
         candidates.extend(_regex_candidates(spec, hints, layout, others))
     if hints.top_line:

@@ -46,6 +46,11 @@ def _before_a_dated_cell(line, words: list[Word]) -> list[Word]:
                 and find_dates(" ".join(w.text for w in line.words[start:end])):
             cut = line.words[start].bbox[0]
             return [w for w in words if w.bbox[0] < cut]
+    # the date run into the item's own cell (« Isolation des murs et planchers bas 19 avril 2023 »)
+    for k in range(1, len(words)):
+        if words[k].text[:1].isdigit() and find_dates(" ".join(w.text for w in words[k:k + 3])) \
+                and not find_dates(" ".join(w.text for w in words[:k])):
+            return words[:k]
     return words
 
 
@@ -119,6 +124,8 @@ def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base:
     bullets = None
     for _, line in _lines_below(layout, hit, MAX_ITEMS + 2):
         if in_table and len(line.cells) < 2:
+            if line.words and (line.words[-1].bbox[2] < x0 - 0.01 or line.words[0].bbox[0] > x1):
+                continue  # another column's cell wrapped onto a line of its own (« en combles perdus »)
             break  # a table's rows keep their columns; a line across them ends the table
         if centred and (len(line.cells) > 1 or abs(_centre(line.words) - _centre(hit.line.words)) > 0.03):
             break  # the centred list ended (« Date d'attribution : … » at the left)
@@ -130,6 +137,8 @@ def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base:
         if not centred and not items and far_right_of(hit, words):
             break  # a line far right of the heading (« Le Président » beside a stamp): no item of it
         words = _before_a_dated_cell(line, words)
+        if in_table and "".join(w.text for w in words).strip("—–-/") == "":
+            continue  # « — » in a table's column: this row has none (a qualification without the RGE mention)
         mark = words[0].text[:1]
         words, bullet = _item(words)
         if bullets is None:
@@ -152,3 +161,31 @@ def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base:
         return []
     value = json.dumps(items, ensure_ascii=False)
     return [Candidate(value, "\n".join(items), base * POSITION_WEIGHT["below"], hit.line.page, words_seen, "list")]
+
+
+REPEATED_LABEL = 0.95  # a label each item repeats gives its values at about one score
+REPEATED_BONUS = 1.05  # …and together they say more than any one of them
+
+
+def repeated_label_items(candidates: list[Candidate]) -> list[Candidate]:
+    """One candidate holding every item a repeated label gives, beside it on two lines or more
+    (« Mention RGE : Isolation du toit » … « Mention RGE : Chauffe-eau thermodynamique »: a card
+    per qualification); none where the best value beside a label is read once."""
+    beside = [c for c in candidates if c.how in ("right", "right_cell") and c.words]
+    if len(beside) < 2:
+        return []
+    best = max(beside, key=lambda c: c.score)
+    same = sorted((c for c in beside if c.how == best.how and c.score >= REPEATED_LABEL * best.score),
+                  key=lambda c: (c.page, c.bbox[1]))
+    if len({(c.page, round(c.bbox[1], 3)) for c in same}) < 2:
+        return []
+    items: list[str] = []
+    for c in same:
+        for item in json.loads(c.value):
+            if item not in items:
+                items.append(item)
+    if len(items) < 2:
+        return []
+    words = [w for c in same for w in c.words]
+    return [Candidate(json.dumps(items, ensure_ascii=False), "\n".join(items), best.score * REPEATED_BONUS, same[0].page,
+                      words, "list")]

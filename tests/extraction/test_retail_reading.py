@@ -147,3 +147,25 @@ def test_the_name_after_a_label_naming_a_person_or_a_company(specs):
             (0.08, 0.14, "Nom et prénom / raison sociale du bénéficiaire"), (0.50, 0.14, "GUYOT Maryse"),
             (0.08, 0.16, "Adresse des travaux"), (0.50, 0.16, "67 quai Lamartine")]
     assert read(rows, specs, "attestation_honneur")["beneficiaire_nom"] == "GUYOT Maryse"
+
+
+@pytest.fixture(scope="module")
+def retail_certificates(tmp_path_factory):
+    root = tmp_path_factory.mktemp("retail")
+    generate_corpus(root, CorpusOptions(dossiers=8, seed=1551, family="retail", scanned_ratio=0.0, multi_doc_ratio=0.0))
+    return root
+
+
+@pytest.mark.parametrize("dossier, text, domains", [
+    # a table whose « Domaine RGE » column says « — » for a qualification without the mention
+    ("dossier_0008", "E2 Électricité générale – installations —", ["Chauffage et/ou eau chaude solaire"]),
+    # two RGE rows, the first one's wording wrapped onto lines of its own, the dates run into the cell
+    ("dossier_0005", "en combles perdus (technicité", ["Isolation du toit", "Isolation des murs et planchers bas"]),
+    # a card per qualification, each with its « Mention RGE : … »
+    ("dossier_0001", "Mention RGE : Isolation du toit", ["Isolation du toit", "Chauffe-eau thermodynamique"]),
+])
+def test_a_certificates_rge_domains_among_its_other_qualifications(specs, retail_certificates, dossier, text, domains):
+    pages = pdf_pages(retail_certificates / dossier / "certificat_rge.pdf", engine="pdfium")
+    assert text in pages[0].text
+    got = extract_fields(pages, specs["certificat_rge"], fixture_reading_data("certificat_rge"))
+    assert json.loads(got["domaines"].value) == domains
