@@ -169,3 +169,13 @@ def test_a_certificates_rge_domains_among_its_other_qualifications(specs, retail
     assert text in pages[0].text
     got = extract_fields(pages, specs["certificat_rge"], fixture_reading_data("certificat_rge"))
     assert json.loads(got["domaines"].value) == domains
+
+
+def test_a_certificate_cards_period_line_gives_the_validity(specs, retail_certificates):
+    """« Du 26 novembre 2022 au 25 novembre 2026 » alone on its line under each qualification's
+    card, two RGE cards sharing it: the qualification's validity, not the date the page was issued
+    (« Délivrée le 07/08/2024 »)."""
+    pages = pdf_pages(retail_certificates / "dossier_0001" / "certificat_rge.pdf", engine="pdfium")
+    assert "Délivrée le 07/08/2024" in pages[0].text
+    got = extract_fields(pages, specs["certificat_rge"], fixture_reading_data("certificat_rge"))
+    assert (got["date_debut_validite"].value, got["date_fin_validite"].value) == ("2022-11-26", "2026-11-25")
