@@ -338,6 +338,27 @@ def _continues_label(text: str) -> bool:
     return bool(core) and (core[0].islower() or text.startswith("(") or text.endswith(")"))
 
 
+def _number_wrapped(layout: DocumentLayout, hit: _LabelHit) -> list[Word]:
+    """A number in groups of digits the line ends in the middle of, with its groups opening the
+    next line (a centred legal footer: « … – SIRET 974 395 » / « 360 100 71 – N° TVA … »); [] else."""
+    line = hit.line
+    tail = line.words[hit.end_word:]
+    if not tail or len(tail) > 4 or not all(w.text.isdigit() for w in tail):
+        return []
+    lines = layout.lines[line.page]
+    if line.index + 1 >= len(lines):
+        return []
+    following = lines[line.index + 1]
+    if following.top - line.bottom > line.height:
+        return []
+    head = []
+    for word in following.words[:4]:
+        if not word.text.isdigit():
+            break
+        head.append(word)
+    return tail + head if head else []
+
+
 def _right_words(hit: _LabelHit) -> tuple[list[Word], bool]:
     """The first run right of the label (its cell's rest, else the next cell)."""
     runs = _right_runs(hit, "string")
@@ -432,6 +453,10 @@ def _candidates_for_hit(
                 out.append(_candidate(fv, value_words, base * POSITION_WEIGHT[how] * _typed_factor(fv, data_type, hints, i), hit.line.page, how))
             if found:
                 break
+        if not out and data_type == "siret":
+            words = _number_wrapped(layout, hit)
+            for fv, value_words in _values_in(data_type, words, hints, stop_labels)[:1]:
+                out.append(_candidate(fv, value_words, base * POSITION_WEIGHT["right"] * 0.95, hit.line.page, "right"))
     if out:
         return out  # a label with its value beside it is not a column header
 

@@ -56,6 +56,12 @@ def _each_item_labelled(beside: list[Candidate], found: list[Candidate]) -> list
     return out
 
 
+def _service_code(value: str) -> bool:
+    """One word in capitals without a digit (« POSE », « DEPL »): a seller's code, never a maker's model."""
+    text = value.strip()
+    return " " not in text and text.isalpha() and text.isupper()
+
+
 def choose_many(candidates: list[Candidate], hints: _Hints,
                 choose_one: Callable[[list[Candidate], _Hints], FieldValue | None]) -> FieldValue | None:
     """Every value of a multi-valued field, as a ``FieldValue`` holding a JSON list."""
@@ -72,6 +78,8 @@ def choose_many(candidates: list[Candidate], hints: _Hints,
         if key and not any(_overlaps(key, k) or _overlaps(k, key) for k in keys):  # "Duo+" again as "Duo+ 320"
             values.append(c.value)
             keys.append(key)
+    if labelled is not None and found and _service_code(labelled.value):
+        labelled = None  # « POSE » under « Réf. » on a page of its own: the store's code for the fitting
     if labelled is not None and labelled.value:
         label_key = _key(labelled.value)
         if label_key and not any(_overlaps(label_key, k) for k in keys):

@@ -9,7 +9,9 @@ from cee.text import fold
 from ..types import Word
 
 # Lower-case words that carry on a sentence, never a name's (« la société Pro Martin avec ses clients… »)
-_PROSE_WORDS = frozenset({"avec", "qui", "dont", "ses", "est", "sont", "vous", "nous", "implique", "s'engage"})
+# (« SCI Les Tilleuls, représentée par Mme … »: the company, not who acts for it)
+_PROSE_WORDS = frozenset({"avec", "qui", "dont", "ses", "est", "sont", "vous", "nous", "implique", "s'engage",
+                          "représentée", "représenté", "représentées", "représentés", "agissant"})
 
 
 def after_e_signature(words: list[Word]) -> list[Word]:

@@ -22,6 +22,7 @@ _SIRET_RE = re.compile(r"(?<![\d])(\d(?:[ \u00a0.\-]?\d){13})(?![\d])")
 _POSTAL_RE = re.compile(r"(?<![\w])(\d{2}[ \u00a0]?\d{3})(?![\w]|[,.]\d)")
 _BOOLEAN_RE = re.compile(r"(?i)(?<!\w)(oui|non|x|☒|☑|✓|✔|☐|□|coch[ée]e?|sign[ée]e?)(?!\w)")
 _CURRENCY_AFTER_RE = re.compile(r"^\s?(€|eur\b|euros?\b)", re.IGNORECASE)
+_CURRENCY_BEFORE_RE = re.compile(r"(?:€|\beur|\beuros?)\s?$", re.IGNORECASE)  # « EUR 4 366,97 », « € 1 234,56 »
 # Nine digits or more in one run, without a group separator or decimals: an identifier (SIREN,
 # SIRET, a telephone or account number), never an amount (« SIRET : 99999999800010 » after « TVA »).
 _IDENTIFIER_RE = re.compile(r"[-−]?\d{9,}")
@@ -160,8 +161,8 @@ def find_values(data_type: str, words: list[Word], percent: str = "allow") -> li
                     value = format_decimal(parse_decimal(raw))
             except ValueError:
                 continue
-            add(value, raw, m.start(), m.end(), currency=bool(_CURRENCY_AFTER_RE.match(after)), percent=is_percent,
-                after=after[:12])
+            currency = bool(_CURRENCY_AFTER_RE.match(after)) or bool(_CURRENCY_BEFORE_RE.search(text, 0, m.start()))
+            add(value, raw, m.start(), m.end(), currency=currency, percent=is_percent, after=after[:12])
     elif data_type == "siret":
         for m in _SIRET_RE.finditer(text):
             add(normalise("siret", m.group(1)), m.group(1), m.start(1), m.end(1))

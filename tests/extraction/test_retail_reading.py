@@ -179,3 +179,34 @@ def test_a_certificate_cards_period_line_gives_the_validity(specs, retail_certif
     assert "Délivrée le 07/08/2024" in pages[0].text
     got = extract_fields(pages, specs["certificat_rge"], fixture_reading_data("certificat_rge"))
     assert (got["date_debut_validite"].value, got["date_fin_validite"].value) == ("2022-11-26", "2026-11-25")
+
+
+def test_a_company_client_without_who_represents_it_and_a_long_co_ownership_name(specs):
+    rows = [(0.08, 0.04, "ATTESTATION SUR L'HONNEUR"),
+            (0.08, 0.14, "Nom et prénom / raison sociale du bénéficiaire"),
+            (0.50, 0.14, "SCI Les Tilleuls, représentée par Mme Christine Roux")]
+    assert read(rows, specs, "attestation_honneur")["beneficiaire_nom"] == "SCI Les Tilleuls"
+    rows = [(0.08, 0.04, "Offre Prime Énergie"), (0.08, 0.10, "Bénéficiaire :"),
+            (0.30, 0.10, "Syndicat des copropriétaires de la Résidence Les Cèdres")]
+    assert read(rows, specs, "cadre_contribution")["beneficiaire_nom"] == "Syndicat des copropriétaires de la Résidence Les Cèdres"
+
+
+def test_a_siret_wrapped_by_a_centred_footer_and_a_prime_after_its_currency(specs):
+    rows = [(0.08, 0.04, "FACTURE N° F0152-24-039262"), (0.08, 0.06, "Date : 12/03/2025"),
+            (0.08, 0.50, "Énergie SA. Volténa Énergie SA vous versera une prime de EUR 4 366,97 après validation du dossier."),
+            (0.08, 0.94, "Bricoval Pose & Services – SAS au capital de 150 000 € – Siège social : 83 bis impasse Henri Rolland,"
+                         " – SIRET 974 395"),
+            (0.34, 0.952, "360 100 71 – N° TVA intracommunautaire FR09974395360")]
+    got = read(rows, specs, "facture")
+    assert got["siret_installateur"] == "97439536010071"
+    assert got["prime_cee"] == "4366.97"
+
+
+def test_a_stores_fitting_code_under_ref_is_no_product(specs, tmp_path):
+    """The supplier's partner quote (the retail family's, a real PDF): « POSE » under « Réf. » for the
+    fitting's row, the products' rows holding no code: the store's code for the fitting, not a product."""
+    generate_corpus(tmp_path, CorpusOptions(dossiers=12, seed=1554, family="retail", scanned_ratio=0.0, multi_doc_ratio=0.0))
+    pages = pdf_pages(tmp_path / "dossier_0001" / "devis.pdf", engine="pdfium")
+    assert "POSE Forfait pose" in pages[0].text
+    got = extract_fields(pages, specs["devis"], fixture_reading_data("devis"))
+    assert json.loads(got["reference_produit"].value) == ["Ecodan Hydrobox EHST20D", "Kit 0020256"]
