@@ -57,7 +57,8 @@ def _each_item_labelled(beside: list[Candidate], found: list[Candidate]) -> list
 
 
 def _service_code(value: str) -> bool:
-    """One word in capitals without a digit (« POSE », « DEPL »): a seller's code, never a maker's model."""
+    """One word in capitals without a digit (« POSE », « DEPL »): a seller's code, never a maker's model
+    (a brand may be written so: « DELTA » under « Marque »)."""
     text = value.strip()
     return " " not in text and text.isalpha() and text.isupper()
 
@@ -78,7 +79,7 @@ def choose_many(candidates: list[Candidate], hints: _Hints,
         if key and not any(_overlaps(key, k) or _overlaps(k, key) for k in keys):  # "Duo+" again as "Duo+ 320"
             values.append(c.value)
             keys.append(key)
-    if labelled is not None and found and _service_code(labelled.value):
+    if labelled is not None and found and hints.lexicon == "reference" and _service_code(labelled.value):
         labelled = None  # « POSE » under « Réf. » on a page of its own: the store's code for the fitting
     if labelled is not None and labelled.value:
         label_key = _key(labelled.value)

@@ -146,3 +146,19 @@ def test_a_stamps_word_at_the_margin_is_no_label_of_the_signatorys_title(specs):
             (0.10, 0.83, "QUALIFICATIO"), (0.81, 0.83, "Le Président")]
     got = read([page(rows)], specs, "certificat_rge")
     assert json.loads(got["domaines"]) == ["Chauffage et/ou eau chaude solaire"]
+
+
+def test_a_brand_in_capitals_under_marque_stays_a_brand(tmp_path):
+    """The office family's invoice (a real PDF): « Marque » over SOPREMA, SOPREMA, DELTA; DELTA is
+    a brand written in capitals, not a seller's code word."""
+    import json as _json
+
+    from extraction.corpus.evaluate import load_specs
+    from extraction.corpus.generate import CorpusOptions, generate_corpus
+    from extraction.corpus.reading import pdf_pages
+
+    generate_corpus(tmp_path, CorpusOptions(dossiers=20, seed=1400, family="office", scanned_ratio=0.0, multi_doc_ratio=0.2))
+    pages = pdf_pages(tmp_path / "dossier_0020" / "facture.pdf", engine="pdfium")
+    assert "DELTA Delta-Vent N" in pages[0].text
+    got = extract_fields(pages, load_specs()["facture"], fixture_reading_data("facture"))
+    assert {m.lower() for m in _json.loads(got["marque"].value)} == {"soprema", "delta"}
