@@ -7,13 +7,12 @@ the form's fields, as a viewer does).
 from __future__ import annotations
 
 import io
-import time
 from random import Random
 
 import numpy as np
 from PIL import Image
 
-from .scan import degrade, photograph
+from .scan import degrade, photograph, save_scan
 
 
 def render_printed(pdf: bytes, dpi: int) -> list[Image.Image]:
@@ -44,18 +43,9 @@ def retail_scanned_file(pdf: bytes, rng: Random, *, photo: bool = False) -> tupl
     for page in render_printed(pdf, dpi):
         page = fade(page, rng) if faded else page
         pages.append(photograph(page, rng) if photo else degrade(page, rng))
-    buffer = io.BytesIO()
-    fixed = time.gmtime(1704067200)  # byte-identical files for a seed
     if photo and len(pages) == 1:
+        buffer = io.BytesIO()
         pages[0].save(buffer, "JPEG", dpi=(dpi, dpi), quality=rng.randint(70, 88))
         return buffer.getvalue(), "jpg", dpi
     kind = "pdf" if photo else (rng.choice(["pdf", "pdf", "tiff"]) if len(pages) > 1 else rng.choice(["png", "jpg", "jpg", "tiff", "pdf"]))
-    if kind == "pdf":
-        pages[0].save(buffer, "PDF", resolution=dpi, save_all=True, append_images=pages[1:], creationDate=fixed, modDate=fixed)
-    elif kind == "tiff":
-        pages[0].save(buffer, "TIFF", dpi=(dpi, dpi), compression="tiff_deflate", save_all=True, append_images=pages[1:])
-    elif kind == "jpg":
-        pages[0].save(buffer, "JPEG", dpi=(dpi, dpi), quality=rng.randint(60, 85))
-    else:
-        pages[0].save(buffer, "PNG", dpi=(dpi, dpi))
-    return buffer.getvalue(), kind, dpi
+    return save_scan(pages, kind, dpi, rng), kind, dpi

@@ -72,6 +72,11 @@ def scanned_file(pdf: bytes, rng: Random, *, photo: bool = False) -> tuple[bytes
         kind = rng.choice(["pdf", "pdf", "tiff"])
     else:
         kind = rng.choice(["png", "jpg", "jpg", "tiff", "pdf"])
+    return save_scan(pages, kind, dpi, rng), kind, dpi
+
+
+def save_scan(pages: list[Image.Image], kind: str, dpi: int, rng: Random) -> bytes:
+    """Scanned pages as a file of ``kind`` (pdf, tiff: every page; jpg, png: the first)."""
     buffer = io.BytesIO()
     if kind == "pdf":
         fixed = time.gmtime(1704067200)  # 2024-01-01: byte-identical files for a seed
@@ -82,4 +87,4 @@ def scanned_file(pdf: bytes, rng: Random, *, photo: bool = False) -> tuple[bytes
         pages[0].save(buffer, "JPEG", dpi=(dpi, dpi), quality=rng.randint(60, 85))
     else:
         pages[0].save(buffer, "PNG", dpi=(dpi, dpi))
-    return buffer.getvalue(), kind, dpi
+    return buffer.getvalue()
