@@ -175,6 +175,8 @@ def read_statements(lines: list[Line], phrases: list[tuple[list[str], float]], r
 # this many characters, this close to its answer (in page widths).
 MISREAD_TICK_CHARS = 2
 MISREAD_TICK_GAP = 0.02
+# …but not a letter an empty box reads as (« [] oui C non »: the C may be the empty one)
+_EMPTY_LOOKING = frozenset({"c", "o", "0", "u", "l", "i", "1"})
 
 
 class _Page:
@@ -220,7 +222,7 @@ class _Page:
         if not 0 <= k < len(after):
             return False
         box = after[k]
-        if box.kind != "word" or len(box.text) > MISREAD_TICK_CHARS or box.text in _ANSWERS:
+        if box.kind != "word" or len(box.text) > MISREAD_TICK_CHARS or box.text in _ANSWERS or box.text in _EMPTY_LOOKING:
             return False
         left, right = (box, after[answer]) if k < answer else (after[answer], box)
         return self.gap(left, right) <= MISREAD_TICK_GAP

@@ -63,6 +63,7 @@ def test_an_empty_box_alone_is_no_answer_for_the_other(specs):
     question = "Le bâtiment est existant depuis plus de 2 ans à la date d'engagement :"
     assert building_age(specs, (0.08, 0.5, f"{question} Oui ☐ Non")) is None
     assert building_age(specs, (0.08, 0.5, f"{question} Oui ☐ Non (joindre un justificatif)")) is None
+    assert building_age(specs, (0.08, 0.5, f"{question} [] oui C non")) is None  # the C may be the empty box
 
 
 def test_the_answer_may_sit_on_the_line_below_the_question(specs):
