@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from ..types import BBox, FieldSpec, Word
 from .field_hints import _Hints, _fold_unit
 from .columns import (_column_range, _first_cell, _is_header_row, _item_row, _lines_below, _spans_columns,
-                      _words_in_range, article_codes, two_column_row)
+                      _words_in_range, article_codes, number_wrapped, two_column_row)
 from .labels import DocumentLayout, _LabelHit
 from .phrases import inside_company_name
+from .sections import section_tokens
 from .layout import Line, union_box
 from .text import PhraseSet, match_at, phrase_set, token_texts, token_tuple
 from .values import FoundValue, find_values, period_first
@@ -211,7 +212,7 @@ def _compute_context_factor(hints: _Hints, layout: DocumentLayout, hit: _LabelHi
     factor = 1.0
     if hints.avoid_section:
         # the form's section: « 3. Le professionnel » over « SIRET … Ville Angers » is not the client's town
-        heading = _section_tokens(layout, hit)
+        heading = section_tokens(layout, hit)
         if heading and _contains(heading, phrase_set(hints.avoid_section)):
             factor *= 0.6
         if not hints.context and not hints.avoid_context:
@@ -246,35 +247,6 @@ def _near_tokens(layout: DocumentLayout, hit: _LabelHit) -> list[list[str]]:
         near.append(toks)
     layout.context_factors[key] = near
     return near
-
-
-SECTION_REACH = 20  # lines above a label where the heading of its section is looked for
-_SECTION_NUMBER_RE = re.compile(r"^(?:\d{1,2}|[A-H]|[IVX]{1,4})(?:\s*[.)/–-])?$|^(?:\d{1,2}|[A-H])[.)]\S+$")
-_SECTION_MARKS = frozenset({".", ")", "/", "–", "-", "—"})
-
-
-def _section_heading(line: Line) -> bool:
-    """A numbered heading alone on its line at the left (« 1. Le bénéficiaire », « B / Identification
-    du professionnel », « C - Professionnel ayant réalisé l'opération »): a form's section, across
-    its columns."""
-    if len(line.cells) != 1 or len(line.words) < 2 or len(line.words) > 8 or line.words[0].bbox[0] > 0.2:
-        return False
-    first = line.words[0].text
-    if not _SECTION_NUMBER_RE.match(first):
-        return False
-    return first[-1] in _SECTION_MARKS or first[1:2] in (".", ")") or line.words[1].text in _SECTION_MARKS
-
-
-def _section_tokens(layout: DocumentLayout, hit: _LabelHit) -> list[str]:
-    """The tokens of the nearest section heading above the label (none: [])."""
-    key = ("section", id(hit.line))
-    found = layout.context_factors.get(key)
-    if found is None:
-        lines = layout.lines[hit.line.page]
-        heading = next((line for line in reversed(lines[max(0, hit.line.index - SECTION_REACH): hit.line.index])
-                        if _section_heading(line)), None)
-        found = layout.context_factors[key] = [t.text for t in heading.tokens] if heading is not None else []
-    return found
 
 
 def _contains(toks: list[str], phrases) -> bool:
@@ -336,27 +308,6 @@ def _continues_label(text: str) -> bool:
         return False
     core = text.strip("()")
     return bool(core) and (core[0].islower() or text.startswith("(") or text.endswith(")"))
-
-
-def _number_wrapped(layout: DocumentLayout, hit: _LabelHit) -> list[Word]:
-    """A number in groups of digits the line ends in the middle of, with its groups opening the
-    next line (a centred legal footer: « … – SIRET 974 395 » / « 360 100 71 – N° TVA … »); [] else."""
-    line = hit.line
-    tail = line.words[hit.end_word:]
-    if not tail or len(tail) > 4 or not all(w.text.isdigit() for w in tail):
-        return []
-    lines = layout.lines[line.page]
-    if line.index + 1 >= len(lines):
-        return []
-    following = lines[line.index + 1]
-    if following.top - line.bottom > line.height:
-        return []
-    head = []
-    for word in following.words[:4]:
-        if not word.text.isdigit():
-            break
-        head.append(word)
-    return tail + head if head else []
 
 
 def _right_words(hit: _LabelHit) -> tuple[list[Word], bool]:
@@ -454,7 +405,7 @@ def _candidates_for_hit(
             if found:
                 break
         if not out and data_type == "siret":
-            words = _number_wrapped(layout, hit)
+            words = number_wrapped(layout, hit)
             for fv, value_words in _values_in(data_type, words, hints, stop_labels)[:1]:
                 out.append(_candidate(fv, value_words, base * POSITION_WEIGHT["right"] * 0.95, hit.line.page, "right"))
     if out:

@@ -187,3 +187,24 @@ def two_column_row(layout: DocumentLayout, line: Line) -> bool:
                 and abs(other.words[other.cells[1][1] - 1].bbox[2] - right) < 0.02:
             return True
     return False
+
+
+def number_wrapped(layout: DocumentLayout, hit: _LabelHit) -> list[Word]:
+    """A number in groups of digits the line ends in the middle of, with its groups opening the
+    next line (a centred legal footer: « … – SIRET 974 395 » / « 360 100 71 – N° TVA … »); [] else."""
+    line = hit.line
+    tail = line.words[hit.end_word:]
+    if not tail or len(tail) > 4 or not all(w.text.isdigit() for w in tail):
+        return []
+    lines = layout.lines[line.page]
+    if line.index + 1 >= len(lines):
+        return []
+    following = lines[line.index + 1]
+    if following.top - line.bottom > line.height:
+        return []
+    head = []
+    for word in following.words[:4]:
+        if not word.text.isdigit():
+            break
+        head.append(word)
+    return tail + head if head else []
