@@ -129,6 +129,9 @@ def _title_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
             continue  # « Devis d'origine DV256472 » on an invoice: a reference, not its title
         if 0 < len(toks) <= TITLE_MAX_TOKENS:
             titles.append((i, toks))
+            rejoined = _rejoined_title(line, toks)
+            if rejoined:
+                titles.append((i, rejoined))
             tail = _capitals_tail(line)
             if tail and len(tail) < len(toks):
                 titles.append((i, tail))
@@ -137,6 +140,21 @@ def _title_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
             # after (« Objet : Facture n° FA-2024-09358 - isolation de combles… »)
             titles.append((i, toks[:TITLE_MAX_TOKENS]))
     return titles
+
+
+SPLIT_TITLE_HEAD = 4  # letters at most of a title's first word cut off by the OCR (« ATT ESTATION »)
+
+
+def _rejoined_title(line: str, toks: list[str]) -> list[str] | None:
+    """A title in capitals whose first word a scan cut in two (« ATT ESTATION SUR L'HONNEUR »,
+    « FAC TURE N° 12 »), its two pieces joined again; None for any other line."""
+    letters = [c for c in line if c.isalpha()]
+    if len(toks) < 2 or not letters or sum(c.isupper() for c in letters) < 0.8 * len(letters):
+        return None
+    first, second = toks[0], toks[1]
+    if not (first.isalpha() and second.isalpha()) or len(first) > SPLIT_TITLE_HEAD or len(second) < 3:
+        return None
+    return [first + second] + toks[2:]
 
 
 _OTHER_DOCUMENT = (("d", "origine"), ("de", "reference"), ("associe",), ("lie",), ("initial",))
@@ -206,8 +224,11 @@ def classify_text(text: str, hints_by_code: dict[str, dict]) -> Classification:
 
 
 def _classify(lines: list[str], compiled: list[_TypeHints]) -> tuple[Classification, str | None]:
-    index = _TokenIndex(token_tuple("\n".join(lines)))
     titles = _title_lines(lines)
+    toks = token_tuple("\n".join(lines))
+    # a title's word joined again (« ATT ESTATION ») is known to the index, after a break no phrase crosses
+    joined = [line[0] for _, line in titles if line[0] not in toks]
+    index = _TokenIndex(list(toks) + (["\x00"] + joined if joined else []))
     scores: dict[str, float] = {}
     partial = {}
     for hints in compiled:

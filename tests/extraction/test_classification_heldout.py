@@ -131,3 +131,20 @@ Volténa Énergie SA - société anonyme - fournisseur d'énergie soumis aux obl
 
 def test_an_energy_suppliers_offer_letter_read_by_ocr_is_a_cadre_de_contribution(hints):
     assert classify_text(SUPPLIER_OFFER_SCANNED, hints).code == "cadre_contribution"
+
+
+def test_a_scanned_title_cut_in_two_by_the_ocr_still_names_the_document(hints):
+    text = """Ouest Certificats Énergie SAS
+Gestion des dossiers
+Réf. dossier : CEE-2024-656606
+ATT ESTATION SUR L'HONNEUR DE RÉALISATION
+Certificats d'économies d'énergie - opération standardisée
+Nom et prénom du bénéficiaire BRETON Zoé
+Adresse des travaux 47 cours des Acacias
+Entreprise (raison sociale) Pro Martin
+Date d'acceptation du devis 26/08/24
+Date de fin des travaux 04-10-24
+N° de facture FA-2024-02960
+Signature du bénéficiaire : Cachet et signature de l'entreprise
+"""
+    assert classify_text(text, hints).code == "attestation_honneur"
