@@ -27,6 +27,8 @@ Hints (``FieldSchema.extraction_hints``; every key optional)::
     zone            preferred area: header | footer | top | bottom | left | right
     context         words that, just above or left of the label, confirm the block ("client")
     avoid_context   words that, there, mean another party's block ("entreprise", "siret")
+    registered      factor for a SIRET whose SIREN the legal mentions print again (RCS, SIREN, VAT
+                    number): the issuer's, not a store's or a partner's in a header grid
     avoid_section   words of a form's numbered section heading a label under it is another party's
                     (« 3. Le professionnel » over « Ville Angers », for the client's town), whatever the column
     block           {"line": 0} | {"find": "postal_code"} | {"after": "postal_code"} |
@@ -310,12 +312,29 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
     candidates.extend(_unlabelled_candidates(spec, hints, layout, reading, others, block_stops))
     if hints.max_value is not None and spec.data_type == "decimal":
         candidates = _plausible_amounts(candidates, Decimal(str(hints.max_value)))
+    if spec.hints.get("registered") and len({c.value for c in candidates}) > 1:
+        _favour_registered(candidates, layout, float(spec.hints["registered"]))
     if spec.validation_pattern:
         pattern = re.compile(spec.validation_pattern)
         for c in candidates:
             if not pattern.fullmatch(c.value):
                 c.score *= 0.5
     return candidates
+
+
+# « RCS Niort 964 410 054 », « SIREN 964410054 », « TVA intracommunautaire FR19964410054 »
+_REGISTERED_SIREN_RE = re.compile(r"(?:\brcs\s+(?:[a-zà-ÿ'’\-]+\s+){0,3}(?:[ab]\s+)?|\bsiren\s*:?\s*|\bfr\s?\d{2}\s?)"
+                                  r"(\d{3}\s?\d{3}\s?\d{3})\b", re.IGNORECASE)
+def _favour_registered(candidates: list[Candidate], layout: DocumentLayout, bonus: float) -> None:
+    """A SIRET whose SIREN the legal mentions print again (RCS, SIREN, intra-EU VAT number) is the
+    company's: a store's or a partner's SIRET in a header grid is not (« SIRET 483 952 081 00097 »
+    beside « RCS Niort 964 410 054 — SIRET 964 410 054 000 65 »)."""
+    registered = {re.sub(r"\s", "", m.group(1)) for page in layout.pages for m in _REGISTERED_SIREN_RE.finditer(page.text)}
+    if not registered:
+        return
+    for c in candidates:
+        if c.value[:9] in registered:
+            c.score *= bonus
 
 
 def _plausible_amounts(candidates: list[Candidate], max_value: Decimal) -> list[Candidate]:

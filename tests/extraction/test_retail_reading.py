@@ -210,3 +210,14 @@ def test_a_stores_fitting_code_under_ref_is_no_product(specs, tmp_path):
     assert "POSE Forfait pose" in pages[0].text
     got = extract_fields(pages, specs["devis"], fixture_reading_data("devis"))
     assert json.loads(got["reference_produit"].value) == ["Ecodan Hydrobox EHST20D", "Kit 0020256"]
+
+
+def test_the_companys_siret_is_the_one_its_legal_mentions_register(specs):
+    """The store's SIRET in the header's grid of numbers, the installing company's in the footer with
+    its RCS and VAT numbers: the company's SIREN is printed again there."""
+    rows = [(0.08, 0.04, "Magasin Habitat Dépôt Niort (n° 0110)"), (0.70, 0.04, "FACTURE"),
+            (0.08, 0.10, "N° client"), (0.25, 0.10, "N° de magasin"), (0.45, 0.10, "Vendeur"), (0.60, 0.10, "SIRET"),
+            (0.08, 0.12, "CL803024424"), (0.25, 0.12, "0110"), (0.45, 0.12, "V353"), (0.60, 0.12, "SIRET 483 952 081 00097"),
+            (0.08, 0.94, "Habitat Dépôt Services Habitat — SAS au capital de 150 000 € — Siège social : 121 route de la Paix,"),
+            (0.08, 0.955, "79000 Niort — RCS Niort 964 410 054 — SIRET 964 410 054 000 65 — N° TVA intracommunautaire FR19964410054")]
+    assert read(rows, specs, "facture")["siret_installateur"] == "96441005400065"
