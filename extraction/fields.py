@@ -27,6 +27,8 @@ Hints (``FieldSchema.extraction_hints``; every key optional)::
     zone            preferred area: header | footer | top | bottom | left | right
     context         words that, just above or left of the label, confirm the block ("client")
     avoid_context   words that, there, mean another party's block ("entreprise", "siret")
+    rge_rows        a certificate's date is an RGE qualification's, not one on a row or card
+                    without the mention (« — » in its row, under « Qualification sans mention RGE »)
     registered      factor for a SIRET whose SIREN the legal mentions print again (RCS, SIREN, VAT
                     number): the issuer's, not a store's or a partner's in a header grid
     avoid_section   words of a form's numbered section heading a label under it is another party's
@@ -82,6 +84,7 @@ from .extractors.readers import (_block_candidates, _regex_candidates, _scan_can
                                  _top_line_candidates)
 from .extractors.lists import as_list, far_right_of, list_candidates, repeated_label_items
 from .extractors.multiple import choose_many
+from .extractors.qualifications import favour_rge_rows
 from .extractors.names import one_person, split_name_candidates
 from .extractors.quantities import quantity_candidates
 from .extractors.text import PhraseSet, bounded_edit_distance, phrase_set, token_texts
@@ -312,6 +315,8 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
     candidates.extend(_unlabelled_candidates(spec, hints, layout, reading, others, block_stops))
     if hints.max_value is not None and spec.data_type == "decimal":
         candidates = _plausible_amounts(candidates, Decimal(str(hints.max_value)))
+    if spec.hints.get("rge_rows"):
+        favour_rge_rows(candidates, layout)
     if spec.hints.get("registered") and len({c.value for c in candidates}) > 1:
         _favour_registered(candidates, layout, float(spec.hints["registered"]))
     if spec.validation_pattern:

@@ -221,3 +221,16 @@ def test_the_companys_siret_is_the_one_its_legal_mentions_register(specs):
             (0.08, 0.94, "Habitat Dépôt Services Habitat — SAS au capital de 150 000 € — Siège social : 121 route de la Paix,"),
             (0.08, 0.955, "79000 Niort — RCS Niort 964 410 054 — SIRET 964 410 054 000 65 — N° TVA intracommunautaire FR19964410054")]
     assert read(rows, specs, "facture")["siret_installateur"] == "96441005400065"
+
+
+@pytest.mark.parametrize("dossier, text, dates", [
+    # the table's first row is a qualification without the RGE mention (« — » in its « Domaine RGE » cell)
+    ("dossier_0008", "E2 Électricité générale – installations —", ("2023-06-05", "2027-06-04")),
+    # the first card says « Qualification sans mention RGE » over its own period
+    ("dossier_0007", "Qualification sans mention RGE", ("2023-09-19", "2027-09-18")),
+])
+def test_a_certificates_dates_are_its_rge_qualifications(specs, retail_certificates, dossier, text, dates):
+    pages = pdf_pages(retail_certificates / dossier / "certificat_rge.pdf", engine="pdfium")
+    assert text in pages[0].text
+    got = extract_fields(pages, specs["certificat_rge"], fixture_reading_data("certificat_rge"))
+    assert (got["date_debut_validite"].value, got["date_fin_validite"].value) == dates
