@@ -411,7 +411,7 @@ def _candidates_for_hit(
     if out:
         return out  # a label with its value beside it is not a column header
 
-    if data_type != "string" and _ends_a_sentence_cell(hit):
+    if _identifier_like(data_type, hints) and _ends_a_sentence_cell(hit) and not _heads_a_column(layout, hit):
         return _wrapped_value(data_type, hints, layout, hit, base, stop_labels)
     if data_type != "string" and _inside_prose(hit):
         return out  # « le montant de la prime est précisé dans le courrier… »: no value below
@@ -555,6 +555,26 @@ def _wrapped_value(data_type: str, hints: _Hints, layout: DocumentLayout, hit: _
             return [_candidate(fv, w, base * WRAPPED_WEIGHT * _typed_factor(fv, data_type, hints, 0),
                                hit.line.page, "below") for fv, w in found[:1]]
     return []
+
+
+def _heads_a_column(layout: DocumentLayout, hit: _LabelHit) -> bool:
+    """A capitalised label in the middle of its cell over a value that starts right under it on
+    the next line: the heading of a second column its neighbour ran into (« Date d'engagement de
+    l'opération (acceptation du devis) Date d'achèvement des travaux » over « 08/07/2024 »
+    and « 16/08/2024 »), not the end of a sentence carried on below."""
+    first = hit.line.words[hit.start_word]
+    if hit.start_word == hit.line.cell_of(hit.start_word)[0] or not first.text[:1].isupper():
+        return False
+    for _, line in _lines_below(layout, hit, 1):
+        return any(abs(line.words[start].bbox[0] - first.bbox[0]) <= 0.02 for start, _ in line.cells)
+    return False
+
+
+def _identifier_like(data_type: str, hints: _Hints) -> bool:
+    """A number, a date, or a text of one word in the shape of an identifier (« QPAC/2022/172421 »):
+    what running text may carry over to the next line after its label (« … RGE QualiPAC n° » /
+    « QPAC/2022/172421, valable jusqu'au … »)."""
+    return data_type != "string" or (hints.max_words == 1 and hints.value_regex is not None)
 
 
 def _candidate(fv: FoundValue, words: list[Word], score: float, page: int, how: str) -> Candidate:

@@ -190,7 +190,8 @@ def learn_from_verdict(feedback: HumanFeedback, field) -> None:
     labels = [tuple(token_texts(text)) for text in configured_labels(field.schema.extraction_hints or {},
                                                                      field.schema.label)]
     spot = locate(pages, field.schema.data_type, value, other_values=[v for name, v in others if name in recipient],
-                  extracted_at=(field.page, tuple(field.bbox)) if confirmed else None, labels=labels)
+                  extracted_at=(field.page, tuple(field.bbox)) if confirmed else None, labels=labels,
+                  foreign_labels=_labels_of_same_values(field, value, others, labels))
     if spot is None:
         return
     _count(LearnedFieldLocation, {"fingerprint": layout, "schema": field.schema, "key": spot.key},
@@ -217,6 +218,17 @@ def learn_type(document, misread_as: str) -> None:
     layout = layout_of(document, pages)
     LayoutFingerprint.objects.filter(pk=layout.pk).update(types_corrected=F("types_corrected") + 1,
                                                           misread_as=misread_as[:50], updated_at=timezone.now())
+
+
+def _labels_of_same_values(field, value: str, others: list[tuple[str, str]], own: list[tuple[str, ...]]):
+    """The labels of the document's other fields that hold the same value (an invoice whose
+    works ended on its date of issue): a place after one of them is that field's, not this one's."""
+    same = {name for name, other in others if other == value}
+    if not same:
+        return []
+    return [label for schema in FieldSchema.objects.filter(document_type_id=field.schema.document_type_id, name__in=same)
+            for label in (tuple(token_texts(text)) for text in configured_labels(schema.extraction_hints or {}, schema.label))
+            if label and label not in own]
 
 
 def _other_values(field, batch: _Batch | None) -> list[tuple[str, str]]:

@@ -222,7 +222,7 @@ def overlaps(box: BBox, other: BBox | None) -> bool:
 
 
 def locate(pages: list[PageContent], data_type: str, value: str, *, other_values=(),
-           extracted_at: tuple[int, BBox] | None = None, labels=()) -> Spot | None:
+           extracted_at: tuple[int, BBox] | None = None, labels=(), foreign_labels=()) -> Spot | None:
     """Where ``value`` (normalised, of ``data_type``) is printed, preferring a place with an
     anchor before it; None when it is not on the pages as read.
 
@@ -233,7 +233,10 @@ def locate(pages: list[PageContent], data_type: str, value: str, *, other_values
     invoice's date where the extractor found the invoice's date).
     ``labels``: the field's configured labels (token tuples): of the places that print the value,
     one after such a label rather than one after other words (the invoice's date after « Date de
-    facture », not after « Fait à Lyon, le »)."""
+    facture », not after « Fait à Lyon, le »).
+    ``foreign_labels``: the labels of the document's other fields holding the same value: of the
+    places that print it, one after none of them (the works' end after « au », not the invoice's
+    date after « Date d'émission » on an invoice issued the day the works ended)."""
     if not value or data_type in _UNLOCATED_TYPES:
         return None
     values = _other_values(other_values)
@@ -265,10 +268,11 @@ def locate(pages: list[PageContent], data_type: str, value: str, *, other_values
                             end - start, after[0][:60] if after else "", clauses, skipped,
                             numbers if relation == "left" else 0)
                 where = extracted_at is not None and extracted_at[0] == page.number and overlaps(box, extracted_at[1])
-                found.append((not where, not _labelled(spot.anchor, labels), relation == "none", spot))
+                found.append((not where, not _labelled(spot.anchor, labels), _labelled(spot.anchor, foreign_labels),
+                              relation == "none", spot))
     if not found:
         return None
-    return min(found, key=lambda item: item[:3])[3]
+    return min(found, key=lambda item: item[:4])[4]
 
 
 def _labelled(anchor: tuple[str, ...], labels) -> bool:

@@ -13,7 +13,7 @@ from extraction.corpus.reading import pdf_pages
 from extraction.fields import extract_fields
 from extraction.reading import fixture_reading_data
 
-from .pages import page
+from .pages import page, words_at
 
 REAL = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "real"
 
@@ -249,3 +249,30 @@ def test_the_total_without_taxes_is_no_tax(specs):
 def test_real_factur_x_invoice_takes_the_tax_total_not_its_breakdown_by_rate(specs):
     got = read(real_pages("documents/factur-x__invoice_EN16931.pdf"), specs, "facture")
     assert (got["montant_ht"], got["montant_tva"], got["montant_ttc"]) == ("100.00", "4.90", "104.90")
+
+
+def test_the_end_of_a_period_of_works_is_the_end_date(specs):
+    rows = [(0.07, 0.30, "Date de réalisation des travaux : du 2024-02-19 au 2024-02-24"),
+            (0.55, 0.50, "Total TTC"), (0.83, 0.50, "3 759,18 €")]
+    assert read([page(rows)], specs, "facture")["date_fin_travaux"] == "2024-02-24"
+
+
+def test_a_qualification_number_carried_over_to_the_next_line_of_a_sentence(specs):
+    rows = [(0.07, 0.60, "BAR-TH-148). Ecodelta Certificats SAS verse une prime CEE de 1 253,29 € dans le cadre de"),
+            (0.07, 0.615, "son rôle actif et incitatif, déduite du montant TTC. Entreprise qualifiée RGE QualiPAC n°"),
+            (0.07, 0.63, "QPAC/2022/172421, valable jusqu'au 2026-10-13.")]
+    assert read([page(rows)], specs, "facture")["rge_numero"] == "QPAC/2022/172421"
+
+
+def test_a_heading_run_into_its_neighbours_cell_heads_the_value_under_it(specs):
+    header = "Date d'engagement de l'opération (acceptation du devis) Date d'achèvement des travaux"
+    second = next(w for w in words_at(0.067, 0.56, header)[1:] if w.text == "Date").bbox[0]
+    rows = [(0.067, 0.56, header), (0.079, 0.58, "08/07/2024"), (second + 0.011, 0.58, "16/08/2024")]
+    got = read([page(rows)], specs, "attestation_honneur")
+    assert (got["date_engagement"], got["date_achevement"]) == ("2024-07-08", "2024-08-16")
+
+
+def test_the_number_after_a_qualification_body_is_the_rge_number(specs):
+    rows = [(0.07, 0.60, "dans le cadre de son rôle actif et incitatif, déduite du montant TTC. Entreprise qualifiée RGE"),
+            (0.07, 0.615, "Qualibat n° E-E231735, valable jusqu'au 2027-11-14.")]
+    assert read([page(rows)], specs, "facture")["rge_numero"] == "E-E231735"

@@ -298,3 +298,16 @@ def test_an_anchor_printed_in_two_columns_is_read_where_it_was_learned():
     spot = spot_data(locate(two_columns("156 bis place Gambetta", "49 quai Paul Bert"), "string", "49 quai Paul Bert"))
     assert spot["anchor"] == "adresse"
     assert read_at(two_columns("12 rue Haute", "7 avenue Foch"), "string", spot).value == "7 avenue Foch"
+
+
+def test_a_value_printed_twice_is_not_located_after_the_label_of_another_field_holding_it():
+    # an invoice issued the day its works ended: the end of the works is the date after « au »
+    # (where the next invoice prints its own end date), not the one after « Date d'émission »
+    pages = sentence_page("Facture N° FAC008344 Date d'émission 2024-09-28",
+                          "Date de réalisation des travaux : du 2024-09-24 au 2024-09-28")
+    assert locate(pages, "date", "2024-09-28").anchor == ("date", "d", "emission")
+    spot = locate(pages, "date", "2024-09-28", foreign_labels=[("date", "d", "emission")])
+    assert spot.bbox[1] > 0.22 and spot.anchor != ("date", "d", "emission")
+    later = sentence_page("Facture N° FAC009001 Date d'émission 2024-11-02",
+                          "Date de réalisation des travaux : du 2024-10-14 au 2024-10-17")
+    assert read_at(later, "date", spot_data(spot)).value == "2024-10-17"
