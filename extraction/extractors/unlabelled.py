@@ -243,8 +243,9 @@ def _thousands_wrapped(first_line: list[Word], words: list[Word]) -> bool:
 def _products(layout: DocumentLayout, reading: ReadingData | None) -> list[ProductMention]:
     if "products" not in layout.zones:
         brands = reading.brands if reading else ()
-        found = find_products(list(layout.all_lines()), brands) if brands else []
-        layout.zones["products"] = in_catalogue(found, reading.products) if found else []
+        lines = list(layout.all_lines())
+        found = find_products(lines, brands) if brands else []
+        layout.zones["products"] = in_catalogue(found, reading.products, lines) if found else []
     return layout.zones["products"]
 
 

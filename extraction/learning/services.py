@@ -201,7 +201,7 @@ def learn_from_verdict(feedback: HumanFeedback, field) -> None:
             "words_skipped": spot.words_skipped, "values_skipped": spot.values_skipped},
            value=value if field.schema.data_type == "string" else "", **changed)
     phrase = " ".join(spot.anchor)[:120]
-    if (feedback.kind == HumanFeedback.Kind.CORRECTED and spot.anchor
+    if (feedback.kind == HumanFeedback.Kind.CORRECTED and spot.anchor and spot.anchor_alone
             and is_label_phrase(phrase, [value for _, value in others])):
         _count(LearnedLabelPhrase, {"schema": field.schema, "phrase": phrase}, {})
 

@@ -47,6 +47,9 @@ class Spot:
     clauses_skipped: int = 0  # clause: the commas between the anchor and the value
     words_skipped: int = 0  # clause: the words between the last of those commas and the value
     values_skipped: int = 0  # left: the numbers between the anchor and the value (« TVA 5,5 % 300,37 »)
+    # above: the anchor is all its line's cell holds (« Maître d'ouvrage »), not the part over the
+    # value of a longer line (« IMPÔT SUR LES REVENUS » of « … de l'année 2022 »): a label, not a title
+    anchor_alone: bool = True
 
     @property
     def offset(self) -> list[float] | None:
@@ -197,19 +200,24 @@ def _clause_anchor(line: Line, start: int) -> tuple[list[str], list[Word], int, 
     return [], [], 0, 0
 
 
-def _above_anchor(lines: list[Line], at: int, box: BBox, is_value) -> tuple[list[str], list[Word]]:
+def _above_anchor(lines: list[Line], at: int, box: BBox, is_value) -> tuple[list[str], list[Word], bool]:
+    """The words heading the value on one of the two lines above, and whether they are all their
+    cell holds."""
     line = below = lines[at]
     for above in reversed(lines[max(0, at - 2):at]):
         if below.top - above.bottom > 3 * max(line.height, 1e-3):
             break
         below = above
-        words = [w for w in above.words if w.bbox[0] < box[2] and w.bbox[2] > box[0] - 0.02]
+        indexes = [k for k, w in enumerate(above.words) if w.bbox[0] < box[2] and w.bbox[2] > box[0] - 0.02]
+        words = [above.words[k] for k in indexes]
         tokens = _anchor_tokens(words)
         if tokens and is_value(tokens):
             continue  # the name over the address in a recipient block: a value, the heading may be above it
         if tokens and len(tokens) == len([t for w in words for t in token_texts(w.text)]):
-            return tokens, words
-    return [], []
+            cells = {above.cell_of(k) for k in indexes}
+            alone = len(cells) == 1 and next(iter(cells)) == (indexes[0], indexes[-1] + 1)
+            return tokens, words, alone
+    return [], [], True
 
 
 def _other_values(values) -> list[set[str]]:
@@ -252,7 +260,7 @@ def locate(pages: list[PageContent], data_type: str, value: str, *, other_values
             for start, end in _hits(line, data_type, value):
                 box = union_box(w.bbox for w in line.words[start:end])
                 tokens, words, numbers = _left_anchor(line, start, data_type)
-                relation, clauses, skipped = ("left" if tokens else "none"), 0, 0
+                relation, clauses, skipped, alone = ("left" if tokens else "none"), 0, 0, True
                 if tokens and is_value(tokens):
                     tokens, words, relation, numbers = [], [], "none", 0
                 if not tokens:
@@ -260,13 +268,13 @@ def locate(pages: list[PageContent], data_type: str, value: str, *, other_values
                     relation = "clause" if tokens and not is_value(tokens) else "none"
                 if relation == "none":
                     clauses, skipped = 0, 0
-                    tokens, words = _above_anchor(lines, at, box, is_value)
+                    tokens, words, alone = _above_anchor(lines, at, box, is_value)
                     relation = "above" if tokens else "none"
                 after = token_texts(line.words[end].text) if end < len(line.words) else []
                 spot = Spot(index, box, relation, tuple(tokens) if relation != "none" else (),
                             union_box(w.bbox for w in words) if relation != "none" else None,
                             end - start, after[0][:60] if after else "", clauses, skipped,
-                            numbers if relation == "left" else 0)
+                            numbers if relation == "left" else 0, alone)
                 where = extracted_at is not None and extracted_at[0] == page.number and overlaps(box, extracted_at[1])
                 found.append((not where, not _labelled(spot.anchor, labels), _labelled(spot.anchor, foreign_labels),
                               relation == "none", spot))

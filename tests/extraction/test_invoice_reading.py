@@ -203,6 +203,12 @@ def test_the_tax_notice_addressee_without_its_civility_is_the_declarant(specs):
     assert got["declarant_nom"] == "ALLARD SYLVIE"
 
 
+def test_a_tax_notice_addressee_cut_after_the_first_civility_is_still_the_declarant(specs):
+    # the column under the label starts right of « M »: « OU MME » opens the value
+    rows = [(0.56, 0.09, "Nom du déclarant"), (0.52, 0.11, "M"), (0.56, 0.11, "OU MME DESCHAMPS LAURENT")]
+    assert read([page(rows)], specs, "avis_imposition")["declarant_nom"] == "DESCHAMPS LAURENT"
+
+
 # ---------------------------------------------------------------- address blocks
 
 def test_a_billing_block_beside_a_delivery_block_keeps_its_name_and_street(specs):

@@ -75,3 +75,15 @@ def test_a_scan_s_slip_in_a_brand_s_first_word_still_names_it():
         ("Rockwool", "Rockmur 032")]
     # on a text layer the words are the document's: « Rockwoo!l » is no brand of the lexicon
     assert find_products(build_lines(page(rows).words), brands) == []
+
+
+def test_a_reference_cut_short_of_a_validated_one_printed_whole_is_the_validated_one():
+    brands = [(name, aliases) for name, aliases in fixture_reading_data("devis").brands]
+    rows = [(0.08, 0.40, "92095997 Ballon tampon 50 L De Dietrich B 50 tampon"), (0.66, 0.40, "2 u"), (0.8, 0.40, "649,62"),
+            (0.08, 0.43, "Ballon De Dietrich B 50 litres"), (0.8, 0.43, "320,00")]
+    lines = build_lines(page(rows).words)
+    mentions = find_products(lines, reading_data([], brands, []).brands)
+    assert [m.reference for m in mentions] == ["B 50", "B 50"]  # « tampon » reads as a description
+    taught = (("De Dietrich", "B 50 tampon"),)
+    # where the words after it are the taught ones, and there only
+    assert [m.reference for m in in_catalogue(mentions, taught, lines)] == ["B 50 tampon", "B 50"]

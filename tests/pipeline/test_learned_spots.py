@@ -311,3 +311,12 @@ def test_a_value_printed_twice_is_not_located_after_the_label_of_another_field_h
     later = sentence_page("Facture N° FAC009001 Date d'émission 2024-11-02",
                           "Date de réalisation des travaux : du 2024-10-14 au 2024-10-17")
     assert read_at(later, "date", spot_data(spot)).value == "2024-10-17"
+
+
+def test_a_heading_over_a_value_is_a_label_only_when_it_is_all_its_cell_holds():
+    title = sentence_page("IMPÔT SUR LES REVENUS de l'année 2022", "DESCHAMPS LAURENT")
+    assert locate(title, "string", "DESCHAMPS LAURENT").anchor == ("impot", "sur", "les", "revenus")
+    assert not locate(title, "string", "DESCHAMPS LAURENT").anchor_alone  # a title: no label phrase learned
+    heading = sentence_page("Maître d'ouvrage", "DESCHAMPS LAURENT")
+    spot = locate(heading, "string", "DESCHAMPS LAURENT")
+    assert spot.relation == "above" and spot.anchor_alone
