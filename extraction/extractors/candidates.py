@@ -270,6 +270,8 @@ def _right_runs(hit: _LabelHit, data_type: str = "", layout: DocumentLayout | No
     runs = []
     same_cell = _past_label_tail(prefix + line.words[hit.end_word:cell_end])
     if _strip_separators(same_cell):
+        if data_type == "decimal" and cell_end == len(line.words) and layout is not None:
+            same_cell = same_cell + _amount_carried_over(layout, line, same_cell)
         runs.append((same_cell, "right"))
     next_cells = [c for c in line.cells if c[0] >= cell_end]
     if next_cells:
@@ -282,6 +284,19 @@ def _right_runs(hit: _LabelHit, data_type: str = "", layout: DocumentLayout | No
                 or (layout is not None and two_column_row(layout, line)):
             runs.append((line.words[start:end], "right_cell"))
     return runs
+
+
+def _amount_carried_over(layout: DocumentLayout, line: Line, words: list[Word]) -> list[Word]:
+    """The words opening the next line where an amount is cut between its thousands and the rest
+    (« … déduite de la présente facture : 3 » / « 812,57 EUR. »); [] else."""
+    lines = layout.lines[line.page]
+    if not re.fullmatch(r"\d{1,3}", words[-1].text) or line.index + 1 >= len(lines):
+        return []
+    following = lines[line.index + 1]
+    if following.top - line.bottom > line.height or not following.words \
+            or not re.fullmatch(r"\d{3}[,.]\d{2}\b.*", following.words[0].text):
+        return []
+    return following.words[:2]
 
 
 LABEL_TAIL_WORDS = 6  # at most this many words of a longer label after the known one

@@ -12,6 +12,13 @@ from .text import Vocabulary, match_at, match_at_flex, token_texts
 INSERTED_WORD_FACTOR = 0.85  # a label read with one extra word inside ("montant global TTC")
 
 
+def _inside_identifier(line: Line, k: int) -> bool:
+    """Whether token ``k`` of ``line`` is a later token of a word holding digits (« RGE » of
+    « CERTIBAT-RGE-24099 »), not the first one of its word (« N° » of « N°562044387 »)."""
+    word = line.tokens[k].word
+    return k > 0 and line.tokens[k - 1].word == word and any(ch.isdigit() for ch in line.words[word].text)
+
+
 @dataclass
 class _LabelHit:
     line: Line
@@ -110,8 +117,10 @@ def _find_labels(line: Line, labels: list[_Label], negatives: list[list[str]], v
                 continue  # "Marque : Godin – Modèle" is two labels, not "marque / modèle"
             if any(_covers(toks, neg, i, end, neg_starts, inserted) for neg, neg_starts in negatives):
                 continue
-            taken.update(range(i, end))
             first_word = line.tokens[i].word
+            if _inside_identifier(line, i) or _inside_identifier(line, end - 1):
+                continue  # « RGE » inside the identifier « CERTIBAT-RGE-24099 »: no label
+            taken.update(range(i, end))
             last_word = line.tokens[end - 1].word
             # does the label's last word go on with other tokens ("N°562044387", "Date:12/03")?
             same_word_tokens = [k for k in range(len(line.tokens)) if line.tokens[k].word == last_word]

@@ -282,3 +282,17 @@ def test_the_number_after_a_qualification_body_is_the_rge_number(specs):
     rows = [(0.07, 0.60, "dans le cadre de son rôle actif et incitatif, déduite du montant TTC. Entreprise qualifiée RGE"),
             (0.07, 0.615, "Qualibat n° E-E231735, valable jusqu'au 2027-11-14.")]
     assert read([page(rows)], specs, "facture")["rge_numero"] == "E-E231735"
+
+
+def test_a_label_inside_an_identifier_is_no_label(specs):
+    rows = [(0.07, 0.90, "EURL au capital de 50 000 € – RCS Poitiers 322 138 280 – Qualification RGE Certibat"),
+            (0.07, 0.915, "n° CERTIBAT-RGE-24099 – Assurance décennale AXA")]
+    # not « 24099 » after « n° … RGE » read across the identifier
+    assert read([page(rows)], specs, "facture")["rge_numero"] == "CERTIBAT-RGE-24099"
+
+
+def test_an_amount_cut_between_its_thousands_and_the_rest_by_the_line_end(specs):
+    rows = [(0.08, 0.58, "Montant TTC 18 091,59 EUR"),
+            (0.08, 0.60, "Prime CEE versée par Groupe Charbonnier Énergies et déduite de la présente facture : 3"),
+            (0.08, 0.612, "812,57 EUR."), (0.08, 0.63, "Net à payer : 14 279,02 EUR")]
+    assert read([page(rows)], specs, "facture")["prime_cee"] == "3812.57"
