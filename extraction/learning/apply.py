@@ -127,8 +127,7 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
         for spot in spots:
             if spot["absent"] or (spot["relation"] == "none" and score < BOX_MATCH_THRESHOLD):
                 continue
-            found = _shaped(spec, spot, _plausible(spec, pages, read_at(
-                pages, spec.data_type, _registered(layout, spot, pages, reads), reads.lines)), pages)
+            found = _shaped(spec, spot, _plausible(spec, pages, _read_spot(layout, score, spot, pages, spec, reads)), pages)
             if found is not None and spec.data_type == "cee_code" and not missing:
                 found = _with_codes_of(found, generic)
             if found is not None:
@@ -162,6 +161,23 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
             # the words before one are too often those of another number, « résistance » 7,20 read
             # for the surface on a letters facture of seed 7301)
             result[spec.name] = found
+
+
+def _read_spot(layout: KnownLayout, score: float, spot: dict, pages, spec: FieldSpec,
+               reads: _DocumentReads) -> FieldValue | None:
+    """The value at a spot; on a scan of a layout close enough to be the same template, where
+    OCR did not read the spot's anchor (« Dale dci » for « Date d'achèvement » on a phone photo),
+    the value in the spot's box, moved as the page's anchors moved."""
+    found = read_at(pages, spec.data_type, _registered(layout, spot, pages, reads), reads.lines)
+    if found is not None or spot["relation"] == "none" or score < BOX_MATCH_THRESHOLD or not _scanned(pages, spot):
+        return found
+    return read_at(pages, spec.data_type, _registered(layout, {**spot, "relation": "none"}, pages, reads), reads.lines)
+
+
+def _scanned(pages: list[PageContent], spot: dict) -> bool:
+    ordered = sorted(pages, key=lambda p: p.number)
+    page = spot.get("page") or 0
+    return 0 < page <= len(ordered) and (ordered[page - 1].source or "").startswith("ocr")
 
 
 def _overrules(spot: dict, agreeing: int, score: float, found: FieldValue, generic: FieldValue, verdicts: int) -> bool:

@@ -198,3 +198,22 @@ def test_a_number_read_at_a_spot_is_followed_by_the_unit_taught_there():
     assert read_at(placed_page(["Isolation", "93,50 m2 x 51,00 €"]), "decimal", spot).value == "93.50"
     assert read_at(placed_page(["Isolation", "93,50 m? x 51,00 €"], source="ocr:tesseract"), "decimal", spot).value == "93.50"
     assert read_at(placed_page(["Isolation", "14000 Caen - 01 64 24 39 14"]), "decimal", spot) is None
+
+
+def test_on_a_scan_whose_ocr_misread_a_spots_anchor_the_value_is_read_in_the_spots_box(monkeypatch):
+    lines = ["ATTESTATION SUR L'HONNEUR", "Date d'engagement 07/05/2024 Date d'achèvement 24/05/2024"]
+    layout = learned(placed_page(lines), {"date_achevement": ("date", "2024-05-24")})
+    assert layout.spots["date_achevement"][0]["anchor"] == "date d achevement"
+    monkeypatch.setattr(apply, "type_anchors", lambda type_id: {})
+    specs = [FieldSpec("date_achevement", "Date d'achèvement", "date")]
+    # the same template photographed: OCR read « Dale dci » for « Date d'achèvement », the values stand where printed
+    misread = {"d'achèvement": "dci", "07/05/2024": "07/07/2024", "24/05/2024": "24/07/2024"}
+    taught = placed_page(lines)[0].words
+    words = [Word(misread.get(w.text, "Dale" if k == 6 else w.text), w.bbox) for k, w in enumerate(taught)]
+    assert " ".join(w.text for w in words[3:]) == "Date d'engagement 07/07/2024 Dale dci 24/07/2024"
+    for score, source, expected in ((0.9, "ocr:tesseract", "2024-07-24"),
+                                    (0.3, "ocr:tesseract", None),  # a looser match: not the same template's box
+                                    (0.9, "text_layer", None)):  # a text layer prints its anchor
+        monkeypatch.setattr(apply, "matching_layout", lambda type_id, pages, score=score: (layout, score))
+        got = apply.read_learned_spots(1, [PageContent(1, "", words, 595, 842, source)], specs, {})
+        assert (got["date_achevement"].value if "date_achevement" in got else None) == expected
