@@ -29,6 +29,7 @@ from cee.text import fold
 
 from ..classification import classify_text, segment_pages
 from ..extractors.signatures import apply_signatures
+from ..extractors.ticks import with_drawn_marks
 from ..fields import extract_fields
 from ..reading import fixture_reading_data
 from ..scores import FieldCounts
@@ -177,7 +178,8 @@ def evaluate_file(pages: list[PageContent], truth: dict, specs: dict[str, list[F
         text = "\n".join(p.text for p in doc_pages)
         classification = classify_text(text, hints)
         doc_specs = specs.get(classification.code, [])
-        extracted = extract_fields(doc_pages, doc_specs, fixture_reading_data(classification.code)) if doc_specs else {}
+        field_pages = with_drawn_marks(doc_pages, doc_specs, ink) if ink is not None else doc_pages
+        extracted = extract_fields(field_pages, doc_specs, fixture_reading_data(classification.code)) if doc_specs else {}
         names = [spec.name for spec in doc_specs]
         if ink is not None:
             extracted = apply_signatures(extracted, names, doc_pages, ink)

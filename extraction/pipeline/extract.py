@@ -7,6 +7,7 @@ from decimal import Decimal
 from cee.precompiled import precompiled
 from extraction.engines.text_layer import text_layer_engine_label
 from extraction.extractors.signatures import apply_signatures
+from extraction.extractors.ticks import with_drawn_marks
 from extraction.learning.apply import read_learned_spots
 from extraction.models import ExtractedField, ExtractionMethod, FieldStatus
 from extraction.ranking.apply import active_ranker
@@ -86,9 +87,10 @@ class ExtractStage(Stage):
             return {"fields": 0}
         pages = ctx.page_contents()
         by_number = {p.number: p for p in pages}
-        values = extract_fields(pages, [spec for _, spec in specs], document_reading_data(document.document_type),
-                                active_ranker())
-        values = apply_signatures(values, [spec.name for _, spec in specs], pages, functools.partial(page_ink_sources, ctx))
+        ink = functools.cache(functools.partial(page_ink_sources, ctx))
+        values = extract_fields(with_drawn_marks(pages, [spec for _, spec in specs], ink), [spec for _, spec in specs],
+                                document_reading_data(document.document_type), active_ranker())
+        values = apply_signatures(values, [spec.name for _, spec in specs], pages, ink)
         values = read_learned_spots(document.document_type_id, pages, [spec for _, spec in specs], values)
         rows, found = [], []
         for schema, spec in specs:

@@ -1,0 +1,76 @@
+"""Answer boxes drawn as vector paths before « Oui » and « Non » (a web form's printout): read as
+the marks they show, on a PDF drawn here and read as the pipeline reads it."""
+from __future__ import annotations
+
+import io
+
+import pypdfium2 as pdfium
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from extraction.corpus.evaluate import load_specs
+from extraction.corpus.reading import pdf_pages
+from extraction.extractors.signatures import InkSource, pdf_page_drawings
+from extraction.extractors.ticks import EMPTY, TICKED, drawn_marks, with_drawn_marks
+from extraction.fields import extract_fields
+from extraction.reading import fixture_reading_data
+
+HEIGHT = A4[1]
+
+
+def form(answer: bool | None, square: bool = False) -> bytes:
+    """An attestation's statement over two radio buttons (or check boxes), ``answer`` ticked."""
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4)
+    c.setFont("Helvetica-Bold", 14)
+    c.drawString(40, HEIGHT - 50, "Attestation sur l'honneur")
+    c.setFont("Helvetica", 9)
+    c.drawString(40, HEIGHT - 200, "Le bâtiment est existant depuis plus de 2 ans à la date d'engagement de l'opération")
+    for k, (text, value) in enumerate((("Oui", True), ("Non", False))):
+        y = HEIGHT - 216 - 16 * k
+        if square:
+            c.rect(40, y - 1, 9, 9, stroke=1, fill=0)
+            if answer is value:
+                c.line(42, y + 3, 44, y + 1)
+                c.line(44, y + 1, 48, y + 7)
+        else:
+            c.circle(44.5, y + 3.5, 5, stroke=1, fill=0)
+            if answer is value:
+                c.circle(44.5, y + 3.5, 2.6, stroke=0, fill=1)
+        c.drawString(56, y, text)
+    c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+def read(data: bytes, tmp_path) -> tuple[list, dict]:
+    path = tmp_path / "attestation.pdf"
+    path.write_bytes(data)
+    pages = pdf_pages(path, engine="pdfium")
+    pdf = pdfium.PdfDocument(data)
+    sources = {1: InkSource(drawings=pdf_page_drawings(pdf[0]))}
+    return pages, sources
+
+
+@pytest.mark.parametrize("square", [False, True])
+@pytest.mark.parametrize("answer, expected", [(True, "true"), (False, "false")])
+def test_a_drawn_box_before_an_answer_is_read_as_its_mark(tmp_path, answer, expected, square):
+    pages, sources = read(form(answer, square), tmp_path)
+    marks = drawn_marks(pages[0], sources[1].drawings)
+    assert [m.text for m in sorted(marks, key=lambda m: m.bbox[1])] == (
+        [TICKED, EMPTY] if answer else [EMPTY, TICKED])
+    specs = load_specs()["attestation_honneur"]
+    reading = fixture_reading_data("attestation_honneur")
+    got = extract_fields(with_drawn_marks(pages, specs, lambda: sources), specs, reading)
+    assert got["batiment_plus_de_2_ans"].value == expected
+    # without the drawings, the first bare answer is all the words say
+    assert extract_fields(pages, specs, reading)["batiment_plus_de_2_ans"].value == "true"
+
+
+def test_no_box_ticked_gives_no_mark_inside_and_pages_without_a_statement_are_left_alone(tmp_path):
+    pages, sources = read(form(None), tmp_path)
+    assert [m.text for m in drawn_marks(pages[0], sources[1].drawings)] == [EMPTY, EMPTY]
+    called = []
+    devis = load_specs()["devis"]
+    assert with_drawn_marks(pages, devis, lambda: called.append(1) or sources) is pages and not called
