@@ -12,6 +12,7 @@ from ..types import BBox, FieldSpec, Word
 from .field_hints import _Hints, _fold_unit
 from .columns import (_column_range, _first_cell, _is_header_row, _item_row, _lines_below, _spans_columns,
                       _words_in_range, article_codes, number_wrapped, two_column_row)
+from .carried import amount_carried_over, heads_a_column, identifier_like
 from .labels import DocumentLayout, _LabelHit
 from .phrases import inside_company_name
 from .sections import section_tokens
@@ -271,7 +272,7 @@ def _right_runs(hit: _LabelHit, data_type: str = "", layout: DocumentLayout | No
     same_cell = _past_label_tail(prefix + line.words[hit.end_word:cell_end])
     if _strip_separators(same_cell):
         if data_type == "decimal" and cell_end == len(line.words) and layout is not None:
-            same_cell = same_cell + _amount_carried_over(layout, line, same_cell)
+            same_cell = same_cell + amount_carried_over(layout, line, same_cell)
         runs.append((same_cell, "right"))
     next_cells = [c for c in line.cells if c[0] >= cell_end]
     if next_cells:
@@ -284,19 +285,6 @@ def _right_runs(hit: _LabelHit, data_type: str = "", layout: DocumentLayout | No
                 or (layout is not None and two_column_row(layout, line)):
             runs.append((line.words[start:end], "right_cell"))
     return runs
-
-
-def _amount_carried_over(layout: DocumentLayout, line: Line, words: list[Word]) -> list[Word]:
-    """The words opening the next line where an amount is cut between its thousands and the rest
-    (« … déduite de la présente facture : 3 » / « 812,57 EUR. »); [] else."""
-    lines = layout.lines[line.page]
-    if not re.fullmatch(r"\d{1,3}", words[-1].text) or line.index + 1 >= len(lines):
-        return []
-    following = lines[line.index + 1]
-    if following.top - line.bottom > line.height or not following.words \
-            or not re.fullmatch(r"\d{3}[,.]\d{2}\b.*", following.words[0].text):
-        return []
-    return following.words[:2]
 
 
 LABEL_TAIL_WORDS = 6  # at most this many words of a longer label after the known one
@@ -426,7 +414,7 @@ def _candidates_for_hit(
     if out:
         return out  # a label with its value beside it is not a column header
 
-    if _identifier_like(data_type, hints) and _ends_a_sentence_cell(hit) and not _heads_a_column(layout, hit):
+    if identifier_like(data_type, hints) and _ends_a_sentence_cell(hit) and not heads_a_column(layout, hit):
         return _wrapped_value(data_type, hints, layout, hit, base, stop_labels)
     if data_type != "string" and _inside_prose(hit):
         return out  # « le montant de la prime est précisé dans le courrier… »: no value below
@@ -570,26 +558,6 @@ def _wrapped_value(data_type: str, hints: _Hints, layout: DocumentLayout, hit: _
             return [_candidate(fv, w, base * WRAPPED_WEIGHT * _typed_factor(fv, data_type, hints, 0),
                                hit.line.page, "below") for fv, w in found[:1]]
     return []
-
-
-def _heads_a_column(layout: DocumentLayout, hit: _LabelHit) -> bool:
-    """A capitalised label in the middle of its cell over a value that starts right under it on
-    the next line: the heading of a second column its neighbour ran into (« Date d'engagement de
-    l'opération (acceptation du devis) Date d'achèvement des travaux » over « 08/07/2024 »
-    and « 16/08/2024 »), not the end of a sentence carried on below."""
-    first = hit.line.words[hit.start_word]
-    if hit.start_word == hit.line.cell_of(hit.start_word)[0] or not first.text[:1].isupper():
-        return False
-    for _, line in _lines_below(layout, hit, 1):
-        return any(abs(line.words[start].bbox[0] - first.bbox[0]) <= 0.02 for start, _ in line.cells)
-    return False
-
-
-def _identifier_like(data_type: str, hints: _Hints) -> bool:
-    """A number, a date, or a text of one word in the shape of an identifier (« QPAC/2022/172421 »):
-    what running text may carry over to the next line after its label (« … RGE QualiPAC n° » /
-    « QPAC/2022/172421, valable jusqu'au … »)."""
-    return data_type != "string" or (hints.max_words == 1 and hints.value_regex is not None)
 
 
 def _candidate(fv: FoundValue, words: list[Word], score: float, page: int, how: str) -> Candidate:

@@ -1,0 +1,46 @@
+"""Values that running text carries over to the next line after their label: an identifier
+after « … RGE QualiPAC n° » at a line's end, an amount cut between its thousands and the rest;
+and the heading that, though run into its neighbour's cell, heads a column rather than ends a
+sentence."""
+from __future__ import annotations
+
+import re
+
+from ..types import Word
+from .columns import _lines_below
+from .field_hints import _Hints
+from .labels import DocumentLayout, _LabelHit
+from .layout import Line
+
+
+def amount_carried_over(layout: DocumentLayout, line: Line, words: list[Word]) -> list[Word]:
+    """The words opening the next line where an amount is cut between its thousands and the rest
+    (« … déduite de la présente facture : 3 » / « 812,57 EUR. »); [] else."""
+    lines = layout.lines[line.page]
+    if not re.fullmatch(r"\d{1,3}", words[-1].text) or line.index + 1 >= len(lines):
+        return []
+    following = lines[line.index + 1]
+    if following.top - line.bottom > line.height or not following.words \
+            or not re.fullmatch(r"\d{3}[,.]\d{2}\b.*", following.words[0].text):
+        return []
+    return following.words[:2]
+
+
+def heads_a_column(layout: DocumentLayout, hit: _LabelHit) -> bool:
+    """A capitalised label in the middle of its cell over a value that starts right under it on
+    the next line: the heading of a second column its neighbour ran into (« Date d'engagement de
+    l'opération (acceptation du devis) Date d'achèvement des travaux » over « 08/07/2024 »
+    and « 16/08/2024 »), not the end of a sentence carried on below."""
+    first = hit.line.words[hit.start_word]
+    if hit.start_word == hit.line.cell_of(hit.start_word)[0] or not first.text[:1].isupper():
+        return False
+    for _, line in _lines_below(layout, hit, 1):
+        return any(abs(line.words[start].bbox[0] - first.bbox[0]) <= 0.02 for start, _ in line.cells)
+    return False
+
+
+def identifier_like(data_type: str, hints: _Hints) -> bool:
+    """A number, a date, or a text of one word in the shape of an identifier (« QPAC/2022/172421 »):
+    what running text may carry over to the next line after its label (« … RGE QualiPAC n° » /
+    « QPAC/2022/172421, valable jusqu'au … »)."""
+    return data_type != "string" or (hints.max_words == 1 and hints.value_regex is not None)
