@@ -151,7 +151,9 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
             # the spots that read this value held the field on more of the layout's documents than
             # the extractor read it right
             result[spec.name] = found
-        elif (spot["relation"] in ("left", "clause") and spec.data_type not in (*NUMERIC_TYPES, "cee_code")
+        elif (spot["relation"] in ("left", "clause")
+              and (spec.data_type not in (*NUMERIC_TYPES, "cee_code")
+                   or _scanned_number(spec, pages, found, score, misreadings))
               and _read_elsewhere(generic, [reading for _, reading in readings])):
             # where the extractor read the field right on the layout, it read it at a spot; here it
             # read it at a place no spot holds (the installer's stamp taken for the recipient's
@@ -159,8 +161,17 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
             # line, where the layout prints it, hold another (a box or the line under a heading
             # is too easily the next line when the blocks move: those do not overrule; nor a number:
             # the words before one are too often those of another number, « résistance » 7,20 read
-            # for the surface on a letters facture of seed 7301)
+            # for the surface on a letters facture of seed 7301 — but see ``_scanned_number``)
             result[spec.name] = found
+
+
+def _scanned_number(spec: FieldSpec, pages, found: FieldValue, score: float, misreadings: int) -> bool:
+    """Whether a number read after a spot's label may overrule one the extractor read elsewhere:
+    on a scan of the same template, where the layout's verdicts only ever confirmed the
+    extractor's reading at that spot (« Total HT » 11 849,32 € where OCR's noise made the
+    extractor take 171 from « BAR-TH-171 »)."""
+    return (spec.data_type in NUMERIC_TYPES and not misreadings and score >= BOX_MATCH_THRESHOLD
+            and _read_by_ocr(pages, found))
 
 
 def _read_spot(layout: KnownLayout, score: float, spot: dict, pages, spec: FieldSpec,

@@ -320,3 +320,24 @@ def test_a_heading_over_a_value_is_a_label_only_when_it_is_all_its_cell_holds():
     heading = sentence_page("Maître d'ouvrage", "DESCHAMPS LAURENT")
     spot = locate(heading, "string", "DESCHAMPS LAURENT")
     assert spot.relation == "above" and spot.anchor_alone
+
+
+def test_on_a_scan_a_total_after_its_confirmed_label_overrules_the_number_the_extractor_read_elsewhere(monkeypatch):
+    """The layout's verdicts only ever confirmed the extractor's total after « Total HT »; on a scan
+    of it, OCR noise made the extractor take 171 from « BAR-TH-171 »: the spot's total wins there,
+    not on a text layer (where the words before a number are those of another one too often)."""
+    from dataclasses import replace as replaced
+
+    from extraction.learning.apply import read_learned_spots
+    from extraction.types import FieldSpec, FieldValue
+
+    taught = sentence_page("Opération BAR-TH-171", "Total HT ) 9 100,00 €")
+    spot = {**spot_data(locate(taught, "decimal", "9100.00")), "absent": False, "count": 2, "corrections": 0}
+    assert spot["anchor"] == "total ht"
+    specs = [FieldSpec("montant_ht", "Montant HT", "decimal")]
+    for source, expected in (("ocr:tesseract", "11849.32"), ("text_layer", "171.00")):
+        page = [replaced(sentence_page("Opération BAR-TH-171", "Total HT ) 11 849,32 €")[0], source=source)]
+        _learned(monkeypatch, page, {"montant_ht": [spot]})
+        code = next(w for w in page[0].words if w.text == "BAR-TH-171")
+        generic = {"montant_ht": FieldValue("171.00", "171", 0.5, page=1, bbox=code.bbox)}
+        assert read_learned_spots(1, page, specs, generic)["montant_ht"].value == expected
