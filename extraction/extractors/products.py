@@ -101,10 +101,19 @@ def _deletions(brands: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, tup
     return {variant: tuple(sorted(firsts)) for variant, firsts in keys.items()}
 
 
+# Words a designation prints for what the product is: spelt right by OCR, they are those words,
+# not a brand one letter away (« Panneau fibre de bois » is no « Janneau »).
+DESIGNATION_NOUNS = frozenset({"panneau", "panneaux", "rouleau", "rouleaux", "isolant", "isolants", "ballon", "pompe",
+                               "chaudiere", "poele", "insert", "laine", "plaque", "plaques", "membrane", "fenetre",
+                               "fenetres", "radiateur", "thermostat", "sonde", "module", "granules", "vitrage",
+                               "chauffe", "ventilation", "regulation", "conduit", "raccord", "support", "pare",
+                               "vapeur", "soufflage", "flocons", "ouate", "cellulose", "plancher", "isolation"})
+
+
 def _ocr_first_tokens(token: str, brands) -> tuple[str, ...]:
     """First tokens of the lexicon an OCR'd ``token`` may stand for, one letter dropped, added or
-    misread (« rockwoo » of « Rockwoo!l »)."""
-    if len(token) < OCR_MIN_LENGTH - 1 or token.isdigit():
+    misread (« rockwoo » of « Rockwoo!l »); none for a word designations print (« panneau »)."""
+    if len(token) < OCR_MIN_LENGTH - 1 or token.isdigit() or token in DESIGNATION_NOUNS:
         return ()
     deletions = _deletions(brands)
     by_first, _ = compile_lexicon(brands)

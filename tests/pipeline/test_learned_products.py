@@ -75,6 +75,9 @@ def test_a_scan_s_slip_in_a_brand_s_first_word_still_names_it():
         ("Rockwool", "Rockmur 032")]
     # on a text layer the words are the document's: « Rockwoo!l » is no brand of the lexicon
     assert find_products(build_lines(page(rows).words), brands) == []
+    # a word designations print, spelt right, is that word: « Panneau » is no « Janneau »
+    rows = [(0.08, 0.40, "Panneau fibre de bois Steico Steico flex 036 5 m2")]
+    assert [m.brand for m in find_products(build_lines(page(rows, conf=0.9).words), brands)] == ["Steico"]
 
 
 def test_a_reference_cut_short_of_a_validated_one_printed_whole_is_the_validated_one():
