@@ -127,7 +127,10 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
         for spot in spots:
             if spot["absent"] or (spot["relation"] == "none" and score < BOX_MATCH_THRESHOLD):
                 continue
-            found = _shaped(spec, spot, _plausible(spec, pages, _read_spot(layout, score, spot, pages, spec, reads)), pages)
+            read, by_box = _read_spot(layout, score, spot, pages, spec, reads)
+            found = _shaped(spec, spot, _plausible(spec, pages, read), pages)
+            if by_box and not missing and not misreadings:
+                continue  # a box where the anchor was not read: to fill a field, not to overrule a reading never corrected
             if found is not None and spec.data_type == "cee_code" and not missing:
                 found = _with_codes_of(found, generic)
             if found is not None:
@@ -175,14 +178,16 @@ def _scanned_number(spec: FieldSpec, pages, found: FieldValue, score: float, mis
 
 
 def _read_spot(layout: KnownLayout, score: float, spot: dict, pages, spec: FieldSpec,
-               reads: _DocumentReads) -> FieldValue | None:
-    """The value at a spot; on a scan of a layout close enough to be the same template, where
-    OCR did not read the spot's anchor (« Dale dci » for « Date d'achèvement » on a phone photo),
-    the value in the spot's box, moved as the page's anchors moved."""
+               reads: _DocumentReads) -> tuple[FieldValue | None, bool]:
+    """The value at a spot, and whether it was read in the spot's box in place of its anchor: on
+    a scan of a layout close enough to be the same template, where OCR did not read the spot's
+    anchor (« Dale dci » for « Date d'achèvement » on a phone photo), the value in the spot's box,
+    moved as the page's anchors moved."""
     found = read_at(pages, spec.data_type, _registered(layout, spot, pages, reads), reads.lines)
     if found is not None or spot["relation"] == "none" or score < BOX_MATCH_THRESHOLD or not _scanned(pages, spot):
-        return found
-    return read_at(pages, spec.data_type, _registered(layout, {**spot, "relation": "none"}, pages, reads), reads.lines)
+        return found, False
+    box = {**spot, "relation": "none"}
+    return read_at(pages, spec.data_type, _registered(layout, box, pages, reads), reads.lines), True
 
 
 def _scanned(pages: list[PageContent], spot: dict) -> bool:

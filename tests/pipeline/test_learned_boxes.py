@@ -217,3 +217,22 @@ def test_on_a_scan_whose_ocr_misread_a_spots_anchor_the_value_is_read_in_the_spo
         monkeypatch.setattr(apply, "matching_layout", lambda type_id, pages, score=score: (layout, score))
         got = apply.read_learned_spots(1, [PageContent(1, "", words, 595, 842, source)], specs, {})
         assert (got["date_achevement"].value if "date_achevement" in got else None) == expected
+
+
+def test_a_value_read_in_a_spots_box_for_its_unread_anchor_does_not_overrule_a_reading_never_corrected(monkeypatch):
+    """A certificate's dates taught after the domain's words (another domain on the next one): the
+    box of the teaching document's row is another row here; the extractor, never corrected on
+    the layout, keeps its date. Where its readings were corrected, the box's value replaces it."""
+    lines = ["CERTIFICAT", "Chauffe-eau thermodynamique 04/05/2023"]
+    layout = learned(placed_page(lines), {"date_debut_validite": ("date", "2023-05-04")})
+    monkeypatch.setattr(apply, "type_anchors", lambda type_id: {})
+    monkeypatch.setattr(apply, "matching_layout", lambda type_id, pages: (layout, 0.9))
+    specs = [FieldSpec("date_debut_validite", "Début", "date")]
+    scan = placed_page(["CERTIFICAT", "Pompe à chaleur air/eau split 19/11/2021", "Chauffe-eau solaire 04/05/2023"],
+                      source="ocr:tesseract")
+    right = next(w for w in scan[0].words if w.text == "04/05/2023")
+    generic = {"date_debut_validite": FieldValue("2023-05-04", "04/05/2023", 0.8, page=1, bbox=right.bbox)}
+    assert apply.read_learned_spots(1, scan, specs, dict(generic))["date_debut_validite"].value == "2023-05-04"
+    assert apply.read_learned_spots(1, scan, specs, {})["date_debut_validite"].value == "2021-11-19"  # fills a miss
+    layout.spots["date_debut_validite"][0]["corrections"] = 1
+    assert apply.read_learned_spots(1, scan, specs, dict(generic))["date_debut_validite"].value == "2021-11-19"
