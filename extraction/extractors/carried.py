@@ -1,7 +1,7 @@
 """Values that running text carries over to the next line after their label: an identifier
 after « … RGE QualiPAC n° » at a line's end, an amount cut between its thousands and the rest;
 and the heading that, though run into its neighbour's cell, heads a column rather than ends a
-sentence."""
+sentence; and the value a scanned form prints a line higher than its label, right of it."""
 from __future__ import annotations
 
 import re
@@ -44,3 +44,28 @@ def identifier_like(data_type: str, hints: _Hints) -> bool:
     what running text may carry over to the next line after its label (« … RGE QualiPAC n° » /
     « QPAC/2022/172421, valable jusqu'au … »)."""
     return data_type != "string" or (hints.max_words == 1 and hints.value_regex is not None)
+
+
+RAISED_FACTOR = 0.85  # a value beside its label, half a line to a line higher: less sure than on its line
+
+
+def raised_value(layout: DocumentLayout, hit: _LabelHit) -> list[Word]:
+    """The words right of a label with nothing right of it on its line, on the line just above,
+    where that line prints nothing over the label (a filled form's value printed above its
+    caption line: « SCI Famille Bodin » over « Raison sociale »), up to the next label's place on
+    the label's line. A line above with words over the label is another field's value."""
+    line = hit.line
+    if hit.end_word < len(line.words) and line.cell_of(hit.end_word - 1)[1] > hit.end_word:
+        return []  # words follow the label in its cell
+    if line.index == 0:
+        return []
+    above = layout.lines[line.page][line.index - 1]
+    label_start, label_end = line.words[hit.start_word].bbox[0], line.words[hit.end_word - 1].bbox[2]
+    if above.bottom < line.top - 0.5 * line.height or above.top >= line.top \
+            or any(w.bbox[0] < label_end and w.bbox[2] > label_start for w in above.words):
+        return []
+    limit = next((w.bbox[0] for w in line.words[hit.end_word:]), 1.0)
+    start = next((k for k, w in enumerate(above.words) if label_end < w.bbox[0] < limit), None)
+    if start is None:
+        return []
+    return above.words[start:above.cell_of(start)[1]]

@@ -296,3 +296,24 @@ def test_an_amount_cut_between_its_thousands_and_the_rest_by_the_line_end(specs)
             (0.08, 0.60, "Prime CEE versée par Groupe Charbonnier Énergies et déduite de la présente facture : 3"),
             (0.08, 0.612, "812,57 EUR."), (0.08, 0.63, "Net à payer : 14 279,02 EUR")]
     assert read([page(rows)], specs, "facture")["prime_cee"] == "3812.57"
+
+
+def test_a_scanned_forms_values_printed_a_line_above_their_captions(specs):
+    # a filled form scanned: each value sits right of its caption, a line higher
+    rows = [(0.07, 0.161, "1. Le bénéficiaire"),
+            (0.265, 0.178, "SCI Famille Bodin"), (0.065, 0.191, "Raison sociale"),
+            (0.269, 0.236, "98 bis cours de Bretagne"), (0.068, 0.249, "Adresse des travaux"),
+            (0.263, 0.381, "14/07/2026"), (0.689, 0.381, "19/08/2026"),
+            (0.078, 0.394, "Date d'engagement"), (0.504, 0.394, "Date d'achèvement"),
+            (0.07, 0.45, "3. Le professionnel"), (0.065, 0.47, "Raison sociale Therm Concept")]
+    got = read([page(rows)], specs, "attestation_honneur")
+    assert (got["beneficiaire_nom"], got["beneficiaire_adresse"]) == ("SCI Famille Bodin", "98 bis cours de Bretagne")
+    assert (got["date_engagement"], got["date_achevement"]) == ("2026-07-14", "2026-08-19")
+    assert got["raison_sociale_installateur"] == "Therm Concept"
+
+
+def test_a_value_stacked_over_another_label_is_not_raised_beside_it(specs):
+    # label over value, one field under the other: the name is « Nom »'s, not « Adresse »'s
+    rows = [(0.08, 0.20, "Nom du bénéficiaire :"), (0.08, 0.215, "DUPONT Marie"),
+            (0.08, 0.23, "Adresse des travaux :"), (0.08, 0.245, "12 rue des Lilas")]
+    assert read([page(rows)], specs, "attestation_honneur")["beneficiaire_adresse"] == "12 rue des Lilas"
