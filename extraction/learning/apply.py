@@ -312,11 +312,21 @@ def _held_by_another_field(specs: list[FieldSpec], result: dict, spec: FieldSpec
 
 
 def _plausible(spec: FieldSpec, pages: list[PageContent], found: FieldValue | None) -> FieldValue | None:
-    """A value read at a learned spot passes the field's ``max_value`` hint as the extractor's
+    """A text read at a learned spot in the field's ``value_regex`` (none where it does not fit);
+    a number passes the field's ``max_value`` hint as the extractor's
     candidates do (``fields.within_max_value``): a CEE premium of 3 668 441 € read by OCR is
     « 3.668.441 » for 3 668,44 €, read again so; on a text layer, a value to drop, not one to
     overrule the extractor with."""
-    limit = _Hints.from_spec(spec).max_value
+    hints = _Hints.from_spec(spec)
+    if found is not None and spec.data_type == "string" and hints.value_regex is not None:
+        # the field's shape, as the extractor's candidates pass it: « Pose réalisée le 17 » read
+        # where an invoice of the layout printed its RGE number is no RGE number
+        m = hints.value_regex.search(found.value)
+        kept = (m.group(1) if m.groups() and m.group(1) is not None else m.group(0)).strip() if m else ""
+        if not kept:
+            return None
+        found.value = kept
+    limit = hints.max_value
     if found is None or limit is None or spec.data_type not in NUMERIC_TYPES:
         return found
     value = within_max_value(found.value, found.raw, limit, read_by_ocr=_read_by_ocr(pages, found))

@@ -341,3 +341,20 @@ def test_on_a_scan_a_total_after_its_confirmed_label_overrules_the_number_the_ex
         code = next(w for w in page[0].words if w.text == "BAR-TH-171")
         generic = {"montant_ht": FieldValue("171.00", "171", 0.5, page=1, bbox=code.bbox)}
         assert read_learned_spots(1, page, specs, generic)["montant_ht"].value == expected
+
+
+def test_a_text_read_at_a_spot_out_of_the_fields_shape_is_not_taken(monkeypatch):
+    """An invoice of the layout printed its RGE number after « Qualification » ; the next prints a
+    sentence there: no RGE number (the field's value_regex, as the extractor's candidates pass it)."""
+    from extraction.corpus.evaluate import load_specs
+    from extraction.learning.apply import read_learned_spots
+
+    taught = sentence_page("Qualification QPAC/2022/172421", "Total TTC 1 000,00 €")
+    spot = {**spot_data(locate(taught, "string", "QPAC/2022/172421")), "absent": False, "count": 1, "corrections": 1}
+    assert spot["anchor"] == "qualification"
+    spec = next(s for s in load_specs()["facture"] if s.name == "rge_numero")
+    for line, expected in (("Qualification QB/2023/55123", "QB/2023/55123"), ("Qualification Pose réalisée le 17", None)):
+        page = sentence_page(line, "Total TTC 2 000,00 €")
+        _learned(monkeypatch, page, {"rge_numero": [spot]})
+        got = read_learned_spots(1, page, [spec], {})
+        assert (got["rge_numero"].value if "rge_numero" in got else None) == expected
