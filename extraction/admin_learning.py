@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Count
 
-from .models import LayoutFingerprint, LearnedFieldLocation, LearnedLabelPhrase, LearnedProduct, RankingModel
+from .models import (LayoutFingerprint, LearnedFieldLocation, LearnedLabelPhrase, LearnedProduct, LearnedRejection,
+                     RankingModel)
 
 
 @admin.action(description="Activer la sélection")
@@ -100,6 +101,22 @@ class LearnedProductAdmin(admin.ModelAdmin):
     list_editable = ["is_active"]
     search_fields = ["brand", "reference"]
     readonly_fields = ["brand", "reference", "count", "created_at", "updated_at"]
+    actions = [activate, deactivate]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(LearnedRejection)
+class LearnedRejectionAdmin(admin.ModelAdmin):
+    """Items validators removed from the lists of brands or references the extractor read: while
+    active, and removed more often than validated, they are left out of the lists read afterwards."""
+
+    list_display = ["text", "lexicon", "count", "is_active", "updated_at"]
+    list_filter = ["lexicon", "is_active"]
+    list_editable = ["is_active"]
+    search_fields = ["text"]
+    readonly_fields = ["lexicon", "text", "count", "created_at", "updated_at"]
     actions = [activate, deactivate]
 
     def has_add_permission(self, request):

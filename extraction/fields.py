@@ -91,6 +91,7 @@ from .extractors.text import PhraseSet, bounded_edit_distance, phrase_set, token
 from .extractors.unlabelled import (company_candidates, dateline_candidates, holder_candidates, lexicon_candidates,
                                     party_candidates, phrase_candidates, recipient_candidates, rejected)
 from .normalise import amount_without_its_comma, format_decimal
+from .reading import item_key
 from .sums import agree, sum_relations
 from .types import FieldSpec, FieldValue, PageContent, ReadingData
 
@@ -204,6 +205,9 @@ def extract_field(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[lis
     hints = _Hints.from_spec(spec)
     candidates = choice_candidates(spec, layout, stop_labels, reading)
     if hints.multiple:
+        if reading is not None and reading.rejected and hints.lexicon:
+            # what validators removed from this kind of list (« SRV-EVAC » read for a brand)
+            candidates = [c for c in candidates if (hints.lexicon, item_key(c.value)) not in reading.rejected]
         return choose_many(candidates, hints, _choose)
     if ranker is not None and candidates:
         ranker(spec, candidates)

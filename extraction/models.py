@@ -440,6 +440,33 @@ class LearnedProduct(models.Model):
         return f"{self.brand} {self.reference} ×{self.count}".replace("  ", " ")
 
 
+class LearnedRejection(models.Model):
+    """An item validators removed from a list of products the extractor read (a store's service
+    code « SRV-EVAC » taken for a brand, « Dépose » for a reference). While active, and removed
+    more often than validated as a product, it is left out of the lists read afterwards."""
+
+    class Lexicon(models.TextChoices):
+        BRAND = "marque", "marque"
+        REFERENCE = "reference", "référence"
+
+    lexicon = models.CharField("liste", max_length=20, choices=Lexicon.choices)
+    text = models.CharField("élément écarté", max_length=120)
+    count = models.PositiveIntegerField("retraits", default=1)
+    is_active = models.BooleanField("actif", default=True,
+                                    help_text="Décocher pour que l'extraction garde de nouveau cet élément.")
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    class Meta:
+        verbose_name = "élément écarté des listes de produits"
+        verbose_name_plural = "éléments écartés des listes de produits"
+        ordering = ["lexicon", "-count", "text"]
+        constraints = [models.UniqueConstraint(fields=["lexicon", "text"], name="learned_rejection_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_lexicon_display()} « {self.text} » ×{self.count}"
+
+
 class PhrasePatternManager(models.Manager):
     def get_by_natural_key(self, document_type_code, field_name, pattern):
         return self.get(schema__document_type__code=document_type_code, schema__name=field_name, pattern=pattern)

@@ -9,15 +9,24 @@ from pathlib import Path
 
 from cee.text import fold
 
+from .extractors.text import token_texts
+
 from .types import ReadingData
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
-def reading_data(phrase_rows, brand_rows, product_rows=()) -> ReadingData:
+def item_key(text: str) -> str:
+    """An item of a product list as compared with another: its folded words."""
+    return " ".join(token_texts(text or ""))
+
+
+def reading_data(phrase_rows, brand_rows, product_rows=(), rejected_rows=()) -> ReadingData:
     """``phrase_rows``: (field name, pattern, weight) of one document type's active patterns;
     ``brand_rows``: (name, aliases) of the active brands; ``product_rows``: (brand, reference)
-    of the active learned products, whose brands the lexicon does not name join it."""
+    of the active learned products, whose brands the lexicon does not name join it;
+    ``rejected_rows``: (lexicon, text) of the items validators removed from product lists more
+    often than they validated them."""
     phrases: dict[str, list[tuple[str, float]]] = {}
     for name, pattern, weight in phrase_rows:
         phrases.setdefault(name, []).append((pattern, float(weight)))
@@ -29,7 +38,8 @@ def reading_data(phrase_rows, brand_rows, product_rows=()) -> ReadingData:
             brands.append((brand, ()))
             known.add(fold(brand))
     return ReadingData({name: tuple(items) for name, items in phrases.items()}, tuple(brands),
-                       tuple((b, r) for b, r in products if r))
+                       tuple((b, r) for b, r in products if r),
+                       frozenset((lexicon, item_key(text)) for lexicon, text in rejected_rows if item_key(text)))
 
 
 @lru_cache(maxsize=16)

@@ -58,6 +58,7 @@ class ReadingData:
     phrases: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
     brands: tuple[tuple[str, tuple[str, ...]], ...] = ()
     products: tuple[tuple[str, str], ...] = ()  # (brand, reference) validators taught (``LearnedProduct``)
+    rejected: frozenset = frozenset()  # (lexicon, item key) validators removed from lists (``LearnedRejection``)
 
     def __hash__(self) -> int:
         return id(self)

@@ -12,7 +12,8 @@ import json
 from django.db.models import F
 from django.utils import timezone
 
-from ..models import LearnedProduct
+from ..models import LearnedProduct, LearnedRejection
+from ..reading import item_key
 
 MAX_BRAND, MAX_REFERENCE = 60, 120
 
@@ -33,10 +34,19 @@ def values_of(text) -> list[str]:
     return [str(item).strip() for item in items if item is not None and str(item).strip()]
 
 
-def learn_products(lexicon: str, value, brands_now) -> None:
+def learn_products(lexicon: str, value, brands_now, read=None) -> None:
     """Count what one verdict on a product field teaches. ``lexicon``: the field's ``lexicon``
-    hint; ``value``: the list validated; ``brands_now``: the document's brands as they stand."""
+    hint; ``value``: the list validated; ``brands_now``: the document's brands as they stand;
+    ``read``: the list the extractor read, when the verdict corrected it (the items it held that
+    the validated list does not are counted as removed, ``LearnedRejection``)."""
     items = values_of(value)
+    if read is not None and lexicon in LearnedRejection.Lexicon.values:
+        kept = {item_key(item) for item in items}
+        for item in dict.fromkeys(values_of(read)):
+            if item_key(item) and item_key(item) not in kept and len(item) <= MAX_REFERENCE:
+                row, created = LearnedRejection.objects.get_or_create(lexicon=lexicon, text=item)
+                if not created:
+                    LearnedRejection.objects.filter(pk=row.pk).update(count=F("count") + 1, updated_at=timezone.now())
     if lexicon == "marque":
         pairs = [(brand, "") for brand in items]
     elif lexicon == "reference":

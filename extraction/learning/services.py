@@ -180,7 +180,8 @@ def learn_from_verdict(feedback: HumanFeedback, field) -> None:
             brand_fields = set(FieldSchema.objects.filter(document_type_id=field.schema.document_type_id,
                                                           extraction_hints__lexicon="marque").values_list("name", flat=True))
             brands = [v for name, v in _other_values(field, batch) if name in brand_fields]
-            learn_products(lexicon, value, brands[0] if brands else None)
+            learn_products(lexicon, value, brands[0] if brands else None,
+                           read=field.value if feedback.kind == HumanFeedback.Kind.CORRECTED else None)
         return
     others = _other_values(field, batch)
     confirmed = feedback.kind == HumanFeedback.Kind.CONFIRMED and field.page and field.bbox

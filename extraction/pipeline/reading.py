@@ -1,8 +1,8 @@
 """The phrase patterns and the brand lexicon of a document type, read once per pipeline run."""
 from __future__ import annotations
 
-from extraction.models import LearnedProduct, PhrasePattern, ProductBrand
-from extraction.reading import reading_data
+from extraction.models import LearnedProduct, LearnedRejection, PhrasePattern, ProductBrand
+from extraction.reading import item_key, reading_data
 from extraction.types import ReadingData
 
 from .hints import learning_on, read_once
@@ -17,4 +17,17 @@ def document_reading_data(document_type) -> ReadingData:
         ProductBrand.objects.filter(is_active=True).order_by("name").values_list("name", "aliases"),
         LearnedProduct.objects.filter(is_active=True).order_by("brand", "-count", "reference")
         .values_list("brand", "reference") if learning_on() else (),
+        rejected_items() if learning_on() else (),
     ))
+
+
+def rejected_items() -> list[tuple[str, str]]:
+    """(lexicon, text) of the active items validators removed from product lists more often than
+    they validated them as a brand or a reference (``LearnedProduct``)."""
+    validated: dict[tuple[str, str], int] = {}
+    for brand, reference, count in LearnedProduct.objects.values_list("brand", "reference", "count"):
+        key = ("reference", item_key(reference)) if reference else ("marque", item_key(brand))
+        validated[key] = validated.get(key, 0) + count
+    return [(lexicon, text) for lexicon, text, count in
+            LearnedRejection.objects.filter(is_active=True).values_list("lexicon", "text", "count")
+            if count > validated.get((lexicon, item_key(text)), 0)]

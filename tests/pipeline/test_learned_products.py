@@ -9,7 +9,7 @@ import pytest
 
 from extraction.extractors.layout import build_lines
 from extraction.extractors.products import find_products, in_catalogue, ocr_skeleton
-from extraction.models import EngineConfig, LearnedProduct
+from extraction.models import EngineConfig, LearnedProduct, LearnedRejection
 from extraction.reading import fixture_reading_data, reading_data
 
 from ..extraction.pages import page
@@ -90,3 +90,34 @@ def test_a_reference_cut_short_of_a_validated_one_printed_whole_is_the_validated
     taught = (("De Dietrich", "B 50 tampon"),)
     # where the words after it are the taught ones, and there only
     assert [m.reference for m in in_catalogue(mentions, taught, lines)] == ["B 50 tampon", "B 50"]
+
+
+def two_products(number: str, top: float) -> bytes:
+    return positioned_pdf([
+        (60, 60, "THERMI'CONFORT SAS"), (60, 76, "3 rue de la Gare 69100 Villeurbanne - SIRET 732 829 320 00074"),
+        (60, 130, f"DEVIS N° {number}"), (60, 148, "Date du devis : 12/05/2024"),
+        (60, top, "Pompe à chaleur air/eau Atlantic Alfea Excellia A.I. 11"), (420, top, "1"), (480, top, "9 800,00 €"),
+        (60, top + 18, "Thermostat d'ambiance Somfy TaHoma Therm"), (420, top + 18, "1"), (480, top + 18, "149,00 €"),
+        (60, top + 60, "Total HT : 9 949,00 €"), (60, top + 78, "Total TTC : 10 496,20 €"),
+    ])
+
+
+def test_an_item_a_validator_removed_from_a_list_is_left_out_of_the_next_documents_lists(tmp_path, validator):
+    first = ingest(tmp_path, "d1.pdf", two_products("D-1", 300))
+    assert value_of(first, "marque") == ["Atlantic", "Somfy"]
+    # the validated lists name the heat pump only (the thermostat is no product of the operation)
+    correct(first["id"], "marque", json.dumps(["Atlantic"]), validator)
+    correct(first["id"], "reference_produit", json.dumps(["Alfea Excellia A.I. 11"]), validator)
+    assert set(LearnedRejection.objects.values_list("lexicon", "text", "count")) == {
+        ("marque", "Somfy", 1), ("reference", "TaHoma Therm", 1)}
+
+    second = ingest(tmp_path, "d2.pdf", two_products("D-2", 340))
+    assert value_of(second, "marque") == ["Atlantic"]
+    assert value_of(second, "reference_produit") == ["Alfea Excellia A.I. 11"]
+
+    # an item validated more often than removed stays; one switched off in the admin is read again
+    LearnedProduct.objects.create(brand="Somfy", count=2)
+    LearnedRejection.objects.filter(lexicon="reference").update(is_active=False)
+    third = ingest(tmp_path, "d3.pdf", two_products("D-3", 300))
+    assert value_of(third, "marque") == ["Atlantic", "Somfy"]
+    assert value_of(third, "reference_produit") == ["Alfea Excellia A.I. 11", "TaHoma Therm"]
