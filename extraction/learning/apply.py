@@ -9,7 +9,9 @@ from dataclasses import dataclass, field, replace
 
 from ..extractors.field_hints import _Hints
 from ..extractors.layout import Line
+from ..extractors.text import token_texts
 from ..fields import within_max_value
+from ..sums import sum_relations
 from ..pipeline.hints import learning_on
 from ..types import FieldSpec, FieldValue, PageContent
 from .fingerprint import (BOX_MATCH_THRESHOLD, MATCH_THRESHOLD, is_multi_valued, layout_features, match_score,
@@ -17,7 +19,8 @@ from .fingerprint import (BOX_MATCH_THRESHOLD, MATCH_THRESHOLD, is_multi_valued,
 from .registration import anchor_moves, page_shift, registered
 from .selectors import KnownLayout, corrected_layouts, known_layouts, type_anchors
 from .shapes import fits, in_numbering
-from .spots import overlaps, page_lines_of, read_at
+from .phrases import configured_labels
+from .spots import labelled, overlaps, page_lines_of, read_at
 
 
 NUMERIC_TYPES = ("decimal", "integer")
@@ -105,6 +108,8 @@ def generic_failed(spots: list[dict]) -> bool:
 
 
 def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: dict, reads: _DocumentReads) -> None:
+    relations = sum_relations(specs, lambda spec: _Hints.from_spec(spec).sum_of)
+    in_sums = {name for total, parts in relations.items() for name in (total, *parts)}
     for spec in specs:
         spots = layout.spots.get(spec.name)
         if not spots or is_multi_valued(spec.hints):  # lists of products: their own reader
@@ -146,7 +151,10 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
         agreeing = support[found.value]
         found.confidence = learned_confidence(agreeing, present + absent)
         if missing:
-            result[spec.name] = found
+            if agreeing > absent or _after_a_label(spot, spec):
+                result[spec.name] = found
+            # else the layout's documents went without the field as often as the words there gave
+            # it (« Qté » over a surface on one devis, no surface on another: its next « 1 » is none)
         elif found.value == generic.value:  # two readings agree: the surer of the two
             generic.confidence = max(generic.confidence, found.confidence)
         elif agreeing > present + absent - misreadings and _overrules(spot, agreeing, score, found, generic,
@@ -156,7 +164,7 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
             result[spec.name] = found
         elif (spot["relation"] in ("left", "clause")
               and (spec.data_type not in (*NUMERIC_TYPES, "cee_code")
-                   or _scanned_number(spec, pages, found, score, misreadings))
+                   or (spec.name in in_sums and _scanned_number(spec, pages, found, score, misreadings)))
               and _read_elsewhere(generic, [reading for _, reading in readings])):
             # where the extractor read the field right on the layout, it read it at a spot; here it
             # read it at a place no spot holds (the installer's stamp taken for the recipient's
@@ -168,11 +176,19 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
             result[spec.name] = found
 
 
+def _after_a_label(spot: dict, spec: FieldSpec) -> bool:
+    """Whether a spot's anchor is (or ends with) one of the field's configured labels."""
+    anchor = tuple((spot.get("anchor") or "").split())
+    labels = [tuple(token_texts(text)) for text in configured_labels(spec.hints or {}, spec.label)]
+    return bool(anchor) and labelled(anchor, labels)
+
+
 def _scanned_number(spec: FieldSpec, pages, found: FieldValue, score: float, misreadings: int) -> bool:
-    """Whether a number read after a spot's label may overrule one the extractor read elsewhere:
+    """Whether a total read after a spot's label may overrule one the extractor read elsewhere:
     on a scan of the same template, where the layout's verdicts only ever confirmed the
     extractor's reading at that spot (« Total HT » 11 849,32 € where OCR's noise made the
-    extractor take 171 from « BAR-TH-171 »)."""
+    extractor take 171 from « BAR-TH-171 »). Only the amounts of a sum (HT + TVA = TTC): an
+    efficiency after « Efficacité énergétique saisonnière » is as often the COP beside it."""
     return (spec.data_type in NUMERIC_TYPES and not misreadings and score >= BOX_MATCH_THRESHOLD
             and _read_by_ocr(pages, found))
 

@@ -276,14 +276,14 @@ def locate(pages: list[PageContent], data_type: str, value: str, *, other_values
                             end - start, after[0][:60] if after else "", clauses, skipped,
                             numbers if relation == "left" else 0, alone)
                 where = extracted_at is not None and extracted_at[0] == page.number and overlaps(box, extracted_at[1])
-                found.append((not where, not _labelled(spot.anchor, labels), _labelled(spot.anchor, foreign_labels),
+                found.append((not where, not labelled(spot.anchor, labels), labelled(spot.anchor, foreign_labels),
                               relation == "none", spot))
     if not found:
         return None
     return min(found, key=lambda item: item[:4])[4]
 
 
-def _labelled(anchor: tuple[str, ...], labels) -> bool:
+def labelled(anchor: tuple[str, ...], labels) -> bool:
     """Whether an anchor is one of the labels, or ends with one, or is the end of one (two words
     at least: « de la facture » is the end of « date de la facture »)."""
     for label in labels:

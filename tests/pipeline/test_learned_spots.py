@@ -325,7 +325,8 @@ def test_a_heading_over_a_value_is_a_label_only_when_it_is_all_its_cell_holds():
 def test_on_a_scan_a_total_after_its_confirmed_label_overrules_the_number_the_extractor_read_elsewhere(monkeypatch):
     """The layout's verdicts only ever confirmed the extractor's total after « Total HT »; on a scan
     of it, OCR noise made the extractor take 171 from « BAR-TH-171 »: the spot's total wins there,
-    not on a text layer (where the words before a number are those of another one too often)."""
+    not on a text layer (where the words before a number are those of another one too often), nor
+    for a number outside the totals."""
     from dataclasses import replace as replaced
 
     from extraction.learning.apply import read_learned_spots
@@ -334,13 +335,23 @@ def test_on_a_scan_a_total_after_its_confirmed_label_overrules_the_number_the_ex
     taught = sentence_page("Opération BAR-TH-171", "Total HT ) 9 100,00 €")
     spot = {**spot_data(locate(taught, "decimal", "9100.00")), "absent": False, "count": 2, "corrections": 0}
     assert spot["anchor"] == "total ht"
-    specs = [FieldSpec("montant_ht", "Montant HT", "decimal")]
+    from extraction.corpus.evaluate import load_specs
+
+    specs = [spec for spec in load_specs()["devis"] if spec.name in ("montant_ht", "montant_tva", "montant_ttc")]
     for source, expected in (("ocr:tesseract", "11849.32"), ("text_layer", "171.00")):
         page = [replaced(sentence_page("Opération BAR-TH-171", "Total HT ) 11 849,32 €")[0], source=source)]
         _learned(monkeypatch, page, {"montant_ht": [spot]})
         code = next(w for w in page[0].words if w.text == "BAR-TH-171")
         generic = {"montant_ht": FieldValue("171.00", "171", 0.5, page=1, bbox=code.bbox)}
         assert read_learned_spots(1, page, specs, generic)["montant_ht"].value == expected
+    # not a number outside the totals: the efficiency after its label is as often the COP beside it
+    taught = sentence_page("Efficacité énergétique saisonnière 126 %", "ETAS : 126 %")
+    spot = {**spot_data(locate(taught, "decimal", "126")), "absent": False, "count": 2, "corrections": 0}
+    page = [replaced(sentence_page("Efficacité énergétique saisonnière COP 3,22", "ETAS : 115 %")[0], source="ocr:tesseract")]
+    _learned(monkeypatch, page, {"etas": [spot]})
+    etas = next(w for w in page[0].words if w.text == "115")
+    generic = {"etas": FieldValue("115.00", "115", 0.5, page=1, bbox=etas.bbox)}
+    assert read_learned_spots(1, page, [FieldSpec("etas", "ETAS", "decimal")], generic)["etas"].value == "115.00"
 
 
 def test_a_text_read_at_a_spot_out_of_the_fields_shape_is_not_taken(monkeypatch):
@@ -358,3 +369,24 @@ def test_a_text_read_at_a_spot_out_of_the_fields_shape_is_not_taken(monkeypatch)
         _learned(monkeypatch, page, {"rge_numero": [spot]})
         got = read_learned_spots(1, page, [spec], {})
         assert (got["rge_numero"].value if "rge_numero" in got else None) == expected
+
+
+def test_a_field_the_layouts_documents_went_without_is_filled_only_after_one_of_its_labels(monkeypatch):
+    """One devis of the layout printed its surface under « Qté », another had none: a « 1 » under
+    « Qté » on the next is no surface; a number after « Surface chauffée » is."""
+    from extraction.corpus.evaluate import load_specs
+    from extraction.learning.apply import read_learned_spots
+
+    spec = next(s for s in load_specs()["devis"] if s.name == "surface_m2")
+    absent = {"absent": True, "count": 1, "corrections": 0, "relation": "none", "page": None, "bbox": None, "anchor": ""}
+    under_qte = sentence_page("Qté Désignation", "87,00")
+    qte = {**spot_data(locate(under_qte, "decimal", "87.00")), "absent": False, "count": 1, "corrections": 0}
+    heated = sentence_page("Surface chauffée 87,00 m2")
+    labelled_spot = {**spot_data(locate(heated, "decimal", "87.00")), "absent": False, "count": 1, "corrections": 0}
+    assert (qte["relation"], qte["anchor"], labelled_spot["anchor"]) == ("above", "qte designation", "surface chauffee")
+    page = sentence_page("Qté Désignation", "1,00")
+    _learned(monkeypatch, page, {"surface_m2": [absent, qte]})
+    assert "surface_m2" not in read_learned_spots(1, page, [spec], {})
+    page = sentence_page("Surface chauffée 112,00 m2")
+    _learned(monkeypatch, page, {"surface_m2": [absent, labelled_spot]})
+    assert read_learned_spots(1, page, [spec], {})["surface_m2"].value == "112.00"
