@@ -7,6 +7,8 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from accounts.validators import is_valid_siret
+
 from ..extractors.field_hints import _Hints
 from ..extractors.layout import Line
 from ..extractors.text import token_texts
@@ -333,6 +335,8 @@ def _plausible(spec: FieldSpec, pages: list[PageContent], found: FieldValue | No
     candidates do (``fields.within_max_value``): a CEE premium of 3 668 441 € read by OCR is
     « 3.668.441 » for 3 668,44 €, read again so; on a text layer, a value to drop, not one to
     overrule the extractor with."""
+    if found is not None and spec.data_type == "siret" and not is_valid_siret(found.value) and _read_by_ocr(pages, found):
+        return None  # « 80493314210056 »: OCR's slip in « 89493314210056 » fails the Luhn key
     hints = _Hints.from_spec(spec)
     if found is not None and spec.data_type == "string" and hints.value_regex is not None:
         # the field's shape, as the extractor's candidates pass it: « Pose réalisée le 17 » read

@@ -390,3 +390,20 @@ def test_a_field_the_layouts_documents_went_without_is_filled_only_after_one_of_
     page = sentence_page("Surface chauffée 112,00 m2")
     _learned(monkeypatch, page, {"surface_m2": [absent, labelled_spot]})
     assert read_learned_spots(1, page, [spec], {})["surface_m2"].value == "112.00"
+
+
+def test_a_siret_ocr_read_at_a_spot_with_a_wrong_luhn_key_is_not_taken(monkeypatch):
+    from dataclasses import replace as replaced
+
+    from extraction.learning.apply import read_learned_spots
+    from extraction.types import FieldSpec, FieldValue
+
+    taught = sentence_page("SIRET : 89493314210056")
+    spot = {**spot_data(locate(taught, "siret", "89493314210056")), "absent": False, "count": 1, "corrections": 1}
+    spec = FieldSpec("siret_installateur", "SIRET", "siret")
+    for digits, expected in (("80493314210056", "89493314210056"), ("73282932000074", "73282932000074")):
+        page = [replaced(sentence_page(f"SIRET : {digits}", "RCS Lyon 894 933 142")[0], source="ocr:tesseract")]
+        _learned(monkeypatch, page, {"siret_installateur": [spot]})
+        generic = {"siret_installateur": FieldValue("89493314210056", "894 933 142 10056", 0.5, page=1,
+                                                    bbox=page[0].words[-1].bbox)}
+        assert read_learned_spots(1, page, [spec], generic)["siret_installateur"].value == expected
