@@ -153,10 +153,11 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
         agreeing = support[found.value]
         found.confidence = learned_confidence(agreeing, present + absent)
         if missing:
-            if agreeing > absent or _after_a_label(spot, spec):
+            if _after_a_label(spot, spec) or (agreeing > absent and spec.data_type not in NUMERIC_TYPES):
                 result[spec.name] = found
-            # else the layout's documents went without the field as often as the words there gave
-            # it (« Qté » over a surface on one devis, no surface on another: its next « 1 » is none)
+            # else a number after words that are no label of it (« Quantité » over a surface on one
+            # devis, none on the next: its « 1 » is no surface; a product's name before its surface),
+            # or a field the layout's documents went without as often as the words there gave it
         elif found.value == generic.value:  # two readings agree: the surer of the two
             generic.confidence = max(generic.confidence, found.confidence)
         elif agreeing > present + absent - misreadings and _overrules(spot, agreeing, score, found, generic,
@@ -202,7 +203,8 @@ def _read_spot(layout: KnownLayout, score: float, spot: dict, pages, spec: Field
     anchor (« Dale dci » for « Date d'achèvement » on a phone photo), the value in the spot's box,
     moved as the page's anchors moved."""
     found = read_at(pages, spec.data_type, _registered(layout, spot, pages, reads), reads.lines)
-    if found is not None or spot["relation"] == "none" or score < BOX_MATCH_THRESHOLD or not _scanned(pages, spot):
+    if (found is not None or spot["relation"] == "none" or score < BOX_MATCH_THRESHOLD or not _scanned(pages, spot)
+            or spec.data_type in NUMERIC_TYPES):  # a box on a page whose works differ holds other numbers
         return found, False
     box = {**spot, "relation": "none"}
     return read_at(pages, spec.data_type, _registered(layout, box, pages, reads), reads.lines), True

@@ -98,7 +98,8 @@ def _read_value(pages, name: str, data_type: str, generic: str | None):
     from extraction.types import FieldSpec, FieldValue
 
     values = {} if generic is None else {name: FieldValue(generic, generic, 0.5)}
-    return read_learned_spots(1, pages, [FieldSpec(name, name, data_type)], values).get(name)
+    labels = {"montant_ttc": {"total ttc": 1}, "etas": {"etas": 1}}.get(name, {})  # as the field's hints say
+    return read_learned_spots(1, pages, [FieldSpec(name, name, data_type, hints={"labels": labels})], values).get(name)
 
 
 def _read(pages, name: str, data_type: str, generic: str | None):
@@ -208,12 +209,12 @@ def test_a_value_read_at_a_spot_above_the_fields_max_value_is_not_taken(monkeypa
     spot = {**spot_data(locate(taught, "decimal", "977.28")), "absent": False, "count": 3, "corrections": 3}
     misread = sentence_page("Cadre de contribution", "Montant de la prime CEE : 3.668.441 €")
     _learned(monkeypatch, misread, {"montant_prime": [spot]})
-    capped = FieldSpec("montant_prime", "montant_prime", "decimal", hints={"max_value": 50000})
+    capped = FieldSpec("montant_prime", "Montant de la prime CEE", "decimal", hints={"max_value": 50000})
     assert read_learned_spots(1, misread, [capped], {}).get("montant_prime") is None
     generic = {"montant_prime": FieldValue("3668.44", "3 668,44", 0.6)}
     assert read_learned_spots(1, misread, [capped], generic)["montant_prime"].value == "3668.44"
     # without the hint the spot's reading is taken as before
-    plain = FieldSpec("montant_prime", "montant_prime", "decimal")
+    plain = FieldSpec("montant_prime", "Montant de la prime CEE", "decimal")
     assert read_learned_spots(1, misread, [plain], {})["montant_prime"].value == "3668441.00"
 
 
@@ -230,7 +231,7 @@ def test_an_ocr_reading_at_a_spot_above_the_fields_max_value_is_read_again_as_th
     printed = sentence_page("Cadre de contribution", "Montant de la prime CEE : 3.668.441 €")[0]
     scanned = [replace(printed, words=[replace(w, conf=0.83) for w in printed.words], source="ocr:tesseract")]
     _learned(monkeypatch, scanned, {"montant_prime": [spot]})
-    capped = FieldSpec("montant_prime", "montant_prime", "decimal", hints={"max_value": 50000})
+    capped = FieldSpec("montant_prime", "Montant de la prime CEE", "decimal", hints={"max_value": 50000})
     assert read_learned_spots(1, scanned, [capped], {})["montant_prime"].value == "3668.44"
 
 
@@ -386,6 +387,8 @@ def test_a_field_the_layouts_documents_went_without_is_filled_only_after_one_of_
     assert (qte["relation"], qte["anchor"], labelled_spot["anchor"]) == ("above", "qte designation", "surface chauffee")
     page = sentence_page("Qté Désignation", "1,00")
     _learned(monkeypatch, page, {"surface_m2": [absent, qte]})
+    assert "surface_m2" not in read_learned_spots(1, page, [spec], {})
+    _learned(monkeypatch, page, {"surface_m2": [qte]})  # a number after words that are no label of it: neither
     assert "surface_m2" not in read_learned_spots(1, page, [spec], {})
     page = sentence_page("Surface chauffée 112,00 m2")
     _learned(monkeypatch, page, {"surface_m2": [absent, labelled_spot]})
