@@ -180,10 +180,12 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
 
 
 def _after_a_label(spot: dict, spec: FieldSpec) -> bool:
-    """Whether a spot's anchor is (or ends with) one of the field's configured labels."""
+    """Whether a spot's anchor holds one of the field's configured labels (« pour une surface
+    chauffée de » holds « surface chauffée »)."""
     anchor = tuple((spot.get("anchor") or "").split())
     labels = [tuple(token_texts(text)) for text in configured_labels(spec.hints or {}, spec.label)]
-    return bool(anchor) and labelled(anchor, labels)
+    return bool(anchor) and (labelled(anchor, labels) or any(
+        label and any(anchor[k:k + len(label)] == label for k in range(len(anchor) - len(label) + 1)) for label in labels))
 
 
 def _scanned_number(spec: FieldSpec, pages, found: FieldValue, score: float, misreadings: int) -> bool:

@@ -393,6 +393,11 @@ def test_a_field_the_layouts_documents_went_without_is_filled_only_after_one_of_
     page = sentence_page("Surface chauffée 112,00 m2")
     _learned(monkeypatch, page, {"surface_m2": [absent, labelled_spot]})
     assert read_learned_spots(1, page, [spec], {})["surface_m2"].value == "112.00"
+    in_a_sentence = sentence_page("Pompe à chaleur pour une surface chauffée de 87,00 m2")
+    sentence_spot = {**spot_data(locate(in_a_sentence, "decimal", "87.00")), "absent": False, "count": 1, "corrections": 0}
+    page = sentence_page("Pompe à chaleur pour une surface chauffée de 96,00 m2")
+    _learned(monkeypatch, page, {"surface_m2": [sentence_spot]})
+    assert read_learned_spots(1, page, [spec], {})["surface_m2"].value == "96.00"
 
 
 def test_a_siret_ocr_read_at_a_spot_with_a_wrong_luhn_key_is_not_taken(monkeypatch):
