@@ -112,11 +112,11 @@ class LearnedRejectionAdmin(admin.ModelAdmin):
     """Items validators removed from the lists of brands or references the extractor read: while
     active, and removed more often than validated, they are left out of the lists read afterwards."""
 
-    list_display = ["text", "lexicon", "count", "is_active", "updated_at"]
+    list_display = ["text", "replacement", "lexicon", "count", "is_active", "updated_at"]
     list_filter = ["lexicon", "is_active"]
     list_editable = ["is_active"]
-    search_fields = ["text"]
-    readonly_fields = ["lexicon", "text", "count", "created_at", "updated_at"]
+    search_fields = ["text", "replacement"]
+    readonly_fields = ["lexicon", "text", "replacement", "count", "created_at", "updated_at"]
     actions = [activate, deactivate]
 
     def has_add_permission(self, request):

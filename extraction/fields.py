@@ -68,6 +68,8 @@ The extractor never reads anything but the words: no ground truth, no per-layout
 """
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import re
 from dataclasses import dataclass
@@ -206,12 +208,24 @@ def extract_field(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[lis
     candidates = choice_candidates(spec, layout, stop_labels, reading)
     if hints.multiple:
         if reading is not None and reading.rejected and hints.lexicon:
-            # what validators removed from this kind of list (« SRV-EVAC » read for a brand)
-            candidates = [c for c in candidates if (hints.lexicon, item_key(c.value)) not in reading.rejected]
+            candidates = without_rejected(candidates, hints.lexicon, reading.rejected)
         return choose_many(candidates, hints, _choose)
     if ranker is not None and candidates:
         ranker(spec, candidates)
     return _choose(candidates, hints)
+
+
+def without_rejected(candidates: list[Candidate], lexicon: str, rejected: dict[tuple[str, str], str]) -> list[Candidate]:
+    """What validators removed from this kind of list left out (« SRV-EVAC » read for a brand),
+    or read as the validated item it held (« MITSUBISHI ELECTRIC Ecodan » as « Mitsubishi Electric »)."""
+    out = []
+    for c in candidates:
+        replacement = rejected.get((lexicon, item_key(c.value)))
+        if replacement is None:
+            out.append(c)
+        elif replacement:
+            out.append(dataclasses.replace(c, value=replacement))
+    return out
 
 
 def choice_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[list[str]] | None = None,

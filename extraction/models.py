@@ -443,7 +443,8 @@ class LearnedProduct(models.Model):
 class LearnedRejection(models.Model):
     """An item validators removed from a list of products the extractor read (a store's service
     code « SRV-EVAC » taken for a brand, « Dépose » for a reference). While active, and removed
-    more often than validated as a product, it is left out of the lists read afterwards."""
+    more often than validated as a product, it is left out of the lists read afterwards, or read
+    as the validated item it held (« MITSUBISHI ELECTRIC Ecodan » → « Mitsubishi Electric »)."""
 
     class Lexicon(models.TextChoices):
         BRAND = "marque", "marque"
@@ -451,6 +452,9 @@ class LearnedRejection(models.Model):
 
     lexicon = models.CharField("liste", max_length=20, choices=Lexicon.choices)
     text = models.CharField("élément écarté", max_length=120)
+    replacement = models.CharField("remplacé par", max_length=120, blank=True,
+                                   help_text="L'élément validé que le texte écarté contenait (« Watts » pour « Watts BA 2760 »), "
+                                             "lu à sa place ; vide : l'élément est seulement retiré.")
     count = models.PositiveIntegerField("retraits", default=1)
     is_active = models.BooleanField("actif", default=True,
                                     help_text="Décocher pour que l'extraction garde de nouveau cet élément.")

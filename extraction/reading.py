@@ -25,8 +25,8 @@ def reading_data(phrase_rows, brand_rows, product_rows=(), rejected_rows=()) -> 
     """``phrase_rows``: (field name, pattern, weight) of one document type's active patterns;
     ``brand_rows``: (name, aliases) of the active brands; ``product_rows``: (brand, reference)
     of the active learned products, whose brands the lexicon does not name join it;
-    ``rejected_rows``: (lexicon, text) of the items validators removed from product lists more
-    often than they validated them."""
+    ``rejected_rows``: (lexicon, text, replacement) of the items validators removed from product
+    lists more often than they validated them (replacement: the validated item it held, or "")."""
     phrases: dict[str, list[tuple[str, float]]] = {}
     for name, pattern, weight in phrase_rows:
         phrases.setdefault(name, []).append((pattern, float(weight)))
@@ -39,7 +39,8 @@ def reading_data(phrase_rows, brand_rows, product_rows=(), rejected_rows=()) -> 
             known.add(fold(brand))
     return ReadingData({name: tuple(items) for name, items in phrases.items()}, tuple(brands),
                        tuple((b, r) for b, r in products if r),
-                       frozenset((lexicon, item_key(text)) for lexicon, text in rejected_rows if item_key(text)))
+                       {(lexicon, item_key(text)): replacement for lexicon, text, replacement in rejected_rows
+                        if item_key(text)})
 
 
 @lru_cache(maxsize=16)

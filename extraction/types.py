@@ -58,7 +58,8 @@ class ReadingData:
     phrases: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
     brands: tuple[tuple[str, tuple[str, ...]], ...] = ()
     products: tuple[tuple[str, str], ...] = ()  # (brand, reference) validators taught (``LearnedProduct``)
-    rejected: frozenset = frozenset()  # (lexicon, item key) validators removed from lists (``LearnedRejection``)
+    # {(lexicon, item key): the validated item it held, or ""}: what validators removed from lists (``LearnedRejection``)
+    rejected: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def __hash__(self) -> int:
         return id(self)

@@ -44,9 +44,12 @@ def learn_products(lexicon: str, value, brands_now, read=None) -> None:
         kept = {item_key(item) for item in items}
         for item in dict.fromkeys(values_of(read)):
             if item_key(item) and item_key(item) not in kept and len(item) <= MAX_REFERENCE:
-                row, created = LearnedRejection.objects.get_or_create(lexicon=lexicon, text=item)
+                replacement = _held(item, [v for v in items if item_key(v)])
+                row, created = LearnedRejection.objects.get_or_create(lexicon=lexicon, text=item,
+                                                                      defaults={"replacement": replacement})
                 if not created:
-                    LearnedRejection.objects.filter(pk=row.pk).update(count=F("count") + 1, updated_at=timezone.now())
+                    LearnedRejection.objects.filter(pk=row.pk).update(count=F("count") + 1, replacement=replacement,
+                                                                      updated_at=timezone.now())
     if lexicon == "marque":
         pairs = [(brand, "") for brand in items]
     elif lexicon == "reference":
@@ -62,3 +65,11 @@ def learn_products(lexicon: str, value, brands_now, read=None) -> None:
         row, created = LearnedProduct.objects.get_or_create(brand=brand, reference=reference)
         if not created:
             LearnedProduct.objects.filter(pk=row.pk).update(count=F("count") + 1, updated_at=timezone.now())
+
+
+def _held(item: str, validated: list[str]) -> str:
+    """The one validated item whose words open or end the removed one (« Watts » of « Watts BA
+    2760 », « BA 2760 » of « Watts BA 2760 »), or ""."""
+    words = item_key(item).split()
+    held = [v for v in validated if (lambda w: w != words and (words[:len(w)] == w or words[-len(w):] == w))(item_key(v).split())]
+    return held[0] if len(held) == 1 else ""

@@ -16,6 +16,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('lexicon', models.CharField(choices=[('marque', 'marque'), ('reference', 'référence')], max_length=20, verbose_name='liste')),
                 ('text', models.CharField(max_length=120, verbose_name='élément écarté')),
+                ('replacement', models.CharField(blank=True, help_text="L'élément validé que le texte écarté contenait (« Watts » pour « Watts BA 2760 »), lu à sa place ; vide : l'élément est seulement retiré.", max_length=120, verbose_name='remplacé par')),
                 ('count', models.PositiveIntegerField(default=1, verbose_name='retraits')),
                 ('is_active', models.BooleanField(default=True, help_text="Décocher pour que l'extraction garde de nouveau cet élément.", verbose_name='actif')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),

@@ -21,13 +21,13 @@ def document_reading_data(document_type) -> ReadingData:
     ))
 
 
-def rejected_items() -> list[tuple[str, str]]:
-    """(lexicon, text) of the active items validators removed from product lists more often than
-    they validated them as a brand or a reference (``LearnedProduct``)."""
+def rejected_items() -> list[tuple[str, str, str]]:
+    """(lexicon, text, replacement) of the active items validators removed from product lists
+    more often than they validated them as a brand or a reference (``LearnedProduct``)."""
     validated: dict[tuple[str, str], int] = {}
     for brand, reference, count in LearnedProduct.objects.values_list("brand", "reference", "count"):
         key = ("reference", item_key(reference)) if reference else ("marque", item_key(brand))
         validated[key] = validated.get(key, 0) + count
-    return [(lexicon, text) for lexicon, text, count in
-            LearnedRejection.objects.filter(is_active=True).values_list("lexicon", "text", "count")
+    return [(lexicon, text, replacement) for lexicon, text, replacement, count in
+            LearnedRejection.objects.filter(is_active=True).values_list("lexicon", "text", "replacement", "count")
             if count > validated.get((lexicon, item_key(text)), 0)]

@@ -108,8 +108,8 @@ def test_an_item_a_validator_removed_from_a_list_is_left_out_of_the_next_documen
     # the validated lists name the heat pump only (the thermostat is no product of the operation)
     correct(first["id"], "marque", json.dumps(["Atlantic"]), validator)
     correct(first["id"], "reference_produit", json.dumps(["Alfea Excellia A.I. 11"]), validator)
-    assert set(LearnedRejection.objects.values_list("lexicon", "text", "count")) == {
-        ("marque", "Somfy", 1), ("reference", "TaHoma Therm", 1)}
+    assert set(LearnedRejection.objects.values_list("lexicon", "text", "replacement", "count")) == {
+        ("marque", "Somfy", "", 1), ("reference", "TaHoma Therm", "", 1)}
 
     second = ingest(tmp_path, "d2.pdf", two_products("D-2", 340))
     assert value_of(second, "marque") == ["Atlantic"]
@@ -121,3 +121,15 @@ def test_an_item_a_validator_removed_from_a_list_is_left_out_of_the_next_documen
     third = ingest(tmp_path, "d3.pdf", two_products("D-3", 300))
     assert value_of(third, "marque") == ["Atlantic", "Somfy"]
     assert value_of(third, "reference_produit") == ["Alfea Excellia A.I. 11", "TaHoma Therm"]
+
+
+def test_an_item_a_validator_cut_down_to_the_item_it_held_is_read_so_on_the_next_documents(tmp_path, validator):
+    """The extractor read the brand with the model run into it; the validator kept the brand:
+    the next documents' lists hold the brand."""
+    first = ingest(tmp_path, "d1.pdf", two_products("D-1", 300))
+    correct(first["id"], "marque", json.dumps(["Atlantic", "Somfy"]), validator)
+    correct(first["id"], "reference_produit", json.dumps(["Alfea Excellia A.I. 11", "TaHoma"]), validator)
+    assert set(LearnedRejection.objects.values_list("lexicon", "text", "replacement")) == {
+        ("reference", "TaHoma Therm", "TaHoma")}
+    second = ingest(tmp_path, "d2.pdf", two_products("D-2", 340))
+    assert value_of(second, "reference_produit") == ["Alfea Excellia A.I. 11", "TaHoma"]
