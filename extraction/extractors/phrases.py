@@ -80,7 +80,12 @@ def _fold_word(text: str) -> str:
 def _literal(piece: str) -> str:
     """A regular expression for a literal piece of a pattern: its words, whatever lies between."""
     words = _WORD_RE.findall(fold(piece))
-    return _BETWEEN.join("[x×]" if w in ("x", "×") else re.escape(w) for w in words)
+    return _BETWEEN.join(_LITERALS.get(w, re.escape(w)) for w in words)
+
+
+# Words a document writes several ways: « × » or « x », « € » or « EUR » / « euros » (« et 931,98 EUR
+# de TVA » for « et {valeur} € de tva »)
+_LITERALS = {"x": "[x×]", "×": "[x×]", "€": "(?:€|euros?|eur)"}
 
 
 @dataclass(frozen=True)

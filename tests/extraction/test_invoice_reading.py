@@ -317,3 +317,10 @@ def test_a_value_stacked_over_another_label_is_not_raised_beside_it(specs):
     rows = [(0.08, 0.20, "Nom du bénéficiaire :"), (0.08, 0.215, "DUPONT Marie"),
             (0.08, 0.23, "Adresse des travaux :"), (0.08, 0.245, "12 rue des Lilas")]
     assert read([page(rows)], specs, "attestation_honneur")["beneficiaire_adresse"] == "12 rue des Lilas"
+
+
+def test_a_pattern_written_with_the_euro_sign_reads_a_sentence_written_with_eur(specs):
+    rows = [(0.08, 0.60, "Le montant total des travaux s'élève à 17 877,13 EUR TTC, soit 16 945,15 EUR HT et 931,98 EUR de TVA au taux"),
+            (0.08, 0.615, "de 5,5 %.")]
+    got = read([page(rows)], specs, "devis")
+    assert (got["montant_ht"], got["montant_tva"], got["montant_ttc"]) == ("16945.15", "931.98", "17877.13")
