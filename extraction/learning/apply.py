@@ -301,6 +301,8 @@ def _fill_from_anchors(document_type_id: int, pages, specs, result: dict, reads:
             needs_two = spec.data_type in NUMERIC_TYPES or not missing
             if spot["fingerprint_id"] == skip or (needs_two and spot["count"] < 2):
                 continue
+            if spec.data_type in NUMERIC_TYPES and not _after_a_label(spot, spec):
+                continue  # « Efficacité » over an ETAS on another layout: « 5 ans » under it here is no COP
             found = _shaped(spec, spot, _plausible(spec, pages, read_at(pages, spec.data_type, spot, reads.lines)), pages)
             # the place of another layout may hold another field's value there (the dateline read
             # as a signature date): what another field of the document already holds is not this one

@@ -98,7 +98,7 @@ def _read_value(pages, name: str, data_type: str, generic: str | None):
     from extraction.types import FieldSpec, FieldValue
 
     values = {} if generic is None else {name: FieldValue(generic, generic, 0.5)}
-    labels = {"montant_ttc": {"total ttc": 1}, "etas": {"etas": 1}}.get(name, {})  # as the field's hints say
+    labels = {"montant_ttc": {"total ttc": 1}, "etas": {"etas": 1}, "cop": {"cop": 1}}.get(name, {})  # as the hints say
     return read_learned_spots(1, pages, [FieldSpec(name, name, data_type, hints={"labels": labels})], values).get(name)
 
 
@@ -415,3 +415,19 @@ def test_a_siret_ocr_read_at_a_spot_with_a_wrong_luhn_key_is_not_taken(monkeypat
         generic = {"siret_installateur": FieldValue("89493314210056", "894 933 142 10056", 0.5, page=1,
                                                     bbox=page[0].words[-1].bbox)}
         assert read_learned_spots(1, page, [spec], generic)["siret_installateur"].value == expected
+
+
+def test_a_number_is_read_after_another_layouts_anchor_only_where_that_anchor_is_one_of_its_labels(monkeypatch):
+    from extraction.learning import apply
+
+    heading = sentence_page("Efficacité énergétique", "4,10")
+    over = {**spot_data(locate(heading, "decimal", "4.10")), "absent": False, "count": 2, "corrections": 0}
+    labelled_spot = {**spot_data(locate(sentence_page("COP : 4,10"), "decimal", "4.10")), "absent": False, "count": 2,
+                     "corrections": 0}
+    assert (over["relation"], over["anchor"], labelled_spot["anchor"]) == ("above", "efficacite", "cop")
+    monkeypatch.setattr(apply, "learning_on", lambda: True)
+    monkeypatch.setattr(apply, "known_layouts", lambda type_id: [])
+    for spot, page, expected in ((over, sentence_page("Efficacité énergétique", "5 ans"), None),
+                                 (labelled_spot, sentence_page("COP : 3,80"), "3.80")):
+        monkeypatch.setattr(apply, "type_anchors", lambda type_id, spot=spot: {"cop": [{**spot, "fingerprint_id": 9}]})
+        assert _read(page, "cop", "decimal", None) == expected
