@@ -24,10 +24,12 @@ def document_reading_data(document_type) -> ReadingData:
 def rejected_items() -> list[tuple[str, str, str]]:
     """(lexicon, text, replacement) of the active items validators removed from product lists
     more often than they validated them as a brand or a reference (``LearnedProduct``)."""
+    rows = list(LearnedRejection.objects.filter(is_active=True).values_list("lexicon", "text", "replacement", "count"))
+    if not rows:
+        return []
     validated: dict[tuple[str, str], int] = {}
     for brand, reference, count in LearnedProduct.objects.values_list("brand", "reference", "count"):
         key = ("reference", item_key(reference)) if reference else ("marque", item_key(brand))
         validated[key] = validated.get(key, 0) + count
-    return [(lexicon, text, replacement) for lexicon, text, replacement, count in
-            LearnedRejection.objects.filter(is_active=True).values_list("lexicon", "text", "replacement", "count")
+    return [(lexicon, text, replacement) for lexicon, text, replacement, count in rows
             if count > validated.get((lexicon, item_key(text)), 0)]
