@@ -153,11 +153,11 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
         agreeing = support[found.value]
         found.confidence = learned_confidence(agreeing, present + absent)
         if missing:
-            if _after_a_label(spot, spec) or (agreeing > absent and spec.data_type not in NUMERIC_TYPES):
+            if _after_a_label(spot, spec) or (agreeing > absent and _beside(spot, spec)):
                 result[spec.name] = found
-            # else a number after words that are no label of it (« Quantité » over a surface on one
-            # devis, none on the next: its « 1 » is no surface; a product's name before its surface),
-            # or a field the layout's documents went without as often as the words there gave it
+            # else a number under words that are no label of it (« Quantité » over a surface on one
+            # devis, none on the next: its « 1 » is no surface), or a field the layout's documents
+            # went without as often as the words there gave it
         elif found.value == generic.value:  # two readings agree: the surer of the two
             generic.confidence = max(generic.confidence, found.confidence)
         elif agreeing > present + absent - misreadings and _overrules(spot, agreeing, score, found, generic,
@@ -186,6 +186,13 @@ def _after_a_label(spot: dict, spec: FieldSpec) -> bool:
     labels = [tuple(token_texts(text)) for text in configured_labels(spec.hints or {}, spec.label)]
     return bool(anchor) and (labelled(anchor, labels) or any(
         label and any(anchor[k:k + len(label)] == label for k in range(len(anchor) - len(label) + 1)) for label in labels))
+
+
+def _beside(spot: dict, spec: FieldSpec) -> bool:
+    """Whether a spot may give its field without naming it: a text anywhere, a number only right
+    after the words before it on its line (« Participation chauffage accordée : 2 500,00 € »), not
+    under a heading or in a box, where the next document's works put other numbers."""
+    return spec.data_type not in NUMERIC_TYPES or spot.get("relation") in ("left", "clause")
 
 
 def _scanned_number(spec: FieldSpec, pages, found: FieldValue, score: float, misreadings: int) -> bool:
@@ -301,7 +308,7 @@ def _fill_from_anchors(document_type_id: int, pages, specs, result: dict, reads:
             needs_two = spec.data_type in NUMERIC_TYPES or not missing
             if spot["fingerprint_id"] == skip or (needs_two and spot["count"] < 2):
                 continue
-            if spec.data_type in NUMERIC_TYPES and not _after_a_label(spot, spec):
+            if not (_after_a_label(spot, spec) or _beside(spot, spec)):
                 continue  # « Efficacité » over an ETAS on another layout: « 5 ans » under it here is no COP
             found = _shaped(spec, spot, _plausible(spec, pages, read_at(pages, spec.data_type, spot, reads.lines)), pages)
             # the place of another layout may hold another field's value there (the dateline read
