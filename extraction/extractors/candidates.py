@@ -125,10 +125,9 @@ def _values_in(data_type: str, words: list[Word], hints: _Hints, stop_labels,
     for fv in found:
         value_words = words[fv.start:fv.end]
         if data_type == "string" and hints.value_regex is not None:
-            m = hints.value_regex.search(fv.value)
-            if not m:
+            kept = hints.in_value_regex(fv.value)
+            if kept is None:
                 continue
-            kept = (m.group(1) if m.groups() and m.group(1) is not None else m.group(0)).strip()
             kept = without_file_extension(kept)  # « Document Devis DV257132.pdf »: the file's name, not the number
             if not kept:
                 continue

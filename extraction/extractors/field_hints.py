@@ -66,6 +66,16 @@ class _Hints:
     one_person: bool = False
     avoid_section: tuple[tuple[str, ...], ...] = ()  # words of a numbered section heading the label is not under
 
+    def in_value_regex(self, text: str) -> str | None:
+        """``text`` cut to the field's ``value_regex`` (its first group, else the whole match);
+        ``text`` as is without the hint; None where it does not fit."""
+        if self.value_regex is None:
+            return text
+        m = self.value_regex.search(text)
+        if not m:
+            return None
+        return (m.group(1) if m.groups() and m.group(1) is not None else m.group(0)).strip()
+
     @classmethod
     def from_spec(cls, spec: FieldSpec) -> "_Hints":
         seen = _HINTS_BY_ID.get(id(spec))

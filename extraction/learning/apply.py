@@ -354,8 +354,7 @@ def _plausible(spec: FieldSpec, pages: list[PageContent], found: FieldValue | No
     if found is not None and spec.data_type == "string" and hints.value_regex is not None:
         # the field's shape, as the extractor's candidates pass it: « Pose réalisée le 17 » read
         # where an invoice of the layout printed its RGE number is no RGE number
-        m = hints.value_regex.search(found.value)
-        kept = (m.group(1) if m.groups() and m.group(1) is not None else m.group(0)).strip() if m else ""
+        kept = hints.in_value_regex(found.value)
         if not kept:
             return None
         found.value = kept
