@@ -53,7 +53,9 @@ predicted type). ``--installers N`` draws the dossiers from N installers that re
 templates (``extraction/corpus/issuers.py``).
 
 ``--via-ingest`` runs ``manage.py ingest FILE --json`` (the whole pipeline: split, text, OCR,
-classify, extract) on every file instead and scores its JSON output; it needs that command.
+classify, extract) on every file instead and scores its JSON output, on a new instance of its
+own (a migrated SQLite database under ``OUT/instance``, nothing learned): what a held-out check
+measures, OCR of scans at their own resolution included.
 """
 from __future__ import annotations
 
@@ -70,6 +72,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cee.settings")
+
+from bench.learning import fresh_instance  # noqa: E402  (after the path is set)
 
 TARGET_ACCURACY = 0.98
 TARGET_F1 = {"born-digital": 0.95, "scanned": 0.85}
@@ -135,13 +139,14 @@ def _confidence_summary(report) -> None:
             print(f"  confidence {low:.1f}–{min(high, 1):.1f}: {r + w:4d} values, {r / (r + w):.3f} right")
 
 
-def _run_ingest(paths: list[Path], chunk: int = 25) -> dict[str, list[dict]]:
-    """``manage.py ingest FILE... --json`` (the whole pipeline), documents per input path."""
+def _run_ingest(paths: list[Path], env: dict, chunk: int = 25) -> dict[str, list[dict]]:
+    """``manage.py ingest FILE... --json`` (the whole pipeline) on the instance of ``env``,
+    documents per input path."""
     outputs: dict[str, list[dict]] = {}
     for start in range(0, len(paths), chunk):
         batch = [str(p) for p in paths[start:start + chunk]]
         completed = subprocess.run([sys.executable, "manage.py", "ingest", *batch, "--json"], capture_output=True,
-                                   text=True, timeout=3600, cwd=ROOT)
+                                   text=True, timeout=3600, cwd=ROOT, env=env)
         if completed.returncode != 0:
             raise SystemExit(f"ingest failed: {completed.stderr[-3000:]}")
         for line in completed.stdout.splitlines():
@@ -205,6 +210,7 @@ def main() -> int:
     specs, hints = load_specs(), load_hints()
     totals = Report()
     summary = []
+    instance = None
     for family in families:
         root = base / family if len(families) > 1 else base
         started = time.perf_counter()
@@ -227,7 +233,10 @@ def main() -> int:
             pages = sum(len(d["pages"]) for f in selected for d in f["documents"])
             started = time.perf_counter()
             if args.via_ingest:
-                report = evaluate_ingest_output(root, selected, _run_ingest, specs)
+                # a new instance (its own migrated SQLite database, nothing learned), as a held-out
+                # check runs it; created once, beside the corpus
+                instance = instance or fresh_instance(base / "instance")
+                report = evaluate_ingest_output(root, selected, partial(_run_ingest, env=instance), specs)
             else:
                 report = evaluate_corpus(root, partial(read_pages, engine=args.engine), scanned=scanned, specs=specs,
                                          hints=hints, limit=args.scanned_limit if scanned else None,
