@@ -22,8 +22,8 @@ def deactivate(modeladmin, request, queryset):
 
 class LearnedFieldLocationInline(admin.TabularInline):
     model = LearnedFieldLocation
-    fields = ["schema", "absent", "page", "relation", "anchor", "bbox", "count", "corrections", "is_active"]
-    readonly_fields = ["schema", "absent", "page", "relation", "anchor", "bbox", "count", "corrections"]
+    fields = ["schema", "absent", "page", "relation", "anchor", "bbox", "constant", "count", "corrections", "is_active"]
+    readonly_fields = ["schema", "absent", "page", "relation", "anchor", "bbox", "constant", "count", "corrections"]
     extra = 0
     can_delete = True
 
@@ -60,13 +60,14 @@ class LayoutFingerprintAdmin(admin.ModelAdmin):
 
 @admin.register(LearnedFieldLocation)
 class LearnedFieldLocationAdmin(admin.ModelAdmin):
-    list_display = ["schema", "fingerprint", "absent", "page", "relation", "anchor", "count", "corrections", "is_active", "updated_at"]
+    list_display = ["schema", "fingerprint", "absent", "page", "relation", "anchor", "constant", "count", "corrections",
+                    "is_active", "updated_at"]
     list_filter = ["schema__document_type", "absent", "relation", "is_active"]
     list_editable = ["is_active"]
-    search_fields = ["schema__name", "anchor", "fingerprint__digest", "fingerprint__issuer"]
+    search_fields = ["schema__name", "anchor", "constant", "fingerprint__digest", "fingerprint__issuer"]
     list_select_related = ["schema__document_type", "fingerprint__document_type"]
     readonly_fields = ["fingerprint", "schema", "key", "absent", "page", "bbox", "relation", "anchor", "offset",
-                       "value_words", "followed_by", "count", "corrections", "created_at", "updated_at"]
+                       "value_words", "followed_by", "constant", "count", "corrections", "created_at", "updated_at"]
     actions = [activate, deactivate]
 
     def has_add_permission(self, request):

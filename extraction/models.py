@@ -370,6 +370,11 @@ class LearnedFieldLocation(models.Model):
         "formes de la valeur", default=list, blank=True,
         help_text="Formes des valeurs apprises (A majuscule, a minuscule, 9 chiffre) : une lecture d'une autre "
                   "forme est une autre ligne de la page ; un numéro lu par l'OCR est relu dans cette forme.")
+    constant = models.CharField(
+        "valeur constante", max_length=200, null=True, blank=True,
+        help_text="La valeur (texte ou SIRET) que tous les verdicts de ce repère ont apprise : le nom, le SIRET de "
+                  "l'émetteur. Vide dès que deux verdicts en ont appris deux différentes. Apprise sur deux documents "
+                  "ou plus du modèle, elle est relue sur les suivants malgré les fautes d'un scan.")
     count = models.PositiveIntegerField("verdicts concordants", default=1)
     corrections = models.PositiveIntegerField(
         "dont corrections", default=0,

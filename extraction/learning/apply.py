@@ -16,8 +16,9 @@ from ..fields import within_max_value
 from ..sums import sum_relations
 from ..pipeline.hints import learning_on
 from ..types import FieldSpec, FieldValue, PageContent
+from .constants import CONSTANT_TYPES, as_constant, constants_of, find_constant
 from .fingerprint import (BOX_MATCH_THRESHOLD, MATCH_THRESHOLD, is_multi_valued, layout_features, match_score,
-                          page_shape, read_issuer)
+                          page_shape, read_issuer, same_issuer)
 from .registration import anchor_moves, page_shift, registered
 from .selectors import KnownLayout, corrected_layouts, known_layouts, type_anchors
 from .shapes import fits, in_numbering
@@ -98,6 +99,8 @@ def read_learned_spots(document_type_id: int, pages: list[PageContent], specs: l
     if layout is not None:
         _read_layout_spots(layout, score, pages, specs, result, reads)
     _fill_from_anchors(document_type_id, pages, specs, result, reads, layout)
+    if layout is not None and same_issuer(read_issuer(pages), layout.issuer) is not False:
+        _read_constants(layout, pages, specs, result, reads)
     return result
 
 
@@ -177,6 +180,37 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
             # the words before one are too often those of another number, « résistance » 7,20 read
             # for the surface on a letters facture of seed 7301 — but see ``_scanned_number``)
             result[spec.name] = found
+
+
+def _read_constants(layout: KnownLayout, pages, specs, result: dict, reads: _DocumentReads) -> None:
+    """The values the layout prints on every document (``constants``): what the document read
+    for such a field that is the constant as a scan garbled it, or a longer line holding it, is
+    the constant; a field the document missed is the constant where a line of the pages holds it."""
+    ocr_pages = {page.number for page in pages if (page.source or "").startswith("ocr")}
+    for spec in specs:
+        if spec.data_type not in CONSTANT_TYPES or is_multi_valued(spec.hints):
+            continue
+        spots = layout.spots.get(spec.name) or []
+        constants = constants_of(spots)
+        if not constants:
+            continue
+        taught = {constant: count for constant, count in constants}
+        verdicts = sum(spot["count"] for spot in spots)
+        found = result.get(spec.name)
+        if found is not None and found.value not in (None, ""):
+            constant = as_constant(found, spec.data_type, constants, fuzzy=_read_by_ocr(pages, found))
+            if constant is not None:
+                confidence = learned_confidence(taught[constant], verdicts)
+                result[spec.name] = replace(found, value=constant, confidence=max(found.confidence, confidence))
+            continue
+        if sum(spot["count"] for spot in spots if spot["absent"]) > sum(taught.values()):
+            continue  # the layout's documents went without the field more often than they printed it
+        lines = {page.number: page_lines_of(page, reads.lines) for page in pages}
+        hit = find_constant(lines, spec.data_type, constants, ocr_pages)
+        if hit is not None:
+            constant, number, line = hit
+            result[spec.name] = FieldValue(constant, line.text, learned_confidence(taught[constant], verdicts),
+                                           number, line.bbox)
 
 
 def _after_a_label(spot: dict, spec: FieldSpec) -> bool:

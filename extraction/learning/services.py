@@ -25,6 +25,7 @@ from ..extractors.text import token_texts
 from ..models import (ExtractedField, FieldSchema, HumanFeedback, LayoutFingerprint, LearnedFieldLocation,
                       LearnedLabelPhrase, effective_value)
 from ..types import PageContent
+from .constants import CONSTANT_TYPES, constant_differs
 from .fingerprint import (MATCH_THRESHOLD, is_multi_valued, layout_digest, layout_features, match_score, page_shape,
                           read_issuer)
 from .phrases import configured_labels, is_label_phrase
@@ -104,17 +105,21 @@ def layout_of(document, pages: list[PageContent]) -> LayoutFingerprint:
     return layout
 
 
-def _count(model, lookup: dict, defaults: dict, *, value: str = "", **also: int) -> None:
+def _count(model, lookup: dict, defaults: dict, *, value: str = "", constant: str = "", **also: int) -> None:
     """One more verdict for the row of ``lookup`` (created with ``defaults``); ``also`` names
     other counters the verdict adds to (``corrections=1``); ``value``: the value taught, whose
-    shape a learned location keeps."""
+    shape a learned location keeps; ``constant``: the value taught of a field a layout may print
+    the same on every document (``constants.CONSTANT_TYPES``), kept while every verdict agrees."""
     shaped = {"value_shapes": with_shape([], value)} if value else {}
+    if constant:
+        shaped["constant"] = constant
     row, created = model.objects.get_or_create(**lookup, defaults={**defaults, **shaped, **also})
     if not created:
+        shaped = {}
         if value and with_shape(row.value_shapes, value) != row.value_shapes:
-            shaped = {"value_shapes": with_shape(row.value_shapes, value)}
-        else:
-            shaped = {}
+            shaped["value_shapes"] = with_shape(row.value_shapes, value)
+        if constant_differs(getattr(row, "constant", None), constant):
+            shaped["constant"] = None  # two values taught: none is the layout's constant
         model.objects.filter(pk=row.pk).update(count=F("count") + 1, updated_at=timezone.now(), **shaped,
                                                **{name: F(name) + n for name, n in also.items()})
 
@@ -200,7 +205,8 @@ def learn_from_verdict(feedback: HumanFeedback, field) -> None:
             "anchor": " ".join(spot.anchor)[:120], "offset": spot.offset, "value_words": spot.value_words,
             "followed_by": spot.followed_by, "clauses_skipped": spot.clauses_skipped,
             "words_skipped": spot.words_skipped, "values_skipped": spot.values_skipped},
-           value=value if field.schema.data_type == "string" else "", **changed)
+           value=value if field.schema.data_type == "string" else "",
+           constant=value if field.schema.data_type in CONSTANT_TYPES else "", **changed)
     phrase = " ".join(spot.anchor)[:120]
     if (feedback.kind == HumanFeedback.Kind.CORRECTED and spot.anchor and spot.anchor_alone
             and is_label_phrase(phrase, [value for _, value in others])):
