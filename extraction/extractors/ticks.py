@@ -6,8 +6,13 @@ an answer word becomes that mark, an invisible word over the box, so that every 
 statement sees it as the document shows it.
 
 A box is a path object about the answer's height, ending just before the word; it is ticked
-when another object lies inside it (the dot, the check mark), empty when it stands alone. A
-scan's ink is left to OCR: its boxes are in the pixels, not objects.
+when another object lies inside it (the dot, the check mark), empty when it stands alone.
+
+On a scan the boxes are pixels, which OCR reads as stray characters (« Qui 3 Non + » for
+« ☑ Oui ☐ Non ») or not at all (``scanned_marks``): where a line holds a « Oui » and a « Non »
+(as OCR spells them) with ink just left of each, the box holding clearly more ink than the other
+is the ticked one; the stray characters over the boxes give way to the marks and the answers
+are spelt right. Two boxes inked alike (both empty, both ticked) are left to the text.
 """
 from __future__ import annotations
 
@@ -58,18 +63,125 @@ def drawn_marks(page: PageContent, drawings: list[tuple[str, BBox, int]]) -> lis
     return marks
 
 
+# On a scan: how a box's ink is measured left of its answer (in answer heights), how much more
+# ink tells the ticked box (a check mark over the outline), and the least ink a box has.
+_SCAN_REACH = 3.0
+_SCAN_GAP = 0.15
+TICK_INK_RATIO = 1.25
+MIN_BOX_INK = 0.006
+_DARK = 140  # grey level under which a pixel is ink
+
+
+# « Oui » and « Non » as OCR misreads them on a scan
+_OCR_ANSWERS = {**{text: "oui" for text in ("oui", "qui", "0ui", "oul", "ou1", "gui", "dui", "cui", "oi")},
+                **{text: "non" for text in ("non", "n0n", "nom", "mon", "rion")}}
+
+
+def _ocr_answer(word: Word) -> str | None:
+    """« oui » or « non » as OCR spells them (« Qui », « 0ui », « N0n »), else None."""
+    return _OCR_ANSWERS.get(fold(word.text).strip(" .,;:!?()[]|"))
+
+
+def _stray(word: Word) -> bool:
+    """A character or two that is no word: what OCR makes of a box (« 3 », « + », « [] », « O »,
+    « [F4] »)."""
+    text = word.text.strip().strip("[](){}|")
+    return len(text) <= 2 and not (len(text) == 2 and text.isalpha())
+
+
+def _ink(image, region: BBox) -> tuple[float, BBox | None]:
+    """The share of dark pixels in ``region`` (relative to the page) of a grey image, and the
+    box around them."""
+    width, height = image.size
+    box = (max(0, int(region[0] * width)), max(0, int(region[1] * height)),
+           min(width, int(region[2] * width) + 1), min(height, int(region[3] * height) + 1))
+    if box[2] - box[0] < 3 or box[3] - box[1] < 3:
+        return 0.0, None
+    crop = image.crop(box).point(lambda level: 255 if level < _DARK else 0)
+    histogram = crop.histogram()
+    dark = histogram[255] / max(1, crop.width * crop.height)
+    inked = crop.getbbox()
+    if inked is None:
+        return dark, None
+    return dark, ((box[0] + inked[0]) / width, (box[1] + inked[1]) / height,
+                  (box[0] + inked[2]) / width, (box[1] + inked[3]) / height)
+
+
+def _its_non(yes: Word, nons: list[Word]) -> Word | None:
+    """The « Non » answering the same question as ``yes``: the next on its line, else the one
+    just under it, where the two answers are stacked."""
+    x0, y0, x1, y1 = yes.bbox
+    height, middle = y1 - y0, (y0 + y1) / 2
+    beside = [word for word in nons if word.bbox[0] > x1 and word.bbox[1] < middle < word.bbox[3]]
+    if beside:
+        return min(beside, key=lambda word: word.bbox[0])
+    under = [word for word in nons if 0 < word.bbox[1] - y1 < 2.5 * height and abs(word.bbox[0] - x0) < 1.5 * height]
+    return min(under, key=lambda word: word.bbox[1], default=None)
+
+
+def scanned_marks(page: PageContent, image) -> PageContent:
+    """``page`` (read by OCR) with a mark word over each box measured in ``image`` left of a
+    « Oui » and its « Non » (beside it or under it), its answers spelt right and the stray characters OCR read
+    over the boxes taken away; the page as it is where no line holds such a pair."""
+    answers = [(word, answer) for word in page.words if (answer := _ocr_answer(word))]
+    if len(answers) < 2 or image is None:
+        return page
+    dropped, renamed, marks = set(), {}, []
+    for yes, _ in (pair for pair in answers if pair[1] == "oui"):
+        no = _its_non(yes, [word for word, answer in answers if answer == "non"])
+        if no is None:
+            continue
+        measured = []
+        # one height for both: OCR boxes « Non » lower and smaller than « Oui » on a line of both
+        h = max(yes.bbox[3] - yes.bbox[1], no.bbox[3] - no.bbox[1], 1e-3)
+        for word in (yes, no):
+            x0, y0, x1, y1 = word.bbox
+            middle = (y0 + y1) / 2
+            y0, y1 = middle - h / 2, middle + h / 2
+            left = x0 - _SCAN_REACH * h
+            # up to the word before it, unless that word is a stray character (the box as OCR read it)
+            for other in page.words:
+                if other is not word and not _stray(other) and left < other.bbox[2] <= x0 and other.bbox[1] < y1 \
+                        and y0 < other.bbox[3]:
+                    left = other.bbox[2]
+            region = (left, y0 - 0.45 * h, x0 - _SCAN_GAP * h, y1 + 0.45 * h)
+            ink, inked = _ink(image, region)
+            measured.append((word, region, ink, inked))
+        (_, _, yes_ink, yes_box), (_, _, no_ink, no_box) = measured
+        if min(yes_ink, no_ink) < MIN_BOX_INK or yes_box is None or no_box is None:
+            continue  # no box before one of them: an answer written out, left to the text
+        if max(yes_ink, no_ink) < TICK_INK_RATIO * min(yes_ink, no_ink):
+            continue  # inked alike
+        ticked = yes if yes_ink > no_ink else no
+        for word, region, _, inked in measured:
+            marks.append(Word(TICKED if word is ticked else EMPTY, inked, 1.0))
+            renamed[id(word)] = "Oui" if word is yes else "Non"
+            dropped |= {id(other) for other in page.words if _stray(other) and other is not word
+                        and other.bbox[0] < region[2] and region[0] < other.bbox[2]
+                        and other.bbox[1] < region[3] and region[1] < other.bbox[3]}
+    if not marks:
+        return page
+    words = [replace(word, text=renamed[id(word)]) if id(word) in renamed else word
+             for word in page.words if id(word) not in dropped]
+    return replace(page, words=[*words, *marks])
+
+
 def with_drawn_marks(pages: list[PageContent], specs: list[FieldSpec],
                      sources: Callable[[], dict[int, InkSource]]) -> list[PageContent]:
     """``pages`` with the marks of their drawn answer boxes among their words, for a schema with a
     yes/no statement (``sources()`` is called only then); the pages as they are otherwise."""
     if not any((spec.hints or {}).get("statement") is not None for spec in specs):
         return pages
-    if not any(_answer(word) for page in pages for word in page.words):
+    if not any(_answer(word) or (page.source or "").startswith("ocr") and _ocr_answer(word)
+               for page in pages for word in page.words):
         return pages
     found = sources()
     out = []
     for page in pages:
         source = found.get(page.number)
+        if source is not None and source.image is not None and (page.source or "").startswith("ocr"):
+            out.append(scanned_marks(page, source.image))
+            continue
         marks = drawn_marks(page, source.drawings) if source is not None and source.drawings else []
         if not marks:
             out.append(page)

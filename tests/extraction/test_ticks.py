@@ -3,6 +3,7 @@ the marks they show, on a PDF drawn here and read as the pipeline reads it."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import pypdfium2 as pdfium
 import pytest
@@ -10,11 +11,12 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from extraction.corpus.evaluate import load_specs
-from extraction.corpus.reading import pdf_pages
+from extraction.corpus.reading import ocr_image, pdf_pages, tesseract_available
 from extraction.extractors.signatures import InkSource, pdf_page_drawings
-from extraction.extractors.ticks import EMPTY, TICKED, drawn_marks, with_drawn_marks
+from extraction.extractors.ticks import EMPTY, TICKED, drawn_marks, scanned_marks, with_drawn_marks
 from extraction.fields import extract_fields
 from extraction.reading import fixture_reading_data
+from extraction.types import PageContent, Word
 
 HEIGHT = A4[1]
 
@@ -74,3 +76,56 @@ def test_no_box_ticked_gives_no_mark_inside_and_pages_without_a_statement_are_le
     called = []
     devis = load_specs()["devis"]
     assert with_drawn_marks(pages, devis, lambda: called.append(1) or sources) is pages and not called
+
+
+needs_tesseract = pytest.mark.skipif(not tesseract_available(), reason="Tesseract is not installed")
+
+
+def scanned_form(answer: bool | None, dpi: int = 150):
+    """The check-box form printed and scanned: a grey image, no drawing objects left."""
+    from extraction.corpus.scan import render_pages
+
+    return render_pages(form(answer, square=True), dpi)[0]
+
+
+@needs_tesseract
+@pytest.mark.parametrize("answer, expected", [(True, "true"), (False, "false")])
+def test_on_a_scan_the_box_holding_more_ink_is_the_ticked_answer(answer, expected):
+    image = scanned_form(answer)
+    page = replace(ocr_image(image, 1, dpi=150), source="ocr:tesseract")
+    marked = scanned_marks(page, image)
+    marks = sorted((w for w in marked.words if w.text in (TICKED, EMPTY)), key=lambda w: w.bbox[1])
+    assert [m.text for m in marks] == ([TICKED, EMPTY] if answer else [EMPTY, TICKED])
+    specs = load_specs()["attestation_honneur"]
+    got = extract_fields(with_drawn_marks([page], specs, lambda: {1: InkSource(image=image)}), specs,
+                         fixture_reading_data("attestation_honneur"))
+    assert got["batiment_plus_de_2_ans"].value == expected
+
+
+def ocr_words(image, *placed: tuple[str, tuple[float, float, float, float]]):
+    return PageContent(1, " ".join(text for text, _ in placed), [Word(text, box, 0.6) for text, box in placed],
+                       image.width, image.height, source="ocr:tesseract")
+
+
+def test_answers_as_ocr_misreads_them_and_the_stray_characters_of_their_boxes():
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(image)
+    for left, ticked in ((124, True), (285, False)):  # two 18 px boxes, a check mark in the first
+        draw.rectangle((left, 760, left + 18, 778), outline=0, width=2)
+        if ticked:
+            draw.line((left + 3, 770, left + 8, 776, left + 16, 762), fill=0, width=3)
+    # « Qui 3 Non + »: the ticked box not read, the empty one read as « 3 »
+    page = ocr_words(image, ("Qui", (0.118, 0.433, 0.14, 0.445)), ("3", (0.228, 0.434, 0.245, 0.445)),
+                     ("Non", (0.25, 0.433, 0.275, 0.445)), ("+", (0.4, 0.435, 0.41, 0.437)))
+    marked = scanned_marks(page, image)
+    assert [w.text for w in sorted(marked.words, key=lambda w: w.bbox[0])] == [TICKED, "Oui", EMPTY, "Non", "+"]
+    # two boxes inked alike: no answer the text does not give
+    image = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(image)
+    for left in (124, 285):
+        draw.rectangle((left, 760, left + 18, 778), outline=0, width=2)
+    assert scanned_marks(page, image) is page
+    # no box before the answers (« Oui » written out in a sentence): left alone
+    assert scanned_marks(page, Image.new("L", (1240, 1754), 255)) is page
