@@ -18,6 +18,7 @@ from .labels import DocumentLayout, _LabelHit
 
 MAX_ITEMS = 12
 MAX_ITEM_WORDS = 10
+MIN_ITEM_LETTERS = 3  # fewer letters are no item (no domain, no product is « Se »)
 # (cid:127): a bullet glyph without its character; « o »: a hollow bullet whose symbol font the text layer lost;
 # « + », « » », « > »: a check mark or an arrow as OCR reads it
 _BULLET_RE = re.compile(r"^(?:[•▪◦●\-–—*·✓✔o+»›>]+|\(cid:\d+\))$")
@@ -153,6 +154,8 @@ def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base:
                 or ". " in text \
                 or find_dates(text):
             break  # a sentence after the list
+        if sum(c.isalpha() for c in text) < MIN_ITEM_LETTERS:
+            continue  # « Se »: a stamp's or a signature's ink as OCR reads it, no item
         items.extend(_domain_of(item.strip(), coded) for item in _ITEM_SEPARATOR_RE.split(text) if item.strip())
         words_seen.extend(words)
         if len(items) >= MAX_ITEMS:

@@ -423,9 +423,17 @@ def _dotted(line: Line, page_lines: list[Line]) -> ProductMention | None:
     return None
 
 
+def _article_code(text: str) -> bool:
+    """A store's article code, short groups of capitals joined by hyphens (« SRV-EVAC », not
+    « SAINT-GOBAIN »), which a scan's table rule (« SRV-EVAC | Dépose et évacuation… ») sets off
+    like a brand from its model."""
+    groups = text.split("-")
+    return len(groups) >= 2 and all(group.isalpha() and group.isupper() and len(group) <= 4 for group in groups)
+
+
 def _brand_dot_model(words: list[Word], dot: int, page: int) -> ProductMention | None:
     brand = words[:dot]
-    if any(not w.text[:1].isupper() or any(c.isdigit() for c in w.text) for w in brand) \
+    if any(not w.text[:1].isupper() or any(c.isdigit() for c in w.text) or _article_code(w.text) for w in brand) \
             or (token_tuple(" ".join(w.text for w in brand)) or ("",))[0] in ACRONYMS | REFERENCE_LABELS | DESCRIPTIVE:
         return None
     reference, _ = _reference_words(words[dot + 1:])

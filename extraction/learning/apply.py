@@ -16,7 +16,7 @@ from ..fields import within_max_value
 from ..sums import sum_relations
 from ..pipeline.hints import learning_on
 from ..types import FieldSpec, FieldValue, PageContent
-from .constants import CONSTANT_TYPES, as_constant, constants_of, find_constant
+from .constants import CONSTANT_TYPES, as_constant, constants_of, find_constant, part_of
 from .fingerprint import (BOX_MATCH_THRESHOLD, MATCH_THRESHOLD, is_multi_valued, layout_features, match_score,
                           page_shape, read_issuer, same_issuer)
 from .registration import anchor_moves, page_shift, registered
@@ -99,8 +99,9 @@ def read_learned_spots(document_type_id: int, pages: list[PageContent], specs: l
     if layout is not None:
         _read_layout_spots(layout, score, pages, specs, result, reads)
     _fill_from_anchors(document_type_id, pages, specs, result, reads, layout)
-    if layout is not None and same_issuer(read_issuer(pages), layout.issuer) is not False:
-        _read_constants(layout, pages, specs, result, reads)
+    issuers = same_issuer(read_issuer(pages), layout.issuer) if layout is not None else False
+    if issuers is not False:
+        _read_constants(layout, pages, specs, result, reads, issuer_printed=issuers is True)
     return result
 
 
@@ -182,10 +183,13 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
             result[spec.name] = found
 
 
-def _read_constants(layout: KnownLayout, pages, specs, result: dict, reads: _DocumentReads) -> None:
+def _read_constants(layout: KnownLayout, pages, specs, result: dict, reads: _DocumentReads, *,
+                    issuer_printed: bool) -> None:
     """The values the layout prints on every document (``constants``): what the document read
     for such a field that is the constant as a scan garbled it, or a longer line holding it, is
-    the constant; a field the document missed is the constant where a line of the pages holds it."""
+    the constant, and so is a part of it on a document printing the layout's issuer SIRET; a field
+    the document missed, or read as another value, is the constant where a line of the pages
+    holds it."""
     ocr_pages = {page.number for page in pages if (page.source or "").startswith("ocr")}
     for spec in specs:
         if spec.data_type not in CONSTANT_TYPES or is_multi_valued(spec.hints):
@@ -197,14 +201,22 @@ def _read_constants(layout: KnownLayout, pages, specs, result: dict, reads: _Doc
         taught = {constant: count for constant, count in constants}
         verdicts = sum(spot["count"] for spot in spots)
         found = result.get(spec.name)
-        if found is not None and found.value not in (None, ""):
+        read = found is not None and found.value not in (None, "")
+        if read and found.value in taught:
+            continue
+        if read:
             constant = as_constant(found, spec.data_type, constants, fuzzy=_read_by_ocr(pages, found))
+            if constant is None and issuer_printed and spec.data_type == "string":
+                constant = part_of(found, constants)
             if constant is not None:
                 confidence = learned_confidence(taught[constant], verdicts)
                 result[spec.name] = replace(found, value=constant, confidence=max(found.confidence, confidence))
-            continue
-        if sum(spot["count"] for spot in spots if spot["absent"]) > sum(taught.values()):
+                continue
+        elif sum(spot["count"] for spot in spots if spot["absent"]) > sum(taught.values()):
             continue  # the layout's documents went without the field more often than they printed it
+        # the extractor missed it, or read another value (a part of the name, « PERRIN » of
+        # « ÉNERGIES PERRIN »; the SIRET of a store printed beside the installer's): a line of the
+        # pages that holds the constant says the document prints it, as every document of the layout
         lines = {page.number: page_lines_of(page, reads.lines) for page in pages}
         hit = find_constant(lines, spec.data_type, constants, ocr_pages)
         if hit is not None:

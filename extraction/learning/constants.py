@@ -27,6 +27,7 @@ MIN_DOCUMENTS = 2  # one document cannot tell the issuer's name from the recipie
 # before they ever get here.
 MIN_RATIO = 0.8
 MIN_FUZZY_LETTERS = 6  # a shorter name is too easily another word one letter away
+MIN_PART_LETTERS = 4  # a part of a name shorter than this (« SA », « et ») is too common a word
 MAX_SIRET_DIGITS = 2  # digits a scan may misread in a SIRET printed on every document
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -97,6 +98,20 @@ def as_constant(found: FieldValue, data_type: str, constants: list[tuple[str, in
         for constant, _ in constants:
             if holds(found.value, data_type, constant, fuzzy=allowed):
                 return constant
+    return None
+
+
+def part_of(found: FieldValue, constants: list[tuple[str, int]]) -> str | None:
+    """The constant whose words hold all the words of the value read, in a run (« PERRIN » of
+    « ÉNERGIES PERRIN », where a scan lost the first word): only on a document that prints the
+    layout's issuer SIRET, where it is that company's name cut short."""
+    words = _key(found.value).split()
+    if not words or sum(len(word) for word in words) < MIN_PART_LETTERS:
+        return None
+    for constant, _ in constants:
+        wanted = _key(constant).split()
+        if len(wanted) > len(words) and any(wanted[i:i + len(words)] == words for i in range(len(wanted) - len(words) + 1)):
+            return constant
     return None
 
 

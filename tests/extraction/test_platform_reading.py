@@ -62,6 +62,18 @@ def test_each_item_names_its_product_on_its_second_line(specs):
     assert json.loads(got["reference_produit"]) == ["Alfea Excellia A.I. 11", "Si-SOC 600", "Tescon No.1"]
 
 
+def test_a_stores_article_code_set_off_by_a_scans_table_rule_is_no_brand(specs):
+    rows = HEAD + TABLE
+    rows += _item(0.42, "Bande adhésive d'étanchéité", "116,00", "m²", "2,00 €", "232,00 €")
+    rows += [(0.08, 0.435, "Proclima · Tescon No.1")]
+    # OCR reads the table's rule between the code and the designation column as « | »
+    rows += [(0.08, 0.45, "SRV-EVAC | Dépose et évacuation de l'ancien équipement / déchets"),
+             (0.08, 0.465, "SRV-DEPL | Frais de déplacement technicien")]
+    got = read([page(rows)], specs, "devis")
+    assert json.loads(got["marque"]) == ["Proclima"]
+    assert json.loads(got["reference_produit"]) == ["Tescon No.1"]
+
+
 def test_a_performance_line_under_the_model_is_not_the_model(specs):
     rows = HEAD + TABLE + _item(0.42, "Pompe à chaleur géothermique sol/eau", "1", "u", "14 323,80 €", "14 323,80 €")
     rows += [(0.08, 0.435, "Mitsubishi Electric Ecodan PUZ-SWM80VAA"),

@@ -11,6 +11,7 @@ import pytest
 from extraction.corpus.evaluate import load_specs
 from extraction.corpus.generate import CorpusOptions, generate_corpus
 from extraction.corpus.reading import pdf_pages
+from extraction.extractors.layout import page_lines
 from extraction.fields import extract_fields
 from extraction.reading import fixture_reading_data
 
@@ -235,6 +236,19 @@ def test_the_companys_siret_is_the_one_its_legal_mentions_register(specs):
             (0.08, 0.94, "Habitat Dépôt Services Habitat — SAS au capital de 150 000 € — Siège social : 121 route de la Paix,"),
             (0.08, 0.955, "79000 Niort — RCS Niort 964 410 054 — SIRET 964 410 054 000 65 — N° TVA intracommunautaire FR19964410054")]
     assert read(rows, specs, "facture")["siret_installateur"] == "96441005400065"
+
+
+def test_a_dash_ocr_read_as_letters_in_the_domain_column_is_no_domain(specs, retail_certificates):
+    from dataclasses import replace
+
+    pages = pdf_pages(retail_certificates / "dossier_0008" / "certificat_rge.pdf", engine="pdfium")
+    # the « — » of the row without the RGE mention, as a scan's OCR reads it
+    line = next(line for line in page_lines(pages[0]) if "Électricité générale" in line.text)
+    dash = line.words[-1] if line.words[-1].text == "—" else next(w for w in reversed(line.words) if w.text == "—")
+    words = [replace(w, text="Se") if w is dash else w for w in pages[0].words]
+    page = replace(pages[0], words=words, text=pages[0].text.replace("installations —", "installations Se"))
+    got = extract_fields([page], specs["certificat_rge"], fixture_reading_data("certificat_rge"))
+    assert json.loads(got["domaines"].value) == ["Chauffage et/ou eau chaude solaire"]
 
 
 @pytest.mark.parametrize("dossier, text, dates", [

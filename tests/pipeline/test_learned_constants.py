@@ -89,6 +89,36 @@ def test_a_missed_issuer_name_is_the_constant_where_a_line_of_the_page_holds_it(
     assert _read(other, NAME, None) is None  # the page does not print it: nothing invented
 
 
+def test_another_reading_gives_way_to_the_constant_the_page_prints(monkeypatch):
+    page = scanned(sentence_page("ÉNERGIES PERRIN", "SIRET : 89126493900077", "Magasin partenaire SIRET 83295159400031"))
+    _learned(monkeypatch, page, {"raison_sociale_installateur": [spot("ÉNERGIES PERRIN", 2)],
+                                 "siret_installateur": [spot("89126493900077", 2)]})
+    assert _read(page, NAME, "PERRIN").value == "ÉNERGIES PERRIN"  # a part of the name
+    assert _read(page, SIRET, "83295159400031").value == "89126493900077"  # the store's SIRET beside it
+    # a page that does not print it keeps what it read
+    page = scanned(sentence_page("RÉNOVATION MARTIN", "SIRET : 73282932000074"))
+    _learned(monkeypatch, page, {"raison_sociale_installateur": [spot("ÉNERGIES PERRIN", 2)]})
+    assert _read(page, NAME, "RÉNOVATION MARTIN").value == "RÉNOVATION MARTIN"
+
+
+def test_a_part_of_the_issuers_name_is_its_name_where_the_page_prints_the_issuers_siret(monkeypatch):
+    from extraction.learning import apply
+    from extraction.learning.selectors import KnownLayout
+
+    def read_with_issuer(lines: tuple[str, ...], issuer: str):
+        page = scanned(sentence_page(*lines))
+        _learned(monkeypatch, page, {"raison_sociale_installateur": [spot("ÉNERGIES PERRIN", 2)]})
+        (layout,) = apply.known_layouts(1)
+        monkeypatch.setattr(apply, "known_layouts",
+                            lambda type_id: [KnownLayout(layout.pk, issuer, layout.shape, layout.features, layout.spots)])
+        return _read(page, NAME, "PERRIN").value
+
+    # the scan lost « ÉNERGIES » of the footer « ÉNERGIES PERRIN - EURL au capital de 50 000 € »
+    footer = ("PERRIN - EURL au capital de 50 000 €", "SIRET : 566 086 419 10065")
+    assert read_with_issuer(footer, "56608641910065") == "ÉNERGIES PERRIN"
+    assert read_with_issuer(footer[:1], "56608641910065") == "PERRIN"  # no SIRET printed: maybe another Perrin
+
+
 def test_a_text_layer_or_a_single_document_keeps_what_it_read(monkeypatch):
     page = sentence_page("HABITATSUP", "12 rue des Artisans 69007 Lyon")
     _learned(monkeypatch, page, {"raison_sociale_installateur": [spot("HABITATSUD", 2)]})
