@@ -147,14 +147,14 @@ def _run_ingest(paths: list[Path], env: dict, chunk: int = 25) -> dict[str, list
         batch = [str(p) for p in paths[start:start + chunk]]
         completed = subprocess.run([sys.executable, "manage.py", "ingest", *batch, "--json"], capture_output=True,
                                    text=True, timeout=3600, cwd=ROOT, env=env)
-        if completed.returncode != 0:
+        results = [json.loads(line) for line in map(str.strip, completed.stdout.splitlines()) if line.startswith("{")]
+        if completed.returncode != 0 and not results:
             raise SystemExit(f"ingest failed: {completed.stderr[-3000:]}")
-        for line in completed.stdout.splitlines():
-            line = line.strip()
-            if line.startswith("{"):
-                result = json.loads(line)
-                outputs[str(Path(result["file"]).resolve())] = result.get("documents") or []
-                outputs[result["file"]] = result.get("documents") or []
+        for result in results:
+            if result.get("error"):  # a file the pipeline refused or failed on scores as read wrong; the run goes on
+                print(f"  ingest: {result['file']}: {result['error']}")
+            outputs[str(Path(result["file"]).resolve())] = result.get("documents") or []
+            outputs[result["file"]] = result.get("documents") or []
     return outputs
 
 

@@ -69,7 +69,9 @@ _SCAN_REACH = 3.0
 _SCAN_GAP = 0.15
 TICK_INK_RATIO = 1.25
 MIN_BOX_INK = 0.006
-_DARK = 140  # grey level under which a pixel is ink
+_DARK = 200  # grey level under which a pixel may be ink…
+_INK_CONTRAST = 45  # …when this much darker than the paper around it
+PAPER_SHARE = 0.5  # the lightest half of a box's surroundings is paper
 
 
 # « Oui » and « Non » as OCR misreads them on a scan
@@ -97,7 +99,18 @@ def _ink(image, region: BBox) -> tuple[float, BBox | None]:
            min(width, int(region[2] * width) + 1), min(height, int(region[3] * height) + 1))
     if box[2] - box[0] < 3 or box[3] - box[1] < 3:
         return 0.0, None
-    crop = image.crop(box).point(lambda level: 255 if level < _DARK else 0)
+    crop = image.crop(box)
+    # ink is what stands out of the paper around it: a box's thin outline in a viewer's downscaled
+    # copy of the scan is a light grey, a phone photo's paper a darker one
+    histogram = crop.histogram()
+    paper, seen, total = 255, 0, crop.width * crop.height
+    for level in range(255, -1, -1):
+        seen += histogram[level]
+        if seen >= PAPER_SHARE * total:
+            paper = level
+            break
+    threshold = max(0, min(paper - _INK_CONTRAST, _DARK))
+    crop = crop.point(lambda level: 255 if level < threshold else 0)
     histogram = crop.histogram()
     dark = histogram[255] / max(1, crop.width * crop.height)
     inked = crop.getbbox()

@@ -121,6 +121,15 @@ def test_answers_as_ocr_misreads_them_and_the_stray_characters_of_their_boxes():
                      ("Non", (0.25, 0.433, 0.275, 0.445)), ("+", (0.4, 0.435, 0.41, 0.437)))
     marked = scanned_marks(page, image)
     assert [w.text for w in sorted(marked.words, key=lambda w: w.bbox[0])] == [TICKED, "Oui", EMPTY, "Non", "+"]
+    # the viewer's downscaled copy of the scan: light grey ink on a grey paper
+    image = Image.new("L", (1240, 1754), 235)
+    draw = ImageDraw.Draw(image)
+    for left, ticked in ((124, True), (285, False)):
+        draw.rectangle((left, 760, left + 18, 778), outline=180, width=1)
+        if ticked:
+            draw.line((left + 3, 770, left + 8, 776, left + 16, 762), fill=175, width=2)
+    marked = scanned_marks(page, image)
+    assert [w.text for w in sorted(marked.words, key=lambda w: w.bbox[0])] == [TICKED, "Oui", EMPTY, "Non", "+"]
     # two boxes inked alike: no answer the text does not give
     image = Image.new("L", (1240, 1754), 255)
     draw = ImageDraw.Draw(image)
