@@ -337,7 +337,14 @@ def _string_words(words: list[Word], value_words: int, followed_by: str) -> list
 
 def _typed(data_type: str, words: list[Word], value_words: int = 0, followed_by: str = "") -> tuple[str, str, list[Word]] | None:
     # "Nom et prénom : X" read where "Nom : X" was learned: the value starts after the label's colon
-    colons = [k for k, w in enumerate(words[:-1]) if w.text.endswith(":")]
+    # (a colon of the label: no number before it; « Montant HT : 4 206,13 € - TVA 5,5 % : 231,34 € »
+    # holds the next labels' colons after the value)
+    colons = []
+    for k, w in enumerate(words[:-1]):
+        if any(c.isdigit() for c in w.text):
+            break
+        if w.text.endswith(":"):
+            colons.append(k)
     if colons:
         words = words[colons[-1] + 1:]
     words = [w for w in words if w.text.strip(" :;-–")]

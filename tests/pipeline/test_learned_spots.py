@@ -431,3 +431,13 @@ def test_a_number_is_read_after_another_layouts_anchor_only_where_that_anchor_is
                                  (labelled_spot, sentence_page("COP : 3,80"), "3.80")):
         monkeypatch.setattr(apply, "type_anchors", lambda type_id, spot=spot: {"cop": [{**spot, "fingerprint_id": 9}]})
         assert _read(page, "cop", "decimal", None) == expected
+
+
+def test_a_number_after_its_label_is_read_before_the_next_labels_colons_on_its_line():
+    def totals(ht: str, tva: str, ttc: str) -> list[PageContent]:
+        return sentence_page("DEVIS N° D-1", f"Montant HT : {ht} € - TVA 5,5 % : {tva} € - Montant TTC : {ttc} €.")
+
+    taught = totals("1 000,00", "55,00", "1 055,00")
+    spot = locate(taught, "decimal", "1000.00")
+    assert (spot.relation, spot.anchor) == ("left", ("montant", "ht"))
+    assert read_at(totals("4 206,13", "231,34", "4 437,47"), "decimal", spot_data(spot)).value == "4206.13"
