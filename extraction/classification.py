@@ -271,6 +271,7 @@ class PageClassification:
     starts_document: bool = False  # strong cue that this page is a document's first page
     continues_document: bool = False  # strong cue that it is not ("Page 2/3")
     ends_document: bool = False  # its numbering says it is the last page ("Page 2/2", "1/1")
+    signature_proof: bool = False  # the page an e-signature service adds to the document it signed
 
 
 @dataclass
@@ -330,7 +331,8 @@ def classify_pages(pages: Iterable[PageContent], hints_by_code: dict[str, dict])
         if continues:
             starts = False
         ends = page_of is not None and page_of[0] == page_of[1]
-        results.append(PageClassification(page.number, classification, title_code, page_of, starts, continues, ends))
+        results.append(PageClassification(page.number, classification, title_code, page_of, starts, continues, ends,
+                                          proof))
     return results
 
 
@@ -353,7 +355,13 @@ def segment_pages(
     for result in page_results:
         page_code = result.title_code or result.classification.code
         new = not groups
-        if not new and not result.continues_document:
+        continues = result.continues_document
+        if continues and not new and not result.signature_proof and result.page_of[0] > len(groups[-1]) + 1:
+            # « 4/4 » on a page after a one-page document: a numbering this run of pages cannot
+            # hold (the scan's own, or a form's page in its model), no sign it goes on
+            continues = False
+            result.starts_document = bool(result.title_code)
+        if not new and not continues:
             if result.starts_document and (result.title_code != current_code or (result.page_of and result.page_of[0] == 1)):
                 new = True
             elif (

@@ -172,6 +172,20 @@ def test_a_page_after_the_last_numbered_page_starts_another_document(hints):
     assert [(s.code, s.pages) for s in segments] == [("devis", [1, 2]), ("facture", [3]), ("attestation_honneur", [4])]
 
 
+def test_a_page_numbered_beyond_the_document_before_it_does_not_continue_it(hints):
+    # the attestation's « 4/4 » (the scanner's numbering, or the form's page in its model) after a
+    # one-page invoice: the invoice cannot be on its fourth page
+    pages = _devis_on_two_pages_then(FACTURE)
+    pages[3] = _text_page(4, "Modèle type — à remplir\n4/4\n" + AH)
+    results = classify_pages(pages, hints)
+    assert results[3].page_of == (4, 4) and results[3].continues_document
+    assert [(s.code, s.pages) for s in segment_pages(pages, hints, results)] == [
+        ("devis", [1, 2]), ("facture", [3]), ("attestation_honneur", [4])]
+    # the last page of a document numbered with it goes on continuing it
+    pages = [_text_page(1, DEVIS + "\nPage 1/2"), _text_page(2, "Conditions générales de vente\nPage 2/2")]
+    assert [(s.code, s.pages) for s in segment_pages(pages, hints)] == [("devis", [1, 2])]
+
+
 def test_an_unrecognised_page_after_the_last_numbered_page_stays_with_the_document(hints):
     pages = [
         _text_page(1, DEVIS + "\nPage 1/1"),
