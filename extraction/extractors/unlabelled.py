@@ -29,7 +29,8 @@ from .field_hints import _Hints, _fold_unit
 from .labels import DocumentLayout
 from .parties import contract_parties, display_parts, mail_correspondents
 from .phrases import PageText, clause_words, find_phrases
-from .products import ProductMention, find_products, in_catalogue
+from .catalogue import in_catalogue
+from .products import ProductMention, find_products
 from .text import phrase_set, token_texts, token_tuple
 from .zones import (Block, company_names, dateline_words, holder_names, postal_and_town, recipient_block,
                     recipient_blocks, sentence_identity)

@@ -3,7 +3,7 @@
 A verdict on a document's brands (``lexicon: marque``) teaches each brand; one on its references
 (``lexicon: reference``) teaches each reference with the brand at the same place of the
 document's brands as they stand (corrected or as read), when both lists are as long. What the
-extractor does with them: ``reading.reading_data`` and ``extractors.products.in_catalogue``.
+extractor does with them: ``reading.reading_data`` and ``extractors.catalogue.in_catalogue``.
 """
 from __future__ import annotations
 

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from extraction.extractors.layout import build_lines
-from extraction.extractors.products import find_products, in_catalogue, ocr_skeleton
+from extraction.extractors.catalogue import in_catalogue, ocr_skeleton
+from extraction.extractors.products import find_products
 from extraction.models import EngineConfig, LearnedProduct, LearnedRejection
 from extraction.reading import fixture_reading_data, reading_data
 
