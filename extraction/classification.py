@@ -355,14 +355,13 @@ def segment_pages(
     for result in page_results:
         page_code = result.title_code or result.classification.code
         new = not groups
-        continues = result.continues_document
+        continues, starts = result.continues_document, result.starts_document
         if continues and not new and not result.signature_proof and result.page_of[0] > len(groups[-1]) + 1:
             # « 4/4 » on a page after a one-page document: a numbering this run of pages cannot
             # hold (the scan's own, or a form's page in its model), no sign it goes on
-            continues = False
-            result.starts_document = bool(result.title_code)
+            continues, starts = False, bool(result.title_code)
         if not new and not continues:
-            if result.starts_document and (result.title_code != current_code or (result.page_of and result.page_of[0] == 1)):
+            if starts and (result.title_code != current_code or (result.page_of and result.page_of[0] == 1)):
                 new = True
             elif (
                 result.classification.code not in (FALLBACK_CODE, current_code)

@@ -110,10 +110,8 @@ def _ink(image, region: BBox) -> tuple[float, BBox | None]:
             paper = level
             break
     threshold = max(0, min(paper - _INK_CONTRAST, _DARK))
-    crop = crop.point(lambda level: 255 if level < threshold else 0)
-    histogram = crop.histogram()
-    dark = histogram[255] / max(1, crop.width * crop.height)
-    inked = crop.getbbox()
+    dark = sum(histogram[:threshold]) / max(1, total)
+    inked = crop.point(lambda level: 255 if level < threshold else 0).getbbox()
     if inked is None:
         return dark, None
     return dark, ((box[0] + inked[0]) / width, (box[1] + inked[1]) / height,

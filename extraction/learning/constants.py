@@ -59,6 +59,11 @@ def constants_of(spots: list[dict]) -> list[tuple[str, int]]:
                   key=lambda item: -item[1])
 
 
+def _in_words(run: str, words: list[str]) -> bool:
+    """Whether ``run`` (folded words) is a run of whole ``words``."""
+    return f" {run} " in f" {' '.join(words)} "
+
+
 def _siret_distance(read: str, constant: str) -> int | None:
     digits = re.sub(r"\D", "", read)
     if len(digits) != len(constant):
@@ -81,7 +86,7 @@ def holds(text: str, data_type: str, constant: str, *, fuzzy: bool) -> bool:
     words, wanted = _key(text).split(), _key(constant)
     if not words or not wanted:
         return False
-    if wanted in {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}:
+    if _in_words(wanted, words):
         return True
     if not fuzzy or len(wanted) < MIN_FUZZY_LETTERS:
         return False
@@ -105,12 +110,12 @@ def part_of(found: FieldValue, constants: list[tuple[str, int]]) -> str | None:
     """The constant whose words hold all the words of the value read, in a run (« PERRIN » of
     « ÉNERGIES PERRIN », where a scan lost the first word): only on a document that prints the
     layout's issuer SIRET, where it is that company's name cut short."""
-    words = _key(found.value).split()
-    if not words or sum(len(word) for word in words) < MIN_PART_LETTERS:
+    read = _key(found.value)
+    if len(read.replace(" ", "")) < MIN_PART_LETTERS:
         return None
     for constant, _ in constants:
-        wanted = _key(constant).split()
-        if len(wanted) > len(words) and any(wanted[i:i + len(words)] == words for i in range(len(wanted) - len(words) + 1)):
+        words = _key(constant).split()
+        if len(words) > len(read.split()) and _in_words(read, words):
             return constant
     return None
 
