@@ -48,18 +48,39 @@ def invert_dark_bands(image: Image.Image) -> Image.Image:
         full = np.repeat(np.repeat(filled, SHRINK, 0), SHRINK, 1)[:gray.shape[0] - top, :gray.shape[1] - left]
         mask = ndimage.binary_erosion(full, iterations=2)
         box = (slice(top, top + mask.shape[0]), slice(left, left + mask.shape[1]))
-        negative = _negative(gray[box], mask)
+        paper = _paper_around(gray, top, left, full)
+        negative = _negative(gray[box], mask, paper)
         region = out[box]
         region[mask] = negative[mask]
         # the band's edge, left dark around its negative, would read as a frame: paper too
-        region[ndimage.binary_dilation(full, iterations=2) & ~mask] = 255
+        region[ndimage.binary_dilation(full, iterations=2) & ~mask] = paper
     return Image.fromarray(out, mode="L")
 
 
-def _negative(region: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """A band's letters dark on white: each pixel's lift above the band's own level around it (a
+def _paper_around(gray: np.ndarray, top: int, left: int, full: np.ndarray) -> int:
+    """The grey level of the paper just around a band (``full``, within ``region``): its negative
+    is laid on that level. A grey photo's paper is no white; a band made pure white on it would
+    be the page's brightest patch, and the engine's single threshold, set between that white and
+    the paper, reads the whole paper as ink (half the page's lines lost)."""
+    from scipy import ndimage
+
+    margin = 12
+    y0, x0 = max(top - margin, 0), max(left - margin, 0)
+    area = gray[y0:top + full.shape[0] + margin, x0:left + full.shape[1] + margin]
+    band = np.zeros(area.shape, dtype=bool)
+    band[top - y0:top - y0 + full.shape[0], left - x0:left - x0 + full.shape[1]] = full[:area.shape[0] - (top - y0),
+                                                                                       :area.shape[1] - (left - x0)]
+    ring = ndimage.binary_dilation(band, iterations=margin - 2) & ~ndimage.binary_dilation(band, iterations=4)
+    around = area[ring]
+    if not around.size:
+        return 255
+    return int(np.clip(np.median(around), DARK, 255))
+
+
+def _negative(region: np.ndarray, mask: np.ndarray, paper: int = 255) -> np.ndarray:
+    """A band's letters dark on paper: each pixel's lift above the band's own level around it (a
     photo lights a band unevenly; outside ``mask`` counts as the band's usual level), stretched to
-    the full range and turned negative."""
+    the range below the ``paper`` level and turned negative."""
     from scipy import ndimage
 
     pixels = region.astype(np.float32)
@@ -71,4 +92,4 @@ def _negative(region: np.ndarray, mask: np.ndarray) -> np.ndarray:
     level = np.repeat(np.repeat(small, SHRINK, 0), SHRINK, 1)[:pixels.shape[0], :pixels.shape[1]]
     lift = np.clip(pixels - level - NOISE, 0, None)
     top = float(np.percentile(lift[mask], 99.5)) if mask.any() else 0.0
-    return (255 - np.clip(lift * (255.0 / (top or 1.0)), 0, 255)).astype(np.uint8)
+    return (paper - np.clip(lift * (paper / (top or 1.0)), 0, paper)).astype(np.uint8)

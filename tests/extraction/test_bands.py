@@ -53,3 +53,36 @@ def test_the_bands_letters_are_read_on_a_phone_photo(seed):
     text = TesseractEngine(lang="fra").recognise(even_lighting(invert_dark_bands(photo)), dpi=200).text
     assert "EXPERT ROUX" in text
     assert "975 330 382 00097" in text
+
+
+def _grey_page() -> Image.Image:
+    """A phone photo's grey page (paper at 200, grey ink): a dark band with the company's name
+    in white, and a letter's lines under it."""
+    image = Image.new("L", (1654, 2339), 200)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 30)
+    draw.rectangle((120, 100, 700, 260), fill=90)
+    draw.text((180, 160), "FLAMME BLEUE", font=font, fill=235)
+    for k, line in enumerate(["Objet : votre offre Prime Énergie Isolation", "M. et Mme René RIVIÈRE",
+                              "122 chemin Marcel Pagnol", "33000 BORDEAUX", "Total de votre prime : 2 772,90 EUR"]):
+        draw.text((120, 500 + 90 * k), line, font=font, fill=130)
+    return image
+
+
+def test_on_grey_paper_the_band_becomes_paper_of_the_same_grey():
+    """A band made pure white on grey paper would be the page's brightest patch: the engine's
+    single threshold, set between that white and the paper, reads the paper as ink."""
+    page = _grey_page()
+    out = np.asarray(invert_dark_bands(page))
+    band = out[110:250, 130:690]
+    assert abs(float(np.median(band)) - 200) <= 10
+    assert band.min() < 120  # its letters are ink
+    assert (out[400:] == np.asarray(page)[400:]).all()
+
+
+@needs_tesseract
+def test_a_grey_page_with_a_band_keeps_its_lines():
+    text = TesseractEngine(lang="fra").recognise(even_lighting(invert_dark_bands(_grey_page())), dpi=200).text
+    assert "FLAMME BLEUE" in text
+    assert "122 chemin Marcel Pagnol" in text
+    assert "2 772,90" in text
