@@ -188,6 +188,11 @@ def _reference_words(words: list[Word], glued: bool = False, next_line_first: st
         if out and DIMENSION_UNITS.match(bare) and NUMBER.fullmatch(out[-1].text):
             out.pop()  # "140 mm": the number was a dimension, not part of the model (« Yutaki M » is one)
             return out, False
+        if labelled and out and NUMBER.fullmatch(bare) and DIMENSION_UNITS.match(following) and k + 1 < len(words) \
+                and not any(c.isdigit() for w in out for c in w.text):
+            # « référence Pige 40 cm », « réf. Vana 60 mm »: a labelled model named by its size alone
+            return out + [Word(bare, word.bbox, word.conf), Word(following.rstrip(".,;"), words[k + 1].bbox,
+                                                                 words[k + 1].conf)], False
         if bare[:1].isdigit() and (DIMENSION_UNITS.match(following) or
                                    (k + 1 < len(words) and following.lower() in QUANTITY_MARKS)):
             return out, False  # (a « LOT 2 – … » heading the next line is no quantity)
@@ -248,6 +253,33 @@ def _continuation(lines: list[Line], line: Line, cell_start: int) -> list[Word]:
     if any(w.text.endswith(":") for w in words[:5]):
         return []  # « Superficie : 134 m² », « COP : 3,25 »: the next field of the item, under a labelled reference
     return words
+
+
+DASHES = frozenset({"-", "–", "—"})
+
+
+def _model_before_dash(words: list[Word]) -> list[Word]:
+    """The model opening an item's designation whose brand ends it after a dash (« TERRA Vario 35
+    Isolant laine de verre – URSA », « Yutaki S RWM-4.0NE Pompe à chaleur air/eau – Hitachi »):
+    ``words`` run from the cell's start to the dash; the model is the words before the product's
+    kind (a descriptive word, or a capitalised word a lower-case one follows), after an item's
+    number. Nothing when the designation does not open with a model (« Isolation des combles –
+    URSA ») or no description follows it."""
+    if len(words) < 3 or words[-1].text not in DASHES:
+        return []
+    words = words[:-1]
+    start = 1 if _ITEM_NUMBER.match(words[0].text) or words[0].text.isdigit() else 0
+    for k in range(start, min(len(words), start + MAX_REFERENCE_WORDS + 1)):
+        text = words[k].text
+        folded = token_texts(text)
+        following = words[k + 1].text if k + 1 < len(words) else ""
+        kind = bool(folded) and folded[0] in DESCRIPTIVE
+        sentence = text[:1].isupper() and not any(c.isdigit() for c in text) and following[:1].islower()
+        if kind or sentence:
+            return words[start:k] if k > start else []
+        if not folded or text[:1].islower() or AMOUNT.fullmatch(text) or any(c in CURRENCIES for c in text):
+            return []
+    return []
 
 
 def _is_heading(words: list[Word]) -> bool:
@@ -321,6 +353,8 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
             rest = line.words[last_word:cell_end] if glued else line.words[last_word + 1:cell_end]
             following = _continuation(pages[line.page], line, cell_start)
             reference, open_end = _reference_words(rest, glued, following[0].text if following else "")
+            if not reference and not glued:
+                reference = _model_before_dash(line.words[cell_start:first_word])
             if open_end and len(reference) < MAX_REFERENCE_WORDS:
                 if following and reference and DIMENSION_UNITS.match(following[0].text) and reference[-1].text[:1].isdigit():
                     reference.pop()  # "Hybris 205 120" / "mm, résistance…": 120 was the thickness

@@ -162,3 +162,34 @@ def test_a_brand_in_capitals_under_marque_stays_a_brand(tmp_path):
     assert "DELTA Delta-Vent N" in pages[0].text
     got = extract_fields(pages, load_specs()["facture"], fixture_reading_data("facture"))
     assert {m.lower() for m in _json.loads(got["marque"].value)} == {"soprema", "delta"}
+
+
+def test_a_model_opening_the_designation_with_its_brand_after_a_dash(specs):
+    """« TERRA Vario 35 Isolant laine de verre – URSA »: a seller's software prints the model first,
+    then the product's kind, then the brand; a designation with no model before its kind names none."""
+    rows = LETTERHEAD + [
+        (0.08, 0.16, "DEVIS N° DV-2025-118"),
+        (0.08, 0.30, "Désignation"), (0.62, 0.30, "Qté"), (0.72, 0.30, "PU HT"), (0.86, 0.30, "Total HT"),
+        (0.08, 0.32, "Yutaki S RWM-4.0NE Pompe à chaleur de type air/eau – Hitachi"), (0.62, 0.32, "1 u"),
+        (0.72, 0.32, "9 221,81 €"), (0.86, 0.32, "9 221,81 €"),
+        (0.08, 0.34, "Calypso 200 L Chauffe-eau thermodynamique – Atlantic"), (0.62, 0.34, "1 u"),
+        (0.72, 0.34, "3 382,61 €"), (0.86, 0.34, "3 382,61 €"),
+        (0.08, 0.36, "Isolation des combles perdus – URSA"), (0.62, 0.36, "60,00 m²"),
+        (0.72, 0.36, "90,59 €"), (0.86, 0.36, "5 435,40 €"),
+    ]
+    got = read([page(rows)], specs, "devis")
+    assert json.loads(got["reference_produit"]) == ["Yutaki S RWM-4.0NE", "Calypso 200 L"]
+    assert [b.lower() for b in json.loads(got["marque"])] == ["hitachi", "atlantic", "ursa"]
+
+
+def test_a_labelled_model_named_by_its_size_keeps_it_a_thickness_does_not(specs):
+    rows = LETTERHEAD + [
+        (0.08, 0.16, "FACTURE N° F-2025-077"),
+        (0.08, 0.30, "Désignation"), (0.70, 0.30, "Qté"), (0.84, 0.30, "Total HT"),
+        (0.08, 0.32, "Piges de repérage d'épaisseur marque Isocomble, référence Pige 40 cm"), (0.70, 0.32, "29,00"),
+        (0.84, 0.32, "58,00 €"),
+        (0.08, 0.34, "Isolant ISOVER GR 32 Revêtu Kraft 140 mm, R = 4,8 m².K/W"), (0.70, 0.34, "72,92"),
+        (0.84, 0.34, "5 043,88 €"),
+    ]
+    got = read([page(rows)], specs, "facture")
+    assert json.loads(got["reference_produit"]) == ["Pige 40 cm", "GR 32 Revêtu Kraft"]
