@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from ..types import BBox, FieldSpec, Word
 from .field_hints import _Hints, _fold_unit
 from .columns import (_column_range, _first_cell, _is_header_row, _item_row, _lines_below, _spans_columns,
-                      _words_in_range, article_codes, number_wrapped, two_column_row)
+                      _words_in_range, article_codes, number_wrapped, runs_into, two_column_row)
 from .carried import RAISED_FACTOR, amount_carried_over, heads_a_column, identifier_like, raised_value
 from .labels import DocumentLayout, _LabelHit
 from .phrases import inside_company_name
@@ -440,6 +440,8 @@ def _candidates_for_hit(
                 continue  # « Sous-total lot 1 », « Report »: the item table goes on below
             if _starts_with_label(words, all_labels or stop_labels):
                 break
+            if hints.multiple and runs_into(line, x0):
+                break  # a sentence across the page (« … Pas d'escompte pour paiement anticipé. »): the table ended
             if hints.multiple and k > hints.max_below and (not _item_row(line) or _is_header_row(line)):
                 break  # the item table ended: the totals, a VAT recap, the conditions below are no products
             found = _values_in(data_type, words, hints, stop_labels, period_only)

@@ -52,6 +52,12 @@ def _next_heading(line: Line, start: int, end: int) -> int | None:
                  token_tuple(line.words[i].text)[0] in TABLE_HEADINGS), None)
 
 
+def runs_into(line: Line, x0: float) -> bool:
+    """Whether ``line`` is one run of words from well left of a column into it: running text
+    across the page (its words in the column are a sentence's end), no row of a table."""
+    return len(line.cells) == 1 and line.words[0].bbox[0] < x0 - 0.05 and line.words[-1].bbox[2] > x0
+
+
 _PRICE_RE = re.compile(r"\d,\d{2}\b")
 
 

@@ -63,6 +63,14 @@ def _service_code(value: str) -> bool:
     return " " not in text and text.isalpha() and text.isupper()
 
 
+def _no_other_brand(value: str, brands: list[tuple[str, ...]]) -> bool:
+    """Whether a value read beside « Marque » adds no brand to those the lexicon found: it holds
+    one of them with more words (the model's cell the text layer ran into the brand's), or it
+    is a model's code (a digit in it: no maker is named so)."""
+    key = _key(value)
+    return any(c.isdigit() for c in value) or any(_overlaps(k, key) for k in brands)
+
+
 def choose_many(candidates: list[Candidate], hints: _Hints,
                 choose_one: Callable[[list[Candidate], _Hints], FieldValue | None]) -> FieldValue | None:
     """Every value of a multi-valued field, as a ``FieldValue`` holding a JSON list."""
@@ -81,6 +89,8 @@ def choose_many(candidates: list[Candidate], hints: _Hints,
             keys.append(key)
     if labelled is not None and found and hints.lexicon == "reference" and _service_code(labelled.value):
         labelled = None  # « POSE » under « Réf. » on a page of its own: the store's code for the fitting
+    if labelled is not None and found and hints.lexicon == "marque" and _no_other_brand(labelled.value, keys):
+        labelled = None  # « VIESSMANN Vitocal 200-A » (a brand's cell run into its model's), « EHVX08S26E6V »
     if labelled is not None and labelled.value:
         label_key = _key(labelled.value)
         if label_key and not any(_overlaps(label_key, k) for k in keys):

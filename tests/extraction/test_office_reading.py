@@ -193,3 +193,35 @@ def test_a_labelled_model_named_by_its_size_keeps_it_a_thickness_does_not(specs)
     ]
     got = read([page(rows)], specs, "facture")
     assert json.loads(got["reference_produit"]) == ["Pige 40 cm", "GR 32 Revêtu Kraft"]
+
+
+def test_under_marque_a_brand_run_into_its_model_and_the_conditions_below_add_no_brand(specs):
+    """The text layer runs the « Marque » cell into the « Modèle » one (« VIESSMANN Vitocal 200-A »):
+    the brand is the lexicon's; a sentence across the page under the table ends the column."""
+    rows = LETTERHEAD + [
+        (0.08, 0.16, "FACTURE N° FA-2025-0412"),
+        (0.097, 0.39, "Désignation"), (0.419, 0.39, "Marque"), (0.516, 0.39, "Modèle"), (0.652, 0.39, "Qté"),
+        (0.839, 0.39, "Total HT"),
+        (0.097, 0.41, "Pompe à chaleur eau/eau"), (0.419, 0.41, "VIESSMANN Vitocal 200-A"), (0.652, 0.41, "1 u"),
+        (0.839, 0.41, "10 306,22 €"),
+        (0.55, 0.48, "TOTAL HT"), (0.827, 0.48, "10 306,22 €"),
+        (0.092, 0.63, "En cas de retard de paiement, pénalités au taux de 3 fois le taux d'intérêt légal"),
+        (0.092, 0.645, "Indemnité de 40 €. Pas d'escompte pour paiement anticipé."),
+    ]
+    got = read([page(rows)], specs, "facture")
+    assert json.loads(got["marque"]) == ["Viessmann"]
+
+
+def test_what_adds_no_brand_and_what_ends_a_column():
+    from extraction.extractors.columns import runs_into
+    from extraction.extractors.layout import page_lines
+    from extraction.extractors.multiple import _no_other_brand
+
+    brands = [("viessmann",), ("atlantic",)]
+    assert _no_other_brand("VIESSMANN Vitocal 200-A", brands)
+    assert _no_other_brand("EHVX08S26E6V", brands)
+    assert not _no_other_brand("Zolvex", brands)  # a brand the lexicon does not know joins the list
+    lines = page_lines(page([(0.092, 0.30, "Indemnité de 40 €. Pas d'escompte pour paiement anticipé."),
+                             (0.097, 0.32, "Pompe à chaleur"), (0.419, 0.32, "Atlantic"), (0.652, 0.32, "1 u")]))
+    assert runs_into(lines[0], 0.419)
+    assert not runs_into(lines[1], 0.419)
