@@ -127,6 +127,8 @@ def _title_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
         toks = token_texts(line)
         if _names_another_document(toks):
             continue  # « Devis d'origine DV256472 » on an invoice: a reference, not its title
+        if _scheme_name(toks, token_texts(lines[i + 1]) if i + 1 < len(lines) else []):
+            continue  # the « CERTIFICATS D'ÉCONOMIES D'ÉNERGIE » logo of a form, not a certificate's title
         if 0 < len(toks) <= TITLE_MAX_TOKENS:
             titles.append((i, toks))
             rejoined = _rejoined_title(line, toks)
@@ -164,6 +166,14 @@ def _names_another_document(toks: list[str]) -> bool:
     """« Devis d'origine », « Devis de référence », « Devis associé » opening a line: the document this
     one refers to."""
     return len(toks) >= 2 and any(tuple(toks[1:1 + len(q)]) == q for q in _OTHER_DOCUMENT)
+
+
+def _scheme_name(toks: list[str], following: list[str]) -> bool:
+    """A line opening with the scheme's name, « Certificats d'économies d'énergie », on it or
+    carried on the next line (a logo set on two lines, with other words beside it on a scan)."""
+    if not toks or toks[0] not in ("certificats", "certificat"):
+        return False
+    return bool({"economies", "economie"} & set(toks[1:4] + following[:2]))
 
 
 def _capitals_tail(line: str) -> list[str]:

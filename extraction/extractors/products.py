@@ -368,7 +368,46 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
             last = max((k for k, w in enumerate(line.words) if w.bbox in boxes), default=-1)
             while i < len(toks) and line_tokens[i].word <= last:
                 i += 1
-    return _without_product_lines(found)
+    return _with_brands_after_dashes(lines, _without_product_lines(found))
+
+
+def _with_brands_after_dashes(lines: list[Line], found: list[ProductMention]) -> list[ProductMention]:
+    """``found`` with the brands the lexicon does not know where the item table writes each brand
+    after a dash, ending the designation (« Isolant laine de verre – ISOVER » / « Capot de spot
+    isolant – HESTIA »): when one such ending is a brand the lexicon found, the others of the
+    table are brands too (the document's own convention), in reading order."""
+    endings, after_dash = [], set()
+    for line, following in zip(lines, [*lines[1:], None]):
+        if following is not None and following.page == line.page \
+                and any(line.words[end - 1].text in DASHES for _, end in line.cells):
+            after_dash.add(following.words[0].bbox)  # « Pompe à chaleur air/eau – » / « ATLANTIC »
+        if not _is_designation(line) or not _item_row(line):
+            continue
+        for start, end in line.cells:
+            words = line.words[start:end]
+            dash = max((k for k, w in enumerate(words) if w.text in DASHES), default=-1)
+            if dash >= 1 and 1 <= len(words) - dash - 1 <= 2 and all(_brand_word(w.text) for w in words[dash + 1:]):
+                endings.append((line, words[dash + 1:]))
+    seen = {w.bbox for mention in found for w in mention.words}
+    if not endings or not (any(w.bbox in seen for _, words in endings for w in words)
+                           or any(m.words[0].bbox in after_dash for m in found)):
+        return found
+    out = list(found)
+    for line, words in endings:
+        if any(w.bbox in seen for w in words):
+            continue
+        mention = ProductMention(" ".join(w.text for w in words), "", words, line.page)
+        at = next((k for k, m in enumerate(out) if (m.page, m.words[0].bbox[1]) > (line.page, words[0].bbox[1])), len(out))
+        out.insert(at, mention)
+    return out
+
+
+def _brand_word(text: str) -> bool:
+    """A word that may name a maker: capitalised, letters only (« Dörken », « HESTIA »), no word
+    of the trade's descriptions or acronyms."""
+    folded = token_texts(text)
+    return (len(folded) == 1 and text[:1].isupper() and text.replace("-", "").isalpha() and len(text) >= 3
+            and folded[0] not in DESCRIPTIVE and folded[0] not in ACRONYMS)
 
 
 def _introduced(line: Line, i: int, by_first: dict[str, list[Brand]], page_lines: list[Line]) -> ProductMention | None:

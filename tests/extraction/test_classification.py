@@ -219,3 +219,22 @@ def test_the_files_of_installers_that_reuse_their_templates_are_cut_at_each_docu
             if got != expected:
                 wrong.append((seed, [template for _, _, template in drawn], got))
     assert not wrong
+
+
+AH_WITH_LOGO = """CERTIFICATS Imprimé CEE — AH / 2
+D'ÉCONOMIES D'ÉNERGIE À conserver par le bénéficiaire
+ATTESTATION SUR L'HONNEUR
+de réalisation d'une opération d'économies d'énergie
+1. Identité du bénéficiaire
+Nom ROSSI Prénom : Victoire
+Date d'engagement (signature du devis) : 18/03/2025
+Signature du bénéficiaire Cachet et signature de l'entreprise"""
+
+
+def test_the_schemes_logo_is_no_certificates_title(hints):
+    """« CERTIFICATS / D'ÉCONOMIES D'ÉNERGIE », a form's logo read first on a scan: the title is the
+    attestation's, the certificate gets no title weight from the logo."""
+    result = classify_text(AH_WITH_LOGO, hints)
+    assert result.code == "attestation_honneur"
+    assert result.scores["certificat_rge"] == 0.0
+    assert result.scores["attestation_honneur"] >= 20

@@ -225,3 +225,33 @@ def test_what_adds_no_brand_and_what_ends_a_column():
                              (0.097, 0.32, "Pompe à chaleur"), (0.419, 0.32, "Atlantic"), (0.652, 0.32, "1 u")]))
     assert runs_into(lines[0], 0.419)
     assert not runs_into(lines[1], 0.419)
+
+
+def test_a_brand_after_the_dash_is_a_brand_where_the_table_writes_known_brands_so(specs):
+    """« Capot de spot isolant – HESTIA »: the lexicon does not know HESTIA; the table writes
+    ISOVER, which it knows, in the same place: the document's convention names the maker."""
+    rows = LETTERHEAD + [
+        (0.08, 0.16, "FACTURE N° FA-2025-0087"),
+        (0.089, 0.35, "Réf."), (0.218, 0.35, "Désignation des travaux"), (0.607, 0.35, "Quantité U"),
+        (0.757, 0.35, "Prix"), (0.838, 0.35, "Montant"),
+        (0.089, 0.40, "IBR Nu 300"), (0.218, 0.40, "Isolant laine de verre – ISOVER"), (0.632, 0.40, "44,50 m²"),
+        (0.761, 0.40, "34,66 €"), (0.862, 0.40, "1 542,37 €"),
+        (0.218, 0.413, "R = 7,10 m².K/W (ép. 200 mm)"),
+        (0.089, 0.48, "Capot LED 1"), (0.218, 0.48, "Capot de spot isolant – HESTIA"), (0.666, 0.48, "1 U"),
+        (0.761, 0.48, "71,00 €"), (0.862, 0.48, "71,00 €"),
+        (0.218, 0.50, "Fourniture et pose – Main d'œuvre"), (0.666, 0.50, "1 ft"),
+        (0.761, 0.50, "480,00 €"), (0.862, 0.50, "480,00 €"),
+    ]
+    got = read([page(rows)], specs, "facture")
+    assert [b.lower() for b in json.loads(got["marque"])] == ["isover", "hestia"]
+
+
+def test_a_word_after_a_dash_is_no_brand_where_no_known_brand_is_written_so(specs):
+    rows = LETTERHEAD + [
+        (0.08, 0.16, "FACTURE N° FA-2025-0088"),
+        (0.089, 0.35, "Désignation"), (0.607, 0.35, "Quantité"), (0.838, 0.35, "Montant"),
+        (0.089, 0.40, "Isolant ISOVER IBR Nu 300"), (0.632, 0.40, "44,50 m²"), (0.862, 0.40, "1 542,37 €"),
+        (0.089, 0.42, "Raccordement électrique – Forfait"), (0.632, 0.42, "1 ft"), (0.862, 0.42, "210,00 €"),
+    ]
+    got = read([page(rows)], specs, "facture")
+    assert [b.lower() for b in json.loads(got["marque"])] == ["isover"]
