@@ -163,12 +163,16 @@ _CURRENCY_RE = re.compile(r"(€|eur(?:os?)?\b|ttc\b|ht\b|h\.t\.|t\.t\.c\.|net\b
 _NUMBER_RE = re.compile(r"[-+−]?\s?\d[\d\s.,'\u00a0\u202f\u2009]*")
 
 
+_OCR_THOUSANDS_RE = re.compile(r"(?<=\d)[:;](?=\d{3}[.,]\d{2}(?!\d))")  # a scan's colon for the thousands' space
+
+
 def _number_text(raw: str) -> str:
     """The numeric part of ``raw`` with currency words and units removed."""
     text = SPACE_RE.sub(" ", raw).strip()
     text = _CURRENCY_RE.sub(" ", text)
     text = re.sub(r"(m²|m2|m\.?2|kwh|kw|%|w/m\.?k|m²\.?k/w|m2\.?k/w)", " ", text, flags=re.IGNORECASE)
     text = _fix_digit_tokens(text)
+    text = _OCR_THOUSANDS_RE.sub(" ", text)  # « 3:998,45 »
     return text.strip()
 
 

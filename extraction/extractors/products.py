@@ -282,6 +282,15 @@ def _model_before_dash(words: list[Word]) -> list[Word]:
     return []
 
 
+def _ended_by_a_dash(lines: list[Line], line: Line) -> list[Word]:
+    """The cell of the line just above ``line`` that a dash ends (« Alfea Excellia A.I. 11 Pompe à
+    chaleur eau/eau – » over « ATLANTIC »: the brand wrapped onto the next line), or nothing."""
+    above = next((other for other in lines if other.index == line.index - 1), None)
+    if above is None or line.top - above.bottom > 1.2 * line.height:
+        return []
+    return next((above.words[start:end] for start, end in above.cells if above.words[end - 1].text in DASHES), [])
+
+
 def _is_heading(words: list[Word]) -> bool:
     """A title across an item table (« LOT 2 – MAIN D'ŒUVRE », « 2 – TRAVAUX ANNEXES »): words
     in capitals only, or « Lot » and its number; not the rest of the designation above."""
@@ -354,7 +363,8 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
             following = _continuation(pages[line.page], line, cell_start)
             reference, open_end = _reference_words(rest, glued, following[0].text if following else "")
             if not reference and not glued:
-                reference = _model_before_dash(line.words[cell_start:first_word])
+                reference = _model_before_dash(line.words[cell_start:first_word]) if first_word > cell_start \
+                    else _model_before_dash(_ended_by_a_dash(pages[line.page], line))
             if open_end and len(reference) < MAX_REFERENCE_WORDS:
                 if following and reference and DIMENSION_UNITS.match(following[0].text) and reference[-1].text[:1].isdigit():
                     reference.pop()  # "Hybris 205 120" / "mm, résistance…": 120 was the thickness

@@ -14,8 +14,10 @@ from ..operation_codes import find_cee_code_spans
 from ..types import Word
 
 # A number as documents print it: 12 450,00 / 12.450,00 / 12,450.00 / 1 234.5 / 450 / -1 500,00
+# (« 3:998,45 »: a scan reads the thousands' space as a colon, before three digits and the cents)
 _NUMBER_RE = re.compile(
-    r"(?<![\w.,])[-−]?\s?(?:\d{1,3}(?:[ \u00a0\u202f\u2009.,]\d{3})+(?:[.,]\d{1,3})?|\d+(?:[.,]\d{1,3})?)(?![\w]|[.,]\d)"
+    r"(?<![\w.,])[-−]?\s?(?:\d{1,3}[:;]\d{3}[.,]\d{2}|\d{1,3}(?:[ \u00a0\u202f\u2009.,]\d{3})+(?:[.,]\d{1,3})?"
+    r"|\d+(?:[.,]\d{1,3})?)(?![\w]|[.,]\d)"
 )
 # 14 digits, in groups of any size separated by one space, dot or dash ("123 456 789 000 12")
 _SIRET_RE = re.compile(r"(?<![\d])(\d(?:[ \u00a0.\-]?\d){13})(?![\d])")

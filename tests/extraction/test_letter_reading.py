@@ -441,3 +441,15 @@ def test_a_recipient_block_label_a_scan_misread_is_no_name(specs, heading):
             (0.08, 0.22, "Objet : Pompe à chaleur de type air/eau"), (0.08, 0.237, "Devis n° DE-2025-03142")]
     got = values(extract_fields([page(rows, conf=0.9)], specs["devis"], fixture_reading_data("devis")))
     assert (got["beneficiaire_nom"], got["beneficiaire_adresse"]) == ("M. BONNEAU Jean", "11 ter avenue Henri Rolland")
+
+
+def test_an_amount_whose_thousands_space_a_scan_read_as_a_colon(specs):
+    """« une prime de 3:998,45 € » (an e-mail printed and scanned): 3 998,45 €, not 3 €."""
+    rows = [(0.07, 0.10, "De : Département CEE — Cofidis Énergie Partenaires <primes@cofidis.fr>"),
+            (0.07, 0.12, "Date : 5 septembre 2025 à 17:39"),
+            (0.07, 0.17, "Objet : Cofidis Énergie Partenaires Engagement de prime - CEE-395171"),
+            (0.07, 0.23, "Nous avons le plaisir de vous confirmer que Cofidis Énergie Partenaires, dans le cadre"),
+            (0.07, 0.247, "du dispositif des certificats d'économies d'énergie, s'engage à vous verser une prime de 3:998,45 € pour"),
+            (0.07, 0.263, "l'opération suivante : isolation de combles ou de toitures (BAR-EN-101).")]
+    got = extract_fields([page(rows)], specs["cadre_contribution"], fixture_reading_data("cadre_contribution"))
+    assert got["montant_prime"].value == "3998.45"

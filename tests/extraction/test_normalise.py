@@ -34,7 +34,7 @@ def test_bad_dates_are_refused_in_french(raw, message):
 
 @pytest.mark.parametrize("raw", [
     "12 450,00 €", "12450,00 EUR", "12.450,00", "12,450.00", "12\u202f450,00\u00a0€", "12\u00a0450,00 €",
-    "12 450 €", "12450", "€ 12 450,00", "12 450,00 euros", "12.450",
+    "12 450 €", "12450", "€ 12 450,00", "12 450,00 euros", "12.450", "12:450,00 €",  # a scan's colon for the space
 ])
 def test_amounts_are_dot_decimals_with_two_places(raw):
     assert normalise("decimal", raw) == "12450.00"

@@ -255,3 +255,17 @@ def test_a_word_after_a_dash_is_no_brand_where_no_known_brand_is_written_so(spec
     ]
     got = read([page(rows)], specs, "facture")
     assert [b.lower() for b in json.loads(got["marque"])] == ["isover"]
+
+
+def test_a_model_opening_the_designation_whose_brand_wraps_onto_the_next_line(specs):
+    rows = LETTERHEAD + [
+        (0.08, 0.16, "DEVIS N° DV-2025-119"),
+        (0.072, 0.316, "Réf."), (0.203, 0.316, "Désignation des travaux"), (0.656, 0.316, "Qté"),
+        (0.852, 0.316, "Montant HT"),
+        (0.072, 0.35, "Alfea Excellia A.I. 11 Pompe à chaleur de type eau/eau –"), (0.656, 0.35, "1 u"),
+        (0.852, 0.35, "10 801,07 €"),
+        (0.203, 0.364, "ATLANTIC"),
+        (0.203, 0.378, "COP : 3,40 – ETAS : 164 %"),
+    ]
+    got = read([page(rows)], specs, "devis")
+    assert json.loads(got["reference_produit"]) == ["Alfea Excellia A.I. 11"]
