@@ -129,15 +129,19 @@ def _title_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
             continue  # « Devis d'origine DV256472 » on an invoice: a reference, not its title
         if _scheme_name(toks, token_texts(lines[i + 1]) if i + 1 < len(lines) else []):
             continue  # the « CERTIFICATS D'ÉCONOMIES D'ÉNERGIE » logo of a form, not a certificate's title
+        tail = _capitals_tail(line)
         if 0 < len(toks) <= TITLE_MAX_TOKENS:
             titles.append((i, toks))
             rejoined = _rejoined_title(line, toks)
             if rejoined:
                 titles.append((i, rejoined))
-            tail = _capitals_tail(line)
             if tail and len(tail) < len(toks):
                 titles.append((i, tail))
-        elif toks and toks[0] == "objet":
+        run = tail or (toks if _capitals(line) else [])
+        if _fragments(run):
+            # « Magasin Logis Brico Saint-Quentin (n° 0062) FACTU R E »: a title a scan cut in letters
+            titles.append((i, ["".join(run)]))
+        elif toks and toks[0] == "objet" and len(toks) > TITLE_MAX_TOKENS:
             # a letter names what it is in its subject line, however long the works it lists
             # after (« Objet : Facture n° FA-2024-09358 - isolation de combles… »)
             titles.append((i, toks[:TITLE_MAX_TOKENS]))
@@ -147,11 +151,15 @@ def _title_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
 SPLIT_TITLE_HEAD = 4  # letters at most of a title's first word cut off by the OCR (« ATT ESTATION »)
 
 
+def _capitals(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
 def _rejoined_title(line: str, toks: list[str]) -> list[str] | None:
     """A title in capitals whose first word a scan cut in two (« ATT ESTATION SUR L'HONNEUR »,
     « FAC TURE N° 12 »), its two pieces joined again; None for any other line."""
-    letters = [c for c in line if c.isalpha()]
-    if len(toks) < 2 or not letters or sum(c.isupper() for c in letters) < 0.8 * len(letters):
+    if len(toks) < 2 or not _capitals(line):
         return None
     first, second = toks[0], toks[1]
     if not (first.isalpha() and second.isalpha()) or len(first) > SPLIT_TITLE_HEAD or len(second) < 3:
@@ -166,6 +174,13 @@ def _names_another_document(toks: list[str]) -> bool:
     """« Devis d'origine », « Devis de référence », « Devis associé » opening a line: the document this
     one refers to."""
     return len(toks) >= 2 and any(tuple(toks[1:1 + len(q)]) == q for q in _OTHER_DOCUMENT)
+
+
+def _fragments(toks: list[str]) -> bool:
+    """Whether a run of capitals is one word a scan cut in pieces (« FACTU R E », « DE VIS »):
+    letters only, a piece of one or two letters after the first, twelve letters at most."""
+    return (2 <= len(toks) <= 4 and all(t.isalpha() for t in toks) and any(len(t) <= 2 for t in toks[1:])
+            and sum(map(len, toks)) <= 12)
 
 
 def _scheme_name(toks: list[str], following: list[str]) -> bool:

@@ -238,3 +238,37 @@ def test_the_schemes_logo_is_no_certificates_title(hints):
     assert result.code == "attestation_honneur"
     assert result.scores["certificat_rge"] == 0.0
     assert result.scores["attestation_honneur"] >= 20
+
+
+# A store's invoice photographed (OCR as read): its title cut in letters, « Réf. devis », and its
+# general conditions quoting « la signature du présent devis », « Bon pour accord ».
+STORE_INVOICE_SCAN = """ue
+pa ie le
+Magasin Logis Brico Saint-Quentin (n° 0062) FACTU R E
+Centre commercial Les Arcades
+LOG Î S E RICO e | 02100 Saint-Quentin N° 202409447
+|
+Tél. 04 05 19 13 49 - du lundi au samedi 9h-19h
+TVA magasin : FR59700457429
+Réf. devis N° de commande.
+202403330 9611559292 131 place Lamartine
+Réf. Désignation se __ Qt Unité PuHT Remise % TVA % Montant NT
+63007598 Isolation d'un plancher - Saint-Gobain Weber 61,50 my 92,08 0 55 5:662,92
+weber.therm XM ultra 22
+R= 3,05 m2 K/W - épaisseur 320 mm - Certifié ACERMI
+Base HT Taux Montant TVA | Total HT 3.762,51 EUR
+5.762,51 EUR 5,5 % 316,94 EUR TVA 5,5% 316,94 EUR
+Total TTC - 6.079,45 EUR
+Prime CEE Ondéa Énergies SAS -1.057,21 EUR
+Reste à payer 5.022,24 EUR |
+RGE : Qualibat n° E-E413006.
+Conditions générales de vente et de pose (extrait)
+Art. 1 - Commande. Là commande est ferme à la Signature du présent devis Par le client, précédée de la mention « Bon Pour accord ». Un acompte peut être
+demandé à là tommañde ; le solde est exigible à {à fin de la pose.
+Art. 2 - Droit de rétractation. En cas de vente hors: établissement, le <lient dispose d'un délai de quatorze Jours pour se rétracter, au moyen du formulaire
+ci-déssous ou de toute déclaration dénuée d'ambiguité adressée au magasin.
+Art: 3 - Délais, Les délais de pose Sont donnés à’ titre indicatif : un retard ne peut donner lieu-à annulation de la commande ni à indemnité, sauf retard"""
+
+
+def test_a_title_a_scan_cut_in_letters_is_the_title(hints):
+    assert classify_text(STORE_INVOICE_SCAN, hints).code == "facture"
