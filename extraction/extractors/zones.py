@@ -24,7 +24,7 @@ from .layout import Line
 from .text import bounded_edit_distance, token_texts, token_tuple
 
 CIVILITY_RE = re.compile(r"^(?:m\.?|mr\.?|mme\.?|mlle\.?|monsieur|madame|mademoiselle|m\.? et mme\.?|mm\.?|"
-                         r"monsieur et madame|m\.? ou mme\.?|m ou mme)\s", re.IGNORECASE)
+                         r"monsieur et madame|m\.? o[uù] mme\.?)\s", re.IGNORECASE)
 _POSTAL_TOWN_RE = re.compile(r"^(?:F-|FR-)?(\d{2}\s?\d{3})[:.,;]?\s+([A-Za-zÀ-ÿ'’\- ]{2,40}?)(?:\s+cedex(?:\s+\d+)?)?"
                              r"(?:\s*,?\s+(?:FR|France))?\.?$", re.IGNORECASE)
 # A street, its postal code and town on one line (« 95 bis place Marcel Pagnol, 20000 Ajaccio »).

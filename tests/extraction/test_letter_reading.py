@@ -453,3 +453,13 @@ def test_an_amount_whose_thousands_space_a_scan_read_as_a_colon(specs):
             (0.07, 0.263, "l'opération suivante : isolation de combles ou de toitures (BAR-EN-101).")]
     got = extract_fields([page(rows)], specs["cadre_contribution"], fixture_reading_data("cadre_contribution"))
     assert got["montant_prime"].value == "3998.45"
+
+
+@pytest.mark.parametrize("household", ["M OU MME", "M OÙ MME"])  # (a scan reads the « U » with a grave accent)
+def test_the_tax_notice_households_civility_is_no_part_of_the_name(specs, household):
+    rows = [(0.08, 0.05, "DIRECTION GÉNÉRALE DES FINANCES PUBLIQUES"), (0.55, 0.15, f"{household} JOUBERT VINCENT"),
+            (0.55, 0.165, "12 RUE DES LILAS"), (0.55, 0.18, "37000 TOURS"),
+            (0.08, 0.30, "AVIS D'IMPÔT 2024 SUR LES REVENUS DE L'ANNÉE 2023"),
+            (0.08, 0.35, "Revenu fiscal de référence : 25 115"), (0.08, 0.37, "Nombre de parts : 2")]
+    got = extract_fields([page(rows, conf=0.9)], specs["avis_imposition"], fixture_reading_data("avis_imposition"))
+    assert got["declarant_nom"].value == "JOUBERT VINCENT"
