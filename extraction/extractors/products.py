@@ -285,7 +285,7 @@ def _model_before_dash(words: list[Word]) -> list[Word]:
 def _ended_by_a_dash(lines: list[Line], line: Line) -> list[Word]:
     """The cell of the line just above ``line`` that a dash ends (« Alfea Excellia A.I. 11 Pompe à
     chaleur eau/eau – » over « ATLANTIC »: the brand wrapped onto the next line), or nothing."""
-    above = next((other for other in lines if other.index == line.index - 1), None)
+    above = lines[line.index - 1] if line.index > 0 else None  # (a page's lines in order, as _continuation reads them)
     if above is None or line.top - above.bottom > 1.2 * line.height:
         return []
     return next((above.words[start:end] for start, end in above.cells if above.words[end - 1].text in DASHES), [])
