@@ -352,7 +352,8 @@ _IDENTITY_RE = re.compile(
     r"(?:pour|au\s+nom\s+de|[àa]\s+l['’]\s?attention\s+de|[àa]\s+l['’]\s?intention\s+de)"
     r"|pour\s+le\s+compte\s+de|au\s+b[ée]n[ée]fice\s+de)"
     r"\s+(?P<name>[^,;]{3,60}?)\s*[,;]\s*(?:demeurant|domicili[ée]+(?:\s*\(e\)|e)?|r[ée]sidant|habitant)\s+"
-    r"(?:au\s+|à\s+|a\s+)?(?P<street>[^,;]{3,80}?)\s*[,;]?\s*(?P<cp>\d{2}\s?\d{3})\s+(?P<town>[^,.;()]{2,40}?)\s*(?:[,.;(]|$)",
+    r"(?:au\s+|à\s+|a\s+)?(?P<street>[^,;]{3,80}?)(?:\s*[,;]?\s*(?P<cp>\d{2}\s?\d{3})\s+|\s*[,;]\s*)"
+    r"(?P<town>[^,.;()\d][^,.;()]{1,39}?)\s*(?:[,.;(]|$)",
     re.IGNORECASE)
 
 
@@ -361,7 +362,8 @@ def sentence_identity(lines: list[Line], page: int) -> Block | None:
     (an attestation written in sentences) or of « Devis établi pour Madame WEBER Pauline,
     résidant 163 ter cours du Parc, 40100 Dax » (a client named in a sentence), as a block: name,
     street, postal code and town; a comma a scan read as a semicolon still ends the name or the
-    street. The block is ``company`` for a statement (« soussigné »): the document's own words
+    street, and a sentence whose postal code a scan lost (« … allée Gambetta, Nancy, ») still
+    gives the name and the street. The block is ``company`` for a statement (« soussigné »): the document's own words
     about its signatory, which a recipient block printed above outweighs; a client named so is
     the document's recipient whatever blocks the page prints."""
     words = [w for line in lines for w in line.words]

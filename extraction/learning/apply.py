@@ -140,6 +140,8 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
                 continue
             read, by_box = _read_spot(layout, score, spot, pages, spec, reads)
             found = _shaped(spec, spot, _plausible(spec, pages, read), pages)
+            if found is not None and not missing and _part_of_generic(spec, spot, found, generic):
+                continue
             if by_box and not missing and not misreadings:
                 continue  # a box where the anchor was not read: to fill a field, not to overrule a reading never corrected
             if found is not None and spec.data_type == "cee_code" and not missing:
@@ -304,6 +306,17 @@ def _in_numbering(spec: FieldSpec, spots: list[dict], generic: FieldValue | None
     shapes = [shape for spot in spots if not spot["absent"] for shape in spot.get("value_shapes") or []]
     value = in_numbering(generic.value, shapes)
     return generic if value == generic.value else replace(generic, value=value)
+
+
+def _part_of_generic(spec: FieldSpec, spot: dict, found: FieldValue, generic: FieldValue) -> bool:
+    """Whether a text read at a spot is fewer words than the spot taught, all of them in the
+    extractor's reading, which holds more: the spot lost the rest of the value, the extractor
+    did not (« Nom : SALMON     Prénom : Grégoire » read « SALMON » after « Nom », where the
+    teaching form's value ran across the first name's label)."""
+    if spec.data_type != "string" or len(found.raw.split()) >= (spot.get("value_words") or 0):
+        return False
+    read, extracted = set(token_texts(found.value)), set(token_texts(generic.value))
+    return bool(read) and read < extracted
 
 
 def _read_elsewhere(generic: FieldValue, readings: list[FieldValue]) -> bool:

@@ -189,7 +189,12 @@ def learn_from_verdict(feedback: HumanFeedback, field) -> None:
                            read=field.value if feedback.kind == HumanFeedback.Kind.CORRECTED else None)
         return
     others = _other_values(field, batch)
-    confirmed = feedback.kind == HumanFeedback.Kind.CONFIRMED and field.page and field.bbox
+    # where the extractor read the value: confirmed, or corrected into the same words (the case, a
+    # civility: « PERPIGNAN » into « Perpignan »): the place it read stays the place to learn
+    confirmed = ((feedback.kind == HumanFeedback.Kind.CONFIRMED
+                  or (feedback.kind == HumanFeedback.Kind.CORRECTED and feedback.original_value
+                      and not changed["corrections"]))
+                 and field.page and field.bbox)
     # The recipient's values change from one document of the layout to the next: never an anchor
     # (the issuer's own name and address, printed on every document of its template, may be).
     recipient = _recipient_fields(batch)

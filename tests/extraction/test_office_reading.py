@@ -44,6 +44,27 @@ def test_the_client_named_in_a_sentence_is_the_beneficiary(specs, sentence, name
     assert (got["beneficiaire_adresse"], got["beneficiaire_code_postal"], got["beneficiaire_ville"]) == (street, postal, town)
 
 
+def test_a_client_sentence_whose_postal_code_a_scan_lost_still_names_the_client_and_street(specs):
+    """A skewed scan's line lost « 54000 » to the table beside it: « …, demeurant 180 bis allée
+    Gambetta, Nancy, pour les travaux suivants » still names the client and the street; the
+    postal code and the town, without their code, are not guessed."""
+    sentence = ("Proposition établie pour Mme BAUDRY Alexandria, demeurant 180 bis allée Gambetta, Nancy, "
+                "pour les travaux suivants")
+    rows = LETTERHEAD + [(0.08, 0.16, "DEVIS"), (0.08, 0.20, sentence),
+                         (0.08, 0.24, "Objet : Isolation de combles ou de toitures")]
+    got = read([page(rows, conf=0.9)], specs, "devis")
+    assert got["beneficiaire_nom"].endswith("BAUDRY Alexandria")
+    assert got["beneficiaire_adresse"] == "180 bis allée Gambetta"
+    assert got.get("beneficiaire_code_postal") in (None, "")
+    # with its code, as before; a code OCR garbled (« 5400O ») is no town
+    got = read([page(LETTERHEAD + [(0.08, 0.20, sentence.replace("Gambetta, Nancy", "Gambetta, 54000 Nancy"))])],
+               specs, "devis")
+    assert (got["beneficiaire_code_postal"], got["beneficiaire_ville"]) == ("54000", "Nancy")
+    got = read([page(LETTERHEAD + [(0.08, 0.20, sentence.replace("Gambetta, Nancy", "Gambetta, 5400O Nancy"))])],
+               specs, "devis")
+    assert "5400O" not in (got.get("beneficiaire_ville") or "")
+
+
 def test_totals_written_in_a_sentence(specs):
     rows = LETTERHEAD + [
         (0.08, 0.16, "DEVIS N° DV245653"),

@@ -441,3 +441,35 @@ def test_a_number_after_its_label_is_read_before_the_next_labels_colons_on_its_l
     spot = locate(taught, "decimal", "1000.00")
     assert (spot.relation, spot.anchor) == ("left", ("montant", "ht"))
     assert read_at(totals("4 206,13", "231,34", "4 437,47"), "decimal", spot_data(spot)).value == "4206.13"
+
+
+def identity_form(last_name: str, first_name: str) -> list[PageContent]:
+    """A form's identity line in two cells: « Nom : X » on the left, « Prénom : Y » further right."""
+    words = []
+
+    def put(text: str, x: float, y: float) -> None:
+        for token in text.split():
+            width = 0.009 * len(token)
+            words.append(Word(token, (x, y, x + width, y + 0.012)))
+            x += width + 0.006
+
+    put("1. BÉNÉFICIAIRE DE L'OPÉRATION", 0.10, 0.15)
+    put(f"Nom : {last_name}", 0.10, 0.18)
+    put(f"Prénom : {first_name}", 0.45, 0.18)
+    put("Adresse des travaux : 60 avenue Henri Rolland", 0.10, 0.21)
+    return [PageContent(1, "", words, 595, 842)]
+
+
+def test_a_spot_reading_part_of_the_extractors_name_does_not_overrule_it(monkeypatch):
+    """Taught where the name ran across the first name's label (« LÉGER Prénom : Daniel »), the
+    spot after « Nom » reads the surname alone on the next form: the extractor's reading, which
+    holds it and the first name, stands."""
+    spot = locate(identity_form("LÉGER", "Daniel"), "string", "Daniel Léger")
+    assert (spot.relation, spot.anchor, spot.value_words) == ("left", ("nom",), 4)
+    page = identity_form("SALMON", "Grégoire")
+    assert read_at(page, "string", spot_data(spot)).value == "SALMON"
+    _learned(monkeypatch, page, {"beneficiaire_nom": [{**spot_data(spot), "absent": False, "count": 3,
+                                                       "corrections": 1}]})
+    assert _read(page, "beneficiaire_nom", "string", "Grégoire SALMON") == "Grégoire SALMON"
+    assert _read(page, "beneficiaire_nom", "string", "Prénom") == "SALMON"  # not a part of it: overruled as before
+    assert _read(page, "beneficiaire_nom", "string", None) == "SALMON"  # what it missed is filled

@@ -243,3 +243,26 @@ def test_a_layout_printing_another_issuer_matches_less_and_one_misread_digit_is_
     assert match_score(words, "73282932000074", other, "73282932000074") > base
     assert match_score(words, "73282982000074", other, "73282932000074") > base  # a scan read 3 as 8
     assert match_score(words, "51750004700090", other, "73282932000074") < base - 0.1
+
+
+def test_a_value_corrected_only_in_its_case_is_learned_where_the_extractor_read_it(tmp_path, validator):
+    """The beneficiary lives in the installer's town: the footer prints it after « RCS » too. The
+    validator only re-cases what the extractor read in the recipient block: that block, not the
+    footer's label, is where the next document's town is."""
+    def facture(number: str, name: str, street: str, town: str) -> bytes:
+        return positioned_pdf([
+            (60, 60, "ISOSUD EURL"),
+            (330, 110, name), (330, 126, street), (330, 142, town),
+            (60, 230, f"FACTURE N° {number}"), (60, 248, "Date de facture : 12/05/2024"),
+            (60, 290, "Pompe à chaleur air/eau - opération BAR-TH-171"), (60, 326, "Total TTC : 10 550,00 €"),
+            (60, 780, "ISOSUD EURL - 9 rue des Roses 66000 Perpignan - RCS Perpignan 793 670 738"),
+        ])
+
+    first = ingest(tmp_path, "f1.pdf", facture("F-1", "M. Julien CHEVALLIER", "21 allée du Parc", "66000 PERPIGNAN"))
+    assert value_of(first, "beneficiaire_ville") == "PERPIGNAN"
+    correct(first["id"], "beneficiaire_ville", "Perpignan", validator)
+    location = LearnedFieldLocation.objects.get(schema__name="beneficiaire_ville")
+    assert location.corrections == 0 and location.bbox[1] < 0.2  # the recipient block, not the footer
+    second = ingest(tmp_path, "f2.pdf", facture("F-2", "Mme Laetitia LABBÉ", "10 boulevard des Cerisiers",
+                                                "56100 LORIENT"))
+    assert value_of(second, "beneficiaire_ville") == "LORIENT"
