@@ -497,7 +497,10 @@ def read_at(pages: list[PageContent], data_type: str, spot: dict, lines_of: dict
         for line in lines:
             centre = (line.top + line.bottom) / 2
             if y0 - height / 2 <= centre <= y1 + height / 2:
-                inside = [k for k, w in enumerate(line.words) if x0 - 0.02 <= w.bbox[0] <= x1]
+                # a scan's specks (« . », « ; ») in the box are no value: the line of the value may be
+                # the next one in the band
+                inside = [k for k, w in enumerate(line.words)
+                          if x0 - 0.02 <= w.bbox[0] <= x1 and any(ch.isalnum() for ch in w.text)]
                 if inside:
                     first = _text_start(line, inside[0], x0 - 0.02) if data_type == "string" else inside[0]
                     words = line.words[first:line.cell_of(first)[1]]

@@ -473,3 +473,31 @@ def test_a_spot_reading_part_of_the_extractors_name_does_not_overrule_it(monkeyp
     assert _read(page, "beneficiaire_nom", "string", "Grégoire SALMON") == "Grégoire SALMON"
     assert _read(page, "beneficiaire_nom", "string", "Prénom") == "SALMON"  # not a part of it: overruled as before
     assert _read(page, "beneficiaire_nom", "string", None) == "SALMON"  # what it missed is filled
+
+
+def recipient_block(name: str, street: str, town: str, speck: bool = False) -> list[PageContent]:
+    """A letterhead on the left, the recipient's block on the right without a label; on a scan,
+    a speck of dust just above the street, inside its box."""
+    words = []
+
+    def put(text: str, x: float, y: float, height: float = 0.012) -> None:
+        for token in text.split():
+            width = 0.009 * len(token)
+            words.append(Word(token, (x, y, x + width, y + height), 0.9))
+            x += width + 0.006
+
+    put("ISOLEO SARL", 0.08, 0.10)
+    put(name, 0.50, 0.10)
+    put(street, 0.50, 0.115)
+    put(town, 0.50, 0.13)
+    if speck:
+        put(".", 0.57, 0.1128, 0.0014)
+    return [PageContent(1, "", words, 595, 842, "ocr:tesseract")]
+
+
+def test_a_box_spot_reads_past_a_specks_line_to_the_value():
+    taught = recipient_block("M. Paul MARTIN", "18 avenue Foch", "75016 Paris")
+    spot = locate(taught, "string", "18 avenue Foch", other_values=["Paul Martin", "75016", "Paris"])
+    assert spot.relation == "none"
+    page = recipient_block("M. Guy LEMONNIER", "74 chemin des Tilleuls", "59000 LILLE", speck=True)
+    assert read_at(page, "string", spot_data(spot)).value == "74 chemin des Tilleuls"
