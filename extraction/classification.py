@@ -149,6 +149,7 @@ def _title_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
 
 
 SPLIT_TITLE_HEAD = 4  # letters at most of a title's first word cut off by the OCR (« ATT ESTATION »)
+SPLIT_TITLE_TAIL = 2  # letters at most of its end cut off (« ATTESTATI ON »)
 
 
 def _capitals(line: str) -> bool:
@@ -158,11 +159,14 @@ def _capitals(line: str) -> bool:
 
 def _rejoined_title(line: str, toks: list[str]) -> list[str] | None:
     """A title in capitals whose first word a scan cut in two (« ATT ESTATION SUR L'HONNEUR »,
-    « FAC TURE N° 12 »), its two pieces joined again; None for any other line."""
+    « FAC TURE N° 12 », « ATTESTATI ON SUR L'HONNEUR »: its head or its last letters cut off),
+    its two pieces joined again; None for any other line."""
     if len(toks) < 2 or not _capitals(line):
         return None
     first, second = toks[0], toks[1]
-    if not (first.isalpha() and second.isalpha()) or len(first) > SPLIT_TITLE_HEAD or len(second) < 3:
+    head_cut = len(first) <= SPLIT_TITLE_HEAD and len(second) >= 3
+    tail_cut = len(first) >= 3 and len(second) <= SPLIT_TITLE_TAIL
+    if not (first.isalpha() and second.isalpha()) or not (head_cut or tail_cut):
         return None
     return [first + second] + toks[2:]
 

@@ -138,8 +138,11 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
         for spot in spots:
             if spot["absent"] or (spot["relation"] == "none" and score < BOX_MATCH_THRESHOLD):
                 continue
-            read, by_box = _read_spot(layout, score, spot, pages, spec, reads)
-            found = _shaped(spec, spot, _plausible(spec, pages, read), pages)
+            found, by_box = None, False
+            for read, by_box in _spot_reads(layout, score, spot, pages, spec, reads):
+                found = _shaped(spec, spot, _plausible(spec, pages, read), pages)
+                if found is not None:
+                    break
             if found is not None and not missing and _part_of_generic(spec, spot, found, generic):
                 continue
             if by_box and not missing and not misreadings:
@@ -253,18 +256,26 @@ def _scanned_number(spec: FieldSpec, pages, found: FieldValue, score: float, mis
             and _read_by_ocr(pages, found))
 
 
-def _read_spot(layout: KnownLayout, score: float, spot: dict, pages, spec: FieldSpec,
-               reads: _DocumentReads) -> tuple[FieldValue | None, bool]:
-    """The value at a spot, and whether it was read in the spot's box in place of its anchor: on
-    a scan of a layout close enough to be the same template, where OCR did not read the spot's
-    anchor (« Dale dci » for « Date d'achèvement » on a phone photo), the value in the spot's box,
-    moved as the page's anchors moved."""
-    found = read_at(pages, spec.data_type, _registered(layout, spot, pages, reads), reads.lines)
-    if (found is not None or spot["relation"] == "none" or score < BOX_MATCH_THRESHOLD or not _scanned(pages, spot)
-            or spec.data_type in NUMERIC_TYPES):  # a box on a page whose works differ holds other numbers
-        return found, False
+def _spot_reads(layout: KnownLayout, score: float, spot: dict, pages, spec: FieldSpec, reads: _DocumentReads):
+    """The values at a spot, the surest first, each with whether it was read in the spot's box
+    in place of its anchor: on a scan of a layout close enough to be the same template, where OCR
+    did not read the spot's anchor (« Dale dci » for « Date d'achèvement » on a phone photo), the
+    value in the spot's box, moved as the page's anchors moved — then where it was learned: the
+    anchors also move with the document's values (two item lines fewer move the totals and the
+    footer up, not the invoice's number in the header: « MERE » read for « N° facture »)."""
+    moved = _registered(layout, spot, pages, reads)  # a box is moved, an anchor is found
+    yield read_at(pages, spec.data_type, moved, reads.lines), False
+    if spot["relation"] == "none":
+        if moved is not spot and spec.data_type not in NUMERIC_TYPES:
+            yield read_at(pages, spec.data_type, spot, reads.lines), True
+        return
+    if score < BOX_MATCH_THRESHOLD or not _scanned(pages, spot) or spec.data_type in NUMERIC_TYPES:
+        return  # a box on a page whose works differ holds other numbers
     box = {**spot, "relation": "none"}
-    return read_at(pages, spec.data_type, _registered(layout, box, pages, reads), reads.lines), True
+    moved = _registered(layout, box, pages, reads)
+    yield read_at(pages, spec.data_type, moved, reads.lines), True
+    if moved is not box:
+        yield read_at(pages, spec.data_type, box, reads.lines), True
 
 
 def _scanned(pages: list[PageContent], spot: dict) -> bool:

@@ -133,6 +133,40 @@ def test_an_energy_suppliers_offer_letter_read_by_ocr_is_a_cadre_de_contribution
     assert classify_text(SUPPLIER_OFFER_SCANNED, hints).code == "cadre_contribution"
 
 
+# A photographed office form: OCR cut the title's last letters off (« ATTESTATI ON »), and the
+# form names the quote twice (« acceptation du devis »).
+FORM_WITH_TAIL_CUT_TITLE = """CERTIFICATS Modèle type — à remplir
+D'ÉCONOMIES D'ÉNERGIE À conserver par le bénéficiaire
+ATTESTATI ON SUR L'HONNEUR
+de réalisation d'une opération d'économies d'énergie
+1. BÉNÉFICIAIRE DE TE OPÉRATION
+Nom : BOUTIN Prénom : Eugène
+Adresse des travaux : 36 allée de l'Église
+Code postal : 40100 Commune : Dax
+Téléphone : 0776452761
+Vous êtes : propriétaire occupant [1] propriétaire bailleur [ locataire
+Raison sociale : THERMIHABITAT
+N° SIRET : 6173976330005?
+3. OPÉRATION RÉALISÉE
+Fiche d'opération standardisée : BAR-EN-101 Isolation de combles ou de toitures
+Fiche d'opération standardisée : BAR-EN-103 Isolation d'un plancher
+pate d'engagement de l'opération (acceptation du devis) : 21/07/2024
+pate d'achèvement des travaux : 11/08/2024
+Nous ättestons sur l'honneur l'exactitude des informations pol rtées sur le présent formulaire et que l'opération n'a pas fait l'objet,
+pour les mêmes travaux, d'une autre deman! de de certificats d'économies d'én ergie. Toute fausse déclaration est passible des
+sanctions prévuès par la loi.
+Faità Dax le 11/08/2024
+Signature du bénéficiaire (précédée de «luet approuvéSipnature et cachet du professionnel
+1/1
+"""
+
+
+def test_a_scanned_title_whose_last_letters_the_ocr_cut_off_still_names_the_document(hints):
+    assert classify_text(FORM_WITH_TAIL_CUT_TITLE, hints).code == "attestation_honneur"
+    # a title's first word followed by a short word is no cut word of another type
+    assert classify_text("DEVIS N° 12\nIsolation de combles\nTotal TTC 1 200,00 €", hints).code == "devis"
+
+
 def test_a_scanned_title_cut_in_two_by_the_ocr_still_names_the_document(hints):
     text = """Ouest Certificats Énergie SAS
 Gestion des dossiers

@@ -236,3 +236,27 @@ def test_a_value_read_in_a_spots_box_for_its_unread_anchor_does_not_overrule_a_r
     assert apply.read_learned_spots(1, scan, specs, {})["date_debut_validite"].value == "2021-11-19"  # fills a miss
     layout.spots["date_debut_validite"][0]["corrections"] = 1
     assert apply.read_learned_spots(1, scan, specs, dict(generic))["date_debut_validite"].value == "2021-11-19"
+
+
+def test_a_header_box_whose_anchor_ocr_misread_is_read_where_learned_when_the_lines_below_moved_up(monkeypatch):
+    """The invoice's number after « Facture n° »: on the next scan of the template OCR misread the
+    label (« Fadlure »), and two item lines fewer moved the totals and the footer up. The box,
+    moved as those anchors moved, holds nothing; where it was learned, the page did not move, it
+    holds the number."""
+    def facture(number: str, items: list[str], label: str = "Facture") -> list[PageContent]:
+        pages = placed_page(["PRO LEFEVRE", f"{label} n° {number}", "", "Désignation", *items, "Total HT 100,00",
+                             "Total TTC 110,00", "Conditions de règlement : 30 jours"], source="ocr:tesseract")
+        # the number in a cell of its own, right of its label
+        pages[0].words[:] = [Word(w.text, (w.bbox[0] + 0.1, w.bbox[1], w.bbox[2] + 0.1, w.bbox[3]))
+                             if w.text == number else w for w in pages[0].words]
+        return pages
+
+    teaching = facture("202502950", ["Article un", "Article deux", "Article trois"])
+    layout = learned(teaching, {"numero_facture": ("string", "202502950"), "montant_ht": ("decimal", "100.00"),
+                                "montant_ttc": ("decimal", "110.00"), "conditions": ("string", "30 jours")})
+    assert layout.spots["numero_facture"][0]["anchor"] == "facture no"
+    monkeypatch.setattr(apply, "matching_layout", lambda type_id, pages: (layout, 0.9))
+    monkeypatch.setattr(apply, "type_anchors", lambda type_id: {})
+    specs = [FieldSpec("numero_facture", "Numéro", "string")]
+    scan = facture("202503117", ["Article un"], label="Fadlure")
+    assert apply.read_learned_spots(1, scan, specs, {})["numero_facture"].value == "202503117"
