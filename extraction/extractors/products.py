@@ -201,8 +201,10 @@ def _reference_words(words: list[Word], glued: bool = False, next_line_first: st
             if NUMBER.fullmatch(before):
                 out.append(Word(bare.rstrip(".,;"), word.bbox, word.conf))
             return out, False
-        if out and folded[0] in COATED and token_texts(following)[:1] and token_texts(following)[0] in FACINGS:
-            # « GR 32 Revêtu Kraft »: the facing names the product (GR 32 Nu is another, certified apart)
+        if out and folded[0] in COATED and token_texts(following)[:1] and (token_texts(following)[0] in FACINGS
+                                                                         or NUMBER.fullmatch(following)):
+            # « GR 32 Revêtu Kraft »: the facing names the product (GR 32 Nu is another, certified apart);
+            # so does a range's number after it (« IBR Revêtu 320 »; « … Revêtu 140 mm » ends before the size)
             out.append(Word(bare, word.bbox, word.conf))
             continue
         lower = bare[:1].islower() and not any(c.isdigit() for c in bare)
@@ -429,8 +431,10 @@ def _introduced(line: Line, i: int, by_first: dict[str, list[Brand]], page_lines
     cell_start, cell_end = line.cell_of(word_index)
     if word_index == cell_start or line.words[word_index].text.rstrip().endswith(":"):
         return None  # « Marque » heading a cell, « Marque : X » (a label, read as such)
-    if i + 1 < len(line.token_texts) and line.token_texts[i + 1] in by_first:
-        return None
+    toks = line.token_texts
+    if i + 1 < len(toks) and any(form[0] == toks[i + 1] and _form_at(toks, i + 1, form)
+                                 for brand in by_first.get(toks[i + 1], ()) for form in brand.forms):
+        return None  # the lexicon reads it (« marque Delta Dore »), not « marque DELTA, » alone
     brand: list[Word] = []
     k = word_index + 1
     while k < cell_end and len(brand) < 3:

@@ -96,6 +96,11 @@ def test_the_reference_stops_where_the_designation_describes_the_product(specs):
     # the facing names the product (GR 32 Nu is another, certified apart); the thickness does not
     assert json.loads(got["reference_produit"]) == ["GR 32 Revêtu Kraft", "Altherma 3 H HT ETBH16"]
     assert got["resistance_thermique"] == "4.80"
+    # a range's number after « Revêtu » names it too; a size does not
+    for designation, model in (("Isolant ISOVER IBR Revêtu 320", "IBR Revêtu 320"),
+                               ("Isolant ISOVER IBR Revêtu 140 mm", "IBR Revêtu")):
+        got = values(extract_fields([page([(0.08, 0.40, designation)])], specs["devis"], fixture_reading_data("devis")))
+        assert json.loads(got["reference_produit"]) == [model]
     rows = [(0.08, 0.40, "Isolant ISOVER GR 32 revêtu, posé en rampants")]
     got = values(extract_fields([page(rows)], specs["devis"], fixture_reading_data("devis")))
     assert json.loads(got["reference_produit"]) == ["GR 32"]  # « revêtu » alone describes

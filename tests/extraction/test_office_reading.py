@@ -118,6 +118,25 @@ def test_a_brand_introduced_by_de_marque_is_read_though_unknown(specs):
     assert json.loads(got["reference_produit"]) == ["Tecto-Vent 90"]
 
 
+def test_a_brand_introduced_by_marque_that_opens_a_longer_brand_of_the_lexicon_is_read(specs):
+    """« marque DELTA, » where the lexicon knows « Delta Dore »: the lexicon does not read it
+    (its name goes on with « Dore »), so it is a brand the designation introduces."""
+    rows = LETTERHEAD + [
+        (0.08, 0.16, "DEVIS N° 2025-046"),
+        (0.08, 0.30, "Libellé"), (0.70, 0.30, "Quantité"), (0.84, 0.30, "Total HT"),
+        (0.08, 0.32, "Isolant laine de verre de marque Isover, référence IBR Revêtu 320"), (0.70, 0.32, "92,00"),
+        (0.84, 0.32, "4 644,00 €"),
+        (0.08, 0.35, "Écran de sous-toiture HPV marque DELTA, référence Delta-Vent N"), (0.70, 0.35, "92,00"),
+        (0.84, 0.35, "644,00 €"),
+    ]
+    got = read([page(rows)], specs, "devis")
+    assert [b.lower() for b in json.loads(got["marque"])] == ["isover", "delta"]
+    assert json.loads(got["reference_produit"]) == ["IBR Revêtu 320", "Delta-Vent N"]
+    rows[-4:-2] = [(0.08, 0.35, "Thermostat d'ambiance de marque Delta Dore, modèle Tybox 5100"), (0.70, 0.35, "1")]
+    got = read([page(rows)], specs, "devis")
+    assert [b.lower() for b in json.loads(got["marque"])] == ["isover", "delta dore"]  # the lexicon's
+
+
 def test_a_model_on_the_designations_next_line_and_no_resistance_as_a_model(specs):
     rows = LETTERHEAD + [
         (0.08, 0.16, "DEVIS N° 2025-045"),
