@@ -9,7 +9,8 @@ from dataclasses import replace
 
 from ..types import Word
 from .layout import Line
-from .products import MAX_REFERENCE_WORDS, ProductMention
+from .model_words import MAX_REFERENCE_WORDS
+from .products import ProductMention
 from .text import token_texts
 
 

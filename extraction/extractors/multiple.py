@@ -13,7 +13,7 @@ from typing import Callable
 from ..types import FieldValue
 from .candidates import Candidate
 from .field_hints import _Hints
-from .text import token_texts
+from .text import similar, token_texts
 
 
 # The headings of a VAT recap or totals printed under an item table's columns.
@@ -66,9 +66,10 @@ def _service_code(value: str) -> bool:
 def _no_other_brand(value: str, brands: list[tuple[str, ...]]) -> bool:
     """Whether a value read beside « Marque » adds no brand to those the lexicon found: it holds
     one of them with more words (the model's cell the text layer ran into the brand's), or it
-    is a model's code (a digit in it: no maker is named so)."""
+    is a model's code (a digit in it: no maker is named so), or one of them as a scan misread it."""
     key = _key(value)
-    return any(c.isdigit() for c in value) or any(_overlaps(k, key) for k in brands)
+    return (any(c.isdigit() for c in value) or any(_overlaps(k, key) for k in brands)
+            or any(len(k) == len(key) and all(map(similar, key, k)) for k in brands))  # « Rockwoo! »: a scan's Rockwool
 
 
 def choose_many(candidates: list[Candidate], hints: _Hints,

@@ -19,43 +19,12 @@ from functools import lru_cache
 from ..types import Word
 from .columns import _item_row
 from .layout import Line
+from .model_words import (AMOUNT, CURRENCIES, DESCRIPTIVE, DIMENSION_UNITS, MAX_REFERENCE_WORDS, REFERENCE_LABELS,
+                          reference_words)
 from .text import similar, token_texts, token_tuple
 from .zones import CIVILITY_RE, recipient_blocks, sentence_identity
 
-MAX_REFERENCE_WORDS = 6
 OCR_MIN_LENGTH = 6  # a brand's first token OCR may have misspelled (as ``similar`` takes it)
-# A capitalised word that describes the product rather than names its model.
-DESCRIPTIVE = frozenset({"revetu", "revetue", "revetus", "avec", "sans", "pose", "posee", "fourni", "fournie",
-                         "fourniture", "epaisseur", "ep", "resistance", "lambda", "certifie", "certifiee", "acermi",
-                         "marque", "reference", "ref", "modele", "type", "classe", "garantie", "dont", "soit",
-                         # the product's kind, naming the next item or a description ("… ETBH16 Pompe à chaleur")
-                         "pompe", "chaudiere", "isolant", "isolation", "poele", "chauffe", "ballon", "thermostat",
-                         "fenetre", "membrane", "pare", "panneau", "panneaux", "rouleau", "rouleaux", "kit",
-                         "module", "unite", "fiche", "operation", "cee", "bar", "main", "fourni", "installation",
-                         # a performance the model is sold with, on the designation's next line (« Nuos Plus 250 » /
-                         # « COP 2,76 selon EN 16147 », « ETAS 187 % », « Efficacité saisonnière … »)
-                         "cop", "scop", "etas", "seer", "coefficient", "efficacite", "rendement", "performance",
-                         "puissance"})
-PERFORMANCE = frozenset({"cop", "scop", "etas", "seer", "coefficient", "efficacite", "rendement", "performance",
-                         "puissance"})
-# (« rm », « nm », « rnm »: a scan's « mm »)
-# « Revêtu Kraft », « revêtu alu »: the facing of an insulation roll, part of its product's name
-COATED = frozenset({"revetu", "revetue", "revetus", "revetues"})
-FACINGS = frozenset({"kraft", "alu", "aluminium", "aluminise", "polypropylene", "voile"})
-DIMENSION_UNITS = re.compile(r"^(?:mm|cm|m|m2|m²|m3|m³|ml|rm|nm|rnm)\b[.,;]?$", re.IGNORECASE)
-# A power right after the model's number names the model (« Aquarea T-CAP 12 kW », « Bradford 10 kW »)
-# and ends it; after a dash it describes it (« ETBH16 - 16 kW »).
-POWER_UNIT = re.compile(r"^kw[.,;]?$", re.IGNORECASE)
-NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
-AMOUNT = re.compile(r"\d{1,3}(?:[ .\u00a0]?\d{3})*,\d{2}")  # a price: decimal comma and cents
-CURRENCIES = frozenset("€£$")
-# What follows the quantity of an item line ("1 u × 204,00 €"): the number before it is no model.
-QUANTITY_MARKS = frozenset({"u", "u.", "unite", "unité", "unités", "unites", "×", "x", "pce", "pièce", "pièces", "ens",
-                            "ens.", "forfait", "ft", "lot"})
-# « Marque : SOPREMA – Réf. Efigreen Duo+ »: a label naming the model after its brand
-REFERENCE_LABELS = frozenset({"ref", "reference", "modele", "gamme"})
-REFERENCE_SEPARATORS = frozenset({"-", "–", "—", ":", ",", "/"})
-BRAND_MODEL_SEPARATORS = frozenset({"/", "·", "•", "|"})  # between a brand and its model, nothing else
 NOT_DESIGNATION = frozenset({"siret", "siren", "rcs", "capital", "partenaire", "agree", "agreee", "distributeur",
                              "qualibat", "qualit", "tva", "iban", "www"})
 
@@ -144,92 +113,6 @@ def _is_designation(line: Line) -> bool:
     if top < 0.1 or top > 0.93:
         return False  # letterhead or legal footer
     return line.token_set.isdisjoint(NOT_DESIGNATION)
-
-
-def _numbered_model(words: list[Word], k: int) -> bool:
-    """Word ``k`` opens a model: a capitalised word followed by a code with a digit that is no
-    dimension (« Kit 165 DN25 », not « Rouleau 100 mm »)."""
-    if not words[k].text[:1].isupper() or k + 1 >= len(words) or not any(c.isdigit() for c in words[k + 1].text):
-        return False
-    after = words[k + 2].text if k + 2 < len(words) else ""
-    return not DIMENSION_UNITS.match(after) and not POWER_UNIT.match(after) and not AMOUNT.fullmatch(words[k + 1].text)
-
-
-def _reference_words(words: list[Word], glued: bool = False, next_line_first: str = "",
-                     previous: str = "") -> tuple[list[Word], bool]:
-    """The model words opening ``words`` (what follows a brand in a designation), and whether
-    they run to the end of ``words`` (the designation may go on on the next line). ``glued``:
-    the first word holds the brand itself (« weber.therm »): it is the model's first word.
-    ``next_line_first``: the first word of the designation's next line (« XM ultra » / « 22 »);
-    ``previous``: the model's last word on the line before, when ``words`` carry it on."""
-    out: list[Word] = []
-    labelled = False
-    for k, word in enumerate(words):
-        if glued and k == 0:
-            out.append(Word(word.text.rstrip(",;:"), word.bbox, word.conf))
-            continue
-        text = word.text.strip()
-        if not out and _introduces_reference(words, k, labelled):
-            labelled = labelled or text not in REFERENCE_SEPARATORS
-            continue  # « SOPREMA – Réf. Efigreen Duo+ », « Atlantic, modèle : Alféa »
-        if k == 0 and not glued and text in BRAND_MODEL_SEPARATORS:
-            continue  # « Atlantic / Alfea Excellia A.I. 11 », « Proclima · Tescon No.1 »
-        if not text or text in {"-", "–", "—", ":", "|", "/", "(", "+"} or text.startswith("("):
-            return out, False
-        bare = text.rstrip(",;:")
-        folded = token_texts(bare)
-        if not folded:
-            return out, False
-        following = words[k + 1].text.strip() if k + 1 < len(words) else next_line_first
-        if "=" in bare or (len(bare) <= 2 and following.startswith("=")):
-            return out, False  # « R = 7,50 m².K/W », « U=1,3 »: a performance, not the model
-        if AMOUNT.fullmatch(bare) or any(c in CURRENCIES for c in bare):
-            return out, False  # the item's price, read on the designation's line by a scan (« Majrex 200 85,00 »)
-        if out and DIMENSION_UNITS.match(bare) and NUMBER.fullmatch(out[-1].text):
-            out.pop()  # "140 mm": the number was a dimension, not part of the model (« Yutaki M » is one)
-            return out, False
-        if labelled and out and NUMBER.fullmatch(bare) and DIMENSION_UNITS.match(following) and k + 1 < len(words) \
-                and not any(c.isdigit() for w in out for c in w.text):
-            # « référence Pige 40 cm », « réf. Vana 60 mm »: a labelled model named by its size alone
-            return out + [Word(bare, word.bbox, word.conf), Word(following.rstrip(".,;"), words[k + 1].bbox,
-                                                                 words[k + 1].conf)], False
-        if bare[:1].isdigit() and (DIMENSION_UNITS.match(following) or
-                                   (k + 1 < len(words) and following.lower() in QUANTITY_MARKS)):
-            return out, False  # (a « LOT 2 – … » heading the next line is no quantity)
-        if POWER_UNIT.match(bare):
-            before = out[-1].text if out else previous
-            if NUMBER.fullmatch(before):
-                out.append(Word(bare.rstrip(".,;"), word.bbox, word.conf))
-            return out, False
-        if out and folded[0] in COATED and token_texts(following)[:1] and (token_texts(following)[0] in FACINGS
-                                                                         or NUMBER.fullmatch(following)):
-            # « GR 32 Revêtu Kraft »: the facing names the product (GR 32 Nu is another, certified apart);
-            # so does a range's number after it (« IBR Revêtu 320 »; « … Revêtu 140 mm » ends before the size)
-            out.append(Word(bare, word.bbox, word.conf))
-            continue
-        lower = bare[:1].islower() and not any(c.isdigit() for c in bare)
-        if lower and not (out and len(bare) <= 6 and any(c.isdigit() for c in following)):
-            return out, False  # a lower-case word describes ("posé", "soufflé"); "ultra 22" goes on
-        if folded[0] in DESCRIPTIVE and not (labelled and not out) \
-                and not (not out and folded[0] not in PERFORMANCE and _numbered_model(words, k)):
-            return out, False  # (« réf. Kit 165 DN25 », « Caleffi Kit 165 DN25 »: the model's own word; « ETAS 184 » is none)
-        out.append(Word(bare, word.bbox, word.conf))
-        if bare != text or len(out) >= MAX_REFERENCE_WORDS:
-            return out, False
-    return out, True
-
-
-def _introduces_reference(words: list[Word], k: int, labelled: bool) -> bool:
-    """Whether ``words[k]``, between a brand and its model, is a reference's label (« Réf. »,
-    « modèle ») or the separator before or after one."""
-    text = words[k].text.strip()
-    if text in REFERENCE_SEPARATORS:
-        if labelled:
-            return True
-        following = token_tuple(words[k + 1].text) if k + 1 < len(words) else ()
-        return bool(following) and following[0] in REFERENCE_LABELS
-    folded = token_tuple(text)
-    return not labelled and len(folded) == 1 and folded[0] in REFERENCE_LABELS
 
 
 _ITEM_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,2}\.?|[a-z]\))$")
@@ -348,7 +231,7 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
                 break  # a person's name and address, not a designation
             if wrapped is not None:
                 brand, following, taken = wrapped
-                reference, _ = _reference_words(following[taken:])
+                reference, _ = reference_words(following[taken:])
                 cell_end = line.cell_of(line_tokens[i].word)[1]
                 found.append(ProductMention(brand.name, " ".join(w.text for w in reference),
                                             line.words[line_tokens[i].word:cell_end] + following[:taken] + reference,
@@ -363,14 +246,15 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
                      and firsts == (toks[i],))
             rest = line.words[last_word:cell_end] if glued else line.words[last_word + 1:cell_end]
             following = _continuation(pages[line.page], line, cell_start)
-            reference, open_end = _reference_words(rest, glued, following[0].text if following else "")
+            kind = frozenset(t for w in line.words[cell_start:first_word] for t in token_texts(w.text))
+            reference, open_end = reference_words(rest, glued, following[0].text if following else "", kind=kind)
             if not reference and not glued:
                 reference = _model_before_dash(line.words[cell_start:first_word]) if first_word > cell_start \
                     else _model_before_dash(_ended_by_a_dash(pages[line.page], line))
             if open_end and len(reference) < MAX_REFERENCE_WORDS:
                 if following and reference and DIMENSION_UNITS.match(following[0].text) and reference[-1].text[:1].isdigit():
                     reference.pop()  # "Hybris 205 120" / "mm, résistance…": 120 was the thickness
-                more, _ = _reference_words(following, previous=reference[-1].text if reference else "")
+                more, _ = reference_words(following, previous=reference[-1].text if reference else "")
                 reference += more[:MAX_REFERENCE_WORDS - len(reference)]
             found.append(ProductMention(brand.name, " ".join(w.text for w in reference),
                                         line.words[first_word:last_word + 1] + reference, line.page))
@@ -451,10 +335,10 @@ def _introduced(line: Line, i: int, by_first: dict[str, list[Brand]], page_lines
         return None
     rest = line.words[k:cell_end]
     following = _continuation(page_lines, line, cell_start)
-    reference, open_end = _reference_words(rest, next_line_first=following[0].text if following else "")
+    reference, open_end = reference_words(rest, next_line_first=following[0].text if following else "")
     if open_end and following and len(reference) < MAX_REFERENCE_WORDS:
         # « marque Delta, modèle » / « Delta-Vent N »: the model on the designation's next line
-        more, _ = _reference_words(following, previous=reference[-1].text if reference else "")
+        more, _ = reference_words(following, previous=reference[-1].text if reference else "")
         reference += more[:MAX_REFERENCE_WORDS - len(reference)]
     if not reference:
         return None  # « de marque française »: no product named
@@ -483,7 +367,7 @@ def _in_capitals(line: Line, i: int) -> ProductMention | None:
         return None
     if not _item_row(line):
         return None
-    reference, _ = _reference_words(line.words[word_index + 1:cell_end])
+    reference, _ = reference_words(line.words[word_index + 1:cell_end])
     if not reference or not any(c.isdigit() for w in reference for c in w.text):
         return None
     brand = Word(text, line.words[word_index].bbox, line.words[word_index].conf)
@@ -523,7 +407,7 @@ def _brand_dot_model(words: list[Word], dot: int, page: int) -> ProductMention |
     if any(not w.text[:1].isupper() or any(c.isdigit() for c in w.text) or _article_code(w.text) for w in brand) \
             or (token_tuple(" ".join(w.text for w in brand)) or ("",))[0] in ACRONYMS | REFERENCE_LABELS | DESCRIPTIVE:
         return None
-    reference, _ = _reference_words(words[dot + 1:])
+    reference, _ = reference_words(words[dot + 1:])
     if not reference:
         return None
     return ProductMention(" ".join(w.text for w in brand), " ".join(w.text for w in reference), brand + reference, page)
@@ -540,7 +424,7 @@ def _brand_and_model(words: list[Word], line: Line, page_lines: list[Line]) -> P
     if not first[:1].isupper() or not first.replace("-", "").isalpha() or first.isupper() and len(first) <= 3 \
             or not folded or folded[0] in ACRONYMS | REFERENCE_LABELS | DESCRIPTIVE:
         return None
-    reference, to_the_end = _reference_words(words[1:])
+    reference, to_the_end = reference_words(words[1:])
     text = " ".join(w.text for w in reference)
     if not to_the_end or len(reference) != len(words) - 1 or not any(c.isdigit() for c in text) \
             or not any(c.isalpha() for c in text):

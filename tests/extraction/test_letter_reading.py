@@ -101,6 +101,15 @@ def test_the_reference_stops_where_the_designation_describes_the_product(specs):
                                ("Isolant ISOVER IBR Revêtu 140 mm", "IBR Revêtu")):
         got = values(extract_fields([page([(0.08, 0.40, designation)])], specs["devis"], fixture_reading_data("devis")))
         assert json.loads(got["reference_produit"]) == [model]
+    # a lower-case word ending the designation after the model's number is the model's when it
+    # repeats the product's kind before the brand; any other describes
+    for designation, model in (("Ballon tampon 50 L De Dietrich B 50 tampon", "B 50 tampon"),
+                               ("Ballon de stockage De Dietrich B 50 tampon", "B 50"),
+                               ("Isolant ISOVER GR 32 posé", "GR 32")):
+        rows = [(0.06, 0.40, "86422009"), (0.15, 0.40, designation), (0.70, 0.40, "3"), (0.75, 0.40, "u"),
+                (0.85, 0.40, "418,17")]
+        got = values(extract_fields([page(rows)], specs["devis"], fixture_reading_data("devis")))
+        assert json.loads(got["reference_produit"]) == [model], designation
     rows = [(0.08, 0.40, "Isolant ISOVER GR 32 revêtu, posé en rampants")]
     got = values(extract_fields([page(rows)], specs["devis"], fixture_reading_data("devis")))
     assert json.loads(got["reference_produit"]) == ["GR 32"]  # « revêtu » alone describes

@@ -252,6 +252,20 @@ def test_under_marque_a_brand_run_into_its_model_and_the_conditions_below_add_no
     assert json.loads(got["marque"]) == ["Viessmann"]
 
 
+def test_a_brand_a_scan_misread_in_the_marque_column_is_the_brand_once(specs):
+    rows = LETTERHEAD + [
+        (0.08, 0.16, "DEVIS N° D2023-9754"),
+        (0.062, 0.30, "Désignation"), (0.33, 0.30, "Marque"), (0.45, 0.30, "Modèle"), (0.62, 0.30, "Qté"),
+        (0.88, 0.30, "Total HT"),
+        (0.066, 0.33, "Isolation des combles perdus"), (0.33, 0.33, "Rockwoo!"), (0.45, 0.33, "Rockplus Kraft"),
+        (0.62, 0.33, "84,00 m2"), (0.88, 0.33, "1 944,60 €"),
+        (0.068, 0.38, "Piges de repérage d'épaisseur"), (0.33, 0.38, "Isocomble"), (0.45, 0.38, "Pige 40 cm"),
+        (0.62, 0.38, "40"), (0.88, 0.38, "159,00 €"),
+    ]
+    got = read([page(rows, conf=0.9)], specs, "devis")
+    assert [b.lower() for b in json.loads(got["marque"])] == ["rockwool", "isocomble"]
+
+
 def test_what_adds_no_brand_and_what_ends_a_column():
     from extraction.extractors.columns import runs_into
     from extraction.extractors.layout import page_lines
@@ -261,6 +275,8 @@ def test_what_adds_no_brand_and_what_ends_a_column():
     assert _no_other_brand("VIESSMANN Vitocal 200-A", brands)
     assert _no_other_brand("EHVX08S26E6V", brands)
     assert not _no_other_brand("Zolvex", brands)  # a brand the lexicon does not know joins the list
+    assert _no_other_brand("Rockwoo!", [("rockwool",)])  # a scan's slip in the brand the lexicon found
+    assert not _no_other_brand("Rockplus", [("rockwool",)])
     lines = page_lines(page([(0.092, 0.30, "Indemnité de 40 €. Pas d'escompte pour paiement anticipé."),
                              (0.097, 0.32, "Pompe à chaleur"), (0.419, 0.32, "Atlantic"), (0.652, 0.32, "1 u")]))
     assert runs_into(lines[0], 0.419)

@@ -83,7 +83,7 @@ def test_a_scan_s_slip_in_a_brand_s_first_word_still_names_it():
 
 def test_a_reference_cut_short_of_a_validated_one_printed_whole_is_the_validated_one():
     brands = [(name, aliases) for name, aliases in fixture_reading_data("devis").brands]
-    rows = [(0.08, 0.40, "92095997 Ballon tampon 50 L De Dietrich B 50 tampon"), (0.66, 0.40, "2 u"), (0.8, 0.40, "649,62"),
+    rows = [(0.08, 0.40, "92095997 Ballon de stockage De Dietrich B 50 tampon"), (0.66, 0.40, "2 u"), (0.8, 0.40, "649,62"),
             (0.08, 0.43, "Ballon De Dietrich B 50 litres"), (0.8, 0.43, "320,00")]
     lines = build_lines(page(rows).words)
     mentions = find_products(lines, reading_data([], brands, []).brands)
