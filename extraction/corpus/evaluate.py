@@ -87,9 +87,13 @@ def same_value(name: str, data_type: str, predicted: str, expected: str | list[s
     """Whether a predicted value is the expected one. A multi-valued truth (a list: marque,
     reference_produit of a document naming several products) is matched as a set, order and
     case ignored; a single predicted value matches a one-element list. The operations a document
-    names (a JSON list of fiche codes) are a set too: their order means nothing."""
+    names (a JSON list of fiche codes) are a set too: their order means nothing; so are a
+    certificate's RGE domains (the truth joins them with commas in the order the generator drew
+    them, a certificate's table may print them in its own order)."""
     if name == "operations" and isinstance(expected, str) and as_list(expected) is not None:
         expected = as_list(expected)
+    if name == "domaines" and isinstance(expected, str) and as_list(predicted) is not None:
+        expected = [part.strip() for part in expected.split(",") if part.strip()]
     if isinstance(expected, list):
         got = as_list(predicted)
         got = got if got is not None else [predicted]

@@ -86,6 +86,13 @@ def test_names_compare_without_civility_or_word_order():
     assert same_value("montant_ttc", "decimal", "12450.0", "12450.00")
 
 
+def test_a_certificates_domains_compare_as_a_set():
+    truth = "Chauffe-eau thermodynamique, Isolation du toit"
+    assert same_value("domaines", "string", '["Isolation du toit", "Chauffe-eau thermodynamique"]', truth)
+    assert not same_value("domaines", "string", '["murs Isolation du toit", "Chauffe-eau thermodynamique"]', truth)
+    assert not same_value("domaines", "string", '["Isolation du toit"]', truth)
+
+
 def test_a_list_in_ingest_output_keeps_its_accents(tmp_path):
     # `ingest --json` gives a certificate's domains as a JSON list; the truth writes them as text
     truth = [{"file": "d/certificat_rge.pdf", "scanned": False,
