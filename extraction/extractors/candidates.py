@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from ..types import BBox, FieldSpec, Word
 from .field_hints import _Hints, _fold_unit
 from .columns import (_column_range, _first_cell, _is_header_row, _item_row, _lines_below, _spans_columns,
-                      _words_in_range, article_codes, number_wrapped, runs_into, two_column_row)
+                      _words_in_range, article_codes, number_wrapped, runs_into, two_column_row,
+                      wrapped_start)
 from .carried import RAISED_FACTOR, amount_carried_over, heads_a_column, identifier_like, raised_value
 from .labels import DocumentLayout, _LabelHit
 from .phrases import inside_company_name
@@ -548,20 +549,11 @@ def _inside_prose(hit: _LabelHit) -> bool:
 def _wrapped_value(data_type: str, hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base: float,
                    stop_labels) -> list[Candidate]:
     """The value opening the next line of the running text a label closes (« …ETAS 132 % – COP » /
-    « 4,17 à +7/+35 °C »): the line just below, starting where the label's cell starts."""
-    cell_start, _ = hit.line.cell_of(hit.start_word)
-    x0 = hit.line.words[cell_start].bbox[0]
-    for _, line in _lines_below(layout, hit, 1):
-        if line.top - hit.line.bottom > 1.2 * hit.line.height:
-            break
-        for start, end in line.cells:
-            if abs(line.words[start].bbox[0] - x0) > 0.02:
-                continue
-            words = line.words[start:min(end, start + 3)]
-            found = [(fv, w) for fv, w in _values_in(data_type, words, hints, stop_labels) if fv.start <= 1]
-            return [_candidate(fv, w, base * WRAPPED_WEIGHT * _typed_factor(fv, data_type, hints, 0),
-                               hit.line.page, "below") for fv, w in found[:1]]
-    return []
+    « 4,17 à +7/+35 °C », « … – SIRET » / « 54493742800024 – N° TVA … » in a centred footer)."""
+    words = wrapped_start(layout, hit)[:3]
+    found = [(fv, w) for fv, w in _values_in(data_type, words, hints, stop_labels) if fv.start <= 1]
+    return [_candidate(fv, w, base * WRAPPED_WEIGHT * _typed_factor(fv, data_type, hints, 0), hit.line.page, "below")
+            for fv, w in found[:1]]
 
 
 def _candidate(fv: FoundValue, words: list[Word], score: float, page: int, how: str) -> Candidate:

@@ -214,3 +214,20 @@ def number_wrapped(layout: DocumentLayout, hit: _LabelHit) -> list[Word]:
             break
         head.append(word)
     return tail + head if head else []
+
+
+def wrapped_start(layout: DocumentLayout, hit: _LabelHit) -> list[Word]:
+    """The words opening the next line of the running text a label closes: the line just below,
+    its cell starting where the label's cell starts, or, in a centred paragraph (a legal footer),
+    the whole next line, centred under the label's; [] when the text does not go on so."""
+    cell_start, _ = hit.line.cell_of(hit.start_word)
+    x0, x1 = hit.line.words[cell_start].bbox[0], hit.line.words[-1].bbox[2]
+    for _, line in _lines_below(layout, hit, 1):
+        if line.top - hit.line.bottom > 1.2 * hit.line.height:
+            break
+        for start, end in line.cells:
+            centred = (start == 0 and x0 < line.words[0].bbox[0] and line.words[-1].bbox[2] < x1
+                       and abs(line.words[0].bbox[0] + line.words[-1].bbox[2] - x0 - x1) < 0.04)
+            if abs(line.words[start].bbox[0] - x0) <= 0.02 or centred:
+                return line.words[start:end]
+    return []

@@ -88,7 +88,7 @@ def reference_words(words: list[Word], glued: bool = False, next_line_first: str
             return out, False  # « R = 7,50 m².K/W », « U=1,3 »: a performance, not the model
         if AMOUNT.fullmatch(bare) or any(c in CURRENCIES for c in bare):
             return out, False  # the item's price, read on the designation's line by a scan (« Majrex 200 85,00 »)
-        if out and DIMENSION_UNITS.match(bare) and NUMBER.fullmatch(out[-1].text):
+        if out and DIMENSION_UNITS.match(bare) and NUMBER.fullmatch(out[-1].text) and not _model_letter(words, k):
             out.pop()  # "140 mm": the number was a dimension, not part of the model (« Yutaki M » is one)
             return out, False
         if labelled and out and NUMBER.fullmatch(bare) and DIMENSION_UNITS.match(following) and k + 1 < len(words) \
@@ -96,7 +96,7 @@ def reference_words(words: list[Word], glued: bool = False, next_line_first: str
             # « référence Pige 40 cm », « réf. Vana 60 mm »: a labelled model named by its size alone
             return out + [Word(bare, word.bbox, word.conf), Word(following.rstrip(".,;"), words[k + 1].bbox,
                                                                  words[k + 1].conf)], False
-        if bare[:1].isdigit() and (DIMENSION_UNITS.match(following) or
+        if bare[:1].isdigit() and ((DIMENSION_UNITS.match(following) and not _model_letter(words, k + 1)) or
                                    (k + 1 < len(words) and following.lower() in QUANTITY_MARKS)):
             return out, False  # (a « LOT 2 – … » heading the next line is no quantity)
         if POWER_UNIT.match(bare):
@@ -122,6 +122,13 @@ def reference_words(words: list[Word], glued: bool = False, next_line_first: str
         if bare != text or len(out) >= MAX_REFERENCE_WORDS:
             return out, False
     return out, True
+
+
+def _model_letter(words: list[Word], k: int) -> bool:
+    """Whether ``words[k]``, a unit's letters, is a capital letter of the model before a code
+    with a digit (« Altherma 3 M EBLA11E3V3 »), not metres."""
+    return (k + 1 < len(words) and words[k].text.isupper() and len(words[k].text) == 1
+            and any(c.isdigit() for c in words[k + 1].text))
 
 
 def _introduces_reference(words: list[Word], k: int, labelled: bool) -> bool:

@@ -98,7 +98,10 @@ def test_the_reference_stops_where_the_designation_describes_the_product(specs):
     assert got["resistance_thermique"] == "4.80"
     # a range's number after « Revêtu » names it too; a size does not
     for designation, model in (("Isolant ISOVER IBR Revêtu 320", "IBR Revêtu 320"),
-                               ("Isolant ISOVER IBR Revêtu 140 mm", "IBR Revêtu")):
+                               ("Isolant ISOVER IBR Revêtu 140 mm", "IBR Revêtu"),
+                               # a model's capital letter before its code is no metre
+                               ("Pompe à chaleur DAIKIN Altherma 3 M EBLA11E3V3", "Altherma 3 M EBLA11E3V3"),
+                               ("Isolant ISOVER Isoconfort 35 3 M", "Isoconfort 35")):
         got = values(extract_fields([page([(0.08, 0.40, designation)])], specs["devis"], fixture_reading_data("devis")))
         assert json.loads(got["reference_produit"]) == [model]
     # a lower-case word ending the designation after the model's number is the model's when it

@@ -262,3 +262,12 @@ def test_a_certificates_dates_are_its_rge_qualifications(specs, retail_certifica
     assert text in pages[0].text
     got = extract_fields(pages, specs["certificat_rge"], fixture_reading_data("certificat_rge"))
     assert (got["date_debut_validite"].value, got["date_fin_validite"].value) == dates
+
+
+def test_a_siret_label_ending_a_centred_footers_line_gives_the_number_opening_the_next(specs):
+    footer = "Bricoval Services Habitat – SASU – Siège social : 09000 Foix – RCS Foix 544 937 428 – SIRET"
+    rest = "54493742800024 – N° TVA FR01544937428 – RGE Qualit'EnR n° QE/337997"
+    rows = [(0.30, 0.04, "Magasin Bricoval Le Mans (n° 0117)"), (0.30, 0.10, "PROPOSITION COMMERCIALE N° D0117-24-087720"),
+            (0.08, 0.30, "Réf. Désignation Qté Montant HT"),
+            ((1 - len(footer) * 0.0085) / 2, 0.949, footer), ((1 - len(rest) * 0.0085) / 2, 0.961, rest)]
+    assert read(rows, specs, "devis")["siret_installateur"] == "54493742800024"
