@@ -46,8 +46,10 @@ def _before_a_dated_cell(line, words: list[Word]) -> list[Word]:
         if not any(id(w) == first for w in line.words[start:end]) and line.words[start].bbox[0] > words[0].bbox[0] \
                 and find_dates(" ".join(w.text for w in line.words[start:end])):
             cut = line.words[start].bbox[0]
-            return [w for w in words if w.bbox[0] < cut]
-    # the date run into the item's own cell (« Isolation des murs et planchers bas 19 avril 2023 »)
+            words = [w for w in words if w.bbox[0] < cut]
+            break
+    # the date run into the item's own cell (« Isolation des murs et planchers bas 19 avril 2023 »; the
+    # text layer joins the granting date to the domain, the end of validity stands apart)
     for k in range(1, len(words)):
         if words[k].text[:1].isdigit() and find_dates(" ".join(w.text for w in words[k:k + 3])) \
                 and not find_dates(" ".join(w.text for w in words[:k])):

@@ -271,3 +271,16 @@ def test_a_siret_label_ending_a_centred_footers_line_gives_the_number_opening_th
             (0.08, 0.30, "Réf. Désignation Qté Montant HT"),
             ((1 - len(footer) * 0.0085) / 2, 0.949, footer), ((1 - len(rest) * 0.0085) / 2, 0.961, rest)]
     assert read(rows, specs, "devis")["siret_installateur"] == "54493742800024"
+
+
+def test_a_domain_the_text_layer_joined_to_its_granting_date_is_read_without_it(specs):
+    rows = [(0.40, 0.047, "CERTIFICAT DE QUALIFICATION"), (0.08, 0.062, "QUALIFELEC N° QF-23682"),
+            (0.08, 0.13, "Entreprise : Domicéo Installation"), (0.08, 0.199, "Qualifications détenues"),
+            (0.08, 0.225, "Code"), (0.13, 0.225, "Libellé"), (0.30, 0.225, "Domaine RGE"), (0.72, 0.225, "Attribuée le"),
+            (0.86, 0.225, "Valable jusqu'au"),
+            (0.08, 0.246, "7141"), (0.13, 0.246, "Isolation"), (0.30, 0.246, "Isolation des murs et planchers bas 18/09/2023"),
+            (0.86, 0.246, "17/09/2027"),
+            (0.08, 0.281, "2111"), (0.13, 0.281, "Maçonnerie"), (0.30, 0.281, "—"), (0.72, 0.281, "23/11/2021"),
+            (0.86, 0.281, "22/11/2025"),
+            (0.08, 0.307, "La mention RGE « Reconnu Garant de l'Environnement » s'applique aux seules qualifications")]
+    assert json.loads(read(rows, specs, "certificat_rge")["domaines"]) == ["Isolation des murs et planchers bas"]
