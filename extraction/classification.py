@@ -130,6 +130,9 @@ def _title_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
         if _scheme_name(toks, token_texts(lines[i + 1]) if i + 1 < len(lines) else []):
             continue  # the « CERTIFICATS D'ÉCONOMIES D'ÉNERGIE » logo of a form, not a certificate's title
         tail = _capitals_tail(line)
+        head = _capitals_head(line)
+        if len(toks) > TITLE_MAX_TOKENS and head:
+            titles.append((i, head))  # « FACTURE N° FA-2024-03298 Émise le 29.03.2024 – … »
         if 0 < len(toks) <= TITLE_MAX_TOKENS:
             titles.append((i, toks))
             rejoined = _rejoined_title(line, toks)
@@ -193,6 +196,20 @@ def _scheme_name(toks: list[str], following: list[str]) -> bool:
     if not toks or toks[0] not in ("certificats", "certificat"):
         return False
     return bool({"economies", "economie"} & set(toks[1:4] + following[:2]))
+
+
+def _capitals_head(line: str) -> list[str]:
+    """Tokens of the words in capitals (numbers and « N° » among them) opening ``line`` before
+    words that are not, when a word of three letters or more is among them: a title followed
+    on its line by what it says (« FACTURE N° FA-2024-03298 Émise le 29.03.2024 »)."""
+    words = line.split()
+    end = 0
+    while end < len(words) and words[end] == words[end].upper():
+        end += 1
+    if end == len(words) or not any(sum(c.isalpha() for c in w) >= 3 for w in words[:end]):
+        return []
+    toks = token_texts(" ".join(words[:end]))
+    return toks if len(toks) <= TITLE_MAX_TOKENS else []
 
 
 def _capitals_tail(line: str) -> list[str]:

@@ -161,6 +161,35 @@ Signature du bénéficiaire (précédée de «luet approuvéSipnature et cachet 
 """
 
 
+# An installer's invoice whose title line goes on with its date, and whose body quotes the
+# obligé's contribution in the very words of a cadre de contribution.
+INVOICE_WITH_A_LONG_TITLE_LINE = """Soluconfort
+S Énergies renouvelables
+46 bis impasse Lamartine, 30000 Nîmes
+Tél. 04 55 54 33 67 – contact@soluconfort.fr
+Qualification RGE Qualibat n° E-E238325
+M. MARTIN Roland
+117 ter allée du Stade
+29200 Brest
+FACTURE N° FA-2024-03298 Émise le 29.03.2024
+Échéance : 29.03.2024 – N° client : C69736 – Votre conseiller : S. Carvalho
+Chantier : Isolation de combles ou de toitures
+Référence devis : DV240648 du 09.02.2024 – accepté le 15.02.2024
+Travaux réalisés du 24.03.2024 au 26.03.2024
+Opération réalisée dans le cadre du dispositif des Certificats d'Économies d'Énergie
+Montant de la prime CEE : 2139,01 €
+Reste à charge : 8414,83 €
+Les travaux objet du présent document (fiche BAR-EN-101) donnent lieu à la délivrance de certificats d'économies d'énergie. Valoréna Énergie, en sa qualité de
+délégataire d'obligations du dispositif, contribue à leur financement dans le cadre de son rôle actif et incitatif, sous réserve de l'éligibilité du dossier.
+Description Qté PU HT Remise Total HT €
+Fourniture et pose de laine minérale KNAUF INSULATION Unifit 035 158,00 42,63 – 6735,54
+"""
+
+
+def test_a_title_opening_a_long_line_in_capitals_names_the_document(hints):
+    assert classify_text(INVOICE_WITH_A_LONG_TITLE_LINE, hints).code == "facture"
+
+
 def test_a_scanned_title_whose_last_letters_the_ocr_cut_off_still_names_the_document(hints):
     assert classify_text(FORM_WITH_TAIL_CUT_TITLE, hints).code == "attestation_honneur"
     # a title's first word followed by a short word is no cut word of another type
