@@ -333,6 +333,8 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
     candidates.extend(_unlabelled_candidates(spec, hints, layout, reading, others, block_stops))
     if hints.max_value is not None and spec.data_type == "decimal":
         candidates = _plausible_amounts(candidates, Decimal(str(hints.max_value)))
+    if spec.data_type == "date":
+        candidates = [c for c in candidates if c.value[:4] >= EARLIEST_YEAR]
     if spec.hints.get("rge_rows"):
         favour_rge_rows(candidates, layout)
     if spec.hints.get("registered") and len({c.value for c in candidates}) > 1:
@@ -358,6 +360,11 @@ def _favour_registered(candidates: list[Candidate], layout: DocumentLayout, bonu
     for c in candidates:
         if c.value[:9] in registered:
             c.score *= bonus
+
+
+# A dossier's documents date from the CEE scheme's years (2006 on): « loi n° 75-1334 du 31 décembre
+# 1975 » in the conditions printed beside « la date de facturation » is no invoice's date.
+EARLIEST_YEAR = "2000"
 
 
 def _plausible_amounts(candidates: list[Candidate], max_value: Decimal) -> list[Candidate]:

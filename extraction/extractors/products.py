@@ -320,21 +320,23 @@ def _introduced(line: Line, i: int, by_first: dict[str, list[Brand]], page_lines
                                  for brand in by_first.get(toks[i + 1], ()) for form in brand.forms):
         return None  # the lexicon reads it (« marque Delta Dore »), not « marque DELTA, » alone
     brand: list[Word] = []
-    k = word_index + 1
-    while k < cell_end and len(brand) < 3:
-        text = line.words[k].text.strip()
+    words, k, end = line.words, word_index + 1, cell_end
+    following = _continuation(page_lines, line, cell_start)
+    if k == cell_end and following:  # « … – marque » / « FISCHER, réf. SMG 450 »: the brand opens the next line
+        words, k, end, following = following, 0, len(following), []
+    while k < end and len(brand) < 3:
+        text = words[k].text.strip()
         bare = text.rstrip(",;:")
         folded = token_texts(bare)
         if not folded or not bare[:1].isupper() or folded[0] in REFERENCE_LABELS or folded[0] in DESCRIPTIVE:
             break
-        brand.append(Word(bare, line.words[k].bbox, line.words[k].conf))
+        brand.append(Word(bare, words[k].bbox, words[k].conf))
         k += 1
         if bare != text:
             break  # « Delta, »: the brand's name ends at its comma
     if not brand:
         return None
-    rest = line.words[k:cell_end]
-    following = _continuation(page_lines, line, cell_start)
+    rest = words[k:end]
     reference, open_end = reference_words(rest, next_line_first=following[0].text if following else "")
     if open_end and following and len(reference) < MAX_REFERENCE_WORDS:
         # « marque Delta, modèle » / « Delta-Vent N »: the model on the designation's next line

@@ -7,7 +7,7 @@ import pytest
 from extraction.corpus.evaluate import load_specs
 from extraction.corpus.reading import pdf_pages
 from extraction.fields import extract_fields
-from extraction.types import FieldSpec, PageContent
+from extraction.types import FieldSpec, PageContent, Word
 
 from .pages import page
 
@@ -172,3 +172,25 @@ def test_odd_pages_never_raise(words):
         for name, value in extract_fields([p], specs[doc_type]).items():
             assert 0 <= value.confidence <= 1
             assert value.bbox is None or all(0 <= v <= 1 for v in value.bbox)
+
+
+def test_a_date_before_the_cee_scheme_is_no_documents_date():
+    """Conditions printed in two columns: « … en vigueur à la date de facturation (5,5 % … » beside
+    « … conformément à la loi n° 75-1334 du 31 décembre 1975. »: that date is no invoice's."""
+    from extraction.reading import fixture_reading_data
+
+    def line(x: float, y: float, text: str) -> list:
+        words = []
+        for token in text.split():
+            words.append(Word(token, (x, y, x + 0.0052 * len(token), y + 0.008)))
+            x += 0.0052 * (len(token) + 1)
+        return words
+
+    words = (line(0.09, 0.10, "FACTURE N° FAC008286") + line(0.58, 0.166, "Date lundi 11 novembre 2024")
+             + line(0.092, 0.261, "Article 4 – Prix") + line(0.522, 0.261, "Article 11 – Sous-traitance")
+             + line(0.092, 0.290, "en vigueur à la date de facturation (5,5 % pour les travaux d'amélioration de la")
+             + line(0.522, 0.290, "75-1334 du 31 décembre 1975.")
+             + line(0.092, 0.299, "qualité énergétique, 10 % pour les travaux induits, 20 % dans les autres cas)."))
+    got = extract_fields([PageContent(1, "", words, 595, 842, "text_layer")], load_specs()["facture"],
+                         fixture_reading_data("facture"))
+    assert got["date_facture"].value == "2024-11-11"

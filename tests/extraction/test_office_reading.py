@@ -137,6 +137,19 @@ def test_a_brand_introduced_by_marque_that_opens_a_longer_brand_of_the_lexicon_i
     assert [b.lower() for b in json.loads(got["marque"])] == ["isover", "delta dore"]  # the lexicon's
 
 
+def test_a_brand_introduced_by_marque_ending_the_designations_line_opens_the_next(specs):
+    rows = LETTERHEAD + [
+        (0.08, 0.16, "DEVIS N° 2025-047"),
+        (0.089, 0.30, "Réf."), (0.179, 0.30, "Désignation"), (0.70, 0.30, "Qté"), (0.84, 0.30, "Total HT"),
+        (0.089, 0.649, "FIS002"), (0.179, 0.649, "Support mural de groupe extérieur – marque"), (0.70, 0.649, "3 pce"),
+        (0.84, 0.649, "150,00"),
+        (0.179, 0.664, "FISCHER, réf. SMG 450"),
+    ]
+    got = read([page(rows)], specs, "devis")
+    assert [b.lower() for b in json.loads(got["marque"])] == ["fischer"]
+    assert json.loads(got["reference_produit"]) == ["SMG 450"]
+
+
 def test_a_model_on_the_designations_next_line_and_no_resistance_as_a_model(specs):
     rows = LETTERHEAD + [
         (0.08, 0.16, "DEVIS N° 2025-045"),
