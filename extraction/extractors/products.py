@@ -358,11 +358,14 @@ ACRONYMS = frozenset({"cee", "tva", "ht", "ttc", "pac", "vmc", "ecs", "cop", "sc
 def _in_capitals(line: Line, i: int) -> ProductMention | None:
     """A brand the lexicon does not know, written in capitals after the lower-case words of an
     item's designation and followed by a model with a digit (« Support mural de groupe extérieur
-    FISCHER SMG 450 », « Rehausse de trappe de visite NICOLL TRV 60 ») on a priced item row."""
+    FISCHER SMG 450 », « Rehausse de trappe de visite NICOLL TRV 60 ») or named in two words
+    (« Membrane hygro-régulante AMPACK Ampatex Variano ») on a priced item row; capitalised
+    only, before a model code in capitals (« Cache-spot de protection Isolspot IS-250 »)."""
     word_index = line.tokens[i].word
     text = line.words[word_index].text.strip().rstrip(",;:")
-    if len(text) < 3 or not text.isupper() or not text.replace("-", "").replace("'", "").isalpha() \
-            or line.token_texts[i] in ACRONYMS:
+    capitalised = len(text) >= 5 and text[0].isupper() and text[1:].islower()
+    if len(text) < 3 or not (text.isupper() or capitalised) or not text.replace("-", "").replace("'", "").isalpha() \
+            or line.token_texts[i] in ACRONYMS or line.token_texts[i] in DESCRIPTIVE:
         return None
     cell_start, cell_end = line.cell_of(word_index)
     if word_index == cell_start or not line.words[word_index - 1].text[:1].islower():
@@ -370,7 +373,9 @@ def _in_capitals(line: Line, i: int) -> ProductMention | None:
     if not _item_row(line):
         return None
     reference, _ = reference_words(line.words[word_index + 1:cell_end])
-    if not reference or not any(c.isdigit() for w in reference for c in w.text):
+    coded = bool(reference) and reference[0].text.isupper() and any(c.isdigit() for c in reference[0].text)
+    named = len(reference) >= 2 and all(w.text[:1].isupper() and w.text.isalpha() for w in reference)
+    if not reference or not (coded if capitalised else (named or any(c.isdigit() for w in reference for c in w.text))):
         return None
     brand = Word(text, line.words[word_index].bbox, line.words[word_index].conf)
     return ProductMention(text, " ".join(w.text for w in reference), [brand, *reference], line.page)

@@ -97,9 +97,13 @@ def test_a_labelled_reference_keeps_its_first_word_and_an_unknown_brand_in_capit
     rows += _item(0.32, "1.1", "Kit hydraulique – marque Caleffi, réf. Kit 165 DN25", "2", "U", "255,00", "510,00")
     rows += _item(0.34, "1.2", "Support mural de groupe extérieur FISCHER SMG 450", "2", "ens", "111,00", "222,00")
     rows += _item(0.36, "1.3", "Évacuation des déchets et DEEE", "1", "Ft", "110,00", "110,00")
+    # a brand in capitals before a model in two words; a capitalised one before a code in capitals
+    rows += _item(0.38, "1.4", "Membrane hygro-régulante AMPACK Ampatex Variano", "3", "ens", "240,00", "720,00")
+    rows += _item(0.40, "1.5", "Cache-spot de protection Isolspot IS-250", "1", "pce", "353,00", "353,00")
+    rows += _item(0.42, "1.6", "Fourniture et pose Ballon Eau chaude", "1", "pce", "53,00", "53,00")
     got = read([page(rows)], specs, "devis")
-    assert json.loads(got["reference_produit"]) == ["Kit 165 DN25", "SMG 450"]
-    assert [b.lower() for b in json.loads(got["marque"])] == ["caleffi", "fischer"]
+    assert json.loads(got["reference_produit"]) == ["Kit 165 DN25", "SMG 450", "Ampatex Variano", "IS-250"]
+    assert [b.lower() for b in json.loads(got["marque"])] == ["caleffi", "fischer", "ampack", "isolspot"]
 
 
 def test_the_model_goes_on_under_the_designation_after_the_items_number(specs):
