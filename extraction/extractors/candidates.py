@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from ..types import BBox, FieldSpec, Word
 from .field_hints import _Hints, _fold_unit
 from .columns import (_column_range, _first_cell, _is_header_row, _item_row, _lines_below, _spans_columns,
-                      _words_in_range, article_codes, number_wrapped, runs_into, two_column_row,
-                      wrapped_start)
+                      _words_in_range, article_codes, number_wrapped, runs_into, sentence_goes_on,
+                      two_column_row, wrapped_start)
 from .carried import RAISED_FACTOR, amount_carried_over, heads_a_column, identifier_like, raised_value
 from .labels import DocumentLayout, _LabelHit
 from .phrases import inside_company_name
@@ -411,6 +411,10 @@ def _candidates_for_hit(
             words = number_wrapped(layout, hit)
             for fv, value_words in _values_in(data_type, words, hints, stop_labels)[:1]:
                 out.append(_candidate(fv, value_words, base * POSITION_WEIGHT["right"] * 0.95, hit.line.page, "right"))
+        if not out and data_type in ("decimal", "integer"):
+            found = [(fv, w) for fv, w in _values_in(data_type, sentence_goes_on(layout, hit), hints, stop_labels)
+                     if fv.start <= 3][:1]
+            out.extend(_candidate(fv, w, base * POSITION_WEIGHT["right"] * 0.9, hit.line.page, "right") for fv, w in found)
         if not out:
             for fv, value_words in _values_in(data_type, raised_value(layout, hit), hints, stop_labels)[:1]:
                 out.append(_candidate(fv, value_words, base * POSITION_WEIGHT["right"] * RAISED_FACTOR, hit.line.page, "right"))

@@ -231,3 +231,17 @@ def wrapped_start(layout: DocumentLayout, hit: _LabelHit) -> list[Word]:
             if abs(line.words[start].bbox[0] - x0) <= 0.02 or centred:
                 return line.words[start:end]
     return []
+
+
+def sentence_goes_on(layout: DocumentLayout, hit: _LabelHit) -> list[Word]:
+    """The first words of the next line where the sentence holding a label runs on to it, the
+    label followed on its line by a few lower-case words at most (« … sous forme de prime d'un » /
+    « montant de 4 406,86 €. », « … de prime d'un montant de » / « 710,88 €. »); [] otherwise."""
+    _, cell_end = hit.line.cell_of(hit.start_word)
+    rest = hit.line.words[hit.end_word:cell_end]
+    if cell_end != len(hit.line.words) or len(rest) > 3 or not all(
+            w.text.isalpha() or "'" in w.text or "’" in w.text for w in rest) or any(w.text[:1].isupper() for w in rest):
+        return []
+    if not rest and not hit.line.words[hit.end_word - 1].text[-1:].isalpha():
+        return []  # « Prime CEE : »: a label of its own, its value below
+    return wrapped_start(layout, hit)[:5]

@@ -19,8 +19,8 @@ from functools import lru_cache
 from ..types import Word
 from .columns import _item_row
 from .layout import Line
-from .model_words import (AMOUNT, CURRENCIES, DESCRIPTIVE, DIMENSION_UNITS, MAX_REFERENCE_WORDS, REFERENCE_LABELS,
-                          reference_words)
+from .model_words import (AMOUNT, CURRENCIES, DESCRIPTIVE, DIMENSION_UNITS, MAX_REFERENCE_WORDS, NUMBER, POWER_UNIT,
+                          REFERENCE_LABELS, reference_words)
 from .text import similar, token_texts, token_tuple
 from .zones import CIVILITY_RE, recipient_blocks, sentence_identity
 
@@ -162,9 +162,24 @@ def _model_before_dash(words: list[Word]) -> list[Word]:
         sentence = text[:1].isupper() and not any(c.isdigit() for c in text) and following[:1].islower()
         if kind or sentence:
             return words[start:k] if k > start else []
-        if not folded or text[:1].islower() or AMOUNT.fullmatch(text) or any(c in CURRENCIES for c in text):
+        power = POWER_UNIT.match(text) and k > start and NUMBER.fullmatch(words[k - 1].text)  # « … 12 kW »
+        if not folded or (text[:1].islower() and not power) or AMOUNT.fullmatch(text) or any(c in CURRENCIES for c in text):
             return []
     return []
+
+
+def _model_cell_before(line: Line, cell_start: int) -> list[Word]:
+    """The model in the row's first cell, before a designation ending with its brand after a dash
+    (« Aquarea T-CAP 12 kW » | « Pompe à chaleur de type air/eau – Panasonic »: a « Réf. »
+    column holding the maker's model): letters and a digit, not a seller's article code."""
+    if not line.cells or line.cells[0][1] != cell_start:
+        return []
+    words = line.words[line.cells[0][0]:cell_start]
+    text = " ".join(w.text for w in words)
+    if len(words) > MAX_REFERENCE_WORDS or not any(c.isdigit() for c in text) or not any(c.isalpha() for c in text) \
+            or (len(words) == 1 and _ARTICLE_CODE.match(text)) or AMOUNT.search(text):
+        return []
+    return words
 
 
 def _ended_by_a_dash(lines: list[Line], line: Line) -> list[Word]:
@@ -251,6 +266,8 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
             if not reference and not glued:
                 reference = _model_before_dash(line.words[cell_start:first_word]) if first_word > cell_start \
                     else _model_before_dash(_ended_by_a_dash(pages[line.page], line))
+            if not reference and not glued and line.words[first_word - 1].text in DASHES:
+                reference = _model_cell_before(line, cell_start)
             if open_end and len(reference) < MAX_REFERENCE_WORDS:
                 if following and reference and DIMENSION_UNITS.match(following[0].text) and reference[-1].text[:1].isdigit():
                     reference.pop()  # "Hybris 205 120" / "mm, résistance…": 120 was the thickness

@@ -279,6 +279,36 @@ def test_a_brand_a_scan_misread_in_the_marque_column_is_the_brand_once(specs):
     assert [b.lower() for b in json.loads(got["marque"])] == ["rockwool", "isocomble"]
 
 
+def test_the_model_opening_the_row_before_a_designation_ended_by_its_brand(specs):
+    """A « Réf. » column holding the maker's model, the designation ending with the brand after a
+    dash; the model's power (« 12 kW ») is part of it."""
+    rows = LETTERHEAD + [
+        (0.08, 0.16, "FACTURE N° 2023-0711"),
+        (0.072, 0.392, "Réf."), (0.20, 0.392, "Désignation des travaux"), (0.60, 0.392, "Quantité"),
+        (0.88, 0.392, "Montant HT"),
+        (0.072, 0.428, "Aquarea T-CAP 12 kW Pompe à chaleur de type air/eau – Panasonic"), (0.60, 0.428, "1 unité"),
+        (0.88, 0.428, "15 217,89 €"),
+        (0.072, 0.477, "BA 2760"), (0.20, 0.477, "Disconnecteur – Watts"), (0.60, 0.477, "3 u"), (0.88, 0.477, "1 134,00 €"),
+    ]
+    got = read([page(rows)], specs, "facture")
+    assert json.loads(got["reference_produit"]) == ["Aquarea T-CAP 12 kW", "BA 2760"]
+
+
+@pytest.mark.parametrize("first, second", [
+    ("contribue à leur financement sous forme de prime d'un", "montant de 4 406,86 €."),
+    ("contribue à leur financement sous forme de prime d'un montant de", "4 406,86 €."),
+])
+def test_a_premium_whose_sentence_runs_on_to_the_next_line(specs, first, second):
+    rows = LETTERHEAD + [
+        (0.08, 0.16, "FACTURE N° 2023-0712"),
+        (0.067, 0.466, "Les travaux objet du présent document donnent lieu à la délivrance de certificats"),
+        (0.067, 0.481, f"d'économies d'énergie. Dans le cadre du dispositif des CEE, Ekwateur SAS {first}"),
+        (0.067, 0.495, second),
+        (0.067, 0.543, "En cas de retard de paiement, indemnité forfaitaire pour frais de recouvrement de 40 €."),
+    ]
+    assert read([page(rows)], specs, "facture")["prime_cee"] == "4406.86"
+
+
 def test_what_adds_no_brand_and_what_ends_a_column():
     from extraction.extractors.columns import runs_into
     from extraction.extractors.layout import page_lines
