@@ -37,6 +37,7 @@ POWER_UNIT = re.compile(r"^kw[.,;]?$", re.IGNORECASE)
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 AMOUNT = re.compile(r"\d{1,3}(?:[ .\u00a0]?\d{3})*,\d{2}")  # a price: decimal comma and cents
 CURRENCIES = frozenset("€£$")
+_GLUED_QUANTITY = re.compile(r"^(.*[A-Za-z])(\d{1,3}(?:[ .]\d{3})*,\d{2})$")
 # What follows the quantity of an item line ("1 u × 204,00 €"): the number before it is no model.
 QUANTITY_MARKS = frozenset({"u", "u.", "unite", "unité", "unités", "unites", "×", "x", "pce", "pièce", "pièces", "ens",
                             "ens.", "forfait", "ft", "lot"})
@@ -88,6 +89,9 @@ def reference_words(words: list[Word], glued: bool = False, next_line_first: str
             return out, False  # « R = 7,50 m².K/W », « U=1,3 »: a performance, not the model
         if AMOUNT.fullmatch(bare) or any(c in CURRENCIES for c in bare):
             return out, False  # the item's price, read on the designation's line by a scan (« Majrex 200 85,00 »)
+        glued = _GLUED_QUANTITY.match(bare)
+        if glued and out:  # « XM125,00 »: the quantity's cell run into the model's by the text layer
+            return out + [Word(glued.group(1), word.bbox, word.conf)], False
         if out and DIMENSION_UNITS.match(bare) and NUMBER.fullmatch(out[-1].text) and not _model_letter(words, k):
             out.pop()  # "140 mm": the number was a dimension, not part of the model (« Yutaki M » is one)
             return out, False

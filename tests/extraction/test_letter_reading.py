@@ -101,7 +101,9 @@ def test_the_reference_stops_where_the_designation_describes_the_product(specs):
                                ("Isolant ISOVER IBR Revêtu 140 mm", "IBR Revêtu"),
                                # a model's capital letter before its code is no metre
                                ("Pompe à chaleur DAIKIN Altherma 3 M EBLA11E3V3", "Altherma 3 M EBLA11E3V3"),
-                               ("Isolant ISOVER Isoconfort 35 3 M", "Isoconfort 35")):
+                               ("Isolant ISOVER Isoconfort 35 3 M", "Isoconfort 35"),
+                               # the quantity's cell run into the model's by the text layer
+                               ("Isolant ISOVER Isoconfort XM125,00 m²", "Isoconfort XM")):
         got = values(extract_fields([page([(0.08, 0.40, designation)])], specs["devis"], fixture_reading_data("devis")))
         assert json.loads(got["reference_produit"]) == [model]
     # a lower-case word ending the designation after the model's number is the model's when it
