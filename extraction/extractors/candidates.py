@@ -12,7 +12,7 @@ from ..types import BBox, FieldSpec, Word
 from .field_hints import _Hints, _fold_unit
 from .columns import (_column_range, _first_cell, _is_header_row, _item_row, _lines_below, _spans_columns,
                       _words_in_range, article_codes, number_wrapped, runs_into, sentence_goes_on,
-                      two_column_row, wrapped_start)
+                      sequence_code, two_column_row, wrapped_start)
 from .carried import RAISED_FACTOR, amount_carried_over, heads_a_column, identifier_like, raised_value
 from .labels import DocumentLayout, _LabelHit
 from .phrases import inside_company_name
@@ -464,6 +464,8 @@ def _candidates_for_hit(
                 break
         if hints.multiple and data_type == "string" and article_codes(out):
             return []  # « DÉP001 | SUP002 | FER003 » under « Réf. »: the seller's article codes, no products
+        if hints.multiple and data_type == "string":
+            out = [c for c in out if not sequence_code(c.raw)]  # « LIA004 » alone on the page's last rows
         under = [c for c in out if c.how == "below" and re.search(r"\d[.,]\d{2}$", c.raw)]
         if data_type in ("decimal", "integer") and len({c.value for c in under}) >= 2:
             for c in under:

@@ -179,6 +179,15 @@ def article_codes(found: list) -> bool:
     return common >= 3 and common >= 0.75 * len(found)
 
 
+_SEQUENCE_CODE = re.compile(r"^[A-ZÀ-Ý]{2,4}0\d{2}$")
+
+
+def sequence_code(text: str) -> bool:
+    """A seller's article code numbering the item rows (« LIA004 », « PAN001 »: a prefix and a
+    zero-padded row number), which no maker names a model."""
+    return bool(_SEQUENCE_CODE.match(text.strip()))
+
+
 def two_column_row(layout: DocumentLayout, line: Line) -> bool:
     """A row of a form printed in two columns, labels left and values right-aligned far right
     (« Déclarant 1 … PINTO BENJAMIN » / « Date d'établissement … 27/07/2022 »): the lines just

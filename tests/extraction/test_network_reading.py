@@ -92,6 +92,14 @@ def test_the_sellers_article_codes_are_no_product_references(specs):
     assert json.loads(got["reference_produit"]) == ["Elise 2", "TF1 Omega"]
 
 
+def test_a_sellers_row_numbered_code_is_no_product_reference_on_its_own(specs):
+    rows = LETTERHEAD + [(0.08, 0.16, "DEVIS N° DEV-2025-06122")] + ITEMS_HEADER
+    rows += _item(0.32, "LIA004", "Liaisons frigorifiques et condensats", "5", "ml", "41,00", "205,00")
+    rows += _item(0.34, "INS005", "Installation, réglages et essais", "1", "Ft", "1 093,96", "1 093,96")
+    got = read([page(rows)], specs, "devis")
+    assert got.get("reference_produit") in (None, "", "[]")
+
+
 def test_a_labelled_reference_keeps_its_first_word_and_an_unknown_brand_in_capitals_is_read(specs):
     rows = LETTERHEAD + [(0.08, 0.16, "DEVIS N° DEV-2023-00149")] + ITEMS_HEADER
     rows += _item(0.32, "1.1", "Kit hydraulique – marque Caleffi, réf. Kit 165 DN25", "2", "U", "255,00", "510,00")
