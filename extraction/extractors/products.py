@@ -399,6 +399,7 @@ def _in_capitals(line: Line, i: int) -> ProductMention | None:
 
 
 _DOTS = frozenset({"·", "•", "|"})
+_READ_DOTS = frozenset({"-", "–", "—"})
 
 
 def _dotted(line: Line, page_lines: list[Line]) -> ProductMention | None:
@@ -411,7 +412,9 @@ def _dotted(line: Line, page_lines: list[Line]) -> ProductMention | None:
         return None
     for start, end in line.cells:
         words = line.words[start:end]
-        dot = next((k for k, w in enumerate(words[:4]) if w.text in _DOTS), None)
+        # a scan reads the middle dot as a dash (« Adey - MagnaClean Pro2 »); a colon ends a label (« Produit : »)
+        dot = next((k for k, w in enumerate(words[:4]) if w.text in _DOTS or (w.conf < 1.0 and w.text in _READ_DOTS)),
+                   None)
         found = _brand_and_model(words, line, page_lines) if not dot else _brand_dot_model(words, dot, line.page)
         if found is not None:
             return found

@@ -62,6 +62,17 @@ def test_each_item_names_its_product_on_its_second_line(specs):
     assert json.loads(got["reference_produit"]) == ["Alfea Excellia A.I. 11", "Si-SOC 600", "Tescon No.1"]
 
 
+def test_a_scan_reads_the_middle_dot_between_a_brand_and_its_model_as_a_dash(specs):
+    rows = HEAD + TABLE
+    rows += _item(0.50, "Filtre anti-boues magnétique", "1", "u", "162,00 €", "162,00 €")
+    rows += [(0.08, 0.515, "Adey - MagnaClean Pro2"),
+             (0.08, 0.535, "Main d'œuvre - pose, raccordements et mise en service")]
+    got = {name: v.value for name, v in extract_fields([page(rows, conf=0.9)], specs["devis"],
+                                                       fixture_reading_data("devis")).items()}
+    assert json.loads(got["marque"]) == ["Adey"]
+    assert json.loads(got["reference_produit"]) == ["MagnaClean Pro2"]
+
+
 def test_a_stores_article_code_set_off_by_a_scans_table_rule_is_no_brand(specs):
     rows = HEAD + TABLE
     rows += _item(0.42, "Bande adhésive d'étanchéité", "116,00", "m²", "2,00 €", "232,00 €")
