@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from ..extractors.layout import Line, page_lines, union_box
-from ..extractors.text import match_at, token_texts
+from ..extractors.text import bounded_edit_distance, match_at, token_texts
 from ..extractors.values import find_values
 from ..normalise import normalise
 from ..types import BBox, FieldValue, PageContent, Word
@@ -439,6 +439,13 @@ def _text_start(line: Line, first: int, x0: float) -> int:
     return first
 
 
+def _misread_anchor(text: str, anchor: list[str]) -> bool:
+    """Whether a word is the last word of a spot's anchor as a scan misread it (two letters off)."""
+    tokens = token_texts(text)
+    return bool(anchor) and len(tokens) == 1 and len(anchor[-1]) >= 6 and tokens[0] != anchor[-1] \
+        and bounded_edit_distance(tokens[0], anchor[-1], 2) <= 2
+
+
 def page_lines_of(page: PageContent, lines_of: dict) -> list[Line]:
     """The page's lines, kept in ``lines_of`` (by page number) between the reads of one document."""
     if page.number not in lines_of:
@@ -503,6 +510,8 @@ def read_at(pages: list[PageContent], data_type: str, spot: dict, lines_of: dict
                           if x0 - 0.02 <= w.bbox[0] <= x1 and any(ch.isalnum() for ch in w.text)]
                 if inside:
                     first = _text_start(line, inside[0], x0 - 0.02) if data_type == "string" else inside[0]
+                    garbled = [k for k in range(first, inside[0]) if _misread_anchor(line.words[k].text, anchor)]
+                    first = garbled[-1] + 1 if garbled else first  # after the anchor OCR garbled (« Conmunee »)
                     words = line.words[first:line.cell_of(first)[1]]
                     break
     typed = _typed(data_type, words, spot.get("value_words") or 0, spot.get("followed_by") or "")

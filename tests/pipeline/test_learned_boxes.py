@@ -260,3 +260,14 @@ def test_a_header_box_whose_anchor_ocr_misread_is_read_where_learned_when_the_li
     specs = [FieldSpec("numero_facture", "Numéro", "string")]
     scan = facture("202503117", ["Article un"], label="Fadlure")
     assert apply.read_learned_spots(1, scan, specs, {})["numero_facture"].value == "202503117"
+
+
+def test_a_box_read_for_an_anchor_ocr_garbled_leaves_the_garbled_anchor_out(monkeypatch):
+    lines = ["ATTESTATION SUR L'HONNEUR", "Code postal : 73000 Commune : Chambéry"]
+    layout = learned(placed_page(lines), {"beneficiaire_ville": ("string", "Chambéry")})
+    assert layout.spots["beneficiaire_ville"][0]["anchor"] == "commune"
+    monkeypatch.setattr(apply, "type_anchors", lambda type_id: {})
+    monkeypatch.setattr(apply, "matching_layout", lambda type_id, pages: (layout, 0.9))
+    specs = [FieldSpec("beneficiaire_ville", "Commune", "string")]
+    scan = placed_page(["ATTESTATION SUR L'HONNEUR", "Code postal : 79000 Conmunee Niort"], source="ocr:tesseract")
+    assert apply.read_learned_spots(1, scan, specs, {})["beneficiaire_ville"].value == "Niort"
