@@ -190,6 +190,38 @@ def test_a_title_opening_a_long_line_in_capitals_names_the_document(hints):
     assert classify_text(INVOICE_WITH_A_LONG_TITLE_LINE, hints).code == "facture"
 
 
+# An obligé's agreement with the household, photographed: a « convention de partenariat » whose
+# articles name the attestation sur l'honneur and the devis (OCR text as read).
+PARTNERSHIP_CONVENTION_SCAN = """Groupe Pétrolier Laurentin Convention n° 2021-15913
+CONVENTION DE PARTENARIAT
+Disposi des certfcats d'économies d'énergie (aricles L. 2211 Et suivants du Code de l'énergie)
+ENTRE LES SOUSSIGNÉS :
+dote 8 quai de 33300 au registre du
+commerce et des sociétés sous le numéro 401 076 195, représentée par son Re CEE, ci-après
+D'UNE PART,
+Monsieur Lucas BOURDON, demeurant 121 impasse de la Liberté, 09000 Foix, ci-après dénommé(e) « le Bénéficiaire »,
+D'AUTRE PART,
+IL A ÉTÉ CONVENU CE QUI SUIT :
+Article 1 - Objet
+La présente convention a pour objet de définir les dans le cadre de son ôk act
+le Bénéficiaire dans la réalisation de l'opération d': d'énergie suivante BAR-TH-113 Chaudière -lle,
+Les travaux seront réalisés par l'entreprise Habitat Bâtiment, titulaire d'une qualification RGE.
+Article 2 - Contribution de l'Obligé
+En contrepartie des certificats d'économies d'énergie obtenus, l'Obligé versera au Bénéficiaire une prime d'un montant de 1 783,16 €; par
+virement, dans un délai de 60 jours après réception du dossier complet.
+Article 3 - Engagements du Bénéficiaire
+Le Bénéficiaire s'engage à Signer la présente Convention avant l'acceptation du devis, à fournir la facture des travaux et l'attestation Sur
+l'honneur signée, et à ne pas valoriser cette opération auprès d'un autre obligé.
+Fait en deux exemplaires à Foix, le 8 mars 2024
+Pour l'Obligé Le Bénéficiaire
+« Lu et approuvé »
+"""
+
+
+def test_a_partnership_convention_is_a_cadre_de_contribution(hints):
+    assert classify_text(PARTNERSHIP_CONVENTION_SCAN, hints).code == "cadre_contribution"
+
+
 def test_a_scanned_title_whose_last_letters_the_ocr_cut_off_still_names_the_document(hints):
     assert classify_text(FORM_WITH_TAIL_CUT_TITLE, hints).code == "attestation_honneur"
     # a title's first word followed by a short word is no cut word of another type
