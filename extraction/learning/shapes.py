@@ -17,6 +17,7 @@ _AS_DIGIT = {"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "i": "1
              "B": "8", "Z": "2", "z": "2", "G": "6"}
 _AS_LETTER = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G"}
 MAX_REPAIRS = 2  # characters OCR may have mistaken in one identifier; more is another numbering
+_ROUND = frozenset("O0oDQ")
 
 
 def value_shape(value: str) -> str:
@@ -52,11 +53,21 @@ def in_numbering(value: str, shapes: list[str] | None) -> str:
     """``value`` with the OCR look-alikes replaced where an identifier's taught shape (one word of
     letters and digits, the same length) has a digit or a letter: « FACO09358 » under
     ``AAA999999`` is « FAC009358 »; ``value`` as is when no shape takes it, or when it takes more
-    than ``MAX_REPAIRS`` characters (« 202505911 » is another numbering than ``AAA999999``)."""
+    than ``MAX_REPAIRS`` characters (« 202505911 » is another numbering than ``AAA999999``). A value
+    one character longer than every shape, with two round glyphs side by side (« FACO000307 »), is
+    read again without one of them."""
     if not shapes or " " in value:
         return value
     own = value_shape(value).upper()
     if any(own == shape.upper() for shape in shapes):
+        return value
+    if not any(len(shape) == len(value) for shape in shapes):
+        # a round glyph read twice (« FACO000327 » for FAC000327): the value less one of the pair
+        for k in range(len(value) - 1):
+            if value[k] in _ROUND and value[k + 1] in _ROUND:
+                shorter = in_numbering(value[:k] + value[k + 1:], shapes)
+                if value_shape(shorter).upper() in {shape.upper() for shape in shapes}:
+                    return shorter
         return value
     for shape in shapes:
         if len(shape) != len(value) or " " in shape or "9" not in shape or not any(c in "Aa" for c in shape):
