@@ -40,14 +40,13 @@ def tesseract_available() -> bool:
 
 
 def ocr_image(image, number: int = 1, lang: str = "fra", dpi: int | None = None) -> PageContent:
-    """Tesseract on a PIL image (its lighting evened out, its dark bands and combs made readable, as the OCR stage does): words with
+    """Tesseract on a PIL image prepared as the OCR stage prepares it (``prepared_for_ocr``: its
+    lighting evened out, its dark bands, combs and struck lines made readable): words with
     confidences and relative boxes."""
-    from ..engines.bands import invert_dark_bands
-    from ..engines.combs import compact_combs
-    from ..engines.lighting import even_lighting
     from ..engines.tesseract import TesseractEngine
+    from ..pipeline.ocr import prepared_for_ocr
 
-    reading = compact_combs(even_lighting(invert_dark_bands(image.convert("L"))))
+    reading = prepared_for_ocr(image.convert("L"))
     result = TesseractEngine(lang=lang).recognise(reading, dpi=dpi)
     width, height = image.size
     return PageContent(number, result.text, result.words, float(width), float(height), "ocr:tesseract")

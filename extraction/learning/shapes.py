@@ -62,9 +62,9 @@ def in_numbering(value: str, shapes: list[str] | None) -> str:
     if any(own == shape.upper() for shape in shapes):
         return value
     if not any(len(shape) == len(value) for shape in shapes):
-        # a round glyph read twice (« FACO000327 » for FAC000327): the value less one of the pair
+        # a round glyph read twice, once as a letter (« FACO000327 » for FAC000327): the value less one
         for k in range(len(value) - 1):
-            if value[k] in _ROUND and value[k + 1] in _ROUND:
+            if value[k] in _ROUND and value[k + 1] in _ROUND and not (value[k] + value[k + 1]).isdigit():
                 shorter = in_numbering(value[:k] + value[k + 1:], shapes)
                 if value_shape(shorter).upper() in {shape.upper() for shape in shapes}:
                     return shorter

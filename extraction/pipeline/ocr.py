@@ -2,6 +2,7 @@
 OCR engine, turned upright first when needed; image blocks inside text pages are read too."""
 from __future__ import annotations
 
+from django.conf import settings
 from PIL import Image
 
 from documents.models import Page
@@ -11,6 +12,7 @@ from extraction.engines.base import OcrEngine, OcrResult, centre_inside, clamp_b
 from extraction.engines.bands import invert_dark_bands
 from extraction.engines.combs import compact_combs
 from extraction.engines.lighting import even_lighting
+from extraction.engines.strikes import clear_struck_lines
 from extraction.types import Word
 
 from .base import Stage, StageError, TransientStageError
@@ -44,6 +46,14 @@ def looks_blank(image: Image.Image) -> bool:
     return dark <= 0.0001 * small.width * small.height
 
 
+def prepared_for_ocr(image: Image.Image) -> Image.Image:
+    """The page as the engine is given it: a photo's shadow flattened, light letters on dark
+    bands turned dark, comb fields' boxes taken away and, with ``CEE_OCR_CLEAR_LINES``, the long
+    lines struck through printed words (``engines.strikes``); the page itself kept as it is."""
+    reading = compact_combs(even_lighting(invert_dark_bands(image)))
+    return clear_struck_lines(reading) if settings.CEE_OCR_CLEAR_LINES else reading
+
+
 def read_upright(engine: OcrEngine, image: Image.Image, dpi: int | None) -> tuple[OcrResult, Image.Image]:
     """Read ``image``; when the reading is poor or the text runs sideways, try it turned upright.
 
@@ -53,9 +63,7 @@ def read_upright(engine: OcrEngine, image: Image.Image, dpi: int | None) -> tupl
     (``extraction.engines.combs``)."""
     if looks_blank(image):
         return OcrResult(words=[], text="", engine=engine.label, details={"blank": True}), image
-    # a photo's shadow flattened, light letters on dark bands turned dark and comb fields' boxes taken
-    # away for the engine; the page kept as it is
-    reading = compact_combs(even_lighting(invert_dark_bands(image)))
+    reading = prepared_for_ocr(image)
     result = engine.recognise(reading, dpi=dpi)
     sideways = result.looks_sideways(image.width, image.height)
     if len(result.words) >= 3 and (sideways or result.mean_confidence < ORIENTATION_CHECK_CONFIDENCE):
