@@ -41,7 +41,7 @@ def tesseract_available() -> bool:
 
 def ocr_image(image, number: int = 1, lang: str = "fra", dpi: int | None = None) -> PageContent:
     """Tesseract on a PIL image prepared as the OCR stage prepares it (``prepared_for_ocr``: its
-    lighting evened out, its dark bands, combs and struck lines made readable): words with
+    lighting evened out, its dark bands and combs made readable): words with
     confidences and relative boxes."""
     from ..engines.tesseract import TesseractEngine
     from ..pipeline.ocr import prepared_for_ocr
