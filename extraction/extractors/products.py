@@ -497,14 +497,11 @@ def _address_lines(page_lines: list[Line], page: int) -> set[int]:
 
 def _without_product_lines(found: list[ProductMention]) -> list[ProductMention]:
     """Mentions of a brand that another mention's reference names (Pavatex of « Soprema Pavatex
-    Isolair ») are that product again."""
-    kept: list[ProductMention] = []
-    for mention in found:
-        brand = tuple(token_texts(mention.brand))
-        if any(_contains_run(tuple(token_texts(other.reference)), brand) for other in kept if other.brand != mention.brand):
-            continue
-        kept.append(mention)
-    return kept
+    Isolair », or of « Pavatex Isolair Isolation des combles perdus – SOPREMA ») are that product
+    again."""
+    return [mention for mention in found
+            if not any(_contains_run(tuple(token_texts(other.reference)), tuple(token_texts(mention.brand)))
+                       for other in found if other.brand != mention.brand)]
 
 
 def _contains_run(toks: tuple[str, ...], run: tuple[str, ...]) -> bool:

@@ -349,6 +349,11 @@ def test_a_brand_naming_the_product_line_of_another_is_one_product(specs):
     got = values(extract_fields([page(rows)], specs["devis"], fixture_reading_data("devis")))
     assert json.loads(got["marque"]) == ["Soprema", "Isover"]
     assert json.loads(got["reference_produit"]) == ["Pavatex Isolair", "Vario Xtra"]
+    # the model first, the brand after a dash ending the designation
+    rows = [(0.097, 0.446, "Pavatex Isolair Isolation des combles perdus – SOPREMA"), (0.60, 0.446, "157,00 m²"),
+            (0.75, 0.446, "4 992,60 €")]
+    got = values(extract_fields([page(rows)], specs["devis"], fixture_reading_data("devis")))
+    assert (json.loads(got["marque"]), json.loads(got["reference_produit"])) == (["Soprema"], ["Pavatex Isolair"])
 
 
 def test_a_certificate_written_as_a_two_column_form(specs):
