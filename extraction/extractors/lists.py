@@ -77,6 +77,16 @@ def _domain_of(text: str, coded: bool = False) -> str:
     return _CODE_DASH_RE.sub("", text)
 
 
+def _from_heading_start(words: list[Word], hit: _LabelHit) -> list[Word]:
+    """A table row's words in the column from the one that starts where the column's heading
+    starts (a left-aligned column): the words before it end the previous column's text, run into
+    the same cell by the text layer (« … par l'intérieur des murs Isolation des murs et planchers
+    bas » under « Libellé » | « Domaine RGE »)."""
+    start = hit.line.words[hit.start_word].bbox[0]
+    aligned = next((k for k, w in enumerate(words) if k and abs(w.bbox[0] - start) <= 0.004), None)
+    return words[aligned:] if aligned is not None else words
+
+
 def _centre(words: list[Word]) -> float:
     return (words[0].bbox[0] + words[-1].bbox[2]) / 2
 
@@ -133,6 +143,8 @@ def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base:
         if centred and (len(line.cells) > 1 or abs(_centre(line.words) - _centre(hit.line.words)) > 0.03):
             break  # the centred list ended (« Date d'attribution : … » at the left)
         words = _words_in_range(line, x0 - 0.01, x1)
+        if in_table:
+            words = _from_heading_start(words, hit)
         if not words:
             continue
         if _starts_with_label(words, stop_labels):

@@ -284,3 +284,15 @@ def test_a_domain_the_text_layer_joined_to_its_granting_date_is_read_without_it(
             (0.86, 0.281, "22/11/2025"),
             (0.08, 0.307, "La mention RGE « Reconnu Garant de l'Environnement » s'applique aux seules qualifications")]
     assert json.loads(read(rows, specs, "certificat_rge")["domaines"]) == ["Isolation des murs et planchers bas"]
+
+
+def test_a_domain_after_the_end_of_the_libelle_the_text_layer_ran_into_its_cell(specs):
+    rows = [(0.40, 0.047, "CERTIFICAT DE QUALIFICATION"), (0.08, 0.062, "QUALIBAT N° E-E431161"),
+            (0.082, 0.225, "Code"), (0.183, 0.225, "Libellé"), (0.444, 0.225, "Domaine RGE"),
+            (0.76, 0.225, "Attribuée le"), (0.88, 0.225, "Valable jusqu'au"),
+            (0.082, 0.268, "7141"), (0.183, 0.268, "Isolation intérieure des murs"),
+            (0.444, 0.268, "Isolation des murs et planchers bas"), (0.76, 0.268, "27/03/2021"),
+            (0.88, 0.268, "26/03/2025"),
+            (0.183, 0.282, "et planchers bas"),
+            (0.076, 0.329, "La mention RGE « Reconnu Garant de l'Environnement » s'applique aux seules qualifications")]
+    assert json.loads(read(rows, specs, "certificat_rge")["domaines"]) == ["Isolation des murs et planchers bas"]
