@@ -154,8 +154,6 @@ def test_real_french_invoices(specs, name):
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
-from extraction.types import Word  # noqa: E402
-
 _word = st.builds(
     lambda text, x, y, w, h, conf: Word(text, (x, y, min(1.0, x + w), min(1.0, y + h)), conf),
     st.text(alphabet=st.sampled_from(list("0123456789 ,.:/-€%°²abcdeéèfghilmnorstuvxzACDEFHNRSTUVÉ'()")), min_size=1, max_size=12),
