@@ -62,9 +62,9 @@ _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 # OCR reads digits as look-alike letters; only used inside tokens that are otherwise numeric.
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "i": "1", "S": "5", "B": "8"})
 
-# (a scan splits a year's digits with a space: « 03/05/2 025 »)
+# (a scan splits a year's digits with spaces: « 03/05/2 025 », a typewriter font's « 28/03/20 2 5 »)
 _NUMERIC_DATE_RE = re.compile(
-    r"(?<![\dA-Za-z])(\d{1,2})\s?([/.\-])\s?(\d{1,2})\s?\2\s?(\d{4}|2 0\d\d|20 \d\d|20\d \d|\d{2})(?![\d])"
+    r"(?<![\dA-Za-z])(\d{1,2})\s?([/.\-])\s?(\d{1,2})\s?\2\s?(\d{4}|2 ?0 ?\d ?\d|\d{2})(?![\d])"
 )
 _ISO_DATE_RE = re.compile(r"(?<!\d)(\d{4})([\-/.])(\d{1,2})\2(\d{1,2})(?!\d)")
 _WORD_DATE_RE = re.compile(

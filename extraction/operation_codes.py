@@ -2,7 +2,7 @@
 
 A code is ``SECTOR-FAMILY-NNN``: sectors BAR, BAT, IND, AGRI, RES, TRA; families EN, TH, EQ,
 SE, UT, BA, CH, EC. Documents and OCR write it ``BAR TH 171``, ``BAR-TH171``, ``bar-th-171``,
-``BAR–TH–171``, ``BAR:EN-101`` or ``BAR-TH-l71``. To keep false positives out, the sector and the family must
+``BAR–TH–171``, ``BAR:EN-101``, ``BAR-TH-l71`` or ``BAR-TH-1 71``. To keep false positives out, the sector and the family must
 be known ones and the number must contain at least two real digits; look-alike letters
 (``l``, ``I``, ``O``, ``S``, ``B``) are read as digits only inside the three-character number.
 """
@@ -15,7 +15,7 @@ FAMILIES = ("BA", "CH", "EC", "EN", "EQ", "SE", "TH", "UT")
 
 _SEP = r"[\s\-\u2010-\u2015\u2212_./:;,~=]{0,3}"  # a scan reads a hyphen as « : », « ~ », « = »…
 _CODE_RE = re.compile(
-    rf"(?<![A-Za-z0-9])({'|'.join(SECTORS)}|8AR|8AT|1ND){_SEP}({'|'.join(FAMILIES)}){_SEP}([0-9OolIi|SBDZ]{{3}})(?![A-Za-z0-9])",
+    rf"(?<![A-Za-z0-9])({'|'.join(SECTORS)}|8AR|8AT|1ND){_SEP}({'|'.join(FAMILIES)}){_SEP}([0-9OolIi|SBDZ](?: ?[0-9OolIi|SBDZ]){{2}})(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
 _NUMBER_LOOKALIKES = str.maketrans({
@@ -54,7 +54,7 @@ def canonical_code(match: re.Match) -> str | None:
     sector = match.group(1).upper()
     sector = _SECTOR_LOOKALIKES.get(sector, sector)
     family = match.group(2).upper()
-    number = match.group(3)
+    number = match.group(3).replace(" ", "")  # a typewriter font's digits a scan reads apart: « BAR-TH-1 12 »
     if sum(ch.isdigit() for ch in number) < 2:
         return None
     return f"{sector}-{family}-{number.translate(_NUMBER_LOOKALIKES)}"

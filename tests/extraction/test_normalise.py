@@ -11,6 +11,7 @@ from extraction.normalise import amount_without_its_comma, normalise, parse_amou
     "15/03/2024", "15-03-2024", "15.03.2024", "15.03.24", "15/03/24", "15 mars 2024", "15 MARS 2024",
     "15 Mars 2024", "Le : 15/03/2024", "lundi 15 mars 2024", "2024-03-15", "15 mar. 2024", "15/O3/2024",
     "15/03/2 024", "15/03/20 24",  # a scan's space inside the year
+    "15/03/20 2 4", "15/03/2 0 2 4",  # a typewriter font's digits read apart
 ])
 def test_dates_are_iso(raw):
     assert normalise("date", raw) == "2024-03-15"
