@@ -12,7 +12,7 @@ from ..types import BBox, FieldSpec, Word
 from .field_hints import _Hints, _fold_unit
 from .columns import (_column_range, _first_cell, _is_header_row, _item_row, _lines_below, _spans_columns,
                       _words_in_range, article_codes, number_wrapped, runs_into, sentence_goes_on,
-                      sequence_code, two_column_row, wrapped_start)
+                      sequence_code, totals_sentence, two_column_row, wrapped_start)
 from .carried import RAISED_FACTOR, amount_carried_over, heads_a_column, identifier_like, raised_value
 from .labels import DocumentLayout, _LabelHit
 from .phrases import inside_company_name
@@ -434,6 +434,8 @@ def _candidates_for_hit(
             words = _words_in_range(line, x0, x1, (x0, x1), whole_cells=bool(hints.period) and data_type == "date")
             if not words:
                 continue  # a line of another column (a header wrapped on two lines)
+            if hints.multiple and totals_sentence(line):
+                break  # « Validité du devis : 1 mois. » below the totals' sentence, under « Réf. », is no product
             if data_type == "string" and _spans_columns(words, hit):
                 words = _first_cell(line, words)  # « D2025-4702 » | « 9 avril 2025 » centred under a narrower « Date »
                 if _spans_columns(words, hit):

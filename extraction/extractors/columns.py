@@ -61,6 +61,16 @@ def runs_into(line: Line, x0: float) -> bool:
 _PRICE_RE = re.compile(r"\d,\d{2}\b")
 
 
+_TOTALS_WORDS = {"total", "montant", "tva", "net", "reste", "prime"}
+
+
+def totals_sentence(line: Line) -> bool:
+    """A line of one run opening with a total and holding a price (« Montant HT : 19 128,78 € – TVA
+    10 % : … »): the item table above it has ended, whatever the text below lines up with."""
+    return (len(line.cells) == 1 and line.token_texts[:1] != [] and line.token_texts[0] in _TOTALS_WORDS
+            and any(_PRICE_RE.search(w.text) for w in line.words))
+
+
 def _item_row(line: Line) -> bool:
     """A row of an item table: three cells or more, one of them a price."""
     return len(line.cells) >= 3 and any(_PRICE_RE.search(w.text) for w in line.words)

@@ -268,6 +268,8 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
                     else _model_before_dash(_ended_by_a_dash(pages[line.page], line))
             if not reference and not glued and line.words[first_word - 1].text in DASHES:
                 reference = _model_cell_before(line, cell_start)
+            if not reference and not glued and _other_brand_opens_next_cell(line, cell_end, by_first, brand):
+                reference, _ = reference_words(line.words[cell_end:line.cell_of(cell_end)[1]])
             if open_end and len(reference) < MAX_REFERENCE_WORDS:
                 if following and reference and DIMENSION_UNITS.match(following[0].text) and reference[-1].text[:1].isdigit():
                     reference.pop()  # "Hybris 205 120" / "mm, résistance…": 120 was the thickness
@@ -282,6 +284,15 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
             while i < len(toks) and line_tokens[i].word <= last:
                 i += 1
     return _with_brands_after_dashes(lines, _without_product_lines(found))
+
+
+def _other_brand_opens_next_cell(line: Line, cell_end: int, by_first: dict[str, list[Brand]], brand: Brand) -> bool:
+    """Whether the cell after a brand alone in its cell opens with another brand's name: « Soprema »
+    | « Pavatex Isolair » under « Marque » and « Modèle » is the brand's product line, its model."""
+    if cell_end >= len(line.words):
+        return False
+    first = token_texts(line.words[cell_end].text)[:1]
+    return any(other.name != brand.name for t in first for other in by_first.get(t, ()))
 
 
 def _with_brands_after_dashes(lines: list[Line], found: list[ProductMention]) -> list[ProductMention]:

@@ -188,6 +188,39 @@ def test_a_vat_recap_under_the_reference_column_is_no_product(specs):
     assert json.loads(got["reference_produit"]) == ["Vitocal 250-A"]
 
 
+def test_what_the_totals_sentence_closes_is_no_product_of_the_reference_column(specs):
+    """A table whose « Réf. » column is its left margin, its rows run into one cell by the text
+    layer: under the totals' sentence, « Validité du devis : 1 mois. » lines up with the column."""
+    rows = LETTERHEAD + [
+        (0.08, 0.16, "DEVIS N° DEV-2025-03740"),
+        (0.08, 0.30, "Réf."), (0.24, 0.30, "Désignation des travaux"), (0.62, 0.30, "Quantité"),
+        (0.75, 0.30, "Prix"), (0.86, 0.30, "Montant"),
+        (0.08, 0.32, "Supafil Loft 045 Isolation des murs par l'intérieur –"),
+        (0.62, 0.32, "102,00 m²"), (0.75, 0.32, "138,59 €"), (0.86, 0.32, "14 136,18 €"),
+        (0.24, 0.335, "KNAUF INSULATION"),
+        (0.08, 0.36, "Montant HT : 14 136,18 € – TVA 10 % : 1 413,62 € – Montant TTC : 15 549,80 €."),
+        (0.08, 0.38, "Groupe Pétrolier Laurentin vous verse une prime de 1 692,72 €."),
+        (0.08, 0.40, "Validité du devis : 1 mois."),
+    ]
+    got = read([page(rows)], specs, "devis")
+    assert json.loads(got["reference_produit"]) == ["Supafil Loft 045"]
+
+
+def test_a_brand_in_the_model_column_is_the_product_line_of_the_brand_column(specs):
+    rows = LETTERHEAD + [
+        (0.08, 0.16, "FACTURE N° 202507873"),
+        (0.08, 0.30, "Désignation"), (0.34, 0.30, "Marque"), (0.53, 0.30, "Modèle"), (0.72, 0.30, "Qté"),
+        (0.86, 0.30, "Total HT"),
+        (0.08, 0.32, "Isolant laine minérale"), (0.34, 0.32, "KNAUF INSULATION"), (0.53, 0.32, "Supafil Loft 045"),
+        (0.72, 0.32, "102,00 m²"), (0.86, 0.32, "14 136,18 €"),
+        (0.08, 0.34, "Isolant fibre de bois"), (0.34, 0.34, "Soprema"), (0.53, 0.34, "Pavatex Isolair"),
+        (0.72, 0.34, "157,00 m²"), (0.86, 0.34, "4 992,60 €"),
+    ]
+    got = read([page(rows)], specs, "facture")
+    assert [b.lower() for b in json.loads(got["marque"])] == ["knauf insulation", "soprema"]
+    assert json.loads(got["reference_produit"]) == ["Supafil Loft 045", "Pavatex Isolair"]
+
+
 def test_a_stamps_word_at_the_margin_is_no_label_of_the_signatorys_title(specs):
     """The body's round stamp prints « QUALIFICATION » at the left margin, level with « Le
     Président » at the right one: the text layer puts them on one line, far apart."""
