@@ -72,6 +72,24 @@ def test_refused_file_gets_an_error_object_and_a_failing_exit(tmp_path):
     assert isinstance(error, CommandError)
 
 
+def test_the_same_file_twice_is_read_once_and_both_get_its_documents(tmp_path):
+    """One installer's RGE certificate in two of its dossiers, ingested in one run: no refusal."""
+    first = tmp_path / "dossier_1" / "attestation.pdf"
+    second = tmp_path / "dossier_2" / "attestation.pdf"
+    pdf = samples.text_pdf([samples.ATTESTATION_LINES])
+    for path in (first, second):
+        path.parent.mkdir()
+        path.write_bytes(pdf)
+
+    results, _, error = run_ingest(str(first), str(second), "--json")
+
+    assert error is None
+    assert results[1]["documents"] == results[0]["documents"]
+    assert results[1]["documents"][0]["type"] == "attestation_honneur"
+    assert results[1]["duplicate_of"] == "attestation.pdf" and "duplicate_of" not in results[0]
+    assert Document.objects.count() == 1
+
+
 def test_files_go_into_an_existing_dossier(tmp_path, installer_company):
     dossier = DossierFactory(installer=installer_company)
     path = tmp_path / "facture.pdf"

@@ -2,7 +2,8 @@
 
 Each file goes through the one ingest service, then the document stages; once every file
 is in, the dossier stages run (operations, completeness, rules). Without ``--dossier`` a
-scratch dossier is created for a CLI installer. ``--json`` prints one JSON object per
+scratch dossier is created for a CLI installer. A file named twice (or two files of the same
+bytes) is read once: the second gets the first's documents and ``"duplicate_of"``. ``--json`` prints one JSON object per
 input file on stdout; a progress bar goes to stderr when it is a terminal.
 
 The writes that lead up to a file's result (the scratch dossier, the upload, the
@@ -12,6 +13,7 @@ final status commit, which does wait, makes them durable before its line is prin
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import secrets
 import sys
@@ -21,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts.models import Installer
+from documents.models import Document
 from documents.ingest import IngestError
 from dossiers.models import Dossier, DossierStatus
 from dossiers.status import transition
@@ -121,11 +124,21 @@ class Command(BaseCommand):
                 document = ingest_file(dossier=dossier, fileobj_or_bytes=handle, filename=file_path.name,
                                        schedule_processing=False)
         except IngestError as error:
+            earlier = self._same_file_in(dossier, file_path) if error.code == "duplicate_in_dossier" else None
+            if earlier is not None:
+                # the same bytes named twice (one installer's RGE certificate in two of its dossiers):
+                # the document read the first time, no refusal
+                return {**file_summary(path, earlier), "duplicate_of": earlier.original_filename}
             return file_summary(path, None, error=error.as_dict())
         except OSError as error:
             return file_summary(path, None, error={"code": "unreadable", "message": f"Lecture impossible : {error.strerror}"})
         services.process_document(document)
         return file_summary(path, document)
+
+    @staticmethod
+    def _same_file_in(dossier: Dossier, file_path: Path) -> Document | None:
+        sha256 = hashlib.sha256(file_path.read_bytes()).hexdigest()
+        return Document.objects.filter(dossier=dossier, sha256=sha256, parent__isnull=True).first()
 
     def _finish(self, dossier: Dossier) -> Dossier:
         dossier.refresh_from_db()
