@@ -128,7 +128,7 @@ def read_verdicts(lines) -> tuple[list[_Verdict], dict[int, DocumentType]]:
     if retyped:
         schemas.update({(s.document_type_id, s.name): s for s in FieldSchema.objects.filter(
             document_type_id__in={t.pk for t in retyped.values()})})
-    seen: dict[tuple[int, str], int] = {}
+    seen: dict[tuple[int, str], tuple[int, str | None]] = {}
     verdicts = []
     for number, document_id, name, value in rows:
         document = documents.get(document_id)
@@ -139,15 +139,20 @@ def read_verdicts(lines) -> tuple[list[_Verdict], dict[int, DocumentType]]:
         if schema is None:
             type_code = document.document_type.code if document.document_type_id else "non classé"
             raise FeedbackImportError(number, f"le champ « {name} » n'existe pas pour un document de type {type_code}.")
-        if (document_id, name) in seen:
-            raise FeedbackImportError(number, f"champ « {name} » du document {document_id} déjà donné ligne {seen[document_id, name]}.")
-        seen[document_id, name] = number
         text = _as_text(number, schema, value)
+        canonical = None
         if text is not None:
             try:
-                normalise(schema.data_type, text)
+                canonical = normalise(schema.data_type, text)
             except ValueError as error:
                 raise FeedbackImportError(number, f"valeur invalide pour « {name} » : {error}") from None
+        if (document_id, name) in seen:
+            first, given = seen[document_id, name]
+            if given == canonical:
+                continue  # the same verdict again (one file named twice in a backlog, read once)
+            raise FeedbackImportError(number, f"champ « {name} » du document {document_id} déjà donné ligne {first}, "
+                                              "avec une autre valeur.")
+        seen[document_id, name] = (number, canonical)
         verdicts.append(_Verdict(number, document, schema, text))
     return verdicts, retyped
 

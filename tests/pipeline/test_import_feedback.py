@@ -95,7 +95,7 @@ def test_a_null_for_a_field_the_extractor_found_empty_confirms_it(tmp_path, vali
     ('{"document": DOC, "field": "couleur", "value": "bleu"}', "Ligne 3 : le champ « couleur » n'existe pas"),
     ('{"document": DOC, "field": "date_fin_travaux", "value": "bientôt"}', "Ligne 3 : valeur invalide pour « date_fin_travaux »"),
     ('{"document": DOC, "field": "montant_ht", "value": true}', "Ligne 3 : « montant_ht » n'est pas un champ oui/non"),
-    ('{"document": DOC, "field": "montant_ttc", "value": "1,00"}', "Ligne 3 : champ « montant_ttc » du document DOC déjà donné ligne 2"),
+    ('{"document": DOC, "field": "montant_ttc", "value": "1,00"}', "Ligne 3 : champ « montant_ttc » du document DOC déjà donné ligne 2, avec une autre valeur"),
 ])
 def test_one_bad_line_imports_nothing_and_is_named(tmp_path, validator, bad_line, message):
     facture = ingest(tmp_path, "facture.pdf", samples.FACTURE_LINES)
@@ -112,6 +112,21 @@ def test_one_bad_line_imports_nothing_and_is_named(tmp_path, validator, bad_line
     assert not LearnedFieldLocation.objects.exists()
     assert field(facture["id"], "date_facture").status == FieldStatus.UNREVIEWED
     assert field(facture["id"], "montant_ttc").status == FieldStatus.UNREVIEWED
+
+
+def test_a_line_given_again_with_the_same_value_is_one_verdict(tmp_path, validator):
+    """A backlog naming one file twice (the certificate of two dossiers), read once by ``ingest``:
+    its verdicts come twice, written alike or not."""
+    facture = ingest(tmp_path, "facture.pdf", samples.FACTURE_LINES)
+    rows = [
+        {"document": facture["id"], "field": "montant_ttc", "value": "10 600,00"},
+        {"document": facture["id"], "field": "cop", "value": None},
+        {"document": facture["id"], "field": "montant_ttc", "value": "10600.00"},
+        {"document": facture["id"], "field": "cop", "value": None},
+    ]
+    import_lines(tmp_path, validator, rows)
+    assert HumanFeedback.objects.filter(document_id=facture["id"], field_name="montant_ttc").count() == 1
+    assert field(facture["id"], "montant_ttc").effective_value == "10600.00"
 
 
 def test_importing_the_same_file_twice_adds_nothing(tmp_path, validator):
