@@ -302,7 +302,8 @@ def _classify(lines: list[str], compiled: list[_TypeHints]) -> tuple[Classificat
 
 # ---------------------------------------------------------------------------- pages
 
-_PAGE_OF_RE = re.compile(r"\bpage\s*(?:n°\s*)?:?\s*(\d{1,3})\s*(?:/|sur|of)\s*(\d{1,3})\b")
+# (« Pace 2 sur 2 », « Paqe 1/3 »: a scan's slip in the word)
+_PAGE_OF_RE = re.compile(r"\bp[ao][gqc][ec]\s*(?:n°\s*)?:?\s*(\d{1,3})\s*(?:/|sur|of)\s*(\d{1,3})\b")
 _PAGE_OF_BARE_RE = re.compile(r"(?m)^\s*(\d{1,3})\s*/\s*(\d{1,3})\s*$")
 
 
@@ -388,7 +389,8 @@ def segment_pages(
     """Proposed documents in a multi-page file: consecutive pages grouped, each group classified.
 
     A new document starts at a page that opens with a title or says ``Page 1/N``, or whose
-    confident type differs from the current document's without saying it continues it, or
+    confident type differs from the current document's without saying it continues it (its own
+    ``Page 2/N``, or none after a page numbered ``Page 1/2``, without a title), or
     whose type differs from it after a page numbered as its last (``Page 2/2``: what follows
     is another document, even one whose type is recognised with little margin).
     """
@@ -406,6 +408,9 @@ def segment_pages(
             # « 4/4 » on a page after a one-page document: a numbering this run of pages cannot
             # hold (the scan's own, or a form's page in its model), no sign it goes on
             continues, starts = False, bool(result.title_code)
+        if not new and not continues and not result.title_code and result.page_of is None \
+                and previous.page_of is not None and previous.page_of[0] < previous.page_of[1]:
+            continues = True  # after « Page 1 sur 2 », a page without a title or numbering of its own
         if not new and not continues:
             if starts and (result.title_code != current_code or (result.page_of and result.page_of[0] == 1)):
                 new = True

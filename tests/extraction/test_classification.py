@@ -186,6 +186,41 @@ def test_a_page_numbered_beyond_the_document_before_it_does_not_continue_it(hint
     assert [(s.code, s.pages) for s in segment_pages(pages, hints)] == [("devis", [1, 2])]
 
 
+# A scanned two-page quote whose title the scan lost (« DIAUK »): its first page, the obligé's
+# mentions and the lots' start, reads as a cadre de contribution; its second, the totals, as a
+# quote (network dev 1460).
+QUOTE_PAGE_1 = """CLIM SERVICES
+Chauffage - Sanitaire - Climatisation
+DIAUK
+Mme LECOMTE Constance
+Prime versée par Groupe Néréa Délégation : 715,94 € déduite du montant TTC
+Les travaux objet du présent devis (fiche BAR-TH-171) donnent lieu à la délivrance de certificats d'économies d'énergie.
+Groupe Néréa Délégation, partenaire du dispositif, contribue à leur financement dans le cadre de son rôle actif et incitatif.
+Description Qté PU HT Remise Total €
+Pompe à chaleur air/eau Viessmann 1 - 12539,68
+Page 1 sur 2"""
+QUOTE_PAGE_2 = """CLIM SERVICES
+Devis n° DEV-2025-03611 du 01.05.2025 (suite)
+Description Qté PU HT Remise Total HT €
+Main d'œuvre d'installation 9 60,00 - 540,00
+Montant total HT 14889,68 €
+Montant total TTC 15708,61 €
+Déduction prime énergie - 715,94 €
+NET À PAYER 14992,67 €
+Acompte de 30 % à la commande, solde à la fin des travaux.
+Le client reconnaît avoir pris connaissance des conditions générales de vente.
+Signature du client précédée de la mention « Bon pour accord »
+Bon pour accord le 01/05/2025"""
+
+
+@pytest.mark.parametrize("numbering", ["Pace 2 sur 2", ""])
+def test_the_page_after_page_1_of_2_continues_its_document(hints, numbering):
+    pages = [_text_page(1, QUOTE_PAGE_1), _text_page(2, QUOTE_PAGE_2 + "\n" + numbering)]
+    results = classify_pages(pages, hints)
+    assert results[0].classification.code != "devis" and results[1].classification.code == "devis"
+    assert [(s.code, s.pages) for s in segment_pages(pages, hints, results)] == [("devis", [1, 2])]
+
+
 def test_an_unrecognised_page_after_the_last_numbered_page_stays_with_the_document(hints):
     pages = [
         _text_page(1, DEVIS + "\nPage 1/1"),
