@@ -213,6 +213,9 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
         pages.setdefault(line.page, []).append(line)
     in_address: dict[int, set[int]] = {}
     found: list[ProductMention] = []
+    # the words a text layer prints: an OCR'd stamp's « THERMI » of the letterhead's « THERMI
+    # SOLUTIONS » is that word, no slip of the brand « Thermia »
+    printed = {t for line in lines for w in line.words if w.conf >= 1.0 for t in token_texts(w.text)}
     for line in lines:
         if not _is_designation(line):
             continue
@@ -222,7 +225,7 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
         while i < len(toks):
             match = None
             firsts = (toks[i],)
-            if toks[i] not in by_first and line.words[line_tokens[i].word].conf < 1.0:
+            if toks[i] not in by_first and line.words[line_tokens[i].word].conf < 1.0 and toks[i] not in printed:
                 firsts = _ocr_first_tokens(toks[i], brands)  # a scan's slip in the brand's first word
             for first in firsts:
                 for brand in by_first.get(first, ()):

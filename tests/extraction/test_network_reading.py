@@ -331,3 +331,16 @@ def test_a_skewed_scans_designations_drifting_under_ref_leave_the_article_codes_
              (0.70, 0.53, "Ft"), (0.78, 0.53, "117,00 €"), (0.88, 0.53, "117,00 €")]
     got = json.loads(read([page(rows)], specs, "devis")["reference_produit"])
     assert "GI0001" not in got and "SSC Ecosol 300" in got
+
+
+def test_a_stamp_read_by_ocr_printing_the_companys_name_names_no_brand(specs):
+    """Page 2's round stamp, an image the OCR reads (« THERMI » / « 56 100 SOLUTIONS »): the word the
+    letterhead prints is that word, not a slip of the lexicon's « Thermia »."""
+    first = [(0.08, 0.03, "THERMI SOLUTIONS"), (0.08, 0.05, "36 bis rue des Peupliers – 56100 Lorient"),
+             (0.08, 0.16, "DEVIS N° D2025-1022"), *ITEMS_HEADER,
+             *_item(0.32, "", "Chauffe-eau thermodynamique ARISTON Nuos Evo A+", "1", "u", "3 169,96", "3 169,96")]
+    stamp = [(0.60, 0.80, "Signature du client"), (0.10, 0.80, "Cachet de l'entreprise"),
+             (0.14, 0.83, "THERMI"), (0.12, 0.85, "56 100 SOLUTIONS"), (0.12, 0.87, "SIRET 38 LORIENT")]
+    got = read([page(first), page(stamp, number=2, conf=0.84)], specs, "devis")
+    assert [b.lower() for b in json.loads(got["marque"])] == ["ariston"]
+    assert json.loads(got["reference_produit"]) == ["Nuos Evo A+"]
