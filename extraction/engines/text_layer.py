@@ -8,9 +8,11 @@ the page as displayed (``/Rotate`` applied), origin top-left.
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import io
 import math
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -155,7 +157,7 @@ def _pdfium_page(page, index: int) -> TextLayerPage:
         text = textpage.get_text_range(0, count)
         if len(text) != count:  # surrogate pairs or odd fonts: fall back to one call per char
             text = "".join(textpage.get_text_range(i, 1) or " " for i in range(count))
-        result.words = _words_from_chars(text, textpage, to_display)
+        result.words = without_glued_dates(_words_from_chars(text, textpage, to_display))
     finally:
         textpage.close()
     result.text = text_from_words(result.words)
@@ -240,6 +242,33 @@ def _sideways_next(raw, index: int, box, char) -> bool:
     return any(abs(angle - a) < 0.1 for a in SIDEWAYS_ANGLES)
 
 
+_GLUED_DATE_RE = re.compile(r"(.{4,}?[A-Za-z0-9])(\d{2})/(\d{2})/(\d{4})")
+
+
+def without_glued_dates(words: list[Word]) -> list[Word]:
+    """``words`` with a date the text layer glued to the end of the word before it cut off, as its
+    own word: an identifier that overflows its table cell into the next one touches the date
+    there (« CERTIBAT-RGE-899658 » | « 08/05/2022 » read « CERTIBAT-RGE-89965808/05/2022 »)."""
+    out = []
+    for word in words:
+        match = _GLUED_DATE_RE.fullmatch(word.text) if len(word.text) > 14 and "/" in word.text else None
+        if match is None or not _real_date(*match.group(2, 3, 4)):
+            out.append(word)
+            continue
+        x0, y0, x1, y1 = word.bbox
+        cut = x0 + (x1 - x0) * len(match.group(1)) / len(word.text)
+        out.append(Word(match.group(1), (x0, y0, cut, y1), word.conf))
+        out.append(Word(word.text[len(match.group(1)):], (cut, y0, x1, y1), word.conf))
+    return out
+
+
+def _real_date(day: str, month: str, year: str) -> bool:
+    try:
+        return 1900 < int(year) < 2200 and bool(dt.date(int(year), int(month), int(day)))
+    except ValueError:
+        return False
+
+
 def _word(chars: list[str], box, to_display) -> Word:
     u0, v0 = to_display(box[0], box[3])
     u1, v1 = to_display(box[2], box[1])
@@ -273,7 +302,7 @@ def _read_with_pdfplumber(data: bytes) -> list[TextLayerPage]:
                             bbox=clamp_bbox(w["x0"] / width, w["top"] / height, w["x1"] / width, w["bottom"] / height),
                             conf=1.0)
                 (upward if reads_up else words).append(word)
-            result.words = words + upward[::-1]
+            result.words = without_glued_dates(words) + upward[::-1]
             result.text = text_from_words(result.words)
             pages.append(result)
             page.close()

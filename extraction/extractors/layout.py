@@ -425,7 +425,9 @@ def _cells(words: list[Word], aspect: float) -> list[tuple[int, int]]:
     start = 0
     for i in range(1, len(words)):
         gap = words[i].bbox[0] - words[i - 1].bbox[2]
-        if gap > 1.6 * h:
+        # (two text-layer words that touch are one the text layer glued across two cells, cut
+        # apart: ``engines.text_layer.without_glued_dates``)
+        if gap > 1.6 * h or (gap == 0.0 and words[i].conf == 1.0 == words[i - 1].conf):
             cells.append((start, i))
             start = i
     cells.append((start, len(words)))

@@ -344,3 +344,34 @@ def test_a_stamp_read_by_ocr_printing_the_companys_name_names_no_brand(specs):
     got = read([page(first), page(stamp, number=2, conf=0.84)], specs, "devis")
     assert [b.lower() for b in json.loads(got["marque"])] == ["ariston"]
     assert json.loads(got["reference_produit"]) == ["Nuos Evo A+"]
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_a_certificate_number_run_into_the_date_cell_is_cut_from_the_date(specs, tmp_path, engine):
+    """The directory's « Certificat » cell too narrow for its number: the text layer glues it to the
+    « Date de début » beside it (« CERTIBAT-RGE-89965808/05/2022 »)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "annuaire.pdf"
+    sheet = canvas.Canvas(str(path), pagesize=A4)
+    sheet.setFont("Helvetica-Bold", 14)
+    sheet.drawString(60, 760, "CLIM SERVICES")
+    sheet.setFont("Helvetica", 9)
+    sheet.drawString(60, 745, "SIRET : 64247855600037")
+    sheet.drawString(60, 700, "Qualifications et certifications")
+    header = [(60, "Organisme"), (150, "Domaine"), (330, "Certificat"), (420, "Date de début"), (490, "Date de fin de")]
+    for x, text in header:
+        sheet.drawString(x, 680, text)
+    sheet.drawString(490, 671, "validité")
+    number = "CERTIBAT-RGE-899658"
+    row = [(60, "CERTIBAT"), (150, "Pompe à chaleur : chauffage"), (330, number),
+           (330 + sheet.stringWidth(number, "Helvetica", 9), "08/05/2022"), (490, "07/05/2026")]
+    for x, text in row:
+        sheet.drawString(x, 658, text)
+    sheet.save()
+
+    pages = pdf_pages(path, engine=engine)
+    assert {number, "08/05/2022"} <= {w.text for w in pages[0].words}
+    got = read(pages, specs, "certificat_rge")
+    assert (got["rge_numero"], got["date_debut_validite"]) == (number, "2022-05-08")
