@@ -66,9 +66,12 @@ _TOTALS_WORDS = {"total", "montant", "tva", "net", "reste", "prime"}
 
 def totals_sentence(line: Line) -> bool:
     """A line of one run opening with a total and holding a price (« Montant HT : 19 128,78 € – TVA
-    10 % : … »): the item table above it has ended, whatever the text below lines up with."""
-    return (len(line.cells) == 1 and line.token_texts[:1] != [] and line.token_texts[0] in _TOTALS_WORDS
-            and any(_PRICE_RE.search(w.text) for w in line.words))
+    10 % : … »), or a VAT recap's heading (« Taux | Base HT | Montant TVA »): the item table above
+    it has ended, whatever the text below lines up with."""
+    first = line.token_texts[0] if line.token_texts else ""
+    if first in ("taux", "base") and "tva" in line.token_set:
+        return True
+    return len(line.cells) == 1 and first in _TOTALS_WORDS and any(_PRICE_RE.search(w.text) for w in line.words)
 
 
 def _item_row(line: Line) -> bool:

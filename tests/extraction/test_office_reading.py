@@ -221,6 +221,23 @@ def test_a_brand_in_the_model_column_is_the_product_line_of_the_brand_column(spe
     assert json.loads(got["reference_produit"]) == ["Supafil Loft 045", "Pavatex Isolair"]
 
 
+def test_a_vat_recap_right_under_an_empty_reference_column_is_no_product(specs):
+    """The « Réf. » column left empty, the designation run under it: the VAT recap's « Taux » is
+    the first word the column meets."""
+    rows = LETTERHEAD + [
+        (0.08, 0.16, "DEVIS N° 202503731"),
+        (0.08, 0.30, "Réf."), (0.20, 0.30, "Désignation"), (0.62, 0.30, "Quantité"), (0.76, 0.30, "Prix"),
+        (0.86, 0.30, "Montant HT"),
+        (0.08, 0.32, "Isolation des combles perdus"), (0.62, 0.32, "46,00"), (0.76, 0.32, "66,57"),
+        (0.86, 0.32, "3.062,22"),
+        (0.20, 0.335, "Saint-Gobain Weber weber.therm XM ultra 22"),
+        (0.08, 0.37, "Taux"), (0.16, 0.37, "Base HT"), (0.30, 0.37, "Montant TVA"), (0.62, 0.37, "Total HT"),
+        (0.80, 0.37, "3.062,22 EUR"),
+    ]
+    got = read([page(rows, conf=0.9)], specs, "devis")
+    assert json.loads(got["reference_produit"]) == ["weber.therm XM ultra 22"]
+
+
 def test_a_stamps_word_at_the_margin_is_no_label_of_the_signatorys_title(specs):
     """The body's round stamp prints « QUALIFICATION » at the left margin, level with « Le
     Président » at the right one: the text layer puts them on one line, far apart."""
