@@ -49,20 +49,34 @@ def _labelled_values(line: Line, labels: list[list[str]], below: Line | None = N
             if rest and rest[0].text not in (":", "-") and not line.words[last_word].text.endswith(":"):
                 if len(texts) > len(label):
                     continue  # « Nom du signataire », « Nom de l'entreprise »: another label
-            value = [w for w in rest if w.text not in (":", "-")]
-            if not value:
-                following = [cell for cell in line.cells if cell[0] == end]
-                if following and not _opens_label(line, following[0], [*labels, *others]):
-                    value = line.words[following[0][0]:following[0][1]]
+            value = [w for w in rest if w.text not in (":", "-") and not _leader(w.text)]
+            after = end
+            while not value and after < len(line.words):
+                following = [cell for cell in line.cells if cell[0] == after]
+                if not following or _opens_label(line, following[0], [*labels, *others]):
+                    break
+                value = [w for w in line.words[following[0][0]:following[0][1]] if not _leader(w.text)]
+                after = following[0][1]  # a scan's speck of the dotted leader (« . »): the value is further on
             if not value and below is not None:
                 x0 = line.words[start].bbox[0]
                 under = [cell for cell in below.cells if abs(below.words[cell[0]].bbox[0] - x0) <= SAME_COLUMN]
                 if under and below.top - line.bottom < 1.5 * line.height:
                     value = below.words[under[0][0]:under[0][1]]
             if value:
-                found.append((line.words[start].bbox[0], value))
+                found.append((line.words[start].bbox[0], [_off_leader(w) for w in value]))
             break
     return found
+
+
+def _leader(text: str) -> bool:
+    """A word of a dotted leader only (« …… », « . », « ___ »)."""
+    return bool(text) and all(ch in ".…_·-–" for ch in text)
+
+
+def _off_leader(word: Word) -> Word:
+    """``word`` without the leader's dots a scan read onto it (« -Claire. » → « Claire »)."""
+    text = word.text.strip(".…_·-–")
+    return word if text == word.text or not text else Word(text, word.bbox, word.conf)
 
 
 def _opens_label(line: Line, cell: tuple[int, int], labels: list[list[str]]) -> bool:

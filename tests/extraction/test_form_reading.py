@@ -51,6 +51,20 @@ def test_a_name_printed_in_two_fields_is_read_given_name_and_surname(specs):
     assert read(specs, "attestation_honneur", rows)["beneficiaire_nom"] == "Christine PIRES"
 
 
+def test_a_name_in_two_fields_read_by_ocr_with_specks_of_their_leaders(specs):
+    """A scan's OCR keeps a speck of the leader after « Prénom : » as a word of its own, and dots and
+    dashes on the values (« -LACOMBE. », « . », « -Claire. »)."""
+    rows = [
+        (0.30, 0.08, "ATTESTATION SUR L'HONNEUR"),
+        (0.08, 0.14, "A / Identification du bénéficiaire de l'opération"),
+        (0.08, 0.18, "Nom :"), (0.29, 0.18, "-LACOMBE."), (0.52, 0.18, "Prénom :"), (0.60, 0.18, "."),
+        (0.73, 0.18, "-Claire."),
+        (0.08, 0.21, "Adresse des travaux :"), (0.48, 0.21, "158 boulevard de la Liberté."),
+    ]
+    result = extract_fields([page(rows, conf=0.9)], specs["attestation_honneur"], fixture_reading_data("attestation_honneur"))
+    assert result["beneficiaire_nom"].value == "Claire LACOMBE"
+
+
 def test_the_first_declarant_of_a_table_of_declarants_is_read_with_its_given_name(specs):
     rows = [
         (0.08, 0.06, "DIRECTION GÉNÉRALE DES FINANCES PUBLIQUES"),
