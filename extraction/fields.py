@@ -77,6 +77,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Callable
 
+from accounts.validators import is_valid_siret
 from cee.text import fold
 
 from .extractors.candidates import Candidate, _base_score, _candidates_for_hit, _heads_cell
@@ -98,6 +99,8 @@ from .sums import agree, sum_relations
 from .types import FieldSpec, FieldValue, PageContent, ReadingData
 
 __all__ = ["extract_fields", "extract_field", "DocumentLayout"]
+
+MISREAD_SIRET_FACTOR = 0.9
 
 
 # ---------------------------------------------------------------------------- choice
@@ -337,6 +340,8 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
         candidates = [c for c in candidates if c.value[:4] >= EARLIEST_YEAR]
     if spec.hints.get("rge_rows"):
         favour_rge_rows(candidates, layout)
+    if spec.data_type == "siret" and len({c.value for c in candidates}) > 1:
+        _favour_valid_reading(candidates)
     if spec.hints.get("registered") and len({c.value for c in candidates}) > 1:
         _favour_registered(candidates, layout, float(spec.hints["registered"]))
     if spec.validation_pattern:
@@ -345,6 +350,15 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
             if not pattern.fullmatch(c.value):
                 c.score *= 0.5
     return candidates
+
+
+def _favour_valid_reading(candidates: list[Candidate]) -> None:
+    """A SIRET failing its Luhn key, a digit or two away from one that passes, is that number
+    misread by a scan (« 707 303 152 10096 » in the header, « … 10036 » in the footer): demoted."""
+    valid = {c.value for c in candidates if is_valid_siret(c.value)}
+    for c in candidates:
+        if c.value not in valid and any(sum(a != b for a, b in zip(c.value, v)) <= 2 for v in valid if len(v) == len(c.value)):
+            c.score *= MISREAD_SIRET_FACTOR
 
 
 # « RCS Niort 964 410 054 », « SIREN 964410054 », « TVA intracommunautaire FR19964410054 »

@@ -114,3 +114,16 @@ def test_a_company_name_read_once_gives_way_to_its_reading_twice_elsewhere():
     specs = load_specs()["devis"]
     got = extract_fields([page(rows, conf=0.9)], specs, fixture_reading_data("devis"))
     assert got["raison_sociale_installateur"].value == "Bati Rénovation"
+
+
+def test_a_siret_misread_against_its_luhn_key_gives_way_to_its_right_reading(specs):
+    """The header's SIRET misread by a scan (« 10096 »), the footer's read right (« 10036 »): the
+    reading that passes the Luhn key is the number; another company's SIRET is not demoted."""
+    rows = [(0.08, 0.05, "BATI ALPES"), (0.08, 0.07, "103 rue des Mimosas 72000 Le Mans"),
+            (0.08, 0.09, "SIRET : 707 303 152 10096"), (0.60, 0.16, "FACTURE N° FAC007864"),
+            (0.08, 0.90, "SIRET 707 303 152 10036 - RCS Le Mans 707 303 152 - APE 4321A")]
+    got = values(extract_fields([page(rows, conf=SCAN)], specs["facture"], fixture_reading_data("facture")))
+    assert got["siret_installateur"] == "70730315210036"
+    rows[-1] = (0.08, 0.90, "Pose sous-traitée à CLIM SERVICES, SIRET 642 478 556 00037")
+    got = values(extract_fields([page(rows, conf=SCAN)], specs["facture"], fixture_reading_data("facture")))
+    assert got["siret_installateur"] == "70730315210096"
