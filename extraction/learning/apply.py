@@ -150,15 +150,15 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
             if found is not None and spec.data_type == "cee_code" and not missing:
                 found = _with_codes_of(found, generic)
             if found is not None:
-                readings.append((spot, found))
+                readings.append((spot, found, by_box))
         if not readings:
             continue
         # Spots that read the same value agree: a layout taught once after « Fait à » and once in
         # the sentence « demeurant … » holds the town twice over.
         support = Counter()
-        for spot, found in readings:
+        for spot, found, _ in readings:
             support[found.value] += spot["count"]
-        spot, found = max(readings, key=lambda reading: support[reading[1].value])  # ties: the most agreed spot
+        spot, found, by_box = max(readings, key=lambda reading: support[reading[1].value])  # ties: the most agreed spot
         agreeing = support[found.value]
         found.confidence = learned_confidence(agreeing, present + absent)
         if missing:
@@ -174,15 +174,17 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
             # the spots that read this value held the field on more of the layout's documents than
             # the extractor read it right
             result[spec.name] = found
-        elif (spot["relation"] in ("left", "clause")
+        elif (spot["relation"] in ("left", "clause") and not by_box
               and (spec.data_type not in (*NUMERIC_TYPES, "cee_code")
                    or (spec.name in in_sums and _scanned_number(spec, pages, found, score, misreadings)))
-              and _read_elsewhere(generic, [reading for _, reading in readings])):
+              and _read_elsewhere(generic, [reading for _, reading, _ in readings])):
             # where the extractor read the field right on the layout, it read it at a spot; here it
             # read it at a place no spot holds (the installer's stamp taken for the recipient's
             # town, the line under a label OCR misread), while the words before the value on its
             # line, where the layout prints it, hold another (a box or the line under a heading
-            # is too easily the next line when the blocks move: those do not overrule; nor a number:
+            # is too easily the next line when the blocks move: those do not overrule, nor a left
+            # spot read in its box where its anchor was not found, « Bénéficiaire de l'opération »
+            # over the name on a scan; nor a number:
             # the words before one are too often those of another number, « résistance » 7,20 read
             # for the surface on a letters facture of seed 7301 — but see ``_scanned_number``)
             result[spec.name] = found

@@ -274,3 +274,30 @@ def test_a_box_read_for_an_anchor_ocr_garbled_leaves_the_garbled_anchor_out(monk
     specs = [FieldSpec("beneficiaire_ville", "Commune", "string")]
     scan = placed_page(["ATTESTATION SUR L'HONNEUR", "Code postal : 79000 Conmunee Niort"], source="ocr:tesseract")
     assert apply.read_learned_spots(1, scan, specs, {})["beneficiaire_ville"].value == "Niort"
+
+
+def test_a_box_read_for_an_anchor_a_scan_once_misread_does_not_overrule_a_name_read_elsewhere(monkeypatch):
+    """The layout taught the name after « Nom » six times, and once after « Nos » (OCR's misreading,
+    the extractor corrected there). On the next scan « Nom » gives the surname alone (part of the
+    extractor's reading) and « Nos » is nowhere: its box holds the section's heading. The
+    extractor's « Nath Leclerc », read at no spot, stands: a box read for a lost anchor fills a
+    field, it does not overrule one as the words before a value do."""
+    scan = placed_page(["ATTESTATION SUR L'HONNEUR", "B - Bénéficiaire de l'opération",
+                        "Nom : Leclerc Prénom : Nath"], source="ocr:tesseract")
+    words = {w.text: w.bbox for w in scan[0].words}
+    layout = KnownLayout(1, "", "portrait", frozenset())
+    spot = {"fingerprint_id": 1, "schema__name": "beneficiaire_nom", "absent": False, "page": 1, "relation": "left",
+            "bbox": [0.128, 0.13, 0.3, 0.142], "offset": [0.05, 0, 0.2, 0], "value_words": 4, "followed_by": "",
+            "clauses_skipped": 0, "words_skipped": 0}
+    layout.spots["beneficiaire_nom"] = [{**spot, "anchor": "nom", "count": 6, "corrections": 0},
+                                        {**spot, "anchor": "nos", "count": 1, "corrections": 1}]
+    reads = {"nom": [(FieldValue("Leclerc", "Leclerc", 0.0, 1, words["Leclerc"]), False)],
+             "nos": [(None, False), (FieldValue("Bénéficiaire de l'opération", "Bénéficiaire de l'opération", 0.0, 1,
+                                                words["Bénéficiaire"]), True)]}
+    monkeypatch.setattr(apply, "_spot_reads", lambda layout, score, spot, *args: iter(reads[spot["anchor"]]))
+    monkeypatch.setattr(apply, "matching_layout", lambda type_id, pages: (layout, 0.9))
+    monkeypatch.setattr(apply, "type_anchors", lambda type_id: {})
+    generic = FieldValue("Nath Leclerc", "Leclerc Nath", 0.7, page=1,
+                         bbox=(words["Leclerc"][0], words["Leclerc"][1], words["Nath"][2], words["Nath"][3]))
+    specs = [FieldSpec("beneficiaire_nom", "Nom", "string")]
+    assert apply.read_learned_spots(1, scan, specs, {"beneficiaire_nom": generic})["beneficiaire_nom"].value == "Nath Leclerc"
