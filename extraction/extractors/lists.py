@@ -170,6 +170,8 @@ def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base:
             break  # a sentence after the list
         if sum(c.isalpha() for c in text) < MIN_ITEM_LETTERS:
             continue  # « Se »: a stamp's or a signature's ink as OCR reads it, no item
+        if not items and text.endswith(":"):
+            continue  # the label's sentence goes on over the list (« … pour les domaines » / « de travaux suivants : »)
         items.extend(_domain_of(item.strip(), coded) for item in _ITEM_SEPARATOR_RE.split(text) if item.strip())
         words_seen.extend(words)
         if len(items) >= MAX_ITEMS:

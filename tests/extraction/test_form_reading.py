@@ -203,6 +203,18 @@ def test_the_rge_after_the_domains_label_is_part_of_it(specs):
     assert got == '["Pompe à chaleur : chauffage", "Chauffe-eau thermodynamique"]'
 
 
+def test_the_domains_labels_sentence_wrapped_over_the_list_is_no_domain(specs):
+    rows = [
+        (0.30, 0.10, "CERTIFICAT DE QUALIFICATION"), (0.30, 0.15, "ÉCOCONCEPT"),
+        (0.08, 0.24, "Qualit'EnR atteste que l'entreprise ci-dessus est titulaire de la qualification QualiPAC,"),
+        (0.08, 0.26, "assortie de la mention RGE « Reconnu Garant de l'Environnement », pour les domaines"),
+        (0.08, 0.28, "de travaux suivants :"),
+        (0.30, 0.31, "Pompe à chaleur : chauffage"),
+        (0.30, 0.36, "N° de qualification QPAC/2021/843833"),
+    ]
+    assert read(specs, "certificat_rge", rows)["domaines"] == '["Pompe à chaleur : chauffage"]'
+
+
 def test_a_signature_title_beside_a_stamp_is_no_domain_and_ocr_lowers_the_bracketed_one(specs):
     # a scan: the stamp « QUALIFICATION » at the bottom left, « Le Président » far right under it;
     # OCR read the bracketed domain's capital as a small letter
