@@ -389,6 +389,18 @@ def _after_anchor(line: Line, end_token: int) -> list[Word]:
     return line.words[first:cell_end]
 
 
+FAR_OFF = 0.1  # of the page's width: a value this much nearer its anchor than learned is another one
+
+
+def _at_learned_offset(line: Line, end_token: int, gap: float, words: list[Word]) -> list[Word]:
+    """``words`` (what follows an anchor in its cell or the next), none where they start far nearer
+    the anchor than the value did where it was learned: the words there were no label of it (a
+    sidebar's heading level with the works' address, the client's block between them on this
+    document: « INFORMATIONS LÉGALES » | « 4 rue du Lavoir » | « 136 boulevard des Vignes »)."""
+    expected = line.words[line.tokens[end_token - 1].word].bbox[2] + gap
+    return words if not words or words[0].bbox[0] >= expected - FAR_OFF else []
+
+
 def _after_values(line: Line, end_token: int, data_type: str, skipped: int) -> list[Word]:
     """The words from the number ``skipped`` numbers after an anchor to the end of the line."""
     if end_token >= len(line.tokens):
@@ -497,6 +509,8 @@ def read_at(pages: list[PageContent], data_type: str, spot: dict, lines_of: dict
                 words = _after_values(lines[at], end, data_type, spot["values_skipped"])
             elif spot["relation"] == "left":
                 words = _after_anchor(lines[at], end)
+                if spot.get("offset"):  # (the learned gap between the anchor's end and the value)
+                    words = _at_learned_offset(lines[at], end, x0 - (x1 - offset[2]), words)
             else:
                 words = _below_anchor(lines, at, end, spot["bbox"], offset, data_type)
     elif spot.get("relation") == "none":

@@ -501,3 +501,30 @@ def test_a_box_spot_reads_past_a_specks_line_to_the_value():
     assert spot.relation == "none"
     page = recipient_block("M. Guy LEMONNIER", "74 chemin des Tilleuls", "59000 LILLE", speck=True)
     assert read_at(page, "string", spot_data(spot)).value == "74 chemin des Tilleuls"
+
+
+def _sidebar_page(client_street: str | None, works_street: str) -> list[PageContent]:
+    """A sidebar's heading at the left margin, level with the street of the works' address on the
+    right; on some documents the client's street, in the middle column, is on that line too."""
+    words = []
+
+    def put(text: str, x: float, y: float) -> None:
+        for token in text.split():
+            width = 0.009 * len(token)
+            words.append(Word(token, (x, y, x + width, y + 0.012), 0.95))
+            x += width + 0.006
+
+    put("INFORMATIONS LÉGALES", 0.04, 0.215)
+    put("Adressé à", 0.35, 0.185)
+    put("Adresse du chantier", 0.62, 0.185)
+    if client_street:
+        put(client_street, 0.35, 0.215)
+    put(works_street, 0.62, 0.215)
+    return [PageContent(1, "", words, 595, 842, "ocr:tesseract")]
+
+
+def test_words_far_nearer_a_left_anchor_than_the_learned_value_are_no_reading_of_it():
+    spot = locate(_sidebar_page(None, "126 allée du Château"), "string", "126 allée du Château")
+    assert (spot.relation, spot.anchor) == ("left", ("informations", "legales"))
+    assert read_at(_sidebar_page(None, "8 rue Haute"), "string", spot_data(spot)).value == "8 rue Haute"
+    assert read_at(_sidebar_page("4 rue du Lavoir", "136 boulevard des Vignes"), "string", spot_data(spot)) is None
