@@ -271,6 +271,9 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
                     else _model_before_dash(_ended_by_a_dash(pages[line.page], line))
             if not reference and not glued and line.words[first_word - 1].text in DASHES:
                 reference = _model_cell_before(line, cell_start)
+            if not reference and not glued and first_word == cell_start and rest and rest[0].conf < 1.0 \
+                    and rest[0].text in _READ_DOTS:
+                reference, _ = reference_words(rest[1:])  # « Adey · MagnaClean Pro2 », the dot read as a dash
             if not reference and not glued and _other_brand_opens_next_cell(line, cell_end, by_first, brand):
                 reference, _ = reference_words(line.words[cell_end:line.cell_of(cell_end)[1]])
             if open_end and len(reference) < MAX_REFERENCE_WORDS:

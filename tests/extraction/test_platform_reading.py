@@ -8,6 +8,7 @@ under the model (« ETAS 159 % · COP 4,66 »), the signature service's header a
 RGE body's e-mail (« … a accordé à l'entreprise X (SIRET …) »). Pages are written here the way such
 documents look (the platform family of the corpus draws them too).
 """
+import dataclasses
 import json
 
 import pytest
@@ -62,13 +63,16 @@ def test_each_item_names_its_product_on_its_second_line(specs):
     assert json.loads(got["reference_produit"]) == ["Alfea Excellia A.I. 11", "Si-SOC 600", "Tescon No.1"]
 
 
-def test_a_scan_reads_the_middle_dot_between_a_brand_and_its_model_as_a_dash(specs):
+@pytest.mark.parametrize("known", [False, True])  # True: a validator's learned product put Adey in the lexicon
+def test_a_scan_reads_the_middle_dot_between_a_brand_and_its_model_as_a_dash(specs, known):
     rows = HEAD + TABLE
     rows += _item(0.50, "Filtre anti-boues magnétique", "1", "u", "162,00 €", "162,00 €")
     rows += [(0.08, 0.515, "Adey - MagnaClean Pro2"),
              (0.08, 0.535, "Main d'œuvre - pose, raccordements et mise en service")]
-    got = {name: v.value for name, v in extract_fields([page(rows, conf=0.9)], specs["devis"],
-                                                       fixture_reading_data("devis")).items()}
+    reading = fixture_reading_data("devis")
+    if known:
+        reading = dataclasses.replace(reading, brands=(*reading.brands, ("Adey", ())))
+    got = {name: v.value for name, v in extract_fields([page(rows, conf=0.9)], specs["devis"], reading).items()}
     assert json.loads(got["marque"]) == ["Adey"]
     assert json.loads(got["reference_produit"]) == ["MagnaClean Pro2"]
 
