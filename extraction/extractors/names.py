@@ -26,6 +26,7 @@ from .text import phrase_set, token_texts
 NO_STOPS = phrase_set(())
 NEAR_LINES = 2  # how far above or below the surname's label may stand
 SAME_COLUMN = 0.03  # of the page width, between the two labels' left edges
+BELOW_GAP = 2.0  # line heights between a column's label and the value under it (a form's row: 1.5 and more)
 
 
 def _labelled_values(line: Line, labels: list[list[str]], below: Line | None = None,
@@ -60,7 +61,7 @@ def _labelled_values(line: Line, labels: list[list[str]], below: Line | None = N
             if not value and below is not None:
                 x0 = line.words[start].bbox[0]
                 under = [cell for cell in below.cells if abs(below.words[cell[0]].bbox[0] - x0) <= SAME_COLUMN]
-                if under and below.top - line.bottom < 1.5 * line.height:
+                if under and below.top - line.bottom < BELOW_GAP * line.height:
                     value = below.words[under[0][0]:under[0][1]]
             if value:
                 found.append((line.words[start].bbox[0], [_off_leader(w) for w in value]))

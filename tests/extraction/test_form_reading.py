@@ -65,6 +65,19 @@ def test_a_name_in_two_fields_read_by_ocr_with_specks_of_their_leaders(specs):
     assert result["beneficiaire_nom"].value == "Claire LACOMBE"
 
 
+def test_a_name_under_its_two_column_labels_a_form_row_apart_is_read(specs):
+    """An obligé's web form printed: « Nom » and « Prénom(s) » over the values, the row a line
+    and a half below the labels (platform dev 1510 scan: « Prénom(s) » read for the name)."""
+    rows = [
+        (0.30, 0.06, "Attestation sur l'honneur"), (0.05, 0.16, "1. Bénéficiaire"),
+        (0.05, 0.20, "Nom"), (0.50, 0.20, "Prénom(s)"),
+        (0.06, 0.232, "LAROCHE"), (0.51, 0.232, "Stéphanie"),
+        (0.05, 0.27, "Adresse des travaux"), (0.06, 0.30, "49 impasse du Général de Gaulle"),
+    ]
+    result = extract_fields([page(rows, conf=0.9)], specs["attestation_honneur"], fixture_reading_data("attestation_honneur"))
+    assert result["beneficiaire_nom"].value == "Stéphanie LAROCHE"
+
+
 def test_the_first_declarant_of_a_table_of_declarants_is_read_with_its_given_name(specs):
     rows = [
         (0.08, 0.06, "DIRECTION GÉNÉRALE DES FINANCES PUBLIQUES"),
