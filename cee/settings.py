@@ -239,7 +239,6 @@ CEE_OCR_DPI = env.int("CEE_OCR_DPI", default=250)  # see extraction.engines.tess
 # Tesseract reads a second time the characters its page layout analysis left unread
 # (extraction.engines.unread); EngineConfig parameter second_pass overrides it.
 CEE_OCR_SECOND_PASS = env.bool("CEE_OCR_SECOND_PASS", default=True)
-CEE_OCR_CLEAR_RULES = env.bool("CEE_OCR_CLEAR_RULES", default=False)  # extraction.engines.rules (being measured)
 CEE_MAX_PAGES = env.int("CEE_MAX_PAGES", default=200)
 # Corrections that must have taught a label phrase before the extractor uses it (extraction.learning.phrases).
 CEE_LEARNED_PHRASE_MIN_COUNT = env.int("CEE_LEARNED_PHRASE_MIN_COUNT", default=2)

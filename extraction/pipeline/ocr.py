@@ -2,7 +2,6 @@
 OCR engine, turned upright first when needed; image blocks inside text pages are read too."""
 from __future__ import annotations
 
-from django.conf import settings
 from PIL import Image
 
 from documents.models import Page
@@ -12,7 +11,6 @@ from extraction.engines.base import OcrEngine, OcrResult, centre_inside, clamp_b
 from extraction.engines.bands import invert_dark_bands
 from extraction.engines.combs import compact_combs
 from extraction.engines.lighting import even_lighting
-from extraction.engines.rules import clear_rules
 from extraction.types import Word
 
 from .base import Stage, StageError, TransientStageError
@@ -49,8 +47,7 @@ def looks_blank(image: Image.Image) -> bool:
 def prepared_for_ocr(image: Image.Image) -> Image.Image:
     """The page as the engine is given it: a photo's shadow flattened, light letters on dark
     bands turned dark, comb fields' boxes taken away; the page itself kept as it is."""
-    prepared = compact_combs(even_lighting(invert_dark_bands(image)))
-    return clear_rules(prepared) if settings.CEE_OCR_CLEAR_RULES else prepared
+    return compact_combs(even_lighting(invert_dark_bands(image)))
 
 
 def read_upright(engine: OcrEngine, image: Image.Image, dpi: int | None) -> tuple[OcrResult, Image.Image]:
