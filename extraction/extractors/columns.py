@@ -197,8 +197,10 @@ _SEQUENCE_CODE = re.compile(r"^[A-ZÀ-Ý]{2,4}0\d{2}$")
 
 def sequence_code(text: str) -> bool:
     """A seller's article code numbering the item rows (« LIA004 », « PAN001 »: a prefix and a
-    zero-padded row number), which no maker names a model."""
-    return bool(_SEQUENCE_CODE.match(text.strip()))
+    zero-padded row number), which no maker names a model; or the row's number alone (« 11 », a
+    scan's « 1.1 » without its dot)."""
+    text = text.strip()
+    return bool(_SEQUENCE_CODE.match(text)) or (text.isdigit() and len(text) <= 3)
 
 
 def two_column_row(layout: DocumentLayout, line: Line) -> bool:

@@ -102,6 +102,17 @@ def test_a_lots_title_under_the_line_number_column_is_no_product_reference(specs
     assert json.loads(got["reference_produit"]) == ["Efigreen Duo+"]
 
 
+@pytest.mark.parametrize("number", ["1.1", "11"])  # « 11 »: a scan lost the dot
+def test_the_rows_number_under_the_reference_column_is_no_product_reference(specs, number):
+    header = [(0.08, 0.30, "Réf."), (0.16, 0.30, "Désignation"), (0.60, 0.30, "Quantité"), (0.86, 0.30, "Montant HT")]
+    rows = header + [
+        (0.08, 0.34, number), (0.16, 0.34, "Isolation des combles perdus"), (0.62, 0.34, "93,00 m²"), (0.86, 0.34, "3 832,53"),
+        (0.16, 0.355, "Isolant ACTIS Triso Laine"),
+        (0.16, 0.37, "en 240 mm, résistance thermique 7,20 m².K/W")]
+    got = read([page(rows, conf=0.9)], specs, "devis")
+    assert json.loads(got["reference_produit"]) == ["Triso Laine"]
+
+
 def test_the_temperatures_a_cop_is_measured_at_are_not_the_cop(specs):
     rows = [(0.13, 0.41, "Pompe à chaleur air/eau"), (0.55, 0.41, "1 U"), (0.86, 0.41, "14.961,46"),
             (0.13, 0.426, "VIESSMANN Vitocal 200-A AWO-M-E-AC 201.B10"),
