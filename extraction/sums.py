@@ -93,6 +93,16 @@ def _lost_digits(read: str, full: str) -> bool:
     return all(ch in it for ch in read)
 
 
+def adds_up(relations: dict[str, tuple[str, str]], values: dict[str, FieldValue], name: str) -> bool:
+    """Whether ``name`` is in a relation whose three values (``values``) add up to the cent."""
+    for total, (first, second) in relations.items():
+        if name in (total, first, second):
+            amounts = [_amount(values[n].value) if values.get(n) is not None else None for n in (first, second, total)]
+            if None not in amounts and _adds_up(*amounts):
+                return True
+    return False
+
+
 def _adds_up(first: Decimal, second: Decimal, total: Decimal) -> bool:
     return abs(first + second - total) <= CENT and total > 0 and 0 <= second <= first * MAX_VAT_RATE + CENT
 

@@ -13,7 +13,7 @@ from ..extractors.field_hints import _Hints
 from ..extractors.layout import Line
 from ..extractors.text import token_texts
 from ..fields import within_max_value
-from ..sums import sum_relations
+from ..sums import adds_up, sum_relations
 from ..pipeline.hints import learning_on
 from ..types import FieldSpec, FieldValue, PageContent
 from .constants import CONSTANT_TYPES, as_constant, constants_of, find_constant, part_of
@@ -176,7 +176,8 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
             result[spec.name] = found
         elif (spot["relation"] in ("left", "clause") and not by_box
               and (spec.data_type not in (*NUMERIC_TYPES, "cee_code")
-                   or (spec.name in in_sums and _scanned_number(spec, pages, found, score, misreadings)))
+                   or (spec.name in in_sums and _scanned_number(spec, pages, found, score, misreadings)
+                       and not adds_up(relations, result, spec.name)))
               and _read_elsewhere(generic, [reading for _, reading, _ in readings])):
             # where the extractor read the field right on the layout, it read it at a spot; here it
             # read it at a place no spot holds (the installer's stamp taken for the recipient's
@@ -186,7 +187,9 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
             # spot read in its box where its anchor was not found, « Bénéficiaire de l'opération »
             # over the name on a scan; nor a number:
             # the words before one are too often those of another number, « résistance » 7,20 read
-            # for the surface on a letters facture of seed 7301 — but see ``_scanned_number``)
+            # for the surface on a letters facture of seed 7301 — but see ``_scanned_number``; not
+            # where the extractor's totals add up: « TVA 10 % 11,40 € » under « TVA 5,5 % … », the
+            # layout's one-rate documents taught « TVA », is no « Total TVA »)
             result[spec.name] = found
 
 

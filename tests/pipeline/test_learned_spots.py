@@ -528,3 +528,29 @@ def test_words_far_nearer_a_left_anchor_than_the_learned_value_are_no_reading_of
     assert (spot.relation, spot.anchor) == ("left", ("informations", "legales"))
     assert read_at(_sidebar_page(None, "8 rue Haute"), "string", spot_data(spot)).value == "8 rue Haute"
     assert read_at(_sidebar_page("4 rue du Lavoir", "136 boulevard des Vignes"), "string", spot_data(spot)) is None
+
+
+def test_on_a_scan_a_vat_after_the_learned_label_does_not_overrule_totals_that_add_up(monkeypatch):
+    """The layout's one-rate devis taught the VAT after « TVA » (one number on, the rate); the next
+    has two rates and a « Total TVA »: the extractor's totals add up, the second rate's tax after
+    « TVA 10 % » does not overrule them."""
+    from dataclasses import replace as replaced
+
+    from extraction.corpus.evaluate import load_specs
+    from extraction.learning.apply import read_learned_spots
+    from extraction.types import FieldValue
+
+    taught = sentence_page("Total HT 4 000,00 €", "TVA 5,5 % 220,00 €", "TOTAL TTC 4 220,00 €")
+    spot = {**spot_data(locate(taught, "decimal", "220.00")), "absent": False, "count": 3, "corrections": 0}
+    assert (spot["anchor"], spot["values_skipped"]) == ("tva", 1)
+    page = [replaced(sentence_page("Total HT 4 588,30 €", "TVA 5,5 % 246,09 €", "TVA 10 % 11,40 €",
+                                   "Total TVA 257,49 €", "TOTAL TTC 4 845,79 €")[0], source="ocr:tesseract")]
+    _learned(monkeypatch, page, {"montant_tva": [spot]})
+    specs = [spec for spec in load_specs()["devis"] if spec.name in ("montant_ht", "montant_tva", "montant_ttc")]
+    box = {w.text: w.bbox for w in page[0].words}
+    generic = {"montant_ht": FieldValue("4588.30", "4 588,30", 0.8, page=1, bbox=box["588,30"]),
+               "montant_tva": FieldValue("257.49", "257,49", 0.8, page=1, bbox=box["257,49"]),
+               "montant_ttc": FieldValue("4845.79", "4 845,79", 0.8, page=1, bbox=box["845,79"])}
+    assert read_learned_spots(1, page, specs, dict(generic))["montant_tva"].value == "257.49"
+    del generic["montant_ttc"]  # nothing to check the sum with: the confirmed spot's reading stands as before
+    assert read_learned_spots(1, page, specs, dict(generic))["montant_tva"].value == "246.09"
