@@ -147,8 +147,8 @@ def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base:
             words = _from_heading_start(words, hit)
         if not words:
             continue
-        if _starts_with_label(words, stop_labels):
-            break
+        if _starts_with_label(words, stop_labels) or (not in_table and _starts_with_label(line.words, stop_labels)):
+            break  # (a line opening left of the list with a label: « [N° de qualification … », a box's edge glued)
         if not centred and not items and far_right_of(hit, words):
             break  # a line far right of the heading (« Le Président » beside a stamp): no item of it
         words = _before_a_dated_cell(line, words)

@@ -228,6 +228,20 @@ def test_the_domains_labels_sentence_wrapped_over_the_list_is_no_domain(specs):
     assert read(specs, "certificat_rge", rows)["domaines"] == '["Pompe à chaleur : chauffage"]'
 
 
+def test_a_label_opening_a_line_left_of_the_domains_ends_them(specs):
+    """« [N° de qualification … » under the centred domain (a scan glued the box's edge): the line
+    starts left of the list, with the number's label."""
+    rows = [
+        (0.30, 0.10, "CERTIFICAT DE QUALIFICATION"), (0.30, 0.15, "CLIM SERVICES"),
+        (0.08, 0.26, "assortie de la mention RGE, pour les domaines de travaux suivants :"),
+        (0.34, 0.30, "Pompe à chaleur : chauffage"),
+        (0.30, 0.33, "[N° de qualification QPAC/2021/886525"),
+        (0.30, 0.36, "Date d'attribution 05/06/2021"),
+    ]
+    result = extract_fields([page(rows, conf=0.9)], specs["certificat_rge"], fixture_reading_data("certificat_rge"))
+    assert result["domaines"].value == '["Pompe à chaleur : chauffage"]'
+
+
 def test_a_signature_title_beside_a_stamp_is_no_domain_and_ocr_lowers_the_bracketed_one(specs):
     # a scan: the stamp « QUALIFICATION » at the bottom left, « Le Président » far right under it;
     # OCR read the bracketed domain's capital as a small letter
