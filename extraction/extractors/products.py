@@ -13,6 +13,7 @@ references validators taught (``in_catalogue``) put a misread one back in their 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,6 +26,7 @@ from .text import similar, token_texts, token_tuple
 from .zones import CIVILITY_RE, recipient_blocks, sentence_identity
 
 OCR_MIN_LENGTH = 6  # a brand's first token OCR may have misspelled (as ``similar`` takes it)
+PRINTED_TIMES = 3  # a word a scan reads alike this often is printed so, no slip of a brand's name
 NOT_DESIGNATION = frozenset({"siret", "siren", "rcs", "capital", "partenaire", "agree", "agreee", "distributeur",
                              "qualibat", "qualit", "tva", "iban", "www"})
 
@@ -213,9 +215,12 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
         pages.setdefault(line.page, []).append(line)
     in_address: dict[int, set[int]] = {}
     found: list[ProductMention] = []
-    # the words a text layer prints: an OCR'd stamp's « THERMI » of the letterhead's « THERMI
-    # SOLUTIONS » is that word, no slip of the brand « Thermia »
+    # the words a text layer prints, and those a scan reads alike three times or more (the letterhead,
+    # the footer, the stamp): an OCR'd stamp's « THERMI » of the letterhead's « THERMI SOLUTIONS »
+    # is that word, no slip of the brand « Thermia »
+    read = Counter(t for line in lines for w in line.words for t in token_texts(w.text))
     printed = {t for line in lines for w in line.words if w.conf >= 1.0 for t in token_texts(w.text)}
+    printed |= {t for t, n in read.items() if n >= PRINTED_TIMES}
     for line in lines:
         if not _is_designation(line):
             continue

@@ -344,6 +344,10 @@ def test_a_stamp_read_by_ocr_printing_the_companys_name_names_no_brand(specs):
     got = read([page(first), page(stamp, number=2, conf=0.84)], specs, "devis")
     assert [b.lower() for b in json.loads(got["marque"])] == ["ariston"]
     assert json.loads(got["reference_produit"]) == ["Nuos Evo A+"]
+    # all of it scanned: the letterhead, the footer and the stamp read « THERMI » alike
+    footer = [(0.08, 0.95, "THERMI SOLUTIONS – SAS au capital de 100 000 € – SIRET 381 316 009 00053")]
+    got = read([page(first + footer, conf=0.9), page(stamp, number=2, conf=0.84)], specs, "devis")
+    assert [b.lower() for b in json.loads(got["marque"])] == ["ariston"]
 
 
 @pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
