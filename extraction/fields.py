@@ -235,10 +235,7 @@ def choice_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list
                       reading: ReadingData | None = None) -> list[Candidate]:
     """The candidates ``extract_field`` chooses from: every scored one, rejected values left out."""
     hints = _Hints.from_spec(spec)
-    candidates = field_candidates(spec, layout, stop_labels, reading)
-    if hints.reject_values:
-        candidates = [c for c in candidates if not rejected(c.value, hints)]
-    return candidates
+    return [c for c in field_candidates(spec, layout, stop_labels, reading) if not rejected(c.value, hints)]
 
 
 def choose_value(spec: FieldSpec, candidates: list[Candidate]) -> FieldValue | None:

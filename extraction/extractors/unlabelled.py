@@ -30,6 +30,7 @@ from .labels import DocumentLayout
 from .parties import contract_parties, display_parts, mail_correspondents
 from .phrases import PageText, clause_words, find_phrases
 from .catalogue import in_catalogue
+from .columns import TABLE_HEADINGS
 from .products import ProductMention, find_products
 from .text import phrase_set, token_texts, token_tuple
 from .zones import (Block, company_names, dateline_words, holder_names, postal_and_town, recipient_block,
@@ -261,5 +262,8 @@ def lexicon_candidates(hints: _Hints, layout: DocumentLayout, reading: ReadingDa
 
 
 def rejected(value: str, hints: _Hints) -> bool:
-    """Whether a value is one of the texts the field can never be (a label read as a value)."""
-    return bool(hints.reject_values) and tuple(token_texts(value)) in hints.reject_values
+    """Whether a value is one of the texts the field can never be (a label read as a value), or a
+    table's column heading alone (« Désignation » right of « Réf. » where a scan's skew took the
+    rest of the header row to another line)."""
+    tokens = tuple(token_texts(value))
+    return (bool(hints.reject_values) and tokens in hints.reject_values) or (len(tokens) == 1 and tokens[0] in TABLE_HEADINGS)

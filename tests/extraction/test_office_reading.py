@@ -238,6 +238,21 @@ def test_a_vat_recap_right_under_an_empty_reference_column_is_no_product(specs):
     assert json.loads(got["reference_produit"]) == ["weber.therm XM ultra 22"]
 
 
+def test_a_column_heading_alone_right_of_another_is_no_value(specs):
+    """A scan's skew took « Qté … Montant HT » to a line of their own: « Désignation » right of
+    « Réf. » is no product reference."""
+    rows = LETTERHEAD + [
+        (0.08, 0.16, "FACTURE N° FAC002161"),
+        (0.08, 0.30, "Réf."), (0.20, 0.30, "Désignation"),
+        (0.62, 0.314, "Qté"), (0.70, 0.314, "U."), (0.86, 0.314, "Montant HT"),
+        (0.20, 0.33, "Fourniture et pose : pompe à chaleur air/eau VIESSMANN"), (0.70, 0.33, "1 ens"),
+        (0.86, 0.33, "12539,68"),
+        (0.20, 0.345, "Vitocal 200-A AWO-M-E-AC 201.B10"),
+    ]
+    got = read([page(rows, conf=0.9)], specs, "facture")
+    assert json.loads(got["reference_produit"]) == ["Vitocal 200-A AWO-M-E-AC 201.B10"]
+
+
 def test_a_stamps_word_at_the_margin_is_no_label_of_the_signatorys_title(specs):
     """The body's round stamp prints « QUALIFICATION » at the left margin, level with « Le
     Président » at the right one: the text layer puts them on one line, far apart."""
