@@ -62,6 +62,8 @@ def _without_combining(match: re.Match) -> str:
 
 
 _ABBREVIATION_RE = re.compile(r"\b(?:[a-z]\.){1,3}[a-z]\b\.?")
+# a scan glued the tax's abbreviation to the word before it: « TOTALT.T.C. », « MONTANTH.T. »
+_GLUED_TAX_RE = re.compile(r"(?<=[a-z]{3})(t\.t\.c|h\.t|t\.v\.a)\b\.?")
 
 
 def fold_for_match(text: str) -> str:
@@ -69,7 +71,9 @@ def fold_for_match(text: str) -> str:
     folded = fold(text)
     folded = folded.replace("n°", "no ").replace("nº", "no ").replace("n °", "no ")
     # "T.T.C." / "H.T." / "T.V.A." are the words ttc / ht / tva
-    folded = _ABBREVIATION_RE.sub(lambda m: m.group(0).replace(".", ""), folded)
+    if "." in folded:
+        folded = _GLUED_TAX_RE.sub(lambda m: " " + m.group(0), folded)
+        folded = _ABBREVIATION_RE.sub(lambda m: m.group(0).replace(".", ""), folded)
     return folded
 
 

@@ -127,3 +127,18 @@ def test_a_siret_misread_against_its_luhn_key_gives_way_to_its_right_reading(spe
     rows[-1] = (0.08, 0.90, "Pose sous-traitée à CLIM SERVICES, SIRET 642 478 556 00037")
     got = values(extract_fields([page(rows, conf=SCAN)], specs["facture"], fixture_reading_data("facture")))
     assert got["siret_installateur"] == "70730315210096"
+
+
+def test_a_tax_abbreviation_glued_to_its_total_by_a_scan_is_still_the_label(specs):
+    """« TOTALT.T.C. » (the space lost): the total is the TTC, not the net to pay after the prime."""
+    from extraction.extractors.text import token_texts
+
+    assert token_texts("TOTALT.T.C. MONTANTH.T.") == ["total", "ttc", "montant", "ht"]
+    rows = [(0.08, 0.05, "THERMI SOLUTIONS"), (0.60, 0.16, "FACTURE N° FAC002161"),
+            (0.55, 0.60, "Total HT"), (0.80, 0.60, "19 971,84 €"),
+            (0.55, 0.62, "TVA à 5,5%"), (0.80, 0.62, "1 098,45 €"),
+            (0.55, 0.64, "TOTALT.T.C."), (0.80, 0.64, "21 070,29 €"),
+            (0.55, 0.66, "Déduction prime énergie"), (0.80, 0.66, "-1970,18€"),
+            (0.55, 0.68, "NET À PAYER"), (0.80, 0.68, "19 100,11 €")]
+    got = values(extract_fields([page(rows, conf=SCAN)], specs["facture"], fixture_reading_data("facture")))
+    assert got["montant_ttc"] == "21070.29"
