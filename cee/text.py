@@ -72,7 +72,8 @@ def fold_for_match(text: str) -> str:
     folded = folded.replace("n°", "no ").replace("nº", "no ").replace("n °", "no ")
     # "T.T.C." / "H.T." / "T.V.A." are the words ttc / ht / tva
     if "." in folded:
-        folded = _GLUED_TAX_RE.sub(lambda m: " " + m.group(0), folded)
+        if "t.t.c" in folded or "h.t" in folded or "t.v.a" in folded:
+            folded = _GLUED_TAX_RE.sub(lambda m: " " + m.group(0), folded)
         folded = _ABBREVIATION_RE.sub(lambda m: m.group(0).replace(".", ""), folded)
     return folded
 

@@ -218,9 +218,7 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
     # the words a text layer prints, and those a scan reads alike three times or more (the letterhead,
     # the footer, the stamp): an OCR'd stamp's « THERMI » of the letterhead's « THERMI SOLUTIONS »
     # is that word, no slip of the brand « Thermia »
-    read = Counter(t for line in lines for w in line.words for t in token_texts(w.text))
-    printed = {t for line in lines for w in line.words if w.conf >= 1.0 for t in token_texts(w.text)}
-    printed |= {t for t, n in read.items() if n >= PRINTED_TIMES}
+    printed: set[str] | None = None  # made the first time a scan's word is taken for a slip
     for line in lines:
         if not _is_designation(line):
             continue
@@ -230,8 +228,10 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
         while i < len(toks):
             match = None
             firsts = (toks[i],)
-            if toks[i] not in by_first and line.words[line_tokens[i].word].conf < 1.0 and toks[i] not in printed:
-                firsts = _ocr_first_tokens(toks[i], brands)  # a scan's slip in the brand's first word
+            if toks[i] not in by_first and line.words[line_tokens[i].word].conf < 1.0:
+                printed = _printed_words(lines) if printed is None else printed
+                if toks[i] not in printed:
+                    firsts = _ocr_first_tokens(toks[i], brands)  # a scan's slip in the brand's first word
             for first in firsts:
                 for brand in by_first.get(first, ()):
                     for form in brand.forms:
@@ -295,6 +295,13 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
             while i < len(toks) and line_tokens[i].word <= last:
                 i += 1
     return _with_brands_after_dashes(lines, _without_product_lines(found))
+
+
+def _printed_words(lines: list[Line]) -> set[str]:
+    """The tokens a text layer prints, and those a scan reads alike ``PRINTED_TIMES`` or more."""
+    read = Counter(t for line in lines for w in line.words for t in token_texts(w.text))
+    printed = {t for line in lines for w in line.words if w.conf >= 1.0 for t in token_texts(w.text)}
+    return printed | {t for t, n in read.items() if n >= PRINTED_TIMES}
 
 
 def _other_brand_opens_next_cell(line: Line, cell_end: int, by_first: dict[str, list[Brand]], brand: Brand) -> bool:
