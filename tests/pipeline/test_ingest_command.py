@@ -140,3 +140,14 @@ def test_a_filled_in_pdf_form_is_read_with_its_values(tmp_path):
     assert fields["date_engagement"] == "2025-02-14"
     assert fields["reference_facture"] == "FA-2025-0412"
     assert fields["batiment_plus_de_2_ans"] in (True, "true")
+
+
+def test_runs_started_in_the_same_second_get_scratch_dossiers_of_their_own(monkeypatch):
+    """The scratch dossier's reference is the second the run started and a random part: two runs
+    drawing the same part in one second still get two dossiers (a CI run collided once)."""
+    from dossiers.management.commands import ingest as command
+
+    monkeypatch.setattr(command.secrets, "token_hex", lambda n: "AFB9" * (n // 2))
+    first, second, third = (command.scratch_dossier() for _ in range(3))
+    assert len({first.reference, second.reference, third.reference}) == 3
+    assert all(len(d.reference) <= 30 for d in (first, second, third))

@@ -46,7 +46,11 @@ def cli_installer() -> Installer:
 
 
 def scratch_dossier() -> Dossier:
-    reference = f"CLI-{timezone.localtime():%Y%m%d-%H%M%S}-{secrets.token_hex(2).upper()}"
+    stamp = f"CLI-{timezone.localtime():%Y%m%d-%H%M%S}-"
+    reference, attempt = stamp + secrets.token_hex(4).upper(), 1
+    while Dossier.objects.filter(reference=reference).exists():  # runs started in the same second
+        attempt += 1
+        reference = f"{stamp}{attempt:08X}" if attempt > 3 else stamp + secrets.token_hex(4).upper()
     with unflushed_transaction():
         return Dossier.objects.create(reference=reference, installer=cli_installer(),
                                       beneficiary_name="Dossier de test (ingest)")
