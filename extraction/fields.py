@@ -101,6 +101,7 @@ from .types import FieldSpec, FieldValue, PageContent, ReadingData
 __all__ = ["extract_fields", "extract_field", "DocumentLayout"]
 
 MISREAD_SIRET_FACTOR = 0.9
+MISREAD_SIRET_SLIPS = 2  # digits a scan may misread in a SIRET read right elsewhere on the page
 
 
 # ---------------------------------------------------------------------------- choice
@@ -354,8 +355,13 @@ def _favour_valid_reading(candidates: list[Candidate]) -> None:
     misread by a scan (« 707 303 152 10096 » in the header, « … 10036 » in the footer): demoted."""
     valid = {c.value for c in candidates if is_valid_siret(c.value)}
     for c in candidates:
-        if c.value not in valid and any(sum(a != b for a, b in zip(c.value, v)) <= 2 for v in valid if len(v) == len(c.value)):
+        if c.value not in valid and any(_digit_slips(c.value, v) <= MISREAD_SIRET_SLIPS for v in valid):
             c.score *= MISREAD_SIRET_FACTOR
+
+
+def _digit_slips(read: str, other: str) -> int:
+    """The digits two numbers of one length differ by (more than any slip when the lengths differ)."""
+    return sum(a != b for a, b in zip(read, other)) if len(read) == len(other) else len(read) + len(other)
 
 
 # « RCS Niort 964 410 054 », « SIREN 964410054 », « TVA intracommunautaire FR19964410054 »

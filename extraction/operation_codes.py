@@ -2,9 +2,10 @@
 
 A code is ``SECTOR-FAMILY-NNN``: sectors BAR, BAT, IND, AGRI, RES, TRA; families EN, TH, EQ,
 SE, UT, BA, CH, EC. Documents and OCR write it ``BAR TH 171``, ``BAR-TH171``, ``bar-th-171``,
-``BAR–TH–171``, ``BAR:EN-101``, ``BAR-TH-l71`` or ``BAR-TH-1 71``. To keep false positives out, the sector and the family must
-be known ones and the number must contain at least two real digits; look-alike letters
-(``l``, ``I``, ``O``, ``S``, ``B``) are read as digits only inside the three-character number.
+``BAR–TH–171``, ``BAR:EN-101``, ``BAR-TH-l71`` or ``BAR-TH-1 71``. To keep false positives out,
+the sector and the family must be known ones and the number must contain at least two real
+digits; look-alike letters (``l``, ``I``, ``O``, ``S``, ``B``) are read as digits only inside the
+three-character number.
 """
 from __future__ import annotations
 

@@ -69,14 +69,17 @@ def _labelled_values(line: Line, labels: list[list[str]], below: Line | None = N
     return found
 
 
+_LEADER_MARKS = ".…_·-–"
+
+
 def _leader(text: str) -> bool:
     """A word of a dotted leader only (« …… », « . », « ___ »)."""
-    return bool(text) and all(ch in ".…_·-–" for ch in text)
+    return bool(text) and all(ch in _LEADER_MARKS for ch in text)
 
 
 def _off_leader(word: Word) -> Word:
     """``word`` without the leader's dots a scan read onto it (« -Claire. » → « Claire »)."""
-    text = word.text.strip(".…_·-–")
+    text = word.text.strip(_LEADER_MARKS)
     return word if text == word.text or not text else Word(text, word.bbox, word.conf)
 
 

@@ -266,4 +266,6 @@ def rejected(value: str, hints: _Hints) -> bool:
     table's column heading alone (« Désignation » right of « Réf. » where a scan's skew took the
     rest of the header row to another line)."""
     tokens = tuple(token_texts(value))
-    return (bool(hints.reject_values) and tokens in hints.reject_values) or (len(tokens) == 1 and tokens[0] in TABLE_HEADINGS)
+    if hints.reject_values and tokens in hints.reject_values:
+        return True
+    return len(tokens) == 1 and tokens[0] in TABLE_HEADINGS

@@ -3,8 +3,9 @@
 Each file goes through the one ingest service, then the document stages; once every file
 is in, the dossier stages run (operations, completeness, rules). Without ``--dossier`` a
 scratch dossier is created for a CLI installer. A file named twice (or two files of the same
-bytes) is read once: the second gets the first's documents and ``"duplicate_of"``. ``--json`` prints one JSON object per
-input file on stdout; a progress bar goes to stderr when it is a terminal.
+bytes) is read once: the second gets the first's documents and ``"duplicate_of"``. ``--json``
+prints one JSON object per input file on stdout; a progress bar goes to stderr when it is a
+terminal.
 
 The writes that lead up to a file's result (the scratch dossier, the upload, the
 submission) commit without waiting for the disk (``unflushed_commits``): the document's
@@ -49,8 +50,8 @@ def scratch_dossier() -> Dossier:
     stamp = f"CLI-{timezone.localtime():%Y%m%d-%H%M%S}-"
     reference, attempt = stamp + secrets.token_hex(4).upper(), 1
     while Dossier.objects.filter(reference=reference).exists():  # runs started in the same second
-        attempt += 1
-        reference = f"{stamp}{attempt:08X}" if attempt > 3 else stamp + secrets.token_hex(4).upper()
+        attempt += 1  # another draw, then a counter
+        reference = stamp + (secrets.token_hex(4).upper() if attempt <= 3 else f"{attempt:08X}")
     with unflushed_transaction():
         return Dossier.objects.create(reference=reference, installer=cli_installer(),
                                       beneficiary_name="Dossier de test (ingest)")
