@@ -169,10 +169,12 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
             # went without as often as the words there gave it
         elif found.value == generic.value:  # two readings agree: the surer of the two
             generic.confidence = max(generic.confidence, found.confidence)
-        elif agreeing > present + absent - misreadings and _overrules(spot, agreeing, score, found, generic,
-                                                                       present + absent):
+        elif (agreeing > present + absent - misreadings
+              and _overrules(spot, agreeing, score, found, generic, present + absent)
+              and not (misreadings < agreeing and _another_row(spot, found, generic))):
             # the spots that read this value held the field on more of the layout's documents than
-            # the extractor read it right
+            # the extractor read it right (in a table's column, only where it never read it right
+            # there: its rows follow the document's content, the extractor chose its row by it)
             result[spec.name] = found
         elif (spot["relation"] in ("left", "clause") and not by_box
               and (spec.data_type not in (*NUMERIC_TYPES, "cee_code")
@@ -333,6 +335,16 @@ def _part_of_generic(spec: FieldSpec, spot: dict, found: FieldValue, generic: Fi
         return False
     read, extracted = set(token_texts(found.value)), set(token_texts(generic.value))
     return bool(read) and read < extracted
+
+
+def _another_row(spot: dict, found: FieldValue, generic: FieldValue) -> bool:
+    """Whether a value read under a spot's column heading lies in the extractor's column, in
+    another row: a table's rows follow the document's content (the RGE domain's qualification
+    first on one certificate, second on the next, « Valable jusqu'au » over both dates)."""
+    if spot["relation"] != "above" or generic.page != found.page or not generic.bbox or not found.bbox:
+        return False
+    same_column = min(found.bbox[2], generic.bbox[2]) > max(found.bbox[0], generic.bbox[0])
+    return same_column and not overlaps(found.bbox, generic.bbox)
 
 
 def _read_elsewhere(generic: FieldValue, readings: list[FieldValue]) -> bool:

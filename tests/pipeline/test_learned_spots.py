@@ -554,3 +554,47 @@ def test_on_a_scan_a_vat_after_the_learned_label_does_not_overrule_totals_that_a
     assert read_learned_spots(1, page, specs, dict(generic))["montant_tva"].value == "257.49"
     del generic["montant_ttc"]  # nothing to check the sum with: the confirmed spot's reading stands as before
     assert read_learned_spots(1, page, specs, dict(generic))["montant_tva"].value == "246.09"
+
+
+def _qualifications(*rows: tuple[str, str, str]) -> list[PageContent]:
+    """A certificate's table: « Domaine », « Attribuée le » and « Valable jusqu'au » headings over
+    one row per qualification."""
+    words = []
+
+    def write(text: str, x: float, y: float) -> None:
+        for token in text.split():
+            words.append(Word(token, (x, y, x + 0.009 * len(token), y + 0.012)))
+            x += 0.009 * len(token) + 0.006
+
+    write("Domaine", 0.08, 0.2)
+    write("Attribuée le", 0.4, 0.2)
+    write("Valable jusqu'au", 0.6, 0.2)
+    for row, (domain, start, end) in enumerate(rows, 1):
+        write(domain, 0.08, 0.2 + 0.03 * row)
+        write(start, 0.4, 0.2 + 0.03 * row)
+        write(end, 0.6, 0.2 + 0.03 * row)
+    return [PageContent(1, "", words, 595, 842)]
+
+
+def test_a_date_under_a_learned_column_heading_does_not_overrule_the_row_the_extractor_read(monkeypatch):
+    """The teaching certificates held the RGE qualification in the table's second row; the next
+    one holds it in the first, where the extractor read its date (and it read the column right on
+    one of the two teaching certificates): the learned row does not overrule it — unless the
+    extractor never read that column right on the layout."""
+    from extraction.learning.apply import read_learned_spots
+    from extraction.types import FieldSpec, FieldValue
+
+    taught = _qualifications(("Menuiseries PVC", "07/12/2019", "06/12/2023"),
+                             ("Pompe à chaleur", "28/06/2021", "27/06/2025"))
+    spot = {**spot_data(locate(taught, "date", "2025-06-27")), "absent": False, "count": 2}
+    assert spot["relation"] == "above"
+    page = _qualifications(("Pompe à chaleur", "29/06/2022", "28/06/2026"),
+                           ("Menuiseries PVC", "07/12/2019", "06/12/2023"))
+    date = next(w for w in page[0].words if w.text == "28/06/2026")
+    specs = [FieldSpec("date_fin_validite", "Fin de validité", "date")]
+    generic = {"date_fin_validite": FieldValue("2026-06-28", "28/06/2026", 0.75, page=1, bbox=date.bbox)}
+
+    _learned(monkeypatch, page, {"date_fin_validite": [{**spot, "corrections": 1}]})
+    assert read_learned_spots(1, page, specs, dict(generic))["date_fin_validite"].value == "2026-06-28"
+    _learned(monkeypatch, page, {"date_fin_validite": [{**spot, "corrections": 2}]})
+    assert read_learned_spots(1, page, specs, dict(generic))["date_fin_validite"].value == "2023-12-06"
