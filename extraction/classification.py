@@ -362,6 +362,17 @@ def _signature_proof(lines: list[str]) -> bool:
     return any(_SIGNATURE_PROOF_RE.search(fold(line)) for line in lines[:TITLE_LINES])
 
 
+# « Devis n° DV252276 du 13/05/2025 (suite) », « Conditions (suite et fin) » at the top of a page
+_SUITE_RE = re.compile(r"\(\s*suite\b[^)]{0,20}\)")
+SUITE_LINES = 4
+
+
+def _says_continued(lines: list[str]) -> bool:
+    """Whether the page's first lines say it carries on the page before (« (suite) » after the
+    document's name: a scan that lost the first page's title still holds one document)."""
+    return any(_SUITE_RE.search(fold(line)) for line in lines[:SUITE_LINES])
+
+
 def classify_pages(pages: Iterable[PageContent], hints_by_code: dict[str, dict]) -> list[PageClassification]:
     """Each page classified on its own, with its first-page cues (title at the top, ``Page 1/N``)."""
     compiled = _compile(hints_by_code)
@@ -374,7 +385,7 @@ def classify_pages(pages: Iterable[PageContent], hints_by_code: dict[str, dict])
         if proof:
             title_code = None  # « Certificat de signature » is no RGE certificate
         starts = bool(title_code) or (page_of is not None and page_of[0] == 1)
-        continues = (page_of is not None and page_of[0] > 1) or proof
+        continues = (page_of is not None and page_of[0] > 1) or proof or _says_continued(lines)
         if continues:
             starts = False
         ends = page_of is not None and page_of[0] == page_of[1]
@@ -404,7 +415,8 @@ def segment_pages(
         page_code = result.title_code or result.classification.code
         new = not groups
         continues, starts = result.continues_document, result.starts_document
-        if continues and not new and not result.signature_proof and result.page_of[0] > len(groups[-1]) + 1:
+        if continues and not new and result.page_of is not None and result.page_of[0] > 1 \
+                and not result.signature_proof and result.page_of[0] > len(groups[-1]) + 1:
             # « 4/4 » on a page after a one-page document: a numbering this run of pages cannot
             # hold (the scan's own, or a form's page in its model), no sign it goes on
             continues, starts = False, bool(result.title_code)

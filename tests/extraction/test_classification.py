@@ -221,6 +221,42 @@ def test_the_page_after_page_1_of_2_continues_its_document(hints, numbering):
     assert [(s.code, s.pages) for s in segment_pages(pages, hints, results)] == [("devis", [1, 2])]
 
 
+# A scanned quote whose title OCR glued to the recipient's town (« 31000 TOULOUSE Devis n DV252276 »):
+# its first page, the lots and « NET À PAYER », reads as an invoice; the next one says it carries
+# it on, without any page numbering (network dev 1475).
+TITLELESS_QUOTE = """THERMISERVICES
+79 impasse de Bretagne — 24000 Périgueux
+Madame Suzanne DESCAMPS
+81 bis quai Anatole France
+31000 TOULOUSE Devis n DV252276
+Date 13/05/2025
+Validité 90 jours
+Réf. Désignation Qté -U. PU. Montant HT
+GI10003 Système solaire combiné Giordano SSC Ecosol 300 1 11 819,09 € 11 819,09 €
+TOTAL HT 14 740,09 €
+Total TTC 15 550,79 €
+Prime CEE Ouest Certificats Énergie SAS - 4 188,08 €
+NET À PAYER 11 362,71 €"""
+QUOTE_SUITE = """Devis n° DV252276 du 13/05/2025 (suite)
+Opération réalisée dans le cadre du dispositif des Certificats d'Économies d'Énergie
+Montant de la prime CEE : 4 188,08 €
+Paiement : 40 % à la signature, solde à réception.
+Cachet et signature de l'entreprise Signature du client
+précédée de la mention « Bon pour accord »
+Bon pour accord le 01/06/2025"""
+
+
+def test_a_page_that_says_it_carries_on_the_one_before_continues_its_document(hints):
+    pages = [_text_page(1, TITLELESS_QUOTE), _text_page(2, QUOTE_SUITE)]
+    results = classify_pages(pages, hints)
+    assert results[0].classification.code == "facture" and results[1].title_code == "devis"
+    assert results[1].continues_document and not results[1].starts_document
+    assert [(s.code, s.pages) for s in segment_pages(pages, hints, results)] == [("devis", [1, 2])]
+    # a « (suite) » further down the page, in its body, is no such cue
+    body = _text_page(2, "DEVIS N° DV252277\nClient : M. Martin\nObjet : isolation\nLot 1\nLot 2 (suite)")
+    assert not classify_pages([body], hints)[0].continues_document
+
+
 def test_an_unrecognised_page_after_the_last_numbered_page_stays_with_the_document(hints):
     pages = [
         _text_page(1, DEVIS + "\nPage 1/1"),
