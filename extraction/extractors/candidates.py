@@ -16,7 +16,7 @@ from .columns import (_column_range, _first_cell, _is_header_row, _item_row, _li
 from .carried import RAISED_FACTOR, amount_carried_over, heads_a_column, identifier_like, raised_value
 from .labels import DocumentLayout, _LabelHit
 from .phrases import inside_company_name
-from .sections import section_tokens
+from .sections import section_heading, section_tokens
 from .layout import Line, union_box
 from .text import PhraseSet, match_at, phrase_set, token_texts, token_tuple
 from .values import FoundValue, find_values, period_first
@@ -445,8 +445,8 @@ def _candidates_for_hit(
                 break
             if hints.multiple and k > hints.max_below and line.token_texts[:1] in (["sous"], ["report"], ["reporte"]):
                 continue  # « Sous-total lot 1 », « Report »: the item table goes on below
-            if _starts_with_label(words, all_labels or stop_labels):
-                break
+            if _starts_with_label(words, all_labels or stop_labels) or section_heading(line):
+                break  # (a form's next section: « C / DESCRIPTION DE L'OPÉRATION » under an address OCR lost)
             if hints.multiple and runs_into(line, x0):
                 break  # a sentence across the page (« … Pas d'escompte pour paiement anticipé. »): the table ended
             if hints.multiple and k > hints.max_below and (not _item_row(line) or _is_header_row(line)):

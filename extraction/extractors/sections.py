@@ -10,13 +10,13 @@ from .layout import Line
 
 SECTION_REACH = 20  # lines above a label where the heading of its section is looked for
 _SECTION_NUMBER_RE = re.compile(r"^(?:\d{1,2}|[A-H]|[IVX]{1,4})(?:\s*[.)/–-])?$|^(?:\d{1,2}|[A-H])[.)]\S+$")
-_SECTION_MARKS = frozenset({".", ")", "/", "–", "-", "—"})
+_SECTION_MARKS = frozenset({".", ")", "/", "–", "-", "—", "|"})
 
 
-def _section_heading(line: Line) -> bool:
+def section_heading(line: Line) -> bool:
     """A numbered heading alone on its line at the left (« 1. Le bénéficiaire », « B / Identification
-    du professionnel », « C - Professionnel ayant réalisé l'opération »): a form's section, across
-    its columns."""
+    du professionnel », « C - Professionnel ayant réalisé l'opération », a scan's « C | Caractéristiques
+    de l'opération » where the band's edge is read as a bar): a form's section, across its columns."""
     if len(line.cells) != 1 or len(line.words) < 2 or len(line.words) > 8 or line.words[0].bbox[0] > 0.2:
         return False
     first = line.words[0].text
@@ -32,6 +32,6 @@ def section_tokens(layout: DocumentLayout, hit: _LabelHit) -> list[str]:
     if found is None:
         lines = layout.lines[hit.line.page]
         heading = next((line for line in reversed(lines[max(0, hit.line.index - SECTION_REACH): hit.line.index])
-                        if _section_heading(line)), None)
+                        if section_heading(line)), None)
         found = layout.context_factors[key] = [t.text for t in heading.tokens] if heading is not None else []
     return found

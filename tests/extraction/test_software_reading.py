@@ -152,3 +152,18 @@ def test_an_insulations_acermi_certificate_is_no_rge_number(specs):
             (0.13, 0.43, "Résistance thermique R=7,05 m².K/W"),
             (0.13, 0.445, "Certificat ACERMI n° 08/181/598")]
     assert "rge_numero" not in read([page(rows)], specs, "facture")
+
+
+@pytest.mark.parametrize("mark", ["/", "|"])
+def test_a_forms_next_section_heading_is_no_value_of_a_label_whose_value_was_not_read(specs, mark):
+    """A scanned attestation whose address OCR lost on its dotted leader: the heading of the form's
+    next section under « Adresse de l'opération : » (« C | Caractéristiques… », the band's edge read
+    as a bar) is no address."""
+    rows = [(0.1, 0.13, "A / Identification du bénéficiaire de l'opération"),
+            (0.1, 0.16, "Nom : BLANC"), (0.5, 0.16, "Prénom : Julien"),
+            (0.1, 0.19, "Adresse de l'opération :"),
+            (0.1, 0.22, f"C {mark} Caractéristiques de l'opération"),
+            (0.1, 0.25, "Référence de la fiche : BAR-EN-102")]
+    got = read([page(rows, conf=0.9)], specs, "attestation_honneur")
+    assert got.get("beneficiaire_adresse") is None
+    assert "BLANC" in got["beneficiaire_nom"].upper()
