@@ -381,6 +381,14 @@ def _has_alnum(text: str) -> bool:
     return any(c.isalnum() for c in text)
 
 
+_EMPTY_CELL_MARKS = frozenset("—–-_/")
+
+
+def empty_cell_mark(text: str) -> bool:
+    """A table cell's dash saying it holds nothing (« — », a scan's « _ » or « -- »)."""
+    return bool(text) and all(ch in _EMPTY_CELL_MARKS for ch in text)
+
+
 _LEADER_RE = re.compile(r"\.{3,}|…+")
 
 

@@ -15,6 +15,7 @@ from ..types import Word
 from .candidates import POSITION_WEIGHT, Candidate, _column_range, _lines_below, _starts_with_label, _words_in_range
 from .field_hints import _Hints
 from .labels import DocumentLayout, _LabelHit
+from .layout import empty_cell_mark
 
 MAX_ITEMS = 12
 MAX_ITEM_WORDS = 10
@@ -152,8 +153,8 @@ def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base:
         if not centred and not items and far_right_of(hit, words):
             break  # a line far right of the heading (« Le Président » beside a stamp): no item of it
         words = _before_a_dated_cell(line, words)
-        if in_table and "".join(w.text for w in words).strip("—–-/") == "":
-            continue  # « — » in a table's column: this row has none (a qualification without the RGE mention)
+        if in_table and empty_cell_mark("".join(w.text for w in words)):
+            continue  # « — » in a table's column (« _ » on a scan): this row has none (a qualification without the RGE mention)
         mark = words[0].text[:1]
         words, bullet = _item(words)
         if bullets is None:

@@ -9,10 +9,9 @@ from cee.text import fold
 
 from .candidates import Candidate
 from .labels import DocumentLayout
-from .layout import Line
+from .layout import Line, empty_cell_mark
 
 OUTSIDE_RGE_FACTOR = 0.5
-_DASHES = frozenset({"—", "–", "-", "/"})
 _WITHOUT_RGE_RE = re.compile(r"\b(?:sans (?:la )?mention rge|non rge|hors rge|sans rge)\b")
 
 
@@ -32,8 +31,8 @@ def outside_rge(candidate: Candidate, layout: DocumentLayout) -> bool:
     line = _line_of(layout, candidate)
     if line is None:
         return False
-    if len(line.cells) >= 3 and any(
-            "".join(w.text for w in line.words[start:end]) in _DASHES for start, end in line.cells):
+    if len(line.cells) >= 3 and any(empty_cell_mark("".join(w.text for w in line.words[start:end]))
+                                    for start, end in line.cells):
         return True
     lines = layout.lines[line.page]
     above = lines[line.index - 1] if line.index > 0 else None

@@ -56,18 +56,20 @@ def test_a_qualification_tables_dates_under_attribuee_le_and_valable_jusquau(spe
     assert (got["date_debut_validite"], got["date_fin_validite"]) == ("2023-04-19", "2027-04-18")
 
 
-def test_a_qualification_tables_rge_row_under_two_rows_without_the_mention_gives_the_dates(specs):
+@pytest.mark.parametrize("dash", ["—", "_"])  # (« _ »: a scan's reading of the empty cell's dash)
+def test_a_qualification_tables_rge_row_under_two_rows_without_the_mention_gives_the_dates(specs, dash):
     rows = [(0.08, 0.04, "CERTIFICAT DE QUALIFICATION"), (0.08, 0.06, "QUALIBAT N° E-E861074"),
             (0.08, 0.20, "Code"), (0.177, 0.20, "Libellé"), (0.443, 0.20, "Domaine RGE"), (0.691, 0.20, "Attribuée le"),
             (0.807, 0.20, "Valable jusqu'au"),
-            (0.08, 0.22, "4111"), (0.177, 0.22, "Plâtrerie – cloisons sèches"), (0.447, 0.22, "—"),
+            (0.08, 0.22, "4111"), (0.177, 0.22, "Plâtrerie – cloisons sèches"), (0.447, 0.22, dash),
             (0.691, 0.22, "22/05/2020"), (0.807, 0.22, "21/05/2024"),
-            (0.08, 0.24, "QualiPV 36"), (0.177, 0.24, "Photovoltaïque < 36 kVA"), (0.447, 0.24, "—"),
+            (0.08, 0.24, "QualiPV 36"), (0.177, 0.24, "Photovoltaïque < 36 kVA"), (0.447, 0.24, dash),
             (0.691, 0.24, "26/09/2020"), (0.807, 0.24, "25/09/2024"),
             (0.08, 0.26, "7141"), (0.177, 0.26, "Isolation thermique par l'intérieur"), (0.443, 0.26, "Isolation des murs"),
             (0.691, 0.26, "25/10/2022"), (0.807, 0.26, "24/10/2026")]
     got = read(rows, specs, "certificat_rge")
     assert (got["date_debut_validite"], got["date_fin_validite"]) == ("2022-10-25", "2026-10-24")
+    assert json.loads(got["domaines"]) == ["Isolation des murs"]
 
 
 STORE_TABLE = [(0.074, 0.40, "Réf."), (0.177, 0.40, "Désignation"), (0.62, 0.40, "Qté"), (0.66, 0.40, "Unité"),
