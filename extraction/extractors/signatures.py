@@ -256,8 +256,25 @@ def ink_in_image(image, words: list[Word], zone: Zone) -> Ink:
     if fraction >= MIN_INK_FRACTION and span >= MIN_INK_SPAN:
         return Ink(True, min(0.95, 0.65 + fraction * 50), fraction)
     if fraction >= MIN_INK_FRACTION * 0.4:
+        if _scribble_read_as_word(words, zone):
+            return Ink(True, 0.7, fraction)  # thin strokes, light on a photo's grey paper
         return Ink(False, 0.45, fraction)  # some ink, too little to tell
     return Ink(False, 0.75, fraction)
+
+
+SCRIBBLE_HEIGHT = 2.5  # times a printed word's height
+
+
+def _scribble_read_as_word(words: list[Word], zone: Zone) -> bool:
+    """Whether OCR read a scribble under the zone's label as a word: a doubtful word (« TON » at
+    0.34) far taller than the page's printed words and at least as wide as a signature's span."""
+    heights = sorted(w.bbox[3] - w.bbox[1] for w in words if w.conf >= 0.8 and len(w.text) >= 3)
+    if len(heights) < 5:
+        return False
+    printed = heights[len(heights) // 2]
+    return any(w.conf < 0.6 and _inside(w.bbox, zone.bbox) and w.bbox[1] >= zone.label_box[3]
+               and w.bbox[3] - w.bbox[1] >= SCRIBBLE_HEIGHT * printed and w.bbox[2] - w.bbox[0] >= MIN_INK_SPAN
+               for w in words)
 
 
 def pdf_page_drawings(page) -> list[tuple[str, BBox, int]] | None:

@@ -225,3 +225,25 @@ def test_a_signature_box_gives_the_signers_name_without_its_wording():
 
     words = [Word(t, (0, 0, 0.1, 0.01), 1.0) for t in "Signé numériquement par SOLUTIONS MARTIN".split()]
     assert [w.text for w in after_e_signature(words)] == ["SOLUTIONS", "MARTIN"]
+
+
+def test_a_scribble_ocr_read_as_a_tall_doubtful_word_signs_a_zone_with_little_ink():
+    """A photo's thin, light strokes leave little ink once the paper's grain is taken away (« some
+    ink, too little to tell »); OCR reading the scribble as a tall doubtful word (« TON » at 0.34,
+    five lines high) says it is a signature. A printed word, or no such word, does not."""
+    from PIL import Image, ImageDraw
+
+    from extraction.extractors.signatures import Zone, ink_in_image
+    from extraction.types import Word
+
+    image = Image.new("L", (1000, 1400), 255)
+    ImageDraw.Draw(image).line([(620, 960), (644, 984)], fill=60, width=1)  # what is left of the strokes
+    printed = [Word(text, (0.1 + 0.08 * k, 0.2, 0.17 + 0.08 * k, 0.211), 0.95)
+               for k, text in enumerate(["Le", "bénéficiaire", "atteste", "sur", "l'honneur", "que", "les", "travaux"])]
+    label = [Word("Signature", (0.52, 0.63, 0.58, 0.641), 0.96), Word("professionnel", (0.6, 0.63, 0.69, 0.641), 0.96)]
+    zone = Zone("installateur", 1, "signature professionnel", (0.5, 0.625, 0.98, 0.76), (0.52, 0.63, 0.69, 0.641))
+    assert ink_in_image(image, printed + label, zone).signed is False
+    scribble = Word("TON", (0.6, 0.66, 0.75, 0.715), 0.34)
+    assert ink_in_image(image, printed + label + [scribble], zone).signed is True
+    assert ink_in_image(image, printed + label + [Word("TON", (0.6, 0.66, 0.75, 0.672), 0.34)], zone).signed is False
+    assert ink_in_image(image, printed + label + [Word("TON", scribble.bbox, 0.9)], zone).signed is False
