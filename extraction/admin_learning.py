@@ -67,7 +67,8 @@ class LearnedFieldLocationAdmin(admin.ModelAdmin):
     search_fields = ["schema__name", "anchor", "constant", "fingerprint__digest", "fingerprint__issuer"]
     list_select_related = ["schema__document_type", "fingerprint__document_type"]
     readonly_fields = ["fingerprint", "schema", "key", "absent", "page", "bbox", "relation", "anchor", "offset",
-                       "value_words", "followed_by", "constant", "count", "corrections", "created_at", "updated_at"]
+                       "value_words", "followed_by", "value_head", "constant", "count", "corrections", "created_at",
+                       "updated_at"]
     actions = [activate, deactivate]
 
     def has_add_permission(self, request):

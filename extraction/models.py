@@ -370,6 +370,11 @@ class LearnedFieldLocation(models.Model):
         "formes de la valeur", default=list, blank=True,
         help_text="Formes des valeurs apprises (A majuscule, a minuscule, 9 chiffre) : une lecture d'une autre "
                   "forme est une autre ligne de la page ; un numéro lu par l'OCR est relu dans cette forme.")
+    value_head = models.CharField(
+        "début de numérotation", max_length=12, null=True, blank=True,
+        help_text="Les lettres et signes qui ouvrent toutes les valeurs apprises avant leur premier chiffre (« F- » "
+                  "de F-244733). Vide dès que deux verdicts en ont appris deux différents. Appris sur deux documents "
+                  "ou plus, un numéro lu par l'OCR avec un de ces caractères mal lu (« E-244733 ») est relu avec lui.")
     constant = models.CharField(
         "valeur constante", max_length=200, null=True, blank=True,
         help_text="La valeur (texte ou SIRET) que tous les verdicts de ce repère ont apprise : le nom, le SIRET de "

@@ -16,12 +16,12 @@ from ..fields import within_max_value
 from ..sums import adds_up, sum_relations
 from ..pipeline.hints import learning_on
 from ..types import FieldSpec, FieldValue, PageContent
-from .constants import CONSTANT_TYPES, as_constant, constants_of, find_constant, part_of
+from .constants import CONSTANT_TYPES, MIN_DOCUMENTS, as_constant, constants_of, find_constant, part_of
 from .fingerprint import (BOX_MATCH_THRESHOLD, MATCH_THRESHOLD, is_multi_valued, layout_features, match_score,
                           page_shape, read_issuer, same_issuer)
 from .registration import anchor_moves, page_shift, registered
 from .selectors import KnownLayout, corrected_layouts, known_layouts, type_anchors
-from .shapes import fits, in_numbering
+from .shapes import fits, in_numbering, with_head
 from .phrases import configured_labels
 from .spots import labelled, overlaps, page_lines_of, read_at
 
@@ -309,8 +309,13 @@ def _shaped(spec: FieldSpec, spot: dict, found: FieldValue | None, pages: list[P
     if found is None or spec.data_type != "string" or not spot.get("value_shapes"):
         return found
     if _read_by_ocr(pages, found):
-        found.value = in_numbering(found.value, spot["value_shapes"])
+        found.value = with_head(in_numbering(found.value, spot["value_shapes"]), _head(spot))
     return found if fits(found.value, spot["value_shapes"]) else None
+
+
+def _head(spot: dict) -> str | None:
+    """The numbering's head the spot's verdicts taught, on two documents or more."""
+    return spot.get("value_head") if spot["count"] >= MIN_DOCUMENTS else None
 
 
 def _in_numbering(spec: FieldSpec, spots: list[dict], generic: FieldValue | None,
@@ -322,7 +327,10 @@ def _in_numbering(spec: FieldSpec, spots: list[dict], generic: FieldValue | None
     if generic is None or spec.data_type != "string" or not generic.value or not _read_by_ocr(pages, generic):
         return generic
     shapes = [shape for spot in spots if not spot["absent"] for shape in spot.get("value_shapes") or []]
+    heads = {_head(spot) for spot in spots if not spot["absent"]} - {None}
     value = in_numbering(generic.value, shapes)
+    if len(heads) == 1:  # (a layout whose spots taught two numberings reads neither)
+        value = with_head(value, heads.pop())
     return generic if value == generic.value else replace(generic, value=value)
 
 

@@ -34,7 +34,7 @@ def _load_layouts(document_type_id: int) -> list[KnownLayout]:
             .order_by("-count", "pk")
             .values("fingerprint_id", "schema__name", "absent", "page", "bbox", "relation", "anchor", "offset", "count", "corrections",
                     "value_words", "followed_by", "clauses_skipped", "words_skipped", "values_skipped",
-                    "value_shapes", "constant"))
+                    "value_shapes", "value_head", "constant"))
     for row in rows:
         layouts[row["fingerprint_id"]].spots.setdefault(row["schema__name"], []).append(row)
     return list(layouts.values())

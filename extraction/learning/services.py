@@ -30,7 +30,7 @@ from .fingerprint import (MATCH_THRESHOLD, is_multi_valued, layout_digest, layou
                           read_issuer)
 from .phrases import configured_labels, is_label_phrase
 from .products import learn_products
-from .shapes import with_shape
+from .shapes import value_head, with_shape
 from .spots import locate
 
 
@@ -110,7 +110,7 @@ def _count(model, lookup: dict, defaults: dict, *, value: str = "", constant: st
     other counters the verdict adds to (``corrections=1``); ``value``: the value taught, whose
     shape a learned location keeps; ``constant``: the value taught of a field a layout may print
     the same on every document (``constants.CONSTANT_TYPES``), kept while every verdict agrees."""
-    shaped = {"value_shapes": with_shape([], value)} if value else {}
+    shaped = {"value_shapes": with_shape([], value), "value_head": value_head(value) or None} if value else {}
     if constant:
         shaped["constant"] = constant
     row, created = model.objects.get_or_create(**lookup, defaults={**defaults, **shaped, **also})
@@ -118,6 +118,8 @@ def _count(model, lookup: dict, defaults: dict, *, value: str = "", constant: st
         shaped = {}
         if value and with_shape(row.value_shapes, value) != row.value_shapes:
             shaped["value_shapes"] = with_shape(row.value_shapes, value)
+        if value and row.value_head and value_head(value) != row.value_head:
+            shaped["value_head"] = None  # two numberings taught: no head of the layout's
         if constant_differs(getattr(row, "constant", None), constant):
             shaped["constant"] = None  # two values taught: none is the layout's constant
         model.objects.filter(pk=row.pk).update(count=F("count") + 1, updated_at=timezone.now(), **shaped,

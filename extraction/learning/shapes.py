@@ -6,7 +6,9 @@ Aaaaaa``). What is read at the spot on the next document is checked against the 
 verdicts taught: a text whose letters and digits are not of their kind is another line of the
 page (a street read where a name was taught, a lone house number where a street was), and an
 identifier of the layout's numbering read by OCR with a letter for a digit (« FACO09358 ») is
-read again in that numbering.
+read again in that numbering. An identifier's head, the letters and marks before its first digit
+(« F- » of F-244733), is kept too while every verdict taught the same: one of its characters OCR
+misread (« E-244733 », « r-250390 ») is read again as the layout prints it (``with_head``).
 """
 from __future__ import annotations
 
@@ -86,3 +88,30 @@ def in_numbering(value: str, shapes: list[str] | None) -> str:
         if value_shape(repaired).upper() == shape.upper():
             return repaired
     return value
+
+
+MAX_HEAD = 12
+
+
+def value_head(value: str) -> str:
+    """The letters and marks an identifier opens with before its first digit (« F- » of
+    F-244733, « FA- » of FA-2024-00988); "" for a text with spaces, without digits, or whose head
+    holds no letter."""
+    value = value.strip()
+    first = next((k for k, c in enumerate(value) if c.isdigit()), None)
+    if not value or " " in value or first is None:
+        return ""
+    head = value[:first]
+    return head if 0 < len(head) <= MAX_HEAD and any(c.isalpha() for c in head) else ""
+
+
+def with_head(value: str, head: str | None) -> str:
+    """``value`` opening with the layout's ``head`` where OCR misread one of its characters
+    (« E-244733 » under « F- »); as is otherwise (another length, two characters or more apart,
+    a head of one character: nothing of it agrees)."""
+    own = value_head(value)
+    if not head or len(head) < 2 or not own or own == head or len(own) != len(head):
+        return value
+    if sum(a != b for a, b in zip(own.upper(), head.upper())) > 1:
+        return value
+    return head + value[len(own):]

@@ -189,6 +189,37 @@ def test_an_identifier_of_another_numbering_is_not_read_as_the_layouts(monkeypat
     assert in_numbering("FAC0003077", ["AAA999999"]) == "FAC0003077"
 
 
+def test_an_identifier_read_by_ocr_opens_with_the_head_of_the_layouts_numbering(monkeypatch):
+    """Two verdicts taught invoice numbers opening « F- »; a scan reads « E-244733 » (or
+    « r-250390 »): one character of the head misread, read again as the layout prints it. Not on
+    a text layer, not where the head is two characters away, nor a head one verdict taught."""
+    from extraction.learning.shapes import value_head, with_head, with_shape
+
+    teaching = placed_page(["ATTESTATION", "Référence de la facture : F-238411"])
+    layout = learned(teaching, {"reference_facture": ("string", "F-238411")}, count=2)
+    spot = layout.spots["reference_facture"][0]
+    spot.update(value_shapes=with_shape([], "F-238411"), value_head="F-")
+    monkeypatch.setattr(apply, "matching_layout", lambda type_id, pages: (layout, 0.9))
+    monkeypatch.setattr(apply, "type_anchors", lambda type_id: {})
+    specs = [FieldSpec("reference_facture", "Référence de la facture", "string")]
+
+    def read(number: str, source: str = "ocr:tesseract", generic: bool = False) -> str | None:
+        page = placed_page(["ATTESTATION", f"Référence de la facture : {number}"], source=source)
+        values = {"reference_facture": FieldValue(number, number, 0.9, page=1, bbox=page[0].words[-1].bbox)} if generic else {}
+        found = apply.read_learned_spots(1, page, specs, values).get("reference_facture")
+        return found.value if found else None
+
+    assert read("E-244733") == "F-244733"
+    assert read("r-250390", generic=True) == "F-250390"  # the extractor's own reading too
+    assert read("E-244733", source="text_layer") == "E-244733"
+    assert read("EX-244733") == "EX-244733"
+    spot["count"] = 1
+    assert read("E-244733") == "E-244733"
+    assert (value_head("FA-2024-00988"), value_head("F-244733"), value_head("202505911"), value_head("Paul Martin")) == (
+        "FA-", "F-", "", "")
+    assert with_head("EA-2024-00988", "FA-") == "FA-2024-00988" and with_head("E244733", "F") == "E244733"
+
+
 def test_a_number_read_at_a_spot_is_followed_by_the_unit_taught_there():
     """A surface was taught under « Isolation » followed by m2; on another letter the word is the
     company's name and the number under it a postal code (letters dev seed 7312: 14000.00 m²

@@ -105,6 +105,7 @@ def test_a_correction_teaches_where_an_unlabelled_value_sits_on_the_layout(tmp_p
     location = LearnedFieldLocation.objects.get(schema__name="beneficiaire_nom")
     assert (location.count, location.corrections) == (2, corrections)  # a confirmation is no correction
     assert location.value_shapes == ["Aaaaaaa Aaaaa", "Aaaa Aaaaaa"]  # the taught values' shapes
+    assert location.value_head is None  # a name: no numbering
     third = ingest(tmp_path, "f3.pdf", letter_facture("F-3", "Lucie Bernard", "2 place Carnot", "21000 Dijon", "8 000,00"))
     assert value_of(third, "beneficiaire_nom") == "Lucie Bernard"
     assert third["fields"]["beneficiaire_nom"]["confidence"] > second["fields"]["beneficiaire_nom"]["confidence"]
@@ -266,3 +267,17 @@ def test_a_value_corrected_only_in_its_case_is_learned_where_the_extractor_read_
     second = ingest(tmp_path, "f2.pdf", facture("F-2", "Mme Laetitia LABBÉ", "10 boulevard des Cerisiers",
                                                 "56100 LORIENT"))
     assert value_of(second, "beneficiaire_ville") == "LORIENT"
+
+
+def test_a_learned_location_keeps_the_head_of_the_numbering_its_verdicts_taught(tmp_path, validator):
+    first = ingest(tmp_path, "f1.pdf", letter_facture("F-1", "Ginette Guyot", "4 rue Haute", "03100 Montluçon", "10 550,00"))
+    second = ingest(tmp_path, "f2.pdf", letter_facture("F-2", "Paul Martin", "18 avenue Foch", "75016 Paris", "9 120,00"))
+    third = ingest(tmp_path, "f3.pdf", letter_facture("AV-3", "Lucie Bernard", "2 place Carnot", "21000 Dijon", "8 000,00"))
+    correct(first["id"], "numero_facture", "F-1", validator)
+    correct(second["id"], "numero_facture", "F-2", validator)
+    heads = set(LearnedFieldLocation.objects.filter(schema__name="numero_facture", absent=False)
+                .values_list("value_head", flat=True))
+    assert heads == {"F-"}
+    correct(third["id"], "numero_facture", "AV-3", validator)  # a credit note's numbering: no head is the layout's
+    location = LearnedFieldLocation.objects.filter(schema__name="numero_facture", absent=False).order_by("-count").first()
+    assert location.count == 3 and location.value_head is None
