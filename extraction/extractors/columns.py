@@ -176,6 +176,9 @@ def _shape(text: str) -> str:
     return re.sub(r"[^\W_]", "X", text)
 
 
+ARTICLE_NUMBER_DIGITS = 6
+
+
 def article_codes(found: list) -> bool:
     """Three values or more of a column, most of one shape (« DÉP001 », « SUP002 », « MAI004 »: a
     code per item row, labour included), or codes in capitals some with digits and some without:
@@ -185,6 +188,10 @@ def article_codes(found: list) -> bool:
         # a store's column: numbers for the goods (« 62923556 »), words for the services (« SRV-MES »,
         # « POSE »), each one token in capitals; a maker's models all hold digits
         return True
+    numbers = [c.raw.strip() for c in found]
+    if len(numbers) >= 2 and all(n.isdigit() and len(n) >= ARTICLE_NUMBER_DIGITS for n in numbers) \
+            and len({len(n) for n in numbers}) == 1:
+        return True  # two goods' article numbers of one length (« 63007598 », « 50409218 »)
     shapes = [_shape(c.raw) for c in found if any(ch.isdigit() for ch in c.raw)]
     if len(shapes) < 3:
         return False

@@ -94,6 +94,20 @@ def test_a_stores_article_codes_and_service_codes_are_no_products(specs):
     assert json.loads(got["reference_produit"]) == ["Pellematic Compact 16", "Eco Radio System Visio"]
 
 
+def test_two_article_numbers_of_one_length_are_no_products(specs):
+    """Two goods only, the service's code run into its designation (« SRV-DEPL Frais de
+    déplacement technicien »): the two eight-digit numbers under « Réf. » are still the store's."""
+    rows = [(0.08, 0.04, "Programme Ondéa Habitat"), (0.70, 0.04, "DEVIS")] + STORE_TABLE
+    rows += _row(0.42, "63007598", "Isolation d'un plancher – Saint-Gobain Weber weber.therm XM ultra 22", "61,50", "m²",
+                 "92,08", "0", "5 662,92")
+    rows += _row(0.44, "50409218", "Écran sous-toiture Actis Boost'R 10", "2", "rouleau", "5,33", "10", "9,59")
+    rows += [(0.074, 0.46, "SRV-DEPL Frais de déplacement technicien"), (0.62, 0.46, "1"), (0.66, 0.46, "forfait"),
+             (0.70, 0.46, "90,00"), (0.77, 0.46, "0"), (0.83, 0.46, "5,5"), (0.88, 0.46, "90,00")]
+    got = read(rows, specs, "devis")
+    assert "63007598" not in json.loads(got["reference_produit"])
+    assert "Boost'R 10" in json.loads(got["reference_produit"])
+
+
 def test_a_model_under_its_designation_after_the_stores_code(specs):
     """The text layer runs the code into the designation (« 22674010 Système solaire combiné –
     Giordano »); the model opens the designation's next line, under the designation, not the code."""
