@@ -96,9 +96,10 @@ def read_learned_spots(document_type_id: int, pages: list[PageContent], specs: l
     layout, score = matching_layout(document_type_id, pages)
     reads = _DocumentReads()
     result = dict(values)
+    heads = _taught_heads(document_type_id)
     if layout is not None:
-        _read_layout_spots(layout, score, pages, specs, result, reads)
-    _fill_from_anchors(document_type_id, pages, specs, result, reads, layout)
+        _read_layout_spots(layout, score, pages, specs, result, reads, heads)
+    _fill_from_anchors(document_type_id, pages, specs, result, reads, layout, heads)
     issuers = same_issuer(read_issuer(pages), layout.issuer) if layout is not None else False
     if issuers is not False:
         _read_constants(layout, pages, specs, result, reads, issuer_printed=issuers is True)
@@ -113,7 +114,8 @@ def generic_failed(spots: list[dict]) -> bool:
     return corrections > sum(s["count"] for s in spots) - corrections
 
 
-def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: dict, reads: _DocumentReads) -> None:
+def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: dict, reads: _DocumentReads,
+                       heads: dict[str, Counter]) -> None:
     relations = sum_relations(specs, lambda spec: _Hints.from_spec(spec).sum_of)
     in_sums = {name for total, parts in relations.items() for name in (total, *parts)}
     for spec in specs:
@@ -122,7 +124,7 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
             continue
         present = sum(s["count"] for s in spots if not s["absent"])
         absent = sum(s["count"] for s in spots if s["absent"])
-        generic = _in_numbering(spec, spots, result.get(spec.name), pages)
+        generic = _in_numbering(spec, spots, result.get(spec.name), pages, heads.get(spec.name))
         missing = generic is None or generic.value in (None, "")
         if not missing:
             result[spec.name] = generic
@@ -140,7 +142,7 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
                 continue
             found, by_box = None, False
             for read, by_box in _spot_reads(layout, score, spot, pages, spec, reads):
-                found = _shaped(spec, spot, _plausible(spec, pages, read), pages)
+                found = _shaped(spec, spot, _plausible(spec, pages, read), pages, heads.get(spec.name))
                 if found is not None:
                     break
             if found is not None and not missing and _part_of_generic(spec, spot, found, generic):
@@ -302,24 +304,38 @@ def _overrules(spot: dict, agreeing: int, score: float, found: FieldValue, gener
     return spot["relation"] != "none" and agreeing >= 2 and found.confidence >= generic.confidence
 
 
-def _shaped(spec: FieldSpec, spot: dict, found: FieldValue | None, pages: list[PageContent]) -> FieldValue | None:
+def _shaped(spec: FieldSpec, spot: dict, found: FieldValue | None, pages: list[PageContent],
+            heads: Counter | None = None) -> FieldValue | None:
     """A text read at a spot in the shapes its verdicts taught (``shapes``): an identifier's OCR
     look-alikes read in the layout's numbering; None for a text whose letters and digits are
     not of their kind (the street read where the layout's name sits: the recipient block moved)."""
     if found is None or spec.data_type != "string" or not spot.get("value_shapes"):
         return found
     if _read_by_ocr(pages, found):
-        found.value = with_head(in_numbering(found.value, spot["value_shapes"]), _head(spot))
+        found.value = with_head(in_numbering(found.value, spot["value_shapes"]), _head(spot, heads))
     return found if fits(found.value, spot["value_shapes"]) else None
 
 
-def _head(spot: dict) -> str | None:
-    """The numbering's head the spot's verdicts taught, on two documents or more."""
-    return spot.get("value_head") if spot["count"] >= MIN_DOCUMENTS else None
+def _head(spot: dict, heads: Counter | None) -> str | None:
+    """The numbering's head the spot's verdicts taught, on two documents or more of the type's
+    layouts (a scan of the template learned apart from its born-digital copies)."""
+    head = spot.get("value_head")
+    return head if head and max(spot["count"], (heads or {}).get(head, 0)) >= MIN_DOCUMENTS else None
+
+
+def _taught_heads(document_type_id: int) -> dict[str, Counter]:
+    """For each field, how many verdicts taught each numbering's head, over the type's layouts."""
+    heads: dict[str, Counter] = {}
+    for layout in known_layouts(document_type_id):
+        for name, spots in layout.spots.items():
+            for spot in spots:
+                if spot.get("value_head") and not spot["absent"]:
+                    heads.setdefault(name, Counter())[spot["value_head"]] += spot["count"]
+    return heads
 
 
 def _in_numbering(spec: FieldSpec, spots: list[dict], generic: FieldValue | None,
-                  pages: list[PageContent]) -> FieldValue | None:
+                  pages: list[PageContent], taught: Counter | None = None) -> FieldValue | None:
     """The extractor's text read by OCR in the numbering the layout's verdicts taught
     (« FACO09358 » for FAC009358), as the values read at its spots are; a text layer's as is:
     its characters are the document's (« 202505911 » is another installer's numbering on a
@@ -327,7 +343,7 @@ def _in_numbering(spec: FieldSpec, spots: list[dict], generic: FieldValue | None
     if generic is None or spec.data_type != "string" or not generic.value or not _read_by_ocr(pages, generic):
         return generic
     shapes = [shape for spot in spots if not spot["absent"] for shape in spot.get("value_shapes") or []]
-    heads = {_head(spot) for spot in spots if not spot["absent"]} - {None}
+    heads = {_head(spot, taught) for spot in spots if not spot["absent"]} - {None}
     value = in_numbering(generic.value, shapes)
     if len(heads) == 1:  # (a layout whose spots taught two numberings reads neither)
         value = with_head(value, heads.pop())
@@ -382,7 +398,7 @@ def _registered(layout: KnownLayout, spot: dict, pages: list[PageContent], reads
 
 
 def _fill_from_anchors(document_type_id: int, pages, specs, result: dict, reads: _DocumentReads,
-                       layout: KnownLayout | None) -> None:
+                       layout: KnownLayout | None, heads: dict[str, Counter]) -> None:
     """Fields read after the anchors learned on the type's other layouts (the words before or
     above the value), most agreed first, with a lower confidence: those the generic extractor
     missed, and those it read where the type's verdicts say it misreads them and the document's
@@ -405,7 +421,8 @@ def _fill_from_anchors(document_type_id: int, pages, specs, result: dict, reads:
                 continue
             if not (_after_a_label(spot, spec) or _beside(spot, spec)):
                 continue  # « Efficacité » over an ETAS on another layout: « 5 ans » under it here is no COP
-            found = _shaped(spec, spot, _plausible(spec, pages, read_at(pages, spec.data_type, spot, reads.lines)), pages)
+            found = _shaped(spec, spot, _plausible(spec, pages, read_at(pages, spec.data_type, spot, reads.lines)), pages,
+                            heads.get(spec.name))
             # the place of another layout may hold another field's value there (the dateline read
             # as a signature date): what another field of the document already holds is not this one
             if found is not None and not _held_by_another_field(specs, result, spec, found.value):

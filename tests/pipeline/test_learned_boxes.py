@@ -215,6 +215,11 @@ def test_an_identifier_read_by_ocr_opens_with_the_head_of_the_layouts_numbering(
     assert read("EX-244733") == "EX-244733"
     spot["count"] = 1
     assert read("E-244733") == "E-244733"
+    # one document of this layout, another of the type's layouts (the template's scan learned apart
+    # from its born-digital copies) taught the same head: two documents
+    other = KnownLayout(2, "", "portrait", frozenset(), {"reference_facture": [{**spot, "fingerprint_id": 2}]})
+    monkeypatch.setattr(apply, "known_layouts", lambda type_id: [layout, other])
+    assert read("E-244733") == "F-244733"
     assert (value_head("FA-2024-00988"), value_head("F-244733"), value_head("202505911"), value_head("Paul Martin")) == (
         "FA-", "F-", "", "")
     assert with_head("EA-2024-00988", "FA-") == "FA-2024-00988" and with_head("E244733", "F") == "E244733"
