@@ -416,7 +416,7 @@ def _candidates_for_hit(
                      if fv.start <= 3][:1]
             out.extend(_candidate(fv, w, base * POSITION_WEIGHT["right"] * 0.9, hit.line.page, "right") for fv, w in found)
         if not out:
-            for fv, value_words in _values_in(data_type, raised_value(layout, hit), hints, stop_labels)[:1]:
+            for fv, value_words in _values_in(data_type, raised_value(layout, hit, stop_labels), hints, stop_labels)[:1]:
                 out.append(_candidate(fv, value_words, base * POSITION_WEIGHT["right"] * RAISED_FACTOR, hit.line.page, "right"))
     if out:
         return out  # a label with its value beside it is not a column header

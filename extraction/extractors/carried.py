@@ -11,6 +11,7 @@ from .columns import _lines_below
 from .field_hints import _Hints
 from .labels import DocumentLayout, _LabelHit
 from .layout import Line
+from .text import token_tuple
 
 
 def amount_carried_over(layout: DocumentLayout, line: Line, words: list[Word]) -> list[Word]:
@@ -49,11 +50,13 @@ def identifier_like(data_type: str, hints: _Hints) -> bool:
 RAISED_FACTOR = 0.85  # a value beside its label, half a line to a line higher: less sure than on its line
 
 
-def raised_value(layout: DocumentLayout, hit: _LabelHit) -> list[Word]:
+def raised_value(layout: DocumentLayout, hit: _LabelHit, labels=None) -> list[Word]:
     """The words right of a label with nothing right of it on its line, on the line just above,
     where that line prints nothing over the label (a filled form's value printed above its
     caption line: « SCI Famille Bodin » over « Raison sociale »), up to the next label's place on
-    the label's line. A line above with words over the label is another field's value."""
+    the label's line. A line above with words over the label is another field's value, and words
+    opening with one of ``labels`` (a PhraseSet) another field's label (« LIEU DES TRAVAUX »
+    a skewed scan raised right of « CLIENT »)."""
     line = hit.line
     if hit.end_word < len(line.words) and line.cell_of(hit.end_word - 1)[1] > hit.end_word:
         return []  # words follow the label in its cell
@@ -68,4 +71,6 @@ def raised_value(layout: DocumentLayout, hit: _LabelHit) -> list[Word]:
     start = next((k for k, w in enumerate(above.words) if label_end < w.bbox[0] < limit), None)
     if start is None:
         return []
-    return above.words[start:above.cell_of(start)[1]]
+    words = above.words[start:above.cell_of(start)[1]]
+    opening = token_tuple(" ".join(w.text for w in words[:6]).lstrip(":-–— "))
+    return [] if labels is not None and opening and labels.match(opening, 0) is not None else words

@@ -319,6 +319,15 @@ def test_a_value_stacked_over_another_label_is_not_raised_beside_it(specs):
     assert read([page(rows)], specs, "attestation_honneur")["beneficiaire_adresse"] == "12 rue des Lilas"
 
 
+def test_a_heading_a_skewed_scan_raised_right_of_a_label_is_no_value_of_it(specs):
+    """« LIEU DES TRAVAUX », the right block's heading, a skewed scan prints a little higher
+    than « CLIENT » beside it: another field's label, not the client's name."""
+    rows = [(0.55, 0.19, "LIEU DES TRAVAUX"), (0.08, 0.198, "CLIENT"),
+            (0.08, 0.209, "Luc et Maëlle DIDIER"), (0.55, 0.209, "91 quai Carnot"),
+            (0.08, 0.224, "69 avenue Anatole France"), (0.55, 0.224, "37000 TOURS"), (0.08, 0.242, "51100 Reims")]
+    assert read([page(rows, conf=0.9)], specs, "facture").get("beneficiaire_nom") != "LIEU DES TRAVAUX"
+
+
 def test_a_pattern_written_with_the_euro_sign_reads_a_sentence_written_with_eur(specs):
     rows = [(0.08, 0.60, "Le montant total des travaux s'élève à 17 877,13 EUR TTC, soit 16 945,15 EUR HT et 931,98 EUR de TVA au taux"),
             (0.08, 0.615, "de 5,5 %.")]
