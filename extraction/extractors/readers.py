@@ -34,7 +34,12 @@ def _block_lines(layout: DocumentLayout, hit: _LabelHit, stop_labels, max_lines:
     h = hit.line.height
     below = _lines_below(layout, hit, max_lines + 4)
     axis = _centred_anchor(hit, bool(words), below)
+    beside = _heading_beside(hit, below, stop_labels) if not words else None
+    if beside is not None:
+        x1 = min(x1, beside.words[0].bbox[0] - 0.01)
     for _, line in below:
+        if line is beside:
+            continue
         if axis is not None:
             # under a centred « délivrée à », the holder's lines are centred too, wider than it
             row = line.words if len(line.cells) == 1 and abs(_centre(line.words) - axis) < 0.03 else []
@@ -55,6 +60,19 @@ def _block_lines(layout: DocumentLayout, hit: _LabelHit, stop_labels, max_lines:
         if len(block) >= max_lines:
             break
     return block
+
+
+def _heading_beside(hit: _LabelHit, below, stop_labels):
+    """The next block's heading a tilted scan put on a line of its own just under the anchor,
+    right of it (« FACTURÉ À » … « LIEU DES TRAVAUX » half a line lower): the anchor's column
+    ends where it starts. None when the first line below is no such label."""
+    if not below:
+        return None
+    line = below[0][1]
+    anchor_end = hit.line.words[hit.end_word - 1].bbox[2]
+    if line.top - hit.line.top > hit.line.height or line.words[0].bbox[0] < anchor_end + 0.1:
+        return None
+    return line if _starts_with_label(line.words, stop_labels) else None
 
 
 def _centre(words: list[Word]) -> float:

@@ -328,6 +328,16 @@ def test_a_heading_a_skewed_scan_raised_right_of_a_label_is_no_value_of_it(specs
     assert read([page(rows, conf=0.9)], specs, "facture").get("beneficiaire_nom") != "LIEU DES TRAVAUX"
 
 
+def test_the_next_blocks_heading_a_tilted_scan_put_under_an_anchor_ends_its_column(specs):
+    """« FACTURÉ À » alone on its line, « LIEU DES TRAVAUX » right of it half a line lower: the
+    client's block under the anchor is read in its own column, not stopped at that heading."""
+    rows = [(0.08, 0.19, "FACTURÉ À"), (0.533, 0.198, "LIEU DES TRAVAUX"),
+            (0.08, 0.209, "BOUTIN Emmanuel"), (0.535, 0.213, "145 avenue Jules Ferry"),
+            (0.08, 0.226, "36 route Gambetta"), (0.535, 0.23, "69003 LYON"), (0.08, 0.242, "13001 Marseille")]
+    got = read([page(rows, conf=0.9)], specs, "facture")
+    assert got["beneficiaire_nom"] == "BOUTIN Emmanuel"
+
+
 def test_a_pattern_written_with_the_euro_sign_reads_a_sentence_written_with_eur(specs):
     rows = [(0.08, 0.60, "Le montant total des travaux s'élève à 17 877,13 EUR TTC, soit 16 945,15 EUR HT et 931,98 EUR de TVA au taux"),
             (0.08, 0.615, "de 5,5 %.")]
