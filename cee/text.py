@@ -64,6 +64,8 @@ def _without_combining(match: re.Match) -> str:
 _ABBREVIATION_RE = re.compile(r"\b(?:[a-z]\.){1,3}[a-z]\b\.?")
 # a scan glued the tax's abbreviation to the word before it: « TOTALT.T.C. », « MONTANTH.T. »
 _GLUED_TAX_RE = re.compile(r"(?<=[a-z]{3})(t\.t\.c|h\.t|t\.v\.a)\b\.?")
+# and the VAT glued to its rate: « TVA5,5% », « TVA20 % »
+_GLUED_RATE_RE = re.compile(r"\btva(?=\d)")
 
 
 def fold_for_match(text: str) -> str:
@@ -75,6 +77,8 @@ def fold_for_match(text: str) -> str:
         if "t.t.c" in folded or "h.t" in folded or "t.v.a" in folded:
             folded = _GLUED_TAX_RE.sub(lambda m: " " + m.group(0), folded)
         folded = _ABBREVIATION_RE.sub(lambda m: m.group(0).replace(".", ""), folded)
+    if "tva" in folded:
+        folded = _GLUED_RATE_RE.sub("tva ", folded)
     return folded
 
 

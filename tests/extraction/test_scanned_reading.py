@@ -142,3 +142,20 @@ def test_a_tax_abbreviation_glued_to_its_total_by_a_scan_is_still_the_label(spec
             (0.55, 0.68, "NET À PAYER"), (0.80, 0.68, "19 100,11 €")]
     got = values(extract_fields([page(rows, conf=SCAN)], specs["facture"], fixture_reading_data("facture")))
     assert got["montant_ttc"] == "21070.29"
+
+
+def test_a_vat_glued_to_its_rate_with_the_totals_commas_lost_by_a_scan(specs):
+    """« TVA5,5% | 17158€ », « Total TTC | 329121€ »: the VAT's label glued to its rate is still
+    the label, and the totals whose commas the scan lost are those that add up (3 119,63 € +
+    171,58 € = 3 291,21 €), not the prime's « -2534,42 € » under them."""
+    from extraction.extractors.text import token_texts
+
+    assert token_texts("TVA5,5% TVA20%") == ["tva", "5", "5", "tva", "20"]
+    rows = [(0.08, 0.05, "CLIMÉNERGIES"), (0.60, 0.10, "DEVIS N° D-25011"),
+            (0.55, 0.49, "Total HT"), (0.80, 0.49, "3119,63€"),
+            (0.55, 0.51, "TVA5,5%"), (0.80, 0.51, "17158€"),
+            (0.55, 0.53, "Total TTC"), (0.80, 0.53, "329121€"),
+            (0.55, 0.55, "Prime énergie CEE déduite"), (0.80, 0.55, "-2534,42€"),
+            (0.55, 0.57, "Reste à charge TTC"), (0.80, 0.57, "756,79")]
+    got = values(extract_fields([page(rows, conf=SCAN)], specs["devis"], fixture_reading_data("devis")))
+    assert (got["montant_ht"], got["montant_tva"], got["montant_ttc"]) == ("3119.63", "171.58", "3291.21")
