@@ -93,7 +93,7 @@ from .extractors.quantities import quantity_candidates
 from .extractors.text import PhraseSet, bounded_edit_distance, phrase_set, token_texts
 from .extractors.unlabelled import (company_candidates, dateline_candidates, holder_candidates, lexicon_candidates,
                                     party_candidates, phrase_candidates, recipient_candidates, rejected)
-from .normalise import amount_without_its_comma, format_decimal
+from .normalise import amount_without_its_comma, format_decimal, zeros_read_as_o
 from .reading import item_key
 from .sums import agree, sum_relations
 from .types import FieldSpec, FieldValue, PageContent, ReadingData
@@ -113,6 +113,10 @@ def _choose(candidates: list[Candidate], hints: _Hints) -> FieldValue | None:
         for c in candidates:
             if c.value.startswith("-"):
                 c.value = format_decimal(abs(Decimal(c.value)))
+    if hints.max_words == 1 and hints.value_regex is not None:  # an identifier: a scan's « FACO08171 »
+        for c in candidates:
+            if c.ocr_confidence < 1.0:
+                c.value = zeros_read_as_o(c.value)
     by_value: dict[str, list[Candidate]] = {}
     for c in candidates:
         by_value.setdefault(c.value, []).append(c)

@@ -73,6 +73,16 @@ _WORD_DATE_RE = re.compile(
 _MONTH_ONLY_RE = re.compile(rf"(?<![\w])({_MONTH_ALT})\.?\s+(\d{{4}})(?!\d)")
 
 
+# An identifier's zero read as the letter O by a scan: before another zero after its letters
+# (« FACO08171 » for FAC008171), or between digits (« 2024-0O12 »)
+_ZERO_READ_AS_O_RE = re.compile(r"(?<=[A-Z])O(?=0)|(?<=\d)O(?=\d)")
+
+
+def zeros_read_as_o(identifier: str) -> str:
+    """``identifier`` (as a scan read it) with the zeros read as « O » put back."""
+    return _ZERO_READ_AS_O_RE.sub("0", identifier) if "O" in identifier else identifier
+
+
 def _fix_digits(token: str) -> str:
     """Map OCR look-alikes to digits in a token that is mostly digits already."""
     letters = sum(1 for c in token if c.isalpha() or c == "|")

@@ -159,3 +159,13 @@ def test_a_vat_glued_to_its_rate_with_the_totals_commas_lost_by_a_scan(specs):
             (0.55, 0.57, "Reste à charge TTC"), (0.80, 0.57, "756,79")]
     got = values(extract_fields([page(rows, conf=SCAN)], specs["devis"], fixture_reading_data("devis")))
     assert (got["montant_ht"], got["montant_tva"], got["montant_ttc"]) == ("3119.63", "171.58", "3291.21")
+
+
+def test_an_identifiers_zero_a_scan_read_as_the_letter_o_is_a_zero(specs):
+    """« FACO08171 »: the letter O before the zeros of a numbering is one of them (a text layer's
+    characters are the document's, left as printed)."""
+    rows = [(0.08, 0.05, "THERMI SOLUTIONS"), (0.60, 0.16, "FACTURE N° FACO08171"), (0.60, 0.18, "Date : 12/03/2025")]
+    got = values(extract_fields([page(rows, conf=SCAN)], specs["facture"], fixture_reading_data("facture")))
+    assert got["numero_facture"] == "FAC008171"
+    got = values(extract_fields([page(rows)], specs["facture"], fixture_reading_data("facture")))
+    assert got["numero_facture"] == "FACO08171"
