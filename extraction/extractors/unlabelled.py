@@ -180,10 +180,34 @@ def phrase_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, re
                 fv, value_words = found[-1] if match.leading or closed else found[0]
                 if match.leading and spec.data_type != "string" and fv.end < len(words):
                     continue  # « 1.1 Isolation du plancher bas » | « m² »: the number must touch what the pattern reads next
+                if match.leading and _every(_words_before(layout, page.number, value_words[0])):
+                    continue  # « des piges de contrôle tous » / « les 10 m² »: a spacing, no surface
                 # a value on the next line may belong to another label ("Fin des travaux :" / "Date : …")
                 score = weight * (0.8 if next_line else 1.0)
                 out.append(_candidate(fv, value_words, score, page.number, "phrase"))
     return out
+
+
+_EVERY = (("tous", "les"), ("toutes", "les"), ("chaque",), ("par",))
+
+
+def _words_before(layout: DocumentLayout, page: int, word: Word, count: int = 2) -> list[Word]:
+    """The ``count`` words before ``word`` in the page's reading order (the line before's last
+    ones where it opens its line)."""
+    before: list[Word] = []
+    for line in layout.lines[page]:
+        for w in line.words:
+            if w is word:
+                return before[-count:]
+            before.append(w)
+        before = before[-count:]
+    return []
+
+
+def _every(before: list[Word]) -> bool:
+    """Whether the words before a number say it is a spacing or a rate (« tous les », « par »)."""
+    toks = tuple(token_texts(" ".join(w.text for w in before[-2:])))
+    return any(toks[-len(every):] == every for every in _EVERY)
 
 
 def _sentence_before(pattern: str) -> bool:

@@ -275,6 +275,19 @@ def test_the_insulated_surface_as_the_quantity_of_the_insulation_row(specs, unit
         assert got.get("surface_m2") != "76.00"
 
 
+def test_a_spacing_in_square_metres_is_no_surface_where_tous_ends_the_line_before(specs):
+    """« … tous » / « les 10 m² et fiche d'identification » (the description wrapped between the
+    two words): 10 m² is the piges' spacing, no surface, whatever line « tous » is on."""
+    header = [(0.08, 0.30, "Description"), (0.62, 0.30, "Qté"), (0.74, 0.30, "PU HT"), (0.88, 0.30, "Total HT €")]
+    rows = LETTERHEAD + [(0.08, 0.16, "DEVIS N° DEV-2023-0412")] + header + [
+        (0.08, 0.32, "Rehausse de trappe de visite NICOLL TRV 60"), (0.62, 0.32, "1"), (0.74, 0.32, "665,00"),
+        (0.88, 0.32, "665,00"),
+        (0.08, 0.335, "pose de piges de contrôle d'épaisseur tous"),
+        (0.08, 0.35, "les 10 m² et fiche d'identification du chantier"),
+        (0.08, 0.365, "Opération BAR-TH-148 éligible aux CEE")]
+    assert read([page(rows)], specs, "devis").get("surface_m2") != "10.00"
+
+
 def test_a_column_header_over_two_lines_ending_on_de_is_a_label(specs):
     """« Date de » / « début » (and « Date de fin de » / « validité »): the header's first line ends on
     « de », which does not make « début » the end of a sentence."""
