@@ -118,13 +118,14 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
                        heads: dict[str, Counter]) -> None:
     relations = sum_relations(specs, lambda spec: _Hints.from_spec(spec).sum_of)
     in_sums = {name for total, parts in relations.items() for name in (total, *parts)}
+    needed = 1 if score >= BOX_MATCH_THRESHOLD else MIN_DOCUMENTS  # documents that taught a numbering's head
     for spec in specs:
         spots = layout.spots.get(spec.name)
         if not spots or is_multi_valued(spec.hints):  # lists of products: their own reader
             continue
         present = sum(s["count"] for s in spots if not s["absent"])
         absent = sum(s["count"] for s in spots if s["absent"])
-        generic = _in_numbering(spec, spots, result.get(spec.name), pages, heads.get(spec.name))
+        generic = _in_numbering(spec, spots, result.get(spec.name), pages, heads.get(spec.name), needed)
         missing = generic is None or generic.value in (None, "")
         if not missing:
             result[spec.name] = generic
@@ -142,7 +143,7 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
                 continue
             found, by_box = None, False
             for read, by_box in _spot_reads(layout, score, spot, pages, spec, reads):
-                found = _shaped(spec, spot, _plausible(spec, pages, read), pages, heads.get(spec.name))
+                found = _shaped(spec, spot, _plausible(spec, pages, read), pages, heads.get(spec.name), needed)
                 if found is not None:
                     break
             if found is not None and not missing and _part_of_generic(spec, spot, found, generic):
@@ -305,22 +306,23 @@ def _overrules(spot: dict, agreeing: int, score: float, found: FieldValue, gener
 
 
 def _shaped(spec: FieldSpec, spot: dict, found: FieldValue | None, pages: list[PageContent],
-            heads: Counter | None = None) -> FieldValue | None:
+            heads: Counter | None = None, needed: int = MIN_DOCUMENTS) -> FieldValue | None:
     """A text read at a spot in the shapes its verdicts taught (``shapes``): an identifier's OCR
     look-alikes read in the layout's numbering; None for a text whose letters and digits are
     not of their kind (the street read where the layout's name sits: the recipient block moved)."""
     if found is None or spec.data_type != "string" or not spot.get("value_shapes"):
         return found
     if _read_by_ocr(pages, found):
-        found.value = with_head(in_numbering(found.value, spot["value_shapes"]), _head(spot, heads))
+        found.value = with_head(in_numbering(found.value, spot["value_shapes"]), _head(spot, heads, needed))
     return found if fits(found.value, spot["value_shapes"]) else None
 
 
-def _head(spot: dict, heads: Counter | None) -> str | None:
-    """The numbering's head the spot's verdicts taught, on two documents or more of the type's
-    layouts (a scan of the template learned apart from its born-digital copies)."""
+def _head(spot: dict, heads: Counter | None, needed: int = MIN_DOCUMENTS) -> str | None:
+    """The numbering's head the spot's verdicts taught, on ``needed`` documents or more of the
+    type's layouts (a scan of the template learned apart from its born-digital copies): two, or
+    one on a layout close enough to be the same template (the issuer numbers its invoices so)."""
     head = spot.get("value_head")
-    return head if head and max(spot["count"], (heads or {}).get(head, 0)) >= MIN_DOCUMENTS else None
+    return head if head and max(spot["count"], (heads or {}).get(head, 0)) >= needed else None
 
 
 def _taught_heads(document_type_id: int) -> dict[str, Counter]:
@@ -334,8 +336,8 @@ def _taught_heads(document_type_id: int) -> dict[str, Counter]:
     return heads
 
 
-def _in_numbering(spec: FieldSpec, spots: list[dict], generic: FieldValue | None,
-                  pages: list[PageContent], taught: Counter | None = None) -> FieldValue | None:
+def _in_numbering(spec: FieldSpec, spots: list[dict], generic: FieldValue | None, pages: list[PageContent],
+                  taught: Counter | None = None, needed: int = MIN_DOCUMENTS) -> FieldValue | None:
     """The extractor's text read by OCR in the numbering the layout's verdicts taught
     (« FACO09358 » for FAC009358), as the values read at its spots are; a text layer's as is:
     its characters are the document's (« 202505911 » is another installer's numbering on a
@@ -343,7 +345,7 @@ def _in_numbering(spec: FieldSpec, spots: list[dict], generic: FieldValue | None
     if generic is None or spec.data_type != "string" or not generic.value or not _read_by_ocr(pages, generic):
         return generic
     shapes = [shape for spot in spots if not spot["absent"] for shape in spot.get("value_shapes") or []]
-    heads = {_head(spot, taught) for spot in spots if not spot["absent"]} - {None}
+    heads = {_head(spot, taught, needed) for spot in spots if not spot["absent"]} - {None}
     value = in_numbering(generic.value, shapes)
     if len(heads) == 1:  # (a layout whose spots taught two numberings reads neither)
         value = with_head(value, heads.pop())
