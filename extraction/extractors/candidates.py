@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from ..types import BBox, FieldSpec, Word
 from .field_hints import _Hints, _fold_unit
 from .columns import (_column_range, _first_cell, _is_header_row, _item_row, _lines_below, _spans_columns,
-                      _words_in_range, article_codes, number_wrapped, runs_into, sentence_goes_on,
+                      _words_in_range, article_codes, number_wrapped, read_off_image, runs_into, sentence_goes_on,
                       sequence_code, totals_sentence, two_column_row, wrapped_start)
 from .carried import RAISED_FACTOR, amount_carried_over, heads_a_column, identifier_like, raised_value
 from .labels import DocumentLayout, _LabelHit
@@ -452,7 +452,7 @@ def _candidates_for_hit(
             if hints.multiple and k > hints.max_below and (not _item_row(line) or _is_header_row(line)):
                 break  # the item table ended: the totals, a VAT recap, the conditions below are no products
             found = _values_in(data_type, words, hints, stop_labels, period_only)
-            if not found or (hints.multiple and _prose_or_heading(found[0][1])):
+            if not found or (hints.multiple and (_prose_or_heading(found[0][1]) or read_off_image(hit, found[0][1]))):
                 continue  # « Travaux réalisés du 8 juin », « Lot 1 - Chauffage au » in a scan's column
             fv, value_words = found[0]
             if k <= hints.max_below and hints.below:

@@ -176,6 +176,12 @@ def _shape(text: str) -> str:
     return re.sub(r"[^\W_]", "X", text)
 
 
+def read_off_image(hit: _LabelHit, words: list[Word]) -> bool:
+    """Words OCR read under a heading of a text layer: on a born-digital page, an image's (the
+    installer's stamp « 02100 SAINT- » under « Réf. » past the totals), never the table's print."""
+    return all(w.conf < 1.0 for w in words) and all(w.conf >= 1.0 for w in hit.line.words)
+
+
 ARTICLE_NUMBER_DIGITS = 6
 
 

@@ -288,6 +288,32 @@ def test_a_spacing_in_square_metres_is_no_surface_where_tous_ends_the_line_befor
     assert read([page(rows)], specs, "devis").get("surface_m2") != "10.00"
 
 
+def test_a_stamp_ocr_read_under_a_text_layers_ref_column_is_no_product(specs):
+    """A born-digital invoice's second page: « Réf. » heads the table, the totals follow, and the
+    installer's stamp (an image the pipeline reads by OCR: « 02100 SAINT- ») sits under the
+    column: no model (network dev 1475)."""
+    from dataclasses import replace
+
+    from .pages import words_at
+
+    header = [(0.081, 0.173, "Réf."), (0.17, 0.173, "Désignation"), (0.62, 0.173, "Qté U."),
+              (0.74, 0.173, "P.U. HT"), (0.88, 0.173, "Montant HT")]
+    first = page(LETTERHEAD + [(0.08, 0.112, "FACTURE N° F-252459")] + header + [
+        (0.17, 0.193, "Pompe à chaleur Viessmann Vitocal 200-A AWO-M-E-AC 201.B10"),
+        (0.62, 0.193, "1 u"), (0.74, 0.193, "12 000,00"), (0.88, 0.193, "12 000,00 €")])
+    totals = ["Total HT", "Montant TVA (5,5 %)", "Montant total TTC", "Prime CEE Prim'Avenir Énergies", "NET À PAYER"]
+    rows = LETTERHEAD + [(0.08, 0.112, "Facture n° F-252459 du 31/10/2025 (suite)")] + header + [
+        (0.571, 0.193, "Sous-total Travaux préparatoires"), (0.88, 0.193, "1 776,00 €")]
+    rows += [(0.515, 0.224 + 0.019 * k, label) for k, label in enumerate(totals)]
+    rows += [(0.88, 0.224 + 0.019 * k, "1 000,00 €") for k in range(len(totals))]
+    rows += [(0.3, 0.332, "Facture payable à réception, par virement ou chèque."),
+             (0.3, 0.358, "Cachet et signature de l'entreprise")]
+    second = page(rows, number=2)
+    stamp = words_at(0.137, 0.391, "HERMIQUE RO", 0.86) + words_at(0.107, 0.401, "02100 SAINT-", 0.86)
+    got = read([first, replace(second, words=second.words + stamp)], specs, "facture")
+    assert json.loads(got["reference_produit"]) == ["Vitocal 200-A AWO-M-E-AC 201.B10"]
+
+
 def test_a_column_header_over_two_lines_ending_on_de_is_a_label(specs):
     """« Date de » / « début » (and « Date de fin de » / « validité »): the header's first line ends on
     « de », which does not make « début » the end of a sentence."""
