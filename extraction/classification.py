@@ -415,8 +415,8 @@ def segment_pages(
         page_code = result.title_code or result.classification.code
         new = not groups
         continues, starts = result.continues_document, result.starts_document
-        if continues and not new and result.page_of is not None and result.page_of[0] > 1 \
-                and not result.signature_proof and result.page_of[0] > len(groups[-1]) + 1:
+        if continues and not new and result.page_of is not None and not result.signature_proof \
+                and result.page_of[0] > len(groups[-1]) + 1:
             # « 4/4 » on a page after a one-page document: a numbering this run of pages cannot
             # hold (the scan's own, or a form's page in its model), no sign it goes on
             continues, starts = False, bool(result.title_code)

@@ -374,7 +374,8 @@ class LearnedFieldLocation(models.Model):
         "début de numérotation", max_length=12, null=True, blank=True,
         help_text="Les lettres et signes qui ouvrent toutes les valeurs apprises avant leur premier chiffre (« F- » "
                   "de F-244733). Vide dès que deux verdicts en ont appris deux différents. Appris sur deux documents "
-                  "ou plus, un numéro lu par l'OCR avec un de ces caractères mal lu (« E-244733 ») est relu avec lui.")
+                  "du type, ou un seul du même modèle, un numéro lu par l'OCR avec un de ces caractères mal lu "
+                  "(« E-244733 ») est relu avec lui.")
     constant = models.CharField(
         "valeur constante", max_length=200, null=True, blank=True,
         help_text="La valeur (texte ou SIRET) que tous les verdicts de ce repère ont apprise : le nom, le SIRET de "

@@ -206,7 +206,7 @@ def _words_before(layout: DocumentLayout, page: int, word: Word, count: int = 2)
 
 def _every(before: list[Word]) -> bool:
     """Whether the words before a number say it is a spacing or a rate (« tous les », « par »)."""
-    toks = tuple(token_texts(" ".join(w.text for w in before[-2:])))
+    toks = tuple(token_texts(" ".join(w.text for w in before)))
     return any(toks[-len(every):] == every for every in _EVERY)
 
 

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='learnedfieldlocation',
             name='value_head',
-            field=models.CharField(blank=True, help_text="Les lettres et signes qui ouvrent toutes les valeurs apprises avant leur premier chiffre (« F- » de F-244733). Vide dès que deux verdicts en ont appris deux différents. Appris sur deux documents ou plus, un numéro lu par l'OCR avec un de ces caractères mal lu (« E-244733 ») est relu avec lui.", max_length=12, null=True, verbose_name='début de numérotation'),
+            field=models.CharField(blank=True, help_text="Les lettres et signes qui ouvrent toutes les valeurs apprises avant leur premier chiffre (« F- » de F-244733). Vide dès que deux verdicts en ont appris deux différents. Appris sur deux documents du type, ou un seul du même modèle, un numéro lu par l'OCR avec un de ces caractères mal lu (« E-244733 ») est relu avec lui.", max_length=12, null=True, verbose_name='début de numérotation'),
         ),
     ]
