@@ -23,6 +23,7 @@ Pure functions over ``PageContent`` and an ``InkSource`` per page: no database, 
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -195,6 +196,34 @@ def ink_in_drawings(drawings: list[tuple[str, BBox, int]], zone: Zone) -> Ink:
     return Ink(count > 0, 0.95 if count else 0.9, float(count))
 
 
+FRAME_BELOW = 0.04  # of the page height: how far under its label a signature box may begin
+FRAME_MIN_SIZE = (0.1, 0.04)  # of the page: a box to sign in, not a tick box or a digit's cell
+
+
+def framed(zone: Zone, zones: list[Zone], drawings: list[tuple[str, BBox, int]]) -> Zone:
+    """The zone as the box drawn under (or around) its label, where a born-digital page draws
+    one: the whole box is where the signer's ink goes, also where the label beside it overlaps
+    its own (« approuvé »Signature et cachet », the installer's initials under the garbled
+    words) — the zone as found otherwise. A box that holds another zone's label is both
+    parties' and tells nothing."""
+    x0, top, _, bottom = zone.label_box
+    for kind, box, segments in drawings:
+        if kind != "path" or segments > 5:
+            continue  # a rectangle is one path of four or five segments
+        width, height = box[2] - box[0], box[3] - box[1]
+        if width < FRAME_MIN_SIZE[0] or height < FRAME_MIN_SIZE[1] or not box[0] - 0.01 <= x0 <= box[2]:
+            continue
+        below = bottom - 0.005 <= box[1] <= bottom + FRAME_BELOW
+        around = box[1] <= top and box[3] >= bottom + FRAME_MIN_SIZE[1]
+        if not (below or around) or box[3] - bottom > ZONE_HEIGHT * 2.5:
+            continue
+        if any(other is not zone and box[0] - 0.01 <= other.label_box[0] <= box[2]
+               and box[1] - FRAME_BELOW <= other.label_box[1] <= box[3] for other in zones):
+            continue
+        return dataclasses.replace(zone, bbox=(box[0], min(zone.bbox[1], box[1]), box[2], box[3] + 0.005))
+    return zone
+
+
 def _straight_lines(dark, width: int, height: int):
     """The pixels of long, nearly horizontal or vertical lines (frames, rules, dotted lines to sign
     on), a few degrees of tilt allowed (a scan, a photographed sheet)."""
@@ -344,6 +373,7 @@ def detect_signatures(pages: list[PageContent], sources: dict[int, InkSource]) -
             elif source.image is not None:
                 ink = ink_in_image(source.image, page.words, zone)
             else:
+                zone = framed(zone, zones, source.drawings)
                 ink = ink_in_drawings(source.drawings, zone)
             best = found.get(zone.role)
             if best is None or (ink.signed, ink.confidence) > (best[0].signed, best[0].confidence):

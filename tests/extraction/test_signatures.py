@@ -78,6 +78,29 @@ def test_zones_come_from_the_labels_side_by_side():
     assert zones[0].bbox[2] <= zones[1].label_box[0]  # the beneficiary's zone stops at the next label
 
 
+def test_a_box_drawn_under_a_label_is_its_zone_also_left_of_the_label():
+    """A label centred over its box, the installer's initials at the box's left edge, left of
+    where the label begins (office dev 1420: the beneficiary's long label running into the
+    installer's garbled its first word, and the zone began at « cachet »): the box drawn under
+    the label is where the ink counts."""
+    def page(initials: bool) -> bytes:
+        sh = Sheet(Random(3))
+        sh.text(sh.left, 80, "ATTESTATION SUR L'HONNEUR", 16, "bold")
+        sh.text(sh.left, 300, "Signature du bénéficiaire", style="bold")
+        sh.text(sh.left + 290, 300, "Cachet du professionnel", style="bold")
+        sh.rect(sh.left, 308, 205, 90)
+        sh.rect(sh.left + 215, 308, 250, 90)
+        sign(sh, sh.left + 8, 320, 150, 60, kind="vector")
+        if initials:
+            sign(sh, sh.left + 216, 318, 30, 30, kind="vector")
+        return sh.finish()
+
+    signed, unsigned = _read(page(True)), _read(page(False))
+    assert signed["signature_installateur"].value == "true"
+    assert unsigned["signature_installateur"].value == "false"
+    assert signed["signature_beneficiaire"].value == unsigned["signature_beneficiaire"].value == "true"
+
+
 def pdf_pages_from(pdf: bytes):
     from extraction.engines.text_layer import read_text_layer
     from extraction.types import PageContent
