@@ -17,6 +17,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from cee.text import fold
+
 from ..types import Word
 from .columns import _item_row
 from .layout import Line
@@ -215,6 +217,7 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
         pages.setdefault(line.page, []).append(line)
     in_address: dict[int, set[int]] = {}
     found: list[ProductMention] = []
+    unknown: list[ProductMention] = []  # named by a brand the lexicon does not know
     # the words a text layer prints, and those a scan reads alike three times or more (the letterhead,
     # the footer, the stamp): an OCR'd stamp's « THERMI » of the letterhead's « THERMI SOLUTIONS »
     # is that word, no slip of the brand « Thermia »
@@ -246,12 +249,16 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
                     else (_dotted(line, pages[line.page]) if i == 0 else None) or _in_capitals(line, i)
                 if introduced is not None:
                     found.append(introduced)
+                    unknown.append(introduced)
                 i += 1
                 continue
             if line.page not in in_address:
                 in_address[line.page] = _address_lines(pages[line.page], line.page)
             if line.index in in_address[line.page]:
                 break  # a person's name and address, not a designation
+            if _after_a_civility(line, line_tokens[i].word):
+                i += 1  # « Client   M. et Mme SEGUIN Sébastien »: a surname, not the brand Seguin
+                continue
             if wrapped is not None:
                 brand, following, taken = wrapped
                 reference, _ = reference_words(following[taken:])
@@ -294,7 +301,15 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
             last = max((k for k, w in enumerate(line.words) if w.bbox in boxes), default=-1)
             while i < len(toks) and line_tokens[i].word <= last:
                 i += 1
-    return _with_brands_after_dashes(lines, _without_product_lines(found))
+    return _with_brands_after_dashes(lines, _without_product_lines(_known_brands_first(found, unknown)))
+
+
+def _known_brands_first(found: list[ProductMention], unknown: list[ProductMention]) -> list[ProductMention]:
+    """Without the mentions of a brand the lexicon does not know whose words a lexicon brand's
+    mention also took: a scan's « de marque Rockwoo!, référence Rockplus Kraft » is Rockwool's."""
+    known = {w.bbox for mention in found if not any(mention is u for u in unknown) for w in mention.words}
+    return [mention for mention in found
+            if not any(mention is u for u in unknown) or not any(w.bbox in known for w in mention.words)]
 
 
 def _printed_words(lines: list[Line]) -> set[str]:
@@ -522,6 +537,14 @@ def _address_lines(page_lines: list[Line], page: int) -> set[int]:
     boxes = {w.bbox for block in blocks for row in block.lines for w in row}
     return {line.index for line in page_lines
             if any(w.bbox in boxes for w in line.words) or CIVILITY_RE.match(" ".join(w.text for w in line.words[:4]) + " ")}
+
+
+_CIVILITIES = {"m", "mr", "mme", "mmes", "mlle", "mm", "monsieur", "madame", "mademoiselle", "messieurs", "mesdames"}
+
+
+def _after_a_civility(line: Line, word: int) -> bool:
+    """Whether the line's word ``word`` follows a civility (« Mme BOUVET Christelle »)."""
+    return word > 0 and fold(line.words[word - 1].text).rstrip(".") in _CIVILITIES
 
 
 def _without_product_lines(found: list[ProductMention]) -> list[ProductMention]:

@@ -433,3 +433,35 @@ def test_a_model_opening_the_designation_whose_brand_wraps_onto_the_next_line(sp
     ]
     got = read([page(rows)], specs, "devis")
     assert json.loads(got["reference_produit"]) == ["Alfea Excellia A.I. 11"]
+
+
+def test_a_brand_a_scan_misread_after_de_marque_is_the_lexicons_brand_once(specs):
+    """« de marque Rockwoo!, référence Rockplus Kraft » on a scan: the lexicon's Rockwool, not
+    also a brand « Rockwoo! » the designation introduces (office dev 1420)."""
+    rows = LETTERHEAD + [
+        (0.08, 0.16, "DEVIS N° D2025-1187"),
+        (0.08, 0.30, "Description"), (0.70, 0.30, "Qté"), (0.84, 0.30, "Montant HT"),
+        (0.08, 0.32, "Isolation des combles perdus par soufflage d'un"), (0.70, 0.32, "84,00"), (0.84, 0.32, "1 944,60 €"),
+        (0.08, 0.34, "isolant en laine de roche de marque Rockwoo!, référence"),
+        (0.08, 0.36, "Rockplus Kraft, épaisseur 240 mm, résistance thermique R = 7 m².K/W"),
+    ]
+    got = read([page(rows, conf=0.9)], specs, "devis")
+    assert [b.lower() for b in json.loads(got["marque"])] == ["rockwool"]
+    assert json.loads(got["reference_produit"]) == ["Rockplus Kraft"]
+
+
+@pytest.mark.parametrize("client", ["M. et Mme SEGUIN Sébastien", "Madame BOUVET Christelle"])
+def test_a_clients_surname_that_is_a_brand_after_a_label_is_no_product(specs, client):
+    """« Client   M. et Mme SEGUIN Sébastien »: Seguin and Bouvet are brands of the lexicon, and
+    the surnames of clients; after a civility the word names a person (office dev 1420, 1421)."""
+    rows = LETTERHEAD + [
+        (0.08, 0.16, "FACTURE N° F-234291"),
+        (0.08, 0.20, "Client"), (0.30, 0.20, client),
+        (0.08, 0.22, "Adresse des travaux"), (0.30, 0.22, "139 cours Henri Rolland"),
+        (0.08, 0.30, "Réf."), (0.20, 0.30, "Désignation des travaux"), (0.70, 0.30, "Quantité"), (0.84, 0.30, "Montant HT"),
+        (0.08, 0.32, "Acoustifit 037"), (0.20, 0.32, "Isolant laine minérale – Knauf Insulation"), (0.70, 0.32, "156,00"),
+        (0.84, 0.32, "4 202,64 €"),
+    ]
+    got = read([page(rows)], specs, "facture")
+    assert json.loads(got["marque"]) == ["Knauf Insulation"]
+    assert json.loads(got["reference_produit"]) == ["Acoustifit 037"]
