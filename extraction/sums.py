@@ -10,7 +10,9 @@ when the chosen values add up, when one of the three was not found at all, or wh
 combination adds up. A VAT above 20 % of the amount it is charged on is no combination. Where no
 combination adds up, the one amount whose digits are those the two others make with one or two lost
 (a scan's dropped digit, thousands a glyph covered) is read as that sum or difference, and so
-is a VAT above 20 % of its base, when the difference is one rate's.
+is a VAT above 20 % of its base, when the difference is one rate's; a total read without its
+comma beside a VAT the scan garbled is the total with its comma, and the VAT the difference,
+when that difference is one rate's VAT of the amount excluding tax.
 """
 from __future__ import annotations
 
@@ -68,6 +70,8 @@ def _repair_one(values: dict[str, FieldValue], names: tuple[str, str, str], amou
     derived = {names[0]: total - second, names[1]: total - first, names[2]: first + second}
     fits = [name for name, amount in zip(names, amounts)
             if derived[name] > 0 and _lost_digits(_digits(amount), _digits(derived[name]))]
+    if not fits and _repair_lost_comma(values, names, amounts):
+        return
     if not fits and second > MAX_VAT_RATE * first + CENT and 0 < first < total:
         fits = [names[1]]  # a VAT above 20 % of its base is a misreading (« 10 000 » of « TVA 10 % … »)
     if len(fits) != 1:
@@ -79,6 +83,31 @@ def _repair_one(values: dict[str, FieldValue], names: tuple[str, str, str], amou
     old = values[name]
     values[name] = FieldValue(format_decimal(derived[name]), old.raw, round(max(0.01, old.confidence * 0.8), 3),
                               old.page, old.bbox)
+
+
+def _repair_lost_comma(values: dict[str, FieldValue], names: tuple[str, str, str], amounts: list[Decimal]) -> bool:
+    """A total read without its comma (« 647277€ » for 6 472,77 €) beside a VAT a scan garbled
+    (« 337,44 € » read « BME »): where the total with its comma put back is the other total
+    plus one rate's VAT (5,5 %, 10 %, 20 %) of the amount excluding tax, both the total and the
+    VAT are what the two totals make; nothing changes when neither total, or both, would do.
+    Whether it repaired them."""
+    first, _, total = amounts
+    repairs = []
+    for index in (0, 2):
+        whole = amount_without_its_comma(values[names[index]].raw)
+        if whole is None:
+            continue
+        base, full = (abs(whole), total) if index == 0 else (first, abs(whole))
+        vat = full - base
+        if base > 0 and vat > 0 and any(abs(vat - rate * base) <= RATE_SLACK * base for rate in RATES):
+            repairs.append({names[index]: abs(whole), names[1]: vat})
+    if len(repairs) != 1:
+        return False
+    for name, amount in repairs[0].items():
+        old = values[name]
+        values[name] = FieldValue(format_decimal(amount), old.raw, round(max(0.01, old.confidence * 0.8), 3),
+                                  old.page, old.bbox)
+    return True
 
 
 def _digits(amount: Decimal) -> str:

@@ -62,3 +62,13 @@ def test_a_vat_larger_than_a_fifth_of_its_base_is_the_difference_of_the_totals(s
     # « TVA 10 % » read with a stray « 000 »: 10 000 € of VAT on 8 068,40 € is no VAT; 806,84 € is 10 %
     values = read([page(HEAD + _totals("8 068,40 €", "10 000", "8 875,24 €"), conf=0.8)], specs)
     assert (values["montant_ht"], values["montant_tva"], values["montant_ttc"]) == ("8068.40", "806.84", "8875.24")
+
+
+def test_a_total_without_its_comma_beside_a_garbled_vat_makes_the_vat_of_one_rate(specs):
+    # office dev 1420: « 647277€ » for 6 472,77 €, the VAT's « 337,44 € » read as noise, another
+    # amount of the page taken for it; 6 472,77 − 6 135,33 = 337,44 €, 5,5 % of the HT
+    values = read([page(HEAD + _totals("6 135,33 €", "541865", "647277€"), conf=0.8)], specs)
+    assert (values["montant_ht"], values["montant_tva"], values["montant_ttc"]) == ("6135.33", "337.44", "6472.77")
+    # the comma put back makes no rate's VAT: nothing is made up
+    values = read([page(HEAD + _totals("6 135,33 €", "541865", "657277€"), conf=0.8)], specs)
+    assert values["montant_ttc"] == "657277.00"
