@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Count
 
-from .models import (LayoutFingerprint, LearnedFieldLocation, LearnedLabelPhrase, LearnedProduct, LearnedRejection,
-                     RankingModel)
+from .models import (LayoutFingerprint, LearnedFieldLocation, LearnedIssuerValue, LearnedLabelPhrase, LearnedProduct,
+                     LearnedRejection, RankingModel)
 
 
 @admin.action(description="Activer la sélection")
@@ -119,6 +119,23 @@ class LearnedRejectionAdmin(admin.ModelAdmin):
     list_editable = ["is_active"]
     search_fields = ["text", "replacement"]
     readonly_fields = ["lexicon", "text", "replacement", "count", "created_at", "updated_at"]
+    actions = [activate, deactivate]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(LearnedIssuerValue)
+class LearnedIssuerValueAdmin(admin.ModelAdmin):
+    """The name and RGE number validators confirmed beside an installer's SIRET: while active, the
+    installer's next documents, of any type, read them where a scan garbled them or the
+    extractor missed them."""
+
+    list_display = ["siret", "kind", "value", "count", "is_active", "updated_at"]
+    list_filter = ["kind", "is_active"]
+    list_editable = ["is_active"]
+    search_fields = ["siret", "value"]
+    readonly_fields = ["siret", "kind", "value", "count", "created_at", "updated_at"]
     actions = [activate, deactivate]
 
     def has_add_permission(self, request):

@@ -56,6 +56,8 @@ Hints (``FieldSchema.extraction_hints``; every key optional)::
                     do not add up, the candidates that do are taken (``sums``)
     one_person      a couple's name gives its first person (« M. et Mme TESSIER Marguerite et
                     Anne-Laure » → « TESSIER Marguerite »)
+    installer       "siret" | "name" | "rge": the field is the installer's SIRET, name or RGE number,
+                    which the learning ties together across documents (``learning.issuers``)
 
 Layout rules, the same for every field: a label is matched accent- and case-insensitively,
 with one OCR typo in words of five letters or more (seven for a one-word label), or with one

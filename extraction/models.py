@@ -482,6 +482,34 @@ class LearnedRejection(models.Model):
         return f"{self.get_lexicon_display()} « {self.text} » ×{self.count}"
 
 
+class LearnedIssuerValue(models.Model):
+    """What validators confirmed an installer prints beside its SIRET, on any document of any
+    type: its name, its RGE number. The next document whose SIRET is that one reads a name or a
+    number a scan garbled (« 150' Ouest ») as the validated one, and finds one it missed."""
+
+    class Kind(models.TextChoices):
+        NAME = "name", "raison sociale"
+        RGE = "rge", "n° RGE"
+
+    siret = models.CharField("SIRET", max_length=14, db_index=True)
+    kind = models.CharField("donnée", max_length=10, choices=Kind.choices)
+    value = models.CharField("valeur validée", max_length=200)
+    count = models.PositiveIntegerField("documents", default=1)
+    is_active = models.BooleanField("actif", default=True,
+                                    help_text="Décocher pour que l'extraction n'utilise plus cette valeur.")
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    class Meta:
+        verbose_name = "donnée d'installateur apprise"
+        verbose_name_plural = "données d'installateurs apprises"
+        ordering = ["siret", "kind", "-count"]
+        constraints = [models.UniqueConstraint(fields=["siret", "kind", "value"], name="learned_issuer_value_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.siret} {self.get_kind_display()} « {self.value} » ×{self.count}"
+
+
 class PhrasePatternManager(models.Manager):
     def get_by_natural_key(self, document_type_code, field_name, pattern):
         return self.get(schema__document_type__code=document_type_code, schema__name=field_name, pattern=pattern)

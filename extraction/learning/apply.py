@@ -19,11 +19,12 @@ from ..types import FieldSpec, FieldValue, PageContent
 from .constants import CONSTANT_TYPES, MIN_DOCUMENTS, as_constant, constants_of, find_constant, part_of
 from .fingerprint import (BOX_MATCH_THRESHOLD, MATCH_THRESHOLD, is_multi_valued, layout_features, match_score,
                           page_shape, read_issuer, same_issuer)
+from .issuers import read_known_issuer
 from .registration import anchor_moves, page_shift, registered
 from .selectors import KnownLayout, corrected_layouts, known_layouts, type_anchors
-from .shapes import fits, in_numbering, with_head
+from .shapes import fits, in_numbering, numbered_alike, with_head
 from .phrases import configured_labels
-from .spots import labelled, overlaps, page_lines_of, read_at
+from .spots import labelled, overlaps, page_lines_of, read_at, read_by_ocr
 
 
 NUMERIC_TYPES = ("decimal", "integer")
@@ -103,6 +104,7 @@ def read_learned_spots(document_type_id: int, pages: list[PageContent], specs: l
     issuers = same_issuer(read_issuer(pages), layout.issuer) if layout is not None else False
     if issuers is not False:
         _read_constants(layout, pages, specs, result, reads, issuer_printed=issuers is True)
+    read_known_issuer(pages, specs, result, reads.lines)
     return result
 
 
@@ -220,7 +222,7 @@ def _read_constants(layout: KnownLayout, pages, specs, result: dict, reads: _Doc
         if read and found.value in taught:
             continue
         if read:
-            constant = as_constant(found, spec.data_type, constants, fuzzy=_read_by_ocr(pages, found))
+            constant = as_constant(found, spec.data_type, constants, fuzzy=read_by_ocr(pages, found))
             if constant is None and issuer_printed and spec.data_type == "string":
                 constant = part_of(found, constants)
             if constant is not None:
@@ -263,7 +265,7 @@ def _scanned_number(spec: FieldSpec, pages, found: FieldValue, score: float, mis
     extractor take 171 from « BAR-TH-171 »). Only the amounts of a sum (HT + TVA = TTC): an
     efficiency after « Efficacité énergétique saisonnière » is as often the COP beside it."""
     return (spec.data_type in NUMERIC_TYPES and not misreadings and score >= BOX_MATCH_THRESHOLD
-            and _read_by_ocr(pages, found))
+            and read_by_ocr(pages, found))
 
 
 def _spot_reads(layout: KnownLayout, score: float, spot: dict, pages, spec: FieldSpec, reads: _DocumentReads):
@@ -312,7 +314,7 @@ def _shaped(spec: FieldSpec, spot: dict, found: FieldValue | None, pages: list[P
     not of their kind (the street read where the layout's name sits: the recipient block moved)."""
     if found is None or spec.data_type != "string" or not spot.get("value_shapes"):
         return found
-    if _read_by_ocr(pages, found):
+    if read_by_ocr(pages, found):
         found.value = with_head(in_numbering(found.value, spot["value_shapes"]), _head(spot, heads, needed))
     return found if fits(found.value, spot["value_shapes"]) else None
 
@@ -342,12 +344,12 @@ def _in_numbering(spec: FieldSpec, spots: list[dict], generic: FieldValue | None
     (« FACO09358 » for FAC009358), as the values read at its spots are; a text layer's as is:
     its characters are the document's (« 202505911 » is another installer's numbering on a
     template that two print, not « ZOZ505911 »)."""
-    if generic is None or spec.data_type != "string" or not generic.value or not _read_by_ocr(pages, generic):
+    if generic is None or spec.data_type != "string" or not generic.value or not read_by_ocr(pages, generic):
         return generic
     shapes = [shape for spot in spots if not spot["absent"] for shape in spot.get("value_shapes") or []]
     heads = {_head(spot, taught, needed) for spot in spots if not spot["absent"]} - {None}
     value = in_numbering(generic.value, shapes)
-    if len(heads) == 1:  # (a layout whose spots taught two numberings reads neither)
+    if len(heads) == 1 and numbered_alike(value, shapes):  # (a layout whose spots taught two numberings reads neither)
         value = with_head(value, heads.pop())
     return generic if value == generic.value else replace(generic, value=value)
 
@@ -462,7 +464,7 @@ def _plausible(spec: FieldSpec, pages: list[PageContent], found: FieldValue | No
     candidates do (``fields.within_max_value``): a CEE premium of 3 668 441 € read by OCR is
     « 3.668.441 » for 3 668,44 €, read again so; on a text layer, a value to drop, not one to
     overrule the extractor with."""
-    if found is not None and spec.data_type == "siret" and not is_valid_siret(found.value) and _read_by_ocr(pages, found):
+    if found is not None and spec.data_type == "siret" and not is_valid_siret(found.value) and read_by_ocr(pages, found):
         return None  # « 80493314210056 »: OCR's slip in « 89493314210056 » fails the Luhn key
     hints = _Hints.from_spec(spec)
     if found is not None and spec.data_type == "string" and hints.value_regex is not None:
@@ -475,19 +477,8 @@ def _plausible(spec: FieldSpec, pages: list[PageContent], found: FieldValue | No
     limit = hints.max_value
     if found is None or limit is None or spec.data_type not in NUMERIC_TYPES:
         return found
-    value = within_max_value(found.value, found.raw, limit, read_by_ocr=_read_by_ocr(pages, found))
+    value = within_max_value(found.value, found.raw, limit, read_by_ocr=read_by_ocr(pages, found))
     if value is None:
         return None
     found.value = value
     return found
-
-
-def _read_by_ocr(pages: list[PageContent], found: FieldValue) -> bool:
-    """Whether OCR read the words of ``found``: its page was OCR'd, or (a text layer completed by
-    OCR) a word there has a confidence under 1, as the extractor tells."""
-    page = next((p for p in pages if p.number == found.page), None)
-    if page is None:
-        return False
-    if (page.source or "").startswith("ocr"):
-        return True
-    return bool(found.bbox) and any(w.conf < 1.0 for w in page.words if overlaps(w.bbox, found.bbox))

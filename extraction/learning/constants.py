@@ -90,8 +90,17 @@ def holds(text: str, data_type: str, constant: str, *, fuzzy: bool) -> bool:
         return True
     if not fuzzy or len(wanted) < MIN_FUZZY_LETTERS:
         return False
-    size = len(wanted.split())
-    return any(SequenceMatcher(None, window, wanted).ratio() >= MIN_RATIO for window in _windows(words, size))
+    size, wanted = len(wanted.split()), _look_alike(wanted)
+    return any(SequenceMatcher(None, _look_alike(window), wanted).ratio() >= MIN_RATIO for window in _windows(words, size))
+
+
+# Letters a scan reads as the digits they look like: « Iso' Ouest » read « 150' Ouest » or « 10' Ouest »
+_LOOK_ALIKES = str.maketrans({"0": "o", "1": "i", "l": "i", "5": "s", "8": "b"})
+
+
+def _look_alike(text: str) -> str:
+    """A folded text with the characters a scan confuses made one."""
+    return text.translate(_LOOK_ALIKES)
 
 
 def as_constant(found: FieldValue, data_type: str, constants: list[tuple[str, int]], *, fuzzy: bool) -> str | None:

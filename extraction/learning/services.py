@@ -28,6 +28,7 @@ from ..types import PageContent
 from .constants import CONSTANT_TYPES, constant_differs
 from .fingerprint import (MATCH_THRESHOLD, is_multi_valued, layout_digest, layout_features, match_score, page_shape,
                           read_issuer)
+from .issuers import learn_issuer_value
 from .phrases import configured_labels, is_label_phrase
 from .products import learn_products
 from .shapes import value_head, with_shape
@@ -167,6 +168,7 @@ def learn_from_verdict(feedback: HumanFeedback, field) -> None:
         value = field.value
     else:
         value = ""
+    learn_issuer_value(field, value)
     changed = {"corrections": int(misread(feedback, field.schema.data_type))}
     layout = batch.layout if batch is not None and batch.layout is not None else layout_of(document, pages)
     if batch is not None:

@@ -12,6 +12,8 @@ misread (« E-244733 », « r-250390 ») is read again as the layout prints it (
 """
 from __future__ import annotations
 
+import re
+
 MAX_SHAPE = 60
 MAX_SHAPES = 6  # distinct shapes kept per spot
 # OCR look-alikes: a letter read where the numbering has a digit, and the reverse
@@ -103,6 +105,19 @@ def value_head(value: str) -> str:
         return ""
     head = value[:first]
     return head if 0 < len(head) <= MAX_HEAD and any(c.isalpha() for c in head) else ""
+
+
+def numbered_alike(value: str, shapes: list[str] | None) -> bool:
+    """Whether ``value`` has the runs of letters and digits, and the marks between them, of a
+    taught value (any length of run): « QE/26616 » is not numbered like « QB/2021/250797 »,
+    « E-244733 » is like « F-244733 »; any value when nothing was taught."""
+    if not shapes:
+        return True
+    return _runs(value_shape(value)) in {_runs(shape) for shape in shapes}
+
+
+def _runs(shape: str) -> str:
+    return re.sub(r"A+", "A", re.sub(r"9+", "9", shape.upper()))
 
 
 def with_head(value: str, head: str | None) -> str:

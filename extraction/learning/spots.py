@@ -534,3 +534,14 @@ def read_at(pages: list[PageContent], data_type: str, spot: dict, lines_of: dict
     value, raw, value_words = typed
     return FieldValue(value=value, raw=raw, confidence=0.0, page=page.number,
                       bbox=union_box(w.bbox for w in value_words))
+
+
+def read_by_ocr(pages: list[PageContent], found: FieldValue) -> bool:
+    """Whether OCR read the words of ``found``: its page was OCR'd, or (a text layer completed by
+    OCR) a word there has a confidence under 1, as the extractor tells."""
+    page = next((p for p in pages if p.number == found.page), None)
+    if page is None:
+        return False
+    if (page.source or "").startswith("ocr"):
+        return True
+    return bool(found.bbox) and any(w.conf < 1.0 for w in page.words if overlaps(w.bbox, found.bbox))

@@ -214,6 +214,11 @@ def test_an_identifier_read_by_ocr_opens_with_the_head_of_the_layouts_numbering(
     assert read("r-250390", generic=True) == "F-250390"  # the extractor's own reading too
     assert read("E-244733", source="text_layer") == "E-244733"
     assert read("EX-244733") == "EX-244733"
+    # another numbering, one letter of the head away: « QE/26616 » on a certificate whose layout's one
+    # verdict taught « QB/2021/250797 » (retail dev 1566) is not re-headed
+    spot.update(value_shapes=with_shape([], "QB/2021/250797"), value_head="QB/")
+    assert read("QE/26616", generic=True) == "QE/26616" and read("QE/2022/301144", generic=True) == "QB/2022/301144"
+    spot.update(value_shapes=with_shape([], "F-238411"), value_head="F-")
     spot["count"] = 1  # one document taught it: on the same template (a close match), enough
     assert read("E-244733") == "F-244733"
     monkeypatch.setattr(apply, "matching_layout", lambda type_id, pages: (layout, 0.3))  # a looser match: not
