@@ -118,10 +118,28 @@ def far_right_of(hit: _LabelHit, words: list[Word]) -> bool:
     return words[0].bbox[0] > max(w.bbox[2] for w in hit.line.words[hit.start_word:hit.end_word]) + 0.05
 
 
+def _announces_a_list(layout: DocumentLayout, hit: _LabelHit) -> bool:
+    """Whether the label ends a sentence that announces a list with a colon, on its line or on
+    the next few words (« … pour les domaines de travaux » / « suivants : »): the list starts at
+    the paragraph's margin below (or centred under it), not under the label."""
+    line = hit.line
+    cell_start, cell_end = line.cell_of(hit.start_word)
+    if hit.start_word - cell_start < 3 or cell_end - hit.end_word > 2 or hit.remainder is not None:
+        return False
+    if line.words[cell_end - 1].text.endswith(":"):
+        return True  # « … pour les domaines de travaux suivants : »
+    if hit.end_word < cell_end:
+        return False
+    below = _lines_below(layout, hit, 1)
+    return bool(below) and len(below[0][1].words) <= 4 and below[0][1].words[-1].text.endswith(":")
+
+
 def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base: float, stop_labels) -> list[Candidate]:
     """The items listed under a label, as one candidate holding a JSON list."""
     x0, x1 = _column_range(hit)
     in_table = len(hit.line.cells) >= 3
+    if not in_table and _announces_a_list(layout, hit):
+        x0 = hit.line.words[0].bbox[0]  # « … pour les domaines de travaux » / « suivants : » / « – Isolation du toit »
     centred = not in_table and _centred_under(hit, _lines_below(layout, hit, 1))
     if centred:
         x0, x1 = 0.0, 1.0
@@ -155,6 +173,8 @@ def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base:
         words = _before_a_dated_cell(line, words)
         if in_table and empty_cell_mark("".join(w.text for w in words)):
             continue  # « — » in a table's column (« _ » on a scan): this row has none (a qualification without the RGE mention)
+        if not items and words[-1].text.endswith(":") and len(words) <= 4:
+            continue  # the label's sentence goes on over the list (« … pour les domaines » / « de travaux suivants : »)
         mark = words[0].text[:1]
         words, bullet = _item(words)
         if bullets is None:
@@ -177,6 +197,9 @@ def list_candidates(hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base:
         words_seen.extend(words)
         if len(items) >= MAX_ITEMS:
             break
+    # each item is a value of the field: « listés ci-dessus » after « … pour les domaines de
+    # travaux » ending a sentence is none where the field's values open with a capital
+    items = [kept for kept in (hints.in_value_regex(item) for item in items) if kept]
     if not items:
         return []
     value = json.dumps(items, ensure_ascii=False)

@@ -354,3 +354,42 @@ def test_comb_fields_read_by_ocr_with_the_boxes_sides_are_read_without_them(spec
     got = {name: value.value for name, value in result.items()}
     assert got["beneficiaire_code_postal"] == "46000"
     assert (got["date_engagement"], got["date_achevement"]) == ("2024-02-13", "2024-03-19")
+
+
+def test_the_domains_a_sentence_announces_are_the_list_at_its_margin_not_under_the_label(specs):
+    """The label ends a line of running text and the list starts at the paragraph's margin
+    below it, bulleted (a body's e-mail, platform dev 1510) or centred (network dev 1460)."""
+    mail = [
+        (0.08, 0.10, "[Qualibat] Votre attestation de qualification"),
+        (0.08, 0.30, "Nous avons le plaisir de vous informer que la commission d'attribution a accordé à l'entreprise"),
+        (0.08, 0.32, "CONFORT CONCEPT (SIRET 84375171000081)"),
+        (0.08, 0.36, "Cette qualification est valable du 2023-11-22 au 2027-11-21 pour les domaines de travaux"),
+        (0.08, 0.38, "suivants :"),
+        (0.10, 0.42, "– Isolation du toit"),
+        (0.08, 0.46, "Vous trouverez votre certificat en pièce jointe ; il est également disponible dans votre espace"),
+        (0.08, 0.48, "entreprise. Votre fiche apparaîtra dans l'annuaire France Rénov' sous 48 heures."),
+    ]
+    assert read(specs, "certificat_rge", mail)["domaines"] == '["Isolation du toit"]'
+    certificate = [
+        (0.30, 0.10, "CERTIFICAT DE QUALIFICATION"), (0.40, 0.15, "THERMIQUE MARTIN"),
+        (0.08, 0.24, "Qualit'EnR atteste que l'entreprise ci-dessus est titulaire de la qualification Qualisol, assortie de la"),
+        (0.08, 0.26, "mention RGE « Reconnu Garant de l'Environnement », pour les domaines de travaux suivants :"),
+        (0.36, 0.30, "Chauffage et/ou eau chaude solaire"),
+        (0.15, 0.36, "N° de qualification"), (0.50, 0.36, "QE/386680"),
+    ]
+    assert read(specs, "certificat_rge", certificate)["domaines"] == '["Chauffage et/ou eau chaude solaire"]'
+
+
+def test_the_sentence_after_a_table_of_qualifications_lists_no_domain(specs):
+    """« … valent reconnaissance « Reconnu Garant de l'Environnement » pour les » / « domaines de
+    travaux listés ci-dessus. »: the label opens a sentence's line, the words after it are no
+    domain (they open with no capital, as every domain does; letters dev 1310)."""
+    rows = [
+        (0.30, 0.10, "CERTIFICAT DE QUALIFICATION"), (0.08, 0.16, "RENOV ISOLATION"),
+        (0.08, 0.30, "Code"), (0.18, 0.30, "Qualification"), (0.85, 0.30, "Mention"),
+        (0.08, 0.32, "7132"), (0.18, 0.32, "Isolation des murs et planchers bas"), (0.86, 0.32, "RGE"),
+        (0.08, 0.36, "Période de validité : du 07/06/23 au 06/06/2027"),
+        (0.08, 0.42, "Les qualifications portant la mention RGE valent reconnaissance « Reconnu Garant de l'Environnement » pour les"),
+        (0.08, 0.44, "domaines de travaux listés ci-dessus."),
+    ]
+    assert read(specs, "certificat_rge", rows)["domaines"] == '["Isolation des murs et planchers bas"]'
