@@ -44,7 +44,7 @@ def clear_struck_rules(image: Image.Image) -> Image.Image:
     above, below = _touching(letters, rules, 1), _touching(letters, rules, -1)
     touched = ndimage.maximum_filter1d((above | below).view(np.uint8), size=7, axis=0)  # a tilted rule's rows
     share = ndimage.uniform_filter1d(touched, size=max(5, int(width * STRETCH)), axis=1, output=np.float32)
-    cleared = rules & (share >= MIN_TOUCHING) & ~(above | below)
+    cleared = rules & (share >= MIN_TOUCHING) & ~(above & below)
     if not cleared.any():
         return image
     out = gray.copy()
