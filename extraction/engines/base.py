@@ -126,16 +126,3 @@ def ink_components(mask, structure=None):
              for index, box in enumerate(ndimage.find_objects(labels), 1) if box is not None]
     return labels, found
 
-
-def otsu_threshold(gray) -> int:
-    """Otsu's threshold of a greyscale page (a numpy array): between paper and ink. Shared by the
-    page cleaners (``combs``, ``struck``)."""
-    import numpy as np
-
-    histogram = np.bincount(gray.ravel(), minlength=256).astype(np.float64)
-    total = histogram.sum()
-    levels = np.arange(256)
-    weight = np.cumsum(histogram)
-    mean = np.cumsum(histogram * levels)
-    between = (mean[-1] * weight / total - mean) ** 2 / np.maximum(weight * (total - weight), 1e-9)
-    return int(np.argmax(between))

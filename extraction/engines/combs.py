@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from .base import ink_components, otsu_threshold
+from .base import ink_components
 
 # A comb's height as a share of the page's width (4 to 12 mm on an A4 page), and its shape.
 MIN_HEIGHT, MAX_HEIGHT = 0.012, 0.06
@@ -30,7 +30,7 @@ def compact_combs(image: Image.Image) -> Image.Image:
     gray = np.asarray(image if image.mode == "L" else image.convert("L"))
     if gray.ndim != 2 or gray.size == 0:
         return image
-    ink = gray < otsu_threshold(gray)
+    ink = gray < _threshold(gray)
     labels, components = ink_components(ink, np.ones((3, 3), dtype=bool))
     width = gray.shape[1]
     combs = []
@@ -57,6 +57,17 @@ class _Comb:
     @property
     def pitch(self) -> float:
         return (self.sides[-1][0] - self.sides[0][1]) / max(1, len(self.sides) - 1)
+
+
+def _threshold(gray: np.ndarray) -> int:
+    """Otsu's threshold of the page: between paper and ink."""
+    histogram = np.bincount(gray.ravel(), minlength=256).astype(np.float64)
+    total = histogram.sum()
+    levels = np.arange(256)
+    weight = np.cumsum(histogram)
+    mean = np.cumsum(histogram * levels)
+    between = (mean[-1] * weight / total - mean) ** 2 / np.maximum(weight * (total - weight), 1e-9)
+    return int(np.argmax(between))
 
 
 def _runs(flags: np.ndarray) -> list[tuple[int, int]]:

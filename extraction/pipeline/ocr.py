@@ -11,7 +11,6 @@ from extraction.engines.base import OcrEngine, OcrResult, centre_inside, clamp_b
 from extraction.engines.bands import invert_dark_bands
 from extraction.engines.combs import compact_combs
 from extraction.engines.lighting import even_lighting
-from extraction.engines.struck import clear_struck_rules
 from extraction.types import Word
 
 from .base import Stage, StageError, TransientStageError
@@ -47,9 +46,8 @@ def looks_blank(image: Image.Image) -> bool:
 
 def prepared_for_ocr(image: Image.Image) -> Image.Image:
     """The page as the engine is given it: a photo's shadow flattened, light letters on dark
-    bands turned dark, comb fields' boxes taken away, rules through a line of text cleared; the
-    page itself kept as it is."""
-    return clear_struck_rules(compact_combs(even_lighting(invert_dark_bands(image))))
+    bands turned dark, comb fields' boxes taken away; the page itself kept as it is."""
+    return compact_combs(even_lighting(invert_dark_bands(image)))
 
 
 def read_upright(engine: OcrEngine, image: Image.Image, dpi: int | None) -> tuple[OcrResult, Image.Image]:
