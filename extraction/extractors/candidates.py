@@ -95,6 +95,10 @@ def _cut_at_labels(words: list[Word], stop_labels: PhraseSet, after_separator: b
     return words
 
 
+SENTENCE_WORDS = 5  # words after a label, up to a full stop, that make it a sentence's
+_NUMBER_SIGN_RE = re.compile(r"^(?:n[°ºo]\.?|num[ée]ro)\s*:?$", re.IGNORECASE)  # « N° », « Nº », « No. »
+
+
 def _values_in(data_type: str, words: list[Word], hints: _Hints, stop_labels,
                period_only: bool = False) -> list[tuple[FoundValue, list[Word]]]:
     """Typed values in a run of words (for strings: the run itself, cut at other labels). A date
@@ -104,6 +108,8 @@ def _values_in(data_type: str, words: list[Word], hints: _Hints, stop_labels,
     if not words:
         return []
     if data_type == "string":
+        if hints.max_words == 1 and hints.value_regex is not None and len(words) > 1 and _NUMBER_SIGN_RE.match(words[0].text):
+            words = words[1:]  # « N° E-E562014 » under « QUALIFICATION RGE »: the number after its sign
         words = before_prose(_cut_at_labels(after_e_signature(words), stop_labels))[: hints.max_words]
         words = _strip_separators(words)
         # trailing separators ("Dupont Jean -")
@@ -426,6 +432,8 @@ def _candidates_for_hit(
     if data_type != "string" and _inside_prose(hit):
         return out  # « le montant de la prime est précisé dans le courrier… »: no value below
 
+    if data_type == "string" and _opens_a_sentence(hit):
+        return out  # « Facture payable à réception, par virement … » read as « facturé à »: no heading of a value below
     if hints.below or hints.table:
         x0, x1 = _column_range(hit)
         limit = max(hints.max_below, 12 if hints.table or hints.multiple else 0)  # a « Marque » column: every row
@@ -539,6 +547,16 @@ def _closes_a_sentence(hit: _LabelHit) -> bool:
     last = hit.line.words[hit.end_word - 1].text
     after = hit.line.words[hit.end_word:hit.end_word + 1]
     return last.endswith(".") and sum(ch.isalpha() for ch in last) >= 5 and bool(after) and after[0].text[:1].isupper()
+
+
+def _opens_a_sentence(hit: _LabelHit) -> bool:
+    """The label opens a sentence that runs on in its cell to a full stop (« Facture payable à
+    réception, par virement ou chèque à l'ordre de CONCEPT MARTIN. »), no separator after it."""
+    if _separator_follows(hit):
+        return False
+    _, cell_end = hit.line.cell_of(hit.start_word)
+    rest = hit.line.words[hit.end_word:cell_end]
+    return len(rest) >= SENTENCE_WORDS and rest[-1].text.endswith(".") and not rest[-1].text.endswith("..")
 
 
 def _inside_prose(hit: _LabelHit) -> bool:

@@ -218,6 +218,7 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
     in_address: dict[int, set[int]] = {}
     found: list[ProductMention] = []
     unknown: list[ProductMention] = []  # named by a brand the lexicon does not know
+    named: dict[str, frozenset[str]] = {}  # the names the document gives people, made once a brand is met
     # the words a text layer prints, and those a scan reads alike three times or more (the letterhead,
     # the footer, the stamp): an OCR'd stamp's « THERMI » of the letterhead's « THERMI SOLUTIONS »
     # is that word, no slip of the brand « Thermia »
@@ -256,8 +257,9 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
                 in_address[line.page] = _address_lines(pages[line.page], line.page)
             if line.index in in_address[line.page]:
                 break  # a person's name and address, not a designation
-            if _after_a_civility(line, line_tokens[i].word):
-                i += 1  # « Client   M. et Mme SEGUIN Sébastien »: a surname, not the brand Seguin
+            if _after_a_civility(line, line_tokens[i].word) or (
+                    match is not None and len(match[1]) == 1 and match[1][0] in _surnames(lines, named)):
+                i += 1  # « Client   M. et Mme SEGUIN Sébastien », « Signé par Constance Seguin »: not the brand Seguin
                 continue
             if wrapped is not None:
                 brand, following, taken = wrapped
@@ -545,6 +547,27 @@ _CIVILITIES = {"m", "mr", "mme", "mmes", "mlle", "mm", "monsieur", "madame", "ma
 def _after_a_civility(line: Line, word: int) -> bool:
     """Whether the line's word ``word`` follows a civility (« Mme BOUVET Christelle »)."""
     return word > 0 and fold(line.words[word - 1].text).rstrip(".") in _CIVILITIES
+
+
+def _surnames(lines: list[Line], named: dict[str, frozenset[str]]) -> frozenset[str]:
+    """The folded words the document writes right after a civility (« M. et Mme SEGUIN
+    Constance », « Madame Inès BOUVET »): its people's names, no brand wherever they stand
+    alone (kept in ``named``, made once per document)."""
+    if "surnames" not in named:
+        found = set()
+        for line in lines:
+            words = line.words
+            for k, word in enumerate(words):
+                if fold(word.text).rstrip(".") not in _CIVILITIES:
+                    continue
+                j = k + 1
+                while j < len(words) and fold(words[j].text).rstrip(".") in _CIVILITIES | {"et", "ou"}:
+                    j += 1
+                for name in words[j:j + 2]:
+                    if name.text[:1].isupper():
+                        found.update(token_texts(name.text)[:1])
+        named["surnames"] = frozenset(found)
+    return named["surnames"]
 
 
 def _without_product_lines(found: list[ProductMention]) -> list[ProductMention]:

@@ -284,6 +284,45 @@ def test_the_number_after_a_qualification_body_is_the_rge_number(specs):
     assert read([page(rows)], specs, "facture")["rge_numero"] == "E-E231735"
 
 
+def test_the_number_after_its_sign_under_a_sidebars_qualification_heading_is_the_rge_number(specs):
+    """A sidebar beside the item table: « QUALIFICATION RGE » on the first item's line, the body's
+    name, then « N° E-E562014 » (platform dev 1511); or the number right under the heading."""
+    def sidebar(lines: list[str]) -> list:
+        rows = [(0.30, 0.29, "Désignation"), (0.63, 0.29, "Qté"), (0.70, 0.29, "Unité"), (0.75, 0.29, "PU HT"),
+                (0.81, 0.29, "TVA"), (0.86, 0.29, "Total HT"),
+                (0.30, 0.31, "Isolation des combles perdus"), (0.63, 0.31, "160,00"), (0.70, 0.31, "m²"),
+                (0.75, 0.31, "51,95 €"), (0.81, 0.31, "5,5 %"), (0.86, 0.31, "8 312,00 €"),
+                (0.30, 0.343, "Produit : Saint-Gobain Weber /"), (0.30, 0.352, "weber.therm XM ultra 22")]
+        return rows + [(0.034, 0.31 + 0.012 * k, text) for k, text in enumerate(lines)]
+
+    got = read([page(sidebar(["QUALIFICATION RGE", "Qualibat", "N° E-E562014", "", "RÈGLEMENT"]))], specs, "facture")
+    assert got["rge_numero"] == "E-E562014"
+    got = read([page(sidebar(["QUALIFICATION RGE", "N° CEQ-RGE-2021-80096", "", "RÈGLEMENT"]))], specs, "facture")
+    assert got["rge_numero"] == "CEQ-RGE-2021-80096"
+
+
+def test_a_sentence_opening_with_a_labels_words_heads_no_value_and_the_site_heading_is_no_name(specs):
+    """« Facture payable à réception, … à l'ordre de CONCEPT MARTIN. » reads as « facturé à » with a
+    word inside: a sentence, no heading of « Cachet et signature de l'entreprise » under it; and
+    « Lieu d'intervention » heading the site's address beside « Destinataire » is no client's name
+    (network dev 1461)."""
+    rows = [(0.07, 0.05, "CONCEPT MARTIN"), (0.07, 0.12, "FACTURE N° F-237654"),
+            (0.08, 0.16, "Destinataire"), (0.45, 0.16, "Lieu d'intervention"),
+            (0.08, 0.18, "Xavier RODRIGUES"), (0.45, 0.18, "3 boulevard Victor Hugo"),
+            (0.08, 0.20, "3 boulevard Victor Hugo"), (0.45, 0.20, "80000 AMIENS"), (0.08, 0.22, "80000 AMIENS")]
+    last = [(0.07, 0.30, "Facture payable à réception, par virement ou chèque à l'ordre de CONCEPT MARTIN."),
+            (0.07, 0.33, "Cachet et signature de l'entreprise")]
+    got = read([page(rows), page(last, number=2)], specs, "facture")
+    assert (got["beneficiaire_nom"], got["beneficiaire_adresse"], got["beneficiaire_ville"]) == (
+        "Xavier RODRIGUES", "3 boulevard Victor Hugo", "AMIENS")
+    from extraction.extractors.labels import DocumentLayout
+    from extraction.fields import _all_stop_labels, field_candidates
+
+    name = next(spec for spec in specs["facture"] if spec.name == "beneficiaire_nom")
+    found = field_candidates(name, DocumentLayout.of([page(last)]), _all_stop_labels(specs["facture"]))
+    assert not any("Cachet" in c.value for c in found)
+
+
 def test_a_label_inside_an_identifier_is_no_label(specs):
     rows = [(0.07, 0.90, "EURL au capital de 50 000 € – RCS Poitiers 322 138 280 – Qualification RGE Certibat"),
             (0.07, 0.915, "n° CERTIBAT-RGE-24099 – Assurance décennale AXA")]

@@ -465,3 +465,19 @@ def test_a_clients_surname_that_is_a_brand_after_a_label_is_no_product(specs, cl
     got = read([page(rows)], specs, "facture")
     assert json.loads(got["marque"]) == ["Knauf Insulation"]
     assert json.loads(got["reference_produit"]) == ["Acoustifit 037"]
+
+
+def test_a_surname_the_document_gives_after_a_civility_is_no_brand_where_it_stands_alone(specs):
+    """« M. et Mme SEGUIN Constance et Sophie » in the client block, then « Signé par Constance
+    Seguin » under the signature: the client's name wherever it stands (platform dev 1511)."""
+    rows = LETTERHEAD + [
+        (0.08, 0.16, "DEVIS N° D-2024-0412"),
+        (0.50, 0.20, "M. et Mme SEGUIN Constance et Sophie"), (0.50, 0.22, "19 rue Jules Ferry"),
+        (0.08, 0.30, "Désignation"), (0.70, 0.30, "Qté"), (0.84, 0.30, "Montant HT"),
+        (0.08, 0.32, "Capteurs solaires Viessmann Vitosol 200-FM SSC"), (0.70, 0.32, "2"), (0.84, 0.32, "2 400,00 €"),
+        (0.08, 0.34, "Installation et mise en service"), (0.70, 0.34, "1"), (0.84, 0.34, "600,00 €"),
+        (0.60, 0.60, "Signé par Constance Seguin"),
+    ]
+    got = read([page(rows)], specs, "devis")
+    assert json.loads(got["marque"]) == ["Viessmann"]
+    assert json.loads(got["reference_produit"]) == ["Vitosol 200-FM SSC"]
