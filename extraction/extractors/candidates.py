@@ -16,6 +16,8 @@ from .columns import (_column_range, _first_cell, _is_header_row, _item_row, _li
 from .carried import RAISED_FACTOR, amount_carried_over, heads_a_column, identifier_like, raised_value
 from .labels import DocumentLayout, _LabelHit
 from .phrases import inside_company_name
+from .prose import (closes_a_sentence, ends_a_sentence, ends_a_sentence_cell, inside_prose, opens_a_sentence,
+                    separator_follows)
 from .sections import section_heading, section_tokens
 from .layout import Line, union_box
 from .text import PhraseSet, match_at, phrase_set, token_texts, token_tuple
@@ -95,7 +97,6 @@ def _cut_at_labels(words: list[Word], stop_labels: PhraseSet, after_separator: b
     return words
 
 
-SENTENCE_WORDS = 5  # words after a label, up to a full stop, that make it a sentence's
 _NUMBER_SIGN_RE = re.compile(r"^(?:n[°ºo]\.?|num[ée]ro)\s*:?$", re.IGNORECASE)  # « N° », « Nº », « No. »
 
 
@@ -348,15 +349,6 @@ def _numero_sign(hit: _LabelHit) -> bool:
         and hit.line.cell_of(hit.start_word)[0] == hit.start_word
 
 
-def _separator_follows(hit: _LabelHit) -> bool:
-    """``=`` or ``:`` right after the label (in its last word or as the next word)."""
-    if hit.remainder is not None:
-        return True
-    last = hit.line.words[hit.end_word - 1].text
-    following = hit.line.words[hit.end_word].text if hit.end_word < len(hit.line.words) else ""
-    return last.endswith((":", "=")) or following.startswith((":", "="))
-
-
 def _heads_cell(hit: _LabelHit) -> bool:
     """The label opens its cell, or a colon follows it (``… Client : M. Dupont``)."""
     cell_start, _ = hit.line.cell_of(hit.start_word)
@@ -391,14 +383,14 @@ def _candidates_for_hit(
     if hints.presence is not None:
         return _presence_candidates(hints, layout, hit, base, stop_labels)
 
-    if len(hit.label) == 1 and len(hit.label[0]) <= 2 and not (_separator_follows(hit) or _fills_cell(hit) or _numero_sign(hit)):
+    if len(hit.label) == 1 and len(hit.label[0]) <= 2 and not (separator_follows(hit) or _fills_cell(hit) or _numero_sign(hit)):
         return out  # "R" inside a product name is a letter; "R = 7,00", "CP : …", a "CP" cell, « N° F-231523 » are labels
 
     if data_type == "string" and hints.max_words > 1 and not _heads_cell(hit):
         return out  # "…, bénéficiaire de l'opération d'économies…": a word in a sentence, not a label
-    if _ends_a_sentence(layout, hit):
+    if ends_a_sentence(layout, hit):
         return out  # « Selon DTU en vigueur et préconisations du » / « fabricant »: no label
-    if data_type == "string" and _closes_a_sentence(hit):
+    if data_type == "string" and closes_a_sentence(hit):
         return out  # « … ou professionnels. Toute commande implique… »: the next sentence is no value
 
     if hints.right and not _is_header_row(hit.line):
@@ -406,7 +398,7 @@ def _candidates_for_hit(
             # the next cell holds another field's label: this label heads a column or a block
             if _starts_with_label(words, stop_labels):
                 break
-            if how == "right_cell" and _ends_a_sentence_cell(hit):
+            if how == "right_cell" and ends_a_sentence_cell(hit):
                 break  # « Chauffe-eau … ARISTON Nuos Evo A+, COP » | « 1 »: the quantity column, not the COP
             found = _values_in(data_type, words, hints, stop_labels, period_only)[:3]
             for i, (fv, value_words) in enumerate(found):
@@ -427,12 +419,12 @@ def _candidates_for_hit(
     if out:
         return out  # a label with its value beside it is not a column header
 
-    if identifier_like(data_type, hints) and _ends_a_sentence_cell(hit) and not heads_a_column(layout, hit):
+    if identifier_like(data_type, hints) and ends_a_sentence_cell(hit) and not heads_a_column(layout, hit):
         return _wrapped_value(data_type, hints, layout, hit, base, stop_labels)
-    if data_type != "string" and _inside_prose(hit):
+    if data_type != "string" and inside_prose(hit):
         return out  # « le montant de la prime est précisé dans le courrier… »: no value below
 
-    if data_type == "string" and _opens_a_sentence(hit):
+    if data_type == "string" and opens_a_sentence(hit):
         return out  # « Facture payable à réception, par virement … » read as « facturé à »: no heading of a value below
     if hints.below or hints.table:
         x0, x1 = _column_range(hit)
@@ -497,79 +489,6 @@ def _prose_or_heading(words: list[Word]) -> bool:
     toks = token_tuple(" ".join(w.text for w in words[:2]))
     lower = sum(1 for w in words if w.text[:1].islower() and w.text.isalpha() and len(w.text) > 2)
     return lower >= 2 or (len(toks) >= 2 and toks[0] == "lot" and toks[1].isdigit())
-
-
-def _ends_a_sentence_cell(hit: _LabelHit) -> bool:
-    """The label closes a cell of running text (three words or more before it, at most two short
-    words after it — « COP de » —, no separator): its value follows in that text on the next
-    line, the next cell is another column."""
-    cell_start, cell_end = hit.line.cell_of(hit.start_word)
-    rest = hit.line.words[hit.end_word:cell_end]
-    if len(rest) > 2 or any(len(w.text) > 3 or any(ch.isdigit() for ch in w.text) for w in rest):
-        return False
-    return hit.start_word - cell_start >= 3 and not _separator_follows(hit)
-
-
-# Words that, right after a label, make it the subject of a sentence (« le montant de la prime
-# est précisé dans le courrier… »), not a label with its qualifier (« Montant de la prime CEE
-# versée par X : 2 860,01 € »).
-_SENTENCE_VERBS = frozenset({"est", "sera", "sont", "seront", "ont", "vous", "nous", "figure", "figurent",
-                             "apparait", "reste", "depend", "correspond", "fera", "fait", "etait", "serait"})
-# (not « a »: folded, « TVA à 5,5 % » would read as « TVA a »)
-
-
-_LINKING_WORDS = frozenset({"du", "de", "des", "d", "la", "le", "les", "l", "et", "ou", "au", "aux", "a", "par", "pour",
-                            "en", "sur", "un", "une", "avec", "sans", "son", "sa", "ses", "leur", "leurs"})
-
-
-def _ends_a_sentence(layout: DocumentLayout, hit: _LabelHit) -> bool:
-    """The label, in lower case, opens a line that carries on the sentence of the line above, cut
-    after a linking word (« … préconisations du » / « fabricant »). A header written over two
-    lines (« Date de » / « début ») is one label, not a sentence's end."""
-    line = hit.line
-    if hit.start_word != 0 or not line.words[0].text[:1].islower() or line.index == 0 \
-            or line.token_texts[:1] != list(hit.label[:1]):
-        return False
-    above = layout.lines[line.page][line.index - 1]
-    if line.top - above.bottom > line.height or not above.words:
-        return False
-    x0 = line.words[0].bbox[0]
-    cell = next(((s, e) for s, e in above.cells if abs(above.words[s].bbox[0] - x0) < 0.02), None)
-    if cell is None:
-        return False
-    last = token_tuple(above.words[cell[1] - 1].text)
-    return bool(last) and last[-1] in _LINKING_WORDS and above.words[cell[1] - 1].text[-1:].isalpha()
-
-
-def _closes_a_sentence(hit: _LabelHit) -> bool:
-    """The label's last word, a whole word, ends with a full stop and a capital opens the words
-    after it: the end of one sentence, the next begins."""
-    last = hit.line.words[hit.end_word - 1].text
-    after = hit.line.words[hit.end_word:hit.end_word + 1]
-    return last.endswith(".") and sum(ch.isalpha() for ch in last) >= 5 and bool(after) and after[0].text[:1].isupper()
-
-
-def _opens_a_sentence(hit: _LabelHit) -> bool:
-    """The label opens a sentence that runs on in its cell to a full stop (« Facture payable à
-    réception, par virement ou chèque à l'ordre de CONCEPT MARTIN. »), no separator after it."""
-    if _separator_follows(hit):
-        return False
-    _, cell_end = hit.line.cell_of(hit.start_word)
-    rest = hit.line.words[hit.end_word:cell_end]
-    return len(rest) >= SENTENCE_WORDS and rest[-1].text.endswith(".") and not rest[-1].text.endswith("..")
-
-
-def _inside_prose(hit: _LabelHit) -> bool:
-    """The label is the subject of a sentence: no separator follows it, and its cell runs on
-    with a verb (« le montant de la prime est précisé dans le courrier… »): no value of its own
-    below. A label closing its clause with a comma, or followed by its qualifier (« versée par
-    X : »), stays one."""
-    if _separator_follows(hit) or hit.line.words[hit.end_word - 1].text.endswith((",", ";", ")")):
-        return False
-    _, cell_end = hit.line.cell_of(hit.start_word)
-    rest = hit.line.words[hit.end_word:cell_end]
-    first = token_tuple(rest[0].text)[:1] if rest else ()
-    return bool(first) and first[0] in _SENTENCE_VERBS
 
 
 def _wrapped_value(data_type: str, hints: _Hints, layout: DocumentLayout, hit: _LabelHit, base: float,

@@ -1,0 +1,91 @@
+"""Where a label stands in running text, not as a form's or a table's label: the sentence it
+opens, closes or is the subject of decides whether a value beside or below it is its own
+(``candidates``)."""
+from __future__ import annotations
+
+from .labels import DocumentLayout, _LabelHit
+from .text import token_tuple
+
+SENTENCE_WORDS = 5  # words after a label, up to a full stop, that make it a sentence's
+
+
+def separator_follows(hit: _LabelHit) -> bool:
+    """``=`` or ``:`` right after the label (in its last word or as the next word)."""
+    if hit.remainder is not None:
+        return True
+    last = hit.line.words[hit.end_word - 1].text
+    following = hit.line.words[hit.end_word].text if hit.end_word < len(hit.line.words) else ""
+    return last.endswith((":", "=")) or following.startswith((":", "="))
+
+
+def ends_a_sentence_cell(hit: _LabelHit) -> bool:
+    """The label closes a cell of running text (three words or more before it, at most two short
+    words after it — « COP de » —, no separator): its value follows in that text on the next
+    line, the next cell is another column."""
+    cell_start, cell_end = hit.line.cell_of(hit.start_word)
+    rest = hit.line.words[hit.end_word:cell_end]
+    if len(rest) > 2 or any(len(w.text) > 3 or any(ch.isdigit() for ch in w.text) for w in rest):
+        return False
+    return hit.start_word - cell_start >= 3 and not separator_follows(hit)
+
+
+# Words that, right after a label, make it the subject of a sentence (« le montant de la prime
+# est précisé dans le courrier… »), not a label with its qualifier (« Montant de la prime CEE
+# versée par X : 2 860,01 € »).
+_SENTENCE_VERBS = frozenset({"est", "sera", "sont", "seront", "ont", "vous", "nous", "figure", "figurent",
+                             "apparait", "reste", "depend", "correspond", "fera", "fait", "etait", "serait"})
+# (not « a »: folded, « TVA à 5,5 % » would read as « TVA a »)
+
+
+_LINKING_WORDS = frozenset({"du", "de", "des", "d", "la", "le", "les", "l", "et", "ou", "au", "aux", "a", "par", "pour",
+                            "en", "sur", "un", "une", "avec", "sans", "son", "sa", "ses", "leur", "leurs"})
+
+
+def ends_a_sentence(layout: DocumentLayout, hit: _LabelHit) -> bool:
+    """The label, in lower case, opens a line that carries on the sentence of the line above, cut
+    after a linking word (« … préconisations du » / « fabricant »). A header written over two
+    lines (« Date de » / « début ») is one label, not a sentence's end."""
+    line = hit.line
+    if hit.start_word != 0 or not line.words[0].text[:1].islower() or line.index == 0 \
+            or line.token_texts[:1] != list(hit.label[:1]):
+        return False
+    above = layout.lines[line.page][line.index - 1]
+    if line.top - above.bottom > line.height or not above.words:
+        return False
+    x0 = line.words[0].bbox[0]
+    cell = next(((s, e) for s, e in above.cells if abs(above.words[s].bbox[0] - x0) < 0.02), None)
+    if cell is None:
+        return False
+    last = token_tuple(above.words[cell[1] - 1].text)
+    return bool(last) and last[-1] in _LINKING_WORDS and above.words[cell[1] - 1].text[-1:].isalpha()
+
+
+def closes_a_sentence(hit: _LabelHit) -> bool:
+    """The label's last word, a whole word, ends with a full stop and a capital opens the words
+    after it: the end of one sentence, the next begins."""
+    last = hit.line.words[hit.end_word - 1].text
+    after = hit.line.words[hit.end_word:hit.end_word + 1]
+    return last.endswith(".") and sum(ch.isalpha() for ch in last) >= 5 and bool(after) and after[0].text[:1].isupper()
+
+
+def opens_a_sentence(hit: _LabelHit) -> bool:
+    """The label opens a sentence that runs on in its cell to a full stop (« Facture payable à
+    réception, par virement ou chèque à l'ordre de CONCEPT MARTIN. »), no separator after it."""
+    if separator_follows(hit):
+        return False
+    _, cell_end = hit.line.cell_of(hit.start_word)
+    rest = hit.line.words[hit.end_word:cell_end]
+    return len(rest) >= SENTENCE_WORDS and rest[-1].text.endswith(".") and not rest[-1].text.endswith("..")
+
+
+def inside_prose(hit: _LabelHit) -> bool:
+    """The label is the subject of a sentence: no separator follows it, and its cell runs on
+    with a verb (« le montant de la prime est précisé dans le courrier… »): no value of its own
+    below. A label closing its clause with a comma, or followed by its qualifier (« versée par
+    X : »), stays one."""
+    if separator_follows(hit) or hit.line.words[hit.end_word - 1].text.endswith((",", ";", ")")):
+        return False
+    _, cell_end = hit.line.cell_of(hit.start_word)
+    rest = hit.line.words[hit.end_word:cell_end]
+    first = token_tuple(rest[0].text)[:1] if rest else ()
+    return bool(first) and first[0] in _SENTENCE_VERBS
