@@ -544,9 +544,15 @@ def _address_lines(page_lines: list[Line], page: int) -> set[int]:
 _CIVILITIES = {"m", "mr", "mme", "mmes", "mlle", "mm", "monsieur", "madame", "mademoiselle", "messieurs", "mesdames"}
 
 
+def _civility(text: str) -> bool:
+    """« Mme », « Monsieur », « M. » (a bare « M » is a model's letter: « Altherma 3 M »)."""
+    folded = fold(text)
+    return folded.rstrip(".") in _CIVILITIES and folded != "m"
+
+
 def _after_a_civility(line: Line, word: int) -> bool:
     """Whether the line's word ``word`` follows a civility (« Mme BOUVET Christelle »)."""
-    return word > 0 and fold(line.words[word - 1].text).rstrip(".") in _CIVILITIES
+    return word > 0 and _civility(line.words[word - 1].text)
 
 
 def _surnames(lines: list[Line], named: dict[str, frozenset[str]]) -> frozenset[str]:
@@ -558,10 +564,10 @@ def _surnames(lines: list[Line], named: dict[str, frozenset[str]]) -> frozenset[
         for line in lines:
             words = line.words
             for k, word in enumerate(words):
-                if fold(word.text).rstrip(".") not in _CIVILITIES:
+                if not _civility(word.text):
                     continue
                 j = k + 1
-                while j < len(words) and fold(words[j].text).rstrip(".") in _CIVILITIES | {"et", "ou"}:
+                while j < len(words) and (_civility(words[j].text) or fold(words[j].text) in ("et", "ou")):
                     j += 1
                 for name in words[j:j + 2]:
                     if name.text[:1].isupper():
