@@ -23,6 +23,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from django.db.models import F
+from django.utils import timezone
+
 from accounts.validators import is_valid_siret
 
 from ..extractors.layout import Line
@@ -67,7 +70,7 @@ def learn_issuer_value(field, value: str) -> None:
         row, created = LearnedIssuerValue.objects.get_or_create(
             siret=siret, kind=ROLES[taught_role], value=taught_value.strip()[:200])
         if not created:
-            LearnedIssuerValue.objects.filter(pk=row.pk).update(count=row.count + 1)
+            LearnedIssuerValue.objects.filter(pk=row.pk).update(count=F("count") + 1, updated_at=timezone.now())
 
 
 def known_issuers() -> dict[str, dict[str, list[tuple[str, int]]]]:
