@@ -216,6 +216,18 @@ def test_an_avis_d_imposition_gives_its_declarants_and_address(tmp_path, specs):
     assert (got["revenu_fiscal_reference"], got["nombre_parts"], got["annee_revenus"]) == ("38412", "2.50", "2023")
 
 
+def test_a_household_has_no_thousands_of_tax_parts(specs):
+    """A scan that lost « 1,50 » under « Nombre de parts » and read the revenue's « 18 610 » after
+    it (retail dev 1568, office dev 1402 « 43 155 »): no number of parts rather than that one."""
+    rows = [(0.08, 0.20, "AVIS D'IMPÔT 2024 SUR LES REVENUS DE L'ANNÉE 2023"),
+            (0.08, 0.30, "Nombre de parts"), (0.08, 0.33, "18 610")]
+    got = values(extract_fields([page(rows, conf=0.8)], specs["avis_imposition"], fixture_reading_data("avis_imposition")))
+    assert got.get("nombre_parts") is None
+    rows[-1] = (0.08, 0.33, "1,50")
+    got = values(extract_fields([page(rows, conf=0.8)], specs["avis_imposition"], fixture_reading_data("avis_imposition")))
+    assert got["nombre_parts"] == "1.50"
+
+
 def test_an_attestation_in_sentences_names_its_beneficiary_and_dates(specs):
     rows = [(0.08, 0.10, "A / Le bénéficiaire"),
             (0.08, 0.127, "Je soussignée LEFEBVRE Odile, demeurant 27 rue du Four, 31000 Toulouse, atteste sur l'honneur que les"),
