@@ -95,7 +95,7 @@ from .extractors.quantities import quantity_candidates
 from .extractors.text import PhraseSet, bounded_edit_distance, phrase_set, token_texts
 from .extractors.unlabelled import (company_candidates, dateline_candidates, holder_candidates, lexicon_candidates,
                                     party_candidates, phrase_candidates, recipient_candidates, rejected)
-from .normalise import amount_without_its_comma, format_decimal, zeros_read_as_o
+from .normalise import amount_without_its_comma, format_decimal, street_number_spaced, zeros_read_as_o
 from .reading import item_key
 from .sums import agree, sum_relations
 from .types import FieldSpec, FieldValue, PageContent, ReadingData
@@ -476,5 +476,8 @@ def extract_fields(pages: list[PageContent], specs: list[FieldSpec], reading: Re
         else:
             value = extract_field(spec, layout, stop_labels, reading, ranker)
         if value is not None:
-            results[spec.name] = one_person(value) if _Hints.from_spec(spec).one_person else value
+            hints = _Hints.from_spec(spec)
+            if hints.recipient == "adresse" and value.value:
+                value = dataclasses.replace(value, value=street_number_spaced(value.value))
+            results[spec.name] = one_person(value) if hints.one_person else value
     return agree(relations, results, kept) if relations else results

@@ -392,3 +392,13 @@ def normalise(data_type: str, raw: str) -> str:
     if data_type == "string":
         return clean_string(raw)
     raise ValueError(f"Type de donnée inconnu : « {data_type} ».")
+
+
+# A street number and its « bis » / « ter » a scan read as one word (« 77ter rue du Général de Gaulle »)
+_GLUED_STREET_NUMBER_RE = re.compile(r"^(\d{1,4})(bis|ter|quater)\b", re.IGNORECASE)
+
+
+def street_number_spaced(address: str) -> str:
+    """``address`` with a street number glued to its « bis », « ter », « quater » set apart:
+    « 77ter rue … » → « 77 ter rue … »."""
+    return _GLUED_STREET_NUMBER_RE.sub(r"\1 \2", address)

@@ -135,3 +135,23 @@ def test_strings_lose_label_separators_and_extra_spaces():
 def test_unknown_data_type_is_refused():
     with pytest.raises(ValueError, match="inconnu"):
         normalise("colour", "bleu")
+
+
+def test_a_street_number_glued_to_its_bis_or_ter_is_set_apart_and_read_so_in_a_client_block():
+    from extraction.corpus.evaluate import load_specs
+    from extraction.fields import extract_fields
+    from extraction.normalise import street_number_spaced
+    from extraction.reading import fixture_reading_data
+
+    from .pages import page
+
+    assert street_number_spaced("77ter rue du Général de Gaulle") == "77 ter rue du Général de Gaulle"
+    assert street_number_spaced("12BIS avenue Foch") == "12 BIS avenue Foch"
+    assert street_number_spaced("12 bis avenue Foch") == "12 bis avenue Foch"
+    assert street_number_spaced("3 rue Terrasse") == "3 rue Terrasse" and street_number_spaced("7 ter") == "7 ter"
+    # a scan read « 77ter » (retail dev 1568)
+    rows = [(0.08, 0.05, "ISOLATION DU CENTRE"), (0.60, 0.12, "FACTURE N° F-2025-0412"),
+            (0.55, 0.20, "Client :"), (0.55, 0.22, "Mme Isabelle JEAN"), (0.55, 0.24, "77ter rue du Général de Gaulle"),
+            (0.55, 0.26, "13100 AIX-EN-PROVENCE")]
+    got = extract_fields([page(rows, conf=0.9)], load_specs()["facture"], fixture_reading_data("facture"))
+    assert got["beneficiaire_adresse"].value == "77 ter rue du Général de Gaulle"
