@@ -238,10 +238,10 @@ def _score(hints: _TypeHints, index: _TokenIndex, titles: list[tuple[int, list[s
         starts = index.vocabulary.starts(phrase.tokens)
         for i, line in titles:
             # the title opens the line ("DEVIS N° 2024-12", "Attestation sur l'honneur")
-            if (line[0] in starts and match_at(line, phrase.tokens, 0) is not None) or (
-                len(line) > 1 and line[0] in {"objet", "document", "titre"} and line[1] in starts
-                and match_at(line, phrase.tokens, 1) is not None
-            ):
+            end = match_at(line, phrase.tokens, 0) if line[0] in starts else None
+            if end is None and len(line) > 1 and line[0] in {"objet", "document", "titre"} and line[1] in starts:
+                end = match_at(line, phrase.tokens, 1)
+            if end is not None and not _addressed(line, end):
                 if title_line is None or i < title_line or (i == title_line and phrase.weight > title_weight):
                     title_weight, title_line = phrase.weight, i
                 break
@@ -249,6 +249,12 @@ def _score(hints: _TypeHints, index: _TokenIndex, titles: list[tuple[int, list[s
         if index.count(phrase.tokens):
             score -= phrase.weight
     return score, title_weight, title_line
+
+
+def _addressed(line: list[str], end: int) -> bool:
+    """Whether the title's word is a participle heading a block, « Facturé à », « Adressé à » (its
+    accent folded, a scan's lost): the label of the client's address, no document's title."""
+    return end < len(line) and line[end] == "a"
 
 
 def _confidence(best: float, second: float) -> float:
@@ -403,7 +409,8 @@ def segment_pages(
     confident type differs from the current document's without saying it continues it (its own
     ``Page 2/N``, or none after a page numbered ``Page 1/2``, without a title), or
     whose type differs from it after a page numbered as its last (``Page 2/2``: what follows
-    is another document, even one whose type is recognised with little margin).
+    is another document, even one whose type is recognised with little margin), or that opens
+    with a title after such a page (two invoices in a row, the first « Page 1/1 »).
     """
     if page_results is None:
         page_results = classify_pages(pages, hints_by_code)
@@ -424,7 +431,8 @@ def segment_pages(
                 and previous.page_of is not None and previous.page_of[0] < previous.page_of[1]:
             continues = True  # after « Page 1 sur 2 », a page without a title or numbering of its own
         if not new and not continues:
-            if starts and (result.title_code != current_code or (result.page_of and result.page_of[0] == 1)):
+            if starts and (result.title_code != current_code or (result.page_of and result.page_of[0] == 1)
+                           or previous.ends_document):
                 new = True
             elif (
                 result.classification.code not in (FALLBACK_CODE, current_code)

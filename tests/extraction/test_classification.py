@@ -172,6 +172,36 @@ def test_a_page_after_the_last_numbered_page_starts_another_document(hints):
     assert [(s.code, s.pages) for s in segments] == [("devis", [1, 2]), ("facture", [3]), ("attestation_honneur", [4])]
 
 
+# A store's quote heads its client's block « Facturé à » above its own title, as its invoice does.
+DEVIS_BILLED_TO = """Agence Thermi'Services Bordeaux
+Objet : Pompe à chaleur de type air/eau
+Facturé à
+M. GUILLAUME Isaac
+157 impasse du Stade
+22000 Saint-Brieuc
+Devis n° Date du devis
+202502423 25/03/2025
+Total HT 13 050,19 €  TVA 5,5 % 717,76 €  Total TTC 13 767,95 €
+Bon pour accord, date et signature du client
+Page 1/1"""
+
+
+def test_a_block_billed_to_is_no_invoice_title(hints):
+    assert classify_text(DEVIS_BILLED_TO, hints).code == "devis"
+    first, = classify_pages([_text_page(1, DEVIS_BILLED_TO)], hints)
+    assert first.title_code == "devis"
+    segments = segment_pages([_text_page(1, DEVIS_BILLED_TO), _text_page(2, FACTURE), _text_page(3, AH)], hints)
+    assert [(s.code, s.pages) for s in segments] == [("devis", [1]), ("facture", [2]), ("attestation_honneur", [3])]
+
+
+def test_a_title_after_the_last_numbered_page_starts_another_document_of_the_same_type(hints):
+    # two invoices in a row: the first says it is complete (« Page 1/1 »), the second's title opens another
+    second = FACTURE.replace("F2024-0042", "F2024-0043")
+    pages = [_text_page(1, FACTURE + "\nPage 1/1"), _text_page(2, second), _text_page(3, "Conditions générales\nGarantie décennale.")]
+    segments = segment_pages(pages, hints)
+    assert [(s.code, s.pages) for s in segments] == [("facture", [1]), ("facture", [2, 3])]
+
+
 def test_a_page_numbered_beyond_the_document_before_it_does_not_continue_it(hints):
     # the attestation's « 4/4 » (the scanner's numbering, or the form's page in its model) after a
     # one-page invoice: the invoice cannot be on its fourth page
