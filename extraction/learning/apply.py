@@ -149,6 +149,8 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
                 if found is not None:
                     break
             if found is not None and not missing and _part_of_generic(spec, spot, found, generic):
+                # the spot lost the rest of the extractor's value: it backs that value against another spot's
+                readings.append((spot, replace(generic), False))
                 continue
             if by_box and not missing and not misreadings:
                 continue  # a box where the anchor was not read: to fill a field, not to overrule a reading never corrected

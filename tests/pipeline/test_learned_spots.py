@@ -475,6 +475,41 @@ def test_a_spot_reading_part_of_the_extractors_name_does_not_overrule_it(monkeyp
     assert _read(page, "beneficiaire_nom", "string", None) == "SALMON"  # what it missed is filled
 
 
+def test_a_spot_reading_part_of_the_extractors_name_backs_it_against_another_spot(monkeypatch):
+    """The layout's forms taught the surname after « Nom » three times, and once a company's name
+    after « Raison sociale » on the beneficiary's line; on the next form that label is only the
+    installer's, lower: the spot that read the surname backs the extractor's whole name against it."""
+    from extraction.learning.apply import read_learned_spots
+    from extraction.types import FieldSpec, FieldValue
+
+    def form(last_name: str, first_name: str, beneficiary_company: str = "") -> list[PageContent]:
+        page = identity_form(last_name, first_name)[0]
+        words = list(page.words)
+        x = 0.10
+        for token in f"Raison sociale : {beneficiary_company}".split() if beneficiary_company else ():
+            words.append(Word(token, (x + 0.45, 0.195, x + 0.45 + 0.009 * len(token), 0.207)))
+            x += 0.009 * len(token) + 0.006
+        x = 0.10
+        for token in "3. LE PROFESSIONNEL Raison sociale : Thermsolutions".split():
+            words.append(Word(token, (x, 0.50, x + 0.009 * len(token), 0.512)))
+            x += 0.009 * len(token) + 0.006
+        return [PageContent(1, "", words, 595, 842)]
+
+    by_name = locate(form("LÉGER", "Daniel"), "string", "Daniel Léger")
+    by_company = locate(form("", "", "SCI Pichon"), "string", "SCI Pichon")
+    assert by_company.anchor == ("raison", "sociale") and by_company.bbox[1] < 0.3
+    page = form("SALMON", "Grégoire")
+    _learned(monkeypatch, page, {"beneficiaire_nom": [
+        {**spot_data(by_name), "absent": False, "count": 3, "corrections": 0},
+        {**spot_data(by_company), "absent": False, "count": 1, "corrections": 0}]})
+    assert read_at(page, "string", spot_data(by_company)).value == "Thermsolutions"
+    name_words = [w for w in page[0].words if w.text in ("SALMON", "Grégoire")]
+    generic = FieldValue("Grégoire SALMON", "Grégoire SALMON", 0.8, page=1,
+                         bbox=(name_words[0].bbox[0], name_words[0].bbox[1], name_words[-1].bbox[2], name_words[-1].bbox[3]))
+    spec = FieldSpec("beneficiaire_nom", "Nom", "string")
+    assert read_learned_spots(1, page, [spec], {"beneficiaire_nom": generic})["beneficiaire_nom"].value == "Grégoire SALMON"
+
+
 def recipient_block(name: str, street: str, town: str, speck: bool = False) -> list[PageContent]:
     """A letterhead on the left, the recipient's block on the right without a label; on a scan,
     a speck of dust just above the street, inside its box."""
