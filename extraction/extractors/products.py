@@ -415,7 +415,8 @@ def _introduced(line: Line, i: int, by_first: dict[str, list[Brand]], page_lines
 ACRONYMS = frozenset({"cee", "tva", "ht", "ttc", "pac", "vmc", "ecs", "cop", "scop", "etas", "rge", "dtu", "bbc", "led",
                       "cet", "pvc", "pse", "pur", "pir", "xps", "eps", "nf", "ce", "acermi", "cstb", "atec", "dn", "inox",
                       "gaz", "fioul", "bois", "air", "eau", "kw", "mm", "cm", "ml", "lot", "ens", "pce", "fft", "forfait",
-                      "bar", "ind", "res", "ter", "ref", "mo", "sav", "ue", "ral", "aaa", "aa", "epdm"})
+                      "bar", "ind", "res", "ter", "ref", "mo", "sav", "ue", "ral", "aaa", "aa", "epdm", "eur", "euro",
+                      "euros"})
 
 
 def _in_capitals(line: Line, i: int) -> ProductMention | None:
@@ -431,8 +432,9 @@ def _in_capitals(line: Line, i: int) -> ProductMention | None:
             or line.token_texts[i] in ACRONYMS or line.token_texts[i] in DESCRIPTIVE:
         return None
     cell_start, cell_end = line.cell_of(word_index)
-    if word_index == cell_start or not line.words[word_index - 1].text[:1].islower():
-        return None
+    before = line.words[word_index - 1].text.rstrip(",;:").replace("-", "").replace("'", "")
+    if word_index == cell_start or not before[:1].islower() or not before.isalpha():
+        return None  # after a designation's word, not a figure (« pc&72,00 EUR /2,00 »: a scan's price cell)
     if not _item_row(line):
         return None
     reference, _ = reference_words(line.words[word_index + 1:cell_end])

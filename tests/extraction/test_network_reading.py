@@ -114,6 +114,17 @@ def test_a_labelled_reference_keeps_its_first_word_and_an_unknown_brand_in_capit
     assert [b.lower() for b in json.loads(got["marque"])] == ["caleffi", "fischer", "ampack", "isolspot"]
 
 
+def test_a_scans_price_cell_in_capitals_is_no_brand(specs):
+    """A scan ran the unit and the price into one cell and misread a digit (« pc&72,00 EUR /2,00
+    EUR »): « EUR » after a figure, a currency, is no brand in capitals before a model."""
+    rows = LETTERHEAD + [(0.08, 0.16, "FACTURE N° FAC008936")] + ITEMS_HEADER
+    rows += _item(0.32, "1", "Isolant laine de verre Isover Integra ZAP 35", "84,50", "m2", "41,29 EUR", "3 488,01 EUR")
+    rows += _item(0.34, "2", "Écran de sous-toiture HPV", "1", "pc&72,00 EUR /2,00 EUR", "", "")
+    got = read([page(rows)], specs, "facture")
+    assert json.loads(got["marque"]) == ["Isover"]
+    assert json.loads(got["reference_produit"]) == ["Integra ZAP 35"]
+
+
 def test_the_model_goes_on_under_the_designation_after_the_items_number(specs):
     rows = LETTERHEAD + [(0.08, 0.16, "FACTURE N° 202405839"),
                          (0.08, 0.30, "N° Désignation des ouvrages"), (0.62, 0.30, "Quantité"), (0.88, 0.30, "Total HT"),
