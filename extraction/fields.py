@@ -54,6 +54,8 @@ Hints (``FieldSchema.extraction_hints``; every key optional)::
                     OCR, it is read again as an amount that lost its decimal comma, else dropped
     sum_of          ["montant_ht", "montant_tva"]: this total is their sum; where the values chosen
                     do not add up, the candidates that do are taken (``sums``)
+    date_beside     {"field": "numero_devis", "weight": 0.5}: missing, the date in the cell right of the
+                    document's number (``extractors.unlabelled``)
     one_person      a couple's name gives its first person (« M. et Mme TESSIER Marguerite et
                     Anne-Laure » → « TESSIER Marguerite »)
     installer       "siret" | "name" | "rge": the field is the installer's SIRET, name or RGE number,
@@ -93,8 +95,9 @@ from .extractors.qualifications import favour_rge_rows
 from .extractors.names import one_person, split_name_candidates
 from .extractors.quantities import quantity_candidates
 from .extractors.text import PhraseSet, bounded_edit_distance, phrase_set, token_texts
-from .extractors.unlabelled import (company_candidates, dateline_candidates, holder_candidates, lexicon_candidates,
-                                    party_candidates, phrase_candidates, recipient_candidates, rejected)
+from .extractors.unlabelled import (beside_number_candidates, company_candidates, dateline_candidates,
+                                    holder_candidates, lexicon_candidates, party_candidates, phrase_candidates,
+                                    recipient_candidates, rejected)
 from .normalise import amount_without_its_comma, format_decimal, street_number_spaced, zeros_read_as_o
 from .reading import item_key
 from .sums import agree, sum_relations
@@ -480,4 +483,11 @@ def extract_fields(pages: list[PageContent], specs: list[FieldSpec], reading: Re
             if hints.recipient == "adresse" and value.value:
                 value = dataclasses.replace(value, value=street_number_spaced(value.value))
             results[spec.name] = one_person(value) if hints.one_person else value
+    for spec in specs:
+        hints = _Hints.from_spec(spec)
+        number = results.get((hints.date_beside or {}).get("field"))
+        if spec.name not in results and number is not None and number.value:
+            value = _choose(beside_number_candidates(spec, hints, layout, number), hints)
+            if value is not None:
+                results[spec.name] = value
     return agree(relations, results, kept) if relations else results

@@ -64,6 +64,7 @@ class _Hints:
     quantity: dict | None = None
     sum_of: tuple[str, ...] = ()
     one_person: bool = False
+    date_beside: dict | None = None
     avoid_section: tuple[tuple[str, ...], ...] = ()  # words of a numbered section heading the label is not under
 
     def in_value_regex(self, text: str) -> str | None:
@@ -149,6 +150,7 @@ class _Hints:
             quantity=h.get("quantity") if isinstance(h.get("quantity"), dict) else None,
             sum_of=tuple(str(name) for name in h.get("sum_of", ()) if name) if isinstance(h.get("sum_of"), list) else (),
             one_person=bool(h.get("one_person", False)),
+            date_beside=h.get("date_beside") if isinstance(h.get("date_beside"), dict) else None,
             avoid_section=tuple(tuple(token_texts(t)) for t in h.get("avoid_section", []) if token_texts(t)),
         )
 

@@ -312,3 +312,34 @@ def test_a_domain_after_the_end_of_the_libelle_the_text_layer_ran_into_its_cell(
             (0.183, 0.282, "et planchers bas"),
             (0.076, 0.329, "La mention RGE « Reconnu Garant de l'Environnement » s'applique aux seules qualifications")]
     assert json.loads(read(rows, specs, "certificat_rge")["domaines"]) == ["Isolation des murs et planchers bas"]
+
+
+def _store_header(labels: tuple[str, ...], values: tuple[str, ...], title: str, number: str) -> list:
+    xs = (0.30, 0.45, 0.60, 0.75)
+    rows = [(0.08, 0.04, "Agence ÉNERGIE OUEST Lyon"), (0.80, 0.04, title), (0.80, 0.055, f"N° {number}"),
+            (0.08, 0.06, "2 Centre commercial Les Arcades"), (0.08, 0.075, "69003 Lyon")]
+    rows += [(x, 0.11, label) for x, label in zip(xs, labels)]
+    rows += [(x, 0.125, value) for x, value in zip(xs, values)]
+    rows += [(0.08, 0.20, "Objet : Chaudière biomasse individuelle")]
+    return rows
+
+
+def test_a_documents_date_beside_its_number_in_a_row_of_values_whose_labels_a_scan_garbled(specs):
+    """A store's header grid (« Devis n° | Date du devis | N° client | Agence ») over its row of
+    values: where a scan garbled the labels (« pr Das DE »), the date opening the cell right of
+    the document's number is its date; not another date of the row, nor one where the labels read."""
+    garbled = ("pr", "Das DE", "cas", "Agence")
+    got = read(_store_header(garbled, ("DV-2599399", "16/03/25", "759964001", "Lyon"), "DEVIS", "DV-2599399"),
+               specs, "devis")
+    assert (got.get("numero_devis"), got.get("date_devis")) == ("DV-2599399", "2025-03-16")
+    # the number's cell followed by another cell than a date: no date
+    got = read(_store_header(garbled, ("DV-2599399", "759964001", "16/03/25", "Lyon"), "DEVIS", "DV-2599399"),
+               specs, "devis")
+    assert got.get("date_devis") is None
+    got = read(_store_header(("Facture n°", "Date de facture", "Échéance", "Agence"),
+                             ("FA-2024-05136", "23/05/2024", "22/06/2024", "Lyon"), "FACTURE", "FA-2024-05136"),
+               specs, "facture")
+    assert got.get("date_facture") == "2024-05-23"
+    got = read(_store_header(garbled, ("FA-2024-05136", "23/05/2024", "22/06/2024", "Lyon"), "FACTURE", "FA-2024-05136"),
+               specs, "facture")
+    assert got.get("date_facture") == "2024-05-23"
