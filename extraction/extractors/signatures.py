@@ -153,10 +153,21 @@ def _continues(line: list[Word], start: int, i: int) -> bool:
     return i - start <= 5 and all(line[j].bbox[0] - line[j - 1].bbox[2] < 0.03 for j in range(start + 1, i + 1))
 
 
+def _lone_party(line: list[Word]) -> str | None:
+    """The role of a line that is only « Le bénéficiaire » / « Le professionnel » (a box's head)."""
+    folded = [fold(w.text) for w in line if re.sub(r"\W", "", w.text)]
+    if len(folded) == 2 and folded[0] in ("le", "la", "l") and folded[1] in _PARTY_HEADS:
+        return _PARTY_HEADS[folded[1]]
+    return None
+
+
 def find_zones(page: PageContent) -> list[Zone]:
     zones = []
+    lone: list[tuple[str, list[Word]]] = []
     for line in _lines(page.words):
         labels = _labels_in_line(line)
+        if not labels and _lone_party(line):
+            lone.append((_lone_party(line), line))
         for k, (role, start, end, text) in enumerate(labels):
             first, last = line[start], line[end]
             x0 = max(0.0, first.bbox[0] - 0.02)
@@ -168,6 +179,18 @@ def find_zones(page: PageContent) -> list[Zone]:
             bottom = max(w.bbox[3] for w in line[start:end + 1])
             zones.append(Zone(role, page.number, text, (x0, top - 0.005, x1, min(0.97, bottom + ZONE_HEIGHT)),
                               (first.bbox[0], top, last.bbox[2], bottom)))
+    for role, line in lone:
+        # « Le bénéficiaire » heading its box beside « Le professionnel (signature et cachet) », the
+        # two read on two lines by a tilted scan: the other party's label, on its right, at its height
+        words = [w for w in line if re.sub(r"\W", "", w.text)]
+        top, bottom = min(w.bbox[1] for w in words), max(w.bbox[3] for w in words)
+        beside = [z for z in zones if z.role != role and z.label_box[0] > words[-1].bbox[2] + 0.05
+                  and abs(z.label_box[1] - top) < 0.03]
+        if beside and not any(z.role == role for z in zones):
+            x0 = max(0.0, words[0].bbox[0] - 0.02)
+            zones.append(Zone(role, page.number, " ".join(fold(w.text) for w in words),
+                              (x0, top - 0.005, min(z.label_box[0] for z in beside) - 0.01, min(0.97, bottom + ZONE_HEIGHT)),
+                              (words[0].bbox[0], top, words[-1].bbox[2], bottom)))
     for zone in zones:  # side-by-side labels a tilted scan puts on two lines still share the row
         right = [z.label_box[0] for z in zones if z.label_box[0] > zone.label_box[2] and abs(z.label_box[1] - zone.label_box[1]) < 0.03]
         if right:

@@ -189,6 +189,21 @@ def test_a_box_headed_le_beneficiaire_beside_a_signature_label_is_a_zone():
     assert [z.role for z in find_zones(page)] == ["beneficiaire", "installateur"]
 
 
+@pytest.mark.parametrize("drop", [12, -12])
+def test_a_box_headed_le_beneficiaire_a_tilted_scan_read_on_another_line_than_its_neighbour_is_a_zone(drop):
+    """A tilted scan reads « Le bénéficiaire » and « Le professionnel (signature et cachet) » beside it
+    on two lines: still the beneficiary's box, up to the other label."""
+    sh = Sheet(Random(5))
+    sh.text(sh.left + 6, 600, "Le bénéficiaire", style="bold")
+    sh.text(sh.left + 260, 600 + drop, "Le professionnel (signature et cachet)", style="bold")
+    (page,) = pdf_pages_from(sh.finish())
+    zones = find_zones(page)
+    assert sorted(z.role for z in zones) == ["beneficiaire", "installateur"]
+    beneficiary = next(z for z in zones if z.role == "beneficiaire")
+    installer = next(z for z in zones if z.role == "installateur")
+    assert beneficiary.bbox[2] < installer.label_box[0]
+
+
 def test_le_beneficiaire_alone_is_no_signature_zone():
     sh = Sheet(Random(5))
     sh.text(sh.left + 6, 600, "Le bénéficiaire", style="bold")
