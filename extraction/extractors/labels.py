@@ -150,13 +150,21 @@ def _two_line_cells(lines: list[Line]) -> list[tuple[Line, int, int, list[str], 
             continuation = following.words[s:e]
             if any(ch.isdigit() for w in continuation for ch in w.text):
                 continue
-            first = token_texts(" ".join(w.text for w in line.words[start:end]))
-            if not first or len(first) > 6:
-                continue
-            combined = first + token_texts(" ".join(w.text for w in continuation))
             later = [c for c in line.cells if c[0] >= end]
             right = line.words[later[0][0]].bbox[0] - 0.005 if later else 1.0
-            pairs.append((following, s, e, first, combined, (min(x0, following.x_range(s, e)[0]), max(x1, right))))
+            below_x0 = following.x_range(s, e)[0]
+            # the whole cell, and the runs of its last words over the continuation: two headers the
+            # cell holds where their gap is narrow for tall boxes (« Date de début Date de fin de »
+            # over « validité »)
+            for head in range(start, end):
+                if head > start and line.words[head].bbox[0] > below_x0 + 0.005:
+                    break
+                first = token_texts(" ".join(w.text for w in line.words[head:end]))
+                if not first or len(first) > 6:
+                    continue
+                combined = first + token_texts(" ".join(w.text for w in continuation))
+                left = x0 if head == start else line.words[head].bbox[0]
+                pairs.append((following, s, e, first, combined, (min(left, below_x0), max(x1, right))))
     return pairs
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import re
 
+from cee.text import fold
+
 from ..normalise import find_dates
 from ..types import Word
 from .candidates import POSITION_WEIGHT, Candidate, _column_range, _lines_below, _starts_with_label, _words_in_range
@@ -118,6 +120,9 @@ def far_right_of(hit: _LabelHit, words: list[Word]) -> bool:
     return words[0].bbox[0] > max(w.bbox[2] for w in hit.line.words[hit.start_word:hit.end_word]) + 0.05
 
 
+_ANNOUNCING = frozenset({"suivants", "suivant", "suivantes", "ci-apres", "ci-dessous"})
+
+
 def _announces_a_list(layout: DocumentLayout, hit: _LabelHit) -> bool:
     """Whether the label ends a sentence that announces a list with a colon, on its line or on
     the next few words (« … pour les domaines de travaux » / « suivants : »): the list starts at
@@ -128,8 +133,8 @@ def _announces_a_list(layout: DocumentLayout, hit: _LabelHit) -> bool:
         return False
     if line.words[cell_end - 1].text.endswith(":"):
         return True  # « … pour les domaines de travaux suivants : »
-    if hit.end_word < cell_end:
-        return False
+    if hit.end_word < cell_end and not all(fold(w.text).strip(",") in _ANNOUNCING for w in line.words[hit.end_word:cell_end]):
+        return False  # (« … de travaux suivants » / « : », the colon wrapped alone onto the next line)
     below = _lines_below(layout, hit, 1)
     return bool(below) and len(below[0][1].words) <= 4 and below[0][1].words[-1].text.endswith(":")
 

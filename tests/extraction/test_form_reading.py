@@ -378,6 +378,13 @@ def test_the_domains_a_sentence_announces_are_the_list_at_its_margin_not_under_t
         (0.15, 0.36, "N° de qualification"), (0.50, 0.36, "QE/386680"),
     ]
     assert read(specs, "certificat_rge", certificate)["domaines"] == '["Chauffage et/ou eau chaude solaire"]'
+    # the colon wrapped alone onto the next line (network dev 1476)
+    wrapped = certificate[:2] + [
+        (0.08, 0.24, "Qualit'EnR atteste que l'entreprise ci-dessus est titulaire de la qualification QualiPAC, assortie de"),
+        (0.08, 0.26, "la mention RGE « Reconnu Garant de l'Environnement », pour les domaines de travaux suivants"),
+        (0.08, 0.275, ":"), (0.37, 0.29, "Pompe à chaleur : chauffage"),
+        (0.08, 0.33, "N° de qualification QPAC/2023/376617")]
+    assert read(specs, "certificat_rge", wrapped)["domaines"] == '["Pompe à chaleur : chauffage"]'
 
 
 def test_the_sentence_after_a_table_of_qualifications_lists_no_domain(specs):

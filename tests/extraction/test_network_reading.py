@@ -338,6 +338,20 @@ def test_a_column_header_over_two_lines_ending_on_de_is_a_label(specs):
     assert (got["date_debut_validite"], got["date_fin_validite"]) == ("2022-01-26", "2026-01-25")
 
 
+def test_a_header_over_two_lines_beside_another_in_one_cell_is_a_label(specs):
+    """A text layer's tall boxes narrow the gap between « Date de début » and « Date de fin de » to
+    less than a cell's: one cell over « validité », which still completes the second header."""
+    second = 0.70 + len("Date de début ") * CHAR_W
+    rows = [(0.09, 0.19, "HABITAT ÉNERGIES"), (0.09, 0.205, "7 bis avenue des Roses, 37000 Tours"),
+            (0.075, 0.401, "Organisme"), (0.199, 0.401, "Qualification"), (0.325, 0.401, "Domaine"),
+            (0.551, 0.401, "Certificat"), (0.70, 0.401, "Date de début Date de fin de"),
+            (second + 2 * CHAR_W, 0.416, "validité"),
+            (0.075, 0.431, "QUALIBAT Qualibat RGE"), (0.325, 0.431, "Isolation du toit"), (0.551, 0.431, "E-E717429"),
+            (0.70, 0.431, "22/05/2023"), (second, 0.431, "21/05/2027")]
+    got = read([page(rows)], specs, "certificat_rge")
+    assert (got.get("date_debut_validite"), got.get("date_fin_validite")) == ("2023-05-22", "2027-05-21")
+
+
 def test_the_general_terms_name_no_company(specs):
     """The general terms of sale mention the seller in running text: « … conclues par la société Pro
     Martin avec ses clients consommateurs ou professionnels. Toute commande implique… »."""
