@@ -424,7 +424,8 @@ def _in_capitals(line: Line, i: int) -> ProductMention | None:
     item's designation and followed by a model with a digit (« Support mural de groupe extérieur
     FISCHER SMG 450 », « Rehausse de trappe de visite NICOLL TRV 60 ») or named in two words
     (« Membrane hygro-régulante AMPACK Ampatex Variano ») on a priced item row; capitalised
-    only, before a model code in capitals (« Cache-spot de protection Isolspot IS-250 »)."""
+    only, before a model code in capitals (« Cache-spot de protection Isolspot IS-250 », « … extérieur
+    Fischer SMG 450 »)."""
     word_index = line.tokens[i].word
     text = line.words[word_index].text.strip().rstrip(",;:")
     capitalised = len(text) >= 5 and text[0].isupper() and text[1:].islower()
@@ -438,7 +439,8 @@ def _in_capitals(line: Line, i: int) -> ProductMention | None:
     if not _item_row(line):
         return None
     reference, _ = reference_words(line.words[word_index + 1:cell_end])
-    coded = bool(reference) and reference[0].text.isupper() and any(c.isdigit() for c in reference[0].text)
+    # a code in capitals with its digits (« IS-250 ») or its number beside it (« SMG 450 »)
+    coded = bool(reference) and reference[0].text.isupper() and any(c.isdigit() for w in reference[:2] for c in w.text)
     named = len(reference) >= 2 and all(w.text[:1].isupper() and w.text.isalpha() for w in reference)
     if not reference or not (coded if capitalised else (named or any(c.isdigit() for w in reference for c in w.text))):
         return None

@@ -109,9 +109,11 @@ def test_a_labelled_reference_keeps_its_first_word_and_an_unknown_brand_in_capit
     rows += _item(0.38, "1.4", "Membrane hygro-régulante AMPACK Ampatex Variano", "3", "ens", "240,00", "720,00")
     rows += _item(0.40, "1.5", "Cache-spot de protection Isolspot IS-250", "1", "pce", "353,00", "353,00")
     rows += _item(0.42, "1.6", "Fourniture et pose Ballon Eau chaude", "1", "pce", "53,00", "53,00")
+    # capitalised only, before a code in capitals and its number
+    rows += _item(0.44, "1.7", "Rehausse de trappe de visite Nicoll TRV 60", "1", "pce", "42,00", "42,00")
     got = read([page(rows)], specs, "devis")
-    assert json.loads(got["reference_produit"]) == ["Kit 165 DN25", "SMG 450", "Ampatex Variano", "IS-250"]
-    assert [b.lower() for b in json.loads(got["marque"])] == ["caleffi", "fischer", "ampack", "isolspot"]
+    assert json.loads(got["reference_produit"]) == ["Kit 165 DN25", "SMG 450", "Ampatex Variano", "IS-250", "TRV 60"]
+    assert [b.lower() for b in json.loads(got["marque"])] == ["caleffi", "fischer", "ampack", "isolspot", "nicoll"]
 
 
 def test_a_scans_price_cell_in_capitals_is_no_brand(specs):
