@@ -57,7 +57,7 @@ def _numbered_model(words: list[Word], k: int) -> bool:
 
 
 def reference_words(words: list[Word], glued: bool = False, next_line_first: str = "",
-                    previous: str = "", kind: frozenset[str] = frozenset()) -> tuple[list[Word], bool]:
+                    previous: str = "", kind: frozenset[str] = frozenset(), brand: tuple[str, ...] = ()) -> tuple[list[Word], bool]:
     """The model words opening ``words`` (what follows a brand in a designation), and whether
     they run to the end of ``words`` (the designation may go on on the next line). ``glued``:
     the first word holds the brand itself (« weber.therm »): it is the model's first word.
@@ -65,7 +65,8 @@ def reference_words(words: list[Word], glued: bool = False, next_line_first: str
     ``previous``: the model's last word on the line before, when ``words`` carry it on;
     ``kind``: the folded words of the designation before the brand (« Ballon tampon 50 L »): a
     lower-case word of them ending the designation after the model's number is the model's
-    (« De Dietrich B 50 tampon »)."""
+    (« De Dietrich B 50 tampon »); ``brand``: the brand's folded words, where a range named after the
+    brand takes the lower-case word that ends the designation after it (« Steico Steico zell »)."""
     out: list[Word] = []
     labelled = False
     for k, word in enumerate(words):
@@ -116,6 +117,8 @@ def reference_words(words: list[Word], glued: bool = False, next_line_first: str
             continue
         lower = bare[:1].islower() and not any(c.isdigit() for c in bare)
         if lower and k == len(words) - 1 and folded[0] in kind and out and NUMBER.fullmatch(out[-1].text):
+            return out + [Word(bare, word.bbox, word.conf)], False
+        if lower and k == len(words) - 1 and brand and tuple(token_texts(" ".join(w.text for w in out))) == brand:
             return out + [Word(bare, word.bbox, word.conf)], False
         if lower and not (out and len(bare) <= 6 and any(c.isdigit() for c in following)):
             return out, False  # a lower-case word describes ("posé", "soufflé"); "ultra 22" goes on

@@ -279,7 +279,8 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
             rest = line.words[last_word:cell_end] if glued else line.words[last_word + 1:cell_end]
             following = _continuation(pages[line.page], line, cell_start)
             kind = frozenset(t for w in line.words[cell_start:first_word] for t in token_texts(w.text))
-            reference, open_end = reference_words(rest, glued, following[0].text if following else "", kind=kind)
+            reference, open_end = reference_words(rest, glued, following[0].text if following else "", kind=kind,
+                                                  brand=form)
             if not reference and not glued:
                 reference = _model_before_dash(line.words[cell_start:first_word]) if first_word > cell_start \
                     else _model_before_dash(_ended_by_a_dash(pages[line.page], line))

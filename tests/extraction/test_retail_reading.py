@@ -94,6 +94,17 @@ def test_a_stores_article_codes_and_service_codes_are_no_products(specs):
     assert json.loads(got["reference_produit"]) == ["Pellematic Compact 16", "Eco Radio System Visio"]
 
 
+def test_a_range_named_after_its_brand_keeps_its_lower_case_word(specs):
+    """« Steico Steico zell », « Steico Steico flex 036 »: the range bears the brand's name, its
+    lower-case word ending the designation is the model's (not « Isover Comblissimo soufflé »)."""
+    rows = [(0.08, 0.04, "Programme Ondéa Habitat"), (0.70, 0.04, "DEVIS")] + STORE_TABLE
+    rows += _row(0.42, "71553965", "Isolation de combles – Steico Steico zell", "74,50", "m²", "52,36", "0", "3 900,82")
+    rows += _row(0.44, "64667603", "Panneau fibre de bois Steico Steico flex 036", "7", "rouleau", "13,09", "0", "91,63")
+    rows += _row(0.46, "43553965", "Isolant Isover Comblissimo soufflé", "74,50", "m²", "22,36", "0", "1 665,82")
+    got = read(rows, specs, "devis")
+    assert json.loads(got["reference_produit"]) == ["Steico zell", "Steico flex 036", "Comblissimo"]
+
+
 def test_two_article_numbers_of_one_length_are_no_products(specs):
     """Two goods only, the service's code run into its designation (« SRV-DEPL Frais de
     déplacement technicien »): the two eight-digit numbers under « Réf. » are still the store's."""
