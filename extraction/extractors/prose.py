@@ -43,11 +43,14 @@ _LINKING_WORDS = frozenset({"du", "de", "des", "d", "la", "le", "les", "l", "et"
 
 def ends_a_sentence(layout: DocumentLayout, hit: _LabelHit) -> bool:
     """The label, in lower case, opens a line that carries on the sentence of the line above, cut
-    after a linking word (« … préconisations du » / « fabricant »). A header written over two
+    after a linking word (« … préconisations du » / « fabricant », « … au financeur et à » /
+    « l'installateur, Vous disposez… »). A header written over two
     lines (« Date de » / « début ») is one label, not a sentence's end."""
     line = hit.line
+    toks = line.token_texts
+    elided = toks[:1] in (["l"], ["d"])  # « l'installateur, vous disposez… » after « … et à »
     if hit.start_word != 0 or not line.words[0].text[:1].islower() or line.index == 0 \
-            or line.token_texts[:1] != list(hit.label[:1]):
+            or toks[int(elided):int(elided) + 1] != list(hit.label[:1]):
         return False
     above = layout.lines[line.page][line.index - 1]
     if line.top - above.bottom > line.height or not above.words:

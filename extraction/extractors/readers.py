@@ -15,6 +15,7 @@ from .candidates import (POSITION_WEIGHT, Candidate, _candidate, _column_range, 
                          _zone_factor, _cut_at_labels)
 from .field_hints import _Hints
 from .labels import DocumentLayout, _LabelHit
+from .prose import ends_a_sentence
 from .statements import read_statements
 from .text import PhraseSet, phrase_set, token_texts
 from .values import find_values
@@ -107,8 +108,8 @@ def _heads_no_block(hit: _LabelHit) -> bool:
 
 
 def _block_candidates(spec, hints: _Hints, layout, hit: _LabelHit, base: float, stop_labels) -> list[Candidate]:
-    if _heads_no_block(hit):
-        return []
+    if _heads_no_block(hit) or ends_a_sentence(layout, hit):
+        return []  # (« … au financeur et à » / « l'installateur, vous disposez d'un droit… »: no block's head)
     block = _block_lines(layout, hit, stop_labels)
     if not block:
         return []

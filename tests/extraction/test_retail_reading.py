@@ -12,7 +12,7 @@ from extraction.corpus.evaluate import load_specs
 from extraction.corpus.generate import CorpusOptions, generate_corpus
 from extraction.corpus.reading import pdf_pages
 from extraction.extractors.layout import page_lines
-from extraction.fields import extract_fields
+from extraction.fields import DocumentLayout, _all_stop_labels, extract_fields, field_candidates
 from extraction.reading import fixture_reading_data
 
 from .pages import page
@@ -354,3 +354,20 @@ def test_a_documents_date_beside_its_number_in_a_row_of_values_whose_labels_a_sc
     got = read(_store_header(garbled, ("FA-2024-05136", "23/05/2024", "22/06/2024", "Lyon"), "FACTURE", "FA-2024-05136"),
                specs, "facture")
     assert got.get("date_facture") == "2024-05-23"
+
+
+def test_a_party_ending_a_sentences_line_in_the_general_terms_heads_no_value(specs):
+    """« … elles sont transmises au financeur et à » / « l'installateur, Vous disposez d'un droit
+    d'accès et de rectification. »: the installer carried on from the line above, after a comma a
+    scan read before a capital, is no label of the installer's name."""
+    rows = [(0.08, 0.02, "DEVIS ESTIMATIF"), (0.70, 0.02, "N° D0209-25-024845")] + STORE_TABLE
+    rows += _row(0.42, "41919893", "Isolation des murs - Rockwool Rockmur 032", "144,50", "m²", "117,42", "0", "16 967,19")
+    rows += [(0.08, 0.70, "Art. 6 — Données personnelles. Les données collectées sont nécessaires au traitement de la commande et du"),
+             (0.08, 0.712, "dossier de prime : elles sont transmises au financeur et à"),
+             (0.08, 0.724, "l'installateur, Vous disposez d'un droit d'accès et de rectification."),
+             (0.08, 0.95, "Maisonéa Installation - SAS au capital de 1 200 000 € - RCS Ajaccio 996 579 108")]
+    assert read(rows, specs, "devis").get("raison_sociale_installateur") == "Maisonéa Installation"
+    spec = next(s for s in specs["devis"] if s.name == "raison_sociale_installateur")
+    candidates = field_candidates(spec, DocumentLayout.of([page(rows)]), _all_stop_labels(specs["devis"]),
+                                  reading=fixture_reading_data("devis"))
+    assert not [c.value for c in candidates if "disposez" in c.value]
