@@ -78,7 +78,9 @@ def opens_a_sentence(hit: _LabelHit) -> bool:
         return False
     _, cell_end = hit.line.cell_of(hit.start_word)
     rest = hit.line.words[hit.end_word:cell_end]
-    return len(rest) >= SENTENCE_WORDS and rest[-1].text.endswith(".") and not rest[-1].text.endswith("..")
+    # (or to a comma at the line's end, running on: « Entreprise titulaire de la qualification RGE Certibat
+    # n° …, valable jusqu'au 07/07/2027, » over « Assurance décennale : MMA IARD, … »)
+    return len(rest) >= SENTENCE_WORDS and rest[-1].text.endswith((".", ",")) and not rest[-1].text.endswith("..")
 
 
 def inside_prose(hit: _LabelHit) -> bool:

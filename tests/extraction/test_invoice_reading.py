@@ -321,6 +321,12 @@ def test_a_sentence_opening_with_a_labels_words_heads_no_value_and_the_site_head
     name = next(spec for spec in specs["facture"] if spec.name == "beneficiaire_nom")
     found = field_candidates(name, DocumentLayout.of([page(last)]), _all_stop_labels(specs["facture"]))
     assert not any("Cachet" in c.value for c in found)
+    # a sentence opened by « Entreprise » running on to a comma over the insurer's line (office dev 1430)
+    terms = [(0.07, 0.30, "Entreprise titulaire de la qualification RGE Certibat n° CERTIBAT-RGE-38534, valable jusqu'au 07/07/2027,"),
+             (0.07, 0.315, "Assurance décennale : MMA IARD, contrat n° 48680400, couvrant les travaux réalisés en France.")]
+    installer = next(spec for spec in specs["facture"] if spec.name == "raison_sociale_installateur")
+    found = field_candidates(installer, DocumentLayout.of([page(terms)]), _all_stop_labels(specs["facture"]))
+    assert not any("MMA" in c.value for c in found)
 
 
 def test_a_label_inside_an_identifier_is_no_label(specs):
