@@ -481,3 +481,14 @@ def test_a_surname_the_document_gives_after_a_civility_is_no_brand_where_it_stan
     got = read([page(rows)], specs, "devis")
     assert json.loads(got["marque"]) == ["Viessmann"]
     assert json.loads(got["reference_produit"]) == ["Vitosol 200-FM SSC"]
+
+
+def test_the_clients_signature_box_asking_for_the_date_gives_the_signature_date(specs):
+    """« Le maître d'ouvrage » / « (date, signature et mention « Bon pour accord ») » over the
+    client's « le 10/02/2023 » on a quote's last page (office dev 1430)."""
+    rows = [(0.07, 0.024, "BATI PLUS"), (0.715, 0.031, "Devis n° 202300963 (suite)"),
+            (0.07, 0.07, "Fait à Strasbourg, le 25.01.2023"),
+            (0.07, 0.10, "L'entreprise"), (0.51, 0.10, "Le maître d'ouvrage"),
+            (0.51, 0.12, "(date, signature et mention « Bon pour accord »)"),
+            (0.62, 0.15, "le 10/02/2023")]
+    assert read([page(rows)], specs, "devis").get("date_signature") == "2023-02-10"
