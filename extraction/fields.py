@@ -56,6 +56,8 @@ Hints (``FieldSchema.extraction_hints``; every key optional)::
                     do not add up, the candidates that do are taken (``sums``)
     date_beside     {"field": "numero_devis", "weight": 0.5}: missing, the date in the cell right of the
                     document's number (``extractors.unlabelled``)
+    distinct_from   ["raison_sociale_installateur"]: a value equal to one of these fields' is dropped
+                    (the installer's name is no beneficiary's)
     one_person      a couple's name gives its first person (« M. et Mme TESSIER Marguerite et
                     Anne-Laure » → « TESSIER Marguerite »)
     installer       "siret" | "name" | "rge": the field is the installer's SIRET, name or RGE number,
@@ -454,6 +456,11 @@ def _unlabelled_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayou
     return out
 
 
+def _same_text(a: str | None, b: str | None) -> bool:
+    key = lambda text: re.sub(r"[\W_]", "", fold(text or ""))  # noqa: E731
+    return bool(key(a)) and key(a) == key(b)
+
+
 def extract_fields(pages: list[PageContent], specs: list[FieldSpec], reading: ReadingData | None = None,
                    ranker: Ranker | None = None) -> dict[str, FieldValue]:
     """The fields of one document: {field name: FieldValue} for the fields found.
@@ -485,6 +492,9 @@ def extract_fields(pages: list[PageContent], specs: list[FieldSpec], reading: Re
             results[spec.name] = one_person(value) if hints.one_person else value
     for spec in specs:
         hints = _Hints.from_spec(spec)
+        if spec.name in results and any(_same_text(results[spec.name].value, results[other].value)
+                                        for other in hints.distinct_from if other in results):
+            del results[spec.name]  # « Raison sociale THERMCONFORT » under a section heading a scan garbled
         number = results.get((hints.date_beside or {}).get("field"))
         if spec.name not in results and number is not None and number.value:
             value = _choose(beside_number_candidates(spec, hints, layout, number), hints)

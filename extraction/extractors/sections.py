@@ -10,6 +10,7 @@ from .layout import Line
 
 SECTION_REACH = 20  # lines above a label where the heading of its section is looked for
 _SECTION_NUMBER_RE = re.compile(r"^(?:\d{1,2}|[A-H]|[IVX]{1,4})(?:\s*[.)/–-])?$|^(?:\d{1,2}|[A-H])[.)]\S+$")
+_GLUED_NUMBER_RE = re.compile(r"[a-z\d]{1,2}[.)]?(?:Le|La|Les|L['’]\w+)")
 _SECTION_MARKS = frozenset({".", ")", "/", "–", "-", "—", "|"})
 
 
@@ -20,6 +21,8 @@ def section_heading(line: Line) -> bool:
     if len(line.cells) != 1 or len(line.words) < 2 or len(line.words) > 8 or line.words[0].bbox[0] > 0.2:
         return False
     first = line.words[0].text
+    if _GLUED_NUMBER_RE.fullmatch(first):
+        return True  # « gLe professionnel »: a scan read « 3. » as a letter glued to the heading
     if not _SECTION_NUMBER_RE.match(first):
         return False
     return first[-1] in _SECTION_MARKS or first[1:2] in (".", ")") or line.words[1].text in _SECTION_MARKS

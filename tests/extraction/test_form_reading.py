@@ -400,3 +400,28 @@ def test_the_sentence_after_a_table_of_qualifications_lists_no_domain(specs):
         (0.08, 0.44, "domaines de travaux listés ci-dessus."),
     ]
     assert read(specs, "certificat_rge", rows)["domaines"] == '["Isolation des murs et planchers bas"]'
+
+
+def test_the_installers_name_is_no_beneficiarys_name(specs):
+    """A scan lost the beneficiary's « Nom » (« Non ROGER Prénom Michèle ») and the section number
+    of « 3. Le professionnel »: « Raison sociale THERMCONFORT », a label of a company's beneficiary
+    too, is the installer's name, which no beneficiary bears (retail dev 1577)."""
+    rows = [(0.08, 0.08, "ATTESTATION SUR L'HONNEUR"), (0.08, 0.14, "1. Le bénéficiaire"),
+            (0.08, 0.17, "Non ROGER"), (0.45, 0.17, "Prénom Michèle"),
+            (0.08, 0.20, "Adresse des travaux 60 chemin de la Liberté"),
+            (0.08, 0.30, "gLe professionnel"), (0.08, 0.33, "Raison sociale THERMCONFORT"),
+            (0.08, 0.36, "SIRET 54522182210052"), (0.45, 0.36, "Ville Besançon")]
+    got = read(specs, "attestation_honneur", rows)
+    assert got.get("raison_sociale_installateur") == "THERMCONFORT"
+    assert got.get("beneficiaire_nom") != "THERMCONFORT"
+
+
+@pytest.mark.parametrize("text, heading", [("gLe professionnel", True), ("3.Le professionnel", True),
+                                           ("3. Le professionnel", True), ("Le professionnel", False),
+                                           ("iPhone Le professionnel", False)])
+def test_a_section_number_a_scan_glued_to_the_heading_still_numbers_it(text, heading):
+    from extraction.extractors.layout import build_lines
+    from extraction.extractors.sections import section_heading
+
+    (line,) = build_lines(page([(0.08, 0.30, text)]).words)
+    assert section_heading(line) is heading
