@@ -52,6 +52,7 @@ Hints (``FieldSchema.extraction_hints``; every key optional)::
                     06/04/2024 »); period_labels: labels whose value must be such a period
     max_value       a decimal above it is a misreading (a household's CEE prime: 50000); read by
                     OCR, it is read again as an amount that lost its decimal comma, else dropped
+    min_value       a decimal below it is a misreading (an ETAS of 6 %: the scan lost a digit): dropped
     sum_of          ["montant_ht", "montant_tva"]: this total is their sum; where the values chosen
                     do not add up, the candidates that do are taken (``sums``)
     date_beside     {"field": "numero_devis", "weight": 0.5}: missing, the date in the cell right of the
@@ -347,6 +348,9 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
         candidates = _plausible_amounts(candidates, Decimal(str(hints.max_value)))
     if spec.data_type == "date":
         candidates = [c for c in candidates if c.value[:4] >= EARLIEST_YEAR]
+    if spec.hints.get("min_value") is not None and spec.data_type == "decimal":
+        # a value a scan lost digits of (« 6 % » for « 86 % » as an ETAS): none rather than that one
+        candidates = [c for c in candidates if at_least(c.value, spec.hints["min_value"])]
     if spec.hints.get("rge_rows"):
         favour_rge_rows(candidates, layout)
     if spec.data_type == "siret" and len({c.value for c in candidates}) > 1:
@@ -393,6 +397,16 @@ def _favour_registered(candidates: list[Candidate], layout: DocumentLayout, bonu
 # A dossier's documents date from the CEE scheme's years (2006 on): « loi n° 75-1334 du 31 décembre
 # 1975 » in the conditions printed beside « la date de facturation » is no invoice's date.
 EARLIEST_YEAR = "2000"
+
+
+def at_least(value: str, floor) -> bool:
+    """Whether the number ``value`` reaches the field's ``min_value`` hint (no hint, no number: yes)."""
+    if floor is None:
+        return True
+    try:
+        return abs(Decimal(value)) >= Decimal(str(floor))
+    except ArithmeticError:
+        return True
 
 
 def _plausible_amounts(candidates: list[Candidate], max_value: Decimal) -> list[Candidate]:

@@ -12,7 +12,7 @@ from accounts.validators import is_valid_siret
 from ..extractors.field_hints import _Hints
 from ..extractors.layout import Line
 from ..extractors.text import token_texts
-from ..fields import within_max_value
+from ..fields import at_least, within_max_value
 from ..sums import adds_up, sum_relations
 from ..pipeline.hints import learning_on
 from ..types import FieldSpec, FieldValue, PageContent
@@ -476,6 +476,8 @@ def _plausible(spec: FieldSpec, pages: list[PageContent], found: FieldValue | No
         if not kept:
             return None
         found.value = kept
+    if found is not None and spec.data_type == "decimal" and not at_least(found.value, spec.hints.get("min_value")):
+        return None  # (« 6 » at an ETAS's spot: a scan lost its « 8 »)
     limit = hints.max_value
     if found is None or limit is None or spec.data_type not in NUMERIC_TYPES:
         return found

@@ -492,3 +492,10 @@ def test_the_clients_signature_box_asking_for_the_date_gives_the_signature_date(
             (0.51, 0.12, "(date, signature et mention « Bon pour accord »)"),
             (0.62, 0.15, "le 10/02/2023")]
     assert read([page(rows)], specs, "devis").get("date_signature") == "2023-02-10"
+
+
+@pytest.mark.parametrize("printed, expected", [("86 %", "86.00"), ("6 %", None), ("147 %", "147.00"), ("17 %", None)])
+def test_an_etas_a_scan_lost_a_digit_of_is_no_value(specs, printed, expected):
+    rows = [(0.07, 0.05, "ISO OUEST"), (0.07, 0.10, "FACTURE N° F2025-8536"),
+            (0.07, 0.30, f"Chaudière biomasse Froling T4e 20 – ETAS {printed} – classe 5")]
+    assert read([page(rows, conf=0.9)], specs, "facture").get("etas") == expected
