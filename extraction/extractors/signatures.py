@@ -179,18 +179,25 @@ def find_zones(page: PageContent) -> list[Zone]:
             bottom = max(w.bbox[3] for w in line[start:end + 1])
             zones.append(Zone(role, page.number, text, (x0, top - 0.005, x1, min(0.97, bottom + ZONE_HEIGHT)),
                               (first.bbox[0], top, last.bbox[2], bottom)))
+    heads = []
     for role, line in lone:
-        # « Le bénéficiaire » heading its box beside « Le professionnel (signature et cachet) », the
-        # two read on two lines by a tilted scan: the other party's label, on its right, at its height
         words = [w for w in line if re.sub(r"\W", "", w.text)]
-        top, bottom = min(w.bbox[1] for w in words), max(w.bbox[3] for w in words)
-        beside = [z for z in zones if z.role != role and z.label_box[0] > words[-1].bbox[2] + 0.05
-                  and abs(z.label_box[1] - top) < 0.03]
-        if beside and not any(z.role == role for z in zones):
-            x0 = max(0.0, words[0].bbox[0] - 0.02)
-            zones.append(Zone(role, page.number, " ".join(fold(w.text) for w in words),
-                              (x0, top - 0.005, min(z.label_box[0] for z in beside) - 0.01, min(0.97, bottom + ZONE_HEIGHT)),
-                              (words[0].bbox[0], top, words[-1].bbox[2], bottom)))
+        heads.append((role, words, (words[0].bbox[0], min(w.bbox[1] for w in words), words[-1].bbox[2],
+                                    max(w.bbox[3] for w in words))))
+    others = [(z.role, z.label_box) for z in zones] + [(role, box) for role, _, box in heads]
+    for role, words, (left, top, right, bottom) in heads:
+        # « Le bénéficiaire » heading its box beside « Le professionnel (signature et cachet) » (or
+        # beside « Le professionnel » alone), the two read on two lines by a tilted scan: the other
+        # party's head, at its height, on its right or its left
+        level = [box for other, box in others if other != role and abs(box[1] - top) < 0.03]
+        on_right = [box for box in level if box[0] > right + 0.05]
+        on_left = [box for box in level if box[2] < left - 0.05]
+        if not (on_right or on_left) or any(z.role == role for z in zones):
+            continue
+        x1 = min(box[0] for box in on_right) - 0.01 if on_right else min(0.98, max(right + 0.05, left + 0.48))
+        zones.append(Zone(role, page.number, " ".join(fold(w.text) for w in words),
+                          (max(0.0, left - 0.02), top - 0.005, x1, min(0.97, bottom + ZONE_HEIGHT)),
+                          (left, top, right, bottom)))
     for zone in zones:  # side-by-side labels a tilted scan puts on two lines still share the row
         right = [z.label_box[0] for z in zones if z.label_box[0] > zone.label_box[2] and abs(z.label_box[1] - zone.label_box[1]) < 0.03]
         if right:

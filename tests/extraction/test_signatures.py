@@ -190,12 +190,13 @@ def test_a_box_headed_le_beneficiaire_beside_a_signature_label_is_a_zone():
 
 
 @pytest.mark.parametrize("drop", [12, -12])
-def test_a_box_headed_le_beneficiaire_a_tilted_scan_read_on_another_line_than_its_neighbour_is_a_zone(drop):
-    """A tilted scan reads « Le bénéficiaire » and « Le professionnel (signature et cachet) » beside it
-    on two lines: still the beneficiary's box, up to the other label."""
+@pytest.mark.parametrize("installer", ["Le professionnel (signature et cachet)", "Le professionnel"])
+def test_a_box_headed_le_beneficiaire_a_tilted_scan_read_on_another_line_than_its_neighbour_is_a_zone(drop, installer):
+    """A tilted scan reads « Le bénéficiaire » and « Le professionnel (signature et cachet) » (or
+    « Le professionnel » alone) beside it on two lines: still the two boxes, the first up to the other's head."""
     sh = Sheet(Random(5))
     sh.text(sh.left + 6, 600, "Le bénéficiaire", style="bold")
-    sh.text(sh.left + 260, 600 + drop, "Le professionnel (signature et cachet)", style="bold")
+    sh.text(sh.left + 260, 600 + drop, installer, style="bold")
     (page,) = pdf_pages_from(sh.finish())
     zones = find_zones(page)
     assert sorted(z.role for z in zones) == ["beneficiaire", "installateur"]
