@@ -95,7 +95,38 @@ def _ocr_first_tokens(token: str, brands) -> tuple[str, ...]:
         if variant in by_first:
             found.add(variant)
         found.update(deletions.get(variant, ()))
-    return tuple(sorted(first for first in found if first != token and similar(token, first)))
+    found = {first for first in found if first != token and similar(token, first)}
+    if not found:
+        # letters a scan reads for one another counted as one (« Ciipsot » for « Clipsol »: i and t
+        # for l), one slip left
+        alike = _look_alike(token)
+        neighbours = _alike_firsts(brands)
+        near = set(neighbours.get(alike, ()))
+        for variant in {alike[:k] + alike[k + 1:] for k in range(len(alike))}:
+            near.update(neighbours.get(variant, ()))
+        found = {first for first in near if similar(alike, _look_alike(first))}
+    return tuple(sorted(found))
+
+
+_LOOK_ALIKE = str.maketrans({"i": "l", "1": "l", "!": "l", "|": "l", "j": "l", "t": "l", "0": "o"})
+
+
+def _look_alike(token: str) -> str:
+    return token.translate(_LOOK_ALIKE)
+
+
+@lru_cache(maxsize=64)
+def _alike_firsts(brands: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, tuple[str, ...]]:
+    """The lexicon's long first tokens by their look-alike key and each of its one-letter deletions
+    (as ``_deletions``)."""
+    by_first, _ = compile_lexicon(brands)
+    keys: dict[str, set[str]] = {}
+    for first in by_first:
+        if len(first) >= OCR_MIN_LENGTH:
+            key = _look_alike(first)
+            for variant in {key} | {key[:k] + key[k + 1:] for k in range(len(key))}:
+                keys.setdefault(variant, set()).add(first)
+    return {variant: tuple(sorted(firsts)) for variant, firsts in keys.items()}
 
 
 def _form_at(toks: list[str], i: int, form: tuple[str, ...]) -> bool:

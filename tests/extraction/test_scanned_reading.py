@@ -169,3 +169,20 @@ def test_an_identifiers_zero_a_scan_read_as_the_letter_o_is_a_zero(specs):
     assert got["numero_facture"] == "FAC008171"
     got = values(extract_fields([page(rows)], specs["facture"], fixture_reading_data("facture")))
     assert got["numero_facture"] == "FACO08171"
+
+
+def test_a_brand_a_scan_misread_two_look_alike_letters_of_is_the_lexicons(specs):
+    """« Ciipsot Combi 400 »: a scan read « i » and « t » for the two « l » of Clipsol — letters read
+    for one another count as one, one slip left; the lexicon's brand, not an unknown « Ciipsot »."""
+    from extraction.extractors.products import _ocr_first_tokens
+    from extraction.reading import fixture_reading_data
+
+    brands = fixture_reading_data("devis").brands
+    assert _ocr_first_tokens("ciipsot", brands) == ("clipsol",)
+    assert _ocr_first_tokens("isolation", brands) == ()
+    rows = [(0.08, 0.05, "ISO SUD"), (0.08, 0.10, "DEVIS N° DV-2024-0412"),
+            (0.08, 0.30, "Désignation"), (0.62, 0.30, "Qté"), (0.70, 0.30, "PU HT"), (0.85, 0.30, "Total HT"),
+            (0.08, 0.32, "Chauffe-eau solaire Ciipsot Combi 400"), (0.62, 0.32, "1"), (0.70, 0.32, "6 400,00"),
+            (0.85, 0.32, "6 400,00")]
+    got = values(extract_fields([page(rows, conf=SCAN)], specs["devis"], fixture_reading_data("devis")))
+    assert (got.get("marque"), got.get("reference_produit")) == ('["Clipsol"]', '["Combi 400"]')
