@@ -101,7 +101,8 @@ from .extractors.text import PhraseSet, bounded_edit_distance, phrase_set, token
 from .extractors.unlabelled import (beside_number_candidates, company_candidates, dateline_candidates,
                                     holder_candidates, lexicon_candidates, party_candidates, phrase_candidates,
                                     recipient_candidates, rejected)
-from .normalise import amount_without_its_comma, format_decimal, street_number_spaced, zeros_read_as_o
+from .normalise import (amount_without_its_comma, digits_read_for_letters, format_decimal, street_number_spaced,
+                        zeros_read_as_o)
 from .reading import item_key
 from .sums import agree, sum_relations
 from .types import FieldSpec, FieldValue, PageContent, ReadingData
@@ -125,6 +126,10 @@ def _choose(candidates: list[Candidate], hints: _Hints) -> FieldValue | None:
         for c in candidates:
             if c.ocr_confidence < 1.0:
                 c.value = zeros_read_as_o(c.value)
+    if hints.company_name:  # a name in capitals: a scan's « 1S0 OUEST »
+        for c in candidates:
+            if c.ocr_confidence < 1.0:
+                c.value = digits_read_for_letters(c.value)
     by_value: dict[str, list[Candidate]] = {}
     for c in candidates:
         by_value.setdefault(c.value, []).append(c)

@@ -83,6 +83,21 @@ def zeros_read_as_o(identifier: str) -> str:
     return _ZERO_READ_AS_O_RE.sub("0", identifier) if "O" in identifier else identifier
 
 
+_LETTER_OF_DIGIT = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B"})
+
+
+def digits_read_for_letters(name: str) -> str:
+    """A name in capitals as a scan read it with letters taken for the digits they look like put
+    back: « 1S0 OUEST » → « ISO OUEST ». Only words of capitals and such digits, a letter among
+    them (« 150 SUD », « 2M RENOV », « A2B » stay)."""
+    words = name.split(" ")
+    for k, word in enumerate(words):
+        if any(c.isalpha() for c in word) and any(c in "0158" for c in word) \
+                and all(c.isupper() or c in "0158'-" for c in word):
+            words[k] = word.translate(_LETTER_OF_DIGIT)
+    return " ".join(words)
+
+
 def _fix_digits(token: str) -> str:
     """Map OCR look-alikes to digits in a token that is mostly digits already."""
     letters = sum(1 for c in token if c.isalpha() or c == "|")

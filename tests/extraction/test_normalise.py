@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from extraction.normalise import amount_without_its_comma, normalise, parse_amount, parse_date, parse_decimal
+from extraction.normalise import (amount_without_its_comma, digits_read_for_letters, normalise, parse_amount, parse_date,
+                                 parse_decimal)
 
 
 @pytest.mark.parametrize("raw", [
@@ -155,3 +156,10 @@ def test_a_street_number_glued_to_its_bis_or_ter_is_set_apart_and_read_so_in_a_c
             (0.55, 0.26, "13100 AIX-EN-PROVENCE")]
     got = extract_fields([page(rows, conf=0.9)], load_specs()["facture"], fixture_reading_data("facture"))
     assert got["beneficiaire_adresse"].value == "77 ter rue du Général de Gaulle"
+
+
+@pytest.mark.parametrize("read, expected", [("1S0 OUEST", "ISO OUEST"), ("1S0 SUD", "ISO SUD"), ("150 SUD", "150 SUD"),
+                                            ("2M RENOV", "2M RENOV"), ("A2B Isolation", "A2B Isolation"),
+                                            ("THERM1CONFORT", "THERMICONFORT"), ("Iso 2000", "Iso 2000")])
+def test_digits_a_scan_read_for_a_names_capitals_are_letters_again(read, expected):
+    assert digits_read_for_letters(read) == expected

@@ -186,3 +186,15 @@ def test_a_brand_a_scan_misread_two_look_alike_letters_of_is_the_lexicons(specs)
             (0.85, 0.32, "6 400,00")]
     got = values(extract_fields([page(rows, conf=SCAN)], specs["devis"], fixture_reading_data("devis")))
     assert (got.get("marque"), got.get("reference_produit")) == ('["Clipsol"]', '["Combi 400"]')
+
+
+def test_an_installers_name_in_capitals_a_scan_read_digits_in_is_read_in_letters(specs):
+    """« 1S0 OUEST — SARL au capital de 50 000 € » in a scanned footer: ISO OUEST, as a text layer
+    would print it (on a text layer the characters stay as printed)."""
+    from extraction.reading import fixture_reading_data
+
+    rows = [(0.08, 0.10, "FACTURE N° F2024-0412"),
+            (0.08, 0.95, "1S0 OUEST — SARL au capital de 50 000 € - SIRET 937 957 983 00052 — RCS Auxerre 937 957 983")]
+    for conf, expected in ((SCAN, "ISO OUEST"), (1.0, "1S0 OUEST")):
+        got = values(extract_fields([page(rows, conf=conf)], specs["facture"], fixture_reading_data("facture")))
+        assert got.get("raison_sociale_installateur") == expected
