@@ -17,7 +17,7 @@ from .carried import RAISED_FACTOR, amount_carried_over, heads_a_column, identif
 from .labels import DocumentLayout, _LabelHit
 from .phrases import inside_company_name
 from .prose import (closes_a_sentence, ends_a_sentence, ends_a_sentence_cell, inside_prose, opens_a_sentence,
-                    separator_follows)
+                    parenthetical, separator_follows)
 from .sections import section_heading, section_tokens
 from .layout import Line, union_box
 from .text import PhraseSet, match_at, phrase_set, token_texts, token_tuple
@@ -388,8 +388,8 @@ def _candidates_for_hit(
 
     if data_type == "string" and hints.max_words > 1 and not _heads_cell(hit):
         return out  # "…, bénéficiaire de l'opération d'économies…": a word in a sentence, not a label
-    if ends_a_sentence(layout, hit):
-        return out  # « Selon DTU en vigueur et préconisations du » / « fabricant »: no label
+    if ends_a_sentence(layout, hit) or parenthetical(hit):
+        return out  # « Selon DTU en vigueur et préconisations du » / « fabricant », « (installateur qualifié RGE) »: no label
     if data_type == "string" and closes_a_sentence(hit):
         return out  # « … ou professionnels. Toute commande implique… »: the next sentence is no value
 

@@ -94,3 +94,14 @@ def inside_prose(hit: _LabelHit) -> bool:
     rest = hit.line.words[hit.end_word:cell_end]
     first = token_tuple(rest[0].text)[:1] if rest else ()
     return bool(first) and first[0] in _SENTENCE_VERBS
+
+
+def parenthetical(hit: _LabelHit) -> bool:
+    """The label opens a parenthesis of running text that goes on after it, without a separator:
+    « Forfait pose et main d'œuvre (installateur qualifié RGE) » names no installer over the next
+    row (« Entreprise (raison sociale) », the parenthesis closed on the label, is one; so is a
+    label of several words)."""
+    if len(hit.label) > 1 or not hit.line.words[hit.start_word].text.startswith("(") or separator_follows(hit):
+        return False  # (« (date, signature et mention « Bon pour accord ») » under « Le maître d'ouvrage »: a label)
+    _, cell_end = hit.line.cell_of(hit.start_word)
+    return not hit.line.words[hit.end_word - 1].text.rstrip(" :").endswith(")") and hit.end_word < cell_end

@@ -371,3 +371,16 @@ def test_a_party_ending_a_sentences_line_in_the_general_terms_heads_no_value(spe
     candidates = field_candidates(spec, DocumentLayout.of([page(rows)]), _all_stop_labels(specs["devis"]),
                                   reading=fixture_reading_data("devis"))
     assert not [c.value for c in candidates if "disposez" in c.value]
+
+
+def test_a_word_opening_a_parenthesis_in_a_designation_is_no_label(specs):
+    """« Forfait pose et main d'œuvre » / « (installateur qualifié RGE) » over the totals' header
+    « Base HT Taux … »: « Taux » is no installer's name (retail dev 1578)."""
+    rows = [(0.08, 0.02, "FACTURE N° FA-2025-0412")] + STORE_TABLE
+    rows += _row(0.42, "POSE", "Forfait pose et main d'œuvre", "1", "forfait", "956,84", "0", "956,84")
+    rows += [(0.177, 0.435, "(installateur qualifié RGE)"),
+             (0.10, 0.46, "Base HT"), (0.179, 0.46, "Taux"), (0.25, 0.46, "Montant TVA"), (0.70, 0.46, "Total HT 956,84 EUR")]
+    spec = next(s for s in specs["facture"] if s.name == "raison_sociale_installateur")
+    candidates = field_candidates(spec, DocumentLayout.of([page(rows)]), _all_stop_labels(specs["facture"]),
+                                  reading=fixture_reading_data("facture"))
+    assert not [c.value for c in candidates if c.value == "Taux"]
