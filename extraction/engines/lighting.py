@@ -33,3 +33,24 @@ def even_lighting(image: Image.Image) -> Image.Image:
     pixels = np.asarray(gray, dtype=np.float32)
     flat = np.clip(pixels / np.maximum(full, 1.0) * 255.0, 0, 255).astype(np.uint8)
     return Image.fromarray(flat, mode="L")
+
+
+FADED_SPREAD = 140  # grey levels between the ink and the paper below which a page is faded
+_INK_SHARE, _PAPER_SHARE = 0.3, 50  # percentiles: the darkest ink, the median paper
+
+
+def stretched_contrast(image: Image.Image) -> Image.Image:
+    """``image`` (greyscale) with its grey levels stretched so that its darkest ink is black and its
+    paper white, when it is faded (a light photocopy, a grey scan: ink at 150 on paper at 200, which
+    the engine's threshold splits badly, losing a header grid's values and a recipient block); the
+    image itself otherwise."""
+    gray = image if image.mode == "L" else image.convert("L")
+    small = gray.copy()
+    small.thumbnail((1200, 1200))
+    pixels = np.asarray(small, dtype=np.float32)
+    ink, paper = np.percentile(pixels, [_INK_SHARE, _PAPER_SHARE])
+    if paper - ink >= FADED_SPREAD or paper - ink < 20:
+        return image
+    full = np.asarray(gray, dtype=np.float32)
+    stretched = np.clip((full - ink) * (255.0 / (paper - ink)), 0, 255).astype(np.uint8)
+    return Image.fromarray(stretched, mode="L")

@@ -7,7 +7,7 @@ from PIL import Image
 
 from extraction.corpus.reading import ocr_image, tesseract_available
 from extraction.corpus.scan import degrade, render_pages
-from extraction.engines.lighting import even_lighting
+from extraction.engines.lighting import even_lighting, stretched_contrast
 from extraction.engines.tesseract import TesseractEngine
 from tests.extraction.test_signatures import attestation_pdf
 
@@ -45,3 +45,28 @@ def test_ocr_reads_more_of_a_shadowed_page():
     evened = ocr_image(shadowed, dpi=200)
     assert len(evened.words) >= len(plain.words)
     assert "ATTESTATION" in evened.text and "bénéficiaire" in evened.text
+
+
+def _faded(image: Image.Image) -> Image.Image:
+    """A grey photocopy: ink at 150 on paper at 200."""
+    pixels = np.asarray(image, dtype=np.float32)
+    return Image.fromarray((150 + pixels / 255.0 * 50).astype(np.uint8), mode="L")
+
+
+def test_a_scan_with_black_ink_keeps_its_grey_levels():
+    scan = degrade(_page(), Random(2))
+    assert stretched_contrast(scan) is scan
+
+
+def test_a_faded_page_is_stretched_to_black_ink_on_white_paper():
+    stretched = np.asarray(stretched_contrast(_faded(_page())), dtype=np.float32)
+    assert np.percentile(stretched, 50) > 240 and stretched.min() < 20
+
+
+@pytest.mark.skipif(not tesseract_available(), reason="Tesseract is not installed")
+def test_ocr_reads_a_faded_scan():
+    faded = degrade(_faded(_page(200)), Random(3))
+    clean = set(TesseractEngine(lang="fra").recognise(_page(200), dpi=200).text.split())
+    read = set(ocr_image(faded, dpi=200).text.split())
+    assert len(read & clean) >= 0.8 * len(clean)
+    assert "ATTESTATION" in read
