@@ -162,14 +162,16 @@ def _capitals(line: str) -> bool:
 
 def _rejoined_title(line: str, toks: list[str]) -> list[str] | None:
     """A title in capitals whose first word a scan cut in two (« ATT ESTATION SUR L'HONNEUR »,
-    « FAC TURE N° 12 », « ATTESTATI ON SUR L'HONNEUR »: its head or its last letters cut off),
+    « FAC TURE N° 12 », « ATTESTATI ON SUR L'HONNEUR », « ATTEST ATION »: its head, its last
+    letters or its middle cut),
     its two pieces joined again; None for any other line."""
     if len(toks) < 2 or not _capitals(line):
         return None
     first, second = toks[0], toks[1]
     head_cut = len(first) <= SPLIT_TITLE_HEAD and len(second) >= 3
     tail_cut = len(first) >= 3 and len(second) <= SPLIT_TITLE_TAIL
-    if not (first.isalpha() and second.isalpha()) or not (head_cut or tail_cut):
+    middle_cut = len(first) >= 3 and len(second) >= 3  # « ATTEST ATION »: a title phrase must still match it
+    if not (first.isalpha() and second.isalpha()) or not (head_cut or tail_cut or middle_cut):
         return None
     return [first + second] + toks[2:]
 

@@ -373,3 +373,20 @@ Art: 3 - Délais, Les délais de pose Sont donnés à’ titre indicatif : un re
 
 def test_a_title_a_scan_cut_in_letters_is_the_title(hints):
     assert classify_text(STORE_INVOICE_SCAN, hints).code == "facture"
+
+
+def test_a_title_a_scan_cut_in_its_middle_is_the_title(hints):
+    """« ATTEST ATION SUR L'HONNEUR DE RÉALISATION »: a délégataire's attestation, the scan cut its
+    title's first word in two halves (network dev 1477: read as a devis after « Date d'acceptation
+    du devis »)."""
+    text = """France Éco-Délégation Réf. dossier : CEE-2024-462401
+Cellule Dossiers CEE
+ATTEST ATION SUR L'HONNEUR DE RÉALISATION |
+Nom et prénom du bénéficiaire MORENO Denise
+Entreprise (raison sociale) Isoconcept
+Date d'acceptation du devis : 14/05/24
+Dte de fin des travaux 23-06-24
+N° de facture 202400673
+Signature du bénéficiaire Signature et cachet du professionnel"""
+    assert classify_text(text, hints).code == "attestation_honneur"
+    assert classify_pages([_text_page(1, text)], hints)[0].title_code == "attestation_honneur"
