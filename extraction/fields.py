@@ -160,16 +160,21 @@ def _read_again(best: Candidate, ranked: list[tuple[float, Candidate]], by_value
     """On a scan, a text value read once (« Ba Rénovation », the footer's « Bati » OCR cut) gives
     way to a value a character or two apart that the page prints twice or more (the letterhead,
     the signature block): the same words read again, where the one reading slipped."""
-    if best.ocr_confidence >= 1.0 or len(by_value[best.value]) > 1 or any(ch.isdigit() for ch in best.value):
+    if best.ocr_confidence >= 1.0 or _places(by_value[best.value]) > 1 or any(ch.isdigit() for ch in best.value):
         return best
     own = fold(best.value)
     for _, other in ranked[1:]:
-        if len(by_value[other.value]) < 2 or len(own) < 5:
+        if _places(by_value[other.value]) < 2 or len(own) < 5:
             continue
         theirs = fold(other.value)
         if theirs != own and bounded_edit_distance(own, theirs, OCR_SLIPS) <= OCR_SLIPS:
             return other
     return best
+
+
+def _places(candidates: list[Candidate]) -> int:
+    """Where on the pages the candidates were read (two readers of the same words read it once)."""
+    return len({(c.page, round(c.bbox[0], 2), round(c.bbox[1], 2)) for c in candidates if c.words})
 
 
 def _all_stop_labels(specs: list[FieldSpec], extra: list[str] | None = None) -> tuple[tuple[str, ...], ...]:

@@ -282,16 +282,19 @@ def dateline_words(lines: list[Line]) -> list[tuple[Line, list[Word]]]:
 
 def company_names(lines: list[Line]) -> list[tuple[Line, list[Word]]]:
     """Company names written with their legal form, in the letterhead (top 20 % of the page) or
-    in the legal footer (bottom 15 %): ``ÉCO-HABITAT 77 SAS``, ``SARL Dupont Isolation``."""
+    in the legal footer (bottom 15 %), or in a legal mention (« … au capital de … ») anywhere:
+    ``ÉCO-HABITAT 77 SAS``, ``SARL Dupont Isolation``; not a programme's sponsor (« Un programme
+    Volténa Énergie SA »)."""
     out = []
     for line in lines:
-        if 0.2 < line.top < 0.85:
-            continue
+        middle = 0.2 < line.top < 0.85
         for start, end in line.cells:
             words = line.words[start:end]
+            if middle and "capital" not in {t for w in words for t in token_texts(w.text)}:
+                continue  # (a legal mention, « … SASU au capital de … », above a long page's last lines counts)
             name = _company_in(words, letterhead=line.top <= 0.2)
-            if name:
-                out.append((line, name))
+            if name and token_texts(" ".join(w.text for w in name[:2]))[:2] not in (["un", "programme"], ["programme"]):
+                out.append((line, name))  # (« Un programme Volténa Énergie SA »: the programme's sponsor)
     return out
 
 
@@ -329,6 +332,14 @@ def _company_with_form(words: list[Word]) -> list[Word] | None:
     begin = k
     while begin > 0 and not _ends_clause(words, begin - 1, stops) and k - begin < 5:
         begin -= 1
+    if begin == k and k >= 2 and words[k - 1].text in ("-", "–", "—") and k + 1 < len(words) \
+            and words[k + 1].text.lower() == "au":
+        # « Logis Brico Services Habitat — SASU au capital de … »: the name before the dash
+        end = k - 1
+        begin = end
+        while begin > 0 and not _ends_clause(words, begin - 1, stops) and end - begin < 5:
+            begin -= 1
+        return words[begin:end] + [words[k]] if end > begin else None
     name = words[begin:k + 1]
     return name if len(name) >= 2 else None
 

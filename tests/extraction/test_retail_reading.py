@@ -384,3 +384,19 @@ def test_a_word_opening_a_parenthesis_in_a_designation_is_no_label(specs):
     candidates = field_candidates(spec, DocumentLayout.of([page(rows)]), _all_stop_labels(specs["facture"]),
                                   reading=fixture_reading_data("facture"))
     assert not [c.value for c in candidates if c.value == "Taux"]
+
+
+@pytest.mark.parametrize("footer_y", [0.935, 0.80])
+def test_the_installer_is_the_legal_mentions_company_not_the_programmes_sponsor(specs, footer_y):
+    """« Un programme Volténa Énergie SA — installateur partenaire agréé » under the programme's name
+    heads a store's quote; its legal mention, « Logis Brico Services Habitat — SASU au capital de … »
+    (a dash between the name and its form), names the installer, also above a long page's last lines
+    — and where a scan misread « capital » (« cäpital »), which the legal mention's pattern needs."""
+    rows = [(0.11, 0.02, "Programme Volténa Rénov'"), (0.70, 0.02, "DEVIS ESTIMATIF"),
+            (0.11, 0.043, "Un programme Volténa Énergie SA — installateur partenaire agréé"),
+            (0.70, 0.06, "N° D0080-25-098572")] + STORE_TABLE
+    rows += _row(0.42, "41919893", "Isolation des murs - Rockwool Rockmur 032", "144,50", "m²", "117,42", "0", "16 967,19")
+    for capital in ("capital", "cäpital"):
+        mention = f"Logis Brico Services Habitat — SASU au {capital} de 1 200 € — RCS Metz 456 427 848"
+        got = read(rows + [(0.08, footer_y, mention), (0.08, 0.985, "Page 1 sur 1")], specs, "devis")
+        assert got.get("raison_sociale_installateur") == "Logis Brico Services Habitat"
