@@ -480,7 +480,8 @@ def _unlabelled_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayou
     return out
 
 
-def _same_text(a: str | None, b: str | None) -> bool:
+def same_text(a: str | None, b: str | None) -> bool:
+    """The two texts alike but for case, accents, spaces and signs."""
     key = lambda text: re.sub(r"[\W_]", "", fold(text or ""))  # noqa: E731
     return bool(key(a)) and key(a) == key(b)
 
@@ -516,7 +517,7 @@ def extract_fields(pages: list[PageContent], specs: list[FieldSpec], reading: Re
             results[spec.name] = one_person(value) if hints.one_person else value
     for spec in specs:
         hints = _Hints.from_spec(spec)
-        if spec.name in results and any(_same_text(results[spec.name].value, results[other].value)
+        if spec.name in results and any(same_text(results[spec.name].value, results[other].value)
                                         for other in hints.distinct_from if other in results):
             del results[spec.name]  # « Raison sociale THERMCONFORT » under a section heading a scan garbled
         number = results.get((hints.date_beside or {}).get("field"))

@@ -12,7 +12,7 @@ from accounts.validators import is_valid_siret
 from ..extractors.field_hints import _Hints
 from ..extractors.layout import Line
 from ..extractors.text import token_texts
-from ..fields import at_least, within_max_value
+from ..fields import at_least, same_text, within_max_value
 from ..sums import adds_up, sum_relations
 from ..pipeline.hints import learning_on
 from ..types import FieldSpec, FieldValue, PageContent
@@ -105,6 +105,23 @@ def read_learned_spots(document_type_id: int, pages: list[PageContent], specs: l
     if issuers is not False:
         _read_constants(layout, pages, specs, result, reads, issuer_printed=issuers is True)
     read_known_issuer(pages, specs, result, reads.lines)
+    return _distinct(specs, values, result)
+
+
+def _distinct(specs: list[FieldSpec], generic: dict[str, FieldValue], result: dict[str, FieldValue]) -> dict:
+    """A value read at a learned spot that is another field's where the field's hint says it never
+    is (``distinct_from``: the installer's name is no beneficiary's, « Raison sociale » taught on a
+    company beneficiary's line, found only in the installer's block) gives way to the extractor's."""
+    for spec in specs:
+        found = result.get(spec.name)
+        others = _Hints.from_spec(spec).distinct_from
+        if found is None or not others or found is generic.get(spec.name):
+            continue
+        if any(same_text(found.value, result[other].value) for other in others if result.get(other) is not None):
+            if generic.get(spec.name) is not None:
+                result[spec.name] = generic[spec.name]
+            else:
+                result.pop(spec.name)
     return result
 
 

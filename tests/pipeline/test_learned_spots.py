@@ -509,6 +509,16 @@ def test_a_spot_reading_part_of_the_extractors_name_backs_it_against_another_spo
     spec = FieldSpec("beneficiaire_nom", "Nom", "string")
     assert read_learned_spots(1, page, [spec], {"beneficiaire_nom": generic})["beneficiaire_nom"].value == "Grégoire SALMON"
 
+    # taught only on the company's form: the spot reads the installer's name, which no beneficiary bears
+    _learned(monkeypatch, page, {"beneficiaire_nom": [{**spot_data(by_company), "absent": False, "count": 1,
+                                                       "corrections": 0}]})
+    installer = FieldValue("Thermsolutions", "Thermsolutions", 0.9, page=1)
+    distinct = FieldSpec("beneficiaire_nom", "Nom", "string", hints={"distinct_from": ["raison_sociale_installateur"]})
+    specs = [distinct, FieldSpec("raison_sociale_installateur", "Raison sociale", "string")]
+    values = {"beneficiaire_nom": generic, "raison_sociale_installateur": installer}
+    assert read_learned_spots(1, page, specs, dict(values))["beneficiaire_nom"].value == "Grégoire SALMON"
+    assert read_learned_spots(1, page, [spec, specs[1]], dict(values))["beneficiaire_nom"].value == "Thermsolutions"
+
 
 def recipient_block(name: str, street: str, town: str, speck: bool = False) -> list[PageContent]:
     """A letterhead on the left, the recipient's block on the right without a label; on a scan,
