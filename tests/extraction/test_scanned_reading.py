@@ -174,7 +174,7 @@ def test_an_identifiers_zero_a_scan_read_as_the_letter_o_is_a_zero(specs):
 def test_a_brand_a_scan_misread_two_look_alike_letters_of_is_the_lexicons(specs):
     """« Ciipsot Combi 400 »: a scan read « i » and « t » for the two « l » of Clipsol — letters read
     for one another count as one, one slip left; the lexicon's brand, not an unknown « Ciipsot »."""
-    from extraction.extractors.products import _ocr_first_tokens
+    from extraction.extractors.brand_lexicon import ocr_first_tokens as _ocr_first_tokens
     from extraction.reading import fixture_reading_data
 
     brands = fixture_reading_data("devis").brands
