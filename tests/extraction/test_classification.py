@@ -390,3 +390,22 @@ N° de facture 202400673
 Signature du bénéficiaire Signature et cachet du professionnel"""
     assert classify_text(text, hints).code == "attestation_honneur"
     assert classify_pages([_text_page(1, text)], hints)[0].title_code == "attestation_honneur"
+
+
+# An obligé's convention whose scan lost most of its words of the scheme (« prime », « contribution »)
+# but its title; it mentions the attestation the beneficiary will sign (office dev 1430).
+CONVENTION_SCAN = """Alterna Énergie
+Convention n° 2022-34360
+CONVENTION D'INCITATION AUX ÉCONOMIES D'ÉNERGIE
+ENTRE LES SOUSSIGNÉS : La société Alterna Énergie, ci-après dénommée « l'Obligé »
+ET : M. DELAHAYE Marc, demeurant 79 quai de la Gare, 01000 Bourg-en-Bresse, ci-après dénommé(e) « le Bénéficiaire »
+Article 1 — Objet
+Les travaux seront réalisés par l'entreprise ISO' EXPERT, titulaire d'une qualification RGE.
+Article 3 - Engagements du Bénéficiaire
+Le Bénéficiaire s'engage à signer la présente convention avant l'acceptation du devis, à fournir la facture des travaux et
+l'attestation sur l'honneur signée.
+Fait en deux exemplaires à Paris, le 17/06/2023"""
+
+
+def test_a_convention_titled_so_is_a_cadre_not_the_attestation_it_mentions(hints):
+    assert classify_text(CONVENTION_SCAN, hints).code == "cadre_contribution"
