@@ -58,7 +58,7 @@ Hints (``FieldSchema.extraction_hints``; every key optional)::
     date_beside     {"field": "numero_devis", "weight": 0.5}: missing, the date in the cell right of the
                     document's number (``extractors.unlabelled``)
     distinct_from   ["raison_sociale_installateur"]: a value equal to one of these fields' is dropped
-                    (the installer's name is no beneficiary's)
+                    (the installer's name is no beneficiary's; nor the street, which opens with its number)
     one_person      a couple's name gives its first person (« M. et Mme TESSIER Marguerite et
                     Anne-Laure » → « TESSIER Marguerite »)
     installer       "siret" | "name" | "rge": the field is the installer's SIRET, name or RGE number,
@@ -486,6 +486,18 @@ def same_text(a: str | None, b: str | None) -> bool:
     return bool(key(a)) and key(a) == key(b)
 
 
+def held_by_another(spec: FieldSpec, specs: list[FieldSpec], results: dict[str, FieldValue]) -> bool:
+    """Whether the field's value is one its ``distinct_from`` hint says it never is: another field's
+    (the installer's name is no beneficiary's), an address's only where it opens with a street's
+    number (a name and an address read alike: which of the two slipped is unknown otherwise)."""
+    found = results.get(spec.name)
+    if found is None:
+        return False
+    addresses = {other.name for other in specs if _Hints.from_spec(other).recipient == "adresse"}
+    return any(same_text(found.value, results[other].value) and (other not in addresses or found.value[:1].isdigit())
+               for other in _Hints.from_spec(spec).distinct_from if results.get(other) is not None)
+
+
 def extract_fields(pages: list[PageContent], specs: list[FieldSpec], reading: ReadingData | None = None,
                    ranker: Ranker | None = None) -> dict[str, FieldValue]:
     """The fields of one document: {field name: FieldValue} for the fields found.
@@ -517,8 +529,7 @@ def extract_fields(pages: list[PageContent], specs: list[FieldSpec], reading: Re
             results[spec.name] = one_person(value) if hints.one_person else value
     for spec in specs:
         hints = _Hints.from_spec(spec)
-        if spec.name in results and any(same_text(results[spec.name].value, results[other].value)
-                                        for other in hints.distinct_from if other in results):
+        if spec.name in results and held_by_another(spec, specs, results):
             del results[spec.name]  # « Raison sociale THERMCONFORT » under a section heading a scan garbled
         number = results.get((hints.date_beside or {}).get("field"))
         if spec.name not in results and number is not None and number.value:

@@ -12,7 +12,7 @@ from accounts.validators import is_valid_siret
 from ..extractors.field_hints import _Hints
 from ..extractors.layout import Line
 from ..extractors.text import token_texts
-from ..fields import at_least, same_text, within_max_value
+from ..fields import at_least, held_by_another, within_max_value
 from ..sums import adds_up, sum_relations
 from ..pipeline.hints import learning_on
 from ..types import FieldSpec, FieldValue, PageContent
@@ -114,10 +114,9 @@ def _distinct(specs: list[FieldSpec], generic: dict[str, FieldValue], result: di
     company beneficiary's line, found only in the installer's block) gives way to the extractor's."""
     for spec in specs:
         found = result.get(spec.name)
-        others = _Hints.from_spec(spec).distinct_from
-        if found is None or not others or found is generic.get(spec.name):
+        if found is None or found is generic.get(spec.name):
             continue
-        if any(same_text(found.value, result[other].value) for other in others if result.get(other) is not None):
+        if held_by_another(spec, specs, result):
             if generic.get(spec.name) is not None:
                 result[spec.name] = generic[spec.name]
             else:

@@ -445,3 +445,17 @@ def test_a_certificate_number_run_into_the_date_cell_is_cut_from_the_date(specs,
     assert {number, "08/05/2022"} <= {w.text for w in pages[0].words}
     got = read(pages, specs, "certificat_rge")
     assert (got["rge_numero"], got["date_debut_validite"]) == (number, "2022-05-08")
+
+
+def test_the_billing_address_block_heads_the_clients_name(specs):
+    """« Adresse de facturation » beside « Adresse des travaux », the client's name opening the
+    first block (network dev 1476); a block without a name gives none, not its street."""
+    rows = LETTERHEAD + [(0.08, 0.16, "Devis n° DEV-2024-07183"),
+                         (0.08, 0.26, "Adresse de facturation"), (0.52, 0.26, "Adresse des travaux"),
+                         (0.08, 0.272, "Brigitte GONCALVES"), (0.52, 0.272, "9 avenue du Lavoir"),
+                         (0.08, 0.284, "9 avenue du Lavoir"), (0.52, 0.284, "24000 PÉRIGUEUX"),
+                         (0.08, 0.296, "24000 PÉRIGUEUX")]
+    got = read([page(rows)], specs, "devis")
+    assert (got.get("beneficiaire_nom"), got.get("beneficiaire_adresse")) == ("Brigitte GONCALVES", "9 avenue du Lavoir")
+    nameless = [r for r in rows if r[2] != "Brigitte GONCALVES"]
+    assert read([page(nameless)], specs, "devis").get("beneficiaire_nom") in (None, "")
