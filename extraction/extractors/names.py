@@ -131,6 +131,7 @@ def split_name_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout
 
 
 _COUPLE_CIVILITY_RE = re.compile(r"^(?:m\.?|mr\.?|monsieur)\s+(?:et|&)\s+(?:mme\.?|madame)\s+", re.IGNORECASE)
+_SPECK_BEFORE_CIVILITY_RE = re.compile(r"^\S\s+(?=(?:m\.|mr\.?|mme\.?|monsieur|madame)\s)", re.IGNORECASE)
 _AND_RE = re.compile(r"\s+(?:et|&)\s+", re.IGNORECASE)
 
 
@@ -143,7 +144,8 @@ def first_person(value: str) -> str:
     """The first person a couple's name gives (« M. et Mme TESSIER Marguerite et Anne-Laure » →
     « TESSIER Marguerite », « Stéphane et Sophie BERTIN » → « Stéphane BERTIN », « Paul DURAND et
     Sophie MARTIN » → « Paul DURAND »); one person's name as it is."""
-    text = _COUPLE_CIVILITY_RE.sub("", value.strip())
+    value = _SPECK_BEFORE_CIVILITY_RE.sub("", value.strip())  # « Ë M. et Mme BONNIN Renée »: a scan's speck
+    text = _COUPLE_CIVILITY_RE.sub("", value)
     parts = _AND_RE.split(text, maxsplit=1)
     if len(parts) != 2 or not parts[0] or not parts[1]:
         return value  # one person (« M. et Mme LEROY Bernard » names the household by one person: kept)

@@ -134,6 +134,10 @@ def test_an_rge_bodys_email_names_the_company_before_its_siret(specs):
     ("Paul DURAND et Sophie MARTIN", "Paul DURAND"),
     ("DUPONT Jean", "DUPONT Jean"),
     ("Martin et Fils", "Martin et Fils"),
+    # a scan's speck before the civility (office dev 1436: « Ë M. et Mme BONNIN Renée » gave « Ë M. BONNIN »)
+    ("Ë M. et Mme BONNIN Renée", "M. et Mme BONNIN Renée"),
+    ("Y M. DUPONT Jean", "M. DUPONT Jean"),
+    ("A Madame LEROY", "Madame LEROY"),
 ])
 def test_a_couple_names_its_first_person(couple, person):
     assert first_person(couple) == person
