@@ -97,7 +97,7 @@ from .extractors.multiple import choose_many
 from .extractors.qualifications import favour_rge_rows
 from .extractors.names import one_person, split_name_candidates
 from .extractors.quantities import quantity_candidates
-from .extractors.text import PhraseSet, bounded_edit_distance, phrase_set, token_texts
+from .extractors.text import PhraseSet, bounded_edit_distance, compact, phrase_set, token_texts
 from .extractors.unlabelled import (beside_number_candidates, company_candidates, dateline_candidates,
                                     holder_candidates, lexicon_candidates, party_candidates, phrase_candidates,
                                     recipient_candidates, rejected)
@@ -358,9 +358,9 @@ def field_candidates(spec: FieldSpec, layout: DocumentLayout, stop_labels: list[
         candidates = _plausible_amounts(candidates, Decimal(str(hints.max_value)))
     if spec.data_type == "date":
         candidates = [c for c in candidates if c.value[:4] >= EARLIEST_YEAR]
-    if spec.hints.get("min_value") is not None and spec.data_type == "decimal":
+    if hints.min_value is not None and spec.data_type == "decimal":
         # a value a scan lost digits of (« 6 % » for « 86 % » as an ETAS): none rather than that one
-        candidates = [c for c in candidates if at_least(c.value, spec.hints["min_value"])]
+        candidates = [c for c in candidates if at_least(c.value, hints.min_value)]
     if spec.hints.get("rge_rows"):
         favour_rge_rows(candidates, layout)
     if spec.data_type == "siret" and len({c.value for c in candidates}) > 1:
@@ -480,22 +480,16 @@ def _unlabelled_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayou
     return out
 
 
-def same_text(a: str | None, b: str | None) -> bool:
-    """The two texts alike but for case, accents, spaces and signs."""
-    key = lambda text: re.sub(r"[\W_]", "", fold(text or ""))  # noqa: E731
-    return bool(key(a)) and key(a) == key(b)
-
-
 def held_by_another(spec: FieldSpec, specs: list[FieldSpec], results: dict[str, FieldValue]) -> bool:
     """Whether the field's value is one its ``distinct_from`` hint says it never is: another field's
     (the installer's name is no beneficiary's), an address's only where it opens with a street's
     number (a name and an address read alike: which of the two slipped is unknown otherwise)."""
-    found = results.get(spec.name)
-    if found is None:
+    found, others = results.get(spec.name), _Hints.from_spec(spec).distinct_from
+    if found is None or not others:
         return False
     addresses = {other.name for other in specs if _Hints.from_spec(other).recipient == "adresse"}
-    return any(same_text(found.value, results[other].value) and (other not in addresses or found.value[:1].isdigit())
-               for other in _Hints.from_spec(spec).distinct_from if results.get(other) is not None)
+    return any(bool(compact(found.value)) and compact(found.value) == compact(results[other].value) and (other not in addresses or found.value[:1].isdigit())
+               for other in others if results.get(other) is not None)
 
 
 def extract_fields(pages: list[PageContent], specs: list[FieldSpec], reading: ReadingData | None = None,

@@ -59,6 +59,7 @@ class _Hints:
     period: str | None = None
     period_labels: frozenset = frozenset()
     max_value: float | None = None
+    min_value: float | None = None
     split_name: dict | None = None
     party: dict | None = None
     quantity: dict | None = None
@@ -147,6 +148,7 @@ class _Hints:
             period=h.get("period"),
             period_labels=frozenset(tuple(token_texts(t)) for t in h.get("period_labels", []) if token_texts(t)),
             max_value=float(h["max_value"]) if h.get("max_value") is not None else None,
+            min_value=float(h["min_value"]) if h.get("min_value") is not None else None,
             split_name=h.get("split_name") if isinstance(h.get("split_name"), dict) else None,
             party=h.get("party") if isinstance(h.get("party"), dict) else None,
             quantity=h.get("quantity") if isinstance(h.get("quantity"), dict) else None,

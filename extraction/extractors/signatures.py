@@ -166,8 +166,8 @@ def find_zones(page: PageContent) -> list[Zone]:
     lone: list[tuple[str, list[Word]]] = []
     for line in _lines(page.words):
         labels = _labels_in_line(line)
-        if not labels and _lone_party(line):
-            lone.append((_lone_party(line), line))
+        if not labels and (role := _lone_party(line)):
+            lone.append((role, line))
         for k, (role, start, end, text) in enumerate(labels):
             first, last = line[start], line[end]
             x0 = max(0.0, first.bbox[0] - 0.02)

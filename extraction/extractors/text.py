@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cee.text import fold_for_match
+from cee.text import fold, fold_for_match
 
 # A word of five letters or more glued to a number is two tokens: « comprises15 658,18 € » is the
 # label « … comprises » and its amount (a text layer that lost the space); codes (FAC008618) stay whole.
@@ -29,6 +29,12 @@ def tokens(text: str) -> list[Token]:
     """The folded alphanumeric tokens of ``text``; ``n°`` becomes ``no``."""
     folded = fold_for_match(text)
     return [Token(m.group(0), m.start(), m.end()) for m in _TOKEN_RE.finditer(folded)]
+
+
+def compact(text: str | None) -> str:
+    """``text`` folded with its spaces and signs taken out: two readings of one name or identifier
+    compare equal (« OUEST-PERRIN », « Ouest Perrin »)."""
+    return re.sub(r"[\W_]", "", fold(text or ""))
 
 
 def token_texts(text: str) -> list[str]:

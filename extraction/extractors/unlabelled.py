@@ -14,8 +14,8 @@ Hints (``FieldSchema.extraction_hints``) that call them::
     multiple         the value is a list (every product of the document)
     reject_values    texts a value can never be (a field label read as a name: « Téléphone »)
     date_beside      {"field": "numero_devis", "weight": 0.5}: where no label gave the date, the date
-                     in the cell right of the document's own number read by that field, alone in
-                     its cell (a row of values under a header row a scan garbled)
+                     opening the cell right of the document's own number read by that field, where
+                     that number opens its cell (a row of values under a header row a scan garbled)
     party            {"roles": ["obligé"], "mail": "sender" | "recipient", "weight": 1.1}: the party
                      a contract's preamble calls « ci-après dénommé(e) « l'Obligé » », or the
                      sender / recipient of a printed e-mail's headers (``extractors.parties``)
@@ -35,7 +35,7 @@ from .phrases import PageText, clause_words, find_phrases
 from .catalogue import in_catalogue
 from .columns import TABLE_HEADINGS
 from .products import ProductMention, find_products
-from .text import phrase_set, token_texts, token_tuple
+from .text import compact, phrase_set, token_texts, token_tuple
 from .zones import (Block, company_names, dateline_words, holder_names, postal_and_town, recipient_block,
                     recipient_blocks, sentence_identity)
 
@@ -298,10 +298,6 @@ def rejected(value: str, hints: _Hints) -> bool:
     return len(tokens) == 1 and tokens[0] in TABLE_HEADINGS
 
 
-def _identifier_key(text: str) -> str:
-    return re.sub(r"[\W_]", "", fold(text))
-
-
 def beside_number_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout, number) -> list[Candidate]:
     """The date opening the cell right of the document's own number (``number``, the value the
     number's field read), where that number opens its cell: a row of values under a header row
@@ -309,13 +305,13 @@ def beside_number_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLay
     labels a scan garbled. Not a number inside a sentence (« … devis n° DV-1 du 12/03/2024 »: a
     label's), nor a date further along the row (a validity's, a due date's)."""
     rule = hints.date_beside or {}
-    key = _identifier_key(number.value or "")
+    key = compact(number.value or "")
     if len(key) < 4:
         return []
     out = []
     for line in layout.all_lines():
         for k, word in enumerate(line.words):
-            if _identifier_key(word.text) != key or line.cell_of(k)[0] != k or k + 1 >= len(line.words):
+            if compact(word.text) != key or line.cell_of(k)[0] != k or k + 1 >= len(line.words):
                 continue
             cell = line.words[k + 1:line.cell_of(k + 1)[1]]  # (a scan may read the row's two cells as one)
             for fv, value_words in _values_in(spec.data_type, cell, hints, NO_STOPS)[:1]:

@@ -329,19 +329,22 @@ def _company_with_form(words: list[Word]) -> list[Word] | None:
             if word.text.endswith((",", ";")):
                 break
         return name if len(name) >= 2 and len(name) <= 6 else None
-    begin = k
-    while begin > 0 and not _ends_clause(words, begin - 1, stops) and k - begin < 5:
-        begin -= 1
+    begin = _name_start(words, k, stops)
     if begin == k and k >= 2 and words[k - 1].text in ("-", "–", "—") and k + 1 < len(words) \
             and words[k + 1].text.lower() == "au":
         # « Logis Brico Services Habitat — SASU au capital de … »: the name before the dash
-        end = k - 1
-        begin = end
-        while begin > 0 and not _ends_clause(words, begin - 1, stops) and end - begin < 5:
-            begin -= 1
-        return words[begin:end] + [words[k]] if end > begin else None
+        begin = _name_start(words, k - 1, stops)
+        return words[begin:k - 1] + [words[k]] if k - 1 > begin else None
     name = words[begin:k + 1]
     return name if len(name) >= 2 else None
+
+
+def _name_start(words: list[Word], end: int, stops: set[str]) -> int:
+    """Where the name ending before ``words[end]`` starts: back to a clause's end, five words at most."""
+    begin = end
+    while begin > 0 and not _ends_clause(words, begin - 1, stops) and end - begin < 5:
+        begin -= 1
+    return begin
 
 
 def _ends_clause(words: list[Word], k: int, stops: set[str]) -> bool:

@@ -492,7 +492,7 @@ def _plausible(spec: FieldSpec, pages: list[PageContent], found: FieldValue | No
         if not kept:
             return None
         found.value = kept
-    if found is not None and spec.data_type == "decimal" and not at_least(found.value, spec.hints.get("min_value")):
+    if found is not None and spec.data_type == "decimal" and not at_least(found.value, hints.min_value):
         return None  # (« 6 » at an ETAS's spot: a scan lost its « 8 »)
     limit = hints.max_value
     if found is None or limit is None or spec.data_type not in NUMERIC_TYPES:
