@@ -36,6 +36,9 @@ DEFAULT_NEGATIVE_WEIGHT = 3.0
 TITLE_LINES = 14  # a title is among the first lines of a page
 TITLE_MAX_TOKENS = 9
 CONFIDENCE_SCALE = 5.0
+LISTED_WITHIN = 3  # tokens before a document's name where another's name makes it a list of documents
+# the words that name the documents of a dossier, for the lists of documents a letter asks for
+_DOCUMENT_NAMES = frozenset({"devis", "facture", "factures", "attestation", "attestations"})
 
 
 @dataclass(frozen=True)
@@ -110,11 +113,16 @@ class _TokenIndex:
             self.positions.setdefault(tok, []).append(i)
         self.vocabulary = Vocabulary(self.positions)
 
-    def count(self, phrase: tuple[str, ...]) -> int:
+    def count(self, phrase: tuple[str, ...], names: frozenset[str] = frozenset()) -> int:
+        """How often ``phrase`` is in the text; where it names a document (``names``: the words
+        of other documents' names), not where it follows another document's name in a list
+        (« transmettez-nous la facture et l'attestation sur l'honneur signée »: a document that
+        asks for the others is none of them)."""
         starts: list[int] = []
         for tok in self.vocabulary.starts(phrase):
             starts.extend(self.positions[tok])
-        return sum(1 for i in starts if match_at(self.toks, phrase, i) is not None)
+        return sum(1 for i in starts if match_at(self.toks, phrase, i) is not None
+                   and not (names and names & set(self.toks[max(0, i - LISTED_WITHIN):i])))
 
 
 def _title_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
@@ -124,7 +132,7 @@ def _title_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
     of a subject line."""
     titles = []
     for i, line in enumerate(lines[:TITLE_LINES]):
-        toks = token_texts(line)
+        toks = token_texts(_SUBJECT_TAG_RE.sub(r"\1", line))
         if _names_another_document(toks):
             continue  # « Devis d'origine DV256472 » on an invoice: a reference, not its title
         if _scheme_name(toks, token_texts(lines[i + 1]) if i + 1 < len(lines) else []):
@@ -149,6 +157,12 @@ def _title_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
             # after (« Objet : Facture n° FA-2024-09358 - isolation de combles… »)
             titles.append((i, toks[:TITLE_MAX_TOKENS]))
     return titles
+
+
+# an e-mail's subject opens with its sender's tag, « [ELMY Énergies] Engagement de prime », after a
+# reply's or a forward's « RE : » / « TR : »: the subject is what follows
+_SUBJECT_TAG_RE = re.compile(r"^(\s*(?:(?:objet|subject)\s*:\s*)?)(?:(?:re|tr|fwd?)\s*:\s*)*\[[^\]\n]{1,40}\]\s*",
+                             re.IGNORECASE)
 
 
 SPLIT_TITLE_HEAD = 4  # letters at most of a title's first word cut off by the OCR (« ATT ESTATION »)
@@ -231,8 +245,10 @@ def _capitals_tail(line: str) -> list[str]:
 def _score(hints: _TypeHints, index: _TokenIndex, titles: list[tuple[int, list[str]]]) -> tuple[float, float, int | None]:
     """(keyword score, title weight, index of the first title line) for one type."""
     score = 0.0
+    titles_words = {phrase.tokens[0] for phrase in hints.titles}
     for phrase in hints.keywords:
-        n = index.count(phrase.tokens)
+        names = _DOCUMENT_NAMES - titles_words if phrase.tokens[0] in _DOCUMENT_NAMES else frozenset()
+        n = index.count(phrase.tokens, names)
         if n:
             score += phrase.weight * (1 + 0.25 * min(n - 1, 3))
     title_weight, title_line = 0.0, None

@@ -409,3 +409,34 @@ Fait en deux exemplaires à Paris, le 17/06/2023"""
 
 def test_a_convention_titled_so_is_a_cadre_not_the_attestation_it_mentions(hints):
     assert classify_text(CONVENTION_SCAN, hints).code == "cadre_contribution"
+
+
+# an obligé's e-mail printed from a webmail (office dev 1436): its subject after the sender's tag
+# names it, and the documents it asks for afterwards are none of its own type
+OBLIGE_EMAIL = """Messagerie - Claire Martin
+[ALTERGIE SAS] Engagement de prime - CEE-412275
+De : Service Primes - ALTERGIE SAS <primes@altergie.fr>
+Date : 3 mars 2025 à 09:12
+À : Claire Martin <claire.martin@example.fr>
+Objet : [ALTERGIE SAS] Engagement de prime - CEE-412275
+Bonjour Claire,
+Nous confirmons que ALTERGIE SAS, dans le cadre du dispositif des certificats d'économies d'énergie,
+prendra à sa charge 1 250,00 EUR pour l'opération suivante : isolation de combles (BAR-EN-101).
+Une fois les travaux terminés, transmettez-nous la facture et l'attestation sur l'honneur signée par vous et
+par l'entreprise. Cordialement,"""
+
+
+def test_an_obliges_email_is_a_cadre_not_the_documents_it_asks_for(hints):
+    result = classify_text(OBLIGE_EMAIL, hints)
+    assert result.code == "cadre_contribution"
+    assert result.scores["attestation_honneur"] < 3
+
+
+def test_a_reply_to_an_email_keeps_its_subject_after_the_tags(hints):
+    reply = OBLIGE_EMAIL.replace("Objet : [ALTERGIE SAS]", "Objet : RE : TR : [ALTERGIE SAS]")
+    assert classify_text(reply.split("\n", 2)[2], hints).code == "cadre_contribution"
+
+
+def test_an_attestation_keeps_its_own_name_in_its_text(hints):
+    text = AH + "\nLa présente attestation sur l'honneur est jointe à la facture."
+    assert classify_text(text, hints).code == "attestation_honneur"
