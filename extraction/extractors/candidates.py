@@ -16,8 +16,8 @@ from .columns import (_column_range, _first_cell, _is_header_row, _item_row, _li
 from .carried import RAISED_FACTOR, amount_carried_over, heads_a_column, identifier_like, raised_value
 from .labels import DocumentLayout, _LabelHit
 from .phrases import inside_company_name
-from .prose import (closes_a_sentence, ends_a_sentence, ends_a_sentence_cell, inside_prose, opens_a_sentence,
-                    parenthetical, separator_follows)
+from .prose import (closes_a_line_with_a_separator, closes_a_sentence, ends_a_sentence, ends_a_sentence_cell, inside_prose,
+                    opens_a_sentence, parenthetical, separator_follows)
 from .sections import section_heading, section_tokens
 from .layout import Line, union_box
 from .text import PhraseSet, match_at, phrase_set, token_texts, token_tuple
@@ -419,7 +419,8 @@ def _candidates_for_hit(
     if out:
         return out  # a label with its value beside it is not a column header
 
-    if identifier_like(data_type, hints) and ends_a_sentence_cell(hit) and not heads_a_column(layout, hit):
+    if identifier_like(data_type, hints) and (ends_a_sentence_cell(hit) or closes_a_line_with_a_separator(hit)) \
+            and not heads_a_column(layout, hit):
         return _wrapped_value(data_type, hints, layout, hit, base, stop_labels)
     if data_type != "string" and inside_prose(hit):
         return out  # « le montant de la prime est précisé dans le courrier… »: no value below

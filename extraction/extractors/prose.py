@@ -29,6 +29,17 @@ def ends_a_sentence_cell(hit: _LabelHit) -> bool:
     return hit.start_word - cell_start >= 3 and not separator_follows(hit)
 
 
+def closes_a_line_with_a_separator(hit: _LabelHit) -> bool:
+    """The label and its colon close a line of running text (three words or more before it in
+    its cell, nothing after the colon): « … Date d'achèvement des travaux : 01/09/2025. Référence
+    de la facture : » / « 202502285. », its value opening the next line."""
+    cell_start, cell_end = hit.line.cell_of(hit.start_word)
+    if hit.remainder is not None or cell_end != len(hit.line.words) or hit.start_word - cell_start < 3:
+        return False
+    rest = hit.line.words[hit.end_word:]
+    return separator_follows(hit) and all(w.text in (":", "=") for w in rest)
+
+
 # Words that, right after a label, make it the subject of a sentence (« le montant de la prime
 # est précisé dans le courrier… »), not a label with its qualifier (« Montant de la prime CEE
 # versée par X : 2 860,01 € »).

@@ -37,18 +37,19 @@ def quantity_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout) 
     if not rows or not _names_a_fiche(layout, fiches):
         return []
     for page in layout.pages:
-        span = None
+        span = heading = None
         for line in layout.lines[page.number]:
             if _is_header_row(line) and not line.token_set.isdisjoint(headers):
                 token = next(t for t in line.tokens if t.text in headers)
                 word = line.words[token.word]
-                span = (word.bbox[0] - COLUMN_SLACK, word.bbox[2] + COLUMN_SLACK)
+                span, heading = (word.bbox[0] - COLUMN_SLACK, word.bbox[2] + COLUMN_SLACK), (word.bbox[0], word.bbox[2])
                 continue
             if span is None or not _item_row(line) or line.token_set.isdisjoint(rows):
                 continue
             under = [k for k, w in enumerate(line.words) if span[0] <= (w.bbox[0] + w.bbox[2]) / 2 <= span[1]]
             if not under:
                 continue
+            under = _under_heading(line, under, heading)
             words = line.words[under[0]:under[-1] + 1]
             found = find_values(spec.data_type, words)
             if not found or found[0].currency:
@@ -61,6 +62,20 @@ def quantity_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout) 
             fv = found[0]
             return [_candidate(fv, words[fv.start:fv.end], weight * factor, page.number, "quantity")]
     return []
+
+
+def _under_heading(line, under: list[int], heading: tuple[float, float]) -> list[int]:
+    """Of the words under the heading with its slack, those from the first word under the heading
+    itself on (with the words set close before it: « 1 250,00 »): a model's name ending in a
+    number, run up to the column (« weber.therm XM ultra 22 » | « 85,50 » under « Qté »), is no
+    quantity."""
+    inside = [k for k in under if line.words[k].bbox[2] > heading[0] and line.words[k].bbox[0] < heading[1]]
+    if not inside:
+        return under
+    first = inside[0]
+    while first > under[0] and line.words[first].bbox[0] - line.words[first - 1].bbox[2] <= 0.5 * line.height:
+        first -= 1
+    return [k for k in under if k >= first]
 
 
 def _names_a_fiche(layout: DocumentLayout, fiches: tuple[str, ...]) -> bool:

@@ -499,3 +499,13 @@ def test_an_etas_a_scan_lost_a_digit_of_is_no_value(specs, printed, expected):
     rows = [(0.07, 0.05, "ISO OUEST"), (0.07, 0.10, "FACTURE N° F2025-8536"),
             (0.07, 0.30, f"Chaudière biomasse Froling T4e 20 – ETAS {printed} – classe 5")]
     assert read([page(rows, conf=0.9)], specs, "facture").get("etas") == expected
+
+
+def test_a_model_name_ending_in_a_number_beside_the_quantity_column_is_no_quantity(specs):
+    # office dev 1437: « weber.therm XM ultra 22 » runs up to the « Qté » column, « 85,50 » under it
+    rows = LETTERHEAD + [(0.08, 0.16, "DEVIS N° 202506641"), (0.08, 0.20, "Objet : Isolation d'un plancher (BAR-EN-103)"),
+                         (0.072, 0.345, "Désignation"), (0.404, 0.345, "Marque"), (0.503, 0.345, "Modèle"),
+                         (0.646, 0.345, "Qté"), (0.694, 0.345, "Unité"), (0.758, 0.345, "PU HT"), (0.841, 0.345, "Total HT"),
+                         (0.072, 0.365, "Isolant sous plancher"), (0.404, 0.365, "Weber"), (0.525, 0.365, "XM ultra 22"),
+                         (0.646, 0.365, "85,50"), (0.694, 0.365, "m²"), (0.758, 0.365, "83,61 €"), (0.841, 0.365, "7 148,66 €")]
+    assert read([page(rows)], specs, "devis")["surface_m2"] == "85.50"

@@ -310,3 +310,23 @@ def test_a_real_pdfs_margin_printed_sideways_reads_as_words_with_either_text_lay
     got = read([got_page], specs, "facture")
     assert got["beneficiaire_nom"] == "Olivier CHAUVEAU"
     assert got["siret_installateur"] == "35231712710052"
+
+
+def test_a_label_and_its_colon_closing_a_line_of_running_text_take_the_value_opening_the_next(specs):
+    # platform dev 1530: a platform's attestation runs its operation's facts on in one paragraph
+    rows = [(0.06, 0.20, "ATTESTATION SUR L'HONNEUR"),
+            (0.06, 0.25, "Fiche(s) d'opération standardisée(s) : BAR-EN-101 (Isolation de combles ou de toitures). Date"),
+            (0.06, 0.262, "d'engagement de l'opération : 15/08/2025. Date d'achèvement des travaux : 01/09/2025. Référence de la facture :"),
+            (0.06, 0.274, "202502285."),
+            (0.06, 0.30, "Je soussigné(e) Monsieur Noël Martel, demeurant au 64 cours Pasteur, 37000 Tours, atteste sur l'honneur")]
+    assert read([page(rows)], specs, "attestation_honneur")["reference_facture"] == "202502285"
+
+
+def test_an_iso_date_below_the_word_facture_is_no_invoice_number(specs):
+    # platform dev 1530: « … · Facture » closing a line of the legal mentions, the due date in ISO form below
+    rows = [(0.06, 0.05, "Facture"), (0.06, 0.07, "N° 202308038"), (0.60, 0.07, "Date d'émission 2023-10-06"),
+            (0.06, 0.80, "Catégorie de l'opération : prestation de services · Option pour le paiement de la TVA"),
+            (0.06, 0.812, "d'après les débits : non · SIREN du client : non applicable (particulier) · Facture"),
+            (0.06, 0.824, "émise au format Factur-X (EN 16931)."),
+            (0.06, 0.836, "Échéance : 2023-11-05. Pénalités de retard : trois fois le taux d'intérêt légal ;")]
+    assert read([page(rows)], specs, "facture")["numero_facture"] == "202308038"
