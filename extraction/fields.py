@@ -61,6 +61,8 @@ Hints (``FieldSchema.extraction_hints``; every key optional)::
                     (the installer's name is no beneficiary's; nor the street, which opens with its number)
     one_person      a couple's name gives its first person (« M. et Mme TESSIER Marguerite et
                     Anne-Laure » → « TESSIER Marguerite »)
+    mail_domain     weight of the words that spell the document's own e-mail or web domain, a cell
+                    of their own (« ISO'FRANCE » over « contact@isofrance.fr »: ``extractors.domains``)
     installer       "siret" | "name" | "rge": the field is the installer's SIRET, name or RGE number,
                     which the learning ties together across documents (``learning.issuers``)
 
@@ -88,6 +90,7 @@ from accounts.validators import is_valid_siret
 from cee.text import fold
 
 from .extractors.candidates import Candidate, _base_score, _candidates_for_hit, _heads_cell
+from .extractors.domains import domain_name_candidates
 from .extractors.field_hints import _Hints, _Label
 from .extractors.labels import DocumentLayout, _find_labels, _wrapped_label_hits
 from .extractors.readers import (_block_candidates, _regex_candidates, _scan_candidates, _statement_candidates,
@@ -467,6 +470,8 @@ def _unlabelled_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayou
         out.extend(dateline_candidates(spec, hints, layout))
     if hints.legal_form:
         out.extend(company_candidates(spec, hints, layout))
+    if hints.mail_domain:
+        out.extend(domain_name_candidates(spec, hints, layout))
     if hints.holder:
         out.extend(holder_candidates(spec, hints, layout, labels))
     if hints.split_name:

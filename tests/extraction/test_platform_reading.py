@@ -330,3 +330,25 @@ def test_an_iso_date_below_the_word_facture_is_no_invoice_number(specs):
             (0.06, 0.824, "émise au format Factur-X (EN 16931)."),
             (0.06, 0.836, "Échéance : 2023-11-05. Pénalités de retard : trois fois le taux d'intérêt légal ;")]
     assert read([page(rows)], specs, "facture")["numero_facture"] == "202308038"
+
+
+# platform dev 1529: a quote scanned, its logo above the name read as noise and its title first
+SIDEBAR_SCAN = [(0.33, 0.04, "Devis"), (0.33, 0.07, "N° D-005741"), (0.03, 0.06, "#7"),
+                (0.03, 0.10, "RENOV CONCEPT"), (0.33, 0.10, "Date du devis 01/06/2025"),
+                (0.03, 0.14, "69 route Émile Zola - 83000 Toulon"),
+                (0.03, 0.155, "04 08 55 63 48 - contact@renovconcept.fr - SIRET 675 590 434 000 30"),
+                (0.55, 0.20, "Monsieur Philippe Martin"), (0.55, 0.215, "99 allée du Lavoir"),
+                (0.55, 0.23, "04000 DIGNE-LES-BAINS"), (0.55, 0.245, "philippe.81@gmail.com")]
+
+
+def test_the_words_that_spell_the_companys_mail_domain_name_it(specs):
+    assert read([page(SIDEBAR_SCAN, conf=0.9)], specs, "devis")["raison_sociale_installateur"] == "RENOV CONCEPT"
+
+
+def test_a_domain_spelt_inside_a_sentence_or_a_mailbox_providers_names_no_company(specs):
+    rows = [(0.33, 0.04, "Devis"), (0.33, 0.07, "N° D-005741"), (0.03, 0.06, "#7"),
+            (0.03, 0.14, "69 route Émile Zola - 83000 Toulon"),
+            (0.03, 0.155, "04 08 55 63 48 - renov.concept@gmail.com"),
+            (0.55, 0.20, "Monsieur Philippe Martin"), (0.55, 0.215, "GMAIL"),
+            (0.03, 0.60, "ELMY verse une prime CEE de 450,00 € (www.elmy.fr)")]
+    assert read([page(rows, conf=0.9)], specs, "devis").get("raison_sociale_installateur") in (None, "")
