@@ -12,7 +12,7 @@ from ..types import BBox, FieldSpec, Word
 from .field_hints import _Hints, _fold_unit
 from .columns import (_column_range, _first_cell, _is_header_row, _item_row, _lines_below, _spans_columns,
                       _words_in_range, article_codes, number_wrapped, read_off_image, runs_into, sentence_goes_on,
-                      sequence_code, totals_sentence, two_column_row, wrapped_start)
+                      sequence_code, totals_row, totals_sentence, two_column_row, wrapped_start)
 from .carried import RAISED_FACTOR, amount_carried_over, heads_a_column, identifier_like, raised_value
 from .labels import DocumentLayout, _LabelHit
 from .phrases import inside_company_name
@@ -42,6 +42,7 @@ WRAPPED_WEIGHT = 0.7
 # A column header holding several different amounts heads a breakdown (one row per rate or
 # item): its first amount is less likely the field's total than one standing alone under its header.
 BREAKDOWN_FACTOR = 0.85
+SENTENCE_WORDS = 8  # a line of one run that long across a column is a sentence, no row of the table
 # Words heading an item table's columns (« Réf. | Désignation | Qté | P.U. HT | Remise | Montant HT »):
 # a text layer may run several of them into one cell, a label among them still heads one column.
 SEPARATORS = {":", "-", "–", "—", "=", "/", ":-", "...", "…", "|"}
@@ -432,6 +433,11 @@ def _candidates_for_hit(
         limit = max(hints.max_below, 12 if hints.table or hints.multiple else 0)  # a « Marque » column: every row
         k = 0
         for _, line in _lines_below(layout, hit, 80 if hints.multiple else limit + 3):  # long designations
+            if hints.multiple and (totals_row(line) or (runs_into(line, x0) and len(line.words) >= SENTENCE_WORDS
+                                                         and not _item_row(line))):
+                # « TOTAL HT | 8 048,43 € » right of a « Réf. » column, « Le montant total des travaux
+                # s'élève à … » across the page: the table ended, « Le maître d'ouvrage » is no product
+                break
             words = _words_in_range(line, x0, x1, (x0, x1), whole_cells=bool(hints.period) and data_type == "date")
             if not words:
                 continue  # a line of another column (a header wrapped on two lines)
@@ -439,7 +445,9 @@ def _candidates_for_hit(
                 break  # « Validité du devis : 1 mois. » below the totals' sentence, under « Réf. », is no product
             if data_type == "string" and _spans_columns(words, hit):
                 words = _first_cell(line, words)  # « D2025-4702 » | « 9 avril 2025 » centred under a narrower « Date »
-                if _spans_columns(words, hit):
+                if _spans_columns(words, hit) and hints.max_words == 1 and not _spans_columns(words[:1], hit):
+                    words = words[:1]  # « QPAC/2021/686223 05/10/2021 »: the next column's date set close to it
+                elif _spans_columns(words, hit):
                     continue  # a lot's title across the table, not this column's value
             k += 1
             if k > limit:

@@ -74,6 +74,14 @@ def totals_sentence(line: Line) -> bool:
     return len(line.cells) == 1 and first in _TOTALS_WORDS and any(_PRICE_RE.search(w.text) for w in line.words)
 
 
+def totals_row(line: Line) -> bool:
+    """« TOTAL HT | 8 048,43 € », « Total TTC 3 625,38 € »: the item table's total, in whatever column
+    it stands; the rows under it are no items."""
+    toks = line.token_texts
+    return (len(toks) >= 2 and toks[0] == "total" and toks[1] in ("ht", "ttc", "general", "hors")
+            and any(_PRICE_RE.search(w.text) for w in line.words))
+
+
 def _item_row(line: Line) -> bool:
     """A row of an item table: three cells or more, one of them a price."""
     return len(line.cells) >= 3 and any(_PRICE_RE.search(w.text) for w in line.words)

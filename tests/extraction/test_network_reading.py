@@ -459,3 +459,15 @@ def test_the_billing_address_block_heads_the_clients_name(specs):
     assert (got.get("beneficiaire_nom"), got.get("beneficiaire_adresse")) == ("Brigitte GONCALVES", "9 avenue du Lavoir")
     nameless = [r for r in rows if r[2] != "Brigitte GONCALVES"]
     assert read([page(nameless)], specs, "devis").get("beneficiaire_nom") in (None, "")
+
+
+def test_a_certificate_number_with_the_next_columns_date_set_close_to_it(specs):
+    # network dev 1481: the directory's table, « QPAC/2021/686223 05/10/2021 » one run under
+    # « Certificat » and « Date de / début »
+    rows = [(0.06, 0.10, "HABITAT HABITAT Entreprise RGE"), (0.06, 0.12, "SIRET : 925.481.053.10053"),
+            (0.06, 0.406, "Organisme"), (0.16, 0.406, "Qualification"), (0.324, 0.406, "Domaine"),
+            (0.545, 0.406, "Certificat"), (0.71, 0.406, "Date de"), (0.81, 0.406, "Date de fin de"),
+            (0.717, 0.418, "début"), (0.827, 0.418, "validité"),
+            (0.06, 0.437, "QUALIT'ENR"), (0.16, 0.437, "QualiPAC RGE"), (0.324, 0.437, "Pompe à chaleur"),
+            (0.545, 0.437, "QPAC/2021/686223 05/10/2021"), (0.86, 0.437, "04/10/2025")]
+    assert read([page(rows)], specs, "certificat_rge")["rge_numero"] == "QPAC/2021/686223"

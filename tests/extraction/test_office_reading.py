@@ -509,3 +509,34 @@ def test_a_model_name_ending_in_a_number_beside_the_quantity_column_is_no_quanti
                          (0.072, 0.365, "Isolant sous plancher"), (0.404, 0.365, "Weber"), (0.525, 0.365, "XM ultra 22"),
                          (0.646, 0.365, "85,50"), (0.694, 0.365, "m²"), (0.758, 0.365, "83,61 €"), (0.841, 0.365, "7 148,66 €")]
     assert read([page(rows)], specs, "devis")["surface_m2"] == "85.50"
+
+
+def test_the_lines_under_an_item_tables_total_or_a_sentence_across_it_are_no_products(specs):
+    # office dev 1437: the reference and the designation in one run, the total right of the « Réf. »
+    # column, the dateline under it; a quote's totals in a sentence across the « Modèle » column
+    # and the signature boxes' heads below
+    invoice = LETTERHEAD + [
+        (0.08, 0.16, "FACTURE N° FA-2025-03505"),
+        (0.081, 0.373, "Réf."), (0.33, 0.373, "Désignation des travaux"), (0.55, 0.373, "Quantité"),
+        (0.65, 0.373, "Prix unitaire"), (0.80, 0.373, "Montant HT"),
+        (0.081, 0.407, "weber.therm XM ultra 22 Isolation du plancher bas – WEBER"), (0.55, 0.407, "85,50 m²"),
+        (0.65, 0.407, "83,61 €"), (0.80, 0.407, "7 148,66 €"), (0.33, 0.42, "Épaisseur 300 mm – R = 3,10"),
+        (0.33, 0.44, "Main d'œuvre, pose"), (0.55, 0.44, "1 ft"), (0.65, 0.44, "899,77 €"), (0.80, 0.44, "899,77 €"),
+        (0.55, 0.472, "TOTAL HT"), (0.80, 0.472, "8 048,43 €"), (0.55, 0.511, "TOTAL TTC"), (0.80, 0.511, "8 491,09 €"),
+        (0.076, 0.541, "Les travaux objet du présent document donnent lieu à la délivrance de certificats"),
+        (0.076, 0.588, "Conditions de paiement : à réception de la facture."),
+        (0.076, 0.604, "En cas de retard de paiement, pénalités au taux de 3 fois le taux d'intérêt légal."),
+        (0.076, 0.62, "Entreprise titulaire de la qualification RGE Qualibat n° E-E449781, valable jusqu'au 13/02/2026."),
+        (0.076, 0.635, "Pas d'escompte pour paiement anticipé, indemnité forfaitaire pour frais de recouvrement."),
+        (0.076, 0.649, "Assurance décennale : SMABTP, contrat n° 43581124, couvrant les travaux réalisés en France."),
+        (0.076, 0.689, "Fait à Dijon, le 28 mai 2025")]
+    assert "Fait à Dijon" not in (read([page(invoice)], specs, "facture").get("reference_produit") or "")
+    quote = LETTERHEAD + [
+        (0.08, 0.16, "DEVIS N° 202506641"),
+        (0.072, 0.345, "Désignation"), (0.404, 0.345, "Marque"), (0.503, 0.345, "Modèle"), (0.646, 0.345, "Qté"),
+        (0.758, 0.345, "PU HT"), (0.841, 0.345, "Total HT"),
+        (0.072, 0.365, "Isolant sous plancher Weber XM ultra 22"), (0.646, 0.365, "85,50 m²"), (0.758, 0.365, "83,61 €"),
+        (0.841, 0.365, "7 148,66 €"),
+        (0.07, 0.45, "Le montant total des travaux s'élève à 8 491,09 € TTC, soit 8 048,43 € HT et 442,66 € de TVA."),
+        (0.07, 0.60, "Cachet de l'entreprise"), (0.49, 0.60, "Le client")]
+    assert "Le" not in json.loads(read([page(quote)], specs, "devis").get("reference_produit") or "[]")
