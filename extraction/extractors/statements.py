@@ -177,6 +177,7 @@ MISREAD_TICK_CHARS = 2
 MISREAD_TICK_GAP = 0.02
 # …but not a letter an empty box reads as (« [] oui C non »: the C may be the empty one)
 _EMPTY_LOOKING = frozenset({"c", "o", "0", "u", "l", "i", "1"})
+_BOX_SIGNS_RE = re.compile(r"[\[\]()|{}□☐]{1,3}")  # an empty box a scan read as signs only
 
 
 class _Page:
@@ -227,6 +228,32 @@ class _Page:
         left, right = (box, after[answer]) if k < answer else (after[answer], box)
         return self.gap(left, right) <= MISREAD_TICK_GAP
 
+    def _empty_box_before(self, after: list[_Item], k: int) -> int | None:
+        """Where the empty box right before the answer ``after[k]`` stands among ``after`` (None
+        for no such box), as a scan reads one: a letter an empty box looks like (« O », « Ü »), or
+        signs without a letter (« (| », « [ »)."""
+        answer = after[k]
+        if k > 0 and after[k - 1].kind == "word" and after[k - 1].text in _EMPTY_LOOKING \
+                and self.gap(after[k - 1], answer) <= MISREAD_TICK_GAP:
+            return k - 1
+        words = self.lines[answer.line].words
+        if answer.word == 0 or (k > 0 and after[k - 1].line == answer.line
+                                and after[k - 1].last_word == answer.word - 1):
+            return None
+        box = words[answer.word - 1]
+        if _BOX_SIGNS_RE.fullmatch(box.text) and words[answer.word].bbox[0] - box.bbox[2] <= MISREAD_TICK_GAP:
+            return k
+        return None
+
+    def _ticked_alternative(self, n: int) -> bool:
+        """Whether a line next to line ``n`` opens with a ticked box and words (the other choice)."""
+        for k in (n - 1, n + 1):
+            if 0 <= k < len(self.lines):
+                items = self.items(k)
+                if len(items) >= 3 and _is_mark(items, 0) and items[1].kind == "word":
+                    return True
+        return False
+
     def read(self, n: int, spots: list[tuple[int, int]], weight: float, subject, negations) -> StatementHit | None:
         """The answer to the phrase at ``spots`` ((line, word) of each of its tokens; it starts on line ``n``)."""
         lines = self.lines
@@ -237,8 +264,12 @@ class _Page:
         before = [i for i in self.items(first_line) if i.word < first_word]
         cut = max((k for k, i in enumerate(before) if i.kind == "end"), default=-1)
         before = before[cut + 1:]
+        # a letter an empty box reads as, where the line beside opens with a ticked box (« [1 Le logement
+        # est achevé depuis plus de 2 ans » over « X] … depuis moins de 2 ans »: one of the two is ticked)
+        empty_box = len(before) >= 4 and before[0].kind == "word" and before[0].text in _EMPTY_LOOKING \
+            and self._ticked_alternative(first_line)
         back = first_line
-        while cut < 0 and back > max(0, first_line - 2) and _is_mark(before, 0) is None \
+        while cut < 0 and back > max(0, first_line - 2) and _is_mark(before, 0) is None and not empty_box \
                 and _continues(lines[back - 1], lines[back]):
             back -= 1
             above = self.items(back)
@@ -299,11 +330,20 @@ class _Page:
                 k = answers[0]
                 value = _ANSWERS[after[k].text]
                 words = self.words(after[k])
+                box = self._empty_box_before(after, k) if len(answers) == 1 else None
+                if box is not None:
+                    # « F1 où O Non », « PA oi Ü Non »: the one answer read has its box, empty, before
+                    # it, the other answer with its tick the scan garbled before that (a form answers
+                    # once); with nothing before the empty box, the form's answer was lost: none
+                    start = max((j + 1 for j, i in enumerate(after[:box]) if i.kind == "end"), default=0)
+                    if not any(i.kind == "word" for i in after[start:box]):
+                        return None
+                    value = not value
             return StatementHit(value != negated, "answer", weight * ANSWER_WEIGHT["answer"], page, words,
                                 " ".join(w.text for w in words))
 
-        # 2. the box opening the sentence (a lone X only when words follow it)
-        mark = _is_mark(before, 0)
+        # 2. the box opening the sentence (a lone X only when words follow it), or the empty box a letter read
+        mark = False if empty_box else _is_mark(before, 0)
         if mark is not None and not (before[0].kind == "word" and len(words_before) < 2):
             if negated and not mark:
                 return None  # an empty box before a denial says nothing

@@ -125,3 +125,16 @@ def test_a_devis_mentioning_a_visit_without_its_date_has_no_visit_date(specs):
     result = extract_fields([page(rows)], specs["devis"])
     assert "date_visite_technique" not in result
     assert result["date_devis"].value == "2025-03-12"
+
+
+@pytest.mark.parametrize("answer, expected", [("F1 où O Non", "true"), ("PA oi Ü Non", "true"), ("(| Non", None)])
+def test_the_one_answer_read_beside_its_empty_box_is_not_the_forms(specs, answer, expected):
+    """Retail dev 1581 scans: « ✓ Oui ☐ Non » read with its ticked answer garbled (« F1 où ») or lost;
+    « Non » has its box, empty, before it: the form answered the other, or nothing is known."""
+    question = "Le bâtiment est existant depuis plus de 2 ans à la date d'engagement de l'opération :"
+    assert building_age(specs, (0.08, 0.5, question), (0.094, 0.513, answer)) == expected
+
+
+def test_an_empty_box_read_as_a_letter_beside_the_ticked_alternative(specs):
+    assert building_age(specs, (0.08, 0.5, "[1 Le logement est achevé depuis plus de 2 ans à la date d'engagement"),
+                        (0.081, 0.517, "X] Le logement est achevé depuis moins de 2 ans")) == "false"
