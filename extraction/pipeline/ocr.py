@@ -10,6 +10,7 @@ from extraction.engines import OcrEngineError, OcrEngineUnavailable, get_ocr_eng
 from extraction.engines.base import OcrEngine, OcrResult, centre_inside, clamp_bbox, text_from_words
 from extraction.engines.bands import invert_dark_bands
 from extraction.engines.combs import compact_combs
+from extraction.engines.leaders import without_dot_leaders
 from extraction.engines.lighting import even_lighting, stretched_contrast
 from extraction.types import Word
 
@@ -46,9 +47,9 @@ def looks_blank(image: Image.Image) -> bool:
 
 def prepared_for_ocr(image: Image.Image) -> Image.Image:
     """The page as the engine is given it: a photo's shadow flattened, light letters on dark
-    bands turned dark, a faded page's grey levels stretched, comb fields' boxes taken away; the
-    page itself kept as it is."""
-    return compact_combs(stretched_contrast(even_lighting(invert_dark_bands(image))))
+    bands turned dark, a faded page's grey levels stretched, comb fields' boxes and dotted leaders
+    taken away; the page itself kept as it is."""
+    return without_dot_leaders(compact_combs(stretched_contrast(even_lighting(invert_dark_bands(image)))))
 
 
 def read_upright(engine: OcrEngine, image: Image.Image, dpi: int | None) -> tuple[OcrResult, Image.Image]:
