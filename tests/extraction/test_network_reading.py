@@ -471,3 +471,14 @@ def test_a_certificate_number_with_the_next_columns_date_set_close_to_it(specs):
             (0.06, 0.437, "QUALIT'ENR"), (0.16, 0.437, "QualiPAC RGE"), (0.324, 0.437, "Pompe à chaleur"),
             (0.545, 0.437, "QPAC/2021/686223 05/10/2021"), (0.86, 0.437, "04/10/2025")]
     assert read([page(rows)], specs, "certificat_rge")["rge_numero"] == "QPAC/2021/686223"
+
+
+def test_the_directorys_own_domain_names_no_certified_company(specs):
+    # network dev 1483: the France Rénov' directory's page, its site printed at the foot; the
+    # certificate's holder is the company the page is about
+    rows = [(0.06, 0.02, "30/01/2025 09:43 Annuaire des professionnels RGE | France Rénov'"),
+            (0.06, 0.05, "RÉPUBLIQUE FRANÇAISE"), (0.60, 0.05, "France Rénov'"),
+            (0.06, 0.10, "Annuaire des professionnels RGE"), (0.06, 0.13, "ISO'CONCEPT Entreprise RGE"),
+            (0.06, 0.15, "105 ter rue de la Paix, 81000 Albi"), (0.06, 0.17, "SIRET : 925.481.053.10053"),
+            (0.06, 0.95, "https://france-renov.gouv.fr/annuaire-rge/entreprise/92548105310053 1/1")]
+    assert read([page(rows)], specs, "certificat_rge").get("raison_sociale") != "France Rénov'"
