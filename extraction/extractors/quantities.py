@@ -31,7 +31,9 @@ COLUMN_SLACK = 0.04  # a number right-aligned under a narrower heading starts le
 def quantity_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout) -> list[Candidate]:
     rule = hints.quantity or {}
     headers = {t for h in rule.get("headers", ["qté", "quantité"]) for t in token_texts(h)}
-    rows = {t for r in rule.get("rows", []) for t in token_texts(r)}
+    # the words of the rows' phrases, not their linking words (« fibre de bois »: any row with « de »
+    # named the insulation, « Échafaudage de pied | 1 » ended the reading before the insulation's row)
+    rows = {t for r in rule.get("rows", []) for t in token_texts(r) if len(t) > 3}
     fiches = tuple(f.upper() for f in rule.get("fiches", []))
     weight = float(rule.get("weight", 0.65))
     if not rows or not _names_a_fiche(layout, fiches):

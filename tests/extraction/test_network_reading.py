@@ -482,3 +482,15 @@ def test_the_directorys_own_domain_names_no_certified_company(specs):
             (0.06, 0.15, "105 ter rue de la Paix, 81000 Albi"), (0.06, 0.17, "SIRET : 925.481.053.10053"),
             (0.06, 0.95, "https://france-renov.gouv.fr/annuaire-rge/entreprise/92548105310053 1/1")]
     assert read([page(rows)], specs, "certificat_rge").get("raison_sociale") != "France Rénov'"
+
+
+def test_the_surface_is_the_insulations_quantity_not_a_count_on_a_row_sharing_a_linking_word(specs):
+    # network dev 1483: « Échafaudage de pied | 1 » above the insulation's row; « de » of « fibre de
+    # bois » (a row word of the hint) made it the insulation's row
+    rows = [(0.07, 0.10, "FACTURE N° 202400045"), (0.07, 0.12, "Objet : Isolation des murs (BAR-EN-102)"),
+            (0.072, 0.32, "Description"), (0.611, 0.32, "Qté"), (0.686, 0.32, "PU HT"), (0.84, 0.32, "Total HT €"),
+            (0.072, 0.36, "Échafaudage de pied, montage"), (0.625, 0.36, "1"), (0.686, 0.36, "444,00 €"),
+            (0.84, 0.36, "444,00 €"),
+            (0.072, 0.40, "Fourniture et pose de isolant mince ACTIS"), (0.583, 0.40, "116,00"), (0.686, 0.40, "117,16 €"),
+            (0.84, 0.40, "13 590,56 €")]
+    assert read([page(rows)], specs, "facture")["surface_m2"] == "116.00"
