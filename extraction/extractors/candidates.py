@@ -22,7 +22,7 @@ from .sections import section_heading, section_tokens
 from .layout import Line, union_box
 from .text import PhraseSet, match_at, phrase_set, token_texts, token_tuple
 from .values import FoundValue, find_values, period_first
-from .trims import after_e_signature, before_prose, without_file_extension
+from .trims import after_e_signature, before_prose, before_registration, without_file_extension
 
 # How much each way of finding a value is trusted, before label, zone and context factors.
 POSITION_WEIGHT = {
@@ -112,7 +112,8 @@ def _values_in(data_type: str, words: list[Word], hints: _Hints, stop_labels,
     if data_type == "string":
         if hints.max_words == 1 and hints.value_regex is not None and len(words) > 1 and _NUMBER_SIGN_RE.match(words[0].text):
             words = words[1:]  # « N° E-E562014 » under « QUALIFICATION RGE »: the number after its sign
-        words = before_prose(_cut_at_labels(after_e_signature(words), stop_labels))[: hints.max_words]
+        words = _cut_at_labels(after_e_signature(words), stop_labels)
+        words = before_registration(before_prose(words))[: hints.max_words]
         words = _strip_separators(words)
         # trailing separators ("Dupont Jean -")
         while words and _TRAILING_SEPARATOR_RE.fullmatch(words[-1].text):

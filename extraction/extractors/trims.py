@@ -33,6 +33,18 @@ def before_prose(words: list[Word]) -> list[Word]:
     return words
 
 
+# « Ouest Morel (SIRET 53534423810096) »: a company's name with its registration in brackets after it
+_REGISTRATION_NOTES = frozenset({"siret", "siren", "rcs", "tva", "n°", "no"})
+
+
+def before_registration(words: list[Word]) -> list[Word]:
+    """A text value's words up to a bracket that opens with a registration (« (SIRET … », « (RCS … »)."""
+    for i, word in enumerate(words[1:], 1):
+        if word.text.startswith("(") and fold(word.text[1:]).rstrip(":") in _REGISTRATION_NOTES:
+            return words[:i]
+    return words
+
+
 _FILE_EXTENSION_RE = re.compile(r"\.(?:pdf|docx?|xlsx?|odt|jpe?g|png|tiff?)$", re.IGNORECASE)
 
 

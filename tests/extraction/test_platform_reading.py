@@ -352,3 +352,14 @@ def test_a_domain_spelt_inside_a_sentence_or_a_mailbox_providers_names_no_compan
             (0.55, 0.20, "Monsieur Philippe Martin"), (0.55, 0.215, "GMAIL"),
             (0.03, 0.60, "ELMY verse une prime CEE de 450,00 € (www.elmy.fr)")]
     assert read([page(rows, conf=0.9)], specs, "devis").get("raison_sociale_installateur") in (None, "")
+
+
+def test_a_companys_registration_in_brackets_after_its_name_is_no_part_of_it(specs):
+    # platform dev 1530: a qualification body's e-mail
+    rows = [(0.06, 0.05, "Messagerie – contact@ouestmorel.fr"),
+            (0.06, 0.08, "Votre certificat de qualification Qualibat n° E-E536808"),
+            (0.06, 0.20, "Nous avons le plaisir de vous informer que la commission d'attribution a accordé à"),
+            (0.06, 0.215, "l'entreprise"), (0.06, 0.23, "Ouest Morel (SIRET 53534423810096)"),
+            (0.06, 0.245, "la qualification Qualibat assortie de la mention RGE, sous le numéro E-E536808."),
+            (0.06, 0.26, "Cette qualification est valable du 20 août 2022 au 19 août 2026 pour les domaines de")]
+    assert read([page(rows)], specs, "certificat_rge")["raison_sociale"] == "Ouest Morel"
