@@ -42,6 +42,7 @@ WRAPPED_WEIGHT = 0.7
 # A column header holding several different amounts heads a breakdown (one row per rate or
 # item): its first amount is less likely the field's total than one standing alone under its header.
 BREAKDOWN_FACTOR = 0.85
+OTHER_COLUMN_GAP = 0.1  # page widths right of a heading alone on its line where another column's text starts
 SENTENCE_WORDS = 8  # a line of one run that long across a column is a sentence, no row of the table
 # Words heading an item table's columns (« Réf. | Désignation | Qté | P.U. HT | Remise | Montant HT »):
 # a text layer may run several of them into one cell, a label among them still heads one column.
@@ -433,6 +434,9 @@ def _candidates_for_hit(
         x0, x1 = _column_range(hit)
         limit = max(hints.max_below, 12 if hints.table or hints.multiple else 0)  # a « Marque » column: every row
         k = 0
+        # a heading alone on its line: what starts well right of it below is another column's
+        alone = not [c for c in hit.line.cells if c[0] >= hit.line.cell_of(hit.start_word)[1]]
+        label_right = max(w.bbox[2] for w in hit.line.words[hit.start_word:hit.end_word])
         for _, line in _lines_below(layout, hit, 80 if hints.multiple else limit + 3):  # long designations
             if hints.multiple and (totals_row(line) or (runs_into(line, x0) and len(line.words) >= SENTENCE_WORDS
                                                          and not _item_row(line))):
@@ -442,6 +446,8 @@ def _candidates_for_hit(
             words = _words_in_range(line, x0, x1, (x0, x1), whole_cells=bool(hints.period) and data_type == "date")
             if not words:
                 continue  # a line of another column (a header wrapped on two lines)
+            if alone and words[0].bbox[0] > label_right + OTHER_COLUMN_GAP:
+                continue  # « Pompe à chaleur … » of the item table right of a sidebar's « QUALIFICATION RGE »
             if hints.multiple and totals_sentence(line):
                 break  # « Validité du devis : 1 mois. » below the totals' sentence, under « Réf. », is no product
             if data_type == "string" and _spans_columns(words, hit):
@@ -455,7 +461,9 @@ def _candidates_for_hit(
                 break
             if hints.multiple and k > hints.max_below and line.token_texts[:1] in (["sous"], ["report"], ["reporte"]):
                 continue  # « Sous-total lot 1 », « Report »: the item table goes on below
-            if _starts_with_label(words, all_labels or stop_labels) or section_heading(line):
+            numbered = len(words) > 1 and _NUMBER_SIGN_RE.match(words[0].text) and hints.max_words == 1
+            if (_starts_with_label(words, all_labels or stop_labels) and not numbered) or section_heading(line):
+                # (« N° QPAC/2022/907655 » under « QUALIFICATION RGE » / « QualiPAC »: the heading's number)
                 break  # (a form's next section: « C / DESCRIPTION DE L'OPÉRATION » under an address OCR lost)
             if hints.multiple and runs_into(line, x0):
                 break  # a sentence across the page (« … Pas d'escompte pour paiement anticipé. »): the table ended

@@ -363,3 +363,15 @@ def test_a_companys_registration_in_brackets_after_its_name_is_no_part_of_it(spe
             (0.06, 0.245, "la qualification Qualibat assortie de la mention RGE, sous le numéro E-E536808."),
             (0.06, 0.26, "Cette qualification est valable du 20 août 2022 au 19 août 2026 pour les domaines de")]
     assert read([page(rows)], specs, "certificat_rge")["raison_sociale"] == "Ouest Morel"
+
+
+def test_a_sidebars_heading_reads_the_number_under_it_not_the_item_tables_rows(specs):
+    # platform dev 1531: « QUALIFICATION RGE » / « QualiPAC » / « N° QPAC/2022/907655 » in the sidebar,
+    # the item table's rows at its right
+    rows = [(0.331, 0.33, "Désignation"), (0.60, 0.33, "Qté"), (0.66, 0.33, "PU HT"), (0.85, 0.33, "Total HT"),
+            (0.034, 0.365, "QUALIFICATION RGE"),
+            (0.331, 0.371, "Pompe à chaleur géothermique"), (0.60, 0.371, "1 u"), (0.66, 0.371, "10 254,22 €"),
+            (0.85, 0.371, "10 254,22 €"),
+            (0.034, 0.385, "QualiPAC"), (0.331, 0.386, "sol/eau"),
+            (0.034, 0.40, "N° QPAC/2022/907655"), (0.331, 0.40, "Produit : Daikin / EHVX08S26E6V")]
+    assert read([page(rows)], specs, "facture")["rge_numero"] == "QPAC/2022/907655"
