@@ -434,7 +434,7 @@ def _candidates_for_hit(
         x0, x1 = _column_range(hit)
         limit = max(hints.max_below, 12 if hints.table or hints.multiple else 0)  # a « Marque » column: every row
         k = 0
-        # a heading alone on its line: what starts well right of it below is another column's
+        # a heading alone on its line: an item table's row starting well right of it below is another column's
         alone = not [c for c in hit.line.cells if c[0] >= hit.line.cell_of(hit.start_word)[1]]
         label_right = max(w.bbox[2] for w in hit.line.words[hit.start_word:hit.end_word])
         for _, line in _lines_below(layout, hit, 80 if hints.multiple else limit + 3):  # long designations
@@ -446,8 +446,10 @@ def _candidates_for_hit(
             words = _words_in_range(line, x0, x1, (x0, x1), whole_cells=bool(hints.period) and data_type == "date")
             if not words:
                 continue  # a line of another column (a header wrapped on two lines)
-            if alone and words[0].bbox[0] > label_right + OTHER_COLUMN_GAP:
-                continue  # « Pompe à chaleur … » of the item table right of a sidebar's « QUALIFICATION RGE »
+            if alone and words[0].bbox[0] > label_right + OTHER_COLUMN_GAP and _item_row(line):
+                # « Pompe à chaleur … | 1 u | 10 254,22 € », the item table's row right of a sidebar's
+                # « QUALIFICATION RGE » (a form's value typed a little low right of its label is read)
+                continue
             if hints.multiple and totals_sentence(line):
                 break  # « Validité du devis : 1 mois. » below the totals' sentence, under « Réf. », is no product
             if data_type == "string" and _spans_columns(words, hit):

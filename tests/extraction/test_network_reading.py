@@ -494,3 +494,12 @@ def test_the_surface_is_the_insulations_quantity_not_a_count_on_a_row_sharing_a_
             (0.072, 0.40, "Fourniture et pose de isolant mince ACTIS"), (0.583, 0.40, "116,00"), (0.686, 0.40, "117,16 €"),
             (0.84, 0.40, "13 590,56 €")]
     assert read([page(rows)], specs, "facture")["surface_m2"] == "116.00"
+
+
+def test_a_forms_value_typed_a_little_low_right_of_its_label_is_read(specs):
+    # network dev 1482: a délégataire's attestation, « 08/04/25 » typed under the line of its caption
+    rows = [(0.10, 0.05, "ATTESTATION SUR L'HONNEUR DE RÉALISATION"),
+            (0.097, 0.30, "Nom et prénom du bénéficiaire"), (0.458, 0.30, "MORIN Adrien"),
+            (0.097, 0.367, "Date d'acceptation du devis"), (0.458, 0.379, "08/04/25"),
+            (0.097, 0.40, "Date de fin des travaux"), (0.458, 0.40, "02/05/2025")]
+    assert read([page(rows)], specs, "attestation_honneur")["date_engagement"] == "2025-04-08"
