@@ -54,6 +54,8 @@ class _TypeHints:
     titles: list[_Phrase]
     negatives: list[_Phrase]
     min_score: float
+    # the other documents' names, before which this type's own name is one of a list of documents
+    other_names: frozenset[str] = frozenset()
 
 
 def _phrases(data) -> list[_Phrase]:
@@ -91,13 +93,15 @@ def _compile_hints(hints_by_code: dict[str, dict]) -> list[_TypeHints]:
     compiled = []
     for code, hints in hints_by_code.items():
         hints = hints or {}
+        titles = _phrases(hints.get("title_keywords"))
         compiled.append(
             _TypeHints(
                 code=code,
                 keywords=_phrases(hints.get("keywords")),
-                titles=_phrases(hints.get("title_keywords")),
+                titles=titles,
                 negatives=_phrases(hints.get("negative")),
                 min_score=float(hints.get("min_score", DEFAULT_MIN_SCORE)),
+                other_names=_DOCUMENT_NAMES - {phrase.tokens[0] for phrase in titles},
             )
         )
     return compiled
@@ -245,9 +249,8 @@ def _capitals_tail(line: str) -> list[str]:
 def _score(hints: _TypeHints, index: _TokenIndex, titles: list[tuple[int, list[str]]]) -> tuple[float, float, int | None]:
     """(keyword score, title weight, index of the first title line) for one type."""
     score = 0.0
-    titles_words = {phrase.tokens[0] for phrase in hints.titles}
     for phrase in hints.keywords:
-        names = _DOCUMENT_NAMES - titles_words if phrase.tokens[0] in _DOCUMENT_NAMES else frozenset()
+        names = hints.other_names if phrase.tokens[0] in _DOCUMENT_NAMES else frozenset()
         n = index.count(phrase.tokens, names)
         if n:
             score += phrase.weight * (1 + 0.25 * min(n - 1, 3))

@@ -111,6 +111,16 @@ def text_from_words(words: list[Word]) -> str:
     return "\n".join(" ".join(w.text for w in line) for line in group_lines(words))
 
 
+def paper_level(gray, ink: int) -> int:
+    """The grey level of the paper of ``gray`` (a numpy greyscale image): the median of its pixels
+    lighter than ``ink``; white where there are none. Shared by the page cleaners that turn marks
+    to paper (``leaders``, ``struck``)."""
+    import numpy as np
+
+    light = gray[gray >= ink]
+    return int(np.median(light)) if light.size else 255
+
+
 def ink_components(mask, structure=None):
     """The connected components of a boolean image: (label image, then for each component its
     label, its box as slices, its height, width and pixel count). Shared by the page cleaners

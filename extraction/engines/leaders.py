@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from .base import ink_components
+from .base import ink_components, paper_level
 
 INK = 150  # grey level under which a pixel is ink
 MAX_DOT = 0.0035  # of the page width: the largest dot (a 200 dpi scan's leader dot: 3 to 5 pixels)
@@ -46,7 +46,7 @@ def without_dot_leaders(image: Image.Image) -> Image.Image:
     if not runs:
         return image
     out = gray.copy()
-    paper = int(np.median(gray[gray >= INK])) if (gray >= INK).any() else 255
+    paper = paper_level(gray, INK)
     for run in runs:
         for _, _, _, index, box, _ in run:
             # the dot's box and a pixel round it: the grey of its blurred edge would read as a ring

@@ -21,7 +21,7 @@ from PIL import Image
 
 from extraction.types import Word
 
-from .base import OcrEngine, OcrResult, ink_components, text_from_words
+from .base import OcrEngine, OcrResult, ink_components, paper_level, text_from_words
 
 INK = 150  # grey level under which a pixel is ink
 MIN_RULE = 0.3  # of the page width: a frame's or a section's rule, not an underline
@@ -144,7 +144,7 @@ def _strip(image: Image.Image, rule: StruckRule, line_height: float) -> tuple[Im
         lo, hi = max(first, 0), min(first + height, gray.shape[0])
         if hi > lo:
             piece[lo - first:hi - first, j] = gray[lo:hi, column]
-    paper = int(np.median(piece[piece >= INK])) if (piece >= INK).any() else 255
+    paper = paper_level(piece, INK)
     ink = piece < INK
     upper = reach - int(round(rule.thickness / 2.0))
     lower = reach + int(round(rule.thickness / 2.0))

@@ -15,7 +15,8 @@ from ..types import FieldSpec
 from .candidates import Candidate, _candidate, _values_in
 from .field_hints import _Hints
 from .labels import DocumentLayout
-from .text import compact, phrase_set
+from .readers import NO_STOPS
+from .text import compact
 
 # « contact@isofrance.fr », « www.renovconcept.fr », « https://eco-alpes.com »: the domain's name
 _ADDRESS_RE = re.compile(r"(?:[\w.+-]+@|\bwww\.|https?://(?:www\.)?)([a-z0-9][a-z0-9-]{1,40})\.[a-z]{2,6}\b",
@@ -26,7 +27,6 @@ MAILBOX_PROVIDERS = frozenset({
     "gmx", "example", "mail", "email",
 })
 LEGAL_FORMS = frozenset({"sa", "sas", "sasu", "sarl", "eurl", "snc", "sci", "ei", "eirl", "scop"})
-NO_STOPS = phrase_set(())
 MIN_DOMAIN = 4  # letters: « eco.fr » names too little to be matched to words
 MAX_NAME_WORDS = 5
 
