@@ -12,7 +12,8 @@ from ..types import BBox, FieldSpec, Word
 from .field_hints import _Hints, _fold_unit
 from .columns import (_column_range, _first_cell, _is_header_row, _item_row, _lines_below, _spans_columns,
                       _words_in_range, article_codes, number_wrapped, read_off_image, runs_into, sentence_goes_on,
-                      sequence_code, totals_row, totals_sentence, two_column_row, wrapped_start)
+                      sequence_code, totals_row, totals_sentence, two_column_row, value_split_in_two,
+                      wrapped_start)
 from .carried import RAISED_FACTOR, amount_carried_over, heads_a_column, identifier_like, raised_value
 from .labels import DocumentLayout, _LabelHit
 from .phrases import inside_company_name
@@ -293,6 +294,8 @@ def _right_runs(hit: _LabelHit, data_type: str = "", layout: DocumentLayout | No
         # signatory's title at the right one (« QUALIFICATION » … « Le Président »)
         if data_type != "string" or gap < MAX_TEXT_GAP or colon or (len(line.cells) == 2 and gap < MAX_FORM_GAP) \
                 or (layout is not None and two_column_row(layout, line)):
+            if len(next_cells) == 2 and cell_start == 0 and value_split_in_two(line, line.cells):
+                end = next_cells[1][1]  # « CARPENTIER | Philippine »: one value a scan's wide space cut in two
             runs.append((line.words[start:end], "right_cell"))
     return runs
 

@@ -47,6 +47,14 @@ def identifier_like(data_type: str, hints: _Hints) -> bool:
     return data_type != "string" or (hints.max_words == 1 and hints.value_regex is not None)
 
 
+LABEL_TAIL_WORDS = 4  # a longer label than the one known goes on by at most this many words
+
+
+def _goes_on_a_label(text: str) -> bool:
+    """A word in lower case without a digit, no colon: a label's (« du bénéficiaire »), no value's."""
+    return text.replace("'", "").replace("’", "").isalpha() and text.islower()
+
+
 RAISED_FACTOR = 0.85  # a value beside its label, half a line to a line higher: less sure than on its line
 
 
@@ -58,16 +66,18 @@ def raised_value(layout: DocumentLayout, hit: _LabelHit, labels=None) -> list[Wo
     opening with one of ``labels`` (a PhraseSet) another field's label (« LIEU DES TRAVAUX »
     a skewed scan raised right of « CLIENT »)."""
     line = hit.line
-    if hit.end_word < len(line.words) and line.cell_of(hit.end_word - 1)[1] > hit.end_word:
-        return []  # words follow the label in its cell
+    cell_end = line.cell_of(hit.end_word - 1)[1]
+    tail = line.words[hit.end_word:cell_end]
+    if tail and (len(tail) > LABEL_TAIL_WORDS or not all(_goes_on_a_label(w.text) for w in tail)):
+        return []  # words follow the label in its cell (not a longer label's own words: « Nom et prénom » « du bénéficiaire »)
     if line.index == 0:
         return []
     above = layout.lines[line.page][line.index - 1]
-    label_start, label_end = line.words[hit.start_word].bbox[0], line.words[hit.end_word - 1].bbox[2]
+    label_start, label_end = line.words[hit.start_word].bbox[0], line.words[cell_end - 1].bbox[2]
     if above.bottom < line.top - 0.5 * line.height or above.top >= line.top \
             or any(w.bbox[0] < label_end and w.bbox[2] > label_start for w in above.words):
         return []
-    limit = next((w.bbox[0] for w in line.words[hit.end_word:]), 1.0)
+    limit = next((w.bbox[0] for w in line.words[cell_end:]), 1.0)
     start = next((k for k, w in enumerate(above.words) if label_end < w.bbox[0] < limit), None)
     if start is None:
         return []

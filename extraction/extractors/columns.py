@@ -24,7 +24,24 @@ def _is_header_row(line: Line) -> bool:
         return True
     cells = [(start, end) for start, end in line.cells
              if any(ch.isalnum() for w in line.words[start:end] for ch in w.text)]  # not a scan's « | »
-    return len(cells) >= 3 and all(end - start <= 5 for start, end in cells)
+    return len(cells) >= 3 and all(end - start <= 5 for start, end in cells) and not value_split_in_two(line, cells)
+
+
+SPLIT_VALUE_GAP = 0.04  # page widths: a scan's wide space inside a typed value, not a gap between columns
+
+
+def value_split_in_two(line: Line, cells: list[tuple[int, int]]) -> bool:
+    """A form's « label | value » row whose value a scan's wide space cut in two cells (« Nom et
+    prénom du bénéficiaire | CARPENTIER | Philippine »): three cells, the last two nearer each
+    other than a quarter of the label's gap to the value; no table's header row."""
+    if len(cells) != 3:
+        return False
+    (_, end1), (start2, end2), (start3, end3) = cells
+    if any(t.text in TABLE_HEADINGS for t in line.tokens if start2 <= t.word < end3):
+        return False  # « Désignation | Qté | P.U. »: a narrow table's headings set close
+    label_gap = line.words[start2].bbox[0] - line.words[end1 - 1].bbox[2]
+    value_gap = line.words[start3].bbox[0] - line.words[end2 - 1].bbox[2]
+    return value_gap < min(SPLIT_VALUE_GAP, 0.25 * label_gap)
 
 
 def _column_range(hit: _LabelHit) -> tuple[float, float]:

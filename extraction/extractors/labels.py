@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ..types import PageContent, Word
 from .field_hints import _Label
 from .layout import Line, build_lines
-from .text import Vocabulary, match_at, match_at_flex, token_texts
+from .text import Vocabulary, match_at, match_at_flex, similar, token_texts
 
 INSERTED_WORD_FACTOR = 0.85  # a label read with one extra word inside ("montant global TTC")
 
@@ -79,6 +79,20 @@ def _original_token_ends(text: str) -> list[int]:
     return [m.end() for m in _ORIGINAL_TOKEN_RE.finditer(text)]
 
 
+def _misread_before_colon(line: Line, label: list[str], i: int) -> tuple[int, bool] | None:
+    """A short one-word label a scan misread by a letter, its colon right after it (« Vile: Lorient »
+    for « Ville : »): the colon makes it a label, where the word alone may be another (« Denis »
+    is no « devis »)."""
+    if len(label) != 1 or not similar(line.token_texts[i], label[0]):
+        return None
+    k = line.tokens[i].word
+    word = line.words[k]
+    colon = word.text.endswith(":") or (k + 1 < len(line.words) and line.words[k + 1].text == ":")
+    if word.conf >= 1.0 or sum(t.word == k for t in line.tokens) != 1 or not colon:
+        return None
+    return i + 1, False
+
+
 def _find_labels(line: Line, labels: list[_Label], negatives: list[list[str]], vocabulary: Vocabulary | None = None,
                  starts_of: list[frozenset[str]] | None = None,
                  negative_starts: list[frozenset[str]] | None = None) -> list[_LabelHit]:
@@ -107,7 +121,7 @@ def _find_labels(line: Line, labels: list[_Label], negatives: list[list[str]], v
         for i in at:
             if i in taken:
                 continue
-            found = match_at_flex(toks, label.tokens, i)
+            found = match_at_flex(toks, label.tokens, i) or _misread_before_colon(line, label.tokens, i)
             if found is None:
                 continue
             end, inserted = found

@@ -215,6 +215,9 @@ def build_lines(words: list[Word], page: PageContent | None = None, page_number:
     # OCR boxes a dash or a dot around its ink, a sliver of its line's height: such words join
     # the nearest line once the lines are made (« HABITAT - SAS au capital »), never make one
     least = 0.5 * median([w.bbox[3] - w.bbox[1] for w in words])
+    # a speck the engine read as one letter it has no confidence in (« é » over a letterhead's line):
+    # no word of the page, where it would make a line of its own between a block's lines
+    ordered = [(y, w) for y, w in ordered if not _speck(w, least)]
     slivers = [(y, w) for y, w in ordered if w.bbox[3] - w.bbox[1] < least and not _has_alnum(w.text)]
     if slivers and len(slivers) < len(ordered):
         kept = {id(w) for _, w in slivers}
@@ -375,6 +378,14 @@ def _with_square_metres(row: list[Word]) -> list[Word]:
             if text != word.text:
                 row[k] = Word(text, word.bbox, word.conf)
     return row
+
+
+SPECK_CONFIDENCE = 0.3
+
+
+def _speck(word: Word, least: float) -> bool:
+    """A mark an OCR engine read as one character of no confidence, smaller than half a line."""
+    return word.conf < SPECK_CONFIDENCE and len(word.text.strip()) == 1 and word.bbox[3] - word.bbox[1] < least
 
 
 def _has_alnum(text: str) -> bool:

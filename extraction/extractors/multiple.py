@@ -107,6 +107,8 @@ def choose_many(candidates: list[Candidate], hints: _Hints,
         key = _key(c.value)
         if not any(t.isalpha() for t in key) or key[0] in _RECAP_WORDS:
             continue  # « 10 % », « 1 234,00 », « Taux »: a VAT recap's rate, amount or heading under the column
+        if found and hints.lexicon == "reference" and _service_code(c.value):
+            continue  # « POSE » in the « Réf. » column of the fitting's row: the seller's code, no product
         if key and not any(_overlaps(key, k) or _overlaps(k, key) for k in keys):
             values.append(c.value)
             keys.append(key)

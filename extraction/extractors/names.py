@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import re
 
+from cee.text import fold
+
 from ..types import FieldSpec, FieldValue, Word
 from .candidates import Candidate, _candidate, _values_in
 from .field_hints import _Hints
 from .labels import DocumentLayout
 from .layout import Line
-from .text import phrase_set, token_texts
+from .text import phrase_set, similar, token_texts
 
 NO_STOPS = phrase_set(())
 NEAR_LINES = 2  # how far above or below the surname's label may stand
@@ -41,7 +43,7 @@ def _labelled_values(line: Line, labels: list[list[str]], below: Line | None = N
         cell_tokens = [t for t in tokens if start <= t.word < end]
         texts = [t.text for t in cell_tokens]
         for label in labels:
-            if texts[:len(label)] != label:
+            if not _opens_with(texts, label):
                 continue
             last_word = cell_tokens[len(label) - 1].word
             if len(texts) > len(label) and cell_tokens[len(label)].word == last_word:
@@ -83,16 +85,23 @@ def _off_leader(word: Word) -> Word:
     return word if text == word.text or not text else Word(text, word.bbox, word.conf)
 
 
+def _opens_with(texts: list[str], label: list[str]) -> bool:
+    """Whether the tokens ``texts`` open with ``label``, a word a scan misread by a letter
+    standing for a long one (« Prénon : Dominique »)."""
+    return len(texts) >= len(label) and all(similar(t, expected) for t, expected in zip(texts, label))
+
+
 def _opens_label(line: Line, cell: tuple[int, int], labels: list[list[str]]) -> bool:
     texts = [t.text for t in line.tokens if cell[0] <= t.word < cell[1]]
-    return any(texts[:len(label)] == label for label in labels)
+    return any(_opens_with(texts, label) for label in labels)
 
 
 def _split_names(layout: DocumentLayout, surname: list[list[str]], given: list[list[str]]) -> list[tuple[int, list[Word], list[Word]]]:
     """(page, given name's words, surname's words) of each pair of fields, top to bottom."""
     pairs = []
-    first_tokens = {label[0] for label in given}
-    surname_tokens = {label[0] for label in surname}
+    # with the words a scan misread by a letter (« Prénon »)
+    first_tokens = {t for label in given for t in layout.vocabulary.matches(label[0])}
+    surname_tokens = {t for label in surname for t in layout.vocabulary.matches(label[0])}
     for page in layout.pages:
         lines = layout.lines[page.number]
         for index in [i for i, line in enumerate(lines) if line.token_set & first_tokens]:
@@ -140,11 +149,39 @@ def _is_surname(word: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
+_CIVILITIES = {"monsieur": "Monsieur", "madame": "Madame", "mademoiselle": "Mademoiselle", "mme": "Mme",
+               "mlle": "Mlle", "m": "M.", "mr": "M."}
+
+
+def civilities_read_right(value: str) -> str:
+    """The civilities opening a name as they are printed, where a scan misread them: « rn » for
+    « m » (« Monsieur et Madarne Théophile Martins »), a letter off in a long one (« Monsieyr »),
+    « M et » run into one word (« Met Mme GUICHARD Bernadette »)."""
+    words = value.split()
+    out = []
+    for k, word in enumerate(words[:4]):
+        folded = fold(word).rstrip(".").replace("rn", "m")
+        following = fold(words[k + 1]).rstrip(".").replace("rn", "m") if k + 1 < len(words) else ""
+        canonical = _CIVILITIES.get(folded) or next(
+            (c for f, c in _CIVILITIES.items() if len(f) >= 6 and similar(folded, f)), None)
+        if canonical is not None:
+            out.append(word if folded in _CIVILITIES and fold(word).rstrip(".") == folded else canonical)
+        elif folded in ("et", "&"):
+            out.append(word)
+        elif folded == "met" and following in _CIVILITIES:
+            out.append("M. et")
+        else:
+            break
+    if not out or len(out) == len(words):
+        return value
+    return " ".join(out + words[len(out):])
+
+
 def first_person(value: str) -> str:
     """The first person a couple's name gives (« M. et Mme TESSIER Marguerite et Anne-Laure » →
     « TESSIER Marguerite », « Stéphane et Sophie BERTIN » → « Stéphane BERTIN », « Paul DURAND et
     Sophie MARTIN » → « Paul DURAND »); one person's name as it is."""
-    value = _SPECK_BEFORE_CIVILITY_RE.sub("", value.strip())  # « Ë M. et Mme BONNIN Renée »: a scan's speck
+    value = civilities_read_right(_SPECK_BEFORE_CIVILITY_RE.sub("", value.strip()))  # « Ë M. et Mme BONNIN Renée »: a scan's speck
     text = _COUPLE_CIVILITY_RE.sub("", value)
     parts = _AND_RE.split(text, maxsplit=1)
     if len(parts) != 2 or not parts[0] or not parts[1]:

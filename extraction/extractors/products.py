@@ -20,7 +20,7 @@ from cee.text import fold
 
 from ..types import Word
 from .brand_lexicon import Brand, compile_lexicon, ocr_first_tokens
-from .columns import _item_row
+from .columns import _PRICE_RE, _item_row
 from .layout import Line
 from .model_words import (AMOUNT, CURRENCIES, DESCRIPTIVE, DIMENSION_UNITS, MAX_REFERENCE_WORDS, NUMBER, POWER_UNIT,
                           REFERENCE_LABELS, reference_words)
@@ -174,7 +174,8 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
         while i < len(toks):
             match = None
             firsts = (toks[i],)
-            if toks[i] not in by_first and line.words[line_tokens[i].word].conf < 1.0:
+            if toks[i] not in by_first and line.words[line_tokens[i].word].conf < 1.0 \
+                    and _whole_word(line, i):  # not « Thermi » of the network's name « Thermi'Services »
                 printed = _printed_words(lines) if printed is None else printed
                 if toks[i] not in printed:
                     firsts = ocr_first_tokens(toks[i], brands)  # a scan's slip in the brand's first word
@@ -189,7 +190,7 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
             wrapped = _wrapped(line, i, by_first, pages[line.page]) if match is None and toks[i] in by_first else None
             if match is None and wrapped is None:
                 introduced = _introduced(line, i, by_first, pages[line.page]) if toks[i] == "marque" \
-                    else (_dotted(line, pages[line.page]) if i == 0 else None) or _in_capitals(line, i)
+                    else (_dotted(line, pages[line.page]) if i == 0 else None) or _in_capitals(line, i, pages[line.page])
                 if introduced is not None:
                     found.append(introduced)
                     unknown.append(introduced)
@@ -247,6 +248,24 @@ def find_products(lines: list[Line], brands: tuple[tuple[str, tuple[str, ...]], 
             while i < len(toks) and line_tokens[i].word <= last:
                 i += 1
     return _with_brands_after_dashes(lines, _without_product_lines(_known_brands_first(found, unknown)))
+
+
+def _whole_word(line: Line, i: int) -> bool:
+    """Whether the ``i``-th token is a word of its own, not a piece of one joined to another word
+    by an apostrophe or a hyphen (« Thermi'Services »); a letter a scan set off is no word
+    (« Rockwoo!l »)."""
+    word = line.tokens[i].word
+    return not any(0 <= k < len(line.tokens) and line.tokens[k].word == word and len(line.tokens[k].text) >= 3
+                   for k in (i - 1, i + 1))
+
+
+def without_full_stop(reference: str) -> str:
+    """A reference without the full stop a sentence ended it with (« … — Isover » / « Comblissimo. »):
+    its last word all letters, no other dot in it (« Alfea Excellia A.I. » keeps its own)."""
+    last = reference.rsplit(" ", 1)[-1]
+    if last.endswith(".") and len(last) >= 5 and last[:-1].isalpha():
+        return reference[:-1]
+    return reference
 
 
 def _known_brands_first(found: list[ProductMention], unknown: list[ProductMention]) -> list[ProductMention]:
@@ -362,13 +381,15 @@ ACRONYMS = frozenset({"cee", "tva", "ht", "ttc", "pac", "vmc", "ecs", "cop", "sc
                       "euros"})
 
 
-def _in_capitals(line: Line, i: int) -> ProductMention | None:
+def _in_capitals(line: Line, i: int, page_lines: list[Line]) -> ProductMention | None:
     """A brand the lexicon does not know, written in capitals after the lower-case words of an
     item's designation and followed by a model with a digit (« Support mural de groupe extérieur
     FISCHER SMG 450 », « Rehausse de trappe de visite NICOLL TRV 60 ») or named in two words
     (« Membrane hygro-régulante AMPACK Ampatex Variano ») on a priced item row; capitalised
     only, before a model code in capitals (« Cache-spot de protection Isolspot IS-250 », « … extérieur
-    Fischer SMG 450 »)."""
+    Fischer SMG 450 »). A brand in capitals that ends the designation's cell takes its model from
+    the designation's next line when that line is the model and nothing else (« … hygro-régulante
+    AMPACK | 4 pce | … » over « Ampatex Variano »)."""
     word_index = line.tokens[i].word
     text = line.words[word_index].text.strip().rstrip(",;:")
     capitalised = len(text) >= 5 and text[0].isupper() and text[1:].islower()
@@ -379,9 +400,14 @@ def _in_capitals(line: Line, i: int) -> ProductMention | None:
     before = line.words[word_index - 1].text.rstrip(",;:").replace("-", "").replace("'", "")
     if word_index == cell_start or not before[:1].islower() or not before.isalpha():
         return None  # after a designation's word, not a figure (« pc&72,00 EUR /2,00 »: a scan's price cell)
-    if not _item_row(line):
+    if not _item_row(line) and not _priced_after(line, cell_end):
         return None
     reference, _ = reference_words(line.words[word_index + 1:cell_end])
+    if not reference and word_index == cell_end - 1 and text.isupper():
+        following = _continuation(page_lines, line, cell_start)
+        reference, open_end = reference_words(following)
+        if not open_end or len(reference) != len(following):
+            reference = []  # « Épaisseur 320 mm - R = … »: the item's description goes on, no model alone
     # a code in capitals with its digits (« IS-250 ») or its number beside it (« SMG 450 »)
     coded = bool(reference) and reference[0].text.isupper() and any(c.isdigit() for w in reference[:2] for c in w.text)
     named = len(reference) >= 2 and all(w.text[:1].isupper() and w.text.isalpha() for w in reference)
@@ -389,6 +415,12 @@ def _in_capitals(line: Line, i: int) -> ProductMention | None:
         return None
     brand = Word(text, line.words[word_index].bbox, line.words[word_index].conf)
     return ProductMention(text, " ".join(w.text for w in reference), [brand, *reference], line.page)
+
+
+def _priced_after(line: Line, cell_end: int) -> bool:
+    """Whether the designation's cell is followed by an item's prices, two or more, that a scan
+    ran into one cell (« AMPACK | 4 pce190,00 EUR 5,5 760,00 EUR »)."""
+    return len(line.cells) >= 2 and sum(bool(_PRICE_RE.search(w.text)) for w in line.words[cell_end:]) >= 2
 
 
 _DOTS = frozenset({"·", "•", "|"})

@@ -16,6 +16,7 @@ from .candidates import (POSITION_WEIGHT, Candidate, _candidate, _column_range, 
 from .field_hints import _Hints
 from .labels import DocumentLayout, _LabelHit
 from .prose import ends_a_sentence
+from .sections import section_heading
 from .statements import read_statements
 from .text import PhraseSet, phrase_set, token_texts
 from .values import find_values
@@ -51,8 +52,8 @@ def _block_lines(layout: DocumentLayout, hit: _LabelHit, stop_labels, max_lines:
             row = [w for w in row if w.bbox[0] >= x0 - 0.03]
         if not row:
             continue  # a line of the neighbouring column, between two of ours
-        if min(w.bbox[1] for w in row) - last_bottom > 2.2 * h:
-            break
+        if min(w.bbox[1] for w in row) - last_bottom > 2.2 * h or section_heading(line):
+            break  # (« C - Professionnel ayant réalisé l'opération »: the form's next section, no name)
         # a labelled line ("Nom : …", "Adresse : …") is not part of an unlabelled block
         if _starts_with_label(row, stop_labels):
             break

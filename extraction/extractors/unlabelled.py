@@ -34,7 +34,7 @@ from .parties import contract_parties, display_parts, mail_correspondents
 from .phrases import PageText, clause_words, find_phrases
 from .catalogue import in_catalogue
 from .columns import TABLE_HEADINGS
-from .products import ProductMention, find_products
+from .products import ProductMention, find_products, without_full_stop
 from .text import compact, phrase_set, token_texts, token_tuple
 from .zones import (Block, company_names, dateline_words, holder_names, postal_and_town, recipient_block,
                     recipient_blocks, sentence_identity)
@@ -282,7 +282,7 @@ def lexicon_candidates(hints: _Hints, layout: DocumentLayout, reading: ReadingDa
     """One candidate per product of the lexicon: its brand (``marque``) or its reference."""
     out = []
     for product in _products(layout, reading):
-        value = product.brand if hints.lexicon == "marque" else product.reference
+        value = product.brand if hints.lexicon == "marque" else without_full_stop(product.reference)
         if value:
             out.append(Candidate(value, value, 0.85, product.page, product.words, "lexicon"))
     return out

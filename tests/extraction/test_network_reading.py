@@ -503,3 +503,74 @@ def test_a_forms_value_typed_a_little_low_right_of_its_label_is_read(specs):
             (0.097, 0.367, "Date d'acceptation du devis"), (0.458, 0.379, "08/04/25"),
             (0.097, 0.40, "Date de fin des travaux"), (0.458, 0.40, "02/05/2025")]
     assert read([page(rows)], specs, "attestation_honneur")["date_engagement"] == "2025-04-08"
+
+
+def test_a_brand_in_capitals_ending_a_scanned_row_takes_its_model_from_the_line_under_it(specs):
+    # network dev 1484: « 1.2 Membrane hygro-régulante AMPACK » over « Ampatex Variano », the scan
+    # running the quantity, unit and prices into one cell after the designation
+    rows = LETTERHEAD + [(0.08, 0.16, "FACTURE N° F-237000")] + ITEMS_HEADER
+    rows += _item(0.32, "1.1", "Isolation du plancher bas ISOVER GR 32 Revêtu Kraft", "118,00", "m²", "35,09", "4 140,62")
+    rows += [(0.08, 0.36, "1.2"), (0.16, 0.36, "Membrane hygro-régulante AMPACK"),
+             (0.46, 0.36, "4 pce190,00 EUR 5,5 760,00 EUR"), (0.16, 0.375, "Ampatex Variano")]
+    rows += [(0.16, 0.40, "Épaisseur 320 mm - R = 3,50 m².K/W")]
+    got = read([page(rows, conf=0.9)], specs, "facture")
+    assert json.loads(got["reference_produit"]) == ["GR 32 Revêtu Kraft", "Ampatex Variano"]
+    assert [b.lower() for b in json.loads(got["marque"])] == ["isover", "ampack"]
+
+
+def test_a_brand_in_capitals_ending_a_row_over_the_items_description_names_no_model(specs):
+    # the line under the designation goes on describing the item: no model alone there
+    rows = LETTERHEAD + [(0.08, 0.16, "FACTURE N° F-237001")] + ITEMS_HEADER
+    rows += [(0.08, 0.36, "1.2"), (0.16, 0.36, "Isolant en vrac SOUFFLAGE"),
+             (0.46, 0.36, "4 pce190,00 EUR 5,5 760,00 EUR"), (0.16, 0.375, "Épaisseur 320 mm - R = 7,00 m².K/W")]
+    got = read([page(rows, conf=0.9)], specs, "facture")
+    assert "SOUFFLAGE" not in (got.get("marque") or "")
+
+
+def test_a_forms_name_typed_a_little_high_right_of_a_longer_label_is_read(specs):
+    # network dev 1484: « Bonneau Frédéric » typed half a line above « Nom et prénom du bénéficiaire »
+    rows = [(0.10, 0.05, "ATTESTATION SUR L'HONNEUR DE RÉALISATION"),
+            (0.428, 0.293, "Bonneau Frédéric"), (0.053, 0.30, "Nom et prénom du bénéficiaire"),
+            (0.406, 0.34, "168 allée Lamartine"), (0.053, 0.34, "Adresse des travaux"),
+            (0.053, 0.38, "Entreprise (raison sociale)"), (0.406, 0.38, "HABITAT ALPES")]
+    assert read([page(rows, conf=0.9)], specs, "attestation_honneur")["beneficiaire_nom"] == "Bonneau Frédéric"
+
+
+def test_a_forms_name_a_scans_wide_space_cut_in_two_cells_is_read_whole(specs):
+    # network dev 1484: « Nom et prénom du bénéficiaire | CARPENTIER | Philippine » looked like a
+    # table's header row of three cells
+    rows = [(0.10, 0.05, "ATTESTATION SUR L'HONNEUR DE RÉALISATION"),
+            (0.069, 0.30, "Nom et prénom du bénéficiaire"), (0.50, 0.30, "CARPENTIER"), (0.62, 0.30, "Philippine"),
+            (0.069, 0.34, "Adresse des travaux"), (0.402, 0.34, "53 boulevard Paul Bert"),
+            (0.069, 0.38, "Entreprise (raison sociale)"), (0.402, 0.38, "Batialpes")]
+    assert read([page(rows, conf=0.9)], specs, "attestation_honneur")["beneficiaire_nom"] == "CARPENTIER Philippine"
+
+
+def test_a_scans_misread_given_name_and_town_labels_are_still_labels(specs):
+    # network dev 1484: « Prénon : », « Vile: » on the regulatory attestation's scan
+    rows = [(0.30, 0.05, "ATTESTATION SUR L'HONNEUR"), (0.08, 0.20, "B - Bénéficiaire de l'opération"),
+            (0.08, 0.23, "Nom : MOULIN"), (0.45, 0.23, "Prénon : Dominique"),
+            (0.08, 0.26, "Adresse des travaux : 37 rue des Écoles"),
+            (0.08, 0.29, "Code postal : 56100"), (0.45, 0.29, "Vile: Lorient"),
+            (0.08, 0.34, "C - Professionnel ayant réalisé l'opération"), (0.08, 0.37, "Raison sociale : FRANCE FONTAINE")]
+    got = read([page(rows, conf=0.9)], specs, "attestation_honneur")
+    assert got["beneficiaire_nom"] == "Dominique MOULIN"
+    assert got["beneficiaire_ville"] == "Lorient"
+
+
+def test_a_short_label_misread_without_a_colon_is_no_label(specs):
+    rows = [(0.30, 0.05, "ATTESTATION SUR L'HONNEUR"), (0.08, 0.20, "B - Bénéficiaire de l'opération"),
+            (0.08, 0.23, "Nom : MOULIN Dominique"), (0.08, 0.26, "Adresse des travaux : 37 rue des Écoles"),
+            (0.08, 0.29, "Code postal : 56100"), (0.45, 0.29, "Vile Lorient")]
+    assert read([page(rows, conf=0.9)], specs, "attestation_honneur").get("beneficiaire_ville") != "Lorient"
+
+
+def test_the_next_sections_heading_is_no_name_under_an_anchor(specs):
+    # network dev 1484: the name lost to the scan, « C - Professionnel ayant réalisé l'opération »
+    # under « Le bénéficiaire est : … » was read as the beneficiary's name
+    rows = [(0.30, 0.05, "ATTESTATION SUR L'HONNEUR"), (0.08, 0.20, "B - Bénéficiaire de l'opération"),
+            (0.08, 0.26, "Adresse des travaux : 37 rue des Écoles"),
+            (0.08, 0.382, "Le bénéficiaire est :"), (0.30, 0.382, "propriétaire."), (0.42, 0.382, "[] locataire"),
+            (0.08, 0.414, "C - Professionnel ayant réalisé l'opération"), (0.08, 0.435, "Raison sociale :"),
+            (0.30, 0.435, "FRANCE FONTAINE")]
+    assert "Professionnel" not in (read([page(rows, conf=0.9)], specs, "attestation_honneur").get("beneficiaire_nom") or "")

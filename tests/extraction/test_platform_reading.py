@@ -138,6 +138,12 @@ def test_an_rge_bodys_email_names_the_company_before_its_siret(specs):
     ("Ë M. et Mme BONNIN Renée", "M. et Mme BONNIN Renée"),
     ("Y M. DUPONT Jean", "M. DUPONT Jean"),
     ("A Madame LEROY", "Madame LEROY"),
+    # civilities a scan misread (retail dev 1586): « rn » for « m », « M et » run into one word
+    ("Monsieur et Madarne Théophile Martins", "Monsieur et Madame Théophile Martins"),
+    ("Met Mme GUICHARD Bernadette", "M. et Mme GUICHARD Bernadette"),
+    ("Monsieyr DURAND Paul", "Monsieur DURAND Paul"),
+    ("Metz Jean", "Metz Jean"),
+    ("Marne Jean", "Marne Jean"),
 ])
 def test_a_couple_names_its_first_person(couple, person):
     assert first_person(couple) == person

@@ -94,6 +94,25 @@ def test_a_stores_article_codes_and_service_codes_are_no_products(specs):
     assert json.loads(got["reference_produit"]) == ["Pellematic Compact 16", "Eco Radio System Visio"]
 
 
+def test_a_service_code_alone_under_ref_on_a_scan_is_no_product(specs):
+    """retail dev 1586: the scan ran « SRV-DEPL » into its designation and read the goods' article
+    numbers as no values; « POSE », alone left under « Réf. », is the fitting's code, no product."""
+    from extraction.extractors.candidates import Candidate
+    from extraction.extractors.field_hints import _Hints
+    from extraction.extractors.multiple import choose_many
+    from extraction.fields import _choose
+    from extraction.types import Word
+
+    def candidate(value, y, how, score):
+        return Candidate(value, value, score, 1, [Word(value, (0.16, y, 0.40, y + 0.012), 0.95)], how)
+
+    spec = next(s for s in specs["devis"] if s.name == "reference_produit")
+    found = [candidate("Comblissimo", 0.42, "lexicon", 0.85), candidate("Nuos Plus 250", 0.48, "lexicon", 0.85),
+             candidate("POSE", 0.57, "column", 0.38)]
+    chosen = choose_many(found, _Hints.from_spec(spec), _choose)
+    assert json.loads(chosen.value) == ["Comblissimo", "Nuos Plus 250"]
+
+
 def test_a_range_named_after_its_brand_keeps_its_lower_case_word(specs):
     """« Steico Steico zell », « Steico Steico flex 036 »: the range bears the brand's name, its
     lower-case word ending the designation is the model's (not « Isover Comblissimo soufflé »)."""
@@ -400,3 +419,28 @@ def test_the_installer_is_the_legal_mentions_company_not_the_programmes_sponsor(
         mention = f"Logis Brico Services Habitat — SASU au {capital} de 1 200 € — RCS Metz 456 427 848"
         got = read(rows + [(0.08, footer_y, mention), (0.08, 0.985, "Page 1 sur 1")], specs, "devis")
         assert got.get("raison_sociale_installateur") == "Logis Brico Services Habitat"
+
+
+@pytest.mark.parametrize("reference, kept", [
+    ("Comblissimo.", "Comblissimo"),  # retail dev 1586: the model ending the designation's sentence
+    ("Vario KM Duplex.", "Vario KM Duplex"),
+    ("Alfea Excellia A.I.", "Alfea Excellia A.I."),
+    ("Tescon No.1", "Tescon No.1"),
+    ("Duo+", "Duo+"),
+])
+def test_a_reference_ending_a_sentence_loses_its_full_stop_not_its_own_dots(reference, kept):
+    from extraction.extractors.products import without_full_stop
+
+    assert without_full_stop(reference) == kept
+
+
+def test_a_networks_name_on_a_scan_is_no_brand_a_letter_off(specs):
+    """retail dev 1586: « Thermi'Services Pau », the agency of a network, under « Agence »: its
+    first part is one letter off the brand Thermia, yet a piece of a word is no brand's slip."""
+    rows = [(0.08, 0.04, "Thermi'Services Sud"), (0.70, 0.04, "FACTURE"),
+            (0.08, 0.20, "Agence"), (0.30, 0.20, "N° d'affaire"), (0.08, 0.215, "Thermi'Services Pau"),
+            (0.30, 0.215, "36171175")] + STORE_TABLE
+    rows += _row(0.42, "62923556", "Pompe à chaleur Viessmann Vitocal 150-A 10 kW", "1", "u", "9 588,09", "0", "9 588,09")
+    got = {name: v.value for name, v in extract_fields([page(rows, conf=0.9)], specs["facture"],
+                                                       fixture_reading_data("facture")).items()}
+    assert [b.lower() for b in json.loads(got["marque"])] == ["viessmann"]

@@ -43,6 +43,22 @@ def test_a_speck_before_the_postal_code_still_ends_the_recipient_block(specs):
             got["beneficiaire_ville"]) == ("Mme GRENIER Christiane", "138 boulevard Gambetta", "21000", "DIJON")
 
 
+def test_a_speck_read_as_a_letter_between_a_recipient_blocks_lines_breaks_no_block(specs):
+    """retail dev 1586: « é », a speck of the letterhead's column the engine read with no confidence,
+    made a line of its own between « 20 quai de Bretagne » and « 21000 DIJON »."""
+    rows = [(0.097, 0.084, "Énergies Durand"), (0.53, 0.093, "Livraison / pose chez"),
+            (0.096, 0.103, "76 ter impasse des Peupliers"), (0.53, 0.112, "Monsieur et Madame Jérôme Perrier"),
+            (0.095, 0.118, "46000 Orléans"), (0.529, 0.129, "20 quai de Bretagne"),
+            (0.094, 0.132, "Tél. 03 05 24 20 99 — contact@energiesdurand.fr"), (0.529, 0.145, "21000 DIJON"),
+            (0.094, 0.148, "SIRET 999 892 649 10080"), (0.08, 0.20, "FACTURE N° FA-2514457")]
+    scan = page(rows, conf=SCAN)
+    specks = [Word("é", (0.288, 0.1405, 0.290, 0.1425), 0.0), Word("ë", (0.344, 0.1425, 0.346, 0.1445), 0.0)]
+    scan = PageContent(scan.number, scan.text, scan.words + specks, scan.width, scan.height, scan.source)
+    got = values(extract_fields([scan], specs["facture"], fixture_reading_data("facture")))
+    assert (got["beneficiaire_nom"], got["beneficiaire_adresse"]) == ("Monsieur et Madame Jérôme Perrier",
+                                                                      "20 quai de Bretagne")
+
+
 def test_square_metres_whose_superscript_ocr_read_as_a_sign(specs):
     """OCR reads the ² of « m² » as « ? » or « ° » (letters dev seed 1320: 18 surfaces lost)."""
     rows = [(0.08, 0.40, "Isolant Knauf Insulation Supafil Loft 045 100 mm, résistance"), (0.60, 0.40, "59,50 m?"),
