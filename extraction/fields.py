@@ -143,7 +143,7 @@ def _choose(candidates: list[Candidate], hints: _Hints) -> FieldValue | None:
         ranked.append((group[0].score + 0.1 * support, group[0]))
     ranked.sort(key=lambda item: -item[0])
     score, best = ranked[0]
-    best = _read_again(best, ranked, by_value)
+    best = _read_clearly(_read_again(best, ranked, by_value), ranked)
     second = ranked[1][0] if len(ranked) > 1 else 0.0
     margin = (score - second) / score if score > 0 else 0.0
     confidence = min(0.99, score) * (0.55 + 0.45 * margin) * best.ocr_confidence
@@ -171,6 +171,27 @@ def _read_again(best: Candidate, ranked: list[tuple[float, Candidate]], by_value
             continue
         theirs = fold(other.value)
         if theirs != own and bounded_edit_distance(own, theirs, OCR_SLIPS) <= OCR_SLIPS:
+            return other
+    return best
+
+
+# A scan's word read with less confidence than this (« HaBit@60,80 », the prime's amount run into
+# the obligé's name) gives way to another value read clearly, scored nearly as high.
+GARBLED_READING = 0.4
+_AMOUNT_VALUE_RE = re.compile(r"-?\d+\.\d{2}")
+CLEAR_READING = 0.8
+NEARLY_AS_HIGH = 0.75
+
+
+def _read_clearly(best: Candidate, ranked: list[tuple[float, Candidate]]) -> Candidate:
+    """The best candidate, or where a scan garbled the words of an amount, the best value read clearly whose
+    score comes near (« Prime versée par … : 2 950,80 EUR » in a sentence over « Prime CEE …
+    HaBit@60,80 EUR » in the totals)."""
+    if best.ocr_confidence >= GARBLED_READING or not _AMOUNT_VALUE_RE.fullmatch(best.value):
+        return best  # (a number read clearly elsewhere may be another's: a client company's SIRET)
+    top = ranked[0][0]
+    for score, other in ranked:
+        if other.value != best.value and other.ocr_confidence >= CLEAR_READING and score >= NEARLY_AS_HIGH * top:
             return other
     return best
 

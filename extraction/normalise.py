@@ -83,6 +83,22 @@ def zeros_read_as_o(identifier: str) -> str:
     return _ZERO_READ_AS_O_RE.sub("0", identifier) if "O" in identifier else identifier
 
 
+# A maker's model code in capitals and digits (« EHBH08D6V », « WH-MDC09J3E5 »): a scan reads its
+# zero before a digit as the letter O (« EHBHO8D6V »)
+_MODEL_CODE_RE = re.compile(r"(?=(?:[A-Z-]*\d){2})[A-Z0-9-]{5,}")
+_MODEL_ZERO_RE = re.compile(r"(?<=[A-Z0-9])O(?=\d[A-Z0-9-]*[A-Z])")  # (« ECO20 » may be printed so)
+
+
+def zeros_in_model_codes(reference: str) -> str:
+    """A product's reference as a scan read it, with the zeros of its model codes read as « O »
+    put back (« Altherma 3 R EHBHO8D6V » → « … EHBH08D6V »), where letters follow in the code;
+    words of letters stay (« PRO 2 »), and so does an « O » before the code's last digits (« ECO20 »)."""
+    if "O" not in reference:
+        return reference
+    return " ".join(_MODEL_ZERO_RE.sub("0", word) if _MODEL_CODE_RE.fullmatch(word) else word
+                    for word in reference.split(" "))
+
+
 _LETTER_OF_DIGIT = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B"})
 
 

@@ -17,8 +17,8 @@ from .columns import (_column_range, _first_cell, _is_header_row, _item_row, _li
 from .carried import RAISED_FACTOR, amount_carried_over, heads_a_column, identifier_like, raised_value
 from .labels import DocumentLayout, _LabelHit
 from .phrases import inside_company_name
-from .prose import (closes_a_line_with_a_separator, closes_a_sentence, ends_a_sentence, ends_a_sentence_cell, inside_prose,
-                    opens_a_sentence, parenthetical, separator_follows)
+from .prose import (LABEL_TAIL_WORDS, closes_a_line_with_a_separator, closes_a_sentence, ends_a_sentence,
+                    ends_a_sentence_cell, inside_prose, label_goes_on, opens_a_sentence, parenthetical, separator_follows)
 from .sections import section_heading, section_tokens
 from .layout import Line, union_box
 from .text import PhraseSet, match_at, phrase_set, token_texts, token_tuple
@@ -300,7 +300,6 @@ def _right_runs(hit: _LabelHit, data_type: str = "", layout: DocumentLayout | No
     return runs
 
 
-LABEL_TAIL_WORDS = 6  # at most this many words of a longer label after the known one
 
 
 def _past_label_tail(words: list[Word]) -> list[Word]:
@@ -313,17 +312,10 @@ def _past_label_tail(words: list[Word]) -> list[Word]:
             if k == 0:
                 return words
             tail = words[:k + 1]
-            if all(_continues_label(x.text.rstrip(":")) for x in tail if x.text != ":"):
+            if all(label_goes_on(x.text.rstrip(":")) for x in tail if x.text != ":"):
                 return words[k + 1:]
             return words
     return words
-
-
-def _continues_label(text: str) -> bool:
-    if any(ch.isdigit() for ch in text):
-        return False
-    core = text.strip("()")
-    return bool(core) and (core[0].islower() or text.startswith("(") or text.endswith(")"))
 
 
 def _right_words(hit: _LabelHit) -> tuple[list[Word], bool]:

@@ -11,6 +11,7 @@ from .columns import _lines_below
 from .field_hints import _Hints
 from .labels import DocumentLayout, _LabelHit
 from .layout import Line
+from .prose import LABEL_TAIL_WORDS, label_goes_on
 from .text import token_tuple
 
 
@@ -47,14 +48,6 @@ def identifier_like(data_type: str, hints: _Hints) -> bool:
     return data_type != "string" or (hints.max_words == 1 and hints.value_regex is not None)
 
 
-LABEL_TAIL_WORDS = 4  # a longer label than the one known goes on by at most this many words
-
-
-def _goes_on_a_label(text: str) -> bool:
-    """A word in lower case without a digit, no colon: a label's (« du bénéficiaire »), no value's."""
-    return text.replace("'", "").replace("’", "").isalpha() and text.islower()
-
-
 RAISED_FACTOR = 0.85  # a value beside its label, half a line to a line higher: less sure than on its line
 
 
@@ -68,7 +61,7 @@ def raised_value(layout: DocumentLayout, hit: _LabelHit, labels=None) -> list[Wo
     line = hit.line
     cell_end = line.cell_of(hit.end_word - 1)[1]
     tail = line.words[hit.end_word:cell_end]
-    if tail and (len(tail) > LABEL_TAIL_WORDS or not all(_goes_on_a_label(w.text) for w in tail)):
+    if tail and (len(tail) > LABEL_TAIL_WORDS or not all(label_goes_on(w.text) for w in tail)):
         return []  # words follow the label in its cell (not a longer label's own words: « Nom et prénom » « du bénéficiaire »)
     if line.index == 0:
         return []

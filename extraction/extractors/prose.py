@@ -37,7 +37,21 @@ def closes_a_line_with_a_separator(hit: _LabelHit) -> bool:
     if hit.remainder is not None or cell_end != len(hit.line.words) or hit.start_word - cell_start < 3:
         return False
     rest = hit.line.words[hit.end_word:]
-    return separator_follows(hit) and all(w.text in (":", "=") for w in rest)
+    if separator_follows(hit) and all(w.text in (":", "=") for w in rest):
+        return True
+    # « … Date d'engagement de l'opération (acceptation du devis) : »: a longer label's own words first
+    return 0 < len(rest) <= LABEL_TAIL_WORDS and rest[-1].text.endswith(":") and all(
+        label_goes_on(w.text.rstrip(":")) for w in rest if w.text != ":")
+
+
+LABEL_TAIL_WORDS = 6  # a longer label than the one known goes on by at most this many words
+
+
+def label_goes_on(text: str) -> bool:
+    """A word of a longer label than the known one: in lower case or between brackets, no digit."""
+    core = text.strip("()")
+    return bool(core) and not any(ch.isdigit() for ch in text) and (
+        core[0].islower() or text.startswith("(") or text.endswith(")"))
 
 
 # Words that, right after a label, make it the subject of a sentence (« le montant de la prime

@@ -26,6 +26,7 @@ import re
 
 from cee.text import fold
 
+from ..normalise import zeros_in_model_codes
 from ..types import FieldSpec, ReadingData, Word
 from .candidates import Candidate, _candidate, _values_in
 from .field_hints import _Hints, _fold_unit
@@ -283,6 +284,8 @@ def lexicon_candidates(hints: _Hints, layout: DocumentLayout, reading: ReadingDa
     out = []
     for product in _products(layout, reading):
         value = product.brand if hints.lexicon == "marque" else without_full_stop(product.reference)
+        if hints.lexicon != "marque" and any(w.conf < 1.0 for w in product.words):
+            value = zeros_in_model_codes(value)  # a scan's « EHBHO8D6V »
         if value:
             out.append(Candidate(value, value, 0.85, product.page, product.words, "lexicon"))
     return out

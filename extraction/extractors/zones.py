@@ -357,7 +357,7 @@ def _ends_clause(words: list[Word], k: int, stops: set[str]) -> bool:
 
 
 # Who a sentence introduces, then where that person lives: « Je soussigné(e) CARRE Maryse,
-# demeurant … » (an attestation), « Devis établi pour Madame WEBER Pauline, résidant … »,
+# demeurant … » (an attestation; a scan's stray accent: « démeurant »), « Devis établi pour Madame WEBER Pauline, résidant … »,
 # « Facture établie à l'attention de Mme LECOMTE Claire, domicilié(e) au … » (a quote or an
 # invoice naming its client in a sentence).
 _IDENTITY_RE = re.compile(
@@ -365,7 +365,7 @@ _IDENTITY_RE = re.compile(
     r"|(?:[ée]tablie?|[ée]mise?|adress[ée]e?|r[ée]dig[ée]e?|[ée]dit[ée]e?)(?:\s*\(e\))?\s+"
     r"(?:pour|au\s+nom\s+de|[àa]\s+l['’]\s?attention\s+de|[àa]\s+l['’]\s?intention\s+de)"
     r"|pour\s+le\s+compte\s+de|au\s+b[ée]n[ée]fice\s+de)"
-    r"\s+(?P<name>[^,;]{3,60}?)\s*[,;]\s*(?:demeurant|domicili[ée]+(?:\s*\(e\)|e)?|r[ée]sidant|habitant)\s+"
+    r"\s+(?P<name>[^,;]{3,60}?)\s*[,;]\s*(?:d[ée]m[ée]urant|domicili[ée]+(?:\s*\(e\)|e)?|r[ée]sidant|habitant)\s+"
     r"(?:au\s+|à\s+|a\s+)?(?P<street>[^,;]{3,80}?)(?:\s*[,;]?\s*(?P<cp>\d{2}\s?\d{3})\s+|\s*[,;]\s*)"
     r"(?P<town>[^,.;()\d][^,.;()]{1,39}?)\s*(?:[,.;(]|$)",
     re.IGNORECASE)

@@ -381,3 +381,18 @@ def test_a_sidebars_heading_reads_the_number_under_it_not_the_item_tables_rows(s
             (0.034, 0.385, "QualiPAC"), (0.331, 0.386, "sol/eau"),
             (0.034, 0.40, "N° QPAC/2022/907655"), (0.331, 0.40, "Produit : Daikin / EHVX08S26E6V")]
     assert read([page(rows)], specs, "facture")["rge_numero"] == "QPAC/2022/907655"
+
+
+def test_a_scanned_sentence_attestation_reads_its_beneficiary_and_its_wrapped_date(specs):
+    # platform dev 1529: « démeurant » (a scan's stray accent), and « Date d'engagement de
+    # l'opération (acceptation du devis) : » closing its line, the date opening the next
+    rows = [(0.30, 0.05, "ATTESTATION SUR L'HONNEUR"), (0.06, 0.12, "A. Identification de l'opération"),
+            (0.06, 0.15, "Fiche(s) d'opération standardisée(s) : BAR-TH-148 (Chauffe-eau thermodynamique à accumulation). "
+                         "Date d'engagement de l'opération (acceptation du devis) :"),
+            (0.06, 0.165, "2025-06-13. Date d'achèvement des travaux : 2025-07-04. Référence de la facture : 202506656."),
+            (0.06, 0.20, "B. Bénéficiaire"),
+            (0.06, 0.22, "Je soussigné(e) Monsieur Philippe de Saint-Aubin, démeurant au 99 allée du Lavoir, 04000 "
+                         "Digne-les-Bains, adresse à laquelle")]
+    got = read([page(rows, conf=0.9)], specs, "attestation_honneur")
+    assert got["date_engagement"] == "2025-06-13"
+    assert (got["beneficiaire_adresse"], got["beneficiaire_ville"]) == ("99 allée du Lavoir", "Digne-les-Bains")

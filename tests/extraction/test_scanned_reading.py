@@ -59,6 +59,42 @@ def test_a_speck_read_as_a_letter_between_a_recipient_blocks_lines_breaks_no_blo
                                                                       "20 quai de Bretagne")
 
 
+def test_an_amount_a_scan_garbled_gives_way_to_the_same_field_read_clearly_elsewhere(specs):
+    """network dev 1484: « Prime CEE Alliance Délégation HaBit@60,80 EUR », the prime's amount run
+    into the obligé's name in the totals and read with no confidence, over the sentence's
+    « Prime versée par Alliance Délégation Habitat : 2 950,80 EUR »."""
+    rows = [(0.08, 0.05, "BATI FRANCE"), (0.08, 0.10, "FACTURE N° F-237000"),
+            (0.08, 0.30, "Prime versée par Alliance Délégation Habitat : 2 950,80 EUR déduite du montant TTC"),
+            (0.55, 0.60, "Montant total HT"), (0.80, 0.60, "6 078,62 EUR"), (0.55, 0.62, "TVA 5,5 %"),
+            (0.80, 0.62, "334,32 EUR"), (0.55, 0.64, "Total TTC"), (0.80, 0.64, "6 412,94 EUR"),
+            (0.55, 0.66, "Prime CEE Alliance Délégation"), (0.78, 0.66, "HaBit@60,80 EUR"),
+            (0.55, 0.68, "NET À PAYER"), (0.80, 0.68, "3 462,14 EUR")]
+    scan = page(rows, conf=SCAN)
+    words = [Word(w.text, w.bbox, 0.15) if w.text == "HaBit@60,80" else w for w in scan.words]
+    scan = PageContent(scan.number, scan.text, words, scan.width, scan.height, scan.source)
+    assert values(extract_fields([scan], specs["facture"], fixture_reading_data("facture")))["prime_cee"] == "2950.80"
+
+
+def test_a_model_codes_zero_a_scan_read_as_o_is_a_zero(specs):
+    """network dev 1484, platform dev 1529: « Daikin Altherma 3 R EHBHO8D6V » for EHBH08D6V."""
+    rows = [(0.08, 0.05, "CLIMCONCEPT"), (0.08, 0.10, "DEVIS N° D-2024-118"),
+            (0.08, 0.40, "Pompe à chaleur air/eau Daikin Altherma 3 R EHBHO8D6V"), (0.66, 0.40, "1"),
+            (0.75, 0.40, "9 052,81")]
+    got = values(extract_fields([page(rows, conf=SCAN)], specs["devis"], fixture_reading_data("devis")))
+    assert json.loads(got["reference_produit"]) == ["Altherma 3 R EHBH08D6V"]
+    # a text layer prints what the document says
+    got = values(extract_fields([page(rows)], specs["devis"], fixture_reading_data("devis")))
+    assert json.loads(got["reference_produit"]) == ["Altherma 3 R EHBHO8D6V"]
+
+
+@pytest.mark.parametrize("read, kept", [("EHVXO8S26E6V", "EHVX08S26E6V"), ("Aquarea WH-MDCO9J3E5", "Aquarea WH-MDC09J3E5"),
+                                        ("ECO20", "ECO20"), ("PRO 2", "PRO 2"), ("Tescon No.1", "Tescon No.1")])
+def test_zeros_in_model_codes(read, kept):
+    from extraction.normalise import zeros_in_model_codes
+
+    assert zeros_in_model_codes(read) == kept
+
+
 def test_square_metres_whose_superscript_ocr_read_as_a_sign(specs):
     """OCR reads the ² of « m² » as « ? » or « ° » (letters dev seed 1320: 18 surfaces lost)."""
     rows = [(0.08, 0.40, "Isolant Knauf Insulation Supafil Loft 045 100 mm, résistance"), (0.60, 0.40, "59,50 m?"),
