@@ -384,8 +384,9 @@ SPECK_CONFIDENCE = 0.3
 
 
 def _speck(word: Word, least: float) -> bool:
-    """A mark an OCR engine read as one character of no confidence, smaller than half a line."""
-    return word.conf < SPECK_CONFIDENCE and len(word.text.strip()) == 1 and word.bbox[3] - word.bbox[1] < least
+    """A mark an OCR engine read as one letter or digit of no confidence, smaller than half a line."""
+    text = word.text.strip()  # (a dash or a dot is a sliver of its line: it joins it, below)
+    return word.conf < SPECK_CONFIDENCE and len(text) == 1 and text.isalnum() and word.bbox[3] - word.bbox[1] < least
 
 
 def _has_alnum(text: str) -> bool:

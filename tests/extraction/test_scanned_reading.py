@@ -59,6 +59,17 @@ def test_a_speck_read_as_a_letter_between_a_recipient_blocks_lines_breaks_no_blo
                                                                       "20 quai de Bretagne")
 
 
+def test_a_dash_read_with_no_confidence_stays_in_its_line():
+    """office dev 1436: « THERMISOLATION - SARL au capital … », the dash read with no confidence
+    is no speck: without it the name ran into the legal form."""
+    from extraction.extractors.layout import build_lines
+
+    scan = page([(0.20, 0.95, "THERMISOLATION"), (0.34, 0.95, "SARL au capital de 50 000 €")], conf=SCAN)
+    dash = Word("-", (0.325, 0.9555, 0.331, 0.9575), 0.1)
+    lines = build_lines(scan.words + [dash])
+    assert [line.text for line in lines] == ["THERMISOLATION - SARL au capital de 50 000 €"]
+
+
 def test_an_amount_a_scan_garbled_gives_way_to_the_same_field_read_clearly_elsewhere(specs):
     """network dev 1484: « Prime CEE Alliance Délégation HaBit@60,80 EUR », the prime's amount run
     into the obligé's name in the totals and read with no confidence, over the sentence's
