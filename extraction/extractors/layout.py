@@ -201,10 +201,12 @@ def build_lines(words: list[Word], page: PageContent | None = None, page_number:
              for w in words if w.text and w.text.strip()]
     if any("..." in w.text or "…" in w.text for w in words):
         words = _without_leaders(words)
-    columns, words = _vertical_columns(words)
+    aspect = _aspect(page)
+    columns, words = _vertical_columns(words, aspect)
+    scanned, words = _vertical_columns(words, aspect, scanned=True)
+    columns += scanned
     if not words:
         return [_vertical_line(column, k, page_number) for k, column in enumerate(columns)]
-    aspect = _aspect(page)
     slope = estimate_skew(words, aspect)
 
     def level_y(w: Word) -> float:
@@ -253,7 +255,7 @@ def build_lines(words: list[Word], page: PageContent | None = None, page_number:
         k = bisect.bisect_left(row_y, y)
         rows.insert(k, [w])
         row_y.insert(k, y)
-    rows = _with_floating_values(rows, row_y)
+    rows = _with_floating_values(*_stitched(rows, row_y, aspect))
     lines = []
     for i, row in enumerate(rows):
         row.sort(key=lambda w: w.bbox[0])
@@ -266,30 +268,92 @@ def build_lines(words: list[Word], page: PageContent | None = None, page_number:
 
 
 VERTICAL = 2.5  # a word this many times taller than wide, of three characters or more, runs down the page
+SCANNED_VERTICAL = 1.5  # an OCR'd word of four letters or more this many times taller than wide runs down the page
+TEXT_EDGE = 0.004  # a text layer's sideways words share the column's left and right edges within this
+STRIP_EDGE = 0.006  # the words of a sideways strip OCR boxes to the strip's width: their edges line up within this
 
 
-def _vertical_columns(words: list[Word]) -> tuple[list[list[Word]], list[Word]]:
-    """The words of a text layer printed sideways (a margin's legal mentions, turned a quarter): the
-    columns of words sharing the left and right edges of a clearly vertical one, in the text layer's
-    order (the reading order: top to bottom, or bottom to top for text turned the other way), and
-    the other words."""
-    tall = [w for w in words if w.conf >= 1.0 and len(w.text) >= 3
-            and w.bbox[3] - w.bbox[1] > VERTICAL * (w.bbox[2] - w.bbox[0])]
-    if not tall:
+def _vertical_columns(words: list[Word], aspect: float, scanned: bool = False) -> tuple[list[list[Word]], list[Word]]:
+    """The words printed sideways (a margin's legal mentions, turned a quarter): the columns of
+    words sharing the left and right edges of a clearly vertical one, in the reading order (the
+    text layer's or the engine's: top to bottom, or bottom to top for text turned the other way),
+    and the other words.
+
+    On a scan (``scanned``: « BOUYGUES TELECOM - Société Anonyme au capital … » up a bill's right
+    edge) the engine boxes each word to the strip it stands in, so they share its edges and the
+    long ones are taller than wide: a strip with two such words at least is one column, every
+    word boxed to its edges and those inside them over its height (« RC:S. »). Read across, its
+    words ran into the table lines beside it (« Vos abonnements … | 10,83 | 12,99 | 490 »)."""
+    if scanned:
+        tall = [w for w in words if w.conf < 1.0 and sum(c.isalnum() for c in w.text) >= 4
+                and (w.bbox[3] - w.bbox[1]) * aspect > SCANNED_VERTICAL * (w.bbox[2] - w.bbox[0])]
+        edge, seeds_needed = STRIP_EDGE, 2
+    else:
+        tall = [w for w in words if w.conf >= 1.0 and len(w.text) >= 3
+                and w.bbox[3] - w.bbox[1] > VERTICAL * (w.bbox[2] - w.bbox[0])]
+        edge, seeds_needed = TEXT_EDGE, 1
+    if len(tall) < seeds_needed:
         return [], words
+    same_layer = [w for w in words if (w.conf < 1.0) == scanned]
+    tall_ids = {id(w) for w in tall}
     columns: list[list[Word]] = []
     taken: set[int] = set()
     for seed in tall:
         if id(seed) in taken:
             continue
-        column = [w for w in words if id(w) not in taken and w.conf >= 1.0
-                  and abs(w.bbox[0] - seed.bbox[0]) < 0.004 and abs(w.bbox[2] - seed.bbox[2]) < 0.004]
+        left, right = seed.bbox[0], seed.bbox[2]
+        column = [w for w in same_layer if id(w) not in taken
+                  and abs(w.bbox[0] - left) < edge and abs(w.bbox[2] - right) < edge]
+        if sum(id(w) in tall_ids for w in column) < seeds_needed:
+            continue
+        if scanned:
+            top, bottom = min(w.bbox[1] for w in column), max(w.bbox[3] for w in column)
+            column = [w for w in same_layer if id(w) not in taken and w.bbox[0] > left - edge
+                      and w.bbox[2] < right + edge and w.bbox[1] > top - edge and w.bbox[3] < bottom + edge]
         if len(column) >= 3:
             columns.append(column)
             taken.update(id(w) for w in column)
     if not columns:
         return [], words
     return columns, [w for w in words if id(w) not in taken]
+
+
+STITCH_REACH = 3  # rows after a row where the rest of its line may have been put
+STITCH_OVERLAP = 0.6  # of the taller word's height: the two words at the junction stand on one line
+
+
+def _stitched(rows: list[list[Word]], row_y: list[float], aspect: float) -> tuple[list[list[Word]], list[float]]:
+    """Rows of a scan that are two pieces of one line, joined: a photo's line that rises across
+    the page more than the page's skew says (« La société Mint » | « Énergie, dont le siège
+    social est situé … »: the right piece's words sorted higher, its left end a row of its own).
+    The left piece ends where the right one begins, a space between them, the two words
+    at the junction side by side on one line."""
+    if len(rows) < 2 or all(w.conf >= 1.0 for w in rows[0]):
+        return rows, row_y
+    rows, row_y = [list(row) for row in rows], list(row_y)
+    i = 0
+    while i < len(rows):
+        for j in range(i + 1, min(i + 1 + STITCH_REACH, len(rows))):
+            if _pieces_of_one_line(rows[i], rows[j], aspect) or _pieces_of_one_line(rows[j], rows[i], aspect):
+                rows[i] += rows.pop(j)
+                row_y.pop(j)
+                break
+        else:
+            i += 1
+    return rows, row_y
+
+
+def _pieces_of_one_line(left: list[Word], right: list[Word], aspect: float) -> bool:
+    last = max(left, key=lambda w: w.bbox[2])
+    first = min(right, key=lambda w: w.bbox[0])
+    if last.conf >= 1.0 or first.conf >= 1.0:
+        return False
+    height = min(last.bbox[3] - last.bbox[1], first.bbox[3] - first.bbox[1])
+    gap = first.bbox[0] - last.bbox[2]
+    if not -0.002 <= gap <= 1.2 * height * aspect or height <= 0:
+        return False
+    overlap = min(last.bbox[3], first.bbox[3]) - max(last.bbox[1], first.bbox[1])
+    return overlap >= STITCH_OVERLAP * max(last.bbox[3] - last.bbox[1], first.bbox[3] - first.bbox[1])
 
 
 def _vertical_line(column: list[Word], index: int, page_number: int) -> Line:
@@ -443,8 +507,9 @@ def _cells(words: list[Word], aspect: float) -> list[tuple[int, int]]:
     h = heights[len(heights) // 2] * aspect  # in page-width units
     cells = []
     start = 0
+    pitch = _letter_pitch(words)
     for i in range(1, len(words)):
-        gap = words[i].bbox[0] - words[i - 1].bbox[2]
+        gap = _left_edge(words[i], pitch) - words[i - 1].bbox[2]
         # (two text-layer words that touch are one the text layer glued across two cells, cut
         # apart: ``engines.text_layer.without_glued_dates``)
         if gap > 1.6 * h or (gap == 0.0 and words[i].conf == 1.0 == words[i - 1].conf):
@@ -452,6 +517,24 @@ def _cells(words: list[Word], aspect: float) -> list[tuple[int, int]]:
             start = i
     cells.append((start, len(words)))
     return cells
+
+
+def _letter_pitch(words: list[Word]) -> float:
+    """The median width of a letter on an OCR'd line (0 on a text layer's): what a word's box
+    must hold at least."""
+    if words[0].conf >= 1.0 and words[-1].conf >= 1.0:
+        return 0.0
+    widths = sorted((w.bbox[2] - w.bbox[0]) / len(w.text) for w in words if len(w.text) >= 3)
+    return widths[len(widths) // 2] if len(widths) >= 3 else 0.0
+
+
+def _left_edge(word: Word, pitch: float) -> float:
+    """Where an OCR'd word begins: its box's left, or where its letters must begin when the engine
+    boxed less than half of them (« Montant hors TVA » on a photo: « TVA » boxed at its last
+    letter, a column's gap before it)."""
+    if pitch and word.conf < 1.0 and len(word.text) >= 2 and word.bbox[2] - word.bbox[0] < 0.5 * pitch * len(word.text):
+        return word.bbox[2] - pitch * len(word.text)
+    return word.bbox[0]
 
 
 def page_lines(page: PageContent) -> list[Line]:

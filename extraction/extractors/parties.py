@@ -148,12 +148,15 @@ def _header_label(words: list[Word]) -> tuple[str, int] | None:
     return None
 
 
+_DASHES = frozenset("–—-")
+
+
 def display_parts(words: list[Word]) -> list[list[Word]]:
     """A display name cut at its dashes: « Direction Commerciale CEE – Groupe Laurentin » is a
-    department and a company."""
+    department and a company; a dash a scan doubled (« Pôle Primes CEE -— Mint Énergie ») cuts too."""
     parts: list[list[Word]] = [[]]
     for word in words:
-        if word.text in ("–", "—", "-", "|", "/"):
+        if word.text in ("–", "—", "-", "|", "/") or (len(word.text) <= 3 and set(word.text) <= _DASHES):
             parts.append([])
         else:
             parts[-1].append(word)

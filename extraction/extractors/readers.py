@@ -205,6 +205,19 @@ def _logo_letters(words: list[Word]) -> bool:
     return len(words) == 1 and 1 <= len(text) <= 3 and text.isalpha() and text.isupper()
 
 
+LOGO_READ = 0.6  # below this mean confidence an OCR'd first line over a line read clearly is the logo's drawing
+CLEARLY_READ = 0.85
+
+
+def _logo_misread(words: list[Word], below) -> bool:
+    """A logo a scan read as letters it doubts (« A\\KICUIO)T 1 », the name drawn in a
+    typeface of its own) over the letterhead's first line read clearly (« Akretion France »)."""
+    if not words or words[0].conf >= 1.0 or not below.words:
+        return False
+    return (sum(w.conf for w in words) / len(words) < LOGO_READ
+            and sum(w.conf for w in below.words) / len(below.words) >= CLEARLY_READ)
+
+
 def _without_monogram(words: list[Word]) -> list[Word]:
     """The letterhead's name without the logo's monogram before it (« CF Concept Fontaine », « IS Iso' Sud »):
     two or three capitals that are the initials of the words after them."""
@@ -234,7 +247,7 @@ def _top_line_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayout,
     line = lines[0]
     start, end = line.cells[0]
     words = line.words[start:end]
-    if len(lines) > 1 and lines[1].top <= 0.15 and _logo_letters(words):
+    if len(lines) > 1 and lines[1].top <= 0.15 and (_logo_letters(words) or _logo_misread(words, lines[1])):
         line = lines[1]  # « É » (a logo's letter in its box) over « ÉNERGIENORD »
         start, end = line.cells[0]
         words = line.words[start:end]

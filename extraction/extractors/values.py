@@ -20,7 +20,8 @@ _NUMBER_RE = re.compile(
     r"|\d+(?:[.,]\d{1,3})?)(?![\w]|[.,]\d)"
 )
 # 14 digits, in groups of any size separated by one space, dot or dash ("123 456 789 000 12")
-_SIRET_RE = re.compile(r"(?<![\d])(\d(?:[ \u00a0.\-]?\d){13})(?![\d])")
+# (a scan may set a full stop before a group's space: « SIRET 696 370 188. 10082 »)
+_SIRET_RE = re.compile(r"(?<![\d])(\d(?:[ \u00a0.\-]?\d|\. \d){13})(?![\d])")
 _POSTAL_RE = re.compile(r"(?<![\w])(\d{2}[ \u00a0]?\d{3})(?![\w]|[,.]\d)")
 _BOOLEAN_RE = re.compile(r"(?i)(?<!\w)(oui|non|x|☒|☑|✓|✔|☐|□|coch[ée]e?|sign[ée]e?)(?!\w)")
 _CURRENCY_AFTER_RE = re.compile(r"^\s?(€|eur\b|euros?\b)", re.IGNORECASE)

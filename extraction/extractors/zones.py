@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from cee.text import fold
+
 from ..normalise import find_dates
 from ..types import Word
 from .layout import Line
@@ -306,20 +308,51 @@ def _company_in(words: list[Word], letterhead: bool = False) -> list[Word] | Non
     if name is None:
         return None
     forms = [k for k, w in enumerate(name) if _LEGAL_FORM_RE.fullmatch(w.text.strip(",.;–-"))]
-    after = words.index(name[-1]) + 1
-    if letterhead and forms == [len(name) - 1] and (after >= len(words) or words[after].text.lower() not in ("au", "à", "a")):
-        return name
+    if letterhead and forms == [len(name) - 1]:
+        after = words.index(name[-1]) + 1
+        if after >= len(words) or words[after].text.lower() not in ("au", "à", "a"):
+            return name
     bare = [w for w in name if not _LEGAL_FORM_RE.fullmatch(w.text.strip(",.;–-"))]
     return bare or None
 
 
-def _company_with_form(words: list[Word]) -> list[Word] | None:
-    forms = [k for k, w in enumerate(words) if _LEGAL_FORM_RE.fullmatch(w.text.strip(",.;–-"))]
-    if not forms:
+# legal forms written out in a legal mention (« BOUYGUES TELECOM - Société Anonyme au capital de … »)
+_SPELT_FORMS = (("societe", "anonyme"), ("societe", "par", "actions", "simplifiee"),
+                ("societe", "a", "responsabilite", "limitee"), ("societe", "en", "nom", "collectif"),
+                ("entreprise", "unipersonnelle", "a", "responsabilite", "limitee"), ("societe", "cooperative"))
+
+
+def _spelt_form_at(words: list[Word]) -> int | None:
+    """Where the first legal form written out in words begins in ``words``, before « au capital »."""
+    if not any("capital" in w.text.lower() for w in words):
         return None
-    k = forms[0]
+    folded = [fold(w.text.strip(",.;–-()")) for w in words]
+    for k, first in enumerate(folded):
+        if first not in ("societe", "entreprise"):
+            continue
+        for form in _SPELT_FORMS:
+            end = k + len(form)
+            if tuple(folded[k:end]) == form and "capital" in folded[end:end + 3]:
+                return k
+    return None
+
+
+def _company_with_form(words: list[Word]) -> list[Word] | None:
     # the name runs until the clause ends: "au capital", a dash, a comma, "RCS", "SIRET"
     stops = {"au", "capital", "rcs", "siret", "siren", "-", "–", "—", "|", "tva", "n°", "immatriculée", "immatriculee"}
+    forms = [k for k, w in enumerate(words) if _LEGAL_FORM_RE.fullmatch(w.text.strip(",.;–-"))]
+    if not forms:
+        k = _spelt_form_at(words)
+        if not k:
+            return None
+        end = k - 1 if words[k - 1].text in ("-", "–", "—") else k
+        if end and words[end - 1].text.endswith(","):  # « Isolation Durand, société par actions simplifiée … »
+            last = words[end - 1]
+            begin = _name_start(words, end - 1, stops)
+            return words[begin:end - 1] + [Word(last.text.rstrip(","), last.bbox, last.conf)]
+        begin = _name_start(words, end, stops)
+        return words[begin:end] if end - begin >= 1 else None
+    k = forms[0]
     if k == 0:  # "SARL Dupont Isolation, …"
         name = [words[0]]
         for word in words[1:]:

@@ -114,6 +114,46 @@ def test_real_telecom_bill_separates_the_tax_from_its_base(specs):
     assert (got["montant_ht"], got["montant_tva"]) == ("10.83", "2.17")
 
 
+def test_a_legal_form_written_out_names_the_company_before_it(specs):
+    """« BOUYGUES TELECOM - Société Anonyme au capital de … » (the real bill prints it up its margin),
+    « Isolation Durand, société par actions simplifiée au capital de 8 000 € »: the name before the
+    form written in words; « une société anonyme » in a sentence without a capital is none."""
+    got = read(real_pages("documents/oca-edi__bouygues_telecom-test.pdf"), specs, "facture")
+    assert got["raison_sociale_installateur"] == "BOUYGUES TELECOM"
+    rows = [(0.08, 0.10, "FACTURE N° F2024-0412"), (0.08, 0.14, "Date : 12/03/2025"),
+            (0.08, 0.95, "Isolation Durand, société par actions simplifiée au capital de 8 000 € - RCS Lyon 937 957 983")]
+    assert read([page(rows)], specs, "facture")["raison_sociale_installateur"] == "Isolation Durand"
+    rows[2] = (0.08, 0.95, "Prime versée par Énergie Plus, une société anonyme agréée")
+    assert read([page(rows)], specs, "facture").get("raison_sociale_installateur") != "Énergie Plus"
+
+
+def real_photo(relative: str, seed: int, tmp_path):
+    """A phone photo of a real document (``extraction.corpus.scan``: askew, unevenly lit), read as
+    the pipeline reads scans."""
+    from random import Random
+
+    from extraction.corpus.reading import read_pages, tesseract_available
+    from extraction.corpus.scan import scanned_file
+
+    path = REAL / relative
+    if not path.exists() or not tesseract_available():
+        pytest.skip(f"real document {relative} or Tesseract not available")
+    data, kind, _ = scanned_file(path.read_bytes(), Random(seed), photo=True)
+    photo = tmp_path / f"photo.{kind}"
+    photo.write_bytes(data)
+    return read_pages(photo, engine="pdfium")
+
+
+def test_real_telecom_bill_photographed_reads_its_totals_and_the_odoo_invoice_its_issuer(specs, tmp_path):
+    """On photos: the legal mentions printed up the bill's margin stay out of its totals' lines,
+    « TVA » boxed at its last letter cuts no « Montant hors TVA » in two; the logo read as
+    « A\\KICUIO)T 1 » is not the issuer's name."""
+    got = read(real_photo("documents/oca-edi__bouygues_telecom-test.pdf", 207, tmp_path), specs, "facture")
+    assert (got["montant_ht"], got["montant_tva"]) == ("10.83", "2.17")
+    got = read(real_photo("documents/oca-edi__akretion_france-test.pdf", 206, tmp_path), specs, "facture")
+    assert got["raison_sociale_installateur"] == "Akretion France"
+
+
 # ---------------------------------------------------------------- RGE certificates
 
 def test_a_validity_period_under_its_label_gives_both_ends(specs):

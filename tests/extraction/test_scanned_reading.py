@@ -261,3 +261,114 @@ def test_an_installers_name_in_capitals_a_scan_read_digits_in_is_read_in_letters
     for conf, expected in ((SCAN, "ISO OUEST"), (1.0, "1S0 OUEST")):
         got = values(extract_fields([page(rows, conf=conf)], specs["facture"], fixture_reading_data("facture")))
         assert got.get("raison_sociale_installateur") == expected
+
+
+def _with_words(scan: PageContent, words: list[Word]) -> PageContent:
+    return PageContent(scan.number, scan.text, words, scan.width, scan.height, scan.source)
+
+
+def test_legal_mentions_a_scan_read_up_the_margin_are_a_line_of_their_own(specs):
+    """« BOUYGUES TELECOM - Société Anonyme au capital … » printed up a bill's right edge: the engine
+    boxes each word to the strip (same left and right edges, the long words taller than wide),
+    in reading order. Read across, they ran into the totals' lines (« … | 10,83 | 12,99 | 490 »)."""
+    from extraction.extractors.layout import build_lines
+
+    rows = [(0.04, 0.429, "Vos services Bouygues Telecom"), (0.80, 0.429, "10,83"), (0.90, 0.429, "12,99"),
+            (0.04, 0.448, "Vos abonnements, forfaits et options"), (0.80, 0.448, "10,83"), (0.90, 0.448, "12,99"),
+            (0.04, 0.506, "TVA 20,00 % payée sur les débits"), (0.80, 0.506, "2,17")]
+    scan = page(rows, conf=SCAN)
+    strip, y = [], 0.80
+    for text in "BOUYGUES TELECOM - Société Anonyme au capital de 712 508 309,96 € - RCS PARIS 397 480 930".split():
+        height = max(0.0035 * len(text), 0.002)
+        strip.append(Word(text, (0.976, y - height, 0.995, y), 0.7))  # up the page: the first word lowest
+        y -= height + 0.002
+    lines = build_lines(scan.words + strip, scan)
+    assert [" ".join(w.text for w in line.words) for line in lines if line.words[0].bbox[0] > 0.97] == \
+        ["BOUYGUES TELECOM - Société Anonyme au capital de 712 508 309,96 € - RCS PARIS 397 480 930"]
+    assert all(w.bbox[0] < 0.97 for line in lines if line.words[0].bbox[0] < 0.97 for w in line.words)
+    assert [line.cells for line in lines[:3]] == [[(0, 4), (4, 5), (5, 6)], [(0, 5), (5, 6), (6, 7)], [(0, 7), (7, 8)]]
+
+
+def test_a_word_a_scan_boxed_at_its_last_letters_cuts_no_label_in_two(specs):
+    """« Montant hors TVA soumis à une TVA à 20,00 % | 10,83 » on a photo: the engine boxed
+    « TVA » at its last letter, the gap before it as wide as a column's; its letters need the room
+    of a word of three, and the label is read whole."""
+    rows = [(0.06, 0.05, "BOUYGUES TELECOM"), (0.06, 0.12, "Date de facture : 02/11/2019"),
+            (0.06, 0.14, "N° de facture : 11608848301659"),
+            (0.04, 0.489, "Montant de la facture soumis à TVA"), (0.80, 0.489, "10,83"), (0.90, 0.489, "12,99"),
+            (0.04, 0.516, "Montant hors TVA soumis à une TVA à 20,00 %"), (0.90, 0.516, "10,83")]
+    scan = page(rows, conf=SCAN)
+    words = list(scan.words)
+    k = next(i for i, w in enumerate(words) if w.text == "TVA" and w.bbox[1] == 0.516)
+    x1 = words[k].bbox[2]
+    words[k] = Word("TVA", (x1 - 0.005, words[k].bbox[1], x1, words[k].bbox[3]), SCAN)
+    got = values(extract_fields([_with_words(scan, words)], specs["facture"], fixture_reading_data("facture")))
+    assert got["montant_ht"] == "10.83"
+
+
+def test_a_logo_a_scan_read_as_doubtful_letters_is_not_the_companys_name(specs):
+    """« A\\KICUIO)T 1 »: the name drawn in the logo's typeface, read with little confidence above
+    the letterhead's first line read clearly (« Akretion France »)."""
+    rows = [(0.05, 0.00, "A\\KICUIO)T 1"), (0.05, 0.027, "Akretion France"), (0.05, 0.046, "27 rue Henri Rolland"),
+            (0.05, 0.065, "69100 Villeurbanne"), (0.59, 0.17, "Cabinet CACtus"), (0.05, 0.25, "Invoice VT/2022/0001")]
+    scan = page(rows, conf=SCAN)
+    words = [Word(w.text, w.bbox, 0.45) if w.bbox[1] == 0.0 else w for w in scan.words]
+    got = values(extract_fields([_with_words(scan, words)], specs["facture"], fixture_reading_data("facture")))
+    assert got["raison_sociale_installateur"] == "Akretion France"
+    # a first line read clearly is the letterhead's name as before
+    got = values(extract_fields([scan], specs["facture"], fixture_reading_data("facture")))
+    assert got["raison_sociale_installateur"] == "A\\KICUIO)T 1"
+
+
+def test_a_full_stop_a_scan_set_before_a_sirets_last_group_cuts_no_siret(specs):
+    """« SIRET 696 370 188. 10082 » in a scanned footer (network dev 1485): the full stop a speck
+    made before the group's space leaves the fourteen digits one SIRET."""
+    rows = [(0.06, 0.05, "Facture n° F-246834 du 19/10/2024"),
+            (0.14, 0.92, "SOLUEXPERT - SAS au capital de 5 000 € SIRET 696 370 188. 10082 - RCS Foix 696 370 188")]
+    got = values(extract_fields([page(rows, conf=SCAN)], specs["facture"], fixture_reading_data("facture")))
+    assert got["siret_installateur"] == "69637018810082"
+
+
+def test_a_line_a_photo_shows_rising_more_than_the_page_is_one_line(specs):
+    """« La société Mint Énergie, dont le siège social est situé … » on a phone photo (office dev
+    1442): the line rises across the page more than the page's skew; its right-hand words sorted
+    higher made a row of their own, « La société Mint » another, and the obligé lost its name."""
+    from extraction.extractors.layout import build_lines
+
+    rows = [(0.045, 0.03, "Mint Énergie"), (0.21, 0.073, "CONVENTION D'INCITATION AUX ÉCONOMIES D'ÉNERGIE"),
+            (0.045, 0.138, "ENTRE LES SOUSSIGNÉS :")]
+    rows += [(0.045, 0.30 + 0.016 * k, "Article 2 : le bénéficiaire s'engage à faire réaliser les travaux par un professionnel")
+             for k in range(8)]
+    scan = page(rows, conf=SCAN)
+    words, x, y = list(scan.words), 0.045, 0.160
+    for text in ("La société Mint Énergie, dont le siège social est situé 12 rue de la Chaussée d'Antin, 75009 Paris, "
+                 "immatriculée au registre du commerce et des sociétés").split():
+        width = len(text) * 0.0055
+        words.append(Word(text, (x, y, x + width, y + 0.009), SCAN))
+        x += width + 0.004
+        y -= 0.0015 if text == "Mint" else 0.0005  # the photo's bend: a step where the words parted
+    words += [Word(t, (x0, 0.176, x0 + 0.0055 * len(t), 0.185), SCAN)
+              for t, x0 in (("sous", 0.044), ("le", 0.072), ("numéro", 0.086), ("963", 0.125), ("910", 0.145),
+                            ("062,", 0.165), ("ci-après", 0.19), ("dénommée", 0.24), ("«", 0.295), ("l'Obligé", 0.303),
+                            ("»,", 0.35))]
+    lines = build_lines(words, scan)
+    assert [" ".join(w.text for w in line.words)[:32] for line in lines[3:5]] == [
+        "La société Mint Énergie, dont le", "sous le numéro 963 910 062, ci-a"]
+    got = values(extract_fields([_with_words(scan, words)], specs["cadre_contribution"],
+                                fixture_reading_data("cadre_contribution")))
+    assert got["nom_oblige"] == "Mint Énergie"
+
+
+def test_a_dash_a_scan_doubled_still_parts_a_senders_department_from_its_company(specs):
+    """« De : Pôle Primes CEE -— Mint Énergie <primes@mint.fr> » (office dev 1442): the company is
+    the part the mail names again, the doubled dash parts it from the department as one dash does."""
+    rows = [(0.08, 0.034, "Messagerie — Valérie Ferrand"), (0.08, 0.062, "Mint Énergie Engagement de prime - CEE-206618"),
+            (0.08, 0.093, "De :"), (0.18, 0.093, "Pôle Primes CEE -— Mint Énergie <primes@mint.fr>"),
+            (0.08, 0.110, "Date :"), (0.18, 0.110, "17 août 2024 à 08:46"),
+            (0.08, 0.124, "À :"), (0.18, 0.124, "Valérie Ferrand <valerie.66@example.fr>"),
+            (0.08, 0.181, "Bonjour Mme FERRAND,"),
+            (0.08, 0.207, "Nous avons le plaisir de vous confirmer que Mint Énergie s'engage à vous verser une prime")]
+    got = values(extract_fields([page(rows, conf=SCAN)], specs["cadre_contribution"],
+                                fixture_reading_data("cadre_contribution")))
+    assert got["nom_oblige"] == "Mint Énergie"
+
