@@ -63,6 +63,8 @@ Hints (``FieldSchema.extraction_hints``; every key optional)::
                     Anne-Laure » → « TESSIER Marguerite »)
     mail_domain     weight of the words that spell the document's own e-mail or web domain, a cell
                     of their own (« ISO'FRANCE » over « contact@isofrance.fr »: ``extractors.domains``)
+    town_after_postal  weight of a town after a labelled postal code and one short word, the town's
+                    label a scan garbled (« Code postal | 09000 | Gide | Foix »: ``extractors.towns``)
     installer       "siret" | "name" | "rge": the field is the installer's SIRET, name or RGE number,
                     which the learning ties together across documents (``learning.issuers``)
 
@@ -101,6 +103,7 @@ from .extractors.qualifications import favour_rge_rows
 from .extractors.names import one_person, split_name_candidates
 from .extractors.quantities import quantity_candidates
 from .extractors.text import PhraseSet, bounded_edit_distance, compact, phrase_set, token_texts
+from .extractors.towns import town_after_postal_candidates
 from .extractors.unlabelled import (beside_number_candidates, company_candidates, dateline_candidates,
                                     holder_candidates, lexicon_candidates, party_candidates, phrase_candidates,
                                     recipient_candidates, rejected)
@@ -503,6 +506,8 @@ def _unlabelled_candidates(spec: FieldSpec, hints: _Hints, layout: DocumentLayou
         out.extend(lexicon_candidates(hints, layout, reading))
     if hints.quantity:
         out.extend(quantity_candidates(spec, hints, layout))
+    if hints.town_after_postal:
+        out.extend(town_after_postal_candidates(spec, hints, layout, others))
     return out
 
 

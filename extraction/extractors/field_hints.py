@@ -69,6 +69,7 @@ class _Hints:
     distinct_from: tuple[str, ...] = ()
     company_name: bool = False  # the installer's name (hint « installer »: « name »)
     mail_domain: float = 0.0  # weight of the words spelling the document's e-mail or web domain
+    town_after_postal: float = 0.0  # weight of a town after a labelled postal code and a garbled label
     avoid_section: tuple[tuple[str, ...], ...] = ()  # words of a numbered section heading the label is not under
 
     def in_value_regex(self, text: str) -> str | None:
@@ -158,6 +159,7 @@ class _Hints:
             date_beside=h.get("date_beside") if isinstance(h.get("date_beside"), dict) else None,
             company_name=h.get("installer") == "name",
             mail_domain=float(h.get("mail_domain", 0) or 0),
+            town_after_postal=float(h.get("town_after_postal", 0) or 0),
             distinct_from=tuple(str(n) for n in h.get("distinct_from", ()) if n) if isinstance(h.get("distinct_from"), list) else (),
             avoid_section=tuple(tuple(token_texts(t)) for t in h.get("avoid_section", []) if token_texts(t)),
         )

@@ -561,7 +561,7 @@ def test_a_scans_misread_given_name_and_town_labels_are_still_labels(specs):
 def test_a_short_label_misread_without_a_colon_is_no_label(specs):
     rows = [(0.30, 0.05, "ATTESTATION SUR L'HONNEUR"), (0.08, 0.20, "B - Bénéficiaire de l'opération"),
             (0.08, 0.23, "Nom : MOULIN Dominique"), (0.08, 0.26, "Adresse des travaux : 37 rue des Écoles"),
-            (0.08, 0.29, "Code postal : 56100"), (0.45, 0.29, "Vile Lorient")]
+            (0.08, 0.29, "Code postal : 56100"), (0.08, 0.32, "Vile Lorient")]
     assert read([page(rows, conf=0.9)], specs, "attestation_honneur").get("beneficiaire_ville") != "Lorient"
 
 

@@ -372,3 +372,21 @@ def test_a_dash_a_scan_doubled_still_parts_a_senders_department_from_its_company
                                 fixture_reading_data("cadre_contribution")))
     assert got["nom_oblige"] == "Mint Énergie"
 
+
+def test_a_town_after_its_postal_code_is_read_where_the_scan_garbled_its_label(specs):
+    """« Code postal | 09000 | Gide | Foix » (« Ville » read « Gide », retail dev 1588; « Væ: RODEZ »
+    on platform dev 1529): the town after the labelled postal code and one short word, not the
+    professional's town its own « Ville » label gives under « 3. Le professionnel »."""
+    rows = [(0.28, 0.06, "ATTESTATION SUR L'HONNEUR"), (0.06, 0.137, "1. Le bénéficiniré"),
+            (0.05, 0.162, "Nom"), (0.26, 0.162, "MARY"), (0.50, 0.162, "Prénom"), (0.62, 0.162, "Laure"),
+            (0.05, 0.198, "Adresse des travaux"), (0.26, 0.198, "33 rue Jules Ferry"),
+            (0.05, 0.228, "Code postal"), (0.26, 0.228, "09000"), (0.50, 0.228, "Gide"), (0.62, 0.228, "Foix"),
+            (0.05, 0.250, "Téléphone"), (0.26, 0.250, "07 55 18 29 51"),
+            (0.06, 0.45, "3. Le professionnel"), (0.05, 0.48, "Raison sociale"), (0.26, 0.48, "Habitat Dépôt Solutions"),
+            (0.05, 0.51, "SIRET"), (0.26, 0.51, "92097153800052"), (0.50, 0.51, "Ville"), (0.62, 0.51, "Angoulême")]
+    spec, reading = specs["attestation_honneur"], fixture_reading_data("attestation_honneur")
+    assert values(extract_fields([page(rows, conf=SCAN)], spec, reading))["beneficiaire_ville"] == "Foix"
+    # another field's label after the code is no town's: « Tél. » over a number, « Pays | France »
+    rows[11] = (0.62, 0.228, "France")
+    rows[10] = (0.50, 0.228, "Pays")
+    assert values(extract_fields([page(rows, conf=SCAN)], spec, reading)).get("beneficiaire_ville") != "France"
