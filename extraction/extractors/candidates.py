@@ -300,8 +300,6 @@ def _right_runs(hit: _LabelHit, data_type: str = "", layout: DocumentLayout | No
     return runs
 
 
-
-
 def _past_label_tail(words: list[Word]) -> list[Word]:
     """The words after the rest of a longer label than the one known, up to its colon: « de
     l'opération : » of « Adresse de réalisation de l'opération : 75 allée… », « (signature du

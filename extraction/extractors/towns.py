@@ -3,8 +3,8 @@
 
 A form prints « Code postal | 09000 | Ville | Foix » on one line; a scan reads the small label
 « Ville » as « Gide », « Væ: », « Vie: »: the label is lost, not the town. On the line of a
-labelled postal code, one short word after the code (the label as read) and then a name in
-capitals is the town. A word that is another field's label (« Tél. », « Pays ») is no town's
+labelled postal code, one short word after the code (the label as read) and then a name
+opening with a capital is the town. A word that is another field's label (« Tél. », « Pays ») is no town's
 label; under another party's section heading (hint ``avoid_section``) the town is another's.
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ import re
 
 from cee.text import fold
 
+from ..types import Word
 from .candidates import Candidate, _candidate, _contains, _values_in
 from .field_hints import _Hints
 from .labels import DocumentLayout, _LabelHit
@@ -44,7 +45,7 @@ def _postal_label_end(line: Line) -> int | None:
     return None
 
 
-def _town_words(line: Line, after: int, others: PhraseSet):
+def _town_words(line: Line, after: int, others: PhraseSet) -> list[Word] | None:
     """The town's words after the postal code at ``after - 1``: past one short word (the label
     a scan garbled), a run of words opening with a capital."""
     words = line.words
@@ -80,7 +81,7 @@ def town_after_postal_candidates(spec, hints: _Hints, layout: DocumentLayout, ot
             if town is None:
                 continue
             if avoid is not None:
-                heading = section_tokens(layout, _LabelHit(line, 0, end, None, 1.0, 2))
+                heading = section_tokens(layout, _LabelHit(line, 0, end, None, 1.0, 2))  # (the hit's line is all it reads)
                 if heading and _contains(heading, avoid):
                     continue
             for fv, value_words in _values_in(spec.data_type, town, hints, NO_STOPS)[:1]:

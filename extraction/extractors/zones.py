@@ -343,8 +343,8 @@ def _company_with_form(words: list[Word]) -> list[Word] | None:
     forms = [k for k, w in enumerate(words) if _LEGAL_FORM_RE.fullmatch(w.text.strip(",.;–-"))]
     if not forms:
         k = _spelt_form_at(words)
-        if not k:
-            return None
+        if k is None or k == 0:
+            return None  # no form, or no name before it
         end = k - 1 if words[k - 1].text in ("-", "–", "—") else k
         if end and words[end - 1].text.endswith(","):  # « Isolation Durand, société par actions simplifiée … »
             last = words[end - 1]
