@@ -364,18 +364,28 @@ def _vertical_line(column: list[Word], index: int, page_number: int) -> Line:
 # (the printer's feed): up to this share of a line's height between their centres it still
 # belongs to that line, where nothing else stands in its way.
 FLOATING_VALUE_SHIFT = 0.8
+BOXED_VALUE_SHIFT = 0.6  # a value typed off a label without a colon: nearer its line, half a line at most
 
 
-def _follows_a_colon(word: Word, row: list[Word]) -> bool:
+def _follows_a_colon(word: Word, row: list[Word], boxed: bool = False) -> bool:
     """Whether ``word`` stands in a gap of ``row`` just right of one of its labels (« Nom : »):
-    it overlaps none of the row's words and the nearest of them to its left ends with a colon."""
+    it overlaps none of the row's words and the nearest of them to its left ends with a colon;
+    ``boxed``: or, on a scan, a letter, two characters' width or more away (a form's box typed
+    in higher than its label, « Date d'achèvement   20/07/2026 »)."""
     left = None
     for other in row:
         if other.bbox[0] < word.bbox[2] - 0.002 and other.bbox[2] > word.bbox[0] + 0.002:
             return False
         if other.bbox[2] <= word.bbox[0] + 0.002 and (left is None or other.bbox[2] > left.bbox[2]):
             left = other
-    return left is not None and left.text.endswith(":")
+    if left is None:
+        return False
+    if left.text.endswith(":"):
+        return True
+    pitch = (left.bbox[2] - left.bbox[0]) / max(len(left.text), 1)
+    return (boxed and word.conf < 1.0 and left.conf < 1.0 and left.text[-1:].isalpha()
+            and sum(c.isalnum() for c in word.text) >= 3  # (not a speck read « in » under a label's end)
+            and word.bbox[0] - left.bbox[2] >= 2 * pitch)
 
 
 def _with_floating_values(rows: list[list[Word]], row_y: list[float]) -> list[list[Word]]:
@@ -396,7 +406,8 @@ def _with_floating_values(rows: list[list[Word]], row_y: list[float]) -> list[li
             distance = abs(row_y[i] - row_y[j])
             if distance > FLOATING_VALUE_SHIFT * max(row_h[i], row_h[j]):
                 continue
-            if all(_follows_a_colon(w, rows[j]) for w in row) and (best is None or distance < best[0]):
+            boxed = distance <= BOXED_VALUE_SHIFT * max(row_h[i], row_h[j])
+            if all(_follows_a_colon(w, rows[j], boxed) for w in row) and (best is None or distance < best[0]):
                 best = (distance, j)
         if best is not None:
             target[i] = best[1]

@@ -98,14 +98,28 @@ def _centred_anchor(hit: _LabelHit, has_words: bool, below) -> float | None:
 _SIGNATURE_ZONE = frozenset({"signature", "cachet", "paraphe", "visa"})
 
 
+_NUMBER_SIGNS = frozenset({"n°", "nº", "no", "n", "num", "numero", "numéro"})
+NUMBER_SIGN_GAP = 0.03  # (of the page's width) « N° » and the word it numbers, in two cells of a scan
+
+
 def _heads_no_block(hit: _LabelHit) -> bool:
     """The anchor names whose signature goes below (« Signature du client »: a signature or the
     issuer's stamp is read there, not the client's address), or is the subject of a sentence
-    (« Le client reconnaît avoir pris connaissance… »)."""
+    (« Le client reconnaît avoir pris connaissance… »), or a number's column (« N° client »
+    over 19942253, the sign in a cell of its own where OCR parted the two words)."""
     cell_start, cell_end = hit.line.cell_of(hit.start_word)
     before = {t for w in hit.line.words[cell_start:hit.start_word] for t in token_texts(w.text)}
     after = hit.line.words[hit.end_word:cell_end]
-    return not before.isdisjoint(_SIGNATURE_ZONE) or (len(after) >= 3 and after[0].text[:1].islower())
+    return (not before.isdisjoint(_SIGNATURE_ZONE) or (len(after) >= 3 and after[0].text[:1].islower())
+            or _numbered(hit))
+
+
+def _numbered(hit: _LabelHit) -> bool:
+    if hit.start_word == 0:
+        return False
+    sign, first = hit.line.words[hit.start_word - 1], hit.line.words[hit.start_word]
+    return (fold(sign.text).rstrip(".:") in _NUMBER_SIGNS and sign.text[:1] in "Nn"
+            and first.bbox[0] - sign.bbox[2] <= NUMBER_SIGN_GAP)
 
 
 def _block_candidates(spec, hints: _Hints, layout, hit: _LabelHit, base: float, stop_labels) -> list[Candidate]:

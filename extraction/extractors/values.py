@@ -117,6 +117,9 @@ def join_comb_words(words: list[Word]) -> tuple[str, list[tuple[int, int]]]:
             for k in range(i, j):
                 texts[k] = texts[k] or words[k].text
         i = j
+    for k in range(1, len(words)):
+        if not glued[k] and _date_split(words[k - 1], words[k], texts[k - 1], texts[k]):
+            glued[k] = True
     parts, spans, pos = [], [], 0
     for k, text in enumerate(texts):
         if k and not glued[k]:
@@ -126,6 +129,26 @@ def join_comb_words(words: list[Word]) -> tuple[str, list[tuple[int, int]]]:
         spans.append((pos, pos + len(text)))
         pos += len(text)
     return "".join(parts), spans
+
+
+_DATE_WORD_RE = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})")
+DATE_SPLIT_GAP = 0.4  # (of a character's width) the gap OCR left inside a date: less than a space
+
+
+def _date_split(before: Word, after: Word, first: str, second: str) -> bool:
+    """Whether OCR cut one date in two words a sliver apart (« 2 8/10/2025 », « 13/0 9/2025 »):
+    neither is a date, the two glued are one. Only OCR's words (a text layer's characters are
+    the document's)."""
+    if before.conf >= 1.0 or after.conf >= 1.0 or not first or not second:
+        return False
+    alone = _DATE_WORD_RE.fullmatch(second)
+    if _DATE_WORD_RE.fullmatch(first) or (alone and not (first.isdigit() and len(first) == len(alone.group(1)) == 1)):
+        return False  # (« 2 8/10/2025 »: a day's first digit parted from a date of a one-digit day)
+    m = _DATE_WORD_RE.fullmatch(first + second)
+    if not m or not (1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(3)) <= 12):
+        return False
+    width = (before.bbox[2] - before.bbox[0] + after.bbox[2] - after.bbox[0]) / (len(first) + len(second))
+    return after.bbox[0] - before.bbox[2] <= DATE_SPLIT_GAP * width
 
 
 def _word_range(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:

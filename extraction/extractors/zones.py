@@ -106,15 +106,20 @@ _SIGNATURE_HEADINGS = frozenset({"cachet", "signature", "signatures"})
 
 def _label_at_start(toks: tuple[str, ...], label: tuple[str, ...]) -> bool:
     """Whether ``toks`` open with ``label``; on a scan one word of a label of three may be read
-    with two slips (« Mañre d'ouvrage »: the others, « d ouvrage », spelt right)."""
+    with two slips (« Mañre d'ouvrage »: the others, « d ouvrage », spelt right), or be another
+    between its first and last words, spelt right and of four letters or more (« Livraison / 2
+    chez »; not « à l'ordre de » for « à l'attention de »)."""
     head = toks[:len(label)]
     if head == label:
         return True
     if len(label) < 3 or len(head) < len(label):
         return False
-    wrong = [(read, word) for read, word in zip(head, label) if read != word]
-    return (len(wrong) == 1 and len(wrong[0][1]) >= 5
-            and bounded_edit_distance(wrong[0][0], wrong[0][1], 2) <= 2)
+    wrong = [(k, read, word) for k, (read, word) in enumerate(zip(head, label)) if read != word]
+    if len(wrong) != 1:
+        return False
+    k, read, word = wrong[0]
+    return (len(word) >= 5 and bounded_edit_distance(read, word, 2) <= 2) or (
+        0 < k < len(label) - 1 and len(label[0]) >= 4 and len(label[-1]) >= 4)
 
 
 def _is_block_label(words: list[Word]) -> int:

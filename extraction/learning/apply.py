@@ -161,7 +161,8 @@ def _read_layout_spots(layout: KnownLayout, score: float, pages, specs, result: 
                 continue
             found, by_box = None, False
             for read, by_box in _spot_reads(layout, score, spot, pages, spec, reads):
-                found = _shaped(spec, spot, _plausible(spec, pages, read), pages, heads.get(spec.name), needed)
+                found = _shaped(spec, spot, _plausible(spec, pages, _numbered(spec, spot, pages, read)), pages,
+                                heads.get(spec.name), needed)
                 if found is not None:
                     break
             if found is not None and not missing and _part_of_generic(spec, spot, found, generic):
@@ -337,6 +338,16 @@ def _shaped(spec: FieldSpec, spot: dict, found: FieldValue | None, pages: list[P
     return found if fits(found.value, spot["value_shapes"]) else None
 
 
+def _numbered(spec: FieldSpec, spot: dict, pages: list[PageContent], found: FieldValue | None) -> FieldValue | None:
+    """An identifier read by OCR at a spot, in the numbering the spot's verdicts taught, before
+    its shape is checked against the field's ``value_regex`` (« FA:2025-00390 »: a colon no
+    invoice number holds, where the layout prints FA-2025-00390)."""
+    if found is None or spec.data_type != "string" or not spot.get("value_shapes") or not read_by_ocr(pages, found):
+        return found
+    found.value = in_numbering(found.value, spot["value_shapes"])
+    return found
+
+
 def _head(spot: dict, heads: Counter | None, needed: int = MIN_DOCUMENTS) -> str | None:
     """The numbering's head the spot's verdicts taught, on ``needed`` documents or more of the
     type's layouts (a scan of the template learned apart from its born-digital copies): two, or
@@ -443,8 +454,8 @@ def _fill_from_anchors(document_type_id: int, pages, specs, result: dict, reads:
                 continue
             if not (_after_a_label(spot, spec) or _beside(spot, spec)):
                 continue  # « Efficacité » over an ETAS on another layout: « 5 ans » under it here is no COP
-            found = _shaped(spec, spot, _plausible(spec, pages, read_at(pages, spec.data_type, spot, reads.lines)), pages,
-                            heads.get(spec.name))
+            read = _numbered(spec, spot, pages, read_at(pages, spec.data_type, spot, reads.lines))
+            found = _shaped(spec, spot, _plausible(spec, pages, read), pages, heads.get(spec.name))
             # the place of another layout may hold another field's value there (the dateline read
             # as a signature date): what another field of the document already holds is not this one
             if found is not None and not _held_by_another_field(specs, result, spec, found.value):

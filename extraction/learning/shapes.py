@@ -56,7 +56,8 @@ def fits(value: str, shapes: list[str] | None) -> bool:
 def in_numbering(value: str, shapes: list[str] | None) -> str:
     """``value`` with the OCR look-alikes replaced where an identifier's taught shape (one word of
     letters and digits, the same length) has a digit or a letter: « FACO09358 » under
-    ``AAA999999`` is « FAC009358 »; ``value`` as is when no shape takes it, or when it takes more
+    ``AAA999999`` is « FAC009358 », and so is a mark read as another (« FA:2025-00390 » under
+    ``AA-9999-99999``); ``value`` as is when no shape takes it, or when it takes more
     than ``MAX_REPAIRS`` characters (« 202505911 » is another numbering than ``AAA999999``). A value
     one character longer than every shape, with two round glyphs side by side (« FACO000307 »), is
     read again without one of them."""
@@ -83,6 +84,8 @@ def in_numbering(value: str, shapes: list[str] | None) -> str:
             elif kind in "Aa" and char.isdigit():
                 letter = _AS_LETTER.get(char, char)
                 char = letter if kind == "A" else letter.lower()
+            elif kind not in "Aa9" and char != kind and not char.isalnum() and not char.isspace():
+                char = kind  # a mark read as another (« FA:2025-00390 » for FA-2025-00390)
             chars.append(char)
         repaired = "".join(chars)
         if sum(a != b for a, b in zip(value, repaired)) > MAX_REPAIRS:

@@ -423,19 +423,50 @@ def _after_clauses(line: Line, end_token: int, clauses: int, skipped: int) -> li
     return words[ends[clauses - 1] + 1 + skipped:]
 
 
-def _anchor_lines(lines: list[Line], anchor: list[str], expected_top: float, expected_left: float | None = None):
+def _anchor_lines(lines: list[Line], anchor: list[str], expected_top: float, expected_left: float | None = None,
+                  scanned: bool = False):
     """The occurrences of ``anchor`` (line index, first and end token), the nearest the learned
     place first: its top, and its left edge where known (two columns printing « Adresse : »
-    on one line, the issuer's and the client's)."""
+    on one line, the issuer's and the client's). On a scan without one, an anchor of three words
+    or more with one word OCR misread (« Livraison / 2 chez » for « Livraison / pose chez »),
+    near the learned place (``_misread_anchor_at``)."""
     found = []
     for at, line in enumerate(lines):
         texts = line.token_texts
         for i in range(len(texts)):
             end = match_at(texts, anchor, i)
+            if end is None and scanned and len(anchor) >= MISREAD_ANCHOR_TOKENS:
+                end = _misread_anchor_at(texts, anchor, i)
+                if end is not None and abs(line.top - expected_top) > MISREAD_ANCHOR_REACH:
+                    end = None
+                if end is not None:
+                    found.append((FAR, at, i, end))
+                continue
             if end is not None:
                 across = 0.0 if expected_left is None else abs(line.words[line.tokens[i].word].bbox[0] - expected_left)
                 found.append((abs(line.top - expected_top) + across, at, i, end))
-    return sorted(found)
+    exact = sorted(f for f in found if f[0] < FAR)
+    if exact or not found:
+        return exact
+    return sorted(((abs(lines[at].top - expected_top), at, i, end) for _, at, i, end in found))
+
+
+MISREAD_ANCHOR_TOKENS = 3
+MISREAD_ANCHOR_REACH = 0.08  # (of the page's height) a misread anchor is looked for near where it was learned
+FAR = 10.0
+
+
+def _misread_anchor_at(texts: list[str], anchor: list[str], i: int) -> int | None:
+    """The end of ``anchor`` read at token ``i`` with one word, not its first nor its last, OCR
+    misread or dropped into another (« livraison 2 chez »): the first and last words are spelt
+    right, or alike (``match_at``)."""
+    n = len(anchor)
+    if i + n > len(texts):
+        return None
+    for k in range(1, n - 1):
+        if match_at(texts, anchor[:k], i) == i + k and match_at(texts, anchor[k + 1:], i + k + 1) == i + n:
+            return i + n
+    return None
 
 
 def _text_start(line: Line, first: int, x0: float) -> int:
@@ -502,7 +533,8 @@ def read_at(pages: list[PageContent], data_type: str, spot: dict, lines_of: dict
     if spot.get("relation") in ("left", "above", "clause") and anchor:
         offset = spot.get("offset") or [0, 0, 0, 0]
         left = x0 - offset[0] if spot.get("offset") else None
-        for _, at, _, end in _anchor_lines(lines, anchor, y0 - offset[1], left)[:1]:
+        scanned = (page.source or "").startswith("ocr")
+        for _, at, _, end in _anchor_lines(lines, anchor, y0 - offset[1], left, scanned)[:1]:
             if spot["relation"] == "clause":
                 words = _after_clauses(lines[at], end, spot.get("clauses_skipped") or 0, spot.get("words_skipped") or 0)
             elif spot["relation"] == "left" and spot.get("values_skipped"):

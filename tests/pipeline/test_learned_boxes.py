@@ -345,3 +345,48 @@ def test_a_box_read_for_an_anchor_a_scan_once_misread_does_not_overrule_a_name_r
                          bbox=(words["Leclerc"][0], words["Leclerc"][1], words["Nath"][2], words["Nath"][3]))
     specs = [FieldSpec("beneficiaire_nom", "Nom", "string")]
     assert apply.read_learned_spots(1, scan, specs, {"beneficiaire_nom": generic})["beneficiaire_nom"].value == "Nath Leclerc"
+
+
+def test_an_anchor_a_scan_misread_one_middle_word_of_is_still_found_where_it_was_learned(monkeypatch):
+    """« Livraison / pose chez » over the client's name on a store's invoice, read « Livraison / 2
+    chez » on the next document's photo (retail dev 1589): an anchor of three words or more, its
+    first and last spelt right, is found near where it was learned. Not on a text layer, nor a
+    two-word anchor, nor far from the learned place."""
+    teaching = placed_page(["Facture FAC008085", "Livraison pose chez", "M. et Mme TEXIER Anastasie",
+                            "25 place Jules Ferry", "02100 Saint-Quentin"])
+    layout = learned(teaching, {"beneficiaire_nom": ("string", "TEXIER Anastasie")}, count=2)
+    assert layout.spots["beneficiaire_nom"][0]["anchor"] == "livraison pose chez"
+    monkeypatch.setattr(apply, "matching_layout", lambda type_id, pages: (layout, 0.9))
+    monkeypatch.setattr(apply, "type_anchors", lambda type_id: {})
+    specs = [FieldSpec("beneficiaire_nom", "Nom", "string")]
+    # the block one line lower: the learned box holds the anchor's line
+    lines = ["Facture FAC008092", "Commande 8420752122", "Livraison 2 chez", "M. et Mme GILLES Alexandre",
+             "90 bis avenue de Verdun", "66000 Perpignan"]
+
+    scan = placed_page(lines, source="ocr:tesseract")
+    assert apply.read_learned_spots(1, scan, specs, {})["beneficiaire_nom"].value == "GILLES Alexandre"
+    assert apply.read_learned_spots(1, placed_page(lines), specs, {}).get("beneficiaire_nom") is None
+    far = placed_page(["Facture FAC008092", "", "", "", "", "Livraison 2 chez", "M. et Mme GILLES Alexandre"],
+                      source="ocr:tesseract")
+    assert "beneficiaire_nom" not in apply.read_learned_spots(1, far, specs, {})
+
+
+def test_an_identifier_read_at_a_spot_with_a_mark_ocr_misread_is_read_in_the_layouts_numbering(monkeypatch):
+    """« FA:2025-00390 » where the layout prints FA-2025-00390 (office dev 1443): the colon fails
+    the invoice number's ``value_regex``, the field was left empty; the spot's taught shape reads
+    the mark again. Letters and digits are as they were (« FAX2025-00390 » is not taken)."""
+    from extraction.learning.shapes import in_numbering, with_shape
+
+    teaching = placed_page(["Facture", "N° facture : FA-2025-00311", "Total TTC : 1 200,00 €"])
+    layout = learned(teaching, {"numero_facture": ("string", "FA-2025-00311")}, count=2)
+    layout.spots["numero_facture"][0]["value_shapes"] = with_shape([], "FA-2025-00311")
+    monkeypatch.setattr(apply, "matching_layout", lambda type_id, pages: (layout, 0.9))
+    monkeypatch.setattr(apply, "type_anchors", lambda type_id: {})
+    regex = r"^(?=[A-Z0-9\-/_.]{4,})([A-Z0-9][A-Z0-9\-/_.]*\d)"
+    specs = [FieldSpec("numero_facture", "Numéro", "string", hints={"value_regex": regex})]
+
+    scan = placed_page(["Facture", "N° facture : FA:2025-00390", "Total TTC : 1 500,00 €"], source="ocr:tesseract")
+    assert apply.read_learned_spots(1, scan, specs, {})["numero_facture"].value == "FA-2025-00390"
+    assert in_numbering("FA:2025-00390", ["AA-9999-99999"]) == "FA-2025-00390"
+    assert in_numbering("FA-2025:00390", ["AA-9999-99999"]) == "FA-2025-00390"
+    assert in_numbering("FAX2025-00390", ["AA-9999-99999"]) == "FAX2025-00390"
