@@ -12,6 +12,7 @@ from typing import Callable
 
 from ..types import FieldValue
 from .candidates import Candidate
+from .catalogue import ocr_skeleton
 from .field_hints import _Hints
 from .text import similar, token_texts
 
@@ -28,6 +29,14 @@ def _overlaps(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     """Whether ``short`` opens ``long`` or stands inside it (« GR 32 » in « GR 32 Revêtu Kraft »)."""
     n = len(short)
     return n > 0 and any(long[i:i + n] == short for i in range(len(long) - n + 1))
+
+
+def _spelt_again(value: str, values: list[str]) -> bool:
+    """Whether ``value`` is one of ``values`` spelt otherwise by a scan: the same letters and
+    digits but for spacing and look-alikes (« Aquarea T-CAP 12kW » beside « … 12 kW », the
+    catalogue's spelling; « WH-MDCO9J3E5 » beside « WH-MDC09J3E5 »)."""
+    skeleton = ocr_skeleton(value)
+    return bool(skeleton) and any(ocr_skeleton(other) == skeleton for other in values)
 
 
 REPEATED_LABEL = 0.95  # a label repeated item after item reads each value at the same score
@@ -57,10 +66,16 @@ def _each_item_labelled(beside: list[Candidate], found: list[Candidate]) -> list
 
 
 def _service_code(value: str) -> bool:
-    """One word in capitals without a digit (« POSE », « DEPL »): a seller's code, never a maker's model
-    (a brand may be written so: « DELTA » under « Marque »)."""
+    """One word in capitals without a digit (« POSE », « DEPL »), or short ones joined by a dash
+    opening the value (« SRV-DEPL Frais de »): a seller's code, never a maker's model (a brand
+    may be written so: « DELTA » under « Marque »); or digits alone (« 48827375 »), a store's
+    article number in its « Réf. » column, where the item lines name the products."""
     text = value.strip()
-    return " " not in text and text.isalpha() and text.isupper()
+    first = text.split()[0] if text else ""
+    letters = first.replace("-", "")
+    abbreviated = "-" in first and letters.isalpha() and letters.isupper() \
+        and all(1 <= len(part) <= 4 for part in first.split("-"))  # (not « DELTA-NOVAFLEXX »)
+    return (" " not in text and text.isalpha() and text.isupper()) or text.replace(" ", "").isdigit() or abbreviated
 
 
 def _no_other_brand(value: str, brands: list[tuple[str, ...]]) -> bool:
@@ -85,7 +100,8 @@ def choose_many(candidates: list[Candidate], hints: _Hints,
     keys: list[tuple[str, ...]] = []
     for c in found:
         key = _key(c.value)
-        if key and not any(_overlaps(key, k) or _overlaps(k, key) for k in keys):  # "Duo+" again as "Duo+ 320"
+        if key and not any(_overlaps(key, k) or _overlaps(k, key) for k in keys) \
+                and not _spelt_again(c.value, values):  # "Duo+" again as "Duo+ 320"
             values.append(c.value)
             keys.append(key)
     if labelled is not None and found and hints.lexicon == "reference" and _service_code(labelled.value):
@@ -94,7 +110,7 @@ def choose_many(candidates: list[Candidate], hints: _Hints,
         labelled = None  # « VIESSMANN Vitocal 200-A » (a brand's cell run into its model's), « EHVX08S26E6V »
     if labelled is not None and labelled.value:
         label_key = _key(labelled.value)
-        if label_key and not any(_overlaps(label_key, k) for k in keys):
+        if label_key and not any(_overlaps(label_key, k) for k in keys) and not _spelt_again(labelled.value, values):
             replaced = [i for i, k in enumerate(keys) if _overlaps(k, label_key)]
             if replaced:
                 values[replaced[0]] = labelled.value  # the label says more than the designation

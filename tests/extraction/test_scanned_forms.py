@@ -2,13 +2,15 @@
 a garbled block label, a number's column heading parted from its sign."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from extraction.extractors.layout import build_lines
 from extraction.extractors.values import find_values
 from extraction.fields import extract_fields
 from extraction.reading import fixture_reading_data
-from extraction.types import PageContent, Word
+from extraction.types import FieldValue, PageContent, Word
 
 from .pages import CHAR_W, LINE_H, page
 from .test_scanned_reading import SCAN, specs, values  # noqa: F401 (specs: the module's fixture)
@@ -114,3 +116,46 @@ def _read_store_header(specs, block_label: str) -> dict:
              for w in scan.words]
     scan = PageContent(1, scan.text, words, scan.width, scan.height, "ocr:tesseract")
     return values(extract_fields([scan], specs["facture"], fixture_reading_data("facture")))
+
+
+def test_a_product_a_scan_spelt_twice_otherwise_is_listed_once():
+    """« Aquarea WH-MDC09J3E5 » on the item line that names the brand, « Aquarea WH-MDCO9J3E5 »
+    on the next (platform dev 1533), or the catalogue's « … 12 kW » beside the label's « … 12kW »
+    (office dev 1443, with the first half's corrections): one product, first spelling kept. Two
+    products whose letters differ are two."""
+    from extraction.extractors.candidates import Candidate
+    from extraction.extractors.field_hints import _Hints
+    from extraction.extractors.multiple import choose_many
+    from extraction.types import FieldSpec
+
+    hints = _Hints.from_spec(FieldSpec("reference_produit", "Référence", "string",
+                                       hints={"multiple": True, "lexicon": "reference"}))
+
+    def mention(value: str, y: float, how: str = "lexicon") -> Candidate:
+        return Candidate(value, value, 0.8, 1, [_word(value, 0.1, y)], how)
+
+    def listed(candidates, labelled=None):
+        return json.loads(choose_many(candidates, hints, lambda beside, h: labelled).value)
+
+    assert listed([mention("Aquarea WH-MDC09J3E5", 0.3), mention("Aquarea WH-MDCO9J3E5", 0.32),
+                   mention("TaHoma Therm", 0.34)]) == ["Aquarea WH-MDC09J3E5", "TaHoma Therm"]
+    label = FieldValue("Aquarea T-CAP 12kW", "Aquarea T-CAP 12kW", 0.6, 1, (0.1, 0.2, 0.3, 0.21))
+    assert listed([mention("Aquarea T-CAP 12 kW", 0.3)], label) == ["Aquarea T-CAP 12 kW"]
+    assert listed([mention("Vana 60 mm", 0.3), mention("Vana 80 mm", 0.32)]) == ["Vana 60 mm", "Vana 80 mm"]
+
+
+def test_a_stores_article_numbers_and_service_codes_under_ref_are_no_products(specs):
+    """A store's quote whose « Réf. » column holds its article numbers (« 48827375 ») and service
+    codes (« SRV-DEPL Frais de »), the header row garbled by the scan (« Moritant nr », retail dev
+    1590): the products are those the item lines name, not the column's codes."""
+    rows = [(0.13, 0.05, "MAISONÉA"), (0.60, 0.05, "PROPOSITION COMMERCIALE"), (0.10, 0.11, "N° de devis : D0259-25-057396"),
+            (0.10, 0.27, "Réf."), (0.166, 0.27, "Désignation"), (0.62, 0.27, "Qté"), (0.70, 0.27, "Unité"),
+            (0.78, 0.27, "PUHT"), (0.88, 0.27, "Moritant nr"),
+            (0.086, 0.29, "48827375"), (0.166, 0.29, "Isolation de combles - Isover Comblissimo 4+"), (0.62, 0.29, "118,50"),
+            (0.70, 0.29, "m2"), (0.78, 0.29, "88,99"), (0.88, 0.29, "10 545,32"),
+            (0.086, 0.31, "68183599"), (0.166, 0.31, "Laine de roche Rockwool Rockroll 35"), (0.62, 0.31, "118,50"),
+            (0.70, 0.31, "m2"), (0.78, 0.31, "5,93"), (0.88, 0.31, "702,71"),
+            (0.086, 0.33, "SRV-DEPL Frais de"), (0.28, 0.33, "technicien"), (0.62, 0.33, "1"), (0.70, 0.33, "forfait"),
+            (0.78, 0.33, "128,00"), (0.88, 0.33, "128,00")]
+    got = values(extract_fields([page(rows, conf=SCAN)], specs["devis"], fixture_reading_data("devis")))
+    assert json.loads(got["reference_produit"]) == ["Comblissimo 4+", "Rockroll 35"]
