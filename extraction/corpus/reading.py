@@ -43,13 +43,15 @@ def ocr_image(image, number: int = 1, lang: str = "fra", dpi: int | None = None)
     """Tesseract on a PIL image prepared as the OCR stage prepares it (``prepared_for_ocr``: its
     lighting evened out, its dark bands and combs made readable): words with
     confidences and relative boxes."""
+    from ..engines.margins import with_margins_read
     from ..engines.struck import with_struck_lines_read
     from ..engines.tesseract import TesseractEngine
     from ..pipeline.ocr import prepared_for_ocr
 
     reading = prepared_for_ocr(image.convert("L"))
     engine = TesseractEngine(lang=lang)
-    result = with_struck_lines_read(engine, reading, engine.recognise(reading, dpi=dpi), dpi)
+    result = with_margins_read(engine, reading, with_struck_lines_read(engine, reading, engine.recognise(reading, dpi=dpi), dpi),
+                               dpi)
     width, height = image.size
     return PageContent(number, result.text, result.words, float(width), float(height), "ocr:tesseract")
 

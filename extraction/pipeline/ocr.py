@@ -12,6 +12,7 @@ from extraction.engines.bands import invert_dark_bands
 from extraction.engines.combs import compact_combs
 from extraction.engines.leaders import without_dot_leaders
 from extraction.engines.lighting import even_lighting, stretched_contrast
+from extraction.engines.margins import with_margins_read
 from extraction.engines.struck import with_struck_lines_read
 from extraction.types import Word
 
@@ -64,6 +65,7 @@ def read_upright(engine: OcrEngine, image: Image.Image, dpi: int | None) -> tupl
         return OcrResult(words=[], text="", engine=engine.label, details={"blank": True}), image
     reading = prepared_for_ocr(image)
     result = with_struck_lines_read(engine, reading, engine.recognise(reading, dpi=dpi), dpi)
+    result = with_margins_read(engine, reading, result, dpi)
     sideways = result.looks_sideways(image.width, image.height)
     if len(result.words) >= 3 and (sideways or result.mean_confidence < ORIENTATION_CHECK_CONFIDENCE):
         rotation = engine.detect_rotation(reading)
