@@ -16,6 +16,7 @@ from PIL import Image
 from extraction.types import Word
 
 from .base import OcrEngine, OcrResult, text_from_words
+from .struck import read_amount, reads_more
 
 EDGE = 0.12  # of the page width from either edge: a margin
 SIDEWAYS = 2.0  # a word this many times taller than wide (in pixels) runs along the margin
@@ -44,10 +45,6 @@ def margin_strips(words: list[Word], size: tuple[int, int]) -> list[tuple[float,
         else:
             strips.append([word.bbox[0], word.bbox[2]])
     return [(left, right) for left, right in strips]
-
-
-def _amount(words: list[Word]) -> float:
-    return sum(w.conf * sum(c.isalnum() for c in w.text) for w in words)
 
 
 def _on_page(word: Word, angle: int) -> tuple[float, float]:
@@ -80,8 +77,8 @@ def with_margins_read(engine: OcrEngine, image: Image.Image, result: OcrResult, 
         for angle in (90, 270):  # PIL turns counter-clockwise: text reading down, then up
             reading = engine.recognise(larger.rotate(angle, expand=True), dpi=None)  # (not scaled down again)
             kept = [w for w in reading.words if w.conf >= MIN_CONF and any(c.isalnum() for c in w.text)]
-            if best is None or _amount(kept) > best[0]:
-                best = (_amount(kept), angle, kept)
+            if best is None or read_amount(kept) > best[0]:
+                best = (read_amount(kept), angle, kept)
         if best is None or not best[2]:
             continue
         _, angle, kept = best
@@ -93,7 +90,7 @@ def with_margins_read(engine: OcrEngine, image: Image.Image, result: OcrResult, 
         first, last = min(w.bbox[1] for w in new), max(w.bbox[3] for w in new)
         old = [w for w in words if left / width <= (w.bbox[0] + w.bbox[2]) / 2 <= right / width
                and first <= (w.bbox[1] + w.bbox[3]) / 2 <= last]
-        if best[0] <= 1.2 * _amount(old) + 2:
+        if not reads_more(kept, old):
             continue
         words = [w for w in words if not any(w is o for o in old)] + new
         replaced += 1

@@ -116,7 +116,7 @@ def with_struck_lines_read(engine: OcrEngine, image: Image.Image, result: OcrRes
         found = [_on_page(w, rule, top, shifts, strip.size, (width, height)) for w in second.words]
         found = [w for w in found if _on_line(w, rule, line_height, (width, height))]
         old = [w for w in words if _on_line(w, rule, line_height, (width, height))]
-        if _reads_more(found, old):
+        if reads_more(found, old):
             words = [w for w in words if not any(w is o for o in old)] + found
             replaced += 1
     if not replaced:
@@ -172,9 +172,11 @@ def _on_line(word: Word, rule: StruckRule, line_height: float, page: tuple[int, 
     return rule.left <= cx <= rule.right and abs(cy - rule.row(cx)) <= KEEP * line_height
 
 
-def _reads_more(found: list[Word], old: list[Word]) -> bool:
-    """Whether the strip's reading reads more of the line than the page's: more characters of
-    letters and digits, weighted by the engine's confidence."""
-    def amount(words):
-        return sum(w.conf * sum(c.isalnum() for c in w.text) for w in words)
-    return amount(found) > 1.2 * amount(old) + 2
+def read_amount(words: list[Word]) -> float:
+    """How much a reading reads: its characters of letters and digits, weighted by the engine's confidence."""
+    return sum(w.conf * sum(c.isalnum() for c in w.text) for w in words)
+
+
+def reads_more(found: list[Word], old: list[Word]) -> bool:
+    """Whether the strip's reading reads more of the line than the page's (``read_amount``)."""
+    return read_amount(found) > 1.2 * read_amount(old) + 2

@@ -430,30 +430,23 @@ def _anchor_lines(lines: list[Line], anchor: list[str], expected_top: float, exp
     on one line, the issuer's and the client's). On a scan without one, an anchor of three words
     or more with one word OCR misread (« Livraison / 2 chez » for « Livraison / pose chez »),
     near the learned place (``_misread_anchor_at``)."""
-    found = []
+    found, misread = [], []
     for at, line in enumerate(lines):
         texts = line.token_texts
         for i in range(len(texts)):
             end = match_at(texts, anchor, i)
-            if end is None and scanned and len(anchor) >= MISREAD_ANCHOR_TOKENS:
-                end = _misread_anchor_at(texts, anchor, i)
-                if end is not None and abs(line.top - expected_top) > MISREAD_ANCHOR_REACH:
-                    end = None
-                if end is not None:
-                    found.append((FAR, at, i, end))
-                continue
             if end is not None:
                 across = 0.0 if expected_left is None else abs(line.words[line.tokens[i].word].bbox[0] - expected_left)
                 found.append((abs(line.top - expected_top) + across, at, i, end))
-    exact = sorted(f for f in found if f[0] < FAR)
-    if exact or not found:
-        return exact
-    return sorted(((abs(lines[at].top - expected_top), at, i, end) for _, at, i, end in found))
+            elif scanned and len(anchor) >= MISREAD_ANCHOR_TOKENS and abs(line.top - expected_top) <= MISREAD_ANCHOR_REACH:
+                end = _misread_anchor_at(texts, anchor, i)
+                if end is not None:
+                    misread.append((abs(line.top - expected_top), at, i, end))
+    return sorted(found or misread)
 
 
 MISREAD_ANCHOR_TOKENS = 3
 MISREAD_ANCHOR_REACH = 0.08  # (of the page's height) a misread anchor is looked for near where it was learned
-FAR = 10.0
 
 
 def _misread_anchor_at(texts: list[str], anchor: list[str], i: int) -> int | None:
