@@ -28,6 +28,9 @@ ISSUER_PENALTY = 0.15
 OCR_DIGIT_SLIPS = 2  # digits a scan may misread in a SIRET that is still the same
 _SIRET_RE = re.compile(r"(?i)\bsi(?:ret|ren)\b[^0-9]{0,12}((?:\d[ .\u00a0]?){14})")
 _WORD_RE = re.compile(r"^[a-z][a-z']{2,}$")
+# A company's own SIRET sits among its legal mentions (« SARL au capital de … – RCS Reims … –
+# SIRET … »); a client company's stands alone in the client's block, often above them.
+_LEGAL_RE = re.compile(r"(?i)\brcs\b|\bcapital\b|si[eè]ge\s+social|intracom|\bape\b|\bnaf\b")
 
 
 def layout_features(pages: list[PageContent]) -> list[str]:
@@ -56,12 +59,22 @@ def page_shape(pages: list[PageContent]) -> str:
 
 
 def read_issuer(pages: list[PageContent]) -> str:
-    """The issuer's SIRET (or SIREN) printed after its label on the first page, else ''."""
+    """The issuer's SIRET (or SIREN) printed after its label on the first page, else '': the
+    first one printed among legal mentions, else the first one (a quote to a company prints the
+    client's SIRET in the client's block, above the issuer's footer)."""
     if not pages:
         return ""
     page = min(pages, key=lambda p: p.number)
-    match = _SIRET_RE.search(page.text or "")
-    return re.sub(r"\D", "", match.group(1))[:14] if match else ""
+    text = page.text or ""
+    matches = list(_SIRET_RE.finditer(text))
+    if not matches:
+        return ""
+    legal = [m for m in matches if _LEGAL_RE.search(_line_around(text, m.start(), m.end()))]
+    return re.sub(r"\D", "", (legal or matches)[0].group(1))[:14]
+
+
+def _line_around(text: str, start: int, end: int) -> str:
+    return text[text.rfind("\n", 0, start) + 1: (text.find("\n", end) + 1 or len(text) + 1) - 1]
 
 
 def similarity(features: set[str], other: set[str]) -> float:

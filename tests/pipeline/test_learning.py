@@ -246,6 +246,24 @@ def test_a_layout_printing_another_issuer_matches_less_and_one_misread_digit_is_
     assert match_score(words, "51750004700090", other, "73282932000074") < base - 0.1
 
 
+def test_the_issuer_is_the_siret_among_the_legal_mentions_not_a_client_company_s_above_them():
+    """A store's quote to an SCI prints the client's SIRET in the client's block, above the
+    footer where the issuer's sits among its RCS and capital: two such quotes are one issuer's."""
+    from extraction.learning.fingerprint import read_issuer
+    from extraction.types import PageContent
+
+    def quote(client_siret: str) -> list[PageContent]:
+        text = (f"DEVIS N° 202506871\nInformations client\nSCI du Moulin\nSIRET {client_siret}\n"
+                "Isolation de combles 53,00 m²\nCONFORT – SASU au capital de 50 000 € – RCS Bastia 679 579 409 – "
+                "SIRET 67957940900039 – N° TVA FR96679579409\n")
+        return [PageContent(1, text, [], 595.0, 842.0, "text_layer")]
+
+    assert read_issuer(quote("590 249 199 10034")) == read_issuer(quote("786 865 691 00079")) == "67957940900039"
+    # a letterhead printing its SIRET alone still names its issuer
+    alone = "ISOLATION MARTIN\nSIRET : 732 829 320 00074\nMadame Ginette GUYOT\n"
+    assert read_issuer([PageContent(1, alone, [], 595.0, 842.0, "text_layer")]) == "73282932000074"
+
+
 def test_a_value_corrected_only_in_its_case_is_learned_where_the_extractor_read_it(tmp_path, validator):
     """The beneficiary lives in the installer's town: the footer prints it after « RCS » too. The
     validator only re-cases what the extractor read in the recipient block: that block, not the
