@@ -31,6 +31,7 @@ REACH = 4  # pixels above and below the rule where a crossing stroke's ink is lo
 WINDOW = 0.05  # of the page width: the stretch of rule over which crossings are counted
 MIN_CROSSINGS = 0.12  # share of a window's columns that strokes cross for it to be struck text
 STRIP = 1.1  # line heights above and below the rule read again
+SAME_PLACE = 0.8  # share of two words' joint stretch of a line they both cover: one word read twice
 KEEP = 0.8  # line heights from the rule within which a word of the strip's reading is on the struck line
 
 
@@ -117,13 +118,32 @@ def with_struck_lines_read(engine: OcrEngine, image: Image.Image, result: OcrRes
         found = [w for w in found if _on_line(w, rule, line_height, (width, height))]
         old = [w for w in words if _on_line(w, rule, line_height, (width, height))]
         if reads_more(found, old):
-            words = [w for w in words if not any(w is o for o in old)] + found
+            words = [w for w in words if not any(w is o for o in old)] + _surer_of_each(found, old)
             replaced += 1
     if not replaced:
         return result
     details = dict(result.details, struck_lines=replaced)
     return OcrResult(words=words, text=text_from_words(words), engine=result.engine, rotation=result.rotation,
                      details=details)
+
+
+def _surer_of_each(found: list[Word], old: list[Word]) -> list[Word]:
+    """The strip's words, each one the page read at the same place (the same stretch of the
+    line, one word for one) with more confidence given back: taking the rule out cuts the foot
+    of a value's characters the rule only touched (« F2025-2524 » read 0.91 on the page,
+    « F2026-2524 » 0.79 in the strip), where the label it ran through reads better without it."""
+    def same_place(a: Word, b: Word) -> bool:
+        overlap = min(a.bbox[2], b.bbox[2]) - max(a.bbox[0], b.bbox[0])
+        return overlap >= SAME_PLACE * (max(a.bbox[2], b.bbox[2]) - min(a.bbox[0], b.bbox[0]))
+
+    out = []
+    for word in found:
+        twins = [o for o in old if same_place(o, word)]
+        if len(twins) == 1 and twins[0].conf > word.conf and [f for f in found if same_place(twins[0], f)] == [word]:
+            out.append(twins[0])
+        else:
+            out.append(word)
+    return out
 
 
 def _strip(image: Image.Image, rule: StruckRule, line_height: float) -> tuple[Image.Image, int, np.ndarray]:

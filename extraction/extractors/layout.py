@@ -364,6 +364,8 @@ def _vertical_line(column: list[Word], index: int, page_number: int) -> Line:
 # (the printer's feed): up to this share of a line's height between their centres it still
 # belongs to that line, where nothing else stands in its way.
 FLOATING_VALUE_SHIFT = 0.8
+# a label's colon a scan read as another sign, standing apart (« Référence de la facturé . »)
+_MISREAD_COLONS = frozenset({".", ",", ";", "-", "—"})
 BOXED_VALUE_SHIFT = 0.6  # a value typed off a label without a colon: nearer its line, half a line at most
 
 
@@ -380,7 +382,7 @@ def _follows_a_colon(word: Word, row: list[Word], boxed: bool = False) -> bool:
             left = other
     if left is None:
         return False
-    if left.text.endswith(":"):
+    if left.text.endswith(":") or (left.conf < 1.0 and left.text in _MISREAD_COLONS):
         return True
     pitch = (left.bbox[2] - left.bbox[0]) / max(len(left.text), 1)
     return (boxed and word.conf < 1.0 and left.conf < 1.0 and left.text[-1:].isalpha()

@@ -88,8 +88,10 @@ def reference_words(words: list[Word], glued: bool = False, next_line_first: str
         following = words[k + 1].text.strip() if k + 1 < len(words) else next_line_first
         if "=" in bare or (len(bare) <= 2 and following.startswith("=")):
             return out, False  # « R = 7,50 m².K/W », « U=1,3 »: a performance, not the model
-        if AMOUNT.fullmatch(bare) or any(c in CURRENCIES for c in bare):
-            return out, False  # the item's price, read on the designation's line by a scan (« Majrex 200 85,00 »)
+        if AMOUNT.fullmatch(bare.rstrip("!|'")) or any(c in CURRENCIES for c in bare):
+            # the item's price or quantity, read on the designation's line by a scan (« Majrex 200 85,00 »,
+            # « XM 150,00! », the cell's edge read as a sign)
+            return out, False
         glued = _GLUED_QUANTITY.match(bare)
         if glued and out:  # « XM125,00 »: the quantity's cell run into the model's by the text layer
             return out + [Word(glued.group(1), word.bbox, word.conf)], False

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from cee.text import fold
 from ..types import Word
 from .layout import Line
-from .text import match_at_flex, similar, token_texts
+from .text import bounded_edit_distance, match_at_flex, similar, token_texts
 from .values import join_words
 
 NUMBER_WORDS = {"un": "1", "une": "1", "deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "six": "6",
@@ -34,6 +34,7 @@ DEFAULT_NEGATIONS = ("pas", "jamais")
 NEGATION_WINDOW = 4  # tokens before the phrase where a negation applies to it
 # How much each way of answering is trusted (before the phrase's own weight).
 ANSWER_WEIGHT = {"answer": 0.95, "box": 0.9, "sentence": 0.8}
+SLIPPED_WEIGHT = 0.8  # a phrase read with a short word or two misread
 
 # Marks as a text layer or an OCR engine writes them; a lone X is handled with the words.
 _ITEM_RE = re.compile(
@@ -68,6 +69,15 @@ def _canonical(token: str) -> str:
     return NUMBER_WORDS.get(token, token)
 
 
+_GLUED_NUMBER_RE = re.compile(r"^(\d+)([a-z]{2,})$")
+
+
+def _parts(token: str) -> tuple[str, ...]:
+    """A number a scan glued to its unit (« 2ans ») as two tokens."""
+    glued = _GLUED_NUMBER_RE.match(token)
+    return glued.groups() if glued else (token,)
+
+
 def _items(line: Line, line_index: int) -> list[_Item]:
     text, spans = join_words(line.words)
     items = []
@@ -92,6 +102,11 @@ def _is_mark(items: list[_Item], k: int) -> bool | None:
     return None
 
 
+def _answer_next(items: list[_Item], k: int) -> bool:
+    """Whether the item after ``items[k]`` is a box or a Oui/Non answer."""
+    return k + 1 < len(items) and (_is_mark(items, k + 1) is not None or items[k + 1].text in _ANSWERS)
+
+
 def _continues(upper: Line, lower: Line) -> bool:
     """Whether ``lower`` carries on ``upper``'s sentence (the next line of a wrapped paragraph)."""
     h = max(upper.height, lower.height)
@@ -106,8 +121,9 @@ def _continues(upper: Line, lower: Line) -> bool:
     return -0.01 <= lx0 - ux0 <= 0.08 and ux1 >= lx1 - 0.12
 
 
-def _phrase_ends(tokens: list[str], phrases: list[tuple[list[str], float]], limit: int) -> list[tuple[int, int, float]]:
-    """(start, end, weight) of the phrases found in ``tokens`` starting before ``limit``, longest first, no overlap."""
+def _phrase_ends(tokens: list[str], phrases: list[tuple[list[str], float]], limit: int) -> list[tuple[int, int, float, bool]]:
+    """(start, end, weight, misread) of the phrases found in ``tokens`` starting before ``limit``,
+    longest first, no overlap; ``misread``: found with a short word or two misread (``_with_slips``)."""
     found = []
     taken: set[int] = set()
     for phrase, weight in phrases:
@@ -115,12 +131,40 @@ def _phrase_ends(tokens: list[str], phrases: list[tuple[list[str], float]], limi
             if i in taken:
                 continue
             match = match_at_flex(tokens, phrase, i)
-            if match is None:
+            if match is not None:
+                end, inserted = match
+                weight_here = weight * (0.85 if inserted else 1.0)
+            elif (end := _with_slips(tokens, phrase, i)) is not None:
+                weight_here = weight * SLIPPED_WEIGHT
+            else:
                 continue
-            end, inserted = match
-            found.append((i, end, weight * (0.85 if inserted else 1.0)))
+            found.append((i, end, weight_here, match is None))
             taken.update(range(i, end))
     return found
+
+
+def _slip(token: str, expected: str) -> bool:
+    """Whether ``token`` is a short word of a phrase a scan misread by one letter, its first one
+    kept (« pus », « ptus », « pius » for « plus »; « anis », « aus » for « ans »)."""
+    return (len(expected) >= 3 and not expected.isdigit() and not token.isdigit() and token[:1] == expected[:1]
+            and abs(len(token) - len(expected)) <= 1 and bounded_edit_distance(token, expected, 1) <= 1)
+
+
+def _with_slips(tokens: list[str], phrase: list[str], i: int) -> int | None:
+    """The end of ``phrase`` read at ``i`` with a word or two misread (``_slip``; one in a phrase
+    of four words, two from five), its first word and its numbers as printed; else None."""
+    n = len(phrase)
+    if n < 4 or i + n > len(tokens):
+        return None
+    slips = 0
+    for k, expected in enumerate(phrase):
+        token = tokens[i + k]
+        if token == expected or similar(token, expected):
+            continue
+        if k == 0 or not _slip(token, expected):
+            return None
+        slips += 1
+    return i + n if slips <= (1 if n < 5 else 2) else None
 
 
 def read_statements(lines: list[Line], phrases: list[tuple[list[str], float]], rule: dict) -> list[StatementHit]:
@@ -134,8 +178,7 @@ def read_statements(lines: list[Line], phrases: list[tuple[list[str], float]], r
         return []
     phrases = sorted((([_canonical(t) for t in tokens], weight) for tokens, weight in phrases), key=lambda p: -len(p[0]))
     lasts = {p[-1] for p, _ in phrases}
-    # a phrase ends on one of these tokens; short ones (« ans ») only match exactly
-    fuzzy_lasts = [last for last in lasts if len(last) >= 5 and not last.isdigit()]
+    # a phrase ends on one of these tokens (long ones give or take an OCR typo, short ones a slip)
     last_spellings = lasts | {word for word, digits in NUMBER_WORDS.items() if digits in lasts}
     subject = [_canonical(t) for word in rule.get("subject", []) for t in token_texts(word)]
     negations = {t for word in rule.get("negations", DEFAULT_NEGATIONS) for t in token_texts(word)}
@@ -144,8 +187,10 @@ def read_statements(lines: list[Line], phrases: list[tuple[list[str], float]], r
     read: set[int] = set()  # words of phrases already read (a wrapped phrase is seen from two lines)
 
     def may_end_a_phrase(line: Line) -> bool:
-        return not last_spellings.isdisjoint(line.token_set) or any(
-            similar(t, last) for t in line.token_set for last in fuzzy_lasts)
+        if not last_spellings.isdisjoint(line.token_set):
+            return True
+        tokens = {part for t in line.token_set for part in _parts(t)}
+        return any(t in last_spellings or similar(t, last) or _slip(t, last) for t in tokens for last in lasts)
 
     ends = [may_end_a_phrase(line) for line in lines]
     for n, line in enumerate(lines):
@@ -156,16 +201,16 @@ def read_statements(lines: list[Line], phrases: list[tuple[list[str], float]], r
             window.append(lines[n + 1])
         if not ends[n] and len(window) == 1:
             continue
-        tokens = [(_canonical(t.text), w, t.word) for w, l in enumerate(window) for t in l.tokens]
+        tokens = [(part, w, t.word) for w, l in enumerate(window) for t in l.tokens for part in _parts(_canonical(t.text))]
         texts = [t for t, _, _ in tokens]
         own = len(line.tokens)
-        for start, end, weight in _phrase_ends(texts, phrases, own):
+        for start, end, weight, misread in _phrase_ends(texts, phrases, own):
             spots = [(n + w, word) for _, w, word in tokens[start:end]]
             keys = {id(lines[k].words[word]) for k, word in spots}
             if keys & read:
                 continue
             read |= keys
-            hit = page.read(n, spots, weight, subject, negations)
+            hit = page.read(n, spots, weight, subject, negations, misread)
             if hit is not None:
                 hits.append(hit)
     return hits
@@ -254,8 +299,10 @@ class _Page:
                     return True
         return False
 
-    def read(self, n: int, spots: list[tuple[int, int]], weight: float, subject, negations) -> StatementHit | None:
-        """The answer to the phrase at ``spots`` ((line, word) of each of its tokens; it starts on line ``n``)."""
+    def read(self, n: int, spots: list[tuple[int, int]], weight: float, subject, negations,
+             misread: bool = False) -> StatementHit | None:
+        """The answer to the phrase at ``spots`` ((line, word) of each of its tokens; it starts on line ``n``);
+        ``misread``: the phrase was read with words misread (``_with_slips``), only its boxes answer it."""
         lines = self.lines
         (first_line, first_word), (last_line, last_word) = spots[0], spots[-1]
         phrase_words = list(dict.fromkeys(lines[k].words[w] for k, w in spots))
@@ -289,7 +336,8 @@ class _Page:
             if colon:
                 break
         for k, item in enumerate(after):
-            if item.kind == "end" and item.text != ":":
+            # a sentence's end, unless answers follow it: then it is the question's colon a scan misread
+            if item.kind == "end" and item.text != ":" and not _answer_next(after, k):
                 after = after[:k]
                 break
 
@@ -327,6 +375,8 @@ class _Page:
                 pair = [mark_item, after[k]] if marks_before else [after[k], mark_item]
                 words = list(dict.fromkeys(w for item in pair for w in self.words(item)))
             else:
+                if misread:
+                    return None  # a bare answer on a line the scan garbled: its box may be what was lost
                 k = answers[0]
                 value = _ANSWERS[after[k].text]
                 words = self.words(after[k])
@@ -351,5 +401,7 @@ class _Page:
             return StatementHit(mark != negated, "box", weight * ANSWER_WEIGHT["box"], page, words,
                                 " ".join(w.text for w in words) + f" {raw_phrase}")
 
-        # 3. the sentence itself
+        # 3. the sentence itself (not on a line the scan garbled: a form's answer boxes may be what was lost)
+        if misread:
+            return None
         return StatementHit(not negated, "sentence", weight * ANSWER_WEIGHT["sentence"], page, phrase_words, raw_phrase)

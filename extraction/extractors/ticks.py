@@ -19,6 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+import numpy as np
+from PIL import Image
+
 from cee.text import fold
 
 from ..types import BBox, FieldSpec, PageContent, Word
@@ -69,9 +72,15 @@ _SCAN_REACH = 3.0
 _SCAN_GAP = 0.15
 TICK_INK_RATIO = 1.25
 MIN_BOX_INK = 0.006
+# Inside the largest inked shape (a box and what touches it): a cross's strokes against paper
+# (on an office attestation's scan, an empty box the frame's edge struck 0.0 once the rule is
+# taken out, its ticked neighbour 0.44; a thin cross of one pixel 0.11).
+TICK_INSIDE_RATIO = 2.5
+MIN_INSIDE = 0.1
 _DARK = 200  # grey level under which a pixel may be ink…
 _INK_CONTRAST = 45  # …when this much darker than the paper around it
 PAPER_SHARE = 0.5  # the lightest half of a box's surroundings is paper
+RULE_RUN = 0.85  # of the measured region's height (about 1.6 word heights): longer ink runs are rules
 
 
 # « Oui » and « Non » as OCR misreads them on a scan
@@ -91,14 +100,14 @@ def _stray(word: Word) -> bool:
     return len(text) <= 2 and not (len(text) == 2 and text.isalpha())
 
 
-def _ink(image, region: BBox) -> tuple[float, BBox | None]:
-    """The share of dark pixels in ``region`` (relative to the page) of a grey image, and the
-    box around them."""
+def _ink(image, region: BBox) -> tuple[float, BBox | None, float]:
+    """The share of dark pixels in ``region`` (relative to the page) of a grey image, the box
+    around them, and the share of dark pixels inside the largest inked shape (``_inside``)."""
     width, height = image.size
     box = (max(0, int(region[0] * width)), max(0, int(region[1] * height)),
            min(width, int(region[2] * width) + 1), min(height, int(region[3] * height) + 1))
     if box[2] - box[0] < 3 or box[3] - box[1] < 3:
-        return 0.0, None
+        return 0.0, None, 0.0
     crop = image.crop(box)
     # ink is what stands out of the paper around it: a box's thin outline in a viewer's downscaled
     # copy of the scan is a light grey, a phone photo's paper a darker one
@@ -110,12 +119,48 @@ def _ink(image, region: BBox) -> tuple[float, BBox | None]:
             paper = level
             break
     threshold = max(0, min(paper - _INK_CONTRAST, _DARK))
-    dark = sum(histogram[:threshold]) / max(1, total)
-    inked = crop.point(lambda level: 255 if level < threshold else 0).getbbox()
+    ink = _without_rules(np.asarray(crop) < threshold)
+    dark = float(ink.sum()) / max(1, total)
+    inked = Image.fromarray(ink).getbbox()
     if inked is None:
-        return dark, None
+        return dark, None, 0.0
     return dark, ((box[0] + inked[0]) / width, (box[1] + inked[1]) / height,
-                  (box[0] + inked[2]) / width, (box[1] + inked[3]) / height)
+                  (box[0] + inked[2]) / width, (box[1] + inked[3]) / height), _inside(ink)
+
+
+def _inside(ink: np.ndarray) -> float:
+    """The share of ink in the middle half of the largest inked shape (the box's outline and
+    whatever touches it): an empty box's is paper, a ticked one's holds the cross's strokes."""
+    from scipy import ndimage
+
+    labels, count = ndimage.label(ink, structure=np.ones((3, 3), dtype=bool))
+    if not count:
+        return 0.0
+    sizes = ndimage.sum(ink, labels, range(1, count + 1))
+    rows, columns = ndimage.find_objects(labels)[int(np.argmax(sizes))]
+    h, w = rows.stop - rows.start, columns.stop - columns.start
+    middle = ink[rows.start + h // 4: rows.stop - h // 4, columns.start + w // 4: columns.stop - w // 4]
+    return float(middle.mean()) if middle.size else 0.0
+
+
+def _without_rules(ink: np.ndarray) -> np.ndarray:
+    """``ink`` without the horizontal runs longer than a box is wide (``RULE_RUN`` of the region's
+    height): a form's frame or rule a tilted scan sets across the boxes inks both alike and
+    drowns the tick's difference. A tilted rule steps from one row to the next, and a low
+    resolution leaves a pixel out here and there: a run is looked for over two rows, gaps of a
+    pixel bridged."""
+    from scipy import ndimage
+
+    run = max(5, int(RULE_RUN * ink.shape[0]))
+    if ink.shape[1] <= run or ink.shape[0] < 2:
+        return ink
+    bridged = ndimage.binary_closing(ink, structure=np.ones((1, 3), dtype=bool))
+    two_rows = bridged.copy()
+    two_rows[1:] |= bridged[:-1]
+    runs = ndimage.binary_opening(two_rows, structure=np.ones((1, run), dtype=bool))
+    rule = runs.copy()
+    rule[:-1] |= runs[1:]
+    return ink & ~rule
 
 
 def _its_non(yes: Word, nons: list[Word]) -> Word | None:
@@ -123,7 +168,10 @@ def _its_non(yes: Word, nons: list[Word]) -> Word | None:
     just under it, where the two answers are stacked."""
     x0, y0, x1, y1 = yes.bbox
     height, middle = y1 - y0, (y0 + y1) / 2
-    beside = [word for word in nons if word.bbox[0] > x1 and word.bbox[1] < middle < word.bbox[3]]
+    # on the line: each one's middle within the other (a « non » a rule cut down to its lower half
+    # is boxed lower and smaller than its « oui »)
+    beside = [word for word in nons if word.bbox[0] > x1 and (word.bbox[1] < middle < word.bbox[3]
+                                                              or y0 < (word.bbox[1] + word.bbox[3]) / 2 < y1)]
     if beside:
         return min(beside, key=lambda word: word.bbox[0])
     under = [word for word in nons if 0 < word.bbox[1] - y1 < 2.5 * height and abs(word.bbox[0] - x0) < 1.5 * height]
@@ -156,15 +204,19 @@ def scanned_marks(page: PageContent, image) -> PageContent:
                         and y0 < other.bbox[3]:
                     left = other.bbox[2]
             region = (left, y0 - 0.45 * h, x0 - _SCAN_GAP * h, y1 + 0.45 * h)
-            ink, inked = _ink(image, region)
-            measured.append((word, region, ink, inked))
-        (_, _, yes_ink, yes_box), (_, _, no_ink, no_box) = measured
+            ink, inked, inside = _ink(image, region)
+            measured.append((word, region, ink, inked, inside))
+        (_, _, yes_ink, yes_box, yes_inside), (_, _, no_ink, no_box, no_inside) = measured
         if min(yes_ink, no_ink) < MIN_BOX_INK or yes_box is None or no_box is None:
             continue  # no box before one of them: an answer written out, left to the text
-        if max(yes_ink, no_ink) < TICK_INK_RATIO * min(yes_ink, no_ink):
+        if max(yes_ink, no_ink) >= TICK_INK_RATIO * min(yes_ink, no_ink):
+            ticked = yes if yes_ink > no_ink else no
+        elif max(yes_inside, no_inside) >= max(MIN_INSIDE, TICK_INSIDE_RATIO * min(yes_inside, no_inside)):
+            # inked alike around (a rule through both boxes, specks): one holds a cross, the other paper
+            ticked = yes if yes_inside > no_inside else no
+        else:
             continue  # inked alike
-        ticked = yes if yes_ink > no_ink else no
-        for word, region, _, inked in measured:
+        for word, region, _, inked, _ in measured:
             marks.append(Word(TICKED if word is ticked else EMPTY, inked, 1.0))
             renamed[id(word)] = "Oui" if word is yes else "Non"
             dropped |= {id(other) for other in page.words if _stray(other) and other is not word

@@ -419,7 +419,9 @@ def test_a_letterhead_s_company_name_keeps_the_legal_form_it_prints(tmp_path, sp
 
 def test_the_price_a_scan_reads_on_the_designation_s_line_is_no_part_of_the_reference(specs):
     # the item's columns run together on a scan: « … Majrex 200 85,00 », « … Majrex 200 E£ 72,00 »
-    for text in ("Membrane pare-vapeur SIGA Majrex 200 85,00", "Membrane pare-vapeur SIGA Majrex 200 E£ 72,00"):
+    # « … Majrex 200 150,00! »: the quantity's « m² » or the cell's edge read as a sign after it (office dev 1444)
+    for text in ("Membrane pare-vapeur SIGA Majrex 200 85,00", "Membrane pare-vapeur SIGA Majrex 200 E£ 72,00",
+                 "Membrane pare-vapeur SIGA Majrex 200 150,00!", "Membrane pare-vapeur SIGA Majrex 200 150,00|"):
         got = values(extract_fields([page([(0.08, 0.40, text)], conf=0.9)], specs["devis"], fixture_reading_data("devis")))
         assert json.loads(got["reference_produit"]) == ["Majrex 200"], text
 

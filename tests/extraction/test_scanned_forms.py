@@ -79,6 +79,23 @@ def test_a_value_typed_in_its_box_half_a_line_above_its_label_is_on_the_labels_l
     assert len(lines_of(SCAN, 0.7 * LINE_H)) == 2
 
 
+def test_a_value_off_its_label_s_line_after_a_colon_the_scan_read_as_a_point(specs):
+    """« Référence de la facturé . » and, a little higher, « FAC002475 » (office dev 1444: the
+    frame's edge through the line, the page tilted): the lone point is the label's colon, the value
+    on its line, and the invoice's reference read."""
+    def lines_of(colon: str):
+        words = _form_row(0.5707, [(0.082, f"Référence de la facturé {colon}")])
+        words += _form_row(0.5707 - 0.6 * LINE_H, [(0.31, "FAC002475")])
+        scan = PageContent(1, "", words, 595.0, 842.0, "ocr:tesseract")
+        return scan, [[w.text for w in line.words] for line in build_lines(words, scan)]
+
+    scan, lines = lines_of(".")
+    assert lines == [["Référence", "de", "la", "facturé", ".", "FAC002475"]]
+    got = extract_fields([scan], specs["attestation_honneur"], fixture_reading_data("attestation_honneur"))
+    assert got["reference_facture"].value == "FAC002475"
+    assert len(lines_of("«")[1]) == 2  # another sign is no colon
+
+
 def _store_header(block_label: str) -> list[tuple[float, float, str]]:
     """A store's invoice header read by OCR: a table of references whose last column is the
     client's box (« Livraison / pose chez »), « N° client » parted in two cells."""

@@ -84,6 +84,32 @@ def test_a_statement_wrapped_over_two_lines_keeps_its_box(specs):
     assert (ticked, empty) == ("true", "false")
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Bâtiment existant depuis plus de deux anis à la date d'engagement . ☐ oui ☒ non", "false"),
+    ("—Le-logement-est-achevé-depuis-pius-de 2 aus + ☒ oui ☐ non", "true"),
+    ("Le logement est achevé depuis plus de 2ans : ☒ oui ☐ non", "true"),
+    ("Le logement est achevé depuis ptus de 2 ans : ☐ oui ☒ non", "false"),
+])
+def test_a_struck_scanned_statement_with_short_words_misread(specs, text, expected):
+    """A form's frame edge through the line: « plus » read « ptus », « ans » read « anis », a
+    number glued to its unit; the phrase's first word and its number as printed."""
+    assert building_age(specs, (0.08, 0.5, text)) == expected
+
+
+def test_on_a_garbled_line_only_a_box_answers(specs):
+    """The line the scan garbled enough to misread the phrase's words may have lost the ticked
+    box too (« {oui | ET Tor »: the other answer unreadable): a bare answer, or the sentence
+    alone, says nothing there."""
+    assert building_age(specs, (0.08, 0.5, "Le logement est achevé depuis ptus de 2 ans {oui ET Tor")) is None
+    assert building_age(specs, (0.08, 0.5, "Le logement est achevé depuis ptus de 2 ans")) is None
+    assert building_age(specs, (0.08, 0.5, "Le logement est achevé depuis plus de 2 ans : oui")) == "true"
+
+
+def test_a_phrase_with_its_number_or_its_first_word_misread_is_another_sentence(specs):
+    assert building_age(specs, (0.08, 0.5, "Le logement est achevé depuis plus de 3 ans : ☒ oui ☐ non")) is None
+    assert building_age(specs, (0.08, 0.5, "Le logement est achevé dès plus de 2 mois : ☒ oui ☐ non")) is None
+
+
 def test_a_denial_is_false(specs):
     assert building_age(specs, (0.08, 0.5, "Le logement n'est pas achevé depuis plus de 2 ans.")) == "false"
 

@@ -40,3 +40,19 @@ def test_the_struck_line_is_read_again_and_the_rest_of_the_page_kept():
     assert "facture" in result.text and "08555" in result.text
     assert "05/09/2023" in result.text and "11/10/2023" in result.text
     assert result.details.get("struck_lines") == 1
+
+
+def test_a_word_the_page_read_surer_at_the_same_place_is_kept_over_the_strip_s():
+    """The strip reads the label the rule ran through; the value the rule only touched loses the
+    foot of a digit there (« F2026-2524 ») where the page read it right, and surer."""
+    from extraction.engines.struck import _surer_of_each
+    from extraction.types import Word
+
+    page = [Word("N°-de-te-facture-", (0.092, 0.573, 0.211, 0.583), 0.28), Word("F2025-2524", (0.241, 0.571, 0.349, 0.58), 0.91)]
+    strip = [Word("N°", (0.092, 0.573, 0.107, 0.581), 0.94), Word("de", (0.114, 0.573, 0.13, 0.581), 0.94),
+             Word("la", (0.137, 0.573, 0.147, 0.582), 0.85), Word("facturé", (0.154, 0.574, 0.203, 0.583), 0.75),
+             Word("F2026-2524", (0.241, 0.572, 0.349, 0.579), 0.79)]
+    assert [w.text for w in _surer_of_each(strip, page)] == ["N°", "de", "la", "facturé", "F2025-2524"]
+    # a page word standing over several of the strip's is no twin of any of them
+    assert [w.text for w in _surer_of_each(strip[:4], [Word("N°-de-la-facture", (0.092, 0.573, 0.203, 0.583), 0.99)])] == \
+        ["N°", "de", "la", "facturé"]

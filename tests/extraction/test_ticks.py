@@ -138,3 +138,25 @@ def test_answers_as_ocr_misreads_them_and_the_stray_characters_of_their_boxes():
     assert scanned_marks(page, image) is page
     # no box before the answers (« Oui » written out in a sentence): left alone
     assert scanned_marks(page, Image.new("L", (1240, 1754), 255)) is page
+
+
+def test_a_rule_through_both_boxes_the_cross_inside_one_tells_the_ticked_answer():
+    """A form's frame edge, tilted by the scan, runs through both boxes of « ☐ oui ☒ non » (a
+    viewer's small copy of the page, thin strokes): measured around, both hold the rule's ink
+    alike; inside, one holds the cross and the other paper. The « non » the rule cut down to its
+    lower half is still on its « oui »'s line."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (909, 1286), 255)
+    draw = ImageDraw.Draw(image)
+    for left in (380, 436):
+        draw.rectangle((left, 378, left + 14, 392), outline=0, width=1)
+    draw.line((438, 380, 448, 390), fill=0, width=1)
+    draw.line((448, 380, 438, 390), fill=0, width=1)
+    draw.rectangle((375, 381, 377, 383), fill=0)  # the question's colon, just before the first box
+    draw.rectangle((375, 388, 377, 390), fill=0)
+    draw.line((100, 385, 450, 385), fill=0, width=2)
+    draw.line((450, 386, 800, 386), fill=0, width=2)
+    page = ocr_words(image, ("oui", (0.44, 0.2955, 0.46, 0.3048)), ("non", (0.5016, 0.300, 0.5237, 0.3048)))
+    marked = scanned_marks(page, image)
+    assert [w.text for w in sorted(marked.words, key=lambda w: w.bbox[0])] == [EMPTY, "Oui", TICKED, "Non"]
