@@ -22,7 +22,7 @@ from .fingerprint import (BOX_MATCH_THRESHOLD, MATCH_THRESHOLD, is_multi_valued,
 from .issuers import read_known_issuer
 from .registration import anchor_moves, page_shift, registered
 from .selectors import KnownLayout, corrected_layouts, known_layouts, type_anchors
-from .shapes import fits, in_numbering, numbered_alike, with_head
+from .shapes import fits, in_numbering_as_read, numbered_alike, with_head
 from .phrases import configured_labels
 from .spots import labelled, overlaps, page_lines_of, read_at, read_by_ocr
 
@@ -334,7 +334,8 @@ def _shaped(spec: FieldSpec, spot: dict, found: FieldValue | None, pages: list[P
     if found is None or spec.data_type != "string" or not spot.get("value_shapes"):
         return found
     if read_by_ocr(pages, found):
-        found.value = with_head(in_numbering(found.value, spot["value_shapes"]), _head(spot, heads, needed))
+        numbered = in_numbering_as_read(found.value, found.raw, spot["value_shapes"])
+        found.value = with_head(numbered, _head(spot, heads, needed))
     return found if fits(found.value, spot["value_shapes"]) else None
 
 
@@ -344,7 +345,7 @@ def _numbered(spec: FieldSpec, spot: dict, pages: list[PageContent], found: Fiel
     invoice number holds, where the layout prints FA-2025-00390)."""
     if found is None or spec.data_type != "string" or not spot.get("value_shapes") or not read_by_ocr(pages, found):
         return found
-    found.value = in_numbering(found.value, spot["value_shapes"])
+    found.value = in_numbering_as_read(found.value, found.raw, spot["value_shapes"])
     return found
 
 
@@ -377,7 +378,7 @@ def _in_numbering(spec: FieldSpec, spots: list[dict], generic: FieldValue | None
         return generic
     shapes = [shape for spot in spots if not spot["absent"] for shape in spot.get("value_shapes") or []]
     heads = {_head(spot, taught, needed) for spot in spots if not spot["absent"]} - {None}
-    value = in_numbering(generic.value, shapes)
+    value = in_numbering_as_read(generic.value, generic.raw, shapes)
     if len(heads) == 1 and numbered_alike(value, shapes):  # (a layout whose spots taught two numberings reads neither)
         value = with_head(value, heads.pop())
     return generic if value == generic.value else replace(generic, value=value)

@@ -95,6 +95,19 @@ def in_numbering(value: str, shapes: list[str] | None) -> str:
     return value
 
 
+def in_numbering_as_read(value: str, raw: str, shapes: list[str] | None) -> str:
+    """``in_numbering`` of ``value``, or of the word as the scan read it (``raw``) where that one
+    lands on a taught shape and the value does not: the extractor made a letter O a digit, which
+    hid the round glyph read twice (« FACO008085 » extracted « FAC0008085 », for FAC008085)."""
+    repaired = in_numbering(value, shapes)
+    raw = (raw or "").strip()
+    if not shapes or repaired != value or not raw or raw == value or " " in raw:
+        return repaired
+    taught = {shape.upper() for shape in shapes}
+    from_raw = in_numbering(raw, shapes)
+    return from_raw if value_shape(from_raw).upper() in taught else repaired
+
+
 MAX_HEAD = 12
 
 

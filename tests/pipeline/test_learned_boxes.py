@@ -158,6 +158,11 @@ def test_an_identifier_read_by_ocr_is_read_again_in_the_numbering_the_layout_tau
     # the extractor's own reading of it too
     generic = {"numero_facture": FieldValue("FACO09358", "FACO09358", 0.89, page=1, bbox=scan[0].words[2].bbox)}
     assert apply.read_learned_spots(1, scan, specs, generic)["numero_facture"].value == "FAC009358"
+    # a round glyph read twice, the extractor having made the letter a digit (« FACO008085 »
+    # extracted « FAC0008085 », retail dev 1589): read again from the word as the scan read it
+    doubled = placed_page(["Facture n° FACO008085", "Total TTC : 1 500,00 €"], source="ocr:tesseract")
+    generic = {"numero_facture": FieldValue("FAC0008085", "FACO008085", 0.38, page=1, bbox=doubled[0].words[2].bbox)}
+    assert apply.read_learned_spots(1, doubled, specs, generic)["numero_facture"].value == "FAC008085"
 
 
 def test_an_identifier_of_another_numbering_is_not_read_as_the_layouts(monkeypatch):
@@ -165,7 +170,7 @@ def test_an_identifier_of_another_numbering_is_not_read_as_the_layouts(monkeypat
     the next document's installer numbers its invoices 202505911. Its text layer is what the
     document says, and a scan's nine digits are not three OCR slips (was « ZOZ505911 », letters
     seed 7311 with shared templates)."""
-    from extraction.learning.shapes import in_numbering, with_shape
+    from extraction.learning.shapes import in_numbering, in_numbering_as_read, with_shape
 
     teaching = placed_page(["Facture n° FAC001388", "Total TTC : 1 200,00 €"])
     layout = learned(teaching, {"numero_facture": ("string", "FAC001388")})
@@ -187,6 +192,9 @@ def test_an_identifier_of_another_numbering_is_not_read_as_the_layouts(monkeypat
     # a round glyph read twice: one of the pair is too many; any other extra character stays
     assert in_numbering("FACO000307", ["AAA999999"]) == "FAC000307"
     assert in_numbering("FAC0003077", ["AAA999999"]) == "FAC0003077"
+    assert in_numbering_as_read("FAC0008085", "FACO008085", ["AAA999999"]) == "FAC008085"
+    assert in_numbering_as_read("FAC0003077", "FAC0003077", ["AAA999999"]) == "FAC0003077"
+    assert in_numbering_as_read("FAC0003077", "FAC 0003077", ["AAA999999"]) == "FAC0003077"
 
 
 def test_an_identifier_read_by_ocr_opens_with_the_head_of_the_layouts_numbering(monkeypatch):
