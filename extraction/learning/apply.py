@@ -18,7 +18,7 @@ from ..pipeline.hints import learning_on
 from ..types import FieldSpec, FieldValue, PageContent
 from .constants import CONSTANT_TYPES, MIN_DOCUMENTS, as_constant, constants_of, find_constant, part_of
 from .fingerprint import (BOX_MATCH_THRESHOLD, MATCH_THRESHOLD, is_multi_valued, layout_features, match_score,
-                          page_shape, read_issuer, same_issuer)
+                          page_shape, prints_siret, read_issuer, same_issuer)
 from .issuers import read_known_issuer
 from .registration import anchor_moves, page_shift, registered
 from .selectors import KnownLayout, corrected_layouts, known_layouts, type_anchors
@@ -102,6 +102,8 @@ def read_learned_spots(document_type_id: int, pages: list[PageContent], specs: l
         _read_layout_spots(layout, score, pages, specs, result, reads, heads)
     _fill_from_anchors(document_type_id, pages, specs, result, reads, layout, heads)
     issuers = same_issuer(read_issuer(pages), layout.issuer) if layout is not None else False
+    if issuers is False and layout is not None and prints_siret(pages, layout.issuer):
+        issuers = True  # the SIRET read first was a client company's: the layout's issuer is printed too
     if issuers is not False:
         _read_constants(layout, pages, specs, result, reads, issuer_printed=issuers is True)
     read_known_issuer(pages, specs, result, reads.lines)

@@ -154,9 +154,9 @@ def _line_holding(lines_by_page: dict[int, list[Line]], data_type: str, constant
 
 
 def _siret_in_line(text: str, constant: str, misread: int) -> bool:
-    """A run of 14 digits (spaces between groups allowed) ``misread`` digits or fewer away from
-    the constant."""
-    for match in re.finditer(r"\d[\d ]{12,20}\d", text):
+    """A run of 14 digits (spaces between groups allowed, and a scan's stray sign: « 6795) 7940900039 »)
+    ``misread`` digits or fewer away from the constant."""
+    for match in re.finditer(r"\d[\d ).,;:|'(]{12,22}\d", text):
         distance = _siret_distance(match.group(0), constant)
         if distance is not None and distance <= misread:
             return True

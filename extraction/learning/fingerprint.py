@@ -77,6 +77,15 @@ def _line_around(text: str, start: int, end: int) -> str:
     return text[text.rfind("\n", 0, start) + 1: (text.find("\n", end) + 1 or len(text) + 1) - 1]
 
 
+def prints_siret(pages: list[PageContent], siret: str) -> bool:
+    """Whether the pages print ``siret`` anywhere: its groups apart, a scan's stray sign between
+    two of its digits (« 6795) 7940900039 »)."""
+    if len(siret) != 14 or not siret.isdigit():
+        return False
+    pattern = re.compile(r"(?<!\d)" + r"\D{0,2}".join(siret) + r"(?!\d)")
+    return any(pattern.search(page.text or "") for page in pages)
+
+
 def similarity(features: set[str], other: set[str]) -> float:
     """Jaccard similarity of two feature sets (0 when either is empty)."""
     if not features or not other:

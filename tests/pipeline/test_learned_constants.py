@@ -140,6 +140,35 @@ def test_a_document_printing_another_issuers_siret_keeps_its_reading(monkeypatch
     assert _read(page, NAME, "Expert Perin").value == "Expert Perin"
 
 
+def test_a_client_company_s_siret_read_first_does_not_hide_the_issuer_s_printed_below(monkeypatch):
+    """A store's quote to an SCI, scanned: the client's SIRET is the first one the page prints,
+    the issuer's footer below it came out garbled (« 6795) 7940900039 »). The layout's issuer is
+    printed all the same: its constants are read (retail dev 1589: the client's SIRET and the
+    logo's « PCT » were the installer's)."""
+    from extraction.learning import apply
+    from extraction.learning.fingerprint import prints_siret
+    from extraction.learning.selectors import KnownLayout
+
+    def read(lines: tuple[str, ...], spec: FieldSpec, generic: str):
+        page = scanned(sentence_page(*lines))
+        _learned(monkeypatch, page, {"raison_sociale_installateur": [spot("CONFORTCONFORT", 2)],
+                                     "siret_installateur": [spot("67957940900039", 2)]})
+        (layout,) = apply.known_layouts(1)
+        monkeypatch.setattr(apply, "known_layouts", lambda type_id: [
+            KnownLayout(layout.pk, "67957940900039", layout.shape, layout.features, layout.spots)])
+        return _read(page, spec, generic).value
+
+    quote = ("PCT Agence CONFORTCONFORT Rouen", "Informations client SCI du Moulin SIRET 91083748300056",
+             "RCS Bastia 679 579 409 - SIRET 6795) 7940900039 - N° TVA")
+    assert read(quote, SIRET, "91083748300056") == "67957940900039"
+    assert read(quote, NAME, "PCT") == "CONFORTCONFORT"
+    # another company's quote, printing only its own client's SIRET: its reading stays
+    assert read(quote[:2], SIRET, "91083748300056") == "91083748300056"
+    assert prints_siret(scanned(sentence_page("SIRET 679 579 409 00039")), "67957940900039")
+    assert not prints_siret(scanned(sentence_page("SIRET 679 579 409 00038")), "67957940900039")
+    assert not prints_siret(scanned(sentence_page("N° 1679579409000391")), "67957940900039")
+
+
 @pytest.mark.django_db
 def test_verdicts_teach_a_constant_while_they_agree(tmp_path, validator, administrator, client):
     from django.urls import reverse
