@@ -43,15 +43,11 @@ def ocr_image(image, number: int = 1, lang: str = "fra", dpi: int | None = None)
     """Tesseract on a PIL image prepared as the OCR stage prepares it (``prepared_for_ocr``: its
     lighting evened out, its dark bands and combs made readable): words with
     confidences and relative boxes."""
-    from ..engines.margins import with_margins_read
-    from ..engines.struck import with_struck_lines_read
     from ..engines.tesseract import TesseractEngine
-    from ..pipeline.ocr import prepared_for_ocr
+    from ..pipeline.ocr import prepared_for_ocr, read_prepared
 
     reading = prepared_for_ocr(image.convert("L"))
-    engine = TesseractEngine(lang=lang)
-    result = with_margins_read(engine, reading, with_struck_lines_read(engine, reading, engine.recognise(reading, dpi=dpi), dpi),
-                               dpi)
+    result = read_prepared(TesseractEngine(lang=lang), reading, dpi)
     width, height = image.size
     return PageContent(number, result.text, result.words, float(width), float(height), "ocr:tesseract")
 

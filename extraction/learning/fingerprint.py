@@ -74,7 +74,9 @@ def read_issuer(pages: list[PageContent]) -> str:
 
 
 def _line_around(text: str, start: int, end: int) -> str:
-    return text[text.rfind("\n", 0, start) + 1: (text.find("\n", end) + 1 or len(text) + 1) - 1]
+    """The line of ``text`` holding ``text[start:end]``."""
+    stop = text.find("\n", end)
+    return text[text.rfind("\n", 0, start) + 1: stop if stop >= 0 else len(text)]
 
 
 def prints_siret(pages: list[PageContent], siret: str) -> bool:

@@ -54,6 +54,13 @@ def prepared_for_ocr(image: Image.Image) -> Image.Image:
     return without_dot_leaders(compact_combs(stretched_contrast(even_lighting(invert_dark_bands(image)))))
 
 
+def read_prepared(engine: OcrEngine, reading: Image.Image, dpi: int | None) -> OcrResult:
+    """The engine's reading of a page prepared for it (``prepared_for_ocr``), the lines a rule runs
+    through and the margins' sideways text read again (``extraction.engines.struck``, ``.margins``)."""
+    result = with_struck_lines_read(engine, reading, engine.recognise(reading, dpi=dpi), dpi)
+    return with_margins_read(engine, reading, result, dpi)
+
+
 def read_upright(engine: OcrEngine, image: Image.Image, dpi: int | None) -> tuple[OcrResult, Image.Image]:
     """Read ``image``; when the reading is poor or the text runs sideways, try it turned upright.
 
@@ -64,8 +71,7 @@ def read_upright(engine: OcrEngine, image: Image.Image, dpi: int | None) -> tupl
     if looks_blank(image):
         return OcrResult(words=[], text="", engine=engine.label, details={"blank": True}), image
     reading = prepared_for_ocr(image)
-    result = with_struck_lines_read(engine, reading, engine.recognise(reading, dpi=dpi), dpi)
-    result = with_margins_read(engine, reading, result, dpi)
+    result = read_prepared(engine, reading, dpi)
     sideways = result.looks_sideways(image.width, image.height)
     if len(result.words) >= 3 and (sideways or result.mean_confidence < ORIENTATION_CHECK_CONFIDENCE):
         rotation = engine.detect_rotation(reading)
